@@ -1,0 +1,412 @@
+//! Accounts: registration, login with optional TOTP, sessions, bearer tokens.
+//!
+//! Passwords are hashed with argon2id at OWASP's recommended parameters
+//! (19 MiB, 2 passes, 1 lane) on the blocking pool. Session and API tokens are
+//! random 256-bit values stored only as SHA-256 hashes.
+
+use crate::secrets::{constant_time_eq, hash_token, random_bytes, random_token};
+use crate::{App, AppConfig, AppError, Result};
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use hmac::{KeyInit, Mac};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use tessera_domain::account::{ApiToken, Email, User, check_password};
+use tessera_domain::validation::check_text;
+use tessera_domain::{Timestamp, UserId, ValidationError};
+use tessera_store::NewUser;
+
+fn argon2() -> Argon2<'static> {
+    // OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
+    let params = Params::new(19_456, 2, 1, None).expect("static argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        argon2()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || argon2().verify_password(password.as_bytes(), hash.as_str()).is_ok())
+        .await
+        .unwrap_or(false)
+}
+
+/// A hash of a random password: verifying against it costs what a real
+/// verification costs, so a login for an unknown address takes as long as
+/// one with a wrong password and does not reveal which addresses exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let pw = random_token();
+        argon2().hash_password(pw.as_bytes()).map(|h| h.to_string()).unwrap_or_default()
+    })
+}
+
+/// A fresh browser session: the cookie value (shown once) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub email: Email,
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+    /// The current code from the authenticator app, if the account uses TOTP.
+    #[serde(default)]
+    pub totp_code: Option<String>,
+}
+
+// ------------------------------------------------------------ rate limiting
+
+/// Fixed-window counters for login attempts, per account and per client IP.
+/// In memory: each server process limits on its own, which bounds a
+/// distributed guesser at (processes x limit) per window.
+pub struct LoginLimiter {
+    windows: Mutex<HashMap<String, (i64, u32)>>,
+    per_account: u32,
+    per_ip: u32,
+    window_secs: i64,
+}
+
+/// Entries kept before old windows are swept, so memory stays bounded.
+const LIMITER_MAX_KEYS: usize = 100_000;
+
+impl LoginLimiter {
+    pub fn new(c: &AppConfig) -> Self {
+        Self {
+            windows: Mutex::new(HashMap::new()),
+            per_account: c.login_max_failures_per_account,
+            per_ip: c.login_max_attempts_per_ip,
+            window_secs: c.login_window_secs.max(1),
+        }
+    }
+
+    fn window(&self, now: Timestamp) -> i64 {
+        now.as_second().div_euclid(self.window_secs)
+    }
+
+    fn retry_after(&self, now: Timestamp) -> u64 {
+        let s = now.as_second();
+        (self.window_secs - s.rem_euclid(self.window_secs)).max(1) as u64
+    }
+
+    fn count(&self, key: &str, now: Timestamp) -> u32 {
+        let w = self.window(now);
+        let map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).filter(|(win, _)| *win == w).map_or(0, |(_, n)| *n)
+    }
+
+    fn bump(&self, key: String, now: Timestamp) {
+        let w = self.window(now);
+        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= LIMITER_MAX_KEYS {
+            map.retain(|_, (win, _)| *win == w);
+        }
+        let e = map.entry(key).or_insert((w, 0));
+        if e.0 != w {
+            *e = (w, 0);
+        }
+        e.1 = e.1.saturating_add(1);
+    }
+
+    /// Counts an attempt from `ip` and refuses it when over the IP limit or
+    /// when the account already has too many failures in this window.
+    fn admit(&self, ip: &str, account: &str, now: Timestamp) -> Result<()> {
+        let ip_key = format!("ip:{ip}");
+        if self.count(&ip_key, now) >= self.per_ip || self.count(&format!("acct:{account}"), now) >= self.per_account {
+            return Err(AppError::RateLimited { retry_after_secs: self.retry_after(now) });
+        }
+        self.bump(ip_key, now);
+        Ok(())
+    }
+
+    fn failed(&self, account: &str, now: Timestamp) {
+        self.bump(format!("acct:{account}"), now);
+    }
+}
+
+// --------------------------------------------------------------------- TOTP
+
+/// RFC 6238 with the parameters every authenticator app uses: HMAC-SHA1,
+/// 30-second steps, 6 digits.
+pub mod totp {
+    use super::*;
+
+    pub const STEP_SECS: i64 = 30;
+
+    pub fn code_at(secret: &[u8], step: i64) -> String {
+        let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret).expect("HMAC takes keys of any length");
+        mac.update(&step.to_be_bytes());
+        let digest = mac.finalize().into_bytes();
+        let offset = (digest[digest.len() - 1] & 0x0f) as usize;
+        let bin = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]])
+            & 0x7fff_ffff;
+        format!("{:06}", bin % 1_000_000)
+    }
+
+    /// The step (previous, current or next, for clock drift) whose code
+    /// matches, if any.
+    pub fn matching_step(secret: &[u8], code: &str, now: Timestamp) -> Option<i64> {
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let current = now.as_second().div_euclid(STEP_SECS);
+        (current - 1..=current + 1).find(|&s| constant_time_eq(&code_at(secret, s), code))
+    }
+
+    pub fn decode_secret(b32: &str) -> Option<Vec<u8>> {
+        data_encoding::BASE32_NOPAD.decode(b32.as_bytes()).ok()
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TotpEnrollment {
+    /// Base32 secret to type into an authenticator app.
+    pub secret: String,
+    /// `otpauth://` URI to show as a QR code.
+    pub otpauth_uri: String,
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl App {
+    fn new_session_values(&self) -> NewSession {
+        NewSession {
+            token: random_token(),
+            csrf_token: random_token(),
+            expires_at: self
+                .now()
+                .checked_add(jiff::SignedDuration::from_secs(self.config.session_ttl_secs))
+                .unwrap_or(Timestamp::MAX),
+        }
+    }
+
+    async fn start_session(&self, user: UserId) -> Result<NewSession> {
+        let s = self.new_session_values();
+        self.store.create_session(&hash_token(&s.token), user, &s.csrf_token, self.now(), s.expires_at).await?;
+        Ok(s)
+    }
+
+    /// Creates an account (no role anywhere) and signs it in.
+    pub async fn register(&self, r: Registration) -> Result<(User, NewSession)> {
+        let mut e = ValidationError::new();
+        if let Err(m) = check_password(&r.password) {
+            e.add("password", m);
+        }
+        check_text(&mut e, "name", &r.name, 1, 200);
+        e.finish()?;
+        let user = self.create_user(r.email, r.name.trim().to_string(), r.password, false).await?;
+        let session = self.start_session(user.id).await?;
+        Ok((user, session))
+    }
+
+    /// Creates a user directly (the CLI's `user create`, demo data).
+    pub async fn create_user(
+        &self,
+        email: Email,
+        name: String,
+        password: String,
+        platform_admin: bool,
+    ) -> Result<User> {
+        check_password(&password).map_err(|m| AppError::invalid("password", m))?;
+        let password_hash = hash_password(password).await?;
+        Ok(self
+            .store
+            .create_user(NewUser {
+                id: UserId::new(),
+                email,
+                name,
+                password_hash,
+                is_platform_admin: platform_admin,
+                created_at: self.now(),
+            })
+            .await?)
+    }
+
+    /// Checks credentials (and the TOTP code when the account has one) and
+    /// opens a session. Rate-limited per client IP and per account.
+    pub async fn login(&self, ip: &str, c: Credentials) -> Result<(User, NewSession)> {
+        let now = self.now();
+        let account = c.email.trim().to_lowercase();
+        self.limiter.admit(ip, &account, now)?;
+        let auth = match Email::parse(&c.email) {
+            Ok(email) => self.store.user_auth_by_email(&email).await?,
+            Err(_) => None,
+        };
+        let hash = auth.as_ref().map_or_else(|| dummy_hash().to_string(), |a| a.password_hash.clone());
+        let ok = verify_password(c.password, hash).await && auth.is_some();
+        let Some(auth) = auth.filter(|_| ok) else {
+            self.limiter.failed(&account, now);
+            return Err(AppError::InvalidCredentials);
+        };
+        if auth.user.totp_enabled {
+            let Some(code) = c.totp_code.as_deref() else {
+                return Err(AppError::TotpRequired);
+            };
+            let secret = auth.totp_secret.as_deref().and_then(totp::decode_secret).ok_or_else(|| {
+                AppError::Internal(format!("user {} has TOTP enabled but no readable secret", auth.user.id))
+            })?;
+            let step = totp::matching_step(&secret, code, now);
+            let fresh = match step {
+                Some(s) => s > auth.totp_last_step && self.store.consume_totp_step(auth.user.id, s).await?,
+                None => false,
+            };
+            if !fresh {
+                self.limiter.failed(&account, now);
+                return Err(AppError::InvalidCredentials);
+            }
+        }
+        let session = self.start_session(auth.user.id).await?;
+        Ok((auth.user, session))
+    }
+
+    pub async fn logout(&self, session_token: &str) -> Result<()> {
+        Ok(self.store.delete_session(&hash_token(session_token)).await?)
+    }
+
+    /// The user behind a session cookie and the session's CSRF token.
+    pub async fn session_user(&self, session_token: &str) -> Result<Option<(User, String)>> {
+        Ok(self.store.session(&hash_token(session_token), self.now()).await?.map(|s| (s.user, s.csrf_token)))
+    }
+
+    /// Checks a CSRF token against the session's, in constant time.
+    pub fn csrf_matches(expected: &str, given: &str) -> bool {
+        constant_time_eq(expected, given)
+    }
+
+    /// The API token behind a bearer value; revoked and expired ones are refused.
+    pub async fn bearer_token(&self, bearer: &str) -> Result<ApiToken> {
+        let token = self
+            .store
+            .token_by_hash(&hash_token(bearer))
+            .await?
+            .ok_or(AppError::Unauthenticated { code: "invalid_token", message: "unknown API token".into() })?;
+        let now = self.now();
+        if token.revoked_at.is_some() {
+            return Err(AppError::Unauthenticated {
+                code: "token_revoked",
+                message: "this API token was revoked".into(),
+            });
+        }
+        if token.expires_at.is_some_and(|e| e <= now) {
+            return Err(AppError::Unauthenticated {
+                code: "token_expired",
+                message: "this API token has expired".into(),
+            });
+        }
+        self.store.touch_token(token.id, now).await?;
+        Ok(token)
+    }
+
+    /// Starts TOTP enrolment: a new secret, stored but not yet required.
+    pub async fn totp_setup(&self, user: &User) -> Result<TotpEnrollment> {
+        if user.totp_enabled {
+            return Err(AppError::Conflict {
+                field: "totp".into(),
+                message: "two-factor authentication is already enabled; disable it first".into(),
+            });
+        }
+        let secret = data_encoding::BASE32_NOPAD.encode(&random_bytes::<20>());
+        self.store.set_totp(user.id, Some(secret.clone()), false).await?;
+        let label = percent_encode(&format!("{}:{}", self.config.totp_issuer, user.email));
+        let otpauth_uri = format!(
+            "otpauth://totp/{label}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",
+            percent_encode(&self.config.totp_issuer)
+        );
+        Ok(TotpEnrollment { secret, otpauth_uri })
+    }
+
+    async fn check_user_totp(&self, user: UserId, code: &str) -> Result<()> {
+        let auth = self.store.user_auth(user).await?.ok_or(AppError::NotFound)?;
+        let secret = auth
+            .totp_secret
+            .as_deref()
+            .and_then(totp::decode_secret)
+            .ok_or_else(|| AppError::Conflict { field: "code".into(), message: "start enrolment first".into() })?;
+        match totp::matching_step(&secret, code, self.now()) {
+            Some(s) if s > auth.totp_last_step && self.store.consume_totp_step(user, s).await? => Ok(()),
+            _ => Err(AppError::invalid("code", "wrong or already used code")),
+        }
+    }
+
+    /// Finishes enrolment with a code from the app, proving it was set up.
+    pub async fn totp_enable(&self, user: &User, code: &str) -> Result<()> {
+        if user.totp_enabled {
+            return Err(AppError::Conflict { field: "code".into(), message: "already enabled".into() });
+        }
+        self.check_user_totp(user.id, code).await?;
+        let auth = self.store.user_auth(user.id).await?.ok_or(AppError::NotFound)?;
+        self.store.set_totp(user.id, auth.totp_secret, true).await?;
+        Ok(())
+    }
+
+    /// Turns TOTP off; needs a current code, so a stolen session alone cannot.
+    pub async fn totp_disable(&self, user: &User, code: &str) -> Result<()> {
+        if !user.totp_enabled {
+            return Err(AppError::Conflict {
+                field: "code".into(),
+                message: "two-factor authentication is not enabled".into(),
+            });
+        }
+        self.check_user_totp(user.id, code).await?;
+        self.store.set_totp(user.id, None, false).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::totp;
+
+    #[test]
+    fn totp_matches_rfc_6238_vectors() {
+        // RFC 6238 appendix B, SHA-1 secret "12345678901234567890", 8 digits
+        // there; the 6-digit code is the last six of each.
+        let secret = b"12345678901234567890";
+        for (t, expect8) in
+            [(59i64, "94287082"), (1111111109, "07081804"), (1234567890, "89005924"), (2000000000, "69279037")]
+        {
+            assert_eq!(totp::code_at(secret, t / 30), expect8[2..]);
+        }
+    }
+
+    #[test]
+    fn totp_accepts_one_step_of_drift_only() {
+        let secret = b"12345678901234567890";
+        let now: jiff::Timestamp = "2033-05-18T03:33:20Z".parse().unwrap(); // 2000000000
+        let step = now.as_second() / 30;
+        let current = totp::code_at(secret, step);
+        assert_eq!(totp::matching_step(secret, &current, now), Some(step));
+        assert_eq!(totp::matching_step(secret, &totp::code_at(secret, step - 1), now), Some(step - 1));
+        assert_eq!(totp::matching_step(secret, &totp::code_at(secret, step + 2), now), None);
+        assert_eq!(totp::matching_step(secret, "12345", now), None);
+        assert_eq!(totp::matching_step(secret, "abcdef", now), None);
+    }
+}

@@ -1,0 +1,118 @@
+//! Tessera's use cases. Every request the web layer serves is one call here:
+//! it authenticates the caller, asks [`authz`] whether the caller may act,
+//! validates, and calls the store. The same calls serve the JSON API, the
+//! HTML pages and the CLI, so no business rule lives anywhere else.
+//!
+//! This crate knows the store's API but no SQL, and nothing of HTTP.
+
+pub mod auth;
+pub mod authz;
+pub mod catalog;
+pub mod clock;
+pub mod orgs;
+mod secrets;
+
+pub use authz::{Actor, OrgAccess};
+pub use clock::{Clock, ManualClock, SystemClock};
+
+use std::sync::Arc;
+use tessera_domain::ValidationError;
+use tessera_store::{Store, StoreError};
+
+/// Settings the use cases need; the binary fills them from configuration.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub session_ttl_secs: i64,
+    /// Failed logins allowed per account within `login_window_secs`.
+    pub login_max_failures_per_account: u32,
+    /// Login attempts allowed per client IP within `login_window_secs`.
+    pub login_max_attempts_per_ip: u32,
+    pub login_window_secs: i64,
+    /// Shown in authenticator apps next to the account name.
+    pub totp_issuer: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl_secs: 14 * 24 * 3600,
+            login_max_failures_per_account: 5,
+            login_max_attempts_per_ip: 30,
+            login_window_secs: 900,
+            totp_issuer: "Tessera".into(),
+        }
+    }
+}
+
+/// Everything a use case can fail with, in the domain's words. The web layer
+/// maps each to one HTTP status and a stable `code`.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session or token; `code` says which (`unauthenticated`, `token_revoked`, ...).
+    #[error("{message}")]
+    Unauthenticated { code: &'static str, message: String },
+    #[error("wrong e-mail address, password or code")]
+    InvalidCredentials,
+    #[error("this account has two-factor authentication: a totp_code is required")]
+    TotpRequired,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("this organization requires two-factor authentication; enable it on your account first")]
+    TwoFactorRequired,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Invalid(ValidationError),
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// Something broke that the caller cannot fix; details go to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(ValidationError::single(field, message))
+    }
+}
+
+impl From<ValidationError> for AppError {
+    fn from(e: ValidationError) -> Self {
+        AppError::Invalid(e)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { field, message } => AppError::Conflict { field, message },
+            StoreError::Invalid(v) => AppError::Invalid(v),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: store, clock, settings and in-memory guards. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<AppConfig>,
+    limiter: Arc<auth::LoginLimiter>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        let limiter = Arc::new(auth::LoginLimiter::new(&config));
+        Self { store, clock, config: Arc::new(config), limiter }
+    }
+
+    pub fn now(&self) -> tessera_domain::Timestamp {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,64 @@
+//! Time-ordered (UUIDv7) identifiers, one newtype per entity so that an event id
+//! can never be passed where an order id is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(transparent)]
+        #[schema(value_type = String, format = "uuid")]
+        pub struct $name(pub uuid::Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// An organization: the tenant that owns venues, events and orders.
+    OrgId,
+    /// A person with a login.
+    UserId,
+    /// A place where events happen.
+    VenueId,
+    /// One occurrence of something at a venue.
+    EventId,
+    /// A product sold for an event.
+    TicketTypeId,
+    /// A capacity pool shared by ticket types.
+    QuotaId,
+    /// An API token.
+    TokenId,
+);

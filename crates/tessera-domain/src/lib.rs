@@ -1,0 +1,20 @@
+//! Tessera's vocabulary: identifiers, money, time zones, roles and the catalog
+//! (venues, events, ticket types, quotas), with the rules that make a value valid.
+//!
+//! This crate must never do IO, spawn tasks or know about HTTP or SQL: every
+//! other crate depends on it, and it depends on nothing of ours.
+
+pub mod account;
+pub mod catalog;
+pub mod ids;
+pub mod money;
+pub mod roles;
+pub mod validation;
+
+pub use ids::*;
+pub use money::{Currency, Money, MoneyError};
+pub use roles::{Permission, Role};
+pub use validation::{FieldError, ValidationError};
+
+/// An instant on the UTC time line; stored as microseconds since the Unix epoch.
+pub type Timestamp = jiff::Timestamp;

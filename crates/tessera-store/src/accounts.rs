@@ -1,0 +1,473 @@
+//! Users, sessions, organizations, memberships and API tokens.
+
+use crate::row::{RowExt, micros, opt_micros};
+use crate::{Result, Store, StoreError, unique_as};
+use sqlx::any::AnyRow;
+use tessera_domain::account::{ApiToken, Email, Membership, Organization, User};
+use tessera_domain::{OrgId, Role, Timestamp, TokenId, UserId};
+
+pub struct NewUser {
+    pub id: UserId,
+    pub email: Email,
+    pub name: String,
+    pub password_hash: String,
+    pub is_platform_admin: bool,
+    pub created_at: Timestamp,
+}
+
+/// What login needs to know about a user; never leaves the app layer.
+pub struct UserAuth {
+    pub user: User,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: i64,
+}
+
+pub struct SessionRecord {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+const USER_COLS: &str =
+    "id, email, name, password_hash, is_platform_admin, totp_secret, totp_enabled, totp_last_step, created_at";
+
+fn user_from(row: &AnyRow) -> Result<User> {
+    let email = row.text("email")?;
+    Ok(User {
+        id: row.parse("id")?,
+        email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email {email:?}: {e}")))?,
+        name: row.text("name")?,
+        is_platform_admin: row.flag("is_platform_admin")?,
+        totp_enabled: row.flag("totp_enabled")?,
+        created_at: row.ts("created_at")?,
+    })
+}
+
+fn auth_from(row: &AnyRow) -> Result<UserAuth> {
+    Ok(UserAuth {
+        user: user_from(row)?,
+        password_hash: row.text("password_hash")?,
+        totp_secret: row.opt_text("totp_secret")?,
+        totp_last_step: row.int("totp_last_step")?,
+    })
+}
+
+fn org_from(row: &AnyRow) -> Result<Organization> {
+    Ok(Organization {
+        id: row.parse("id")?,
+        slug: row.text("slug")?,
+        name: row.text("name")?,
+        require_two_factor: row.flag("require_two_factor")?,
+        created_at: row.ts("created_at")?,
+    })
+}
+
+fn token_from(row: &AnyRow) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: row.parse("id")?,
+        org_id: row.parse("org_id")?,
+        name: row.text("name")?,
+        role: row.parse("role")?,
+        prefix: row.text("prefix")?,
+        created_by: row.parse("created_by")?,
+        created_at: row.ts("created_at")?,
+        expires_at: row.opt_ts("expires_at")?,
+        revoked_at: row.opt_ts("revoked_at")?,
+        last_used_at: row.opt_ts("last_used_at")?,
+    })
+}
+
+const TOKEN_COLS: &str = "id, org_id, name, role, prefix, created_by, created_at, expires_at, revoked_at, last_used_at";
+
+impl Store {
+    // ------------------------------------------------------------ users
+
+    pub async fn create_user(&self, u: NewUser) -> Result<User> {
+        sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, is_platform_admin, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(u.id.to_string())
+        .bind(u.email.as_str().to_string())
+        .bind(u.name.clone())
+        .bind(u.password_hash)
+        .bind(i64::from(u.is_platform_admin))
+        .bind(micros(u.created_at))
+        .execute(&self.write)
+        .await
+        .map_err(unique_as("email", "an account with this e-mail address exists"))?;
+        Ok(User {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            is_platform_admin: u.is_platform_admin,
+            totp_enabled: false,
+            created_at: u.created_at,
+        })
+    }
+
+    pub async fn user_auth_by_email(&self, email: &Email) -> Result<Option<UserAuth>> {
+        let row = sqlx::query(dynsql!("SELECT {USER_COLS} FROM users WHERE email = $1"))
+            .bind(email.as_str().to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(auth_from).transpose()
+    }
+
+    pub async fn user_auth(&self, id: UserId) -> Result<Option<UserAuth>> {
+        let row = sqlx::query(dynsql!("SELECT {USER_COLS} FROM users WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.write)
+            .await?;
+        row.as_ref().map(auth_from).transpose()
+    }
+
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        Ok(self.user_auth_by_email(email).await?.map(|a| a.user))
+    }
+
+    pub async fn list_users(&self, limit: i64, offset: i64) -> Result<Vec<User>> {
+        let rows = sqlx::query(dynsql!("SELECT {USER_COLS} FROM users ORDER BY created_at, id LIMIT $1 OFFSET $2"))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    pub async fn set_platform_admin(&self, id: UserId, admin: bool) -> Result<()> {
+        let r = sqlx::query("UPDATE users SET is_platform_admin = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(i64::from(admin))
+            .execute(&self.write)
+            .await?;
+        if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    pub async fn set_password_hash(&self, id: UserId, hash: String) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a TOTP secret (pending until `enabled`), or clears it.
+    pub async fn set_totp(&self, id: UserId, secret: Option<String>, enabled: bool) -> Result<()> {
+        sqlx::query("UPDATE users SET totp_secret = $2, totp_enabled = $3 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(secret)
+            .bind(i64::from(enabled))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that a TOTP time step was used; false if it (or a later one)
+    /// was used already, which makes every code single-use even under races.
+    pub async fn consume_totp_step(&self, id: UserId, step: i64) -> Result<bool> {
+        let r = sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2")
+            .bind(id.to_string())
+            .bind(step)
+            .execute(&self.write)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    // --------------------------------------------------------- sessions
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash.to_string())
+        .bind(user.to_string())
+        .bind(csrf_token.to_string())
+        .bind(micros(now))
+        .bind(micros(expires_at))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
+        let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(dynsql!(
+            "SELECT {cols}, s.csrf_token, s.expires_at AS session_expires_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2"
+        ))
+        .bind(token_hash.to_string())
+        .bind(micros(now))
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                user: user_from(&r)?,
+                csrf_token: r.text("csrf_token")?,
+                expires_at: r.ts("session_expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user (after a password or 2FA change).
+    pub async fn delete_user_sessions(&self, user: UserId) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(&self.write).await?;
+        Ok(())
+    }
+
+    pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
+        let r =
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(micros(now)).execute(&self.write).await?;
+        Ok(r.rows_affected())
+    }
+
+    // ---------------------------------------------------- organizations
+
+    /// Creates an organization with `owner` as its first owner, atomically.
+    pub async fn create_org(&self, org: &Organization, owner: UserId) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO organizations (id, slug, name, require_two_factor, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(org.id.to_string())
+        .bind(org.slug.clone())
+        .bind(org.name.clone())
+        .bind(i64::from(org.require_two_factor))
+        .bind(micros(org.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(unique_as("slug", "an organization with this slug exists"))?;
+        sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, 'owner', $3)")
+            .bind(org.id.to_string())
+            .bind(owner.to_string())
+            .bind(micros(org.created_at))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn org(&self, id: OrgId) -> Result<Option<Organization>> {
+        let row = sqlx::query("SELECT id, slug, name, require_two_factor, created_at FROM organizations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(org_from).transpose()
+    }
+
+    pub async fn update_org(&self, org: &Organization) -> Result<()> {
+        sqlx::query("UPDATE organizations SET name = $2, require_two_factor = $3 WHERE id = $1")
+            .bind(org.id.to_string())
+            .bind(org.name.clone())
+            .bind(i64::from(org.require_two_factor))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn list_orgs(&self, limit: i64, offset: i64) -> Result<Vec<Organization>> {
+        let rows = sqlx::query(
+            "SELECT id, slug, name, require_two_factor, created_at FROM organizations ORDER BY created_at, id LIMIT $1 OFFSET $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(org_from).collect()
+    }
+
+    /// The organizations a user belongs to, with the user's role in each.
+    pub async fn orgs_of_user(&self, user: UserId) -> Result<Vec<(Organization, Role)>> {
+        let rows = sqlx::query(
+            "SELECT o.id, o.slug, o.name, o.require_two_factor, o.created_at, m.role
+             FROM memberships m JOIN organizations o ON o.id = m.org_id
+             WHERE m.user_id = $1 ORDER BY o.name, o.id",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| Ok((org_from(r)?, r.parse("role")?))).collect()
+    }
+
+    /// The organization and the user's role in it, if the user is a member.
+    pub async fn membership(&self, org: OrgId, user: UserId) -> Result<Option<(Organization, Role)>> {
+        let row = sqlx::query(
+            "SELECT o.id, o.slug, o.name, o.require_two_factor, o.created_at, m.role
+             FROM memberships m JOIN organizations o ON o.id = m.org_id
+             WHERE m.org_id = $1 AND m.user_id = $2",
+        )
+        .bind(org.to_string())
+        .bind(user.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|r| Ok((org_from(&r)?, r.parse("role")?))).transpose()
+    }
+
+    pub async fn members(&self, org: OrgId) -> Result<Vec<Membership>> {
+        let rows = sqlx::query(
+            "SELECT m.org_id, m.user_id, u.email, u.name, m.role, m.created_at
+             FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.org_id = $1 ORDER BY m.created_at, u.id",
+        )
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let email = r.text("email")?;
+                Ok(Membership {
+                    org_id: r.parse("org_id")?,
+                    user_id: r.parse("user_id")?,
+                    email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email {email:?}: {e}")))?,
+                    name: r.text("name")?,
+                    role: r.parse("role")?,
+                    created_at: r.ts("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a member or changes a member's role (`Some`), or removes one
+    /// (`None`). Refuses to leave an organization without an owner; the
+    /// check and the change happen in one transaction.
+    pub async fn set_membership(&self, org: OrgId, user: UserId, role: Option<Role>, now: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let current: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(org.to_string())
+                .bind(user.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        let was_owner = current.as_ref().is_some_and(|(r,)| r == "owner");
+        if was_owner && role != Some(Role::Owner) {
+            // FOR UPDATE does not exist in SQLite, whose single writer already
+            // serializes this; PostgreSQL locks the owner rows it counts.
+            let lock = if self.backend == crate::Backend::Postgres { " FOR UPDATE" } else { "" };
+            let owners: Vec<(String,)> =
+                sqlx::query_as(dynsql!("SELECT user_id FROM memberships WHERE org_id = $1 AND role = 'owner'{lock}"))
+                    .bind(org.to_string())
+                    .fetch_all(&mut *tx)
+                    .await?;
+            if owners.len() <= 1 {
+                return Err(StoreError::Conflict {
+                    field: "role".into(),
+                    message: "an organization must keep at least one owner".into(),
+                });
+            }
+        }
+        match (role, current.is_some()) {
+            (Some(role), true) => {
+                sqlx::query("UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2")
+                    .bind(org.to_string())
+                    .bind(user.to_string())
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            (Some(role), false) => {
+                sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(org.to_string())
+                    .bind(user.to_string())
+                    .bind(role.as_str())
+                    .bind(micros(now))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            (None, true) => {
+                sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
+                    .bind(org.to_string())
+                    .bind(user.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            (None, false) => return Err(StoreError::NotFound),
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------- API tokens
+
+    pub async fn create_token(&self, t: &ApiToken, token_hash: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, org_id, name, role, token_hash, prefix, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(t.id.to_string())
+        .bind(t.org_id.to_string())
+        .bind(t.name.clone())
+        .bind(t.role.as_str())
+        .bind(token_hash.to_string())
+        .bind(t.prefix.clone())
+        .bind(t.created_by.to_string())
+        .bind(micros(t.created_at))
+        .bind(opt_micros(t.expires_at))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn tokens(&self, org: OrgId) -> Result<Vec<ApiToken>> {
+        let rows =
+            sqlx::query(dynsql!("SELECT {TOKEN_COLS} FROM api_tokens WHERE org_id = $1 ORDER BY created_at, id"))
+                .bind(org.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        rows.iter().map(token_from).collect()
+    }
+
+    /// Revokes a token of `org`; NotFound if there is none (or it is another org's).
+    pub async fn revoke_token(&self, org: OrgId, id: TokenId, now: Timestamp) -> Result<()> {
+        let r =
+            sqlx::query("UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $3) WHERE org_id = $1 AND id = $2")
+                .bind(org.to_string())
+                .bind(id.to_string())
+                .bind(micros(now))
+                .execute(&self.write)
+                .await?;
+        if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// A token by the hash of its secret, whatever its state; callers decide
+    /// whether a revoked or expired token is acceptable (it never is).
+    pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<ApiToken>> {
+        let row = sqlx::query(dynsql!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1"))
+            .bind(token_hash.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(token_from).transpose()
+    }
+
+    /// Notes when a token was last used, at most about once a minute per
+    /// token so that a busy integration does not turn reads into writes.
+    pub async fn touch_token(&self, id: TokenId, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+        )
+        .bind(id.to_string())
+        .bind(micros(now))
+        .bind(micros(now) - 60_000_000)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,620 @@
+//! Venues, events, ticket types and quotas, and the public event queries.
+
+use crate::row::{RowExt, micros, opt_micros};
+use crate::{Result, Store, StoreError, unique_as};
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use tessera_domain::catalog::{Category, Event, EventStatus, Quota, TicketType, TimeZoneName, Venue};
+use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, VenueId};
+
+/// Which events to list. Every filter is optional; results come in
+/// (starts_at, id) order, after the cursor position if one is given.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only this organization's events (all statuses); `None` lists published events of everyone.
+    pub org_id: Option<OrgId>,
+    /// Matched case-insensitively against title and description.
+    pub text: Option<String>,
+    pub category: Option<Category>,
+    /// Events starting at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Events starting before this instant.
+    pub to: Option<Timestamp>,
+    /// Only events that have not ended by this instant.
+    pub not_ended_at: Option<Timestamp>,
+    pub after: Option<(Timestamp, EventId)>,
+    pub limit: i64,
+}
+
+pub struct EventPage {
+    pub events: Vec<(Event, Venue)>,
+    /// Position of the last event returned, when more may follow.
+    pub next: Option<(Timestamp, EventId)>,
+}
+
+/// An event as the public sees it, with everything needed to show availability.
+pub struct PublicEvent {
+    pub event: Event,
+    pub venue: Venue,
+    pub ticket_types: Vec<TicketType>,
+    pub quotas: Vec<Quota>,
+}
+
+const EVENT_COLS: &str = "e.id, e.org_id, e.venue_id, e.title, e.description, e.category, e.image_urls, e.starts_at, e.ends_at, e.status, e.sales_start, e.sales_end, e.created_at, e.updated_at";
+const VENUE_COLS: &str = "v.id AS v_id, v.org_id AS v_org_id, v.name AS v_name, v.address AS v_address, v.timezone AS v_timezone, v.capacity AS v_capacity, v.created_at AS v_created_at";
+
+fn corrupt(col: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("column {col}: {e}"))
+}
+
+fn venue_from(row: &AnyRow, p: &str) -> Result<Venue> {
+    let c = |n: &str| format!("{p}{n}");
+    let tz = row.text(&c("timezone"))?;
+    Ok(Venue {
+        id: row.parse(&c("id"))?,
+        org_id: row.parse(&c("org_id"))?,
+        name: row.text(&c("name"))?,
+        address: row.text(&c("address"))?,
+        timezone: TimeZoneName::parse(&tz).map_err(|e| corrupt("timezone", e))?,
+        capacity: row.int(&c("capacity"))?,
+        created_at: row.ts(&c("created_at"))?,
+    })
+}
+
+fn event_from(row: &AnyRow) -> Result<Event> {
+    let urls = row.text("image_urls")?;
+    Ok(Event {
+        id: row.parse("id")?,
+        org_id: row.parse("org_id")?,
+        venue_id: row.parse("venue_id")?,
+        title: row.text("title")?,
+        description: row.text("description")?,
+        category: row.parse("category")?,
+        image_urls: serde_json::from_str(&urls).map_err(|e| corrupt("image_urls", e))?,
+        starts_at: row.ts("starts_at")?,
+        ends_at: row.ts("ends_at")?,
+        status: row.parse("status")?,
+        sales_start: row.opt_ts("sales_start")?,
+        sales_end: row.opt_ts("sales_end")?,
+        created_at: row.ts("created_at")?,
+        updated_at: row.ts("updated_at")?,
+    })
+}
+
+fn ticket_type_from(row: &AnyRow) -> Result<TicketType> {
+    let cur = row.text("currency")?;
+    Ok(TicketType {
+        id: row.parse("id")?,
+        event_id: row.parse("event_id")?,
+        org_id: row.parse("org_id")?,
+        name: row.text("name")?,
+        description: row.text("description")?,
+        price: Money::new(row.int("price_minor")?, Currency::parse(&cur).map_err(|e| corrupt("currency", e))?),
+        sales_start: row.opt_ts("sales_start")?,
+        sales_end: row.opt_ts("sales_end")?,
+        min_per_order: row.int("min_per_order")?,
+        max_per_order: row.int("max_per_order")?,
+        visibility: row.parse("visibility")?,
+        quota_ids: Vec::new(),
+        created_at: row.ts("created_at")?,
+    })
+}
+
+fn quota_from(row: &AnyRow) -> Result<Quota> {
+    Ok(Quota {
+        id: row.parse("id")?,
+        event_id: row.parse("event_id")?,
+        org_id: row.parse("org_id")?,
+        name: row.text("name")?,
+        capacity: row.int("capacity")?,
+        sold: row.int("sold")?,
+        held: row.int("held")?,
+        ticket_type_ids: Vec::new(),
+        created_at: row.ts("created_at")?,
+    })
+}
+
+const TT_COLS: &str = "id, event_id, org_id, name, description, price_minor, currency, sales_start, sales_end, min_per_order, max_per_order, visibility, created_at";
+const QUOTA_COLS: &str = "id, event_id, org_id, name, capacity, sold, held, created_at";
+
+/// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).
+fn like_pattern(text: &str) -> String {
+    let mut s = String::with_capacity(text.len() + 2);
+    s.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// Ids of `table` rows (quotas or ticket_types) that belong to `event`.
+async fn ids_of_event(tx: &mut Tx<'_>, table: &str, event: EventId) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(dynsql!("SELECT id FROM {table} WHERE event_id = $1"))
+        .bind(event.to_string())
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+async fn check_ids_in_event<T: ToString>(
+    tx: &mut Tx<'_>,
+    table: &str,
+    event: EventId,
+    ids: &[T],
+    field: &str,
+) -> Result<()> {
+    let known = ids_of_event(tx, table, event).await?;
+    for (i, id) in ids.iter().enumerate() {
+        if !known.contains(&id.to_string()) {
+            return Err(StoreError::invalid(&format!("{field}[{i}]"), "not part of this event"));
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the links of one ticket type (`by_ticket_type`) or one quota.
+async fn replace_links(tx: &mut Tx<'_>, owner: &str, by_ticket_type: bool, others: &[String]) -> Result<()> {
+    let (mine, theirs) = if by_ticket_type { ("ticket_type_id", "quota_id") } else { ("quota_id", "ticket_type_id") };
+    sqlx::query(dynsql!("DELETE FROM ticket_type_quotas WHERE {mine} = $1"))
+        .bind(owner.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for other in others {
+        sqlx::query(dynsql!("INSERT INTO ticket_type_quotas ({mine}, {theirs}) VALUES ($1, $2)"))
+            .bind(owner.to_string())
+            .bind(other.clone())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn require_event(tx: &mut Tx<'_>, org: OrgId, event: EventId) -> Result<()> {
+    let found: Option<(String,)> = sqlx::query_as("SELECT id FROM events WHERE id = $1 AND org_id = $2")
+        .bind(event.to_string())
+        .bind(org.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
+/// All ticket types of an event share one currency, so that an order has one.
+async fn check_currency(tx: &mut Tx<'_>, t: &TicketType) -> Result<()> {
+    let others: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT currency FROM ticket_types WHERE event_id = $1 AND id <> $2")
+            .bind(t.event_id.to_string())
+            .bind(t.id.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    match others.first() {
+        Some((c,)) if c != t.price.currency.code() => {
+            Err(StoreError::invalid("currency", format!("this event's ticket types are priced in {c}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Store {
+    // ----------------------------------------------------------- venues
+
+    pub async fn create_venue(&self, v: &Venue) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO venues (id, org_id, name, address, timezone, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(v.id.to_string())
+        .bind(v.org_id.to_string())
+        .bind(v.name.clone())
+        .bind(v.address.clone())
+        .bind(v.timezone.as_str().to_string())
+        .bind(v.capacity)
+        .bind(micros(v.created_at))
+        .execute(&self.write)
+        .await
+        .map_err(unique_as("name", "a venue with this name exists"))?;
+        Ok(())
+    }
+
+    pub async fn update_venue(&self, v: &Venue) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE venues SET name = $3, address = $4, timezone = $5, capacity = $6 WHERE id = $1 AND org_id = $2",
+        )
+        .bind(v.id.to_string())
+        .bind(v.org_id.to_string())
+        .bind(v.name.clone())
+        .bind(v.address.clone())
+        .bind(v.timezone.as_str().to_string())
+        .bind(v.capacity)
+        .execute(&self.write)
+        .await
+        .map_err(unique_as("name", "a venue with this name exists"))?;
+        if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    pub async fn venue(&self, org: OrgId, id: VenueId) -> Result<Option<Venue>> {
+        let row = sqlx::query(dynsql!("SELECT {VENUE_COLS} FROM venues v WHERE v.id = $1 AND v.org_id = $2"))
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| venue_from(&r, "v_")).transpose()
+    }
+
+    pub async fn venues(&self, org: OrgId) -> Result<Vec<Venue>> {
+        let rows = sqlx::query(dynsql!("SELECT {VENUE_COLS} FROM venues v WHERE v.org_id = $1 ORDER BY v.name, v.id"))
+            .bind(org.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| venue_from(r, "v_")).collect()
+    }
+
+    // ----------------------------------------------------------- events
+
+    /// Inserts or updates an event; the venue must belong to the same organization.
+    async fn write_event(&self, e: &Event, insert: bool) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let venue: Option<(String,)> = sqlx::query_as("SELECT id FROM venues WHERE id = $1 AND org_id = $2")
+            .bind(e.venue_id.to_string())
+            .bind(e.org_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if venue.is_none() {
+            return Err(StoreError::invalid("venue_id", "no such venue in this organization"));
+        }
+        let urls = serde_json::to_string(&e.image_urls).map_err(|err| corrupt("image_urls", err))?;
+        let sql = if insert {
+            "INSERT INTO events (id, org_id, venue_id, title, description, category, image_urls, starts_at, ends_at, status, sales_start, sales_end, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        } else {
+            "UPDATE events SET venue_id = $3, title = $4, description = $5, category = $6, image_urls = $7, starts_at = $8,
+                 ends_at = $9, status = $10, sales_start = $11, sales_end = $12, updated_at = $14
+             WHERE id = $1 AND org_id = $2 AND created_at = $13"
+        };
+        let r = sqlx::query(sql)
+            .bind(e.id.to_string())
+            .bind(e.org_id.to_string())
+            .bind(e.venue_id.to_string())
+            .bind(e.title.clone())
+            .bind(e.description.clone())
+            .bind(e.category.as_str())
+            .bind(urls)
+            .bind(micros(e.starts_at))
+            .bind(micros(e.ends_at))
+            .bind(e.status.as_str())
+            .bind(opt_micros(e.sales_start))
+            .bind(opt_micros(e.sales_end))
+            .bind(micros(e.created_at))
+            .bind(micros(e.updated_at))
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_event(&self, e: &Event) -> Result<()> {
+        self.write_event(e, true).await
+    }
+
+    pub async fn update_event(&self, e: &Event) -> Result<()> {
+        self.write_event(e, false).await
+    }
+
+    /// Moves an event from `from` to `to` only if it is still in `from`, so
+    /// two racing status changes cannot both win.
+    pub async fn set_event_status(
+        &self,
+        org: OrgId,
+        id: EventId,
+        from: EventStatus,
+        to: EventStatus,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let r =
+            sqlx::query("UPDATE events SET status = $4, updated_at = $5 WHERE id = $1 AND org_id = $2 AND status = $3")
+                .bind(id.to_string())
+                .bind(org.to_string())
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(micros(now))
+                .execute(&self.write)
+                .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    pub async fn event(&self, org: OrgId, id: EventId) -> Result<Option<Event>> {
+        let row = sqlx::query(dynsql!("SELECT {EVENT_COLS} FROM events e WHERE e.id = $1 AND e.org_id = $2"))
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(event_from).transpose()
+    }
+
+    /// Lists events by `filter`; see [`EventFilter`].
+    pub async fn list_events(&self, f: &EventFilter) -> Result<EventPage> {
+        let mut sql =
+            format!("SELECT {EVENT_COLS}, {VENUE_COLS} FROM events e JOIN venues v ON v.id = e.venue_id WHERE ");
+        let mut args: Vec<Arg> = Vec::new();
+        let mut conds: Vec<String> = Vec::new();
+        let push = |args: &mut Vec<Arg>, a: Arg| {
+            args.push(a);
+            format!("${}", args.len())
+        };
+        match f.org_id {
+            Some(org) => conds.push(format!("e.org_id = {}", push(&mut args, Arg::Text(org.to_string())))),
+            None => conds.push("e.status = 'published'".into()),
+        }
+        if let Some(text) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            let p = push(&mut args, Arg::Text(like_pattern(text.trim())));
+            conds.push(format!("(lower(e.title) LIKE {p} ESCAPE '\\' OR lower(e.description) LIKE {p} ESCAPE '\\')"));
+        }
+        if let Some(c) = f.category {
+            conds.push(format!("e.category = {}", push(&mut args, Arg::Text(c.as_str().into()))));
+        }
+        if let Some(t) = f.from {
+            conds.push(format!("e.starts_at >= {}", push(&mut args, Arg::Int(micros(t)))));
+        }
+        if let Some(t) = f.to {
+            conds.push(format!("e.starts_at < {}", push(&mut args, Arg::Int(micros(t)))));
+        }
+        if let Some(t) = f.not_ended_at {
+            conds.push(format!("e.ends_at > {}", push(&mut args, Arg::Int(micros(t)))));
+        }
+        if let Some((at, id)) = f.after {
+            let a = push(&mut args, Arg::Int(micros(at)));
+            let b = push(&mut args, Arg::Text(id.to_string()));
+            conds.push(format!("(e.starts_at > {a} OR (e.starts_at = {a} AND e.id > {b}))"));
+        }
+        let limit = f.limit.clamp(1, 100);
+        sql.push_str(&conds.join(" AND "));
+        sql.push_str(&format!(" ORDER BY e.starts_at, e.id LIMIT {}", push(&mut args, Arg::Int(limit + 1))));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in args {
+            q = match a {
+                Arg::Text(s) => q.bind(s),
+                Arg::Int(i) => q.bind(i),
+            };
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        let mut events = rows.iter().map(|r| Ok((event_from(r)?, venue_from(r, "v_")?))).collect::<Result<Vec<_>>>()?;
+        let next = if events.len() as i64 > limit {
+            events.truncate(limit as usize);
+            events.last().map(|(e, _)| (e.starts_at, e.id))
+        } else {
+            None
+        };
+        Ok(EventPage { events, next })
+    }
+
+    /// A non-draft event with its venue, ticket types and quotas, for anyone to see.
+    pub async fn public_event(&self, id: EventId) -> Result<Option<PublicEvent>> {
+        let row = sqlx::query(dynsql!(
+            "SELECT {EVENT_COLS}, {VENUE_COLS} FROM events e JOIN venues v ON v.id = e.venue_id
+             WHERE e.id = $1 AND e.status <> 'draft'"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let event = event_from(&row)?;
+        let venue = venue_from(&row, "v_")?;
+        let ticket_types = self.ticket_types(event.org_id, event.id).await?;
+        let quotas = self.quotas(event.org_id, event.id).await?;
+        Ok(Some(PublicEvent { event, venue, ticket_types, quotas }))
+    }
+
+    // ----------------------------------------- ticket types and quotas
+
+    /// (ticket_type_id, quota_id) links of one event.
+    async fn links(&self, event: EventId) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT l.ticket_type_id, l.quota_id FROM ticket_type_quotas l
+             JOIN quotas q ON q.id = l.quota_id WHERE q.event_id = $1 ORDER BY l.ticket_type_id, l.quota_id",
+        )
+        .bind(event.to_string())
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    async fn write_ticket_type(&self, t: &TicketType, insert: bool) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        require_event(&mut tx, t.org_id, t.event_id).await?;
+        check_currency(&mut tx, t).await?;
+        check_ids_in_event(&mut tx, "quotas", t.event_id, &t.quota_ids, "quota_ids").await?;
+        let sql = if insert {
+            "INSERT INTO ticket_types (id, event_id, org_id, name, description, price_minor, currency, sales_start, sales_end,
+                 min_per_order, max_per_order, visibility, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        } else {
+            "UPDATE ticket_types SET name = $4, description = $5, price_minor = $6, currency = $7, sales_start = $8,
+                 sales_end = $9, min_per_order = $10, max_per_order = $11, visibility = $12
+             WHERE id = $1 AND event_id = $2 AND org_id = $3 AND created_at = $13"
+        };
+        let r = sqlx::query(sql)
+            .bind(t.id.to_string())
+            .bind(t.event_id.to_string())
+            .bind(t.org_id.to_string())
+            .bind(t.name.clone())
+            .bind(t.description.clone())
+            .bind(t.price.amount_minor)
+            .bind(t.price.currency.code().to_string())
+            .bind(opt_micros(t.sales_start))
+            .bind(opt_micros(t.sales_end))
+            .bind(t.min_per_order)
+            .bind(t.max_per_order)
+            .bind(t.visibility.as_str())
+            .bind(micros(t.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(unique_as("name", "this event has a ticket type with this name"))?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let quotas: Vec<String> = t.quota_ids.iter().map(ToString::to_string).collect();
+        replace_links(&mut tx, &t.id.to_string(), true, &quotas).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_ticket_type(&self, t: &TicketType) -> Result<()> {
+        self.write_ticket_type(t, true).await
+    }
+
+    pub async fn update_ticket_type(&self, t: &TicketType) -> Result<()> {
+        self.write_ticket_type(t, false).await
+    }
+
+    pub async fn ticket_types(&self, org: OrgId, event: EventId) -> Result<Vec<TicketType>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {TT_COLS} FROM ticket_types WHERE event_id = $1 AND org_id = $2 ORDER BY created_at, id"
+        ))
+        .bind(event.to_string())
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let mut types = rows.iter().map(ticket_type_from).collect::<Result<Vec<_>>>()?;
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        for (i, t) in types.iter().enumerate() {
+            by_id.insert(t.id.to_string(), i);
+        }
+        for (tt, q) in self.links(event).await? {
+            if let Some(&i) = by_id.get(&tt) {
+                types[i].quota_ids.push(q.parse().map_err(|e| corrupt("quota_id", e))?);
+            }
+        }
+        Ok(types)
+    }
+
+    pub async fn ticket_type(&self, org: OrgId, id: TicketTypeId) -> Result<Option<TicketType>> {
+        let row = sqlx::query(dynsql!("SELECT {TT_COLS} FROM ticket_types WHERE id = $1 AND org_id = $2"))
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut t = ticket_type_from(&row)?;
+        let links: Vec<(String,)> =
+            sqlx::query_as("SELECT quota_id FROM ticket_type_quotas WHERE ticket_type_id = $1 ORDER BY quota_id")
+                .bind(id.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        t.quota_ids =
+            links.into_iter().map(|(q,)| q.parse().map_err(|e| corrupt("quota_id", e))).collect::<Result<_>>()?;
+        Ok(Some(t))
+    }
+
+    pub async fn create_quota(&self, q: &Quota) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        require_event(&mut tx, q.org_id, q.event_id).await?;
+        check_ids_in_event(&mut tx, "ticket_types", q.event_id, &q.ticket_type_ids, "ticket_type_ids").await?;
+        sqlx::query(
+            "INSERT INTO quotas (id, event_id, org_id, name, capacity, sold, held, created_at) VALUES ($1, $2, $3, $4, $5, 0, 0, $6)",
+        )
+        .bind(q.id.to_string())
+        .bind(q.event_id.to_string())
+        .bind(q.org_id.to_string())
+        .bind(q.name.clone())
+        .bind(q.capacity)
+        .bind(micros(q.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(unique_as("name", "this event has a quota with this name"))?;
+        let types: Vec<String> = q.ticket_type_ids.iter().map(ToString::to_string).collect();
+        replace_links(&mut tx, &q.id.to_string(), false, &types).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a quota's name, capacity and ticket types. The capacity can
+    /// never drop below what is sold and held at the moment of the update:
+    /// the condition is part of the UPDATE, so a concurrent sale cannot slip in.
+    pub async fn update_quota(&self, q: &Quota) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        require_event(&mut tx, q.org_id, q.event_id).await?;
+        check_ids_in_event(&mut tx, "ticket_types", q.event_id, &q.ticket_type_ids, "ticket_type_ids").await?;
+        let r = sqlx::query(
+            "UPDATE quotas SET name = $3, capacity = $4 WHERE id = $1 AND org_id = $2 AND sold + held <= $4",
+        )
+        .bind(q.id.to_string())
+        .bind(q.org_id.to_string())
+        .bind(q.name.clone())
+        .bind(q.capacity)
+        .execute(&mut *tx)
+        .await
+        .map_err(unique_as("name", "this event has a quota with this name"))?;
+        if r.rows_affected() == 0 {
+            let used: Option<(i64,)> = sqlx::query_as("SELECT sold + held FROM quotas WHERE id = $1 AND org_id = $2")
+                .bind(q.id.to_string())
+                .bind(q.org_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match used {
+                None => StoreError::NotFound,
+                Some((used,)) => {
+                    StoreError::invalid("capacity", format!("must be at least {used} (already sold or held)"))
+                }
+            });
+        }
+        let types: Vec<String> = q.ticket_type_ids.iter().map(ToString::to_string).collect();
+        replace_links(&mut tx, &q.id.to_string(), false, &types).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn quotas(&self, org: OrgId, event: EventId) -> Result<Vec<Quota>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {QUOTA_COLS} FROM quotas WHERE event_id = $1 AND org_id = $2 ORDER BY created_at, id"
+        ))
+        .bind(event.to_string())
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let mut quotas = rows.iter().map(quota_from).collect::<Result<Vec<_>>>()?;
+        for (tt, q) in self.links(event).await? {
+            if let Some(quota) = quotas.iter_mut().find(|x| x.id.to_string() == q) {
+                quota.ticket_type_ids.push(tt.parse().map_err(|e| corrupt("ticket_type_id", e))?);
+            }
+        }
+        Ok(quotas)
+    }
+
+    pub async fn quota(&self, org: OrgId, id: QuotaId) -> Result<Option<Quota>> {
+        let row = sqlx::query(dynsql!("SELECT {QUOTA_COLS} FROM quotas WHERE id = $1 AND org_id = $2"))
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut q = quota_from(&row)?;
+        let links: Vec<(String,)> =
+            sqlx::query_as("SELECT ticket_type_id FROM ticket_type_quotas WHERE quota_id = $1 ORDER BY ticket_type_id")
+                .bind(id.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        q.ticket_type_ids =
+            links.into_iter().map(|(t,)| t.parse().map_err(|e| corrupt("ticket_type_id", e))).collect::<Result<_>>()?;
+        Ok(Some(q))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(super::like_pattern("Jazz"), "%jazz%");
+        assert_eq!(super::like_pattern("100%_\\"), "%100\\%\\_\\\\%");
+    }
+}

@@ -1,0 +1,28 @@
+//! The JSON API under `/api/v1`. Each handler extracts, makes one call to
+//! the app layer, and maps the result; no SQL, no business branching here.
+//! The `#[utoipa::path]` on each handler is also what routes it, so the
+//! OpenAPI document cannot miss an endpoint.
+
+pub mod admin;
+pub mod auth;
+pub mod catalog;
+pub mod ops;
+pub mod orgs;
+pub mod public;
+
+pub(crate) use crate::AppState;
+pub(crate) use crate::error::{ApiResult, ErrorBody};
+pub(crate) use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+pub(crate) use axum::Json;
+pub(crate) use axum::extract::State;
+pub(crate) use axum::http::StatusCode;
+
+/// `limit` and `offset` for plain lists.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// 1-500, default 100.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}

@@ -1,0 +1,20 @@
+//! The public catalog: no account needed.
+
+use super::*;
+use tessera_app::catalog::{EventDetail, EventPage, EventQuery};
+use tessera_domain::EventId;
+
+/// Published events, soonest first, with search, filters and cursor pagination.
+#[utoipa::path(get, path = "/api/v1/events", tag = "public", params(EventQuery),
+    responses((status = 200, body = EventPage), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(State(s): State<AppState>, ApiQuery(q): ApiQuery<EventQuery>) -> ApiResult<Json<EventPage>> {
+    Ok(Json(s.app.public_events(&q).await?))
+}
+
+/// One event with its public ticket types and live availability.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}", tag = "public",
+    params(("event_id" = EventId, Path)),
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody)))]
+pub async fn detail(State(s): State<AppState>, ApiPath(id): ApiPath<EventId>) -> ApiResult<Json<EventDetail>> {
+    Ok(Json(s.app.public_event(id).await?))
+}

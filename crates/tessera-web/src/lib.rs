@@ -1,0 +1,205 @@
+//! Tessera's HTTP layer: the JSON API under `/api/v1`, operations endpoints,
+//! the OpenAPI document and its reference page.
+//!
+//! Handlers are thin: extract, one call to `tessera-app`, map the result.
+//! This crate never touches SQL or the store's internals, and decides no
+//! permission itself (the app layer's `authorize` does).
+
+pub mod api;
+mod docs;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use error::ApiError;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tessera_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// HTTP settings, filled by the binary from configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub body_limit_bytes: usize,
+    pub request_timeout: Duration,
+    /// Mark the session cookie `Secure`. Browsers accept Secure cookies from
+    /// http://localhost, so this stays on unless served over plain HTTP elsewhere.
+    pub cookie_secure: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { body_limit_bytes: 64 * 1024, request_timeout: Duration::from_secs(30), cookie_secure: true }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub web: Arc<WebConfig>,
+    pub metrics: Arc<metrics::Metrics>,
+    openapi_json: Arc<String>,
+    docs_html: Arc<String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tessera",
+        description = "Self-hosted electronic ticketing. Authenticate with the session cookie from /api/v1/auth/login \
+                       (and send X-CSRF-Token on state-changing requests) or with an API token as a bearer token.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "public", description = "The public catalog; no account needed"),
+        (name = "auth", description = "Accounts, sessions and two-factor authentication"),
+        (name = "organizations", description = "Organizations, members and API tokens"),
+        (name = "catalog", description = "Venues, events, ticket types and quotas"),
+        (name = "admin", description = "Platform administration"),
+        (name = "operations", description = "Health, metrics and this document"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(extract::SESSION_COOKIE))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every route, with its OpenAPI description.
+fn api_routes() -> OpenApiRouter<AppState> {
+    use api::*;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
+        .routes(routes!(ops::openapi_json))
+        .routes(routes!(ops::docs))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::totp_setup))
+        .routes(routes!(auth::totp_enable))
+        .routes(routes!(auth::totp_disable))
+        .routes(routes!(public::list))
+        .routes(routes!(public::detail))
+        .routes(routes!(orgs::list, orgs::create))
+        .routes(routes!(orgs::get, orgs::update))
+        .routes(routes!(orgs::members, orgs::add_member))
+        .routes(routes!(orgs::set_role, orgs::remove_member))
+        .routes(routes!(orgs::tokens, orgs::create_token))
+        .routes(routes!(orgs::revoke_token))
+        .routes(routes!(catalog::venues, catalog::create_venue))
+        .routes(routes!(catalog::venue, catalog::update_venue))
+        .routes(routes!(catalog::events, catalog::create_event))
+        .routes(routes!(catalog::event, catalog::update_event))
+        .routes(routes!(catalog::publish))
+        .routes(routes!(catalog::cancel))
+        .routes(routes!(catalog::end))
+        .routes(routes!(catalog::ticket_types, catalog::create_ticket_type))
+        .routes(routes!(catalog::update_ticket_type))
+        .routes(routes!(catalog::quotas, catalog::create_quota))
+        .routes(routes!(catalog::update_quota))
+        .routes(routes!(admin::users))
+        .routes(routes!(admin::orgs))
+}
+
+/// The OpenAPI document the server serves.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+}
+
+async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long; retry")
+            .into_response(),
+    }
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked");
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side").into_response()
+}
+
+/// The whole HTTP application, ready to serve.
+pub fn router(app: App, web: WebConfig) -> Router {
+    let (routes, doc) = api_routes().split_for_parts();
+    let doc_value = serde_json::to_value(&doc).unwrap_or_default();
+    let state = AppState {
+        app,
+        web: Arc::new(web.clone()),
+        metrics: Arc::new(metrics::Metrics::default()),
+        openapi_json: Arc::new(serde_json::to_string_pretty(&doc_value).unwrap_or_default()),
+        docs_html: Arc::new(docs::render(&doc_value)),
+    };
+    let x_request_id = HeaderName::from_static("x-request-id");
+    routes
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(DefaultBodyLimit::max(web.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(web.request_timeout, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,290 @@
+//! Configuration: defaults in code, then an optional TOML file, then
+//! `TESSERA_*` environment variables (nested keys joined by `__`, as in
+//! `TESSERA_HTTP__BODY_LIMIT_BYTES`). Parsed once, at start-up; an unknown
+//! key or a bad value stops the process with a message naming the key.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// Where the embedded database and other local state live.
+    pub data_dir: PathBuf,
+    /// `sqlite://path` or `postgres://...`; defaults to an SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    pub log: LogConfig,
+    pub http: HttpConfig,
+    pub auth: AuthConfig,
+    pub database: DatabaseConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `tessera=debug,info`; RUST_LOG wins if set.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+    pub cookie_secure: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    pub session_ttl_secs: i64,
+    pub login_max_failures_per_account: u32,
+    pub login_max_attempts_per_ip: u32,
+    pub login_window_secs: i64,
+    pub totp_issuer: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./tessera-data"),
+            database_url: None,
+            log: LogConfig::default(),
+            http: HttpConfig::default(),
+            auth: AuthConfig::default(),
+            database: DatabaseConfig::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: LogFormat::Text, filter: "info".into() }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        let w = tessera_web::WebConfig::default();
+        Self {
+            body_limit_bytes: w.body_limit_bytes,
+            request_timeout_secs: w.request_timeout.as_secs(),
+            cookie_secure: w.cookie_secure,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        let a = tessera_app::AppConfig::default();
+        Self {
+            session_ttl_secs: a.session_ttl_secs,
+            login_max_failures_per_account: a.login_max_failures_per_account,
+            login_max_attempts_per_ip: a.login_max_attempts_per_ip,
+            login_window_secs: a.login_window_secs,
+            totp_issuer: a.totp_issuer,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { max_connections: 16 }
+    }
+}
+
+/// Database URLs carry passwords: show the scheme and host only.
+fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+            let host = host.split(['/', '?']).next().unwrap_or("");
+            format!("{scheme}://{}{host}/...", if rest.contains('@') { "***@" } else { "" })
+        }
+        None => "***".into(),
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_deref().map(redact_url))
+            .field("log", &self.log)
+            .field("http", &self.http)
+            .field("auth", &self.auth)
+            .field("database", &self.database)
+            .finish()
+    }
+}
+
+/// Environment variables that share the prefix but are not configuration.
+const NOT_CONFIG: &[&str] = &["config", "test_postgres_url"];
+
+impl Config {
+    /// Defaults, then `file` if given, then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, String> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(format!("config file {} does not exist", path.display()));
+            }
+            fig = fig.merge(Toml::file(path));
+        }
+        fig = fig.merge(
+            Env::prefixed("TESSERA_").split("__").filter(|k| !NOT_CONFIG.contains(&k.as_str().to_lowercase().as_str())),
+        );
+        let config: Config =
+            fig.extract().map_err(|e| e.into_iter().map(|e| describe(&e)).collect::<Vec<_>>().join("\n"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut errs = Vec::new();
+        if let Some(url) = &self.database_url {
+            if let Err(e) = tessera_store::Backend::from_url(url) {
+                errs.push(format!("database_url: {e}"));
+            }
+        }
+        let positive = [
+            ("http.body_limit_bytes", self.http.body_limit_bytes as i64),
+            ("http.request_timeout_secs", self.http.request_timeout_secs as i64),
+            ("auth.session_ttl_secs", self.auth.session_ttl_secs),
+            ("auth.login_max_failures_per_account", i64::from(self.auth.login_max_failures_per_account)),
+            ("auth.login_max_attempts_per_ip", i64::from(self.auth.login_max_attempts_per_ip)),
+            ("auth.login_window_secs", self.auth.login_window_secs),
+            ("database.max_connections", i64::from(self.database.max_connections)),
+        ];
+        for (key, v) in positive {
+            if v <= 0 {
+                errs.push(format!("{key}: must be greater than 0"));
+            }
+        }
+        if self.log.filter.parse::<tracing_subscriber::EnvFilter>().is_err() {
+            errs.push(format!("log.filter: `{}` is not a valid tracing filter", self.log.filter));
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs.join("\n")) }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("tessera.db").display()))
+    }
+
+    pub fn web(&self) -> tessera_web::WebConfig {
+        tessera_web::WebConfig {
+            body_limit_bytes: self.http.body_limit_bytes,
+            request_timeout: std::time::Duration::from_secs(self.http.request_timeout_secs),
+            cookie_secure: self.http.cookie_secure,
+        }
+    }
+
+    pub fn app(&self) -> tessera_app::AppConfig {
+        tessera_app::AppConfig {
+            session_ttl_secs: self.auth.session_ttl_secs,
+            login_max_failures_per_account: self.auth.login_max_failures_per_account,
+            login_max_attempts_per_ip: self.auth.login_max_attempts_per_ip,
+            login_window_secs: self.auth.login_window_secs,
+            totp_issuer: self.auth.totp_issuer.clone(),
+        }
+    }
+
+    pub fn store(&self) -> tessera_store::StoreOptions {
+        tessera_store::StoreOptions { max_connections: self.database.max_connections, ..Default::default() }
+    }
+
+    /// The defaults as a TOML file, for `tessera config print-default`.
+    pub fn default_toml() -> String {
+        let mut c = Config::default();
+        c.database_url = None;
+        let body = toml::to_string_pretty(&c).unwrap_or_default();
+        format!(
+            "# Tessera configuration. Every key is optional; shown are the defaults.\n\
+             # Environment variables override the file: TESSERA_LISTEN, TESSERA_DATABASE_URL,\n\
+             # TESSERA_HTTP__BODY_LIMIT_BYTES, ... (nested keys joined by a double underscore).\n\
+             # database_url defaults to sqlite://<data_dir>/tessera.db; for PostgreSQL use\n\
+             # database_url = \"postgres://user:password@host/dbname\"\n\n{body}"
+        )
+    }
+}
+
+/// One figment error as "key: problem (source)".
+fn describe(e: &figment::Error) -> String {
+    let key = if e.path.is_empty() { "configuration".to_string() } else { e.path.join(".") };
+    let source = e
+        .metadata
+        .as_ref()
+        .map(|m| match &m.source {
+            Some(src) => format!(" (from {} {src})", m.name),
+            None => format!(" (from {})", m.name),
+        })
+        .unwrap_or_default();
+    format!("invalid configuration: {key}: {}{source}", e.kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_through_the_printed_file() {
+        let text = Config::default_toml();
+        let parsed: Config = Figment::from(Toml::string(&text)).extract().unwrap();
+        assert_eq!(parsed.listen, Config::default().listen);
+        assert_eq!(parsed.database_url(), "sqlite://./tessera-data/tessera.db");
+    }
+
+    #[test]
+    fn unknown_and_bad_keys_are_named() {
+        let err = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("lisen = \"127.0.0.1:1\""))
+            .extract::<Config>()
+            .unwrap_err();
+        assert!(err.to_string().contains("lisen"), "{err}");
+        let err = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[http]\nbody_limit_bytes = \"big\""))
+            .extract::<Config>()
+            .unwrap_err();
+        assert_eq!(
+            describe(&err).split(':').nth(1).map(str::trim),
+            Some("http.body_limit_bytes"),
+            "{}",
+            describe(&err)
+        );
+        let mut c = Config::default();
+        c.database_url = Some("mysql://x".into());
+        c.auth.login_window_secs = 0;
+        let msg = c.validate().unwrap_err();
+        assert!(msg.contains("database_url") && msg.contains("auth.login_window_secs"), "{msg}");
+    }
+
+    #[test]
+    fn debug_output_hides_database_passwords() {
+        let mut c = Config::default();
+        c.database_url = Some("postgres://tessera:hunter2@db.internal:5432/tessera".into());
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("db.internal"));
+    }
+}

@@ -1,0 +1,158 @@
+//! `serve --demo`: a demo organization with a venue and three published
+//! events, so that a newcomer has something to click at once. Seeding goes
+//! through the same app-layer calls as the API. Running it again keeps the
+//! data and gives the organizer a fresh password, printed once.
+
+use anyhow::{Context, Result};
+use jiff::{SignedDuration, Timestamp};
+use tessera_app::orgs::NewOrg;
+use tessera_app::{Actor, App};
+use tessera_domain::Currency;
+use tessera_domain::account::Email;
+use tessera_domain::catalog::{
+    Category, EventAction, NewEvent, NewQuota, NewTicketType, NewVenue, TimeZoneName, Visibility,
+};
+
+pub const ORGANIZER_EMAIL: &str = "organizer@demo.tessera.dev";
+
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+}
+
+fn random_password() -> Result<String> {
+    let mut b = [0u8; 12];
+    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("random number generator: {e}"))?;
+    Ok(data_encoding::BASE64URL_NOPAD.encode(&b))
+}
+
+pub async fn seed(app: &App) -> Result<DemoLogin> {
+    let email = Email::parse(ORGANIZER_EMAIL).map_err(|e| anyhow::anyhow!(e))?;
+    let password = random_password()?;
+    if let Some(user) = app.store.user_by_email(&email).await? {
+        let hash = tessera_app::auth::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        app.store.set_password_hash(user.id, hash).await?;
+        return Ok(DemoLogin { email: email.to_string(), password });
+    }
+    let user = app
+        .create_user(email.clone(), "Demo Organizer".into(), password.clone(), false)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("creating the demo organizer")?;
+    let actor = Actor::User(user);
+    let err = |e: tessera_app::AppError| anyhow::anyhow!("{e}");
+    let org = app
+        .create_org(&actor, NewOrg { name: "Tessera Demo Productions".into(), slug: "demo".into() })
+        .await
+        .map_err(err)?;
+    let tz = TimeZoneName::parse("Europe/Berlin").map_err(|e| anyhow::anyhow!(e))?;
+    let venue = app
+        .create_venue(
+            &actor,
+            org.id,
+            NewVenue {
+                name: "Tessera Hall".into(),
+                address: "Musterstraße 1, 10115 Berlin".into(),
+                timezone: tz,
+                capacity: 1200,
+            },
+        )
+        .await
+        .map_err(err)?;
+    let eur = Currency::parse("EUR").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = Timestamp::now();
+    // Whole hours, a few weeks out, at 19:00 UTC (20:00 in Berlin in winter).
+    let day = |d: i64| -> Result<Timestamp> {
+        let t = now.checked_add(SignedDuration::from_hours(24 * d))?;
+        Ok(Timestamp::from_second(t.as_second() - t.as_second().rem_euclid(86_400) + 19 * 3600)?)
+    };
+    let events = [
+        (
+            "Night of Strings",
+            Category::Concert,
+            "A chamber orchestra plays Dvořák and Bartók.",
+            14,
+            3,
+            vec![("Standard", 3900, 800), ("Reduced", 1900, 200)],
+        ),
+        (
+            "The Glass Menagerie",
+            Category::Theatre,
+            "Tennessee Williams's memory play, in English.",
+            30,
+            3,
+            vec![("Stalls", 4500, 400), ("Balcony", 2900, 300)],
+        ),
+        (
+            "RustConf Berlin",
+            Category::Conference,
+            "Two days of talks on systems programming.",
+            60,
+            32,
+            vec![("Early bird", 19900, 150), ("Regular", 29900, 600), ("Student", 4900, 100)],
+        ),
+    ];
+    for (title, category, description, in_days, hours, types) in events {
+        let starts_at = day(in_days)?;
+        let event = app
+            .create_event(
+                &actor,
+                org.id,
+                NewEvent {
+                    venue_id: venue.id,
+                    title: title.into(),
+                    description: description.into(),
+                    category,
+                    image_urls: vec![],
+                    starts_at,
+                    ends_at: starts_at.checked_add(SignedDuration::from_hours(hours))?,
+                    sales_start: None,
+                    sales_end: None,
+                },
+            )
+            .await
+            .map_err(err)?;
+        let total: i64 = types.iter().map(|t| t.2).sum();
+        let all = app
+            .create_quota(
+                &actor,
+                org.id,
+                event.id,
+                NewQuota { name: "Whole house".into(), capacity: total, ticket_type_ids: vec![] },
+            )
+            .await
+            .map_err(err)?;
+        for (name, price, cap) in types {
+            let own = app
+                .create_quota(
+                    &actor,
+                    org.id,
+                    event.id,
+                    NewQuota { name: name.into(), capacity: cap, ticket_type_ids: vec![] },
+                )
+                .await
+                .map_err(err)?;
+            app.create_ticket_type(
+                &actor,
+                org.id,
+                event.id,
+                NewTicketType {
+                    name: name.into(),
+                    description: String::new(),
+                    price_minor: price,
+                    currency: eur,
+                    sales_start: None,
+                    sales_end: None,
+                    min_per_order: 1,
+                    max_per_order: 10,
+                    visibility: Visibility::Public,
+                    quota_ids: vec![own.id, all.id],
+                },
+            )
+            .await
+            .map_err(err)?;
+        }
+        app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
+    }
+    Ok(DemoLogin { email: email.to_string(), password })
+}

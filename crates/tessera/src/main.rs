@@ -1,0 +1,231 @@
+//! The `tessera` binary: configuration, telemetry, the composition root
+//! (the only place that names a concrete backend, from the database URL),
+//! and the command line.
+
+mod config;
+mod demo;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Parser, Subcommand};
+use config::{Config, LogFormat};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tessera_app::{App, SystemClock};
+use tessera_domain::account::Email;
+use tessera_store::Store;
+use tokio::sync::watch;
+
+#[derive(Parser)]
+#[command(name = "tessera", version, about = "Self-hosted electronic ticketing")]
+struct Cli {
+    /// A TOML configuration file (see `tessera config print-default`).
+    #[arg(long, global = true, env = "TESSERA_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve {
+        /// Seed a demo organization and print its organizer login.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Print the version.
+    Version,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a platform administrator.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the default configuration as TOML.
+    PrintDefault,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    match command {
+        Command::Version => {
+            println!("tessera {}", env!("CARGO_PKG_VERSION"));
+            return std::process::ExitCode::SUCCESS;
+        }
+        Command::Config { command: ConfigCommand::PrintDefault } => {
+            print!("{}", Config::default_toml());
+            return std::process::ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match command {
+            Command::Serve { demo } => serve(config, demo).await,
+            Command::Migrate => migrate(config).await,
+            Command::User { command: UserCommand::Create { email, name, password_stdin } } => {
+                create_admin(config, email, name, password_stdin).await
+            }
+            Command::Version | Command::Config { .. } => Ok(()),
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config) {
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|f| f.parse::<tracing_subscriber::EnvFilter>().ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(&config.log.filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn open_store(config: &Config) -> Result<Store> {
+    let url = config.database_url();
+    let store = Store::connect(&url, &config.store()).await.with_context(|| {
+        format!("cannot open the database ({:?} backend)", tessera_store::Backend::from_url(&url).ok())
+    })?;
+    store.migrate().await.context("cannot apply database migrations")?;
+    Ok(store)
+}
+
+async fn migrate(config: Config) -> Result<()> {
+    let store = open_store(&config).await?;
+    let applied = store.applied_migrations().await?;
+    println!("database is at migration {}", applied.last().copied().unwrap_or(0));
+    store.close().await;
+    Ok(())
+}
+
+async fn create_admin(config: Config, email: String, name: String, password_stdin: bool) -> Result<()> {
+    let email = Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
+    let (password, generated) = if password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("reading the password from standard input")?;
+        (s.trim_end_matches(['\r', '\n']).to_string(), false)
+    } else {
+        let mut b = [0u8; 15];
+        getrandom::fill(&mut b).map_err(|e| anyhow!("random number generator: {e}"))?;
+        (data_encoding::BASE64URL_NOPAD.encode(&b), true)
+    };
+    let store = open_store(&config).await?;
+    let app = App::new(store.clone(), Arc::new(SystemClock), config.app());
+    let user = app.create_user(email, name, password.clone(), true).await.map_err(|e| anyhow!("{e}"))?;
+    println!("created platform administrator {} ({})", user.email, user.id);
+    if generated {
+        println!("password (shown once): {password}");
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn serve(config: Config, demo: bool) -> Result<()> {
+    let store = open_store(&config).await?;
+    let app = App::new(store.clone(), Arc::new(SystemClock), config.app());
+    if demo {
+        let login = demo::seed(&app).await.context("seeding demo data")?;
+        println!("demo organization ready; organizer login: {} / {}", login.email, login.password);
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, backend = ?store.backend(), "tessera listening");
+    println!("tessera listening on http://{addr} (API reference: http://{addr}/api/v1/docs)");
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let sweeper = tokio::spawn(sweep_sessions(app.clone(), stop_rx));
+    let router = tessera_web::router(app, config.web());
+    let shutdown = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stop_tx.send(true);
+    };
+    tessera_web::serve(listener, router, shutdown).await?;
+    let _ = sweeper.await;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Deletes expired sessions every few minutes until told to stop.
+async fn sweep_sessions(app: App, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = app.store.delete_expired_sessions(app.now()).await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(300)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
