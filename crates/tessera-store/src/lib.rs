@@ -18,6 +18,7 @@ macro_rules! dynsql {
 mod accounts;
 mod catalog;
 mod row;
+pub mod testing;
 
 pub use accounts::{NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};

@@ -1,0 +1,487 @@
+//! Storage cases, each a function of a fresh, migrated store.
+
+use jiff::{SignedDuration, Timestamp};
+use tessera_domain::account::{Email, Organization, User};
+use tessera_domain::catalog::{Category, Event, EventStatus, Quota, TicketType, TimeZoneName, Venue, Visibility};
+use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, Role, TicketTypeId, TokenId, UserId, VenueId};
+use tessera_store::{EventFilter, NewUser, Store, StoreError, migration_list};
+
+fn now() -> Timestamp {
+    // Whole microseconds: what the store keeps.
+    Timestamp::from_microsecond(Timestamp::now().as_microsecond()).unwrap()
+}
+
+fn later(t: Timestamp, hours: i64) -> Timestamp {
+    t.checked_add(SignedDuration::from_hours(hours)).unwrap()
+}
+
+async fn user(store: &Store, email: &str) -> User {
+    store
+        .create_user(NewUser {
+            id: UserId::new(),
+            email: Email::parse(email).unwrap(),
+            name: "Test User".into(),
+            password_hash: "not-a-real-hash".into(),
+            is_platform_admin: false,
+            created_at: now(),
+        })
+        .await
+        .unwrap()
+}
+
+async fn org(store: &Store, slug: &str, owner: UserId) -> Organization {
+    let o = Organization {
+        id: OrgId::new(),
+        slug: slug.into(),
+        name: slug.to_uppercase(),
+        require_two_factor: false,
+        created_at: now(),
+    };
+    store.create_org(&o, owner).await.unwrap();
+    o
+}
+
+fn venue_in(org: OrgId, name: &str) -> Venue {
+    Venue {
+        id: VenueId::new(),
+        org_id: org,
+        name: name.into(),
+        address: "1 Main St".into(),
+        timezone: TimeZoneName::parse("Asia/Shanghai").unwrap(),
+        capacity: 500,
+        created_at: now(),
+    }
+}
+
+fn event_at(org: OrgId, venue: VenueId, title: &str, starts_at: Timestamp, status: EventStatus) -> Event {
+    Event {
+        id: EventId::new(),
+        org_id: org,
+        venue_id: venue,
+        title: title.into(),
+        description: format!("About {title}"),
+        category: Category::Concert,
+        image_urls: vec!["https://example.org/a.png".into()],
+        starts_at,
+        ends_at: later(starts_at, 3),
+        status,
+        sales_start: None,
+        sales_end: None,
+        created_at: now(),
+        updated_at: now(),
+    }
+}
+
+fn ticket_type(e: &Event, name: &str, currency: &str, quotas: Vec<QuotaId>) -> TicketType {
+    TicketType {
+        id: TicketTypeId::new(),
+        event_id: e.id,
+        org_id: e.org_id,
+        name: name.into(),
+        description: String::new(),
+        price: Money::new(2500, Currency::parse(currency).unwrap()),
+        sales_start: None,
+        sales_end: None,
+        min_per_order: 1,
+        max_per_order: 10,
+        visibility: Visibility::Public,
+        quota_ids: quotas,
+        created_at: now(),
+    }
+}
+
+fn quota(e: &Event, name: &str, capacity: i64, types: Vec<TicketTypeId>) -> Quota {
+    Quota {
+        id: QuotaId::new(),
+        event_id: e.id,
+        org_id: e.org_id,
+        name: name.into(),
+        capacity,
+        sold: 0,
+        held: 0,
+        ticket_type_ids: types,
+        created_at: now(),
+    }
+}
+
+fn invalid_field(r: Result<(), StoreError>) -> String {
+    match r {
+        Err(StoreError::Invalid(v)) => v.fields[0].field.clone(),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+pub async fn migrations_are_all_applied(store: Store) {
+    let expected: Vec<i64> = migration_list(store.backend()).into_iter().map(|m| m.0).collect();
+    assert_eq!(store.applied_migrations().await.unwrap(), expected);
+    // Migrating again is a no-op.
+    store.migrate().await.unwrap();
+    assert_eq!(store.applied_migrations().await.unwrap(), expected);
+    store.ping().await.unwrap();
+}
+
+pub async fn users_are_unique_by_email(store: Store) {
+    let u = user(&store, "ann@example.org").await;
+    let again = store
+        .create_user(NewUser {
+            id: UserId::new(),
+            email: Email::parse("ANN@example.org").unwrap(),
+            name: "Other".into(),
+            password_hash: "x".into(),
+            is_platform_admin: false,
+            created_at: now(),
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict { ref field, .. }) if field == "email"), "{again:?}");
+    let auth = store.user_auth_by_email(&Email::parse("ann@example.org").unwrap()).await.unwrap().unwrap();
+    assert_eq!(auth.user, u);
+    assert_eq!(auth.password_hash, "not-a-real-hash");
+    assert!(store.user_by_email(&Email::parse("bob@example.org").unwrap()).await.unwrap().is_none());
+    store.set_platform_admin(u.id, true).await.unwrap();
+    assert!(store.user_auth(u.id).await.unwrap().unwrap().user.is_platform_admin);
+    assert!(matches!(store.set_platform_admin(UserId::new(), true).await, Err(StoreError::NotFound)));
+    assert_eq!(store.list_users(10, 0).await.unwrap().len(), 1);
+}
+
+pub async fn totp_steps_are_single_use(store: Store) {
+    let u = user(&store, "ann@example.org").await;
+    store.set_totp(u.id, Some("JBSWY3DPEHPK3PXP".into()), true).await.unwrap();
+    let auth = store.user_auth(u.id).await.unwrap().unwrap();
+    assert!(auth.user.totp_enabled);
+    assert_eq!(auth.totp_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    assert!(store.consume_totp_step(u.id, 100).await.unwrap());
+    assert!(!store.consume_totp_step(u.id, 100).await.unwrap(), "a step is used once");
+    assert!(!store.consume_totp_step(u.id, 99).await.unwrap(), "no going back");
+    assert!(store.consume_totp_step(u.id, 101).await.unwrap());
+    // Ten concurrent uses of one step: exactly one wins.
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.consume_totp_step(u.id, 200).await.unwrap() }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        wins += usize::from(t.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+}
+
+pub async fn sessions_expire(store: Store) {
+    let u = user(&store, "ann@example.org").await;
+    let t0 = now();
+    store.create_session("h1", u.id, "csrf1", t0, later(t0, 1)).await.unwrap();
+    store.create_session("h2", u.id, "csrf2", t0, later(t0, 5)).await.unwrap();
+    let s = store.session("h1", t0).await.unwrap().unwrap();
+    assert_eq!((s.user.id, s.csrf_token.as_str()), (u.id, "csrf1"));
+    assert!(store.session("h1", later(t0, 2)).await.unwrap().is_none(), "expired sessions are not returned");
+    assert_eq!(store.delete_expired_sessions(later(t0, 2)).await.unwrap(), 1);
+    assert!(store.session("h2", later(t0, 2)).await.unwrap().is_some());
+    store.delete_session("h2").await.unwrap();
+    assert!(store.session("h2", t0).await.unwrap().is_none());
+    assert!(store.session("nope", t0).await.unwrap().is_none());
+}
+
+pub async fn organizations_keep_an_owner(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let bob = user(&store, "bob@example.org").await;
+    let o = org(&store, "acme", ann.id).await;
+    let dup = store.create_org(&Organization { id: OrgId::new(), ..o.clone() }, bob.id).await;
+    assert!(matches!(dup, Err(StoreError::Conflict { ref field, .. }) if field == "slug"), "{dup:?}");
+    assert_eq!(store.membership(o.id, ann.id).await.unwrap().unwrap().1, Role::Owner);
+    assert!(store.membership(o.id, bob.id).await.unwrap().is_none());
+    // The only owner cannot step down or leave.
+    let r = store.set_membership(o.id, ann.id, Some(Role::Admin), now()).await;
+    assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?}");
+    assert!(matches!(store.set_membership(o.id, ann.id, None, now()).await, Err(StoreError::Conflict { .. })));
+    store.set_membership(o.id, bob.id, Some(Role::Staff), now()).await.unwrap();
+    store.set_membership(o.id, bob.id, Some(Role::Owner), now()).await.unwrap();
+    store.set_membership(o.id, ann.id, Some(Role::Scanner), now()).await.unwrap();
+    let members = store.members(o.id).await.unwrap();
+    let roles: Vec<(UserId, Role)> = members.iter().map(|m| (m.user_id, m.role)).collect();
+    assert_eq!(roles, vec![(ann.id, Role::Scanner), (bob.id, Role::Owner)]);
+    store.set_membership(o.id, ann.id, None, now()).await.unwrap();
+    assert!(matches!(store.set_membership(o.id, ann.id, None, now()).await, Err(StoreError::NotFound)));
+    assert_eq!(store.orgs_of_user(bob.id).await.unwrap().len(), 1);
+    assert!(store.orgs_of_user(ann.id).await.unwrap().is_empty());
+    let mut changed = o.clone();
+    changed.name = "Acme Events".into();
+    changed.require_two_factor = true;
+    store.update_org(&changed).await.unwrap();
+    assert_eq!(store.org(o.id).await.unwrap().unwrap(), changed);
+}
+
+pub async fn concurrent_demotions_keep_an_owner(store: Store) {
+    // Two owners demote each other at the same instant: one must remain.
+    for round in 0..5 {
+        let a = user(&store, &format!("a{round}@example.org")).await;
+        let b = user(&store, &format!("b{round}@example.org")).await;
+        let o = org(&store, &format!("race-{round}"), a.id).await;
+        store.set_membership(o.id, b.id, Some(Role::Owner), now()).await.unwrap();
+        let (s1, s2) = (store.clone(), store.clone());
+        let t1 = tokio::spawn(async move { s1.set_membership(o.id, a.id, Some(Role::Admin), now()).await });
+        let t2 = tokio::spawn(async move { s2.set_membership(o.id, b.id, Some(Role::Admin), now()).await });
+        let (r1, r2) = (t1.await.unwrap(), t2.await.unwrap());
+        assert!(r1.is_ok() || r2.is_ok(), "one demotion may go through: {r1:?} {r2:?}");
+        let owners = store.members(o.id).await.unwrap().into_iter().filter(|m| m.role == Role::Owner).count();
+        assert_eq!(owners, 1, "round {round}: {r1:?} {r2:?}");
+    }
+}
+
+pub async fn tokens_are_scoped_and_revocable(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let b = org(&store, "beta", ann.id).await;
+    let t0 = now();
+    let token = tessera_domain::account::ApiToken {
+        id: TokenId::new(),
+        org_id: a.id,
+        name: "ci".into(),
+        role: Role::Staff,
+        prefix: "tsr_abcd".into(),
+        created_by: ann.id,
+        created_at: t0,
+        expires_at: Some(later(t0, 24)),
+        revoked_at: None,
+        last_used_at: None,
+    };
+    store.create_token(&token, "hash-1").await.unwrap();
+    assert_eq!(store.token_by_hash("hash-1").await.unwrap().unwrap(), token);
+    assert!(store.token_by_hash("hash-2").await.unwrap().is_none());
+    store.touch_token(token.id, t0).await.unwrap();
+    assert_eq!(store.token_by_hash("hash-1").await.unwrap().unwrap().last_used_at, Some(t0));
+    assert_eq!(store.tokens(a.id).await.unwrap().len(), 1);
+    assert!(store.tokens(b.id).await.unwrap().is_empty());
+    assert!(matches!(store.revoke_token(b.id, token.id, t0).await, Err(StoreError::NotFound)), "not across orgs");
+    store.revoke_token(a.id, token.id, t0).await.unwrap();
+    store.revoke_token(a.id, token.id, later(t0, 1)).await.unwrap();
+    assert_eq!(store.token_by_hash("hash-1").await.unwrap().unwrap().revoked_at, Some(t0), "first revocation stands");
+}
+
+pub async fn venues_are_unique_per_org_even_under_races(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let b = org(&store, "beta", ann.id).await;
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.create_venue(&venue_in(a.id, "Main Hall")).await }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "name"),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    store.create_venue(&venue_in(b.id, "Main Hall")).await.unwrap();
+    let vs = store.venues(a.id).await.unwrap();
+    assert_eq!(vs.len(), 1);
+    let mut v = vs[0].clone();
+    assert_eq!(store.venue(a.id, v.id).await.unwrap().unwrap(), v);
+    assert!(store.venue(b.id, v.id).await.unwrap().is_none(), "not visible from another org");
+    v.capacity = 900;
+    v.timezone = TimeZoneName::parse("Europe/Paris").unwrap();
+    store.update_venue(&v).await.unwrap();
+    assert_eq!(store.venue(a.id, v.id).await.unwrap().unwrap(), v);
+    let other_org = Venue { org_id: b.id, ..v.clone() };
+    assert!(matches!(store.update_venue(&other_org).await, Err(StoreError::NotFound)));
+}
+
+pub async fn events_only_use_their_own_venues(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let b = org(&store, "beta", ann.id).await;
+    let va = venue_in(a.id, "A");
+    let vb = venue_in(b.id, "B");
+    store.create_venue(&va).await.unwrap();
+    store.create_venue(&vb).await.unwrap();
+    let start = later(now(), 48);
+    let foreign = event_at(a.id, vb.id, "Sneaky", start, EventStatus::Draft);
+    assert_eq!(invalid_field(store.create_event(&foreign).await), "venue_id");
+    let mut e = event_at(a.id, va.id, "Proper", start, EventStatus::Draft);
+    store.create_event(&e).await.unwrap();
+    assert_eq!(store.event(a.id, e.id).await.unwrap().unwrap(), e);
+    assert!(store.event(b.id, e.id).await.unwrap().is_none());
+    e.title = "Renamed".into();
+    e.image_urls = vec![];
+    e.sales_end = Some(later(start, -1));
+    store.update_event(&e).await.unwrap();
+    assert_eq!(store.event(a.id, e.id).await.unwrap().unwrap(), e);
+    let moved = Event { venue_id: vb.id, ..e.clone() };
+    assert_eq!(invalid_field(store.update_event(&moved).await), "venue_id");
+    assert_eq!(store.event(a.id, e.id).await.unwrap().unwrap(), e, "a refused update changes nothing");
+}
+
+pub async fn ticket_types_and_quotas_link_within_one_event(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let v = venue_in(a.id, "A");
+    store.create_venue(&v).await.unwrap();
+    let e1 = event_at(a.id, v.id, "One", later(now(), 48), EventStatus::Draft);
+    let e2 = event_at(a.id, v.id, "Two", later(now(), 72), EventStatus::Draft);
+    store.create_event(&e1).await.unwrap();
+    store.create_event(&e2).await.unwrap();
+    let shared = quota(&e1, "House", 100, vec![]);
+    store.create_quota(&shared).await.unwrap();
+    let other = quota(&e2, "Other house", 10, vec![]);
+    store.create_quota(&other).await.unwrap();
+    let ga = ticket_type(&e1, "GA", "EUR", vec![shared.id]);
+    store.create_ticket_type(&ga).await.unwrap();
+    let wrong = ticket_type(&e1, "VIP", "EUR", vec![shared.id, other.id]);
+    assert_eq!(invalid_field(store.create_ticket_type(&wrong).await), "quota_ids[1]");
+    let vip_quota = quota(&e1, "VIP seats", 20, vec![]);
+    store.create_quota(&vip_quota).await.unwrap();
+    let vip = ticket_type(&e1, "VIP", "EUR", vec![shared.id, vip_quota.id]);
+    store.create_ticket_type(&vip).await.unwrap();
+    let dup = ticket_type(&e1, "VIP", "EUR", vec![]);
+    assert!(
+        matches!(store.create_ticket_type(&dup).await, Err(StoreError::Conflict { ref field, .. }) if field == "name")
+    );
+    let types = store.ticket_types(a.id, e1.id).await.unwrap();
+    assert_eq!(types.len(), 2);
+    let mut vip_quotas = types[1].quota_ids.clone();
+    vip_quotas.sort();
+    let mut expect = vec![shared.id, vip_quota.id];
+    expect.sort();
+    assert_eq!(vip_quotas, expect);
+    let quotas = store.quotas(a.id, e1.id).await.unwrap();
+    let house = quotas.iter().find(|q| q.id == shared.id).unwrap();
+    assert_eq!(house.ticket_type_ids.len(), 2, "links are visible from both sides");
+    // Relink from the quota side; a ticket type of another event is refused.
+    let e2_type = ticket_type(&e2, "Other GA", "EUR", vec![other.id]);
+    store.create_ticket_type(&e2_type).await.unwrap();
+    let bad = Quota { ticket_type_ids: vec![ga.id, e2_type.id], ..shared.clone() };
+    assert_eq!(invalid_field(store.update_quota(&bad).await), "ticket_type_ids[1]");
+    let smaller = Quota { capacity: 40, ticket_type_ids: vec![ga.id], ..shared.clone() };
+    store.update_quota(&smaller).await.unwrap();
+    let q = store.quota(a.id, shared.id).await.unwrap().unwrap();
+    assert_eq!((q.capacity, q.ticket_type_ids.clone()), (40, vec![ga.id]));
+    assert_eq!(store.ticket_type(a.id, vip.id).await.unwrap().unwrap().quota_ids, vec![vip_quota.id]);
+    let negative = Quota { capacity: -1, ..q.clone() };
+    assert!(store.update_quota(&negative).await.is_err(), "the database refuses negative capacity too");
+    assert!(store.quota(OrgId::new(), shared.id).await.unwrap().is_none());
+    assert!(store.ticket_type(OrgId::new(), vip.id).await.unwrap().is_none());
+}
+
+pub async fn one_currency_per_event(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let v = venue_in(a.id, "A");
+    store.create_venue(&v).await.unwrap();
+    let e = event_at(a.id, v.id, "One", later(now(), 48), EventStatus::Draft);
+    store.create_event(&e).await.unwrap();
+    let eur = ticket_type(&e, "GA", "EUR", vec![]);
+    store.create_ticket_type(&eur).await.unwrap();
+    assert_eq!(invalid_field(store.create_ticket_type(&ticket_type(&e, "GA2", "USD", vec![])).await), "currency");
+    // The only ticket type may change currency.
+    let usd = TicketType { price: Money::new(100, Currency::parse("USD").unwrap()), ..eur.clone() };
+    store.update_ticket_type(&usd).await.unwrap();
+    assert_eq!(store.ticket_type(a.id, eur.id).await.unwrap().unwrap().price.currency.code(), "USD");
+}
+
+pub async fn event_status_changes_are_conditional(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let v = venue_in(a.id, "A");
+    store.create_venue(&v).await.unwrap();
+    let e = event_at(a.id, v.id, "One", later(now(), 48), EventStatus::Draft);
+    store.create_event(&e).await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.set_event_status(a.id, e.id, EventStatus::Draft, EventStatus::Published, now()).await.unwrap()
+        }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        wins += usize::from(t.await.unwrap());
+    }
+    assert_eq!(wins, 1, "exactly one of the racing transitions applies");
+    assert_eq!(store.event(a.id, e.id).await.unwrap().unwrap().status, EventStatus::Published);
+    assert!(
+        !store
+            .set_event_status(OrgId::new(), e.id, EventStatus::Published, EventStatus::Cancelled, now())
+            .await
+            .unwrap()
+    );
+}
+
+pub async fn public_listing_filters_and_paginates(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let v = venue_in(a.id, "A");
+    store.create_venue(&v).await.unwrap();
+    let base = later(now(), 24);
+    let mut published = Vec::new();
+    for i in 0..7 {
+        let mut e = event_at(a.id, v.id, &format!("Jazz night {i}"), later(base, i * 24), EventStatus::Published);
+        if i % 2 == 1 {
+            e.category = Category::Theatre;
+            e.title = format!("Play {i} 100% live_");
+            e.description = format!("About {}", e.title);
+        }
+        store.create_event(&e).await.unwrap();
+        published.push(e);
+    }
+    // Two events at the same instant, to exercise the id tiebreak of the cursor.
+    let twin = event_at(a.id, v.id, "Jazz twin", published[0].starts_at, EventStatus::Published);
+    store.create_event(&twin).await.unwrap();
+    let draft = event_at(a.id, v.id, "Jazz draft", later(base, 1), EventStatus::Draft);
+    store.create_event(&draft).await.unwrap();
+    let past = event_at(a.id, v.id, "Jazz past", later(now(), -100), EventStatus::Published);
+    store.create_event(&past).await.unwrap();
+
+    let upcoming = EventFilter { not_ended_at: Some(now()), limit: 3, ..Default::default() };
+    let mut seen = Vec::new();
+    let mut f = upcoming.clone();
+    for _ in 0..10 {
+        let page = store.list_events(&f).await.unwrap();
+        assert!(page.events.len() <= 3);
+        seen.extend(page.events.iter().map(|(e, _)| e.id));
+        match page.next {
+            Some(n) => f.after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 8, "7 published + twin, no draft, no past: {seen:?}");
+    let mut dedup = seen.clone();
+    dedup.dedup();
+    assert_eq!(dedup.len(), 8, "pages do not overlap");
+
+    let search = |text: &str| EventFilter { text: Some(text.into()), limit: 50, ..Default::default() };
+    assert_eq!(store.list_events(&search("JAZZ")).await.unwrap().events.len(), 6, "case-insensitive, includes past");
+    assert_eq!(store.list_events(&search("100%")).await.unwrap().events.len(), 3, "% matches literally");
+    assert_eq!(store.list_events(&search("e_")).await.unwrap().events.len(), 3, "_ matches literally");
+    let theatre = EventFilter { category: Some(Category::Theatre), limit: 50, ..Default::default() };
+    assert_eq!(store.list_events(&theatre).await.unwrap().events.len(), 3);
+    let window =
+        EventFilter { from: Some(later(base, 24)), to: Some(later(base, 72)), limit: 50, ..Default::default() };
+    let titles: Vec<String> =
+        store.list_events(&window).await.unwrap().events.into_iter().map(|(e, _)| e.title).collect();
+    assert_eq!(titles, vec!["Play 1 100% live_".to_string(), "Jazz night 2".to_string()]);
+    let mine = EventFilter { org_id: Some(a.id), limit: 100, ..Default::default() };
+    assert_eq!(store.list_events(&mine).await.unwrap().events.len(), 10, "the organizer sees drafts and past events");
+    let (_, venue) = &store.list_events(&upcoming).await.unwrap().events[0];
+    assert_eq!(venue, &v);
+}
+
+pub async fn public_event_hides_drafts(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let v = venue_in(a.id, "A");
+    store.create_venue(&v).await.unwrap();
+    let e = event_at(a.id, v.id, "One", later(now(), 48), EventStatus::Draft);
+    store.create_event(&e).await.unwrap();
+    let q = quota(&e, "House", 10, vec![]);
+    store.create_quota(&q).await.unwrap();
+    store.create_ticket_type(&ticket_type(&e, "GA", "EUR", vec![q.id])).await.unwrap();
+    assert!(store.public_event(e.id).await.unwrap().is_none());
+    store.set_event_status(a.id, e.id, EventStatus::Draft, EventStatus::Published, now()).await.unwrap();
+    let p = store.public_event(e.id).await.unwrap().unwrap();
+    assert_eq!((p.event.id, p.venue.id, p.ticket_types.len(), p.quotas.len()), (e.id, v.id, 1, 1));
+    assert_eq!(p.ticket_types[0].quota_ids, vec![q.id]);
+    assert!(store.public_event(EventId::new()).await.unwrap().is_none());
+}
