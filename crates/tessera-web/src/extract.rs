@@ -64,9 +64,10 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let msg = inner.to_string();
-                // serde reports unknown and missing fields at the parent's path.
-                let structural = msg.starts_with("unknown field") || msg.starts_with("missing field");
-                let field = match (structural, backticked(&msg), path.as_str()) {
+                // serde reports a missing field at its parent's path (an
+                // unknown one is already at its own).
+                let missing = msg.starts_with("missing field");
+                let field = match (missing, backticked(&msg), path.as_str()) {
                     (true, Some(name), ".") => name.to_string(),
                     (true, Some(name), p) => format!("{p}.{name}"),
                     (_, _, ".") => "body".to_string(),

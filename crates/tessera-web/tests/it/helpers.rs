@@ -1,0 +1,196 @@
+//! `spawn_app`: a server on port 0 with its own database and a manual clock.
+
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tessera_app::{App, AppConfig, ManualClock};
+use tessera_domain::UserId;
+use tessera_store::Store;
+use tessera_store::testing::{fresh_store, sqlite_url};
+use tessera_web::WebConfig;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub app: App,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// How a request authenticates.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    None,
+    Session(Session),
+    Bearer(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+    pub user_id: UserId,
+}
+
+pub struct Res {
+    pub status: u16,
+    pub body: Value,
+    pub headers: HeaderMap,
+}
+
+impl Res {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// The fields named in an error body.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["error"]["fields"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Res {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.body)
+    }
+}
+
+pub fn test_config() -> AppConfig {
+    AppConfig { login_max_attempts_per_ip: 10_000, ..AppConfig::default() }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_config(), WebConfig::default()).await
+}
+
+pub async fn spawn_app_with(config: AppConfig, web: WebConfig) -> TestApp {
+    let store = fresh_store(&sqlite_url()).await;
+    let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+    let app = App::new(store.clone(), clock.clone(), config);
+    let router = tessera_web::router(app.clone(), web);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(tessera_web::serve(listener, router, async {
+        let _ = rx.await;
+    }));
+    TestApp { base: format!("http://{addr}"), client: reqwest::Client::new(), app, store, clock, _stop: tx }
+}
+
+impl TestApp {
+    pub async fn req(&self, method: Method, path: &str, auth: &Auth, body: Option<Value>) -> Res {
+        let mut rb = self.client.request(method, format!("{}{path}", self.base));
+        match auth {
+            Auth::None => {}
+            Auth::Session(s) => {
+                rb = rb.header("cookie", format!("tessera_session={}", s.cookie)).header("x-csrf-token", &s.csrf);
+            }
+            Auth::Bearer(t) => rb = rb.bearer_auth(t),
+        }
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        self.send(rb).await
+    }
+
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> Res {
+        let res = rb.send().await.expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Res { status, body, headers }
+    }
+
+    pub async fn get(&self, path: &str, auth: &Auth) -> Res {
+        self.req(Method::GET, path, auth, None).await
+    }
+
+    pub async fn post(&self, path: &str, auth: &Auth, body: Value) -> Res {
+        self.req(Method::POST, path, auth, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, auth: &Auth, body: Value) -> Res {
+        self.req(Method::PATCH, path, auth, Some(body)).await
+    }
+
+    /// Registers an account over HTTP and returns its session.
+    pub async fn register(&self, email: &str) -> Session {
+        let r = self
+            .post(
+                "/api/v1/auth/register",
+                &Auth::None,
+                json!({"email": email, "password": "correct horse battery", "name": "T"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        session_from(&r)
+    }
+
+    pub async fn login(&self, email: &str, password: &str, totp: Option<&str>) -> Res {
+        let mut body = json!({"email": email, "password": password});
+        if let Some(code) = totp {
+            body["totp_code"] = json!(code);
+        }
+        self.post("/api/v1/auth/login", &Auth::None, body).await
+    }
+
+    /// A user who owns a new organization with a venue; returns (session, org id).
+    pub async fn organizer(&self, email: &str, slug: &str) -> (Auth, String) {
+        let s = Auth::Session(self.register(email).await);
+        let r = self.post("/api/v1/orgs", &s, json!({"name": slug, "slug": slug})).await;
+        assert_eq!(r.status, 201, "{r:?}");
+        (s, r.body["id"].as_str().unwrap().to_string())
+    }
+
+    /// A draft event with one quota and one ticket type in it.
+    pub async fn sellable_event(&self, auth: &Auth, org: &str, venue: &str, title: &str) -> Value {
+        let e = self.post(&format!("/api/v1/orgs/{org}/events"), auth, event_body(venue, title, 30)).await;
+        assert_eq!(e.status, 201, "{e:?}");
+        let eid = e.body["id"].as_str().unwrap();
+        let q = self
+            .post(&format!("/api/v1/orgs/{org}/events/{eid}/quotas"), auth, json!({"name": "House", "capacity": 100}))
+            .await;
+        assert_eq!(q.status, 201, "{q:?}");
+        let t = self
+            .post(
+                &format!("/api/v1/orgs/{org}/events/{eid}/ticket-types"),
+                auth,
+                json!({"name": "GA", "price_minor": 2500, "currency": "EUR", "quota_ids": [q.body["id"]]}),
+            )
+            .await;
+        assert_eq!(t.status, 201, "{t:?}");
+        e.body
+    }
+
+    pub async fn venue(&self, auth: &Auth, org: &str, name: &str) -> String {
+        let r = self
+            .post(
+                &format!("/api/v1/orgs/{org}/venues"),
+                auth,
+                json!({"name": name, "address": "1 Main St", "timezone": "Europe/Berlin", "capacity": 1000}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        r.body["id"].as_str().unwrap().to_string()
+    }
+}
+
+pub fn session_from(r: &Res) -> Session {
+    let set_cookie = r.headers.get("set-cookie").expect("set-cookie").to_str().unwrap().to_string();
+    let cookie = set_cookie.split(';').next().unwrap().trim_start_matches("tessera_session=").to_string();
+    Session {
+        cookie,
+        csrf: r.body["csrf_token"].as_str().unwrap().to_string(),
+        user_id: r.body["user"]["id"].as_str().unwrap().parse().unwrap(),
+    }
+}
+
+/// An event body starting `days` from now, three hours long.
+pub fn event_body(venue: &str, title: &str, days: i64) -> Value {
+    let start = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(24 * days)).unwrap();
+    let end = start.checked_add(jiff::SignedDuration::from_hours(3)).unwrap();
+    json!({"venue_id": venue, "title": title, "category": "concert", "starts_at": start.to_string(), "ends_at": end.to_string()})
+}

@@ -1,0 +1,9 @@
+//! API tests: a real server on a loopback port with a fresh SQLite database
+//! per test, driven over HTTP.
+
+mod auth;
+mod bad_input;
+mod catalog;
+mod helpers;
+mod openapi;
+mod permissions;

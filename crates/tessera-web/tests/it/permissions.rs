@@ -1,0 +1,362 @@
+//! The permission matrix: every endpoint, driven by every kind of caller.
+//! The expected minimum role of each endpoint is written out here, apart
+//! from the code's own table, so that a change that widens access fails.
+
+use crate::helpers::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use tessera_app::Actor;
+use tessera_app::orgs::NewToken;
+use tessera_domain::account::Email;
+use tessera_domain::{OrgId, Role, UserId};
+use tessera_store::NewUser;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Anonymous,
+    Outsider,
+    PlatformAdmin,
+    Member(Role),
+    Token(Role),
+}
+
+/// Who may call an endpoint.
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    /// Inside the organization, at least this role.
+    Org(Role),
+    /// Any signed-in caller, tokens included.
+    Authenticated,
+    /// Browser sessions only.
+    SessionOnly,
+    PlatformAdminOnly,
+}
+
+const MATRIX: &[(&str, &str, Rule)] = &[
+    ("GET", "/api/v1/me", Rule::SessionOnly),
+    ("GET", "/api/v1/orgs", Rule::Authenticated),
+    ("POST", "/api/v1/orgs", Rule::SessionOnly),
+    ("GET", "/api/v1/orgs/{org_id}", Rule::Org(Role::Scanner)),
+    ("PATCH", "/api/v1/orgs/{org_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/members", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/members", Rule::Org(Role::Admin)),
+    ("PUT", "/api/v1/orgs/{org_id}/members/{user_id}", Rule::Org(Role::Admin)),
+    ("DELETE", "/api/v1/orgs/{org_id}/members/{user_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/tokens", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/tokens", Rule::Org(Role::Admin)),
+    ("DELETE", "/api/v1/orgs/{org_id}/tokens/{token_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/venues", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/venues", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}", Rule::Org(Role::Staff)),
+    ("PATCH", "/api/v1/orgs/{org_id}/venues/{venue_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}", Rule::Org(Role::Staff)),
+    ("PATCH", "/api/v1/orgs/{org_id}/events/{event_id}", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/publish", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/cancel", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/end", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/ticket-types", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/ticket-types", Rule::Org(Role::Admin)),
+    ("PATCH", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Admin)),
+    ("PATCH", "/api/v1/orgs/{org_id}/quotas/{quota_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
+    ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
+];
+
+/// Endpoints whose access is covered by other tests (public, auth flows, operations).
+const ELSEWHERE: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/docs"),
+    ("GET", "/api/v1/events"),
+    ("GET", "/api/v1/events/{event_id}"),
+    ("POST", "/api/v1/auth/register"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/logout"),
+    ("POST", "/api/v1/me/totp/setup"),
+    ("POST", "/api/v1/me/totp/enable"),
+    ("POST", "/api/v1/me/totp/disable"),
+];
+
+fn expected(rule: Rule, kind: Kind) -> u16 {
+    use Kind::*;
+    match (rule, kind) {
+        (_, Anonymous) => 401,
+        (Rule::Authenticated, _) => 200,
+        (Rule::SessionOnly, Token(_)) => 403,
+        (Rule::SessionOnly, _) => 200,
+        (Rule::PlatformAdminOnly, PlatformAdmin) => 200,
+        (Rule::PlatformAdminOnly, _) => 403,
+        (Rule::Org(_), Outsider) => 404,
+        (Rule::Org(_), PlatformAdmin) => 200,
+        (Rule::Org(min), Member(r) | Token(r)) => {
+            if r >= min {
+                200
+            } else {
+                403
+            }
+        }
+    }
+}
+
+struct Fixture {
+    t: TestApp,
+    owner: Auth,
+    org: String,
+    venue: String,
+    event: String,
+    ticket_type: String,
+    quota: String,
+    counter: std::sync::atomic::AtomicUsize,
+}
+
+impl Fixture {
+    fn n(&self) -> usize {
+        self.counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn org_id(&self) -> OrgId {
+        self.org.parse().unwrap()
+    }
+
+    async fn throwaway_user(&self) -> UserId {
+        let u = self
+            .t
+            .store
+            .create_user(NewUser {
+                id: UserId::new(),
+                email: Email::parse(&format!("extra{}@example.org", self.n())).unwrap(),
+                name: "Extra".into(),
+                password_hash: "x".into(),
+                is_platform_admin: false,
+                created_at: jiff::Timestamp::now(),
+            })
+            .await
+            .unwrap();
+        u.id
+    }
+
+    async fn throwaway_member(&self) -> UserId {
+        let id = self.throwaway_user().await;
+        self.t.store.set_membership(self.org_id(), id, Some(Role::Staff), jiff::Timestamp::now()).await.unwrap();
+        id
+    }
+
+    async fn owner_actor(&self) -> Actor {
+        let Auth::Session(s) = &self.owner else { unreachable!() };
+        let u = self.t.store.user_auth(s.user_id).await.unwrap().unwrap().user;
+        Actor::User(u)
+    }
+
+    /// The concrete request for an endpoint, with fresh resources where the
+    /// call would use them up.
+    async fn request(&self, method: &str, template: &str) -> (Method, String, Option<Value>) {
+        let n = self.n();
+        let org = &self.org;
+        let m: Method = method.parse().unwrap();
+        let body = match (method, template) {
+            ("POST", "/api/v1/orgs") => Some(json!({"name": "New", "slug": format!("new-org-{n}")})),
+            ("PATCH", "/api/v1/orgs/{org_id}") => Some(json!({"name": "Alpha"})),
+            ("POST", "/api/v1/orgs/{org_id}/members") => {
+                let id = self.throwaway_user().await;
+                let email = self.t.store.user_auth(id).await.unwrap().unwrap().user.email;
+                Some(json!({"email": email.as_str(), "role": "staff"}))
+            }
+            ("PUT", _) => Some(json!({"role": "scanner"})),
+            ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
+            ("POST", "/api/v1/orgs/{org_id}/venues") => {
+                Some(json!({"name": format!("Venue {n}"), "timezone": "Asia/Tokyo", "capacity": 10}))
+            }
+            ("PATCH", "/api/v1/orgs/{org_id}/venues/{venue_id}") => Some(json!({"capacity": 1000 + n})),
+            ("POST", "/api/v1/orgs/{org_id}/events") => Some(event_body(&self.venue, &format!("E{n}"), 40)),
+            ("PATCH", "/api/v1/orgs/{org_id}/events/{event_id}") => Some(json!({"description": format!("v{n}")})),
+            ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/ticket-types") => {
+                Some(json!({"name": format!("T{n}"), "price_minor": 100, "currency": "EUR"}))
+            }
+            ("PATCH", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}") => Some(json!({"price_minor": 100 + n})),
+            ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/quotas") => {
+                Some(json!({"name": format!("Q{n}"), "capacity": 5}))
+            }
+            ("PATCH", "/api/v1/orgs/{org_id}/quotas/{quota_id}") => Some(json!({"capacity": 200 + n})),
+            _ => None,
+        };
+        let event = match template {
+            t if t.ends_with("/publish") => {
+                let e = self.t.sellable_event(&self.owner, org, &self.venue, &format!("P{n}")).await;
+                e["id"].as_str().unwrap().to_string()
+            }
+            t if t.ends_with("/cancel") || t.ends_with("/end") => {
+                let e = self.t.sellable_event(&self.owner, org, &self.venue, &format!("C{n}")).await;
+                let id = e["id"].as_str().unwrap().to_string();
+                if t.ends_with("/end") {
+                    let r =
+                        self.t.post(&format!("/api/v1/orgs/{org}/events/{id}/publish"), &self.owner, json!({})).await;
+                    assert_eq!(r.status, 200, "{r:?}");
+                }
+                id
+            }
+            _ => self.event.clone(),
+        };
+        let user = match method {
+            "PUT" | "DELETE" if template.contains("{user_id}") => self.throwaway_member().await.to_string(),
+            _ => String::new(),
+        };
+        let token = if template.contains("{token_id}") {
+            let actor = self.owner_actor().await;
+            let t = self
+                .t
+                .app
+                .create_token(
+                    &actor,
+                    self.org_id(),
+                    NewToken { name: format!("x{n}"), role: Role::Scanner, expires_in_days: None },
+                )
+                .await
+                .unwrap();
+            t.token.id.to_string()
+        } else {
+            String::new()
+        };
+        let path = template
+            .replace("{org_id}", org)
+            .replace("{venue_id}", &self.venue)
+            .replace("{event_id}", &event)
+            .replace("{ticket_type_id}", &self.ticket_type)
+            .replace("{quota_id}", &self.quota)
+            .replace("{user_id}", &user)
+            .replace("{token_id}", &token);
+        (m, path, body)
+    }
+}
+
+async fn member(t: &TestApp, owner: &Auth, org: &str, email: &str, role: &str) -> Auth {
+    let s = t.register(email).await;
+    let r = t.post(&format!("/api/v1/orgs/{org}/members"), owner, json!({"email": email, "role": role})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    Auth::Session(s)
+}
+
+async fn token(t: &TestApp, owner: &Auth, org: &str, role: &str) -> Auth {
+    let r = t.post(&format!("/api/v1/orgs/{org}/tokens"), owner, json!({"name": role, "role": role})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    Auth::Bearer(r.body["secret"].as_str().unwrap().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_with_every_role() {
+    let t = spawn_app().await;
+    let (owner, org) = t.organizer("owner@a.example.org", "alpha").await;
+    let venue = t.venue(&owner, &org, "Hall").await;
+    let e = t.sellable_event(&owner, &org, &venue, "Main").await;
+    let event = e["id"].as_str().unwrap().to_string();
+    let types = t.get(&format!("/api/v1/orgs/{org}/events/{event}/ticket-types"), &owner).await;
+    let ticket_type = types.body[0]["id"].as_str().unwrap().to_string();
+    let quota = types.body[0]["quota_ids"][0].as_str().unwrap().to_string();
+
+    let mut actors: Vec<(String, Auth, Kind)> = vec![
+        ("anonymous".into(), Auth::None, Kind::Anonymous),
+        ("owner".into(), owner.clone(), Kind::Member(Role::Owner)),
+    ];
+    for role in ["admin", "staff", "scanner"] {
+        let a = member(&t, &owner, &org, &format!("{role}@a.example.org"), role).await;
+        actors.push((role.into(), a, Kind::Member(role.parse().unwrap())));
+    }
+    for role in ["owner", "admin", "staff", "scanner"] {
+        actors.push((format!("{role} token"), token(&t, &owner, &org, role).await, Kind::Token(role.parse().unwrap())));
+    }
+    let (outsider, _) = t.organizer("boss@b.example.org", "beta").await;
+    actors.push(("member of another org".into(), outsider, Kind::Outsider));
+    let admin = t.register("root@example.org").await;
+    t.store.set_platform_admin(admin.user_id, true).await.unwrap();
+    actors.push(("platform admin".into(), Auth::Session(admin), Kind::PlatformAdmin));
+
+    let fx = Fixture { t, owner, org, venue, event, ticket_type, quota, counter: Default::default() };
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (method, template, rule) in MATRIX {
+        for (name, auth, kind) in &actors {
+            let (m, path, body) = fx.request(method, template).await;
+            let r = fx.t.req(m, &path, auth, body).await;
+            let want = expected(*rule, *kind);
+            let ok = match want {
+                200 => (200..300).contains(&r.status),
+                code => r.status == code,
+            };
+            if !ok {
+                failures.push(format!("{method} {template} as {name}: want {want}, got {r:?}"));
+            }
+            if want == 404 {
+                assert_eq!(r.code(), "not_found", "{method} {template} as {name}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+
+    // A stranger's 404 looks exactly like the 404 for an organization that does not exist.
+    let (stranger, _) = fx.t.organizer("c@c.example.org", "gamma").await;
+    let real = fx.t.get(&format!("/api/v1/orgs/{}/venues/{}", fx.org, fx.venue), &stranger).await;
+    let fake = fx.t.get(&format!("/api/v1/orgs/{}/venues/{}", OrgId::new(), fx.venue), &stranger).await;
+    assert_eq!((real.status, real.body.clone()), (fake.status, fake.body.clone()));
+}
+
+#[test]
+fn the_matrix_covers_every_documented_endpoint() {
+    let doc = serde_json::to_value(tessera_web::openapi()).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let covered: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .chain(ELSEWHERE.iter().map(|(m, p)| (m.to_string(), p.to_string())))
+        .collect();
+    assert_eq!(documented, covered);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_cannot_be_escalated() {
+    let t = spawn_app().await;
+    let (owner, org) = t.organizer("owner@a.example.org", "alpha").await;
+    let admin = member(&t, &owner, &org, "admin@a.example.org", "admin").await;
+    let Auth::Session(admin_session) = &admin else { unreachable!() };
+    // An admin cannot make owners, demote owners, or mint tokens above their role.
+    t.register("third@a.example.org").await;
+    let r = t
+        .post(&format!("/api/v1/orgs/{org}/members"), &admin, json!({"email": "third@a.example.org", "role": "owner"}))
+        .await;
+    assert_eq!(r.status, 403, "{r:?}");
+    let Auth::Session(owner_session) = &owner else { unreachable!() };
+    let r = t
+        .req(
+            Method::PUT,
+            &format!("/api/v1/orgs/{org}/members/{}", owner_session.user_id),
+            &admin,
+            Some(json!({"role": "staff"})),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{r:?}");
+    let r = t.post(&format!("/api/v1/orgs/{org}/tokens"), &admin, json!({"name": "x", "role": "owner"})).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["role".to_string()]), "{r:?}");
+    // An admin token cannot make itself an owner token either.
+    let admin_token = token(&t, &owner, &org, "admin").await;
+    let r = t.post(&format!("/api/v1/orgs/{org}/tokens"), &admin_token, json!({"name": "x", "role": "owner"})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    // The last owner cannot leave.
+    let r = t.req(Method::DELETE, &format!("/api/v1/orgs/{org}/members/{}", owner_session.user_id), &owner, None).await;
+    assert_eq!((r.status, r.code()), (409, "conflict"), "{r:?}");
+    // An admin may remove themselves.
+    let r = t.req(Method::DELETE, &format!("/api/v1/orgs/{org}/members/{}", admin_session.user_id), &admin, None).await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let r = t.get(&format!("/api/v1/orgs/{org}"), &admin).await;
+    assert_eq!(r.status, 404, "gone means gone: {r:?}");
+}
