@@ -229,11 +229,9 @@ fn sqlite_url_with_create(url: &str) -> Result<String> {
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::Config("database_url: an SQLite database needs a file path".into()));
     }
-    if let Some(dir) = std::path::Path::new(path).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Config(format!("database_url: cannot create {}: {e}", dir.display())))?;
-        }
+    if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Config(format!("database_url: cannot create {}: {e}", dir.display())))?;
     }
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_string() };
     let q = [query, &mode].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("&");

@@ -3,13 +3,13 @@
 //!
 //! PostgreSQL tests read their server from `TESSERA_TEST_POSTGRES_URL`
 //! (e.g. `postgres://postgres@127.0.0.1/postgres`). When it is not set they
-//! print a loud notice and skip, unless `TESSERA_REQUIRE_POSTGRES=1` is set
+//! print a loud notice and skip, unless `TESSERA_TEST_REQUIRE_POSTGRES=1` is set
 //! (CI sets both), in which case they fail.
 
 use crate::{Store, StoreOptions};
 
 pub const POSTGRES_URL_VAR: &str = "TESSERA_TEST_POSTGRES_URL";
-pub const REQUIRE_POSTGRES_VAR: &str = "TESSERA_REQUIRE_POSTGRES";
+pub const REQUIRE_POSTGRES_VAR: &str = "TESSERA_TEST_REQUIRE_POSTGRES";
 
 /// A URL for a new, empty SQLite file under the system temp directory.
 pub fn sqlite_url() -> String {
@@ -26,7 +26,13 @@ pub fn postgres_admin_url(test: &str) -> Option<String> {
             if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1") {
                 panic!("{test}: {REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set");
             }
-            eprintln!("!!! SKIPPED PostgreSQL half of {test}: set {POSTGRES_URL_VAR} to run it !!!");
+            // Written to the stderr handle directly: the test harness captures
+            // eprintln! of passing tests, and this notice must be seen.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "!!! SKIPPED PostgreSQL half of {test}: set {POSTGRES_URL_VAR} to run it !!!"
+            );
             None
         }
     }

@@ -19,10 +19,8 @@ fn schema_name(v: &Value) -> String {
             Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" | "),
             other => other.as_str().unwrap_or("").to_string(),
         };
-        if t.starts_with("array") {
-            if let Some(items) = v.get("items") {
-                return format!("array of {}", schema_name(items));
-            }
+        if let Some(items) = v.get("items").filter(|_| t.starts_with("array")) {
+            return format!("array of {}", schema_name(items));
         }
         let fmt = v.get("format").and_then(Value::as_str).map(|f| format!(" ({})", esc(f))).unwrap_or_default();
         return format!("{}{fmt}", esc(&t));

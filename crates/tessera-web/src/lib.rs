@@ -107,32 +107,57 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::totp_setup))
         .routes(routes!(auth::totp_enable))
         .routes(routes!(auth::totp_disable))
-        .routes(routes!(public::list))
-        .routes(routes!(public::detail))
-        .routes(routes!(orgs::list, orgs::create))
-        .routes(routes!(orgs::get, orgs::update))
-        .routes(routes!(orgs::members, orgs::add_member))
+        .routes(routes!(public::list_events))
+        .routes(routes!(public::get_event))
+        .routes(routes!(orgs::list_orgs, orgs::create_org))
+        .routes(routes!(orgs::get_org, orgs::update_org))
+        .routes(routes!(orgs::list_members, orgs::add_member))
         .routes(routes!(orgs::set_role, orgs::remove_member))
-        .routes(routes!(orgs::tokens, orgs::create_token))
+        .routes(routes!(orgs::list_tokens, orgs::create_token))
         .routes(routes!(orgs::revoke_token))
-        .routes(routes!(catalog::venues, catalog::create_venue))
-        .routes(routes!(catalog::venue, catalog::update_venue))
-        .routes(routes!(catalog::events, catalog::create_event))
-        .routes(routes!(catalog::event, catalog::update_event))
-        .routes(routes!(catalog::publish))
-        .routes(routes!(catalog::cancel))
-        .routes(routes!(catalog::end))
-        .routes(routes!(catalog::ticket_types, catalog::create_ticket_type))
+        .routes(routes!(catalog::list_venues, catalog::create_venue))
+        .routes(routes!(catalog::get_venue, catalog::update_venue))
+        .routes(routes!(catalog::list_org_events, catalog::create_event))
+        .routes(routes!(catalog::get_org_event, catalog::update_event))
+        .routes(routes!(catalog::publish_event))
+        .routes(routes!(catalog::cancel_event))
+        .routes(routes!(catalog::end_event))
+        .routes(routes!(catalog::list_ticket_types, catalog::create_ticket_type))
         .routes(routes!(catalog::update_ticket_type))
-        .routes(routes!(catalog::quotas, catalog::create_quota))
+        .routes(routes!(catalog::list_quotas, catalog::create_quota))
         .routes(routes!(catalog::update_quota))
-        .routes(routes!(admin::users))
-        .routes(routes!(admin::orgs))
+        .routes(routes!(admin::admin_list_users))
+        .routes(routes!(admin::admin_list_orgs))
 }
 
-/// The OpenAPI document the server serves.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+/// The OpenAPI document the server serves, as JSON.
+pub fn openapi() -> serde_json::Value {
+    finish_document(&api_routes().split_for_parts().1)
+}
+
+/// OpenAPI requires a description on every response; where a handler's
+/// annotation gives none, the status's reason phrase stands in.
+fn finish_document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut v = serde_json::to_value(doc).unwrap_or_default();
+    if let Some(paths) = v.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for op in paths.values_mut().filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut()) {
+            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else { continue };
+            for (status, response) in responses.iter_mut() {
+                let Some(r) = response.as_object_mut() else { continue };
+                let missing = r.get("description").and_then(|d| d.as_str()).is_none_or(str::is_empty);
+                if missing {
+                    let reason = status
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|c| StatusCode::from_u16(c).ok())
+                        .and_then(|c| c.canonical_reason())
+                        .unwrap_or("Response");
+                    r.insert("description".into(), serde_json::Value::String(reason.into()));
+                }
+            }
+        }
+    }
+    v
 }
 
 async fn not_found() -> ApiError {
@@ -159,7 +184,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// The whole HTTP application, ready to serve.
 pub fn router(app: App, web: WebConfig) -> Router {
     let (routes, doc) = api_routes().split_for_parts();
-    let doc_value = serde_json::to_value(&doc).unwrap_or_default();
+    let doc_value = finish_document(&doc);
     let state = AppState {
         app,
         web: Arc::new(web.clone()),

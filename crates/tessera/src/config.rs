@@ -139,8 +139,12 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// Environment variables that share the prefix but are not configuration.
-const NOT_CONFIG: &[&str] = &["config", "test_postgres_url"];
+/// Environment variables that share the prefix but are not configuration:
+/// the config file's path, and the test suite's `TESSERA_TEST_*` switches.
+fn is_config_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key != "config" && !key.starts_with("test_")
+}
 
 impl Config {
     /// Defaults, then `file` if given, then the environment.
@@ -152,9 +156,7 @@ impl Config {
             }
             fig = fig.merge(Toml::file(path));
         }
-        fig = fig.merge(
-            Env::prefixed("TESSERA_").split("__").filter(|k| !NOT_CONFIG.contains(&k.as_str().to_lowercase().as_str())),
-        );
+        fig = fig.merge(Env::prefixed("TESSERA_").split("__").filter(|k| is_config_key(k.as_str())));
         let config: Config =
             fig.extract().map_err(|e| e.into_iter().map(|e| describe(&e)).collect::<Vec<_>>().join("\n"))?;
         config.validate()?;
@@ -163,10 +165,8 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         let mut errs = Vec::new();
-        if let Some(url) = &self.database_url {
-            if let Err(e) = tessera_store::Backend::from_url(url) {
-                errs.push(format!("database_url: {e}"));
-            }
+        if let Some(Err(e)) = self.database_url.as_deref().map(tessera_store::Backend::from_url) {
+            errs.push(format!("database_url: {e}"));
         }
         let positive = [
             ("http.body_limit_bytes", self.http.body_limit_bytes as i64),
@@ -216,9 +216,7 @@ impl Config {
 
     /// The defaults as a TOML file, for `tessera config print-default`.
     pub fn default_toml() -> String {
-        let mut c = Config::default();
-        c.database_url = None;
-        let body = toml::to_string_pretty(&c).unwrap_or_default();
+        let body = toml::to_string_pretty(&Config::default()).unwrap_or_default();
         format!(
             "# Tessera configuration. Every key is optional; shown are the defaults.\n\
              # Environment variables override the file: TESSERA_LISTEN, TESSERA_DATABASE_URL,\n\
@@ -272,8 +270,7 @@ mod tests {
             "{}",
             describe(&err)
         );
-        let mut c = Config::default();
-        c.database_url = Some("mysql://x".into());
+        let mut c = Config { database_url: Some("mysql://x".into()), ..Config::default() };
         c.auth.login_window_secs = 0;
         let msg = c.validate().unwrap_err();
         assert!(msg.contains("database_url") && msg.contains("auth.login_window_secs"), "{msg}");
@@ -281,8 +278,10 @@ mod tests {
 
     #[test]
     fn debug_output_hides_database_passwords() {
-        let mut c = Config::default();
-        c.database_url = Some("postgres://tessera:hunter2@db.internal:5432/tessera".into());
+        let c = Config {
+            database_url: Some("postgres://tessera:hunter2@db.internal:5432/tessera".into()),
+            ..Config::default()
+        };
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("db.internal"));

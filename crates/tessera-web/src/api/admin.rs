@@ -6,7 +6,7 @@ use tessera_domain::account::{Organization, User};
 /// Every user account (platform admins only).
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", params(Paging),
     responses((status = 200, body = Vec<User>), (status = 403, body = ErrorBody)), security(("session" = [])))]
-pub async fn users(
+pub async fn admin_list_users(
     State(s): State<AppState>,
     caller: Caller,
     ApiQuery(p): ApiQuery<Paging>,
@@ -17,7 +17,7 @@ pub async fn users(
 /// Every organization (platform admins only).
 #[utoipa::path(get, path = "/api/v1/admin/orgs", tag = "admin", params(Paging),
     responses((status = 200, body = Vec<Organization>), (status = 403, body = ErrorBody)), security(("session" = [])))]
-pub async fn orgs(
+pub async fn admin_list_orgs(
     State(s): State<AppState>,
     caller: Caller,
     ApiQuery(p): ApiQuery<Paging>,

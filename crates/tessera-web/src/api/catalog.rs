@@ -12,7 +12,7 @@ use tessera_domain::{EventId, OrgId, QuotaId, TicketTypeId, VenueId};
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/venues", tag = "catalog", params(("org_id" = OrgId, Path)),
     responses((status = 200, body = Vec<Venue>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn venues(
+pub async fn list_venues(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
@@ -37,7 +37,7 @@ pub async fn create_venue(
     params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path)),
     responses((status = 200, body = Venue), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn venue(
+pub async fn get_venue(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, VenueId)>,
@@ -62,7 +62,7 @@ pub async fn update_venue(
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/events", tag = "catalog", params(("org_id" = OrgId, Path), EventQuery),
     responses((status = 200, body = EventPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn events(
+pub async fn list_org_events(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
@@ -89,7 +89,7 @@ pub async fn create_event(
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Event), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn event(
+pub async fn get_org_event(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, EventId)>,
@@ -115,7 +115,7 @@ pub async fn update_event(
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Event), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn publish(
+pub async fn publish_event(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, EventId)>,
@@ -128,7 +128,7 @@ pub async fn publish(
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Event), (status = 409, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn cancel(
+pub async fn cancel_event(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, EventId)>,
@@ -141,7 +141,7 @@ pub async fn cancel(
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Event), (status = 409, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn end(
+pub async fn end_event(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, EventId)>,
@@ -153,7 +153,7 @@ pub async fn end(
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Vec<TicketType>), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn ticket_types(
+pub async fn list_ticket_types(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, EventId)>,
@@ -191,7 +191,7 @@ pub async fn update_ticket_type(
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Vec<Quota>), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn quotas(
+pub async fn list_quotas(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath((org, id)): ApiPath<(OrgId, EventId)>,

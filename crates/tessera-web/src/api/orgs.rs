@@ -9,7 +9,7 @@ use tessera_domain::{OrgId, TokenId, UserId};
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "organizations",
     responses((status = 200, body = Vec<OrgWithRole>), (status = 401, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<OrgWithRole>>> {
+pub async fn list_orgs(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<OrgWithRole>>> {
     Ok(Json(s.app.my_orgs(&caller.actor).await?))
 }
 
@@ -17,7 +17,7 @@ pub async fn list(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<V
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "organizations", request_body = NewOrg,
     responses((status = 201, body = Organization), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = [])))]
-pub async fn create(
+pub async fn create_org(
     State(s): State<AppState>,
     caller: Caller,
     ApiJson(input): ApiJson<NewOrg>,
@@ -29,7 +29,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}", tag = "organizations", params(("org_id" = OrgId, Path)),
     responses((status = 200, body = OrgWithRole), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn get(
+pub async fn get_org(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
@@ -42,7 +42,7 @@ pub async fn get(
     request_body = OrgPatch,
     responses((status = 200, body = Organization), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn update(
+pub async fn update_org(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
@@ -55,7 +55,7 @@ pub async fn update(
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/members", tag = "organizations", params(("org_id" = OrgId, Path)),
     responses((status = 200, body = Vec<Membership>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn members(
+pub async fn list_members(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
@@ -109,7 +109,7 @@ pub async fn remove_member(
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/tokens", tag = "organizations", params(("org_id" = OrgId, Path)),
     responses((status = 200, body = Vec<ApiToken>), (status = 403, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn tokens(
+pub async fn list_tokens(
     State(s): State<AppState>,
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,

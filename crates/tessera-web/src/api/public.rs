@@ -7,7 +7,7 @@ use tessera_domain::EventId;
 /// Published events, soonest first, with search, filters and cursor pagination.
 #[utoipa::path(get, path = "/api/v1/events", tag = "public", params(EventQuery),
     responses((status = 200, body = EventPage), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list(State(s): State<AppState>, ApiQuery(q): ApiQuery<EventQuery>) -> ApiResult<Json<EventPage>> {
+pub async fn list_events(State(s): State<AppState>, ApiQuery(q): ApiQuery<EventQuery>) -> ApiResult<Json<EventPage>> {
     Ok(Json(s.app.public_events(&q).await?))
 }
 
@@ -15,6 +15,6 @@ pub async fn list(State(s): State<AppState>, ApiQuery(q): ApiQuery<EventQuery>) 
 #[utoipa::path(get, path = "/api/v1/events/{event_id}", tag = "public",
     params(("event_id" = EventId, Path)),
     responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody)))]
-pub async fn detail(State(s): State<AppState>, ApiPath(id): ApiPath<EventId>) -> ApiResult<Json<EventDetail>> {
+pub async fn get_event(State(s): State<AppState>, ApiPath(id): ApiPath<EventId>) -> ApiResult<Json<EventDetail>> {
     Ok(Json(s.app.public_event(id).await?))
 }

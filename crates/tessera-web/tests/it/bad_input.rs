@@ -5,24 +5,24 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tessera_web::WebConfig;
 
-/// Sends a bad request, checks status and field, and that the organizer's
-/// catalog is exactly as before.
-async fn refused(
-    t: &TestApp,
-    owner: &Auth,
-    org: &str,
-    method: Method,
-    path: &str,
-    body: Value,
-    status: u16,
-    field: &str,
-) {
-    let before = snapshot(t, owner, org).await;
-    let r = t.req(method.clone(), path, owner, Some(body.clone())).await;
-    assert_eq!(r.status, status, "{method} {path} {body}: {r:?}");
-    assert!(r.fields().iter().any(|f| f == field), "{method} {path} {body}: expected field {field}, got {r:?}");
-    assert!(r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert_eq!(snapshot(t, owner, org).await, before, "{method} {path} {body} changed something");
+/// An organizer's catalog, to send bad requests at.
+struct Catalog<'a> {
+    t: &'a TestApp,
+    owner: &'a Auth,
+    org: &'a str,
+}
+
+impl Catalog<'_> {
+    /// Sends a bad request, checks status and field, and that the
+    /// organizer's catalog is exactly as before.
+    async fn refused(&self, method: Method, path: &str, body: Value, status: u16, field: &str) {
+        let before = snapshot(self.t, self.owner, self.org).await;
+        let r = self.t.req(method.clone(), path, self.owner, Some(body.clone())).await;
+        assert_eq!(r.status, status, "{method} {path} {body}: {r:?}");
+        assert!(r.fields().iter().any(|f| f == field), "{method} {path} {body}: expected field {field}, got {r:?}");
+        assert!(r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(snapshot(self.t, self.owner, self.org).await, before, "{method} {path} {body} changed something");
+    }
 }
 
 async fn snapshot(t: &TestApp, owner: &Auth, org: &str) -> Value {
@@ -64,80 +64,42 @@ async fn catalog_bad_inputs_name_the_field_and_change_nothing() {
         b
     };
     use Method as M;
+    let c = Catalog { t: &t, owner: &owner, org: &org };
     // Venues.
-    refused(&t, &owner, &org, M::POST, &venues, with(&good_venue, "timezone", json!("Mars/Olympus")), 422, "timezone")
-        .await;
-    refused(&t, &owner, &org, M::POST, &venues, with(&good_venue, "capacity", json!(-1)), 422, "capacity").await;
-    refused(&t, &owner, &org, M::POST, &venues, with(&good_venue, "capacity", json!("ten")), 422, "capacity").await;
-    refused(&t, &owner, &org, M::POST, &venues, with(&good_venue, "nickname", json!("x")), 422, "nickname").await;
-    refused(&t, &owner, &org, M::POST, &venues, without(&good_venue, "name"), 422, "name").await;
-    refused(&t, &owner, &org, M::POST, &venues, with(&good_venue, "name", json!("  ")), 422, "name").await;
-    refused(&t, &owner, &org, M::POST, &venues, with(&good_venue, "name", json!("Hall")), 409, "name").await;
-    refused(&t, &owner, &org, M::PATCH, &format!("{venues}/{venue}"), json!({"timezone": "UTC+1"}), 422, "timezone")
-        .await;
+    c.refused(M::POST, &venues, with(&good_venue, "timezone", json!("Mars/Olympus")), 422, "timezone").await;
+    c.refused(M::POST, &venues, with(&good_venue, "capacity", json!(-1)), 422, "capacity").await;
+    c.refused(M::POST, &venues, with(&good_venue, "capacity", json!("ten")), 422, "capacity").await;
+    c.refused(M::POST, &venues, with(&good_venue, "nickname", json!("x")), 422, "nickname").await;
+    c.refused(M::POST, &venues, without(&good_venue, "name"), 422, "name").await;
+    c.refused(M::POST, &venues, with(&good_venue, "name", json!("  ")), 422, "name").await;
+    c.refused(M::POST, &venues, with(&good_venue, "name", json!("Hall")), 409, "name").await;
+    c.refused(M::PATCH, &format!("{venues}/{venue}"), json!({"timezone": "UTC+1"}), 422, "timezone").await;
     // Events.
     let good_event = event_body(&venue, "Another", 20);
     let start = good_event["starts_at"].clone();
-    refused(&t, &owner, &org, M::POST, &events, with(&good_event, "ends_at", start.clone()), 422, "ends_at").await;
-    refused(&t, &owner, &org, M::POST, &events, with(&good_event, "category", json!("rodeo")), 422, "category").await;
-    refused(&t, &owner, &org, M::POST, &events, with(&good_event, "starts_at", json!("next friday")), 422, "starts_at")
+    c.refused(M::POST, &events, with(&good_event, "ends_at", start.clone()), 422, "ends_at").await;
+    c.refused(M::POST, &events, with(&good_event, "category", json!("rodeo")), 422, "category").await;
+    c.refused(M::POST, &events, with(&good_event, "starts_at", json!("next friday")), 422, "starts_at").await;
+    c.refused(M::POST, &events, with(&good_event, "venue_id", json!(uuid_v7())), 422, "venue_id").await;
+    c.refused(M::POST, &events, with(&good_event, "venue_id", json!("not-a-uuid")), 422, "venue_id").await;
+    c.refused(M::POST, &events, with(&good_event, "image_urls", json!(["javascript:alert(1)"])), 422, "image_urls[0]")
         .await;
-    refused(&t, &owner, &org, M::POST, &events, with(&good_event, "venue_id", json!(uuid_v7())), 422, "venue_id").await;
-    refused(&t, &owner, &org, M::POST, &events, with(&good_event, "venue_id", json!("not-a-uuid")), 422, "venue_id")
-        .await;
-    refused(
-        &t,
-        &owner,
-        &org,
-        M::POST,
-        &events,
-        with(&good_event, "image_urls", json!(["javascript:alert(1)"])),
-        422,
-        "image_urls[0]",
-    )
-    .await;
-    refused(
-        &t,
-        &owner,
-        &org,
-        M::POST,
-        &events,
-        with(&good_event, "sales_end", json!("2999-01-01T00:00:00Z")),
-        422,
-        "sales_end",
-    )
-    .await;
-    refused(
-        &t,
-        &owner,
-        &org,
-        M::PATCH,
-        &format!("{events}/{eid}"),
-        json!({"ends_at": "2000-01-01T00:00:00Z"}),
-        422,
-        "ends_at",
-    )
-    .await;
-    refused(&t, &owner, &org, M::PATCH, &format!("{events}/{eid}"), json!({"title": ""}), 422, "title").await;
+    c.refused(M::POST, &events, with(&good_event, "sales_end", json!("2999-01-01T00:00:00Z")), 422, "sales_end").await;
+    c.refused(M::PATCH, &format!("{events}/{eid}"), json!({"ends_at": "2000-01-01T00:00:00Z"}), 422, "ends_at").await;
+    c.refused(M::PATCH, &format!("{events}/{eid}"), json!({"title": ""}), 422, "title").await;
     // Ticket types.
     let good_type = json!({"name": "VIP", "price_minor": 9900, "currency": "EUR", "quota_ids": [qid]});
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "price_minor", json!(-1)), 422, "price_minor").await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "price_minor", json!(1e30)), 422, "price_minor").await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "price_minor", json!(12.5)), 422, "price_minor").await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "currency", json!("XYZ")), 422, "currency").await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "currency", json!("USD")), 422, "currency").await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "min_per_order", json!(0)), 422, "min_per_order").await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "max_per_order", json!(1000)), 422, "max_per_order")
-        .await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "visibility", json!("secret")), 422, "visibility")
-        .await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "quota_ids", json!([uuid_v7()])), 422, "quota_ids[0]")
-        .await;
-    refused(&t, &owner, &org, M::POST, &types, with(&good_type, "name", json!("GA")), 409, "name").await;
-    refused(
-        &t,
-        &owner,
-        &org,
+    c.refused(M::POST, &types, with(&good_type, "price_minor", json!(-1)), 422, "price_minor").await;
+    c.refused(M::POST, &types, with(&good_type, "price_minor", json!(1e30)), 422, "price_minor").await;
+    c.refused(M::POST, &types, with(&good_type, "price_minor", json!(12.5)), 422, "price_minor").await;
+    c.refused(M::POST, &types, with(&good_type, "currency", json!("XYZ")), 422, "currency").await;
+    c.refused(M::POST, &types, with(&good_type, "currency", json!("USD")), 422, "currency").await;
+    c.refused(M::POST, &types, with(&good_type, "min_per_order", json!(0)), 422, "min_per_order").await;
+    c.refused(M::POST, &types, with(&good_type, "max_per_order", json!(1000)), 422, "max_per_order").await;
+    c.refused(M::POST, &types, with(&good_type, "visibility", json!("secret")), 422, "visibility").await;
+    c.refused(M::POST, &types, with(&good_type, "quota_ids", json!([uuid_v7()])), 422, "quota_ids[0]").await;
+    c.refused(M::POST, &types, with(&good_type, "name", json!("GA")), 409, "name").await;
+    c.refused(
         M::PATCH,
         &format!("/api/v1/orgs/{org}/ticket-types/{ttid}"),
         json!({"price_minor": -5}),
@@ -146,12 +108,9 @@ async fn catalog_bad_inputs_name_the_field_and_change_nothing() {
     )
     .await;
     // Quotas.
-    refused(&t, &owner, &org, M::POST, &quotas, json!({"name": "Q", "capacity": -3}), 422, "capacity").await;
-    refused(&t, &owner, &org, M::POST, &quotas, json!({"name": "House", "capacity": 3}), 409, "name").await;
-    refused(
-        &t,
-        &owner,
-        &org,
+    c.refused(M::POST, &quotas, json!({"name": "Q", "capacity": -3}), 422, "capacity").await;
+    c.refused(M::POST, &quotas, json!({"name": "House", "capacity": 3}), 409, "name").await;
+    c.refused(
         M::POST,
         &quotas,
         json!({"name": "Q", "capacity": 3, "ticket_type_ids": [uuid_v7()]}),
@@ -159,19 +118,10 @@ async fn catalog_bad_inputs_name_the_field_and_change_nothing() {
         "ticket_type_ids[0]",
     )
     .await;
-    refused(
-        &t,
-        &owner,
-        &org,
-        M::PATCH,
-        &format!("/api/v1/orgs/{org}/quotas/{qid}"),
-        json!({"capacity": 20_000_000}),
-        422,
-        "capacity",
-    )
-    .await;
+    c.refused(M::PATCH, &format!("/api/v1/orgs/{org}/quotas/{qid}"), json!({"capacity": 20_000_000}), 422, "capacity")
+        .await;
     // Malformed JSON and the wrong shape.
-    refused(&t, &owner, &org, M::POST, &venues, json!("not an object"), 422, "body").await;
+    c.refused(M::POST, &venues, json!("not an object"), 422, "body").await;
     let before = snapshot(&t, &owner, &org).await;
     let Auth::Session(s) = &owner else { unreachable!() };
     let raw = |body: &'static str| {

@@ -14,7 +14,7 @@ async fn openapi_document_describes_the_api() {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema} missing");
     }
     // Written out for the external validator that .ci/run runs.
-    if let Ok(path) = std::env::var("TESSERA_OPENAPI_OUT") {
+    if let Ok(path) = std::env::var("TESSERA_TEST_OPENAPI_OUT") {
         std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     }
     let docs = t.get("/api/v1/docs", &Auth::None).await;
