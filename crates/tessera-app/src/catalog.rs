@@ -172,15 +172,23 @@ impl App {
         self.event_page(f).await
     }
 
-    /// A published (or cancelled or ended) event with public ticket types and
-    /// live availability. Drafts do not exist as far as the public knows.
-    pub async fn public_event(&self, id: EventId) -> Result<EventDetail> {
-        let p = self.store.public_event(id).await?.ok_or(AppError::NotFound)?;
+    /// A published (or cancelled or ended) event with public ticket types
+    /// (and hidden ones whose `access_code` is given) and live availability.
+    /// Drafts do not exist as far as the public knows.
+    pub async fn public_event(&self, id: EventId, access_code: Option<&str>) -> Result<EventDetail> {
+        let mut p = self.store.public_event(id).await?.ok_or(AppError::NotFound)?;
         let now = self.now();
+        // Holds past their expiry stop counting now, swept or not.
+        let expired = self.store.expired_unswept(id, now).await?;
+        for q in &mut p.quotas {
+            q.held -= expired.get(&q.id).copied().unwrap_or(0);
+        }
         let ticket_types = p
             .ticket_types
             .iter()
-            .filter(|t| t.visibility == Visibility::Public)
+            .filter(|t| {
+                t.visibility == Visibility::Public || (access_code.is_some() && t.access_code.as_deref() == access_code)
+            })
             .map(|t| PublicTicketType {
                 id: t.id,
                 name: t.name.clone(),
@@ -270,6 +278,7 @@ impl App {
             status: EventStatus::Draft,
             sales_start: input.sales_start,
             sales_end: input.sales_end,
+            max_tickets_per_customer: input.max_tickets_per_customer,
             created_at: now,
             updated_at: now,
         };
@@ -303,6 +312,7 @@ impl App {
             ends_at: n.ends_at,
             sales_start: n.sales_start,
             sales_end: n.sales_end,
+            max_tickets_per_customer: n.max_tickets_per_customer,
             updated_at: self.now(),
             ..current
         };
@@ -359,6 +369,7 @@ impl App {
             min_per_order: input.min_per_order,
             max_per_order: input.max_per_order,
             visibility: input.visibility,
+            access_code: input.access_code,
             quota_ids: input.quota_ids,
             created_at: self.now(),
         };
@@ -391,6 +402,7 @@ impl App {
             min_per_order: n.min_per_order,
             max_per_order: n.max_per_order,
             visibility: n.visibility,
+            access_code: n.access_code,
             quota_ids: n.quota_ids,
             ..current
         };

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authz;
 pub mod catalog;
 pub mod clock;
+pub mod inventory;
 pub mod orgs;
 mod secrets;
 
@@ -30,6 +31,8 @@ pub struct AppConfig {
     pub login_window_secs: i64,
     /// Shown in authenticator apps next to the account name.
     pub totp_issuer: String,
+    /// How long a reservation holds its inventory before it expires.
+    pub hold_ttl_secs: i64,
 }
 
 impl Default for AppConfig {
@@ -40,6 +43,7 @@ impl Default for AppConfig {
             login_max_attempts_per_ip: 30,
             login_window_secs: 900,
             totp_issuer: "Tessera".into(),
+            hold_ttl_secs: 600,
         }
     }
 }
@@ -65,6 +69,15 @@ pub enum AppError {
     Invalid(ValidationError),
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// Not enough inventory left; `available` is what remains.
+    #[error("{message}")]
+    SoldOut { field: String, available: i64, message: String },
+    /// A sales rule refuses the request (`not_on_sale`, `limit_exceeded`, ...).
+    #[error("{message}")]
+    Rule { code: &'static str, field: String, message: String },
+    /// The thing is not in a state that allows this (`hold_expired`, `already_paid`, ...).
+    #[error("{message}")]
+    StateConflict { code: &'static str, message: String },
     #[error("too many attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// Something broke that the caller cannot fix; details go to the log only.
@@ -104,12 +117,14 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
     limiter: Arc<auth::LoginLimiter>,
+    batcher: Arc<inventory::Batcher>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let limiter = Arc::new(auth::LoginLimiter::new(&config));
-        Self { store, clock, config: Arc::new(config), limiter }
+        let batcher = inventory::Batcher::new(store.clone(), clock.clone());
+        Self { store, clock, config: Arc::new(config), limiter, batcher }
     }
 
     pub fn now(&self) -> tessera_domain::Timestamp {

@@ -203,6 +203,8 @@ pub struct Event {
     /// When sales close; `null` means when the event starts.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sales_end: Option<Timestamp>,
+    /// Most tickets one customer (account, or e-mail address for guests) may hold or buy.
+    pub max_tickets_per_customer: Option<i64>,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
@@ -231,6 +233,8 @@ pub struct TicketType {
     pub min_per_order: i64,
     pub max_per_order: i64,
     pub visibility: Visibility,
+    /// For hidden ticket types: the code that unlocks them (shared by link).
+    pub access_code: Option<String>,
     /// The quotas this ticket type draws from; it is available only while all have room.
     pub quota_ids: Vec<QuotaId>,
     #[schema(value_type = String, format = DateTime)]
@@ -373,6 +377,8 @@ pub struct NewEvent {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sales_end: Option<Timestamp>,
+    #[serde(default)]
+    pub max_tickets_per_customer: Option<i64>,
 }
 
 impl NewEvent {
@@ -385,6 +391,9 @@ impl NewEvent {
         check_window(&mut e, self.sales_start, self.sales_end, "sales_end");
         if let Some(end) = self.sales_end {
             e.check(end <= self.ends_at, "sales_end", "must not be after ends_at");
+        }
+        if let Some(m) = self.max_tickets_per_customer {
+            e.check((1..=10_000).contains(&m), "max_tickets_per_customer", "must be between 1 and 10000");
         }
         e.finish()
     }
@@ -408,6 +417,9 @@ pub struct EventPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sales_end: Option<Option<Timestamp>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub max_tickets_per_customer: Option<Option<i64>>,
 }
 
 impl EventPatch {
@@ -422,6 +434,7 @@ impl EventPatch {
             ends_at: self.ends_at.unwrap_or(ev.ends_at),
             sales_start: self.sales_start.unwrap_or(ev.sales_start),
             sales_end: self.sales_end.unwrap_or(ev.sales_end),
+            max_tickets_per_customer: self.max_tickets_per_customer.unwrap_or(ev.max_tickets_per_customer),
         };
         n.validate()?;
         Ok(n)
@@ -459,6 +472,9 @@ pub struct NewTicketType {
     pub max_per_order: i64,
     #[serde(default = "default_visibility")]
     pub visibility: Visibility,
+    /// Unlocks a hidden ticket type; required when `visibility` is `hidden`.
+    #[serde(default)]
+    pub access_code: Option<String>,
     /// Quotas (of the same event) this ticket type draws from.
     #[serde(default)]
     pub quota_ids: Vec<QuotaId>,
@@ -490,6 +506,16 @@ impl NewTicketType {
         seen.dedup();
         e.check(seen.len() == self.quota_ids.len(), "quota_ids", "must not repeat a quota");
         e.check(self.quota_ids.len() <= 16, "quota_ids", "at most 16 quotas");
+        match (&self.visibility, &self.access_code) {
+            (Visibility::Hidden, None) => e.add("access_code", "a hidden ticket type needs an access code"),
+            (_, Some(code)) => e.check(
+                (4..=64).contains(&code.len())
+                    && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                "access_code",
+                "must be 4-64 characters of A-Z, a-z, 0-9, '-' and '_'",
+            ),
+            _ => {}
+        }
         e.finish()
     }
 }
@@ -510,6 +536,8 @@ pub struct TicketTypePatch {
     pub min_per_order: Option<i64>,
     pub max_per_order: Option<i64>,
     pub visibility: Option<Visibility>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub access_code: Option<Option<String>>,
     pub quota_ids: Option<Vec<QuotaId>>,
 }
 
@@ -525,6 +553,7 @@ impl TicketTypePatch {
             min_per_order: self.min_per_order.unwrap_or(t.min_per_order),
             max_per_order: self.max_per_order.unwrap_or(t.max_per_order),
             visibility: self.visibility.unwrap_or(t.visibility),
+            access_code: self.access_code.clone().unwrap_or_else(|| t.access_code.clone()),
             quota_ids: self.quota_ids.clone().unwrap_or_else(|| t.quota_ids.clone()),
         };
         n.validate()?;
@@ -607,6 +636,7 @@ mod tests {
             status: EventStatus::Published,
             sales_start: Some(ts("2029-12-01T00:00:00Z")),
             sales_end: None,
+            max_tickets_per_customer: None,
             created_at: ts("2029-01-01T00:00:00Z"),
             updated_at: ts("2029-01-01T00:00:00Z"),
         }
@@ -647,6 +677,7 @@ mod tests {
             min_per_order: 1,
             max_per_order: 10,
             visibility: Visibility::Public,
+            access_code: None,
             quota_ids: vec![],
             created_at: ev.created_at,
         };
@@ -687,6 +718,7 @@ mod tests {
             min_per_order: 1,
             max_per_order: 1,
             visibility: Visibility::Public,
+            access_code: None,
             quota_ids: vec![],
             created_at: ev.created_at,
         };
@@ -709,6 +741,7 @@ mod tests {
             min_per_order: 5,
             max_per_order: 2,
             visibility: Visibility::Public,
+            access_code: None,
             quota_ids: vec![],
         };
         let fields: Vec<String> = bad.validate().unwrap_err().fields.into_iter().map(|f| f.field).collect();

@@ -7,7 +7,9 @@
 pub mod account;
 pub mod catalog;
 pub mod ids;
+pub mod inventory;
 pub mod money;
+pub mod orders;
 pub mod roles;
 pub mod validation;
 

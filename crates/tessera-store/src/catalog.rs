@@ -40,7 +40,7 @@ pub struct PublicEvent {
     pub quotas: Vec<Quota>,
 }
 
-const EVENT_COLS: &str = "e.id, e.org_id, e.venue_id, e.title, e.description, e.category, e.image_urls, e.starts_at, e.ends_at, e.status, e.sales_start, e.sales_end, e.created_at, e.updated_at";
+pub(crate) const EVENT_COLS: &str = "e.id, e.org_id, e.venue_id, e.title, e.description, e.category, e.image_urls, e.starts_at, e.ends_at, e.status, e.sales_start, e.sales_end, e.max_tickets_per_customer, e.created_at, e.updated_at";
 const VENUE_COLS: &str = "v.id AS v_id, v.org_id AS v_org_id, v.name AS v_name, v.address AS v_address, v.timezone AS v_timezone, v.capacity AS v_capacity, v.created_at AS v_created_at";
 
 fn corrupt(col: &str, e: impl std::fmt::Display) -> StoreError {
@@ -61,7 +61,7 @@ fn venue_from(row: &AnyRow, p: &str) -> Result<Venue> {
     })
 }
 
-fn event_from(row: &AnyRow) -> Result<Event> {
+pub(crate) fn event_from(row: &AnyRow) -> Result<Event> {
     let urls = row.text("image_urls")?;
     Ok(Event {
         id: row.parse("id")?,
@@ -76,12 +76,13 @@ fn event_from(row: &AnyRow) -> Result<Event> {
         status: row.parse("status")?,
         sales_start: row.opt_ts("sales_start")?,
         sales_end: row.opt_ts("sales_end")?,
+        max_tickets_per_customer: row.opt_int("max_tickets_per_customer")?,
         created_at: row.ts("created_at")?,
         updated_at: row.ts("updated_at")?,
     })
 }
 
-fn ticket_type_from(row: &AnyRow) -> Result<TicketType> {
+pub(crate) fn ticket_type_from(row: &AnyRow) -> Result<TicketType> {
     let cur = row.text("currency")?;
     Ok(TicketType {
         id: row.parse("id")?,
@@ -95,6 +96,7 @@ fn ticket_type_from(row: &AnyRow) -> Result<TicketType> {
         min_per_order: row.int("min_per_order")?,
         max_per_order: row.int("max_per_order")?,
         visibility: row.parse("visibility")?,
+        access_code: row.opt_text("access_code")?,
         quota_ids: Vec::new(),
         created_at: row.ts("created_at")?,
     })
@@ -114,7 +116,7 @@ fn quota_from(row: &AnyRow) -> Result<Quota> {
     })
 }
 
-const TT_COLS: &str = "id, event_id, org_id, name, description, price_minor, currency, sales_start, sales_end, min_per_order, max_per_order, visibility, created_at";
+pub(crate) const TT_COLS: &str = "id, event_id, org_id, name, description, price_minor, currency, sales_start, sales_end, min_per_order, max_per_order, visibility, access_code, created_at";
 const QUOTA_COLS: &str = "id, event_id, org_id, name, capacity, sold, held, created_at";
 
 /// Escapes LIKE wildcards so user text matches literally (with `ESCAPE '\'`).
@@ -273,11 +275,12 @@ impl Store {
         }
         let urls = serde_json::to_string(&e.image_urls).map_err(|err| corrupt("image_urls", err))?;
         let sql = if insert {
-            "INSERT INTO events (id, org_id, venue_id, title, description, category, image_urls, starts_at, ends_at, status, sales_start, sales_end, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO events (id, org_id, venue_id, title, description, category, image_urls, starts_at, ends_at, status, sales_start, sales_end, created_at, updated_at, max_tickets_per_customer)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         } else {
             "UPDATE events SET venue_id = $3, title = $4, description = $5, category = $6, image_urls = $7, starts_at = $8,
-                 ends_at = $9, status = $10, sales_start = $11, sales_end = $12, updated_at = $14
+                 ends_at = $9, status = $10, sales_start = $11, sales_end = $12, updated_at = $14,
+                 max_tickets_per_customer = $15
              WHERE id = $1 AND org_id = $2 AND created_at = $13"
         };
         let r = sqlx::query(sql)
@@ -295,6 +298,7 @@ impl Store {
             .bind(opt_micros(e.sales_end))
             .bind(micros(e.created_at))
             .bind(micros(e.updated_at))
+            .bind(e.max_tickets_per_customer)
             .execute(&mut *tx)
             .await?;
         if r.rows_affected() == 0 {
@@ -436,11 +440,11 @@ impl Store {
         check_ids_in_event(&mut tx, "quotas", t.event_id, &t.quota_ids, "quota_ids").await?;
         let sql = if insert {
             "INSERT INTO ticket_types (id, event_id, org_id, name, description, price_minor, currency, sales_start, sales_end,
-                 min_per_order, max_per_order, visibility, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                 min_per_order, max_per_order, visibility, created_at, access_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         } else {
             "UPDATE ticket_types SET name = $4, description = $5, price_minor = $6, currency = $7, sales_start = $8,
-                 sales_end = $9, min_per_order = $10, max_per_order = $11, visibility = $12
+                 sales_end = $9, min_per_order = $10, max_per_order = $11, visibility = $12, access_code = $14
              WHERE id = $1 AND event_id = $2 AND org_id = $3 AND created_at = $13"
         };
         let r = sqlx::query(sql)
@@ -457,6 +461,7 @@ impl Store {
             .bind(t.max_per_order)
             .bind(t.visibility.as_str())
             .bind(micros(t.created_at))
+            .bind(t.access_code.clone())
             .execute(&mut *tx)
             .await
             .map_err(unique_as("name", "this event has a ticket type with this name"))?;

@@ -17,11 +17,15 @@ macro_rules! dynsql {
 
 mod accounts;
 mod catalog;
+mod idempotency;
+pub mod inventory;
 mod row;
 pub mod testing;
 
 pub use accounts::{NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};
+pub use idempotency::IdemClaim;
+pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

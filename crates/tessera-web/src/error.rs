@@ -71,6 +71,13 @@ impl From<AppError> for ApiError {
             AppError::Conflict { field, message } => {
                 ApiError::new(S::CONFLICT, "conflict", format!("{field}: {message}")).field(field, message)
             }
+            AppError::SoldOut { field, available, message } => {
+                ApiError::new(S::CONFLICT, "sold_out", message.clone()).field(field, format!("only {available} left"))
+            }
+            AppError::Rule { code, field, message } => {
+                ApiError::new(S::UNPROCESSABLE_ENTITY, code, message.clone()).field(field, message)
+            }
+            AppError::StateConflict { code, message } => ApiError::new(S::CONFLICT, code, message),
             AppError::RateLimited { retry_after_secs } => {
                 let mut e = ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
                 e.retry_after_secs = Some(retry_after_secs);

@@ -9,6 +9,7 @@ pub mod api;
 mod docs;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 
 use axum::Router;
@@ -68,6 +69,7 @@ pub struct AppState {
         (name = "auth", description = "Accounts, sessions and two-factor authentication"),
         (name = "organizations", description = "Organizations, members and API tokens"),
         (name = "catalog", description = "Venues, events, ticket types and quotas"),
+        (name = "orders", description = "Reservations, orders and their life cycle"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
     )
@@ -126,6 +128,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::update_ticket_type))
         .routes(routes!(catalog::list_quotas, catalog::create_quota))
         .routes(routes!(catalog::update_quota))
+        .routes(routes!(orders::place_order))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::confirm_order))
+        .routes(routes!(orders::cancel_own_order))
+        .routes(routes!(orders::list_orders))
+        .routes(routes!(orders::get_org_order))
+        .routes(routes!(orders::mark_paid))
+        .routes(routes!(orders::cancel_order))
+        .routes(routes!(orders::availability_stream))
         .routes(routes!(admin::admin_list_users))
         .routes(routes!(admin::admin_list_orgs))
 }
@@ -196,6 +207,7 @@ pub fn router(app: App, web: WebConfig) -> Router {
     routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(web.body_limit_bytes))
         .layer(middleware::from_fn_with_state(web.request_timeout, timeout))

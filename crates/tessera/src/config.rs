@@ -22,6 +22,22 @@ pub struct Config {
     pub http: HttpConfig,
     pub auth: AuthConfig,
     pub database: DatabaseConfig,
+    pub inventory: InventoryConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InventoryConfig {
+    /// How long a reservation holds its tickets before it expires.
+    pub hold_ttl_secs: i64,
+    /// How often expired holds are swept (they stop counting at expiry regardless).
+    pub sweep_interval_secs: u64,
+}
+
+impl Default for InventoryConfig {
+    fn default() -> Self {
+        Self { hold_ttl_secs: tessera_app::AppConfig::default().hold_ttl_secs, sweep_interval_secs: 5 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +89,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             auth: AuthConfig::default(),
             database: DatabaseConfig::default(),
+            inventory: InventoryConfig::default(),
         }
     }
 }
@@ -135,6 +152,7 @@ impl std::fmt::Debug for Config {
             .field("http", &self.http)
             .field("auth", &self.auth)
             .field("database", &self.database)
+            .field("inventory", &self.inventory)
             .finish()
     }
 }
@@ -176,6 +194,8 @@ impl Config {
             ("auth.login_max_attempts_per_ip", i64::from(self.auth.login_max_attempts_per_ip)),
             ("auth.login_window_secs", self.auth.login_window_secs),
             ("database.max_connections", i64::from(self.database.max_connections)),
+            ("inventory.hold_ttl_secs", self.inventory.hold_ttl_secs),
+            ("inventory.sweep_interval_secs", self.inventory.sweep_interval_secs as i64),
         ];
         for (key, v) in positive {
             if v <= 0 {
@@ -207,6 +227,7 @@ impl Config {
             login_max_attempts_per_ip: self.auth.login_max_attempts_per_ip,
             login_window_secs: self.auth.login_window_secs,
             totp_issuer: self.auth.totp_issuer.clone(),
+            hold_ttl_secs: self.inventory.hold_ttl_secs,
         }
     }
 

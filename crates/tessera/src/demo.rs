@@ -108,6 +108,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                     ends_at: starts_at.checked_add(SignedDuration::from_hours(hours))?,
                     sales_start: None,
                     sales_end: None,
+                    max_tickets_per_customer: Some(20),
                 },
             )
             .await
@@ -146,6 +147,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                     min_per_order: 1,
                     max_per_order: 10,
                     visibility: Visibility::Public,
+                    access_code: None,
                     quota_ids: vec![own.id, all.id],
                 },
             )

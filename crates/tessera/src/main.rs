@@ -203,7 +203,8 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     println!("tessera listening on http://{addr} (API reference: http://{addr}/api/v1/docs)");
 
     let (stop_tx, stop_rx) = watch::channel(false);
-    let sweeper = tokio::spawn(sweep_sessions(app.clone(), stop_rx));
+    let every = std::time::Duration::from_secs(config.inventory.sweep_interval_secs);
+    let sweeper = tokio::spawn(sweep(app.clone(), every, stop_rx));
     let router = tessera_web::router(app, config.web());
     let shutdown = async move {
         shutdown_signal().await;
@@ -217,14 +218,15 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     Ok(())
 }
 
-/// Deletes expired sessions every few minutes until told to stop.
-async fn sweep_sessions(app: App, mut stop: watch::Receiver<bool>) {
+/// Background upkeep (expired holds, idempotency keys, sessions) every
+/// `every` until told to stop.
+async fn sweep(app: App, every: std::time::Duration, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(e) = app.store.delete_expired_sessions(app.now()).await {
-            tracing::warn!(error = %e, "session sweep failed");
+        if let Err(e) = app.sweep_once().await {
+            tracing::warn!(error = %e, "sweep failed");
         }
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(300)) => {}
+            _ = tokio::time::sleep(every) => {}
             _ = stop.changed() => return,
         }
     }

@@ -67,6 +67,7 @@ fn event_at(org: OrgId, venue: VenueId, title: &str, starts_at: Timestamp, statu
         status,
         sales_start: None,
         sales_end: None,
+        max_tickets_per_customer: None,
         created_at: now(),
         updated_at: now(),
     }
@@ -85,6 +86,7 @@ fn ticket_type(e: &Event, name: &str, currency: &str, quotas: Vec<QuotaId>) -> T
         min_per_order: 1,
         max_per_order: 10,
         visibility: Visibility::Public,
+        access_code: None,
         quota_ids: quotas,
         created_at: now(),
     }

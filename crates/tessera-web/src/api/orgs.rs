@@ -127,8 +127,13 @@ pub async fn create_token(
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
     ApiJson(t): ApiJson<NewToken>,
-) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    Ok((StatusCode::CREATED, Json(s.app.create_token(&caller.actor, org, t).await?)))
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let created = s.app.create_token(&caller.actor, org, t).await?;
+    let mut res = (StatusCode::CREATED, Json(created)).into_response();
+    // The secret is shown once: never kept for Idempotency-Key replays.
+    res.extensions_mut().insert(crate::idempotency::DoNotStore);
+    Ok(res)
 }
 
 /// Revoke an API token; it stops working at once.

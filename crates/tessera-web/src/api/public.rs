@@ -11,10 +11,22 @@ pub async fn list_events(State(s): State<AppState>, ApiQuery(q): ApiQuery<EventQ
     Ok(Json(s.app.public_events(&q).await?))
 }
 
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CodeQuery {
+    /// Shows hidden ticket types unlocked by this access code.
+    pub code: Option<String>,
+}
+
 /// One event with its public ticket types and live availability.
 #[utoipa::path(get, path = "/api/v1/events/{event_id}", tag = "public",
-    params(("event_id" = EventId, Path)),
+    params(("event_id" = EventId, Path), CodeQuery),
     responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody)))]
-pub async fn get_event(State(s): State<AppState>, ApiPath(id): ApiPath<EventId>) -> ApiResult<Json<EventDetail>> {
-    Ok(Json(s.app.public_event(id).await?))
+pub async fn get_event(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<EventId>,
+    ApiQuery(q): ApiQuery<CodeQuery>,
+) -> ApiResult<Json<EventDetail>> {
+    Ok(Json(s.app.public_event(id, q.code.as_deref()).await?))
 }

@@ -31,7 +31,7 @@ async fn published_events_are_public_with_availability() {
         .post(
             &format!("/api/v1/orgs/{org}/events/{eid}/ticket-types"),
             &owner,
-            json!({"name": "Guest list", "price_minor": 0, "currency": "EUR", "visibility": "hidden", "quota_ids": [small_id]}),
+            json!({"name": "Guest list", "price_minor": 0, "currency": "EUR", "visibility": "hidden", "access_code": "friends-2026", "quota_ids": [small_id]}),
         )
         .await;
     assert_eq!(hidden.status, 201, "{hidden:?}");
@@ -53,6 +53,10 @@ async fn published_events_are_public_with_availability() {
     assert_eq!(public_types[0]["on_sale"], true);
     let quotas = d.body["quotas"].as_array().unwrap();
     assert_eq!(quotas.len(), 2);
+    let with_code = t.get(&format!("/api/v1/events/{eid}?code=friends-2026"), &Auth::None).await;
+    assert_eq!(with_code.body["ticket_types"].as_array().unwrap().len(), 2, "the code unlocks the hidden type");
+    let wrong_code = t.get(&format!("/api/v1/events/{eid}?code=enemies"), &Auth::None).await;
+    assert_eq!(wrong_code.body["ticket_types"].as_array().unwrap().len(), 1);
 
     let list = t.get("/api/v1/events?q=jazz", &Auth::None).await;
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);

@@ -7,8 +7,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use tessera_app::Actor;
+use tessera_app::inventory::PlaceOrder;
 use tessera_app::orgs::NewToken;
 use tessera_domain::account::Email;
+use tessera_domain::inventory::LineRequest;
 use tessera_domain::{OrgId, Role, UserId};
 use tessera_store::NewUser;
 
@@ -63,6 +65,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Admin)),
     ("PATCH", "/api/v1/orgs/{org_id}/quotas/{quota_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/orders", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/mark-paid", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/cancel", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
@@ -82,6 +88,11 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/me/totp/setup"),
     ("POST", "/api/v1/me/totp/enable"),
     ("POST", "/api/v1/me/totp/disable"),
+    ("POST", "/api/v1/events/{event_id}/orders"),
+    ("GET", "/api/v1/events/{event_id}/availability"),
+    ("GET", "/api/v1/orders/{order_id}"),
+    ("POST", "/api/v1/orders/{order_id}/confirm"),
+    ("POST", "/api/v1/orders/{order_id}/cancel"),
 ];
 
 fn expected(rule: Rule, kind: Kind) -> u16 {
@@ -223,7 +234,20 @@ impl Fixture {
         } else {
             String::new()
         };
+        let order = if template.contains("{order_id}") {
+            let input = PlaceOrder {
+                lines: vec![LineRequest { ticket_type_id: self.ticket_type.parse().unwrap(), quantity: 1 }],
+                email: Some(Email::parse("buyer@example.org").unwrap()),
+                name: Some("Buyer".into()),
+                access_code: None,
+            };
+            let placed = self.t.app.place_order(&Actor::Anonymous, self.event.parse().unwrap(), input).await.unwrap();
+            placed.order.id.to_string()
+        } else {
+            String::new()
+        };
         let path = template
+            .replace("{order_id}", &order)
             .replace("{org_id}", org)
             .replace("{venue_id}", &self.venue)
             .replace("{event_id}", &event)
@@ -258,6 +282,7 @@ async fn every_endpoint_with_every_role() {
     let types = t.get(&format!("/api/v1/orgs/{org}/events/{event}/ticket-types"), &owner).await;
     let ticket_type = types.body[0]["id"].as_str().unwrap().to_string();
     let quota = types.body[0]["quota_ids"][0].as_str().unwrap().to_string();
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
 
     let mut actors: Vec<(String, Auth, Kind)> = vec![
         ("anonymous".into(), Auth::None, Kind::Anonymous),

@@ -1,0 +1,397 @@
+//! Selling: reservations that become pending orders, confirmation, cancellation,
+//! expiry, and live availability.
+//!
+//! Every change to an event's inventory goes through that event's [`Batcher`]
+//! worker, which gathers whatever requests are waiting and applies them in one
+//! store transaction (group commit): each buyer still gets an answer of their
+//! own, and a hot event costs one commit per batch instead of one per buyer.
+//! The worker is an optimisation, not the guard: the store's transaction
+//! takes the event's lock, so any number of processes can share a database.
+
+use crate::secrets::{hash_token, random_bytes, random_token};
+use crate::{Actor, App, AppError, Clock, Result};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tessera_domain::account::Email;
+use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
+use tessera_domain::orders::{Order, OrderId, OrderState};
+use tessera_domain::validation::check_text;
+use tessera_domain::{EventId, OrgId, Permission, ValidationError};
+use tessera_store::{InventoryOp, NewOrder, OpError, OpResult, Store, StoreError};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// Requests one transaction decides at most.
+const MAX_BATCH: usize = 256;
+/// Requests waiting per event before callers wait for room.
+const QUEUE_PER_EVENT: usize = 8_192;
+/// An event's worker stops after this long without requests.
+const WORKER_IDLE: Duration = Duration::from_secs(30);
+
+struct Job {
+    op: InventoryOp,
+    reply: oneshot::Sender<std::result::Result<OpResult, AppError>>,
+}
+
+/// One worker per event with pending work; see the module docs.
+pub struct Batcher {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    workers: Mutex<HashMap<EventId, (u64, mpsc::Sender<Job>)>>,
+    next_generation: std::sync::atomic::AtomicU64,
+    /// Says "this event's availability may have changed" after every batch.
+    pub changes: broadcast::Sender<EventId>,
+}
+
+impl Batcher {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Arc<Self> {
+        Arc::new(Self {
+            store,
+            clock,
+            workers: Mutex::new(HashMap::new()),
+            next_generation: Default::default(),
+            changes: broadcast::channel(1024).0,
+        })
+    }
+
+    fn sender(self: &Arc<Self>, event: EventId) -> mpsc::Sender<Job> {
+        let mut map = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, tx)) = map.get(&event).filter(|(_, tx)| !tx.is_closed()) {
+            return tx.clone();
+        }
+        let generation = self.next_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel(QUEUE_PER_EVENT);
+        map.insert(event, (generation, tx.clone()));
+        tokio::spawn(self.clone().run(event, generation, rx));
+        tx
+    }
+
+    /// Submits one operation and waits for its own result.
+    pub async fn submit(self: &Arc<Self>, event: EventId, op: InventoryOp) -> Result<OpResult> {
+        // A worker that just went idle closes its queue; a job that finds it
+        // closed (or is dropped unprocessed) was never applied and is retried.
+        for _ in 0..3 {
+            let (reply, answer) = oneshot::channel();
+            if self.sender(event).send(Job { op: op.clone(), reply }).await.is_err() {
+                continue;
+            }
+            if let Ok(result) = answer.await {
+                return result;
+            }
+        }
+        Err(AppError::Internal("the inventory worker did not answer".into()))
+    }
+
+    async fn run(self: Arc<Self>, event: EventId, generation: u64, mut rx: mpsc::Receiver<Job>) {
+        loop {
+            let first = match tokio::time::timeout(WORKER_IDLE, rx.recv()).await {
+                Ok(Some(job)) => job,
+                Ok(None) => return,
+                Err(_) => {
+                    self.retire(event, generation);
+                    rx.close();
+                    // Jobs that slipped in before the close still get their batch.
+                    let mut late = Vec::new();
+                    while let Ok(job) = rx.try_recv() {
+                        late.push(job);
+                    }
+                    if !late.is_empty() {
+                        self.apply(event, late).await;
+                    }
+                    return;
+                }
+            };
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.apply(event, jobs).await;
+        }
+    }
+
+    /// Removes this worker from the map, unless a newer one replaced it.
+    fn retire(&self, event: EventId, generation: u64) {
+        let mut map = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(&event).is_some_and(|(g, _)| *g == generation) {
+            map.remove(&event);
+        }
+    }
+
+    async fn apply(&self, event: EventId, jobs: Vec<Job>) {
+        let (ops, replies): (Vec<InventoryOp>, Vec<_>) = jobs.into_iter().map(|j| (j.op, j.reply)).unzip();
+        let n = ops.len();
+        match self.store.inventory_batch(event, self.clock.now(), ops).await {
+            Ok(results) => {
+                for (reply, r) in replies.into_iter().zip(results) {
+                    let _ = reply.send(Ok(r));
+                }
+            }
+            Err(e) => {
+                let not_found = matches!(e, StoreError::NotFound);
+                if !not_found {
+                    tracing::error!(error = %e, %event, batch = n, "inventory batch failed");
+                }
+                for reply in replies {
+                    let _ =
+                        reply.send(Err(if not_found { AppError::NotFound } else { AppError::Internal(e.to_string()) }));
+                }
+            }
+        }
+        let _ = self.changes.send(event);
+    }
+}
+
+/// A buyer's reservation request.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceOrder {
+    pub lines: Vec<LineRequest>,
+    /// Required for guests; signed-in buyers use their account's address.
+    #[serde(default)]
+    pub email: Option<Email>,
+    /// The name on the tickets; defaults to the account's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Unlocks hidden ticket types.
+    #[serde(default)]
+    pub access_code: Option<String>,
+}
+
+/// A new order: the one time its access token is shown.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PlacedOrder {
+    #[serde(flatten)]
+    pub order: Order,
+    /// Send as `X-Order-Token` to see, confirm or cancel this order without an account.
+    pub access_token: String,
+}
+
+fn reference() -> String {
+    // Crockford's base32 without look-alikes; 10 characters carry 50 bits.
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    random_bytes::<10>().iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect()
+}
+
+fn reserve_error(e: ReserveError) -> AppError {
+    let field_of = |msg: &str| msg.split(':').next().unwrap_or("lines").to_string();
+    let message = e.to_string();
+    match e {
+        ReserveError::SoldOut { available, .. } => AppError::SoldOut { field: field_of(&message), available, message },
+        ReserveError::EventNotOnSale => AppError::Rule { code: "not_on_sale", field: "event_id".into(), message },
+        ReserveError::NotOnSale { .. } => AppError::Rule { code: "not_on_sale", field: field_of(&message), message },
+        ReserveError::LimitExceeded { .. } => AppError::Rule { code: "limit_exceeded", field: "lines".into(), message },
+        ReserveError::AccessCodeRequired { .. } => {
+            AppError::Rule { code: "access_code_required", field: field_of(&message), message }
+        }
+        ReserveError::BadLineCount => AppError::invalid("lines", message),
+        ReserveError::UnknownTicketType { .. } | ReserveError::DuplicateLine { .. } | ReserveError::Quantity { .. } => {
+            let mut v = ValidationError::new();
+            let (field, msg) = message.split_once(": ").unwrap_or(("lines", &message));
+            v.add(field, msg);
+            AppError::Invalid(v)
+        }
+    }
+}
+
+fn op_error(e: OpError) -> AppError {
+    match e {
+        OpError::Reserve(r) => reserve_error(r),
+        OpError::NotFound => AppError::NotFound,
+        OpError::WrongState(s) => {
+            let code = match s {
+                OrderState::Expired => "hold_expired",
+                OrderState::Paid => "already_paid",
+                OrderState::Cancelled => "order_cancelled",
+                OrderState::Refunded => "order_refunded",
+                OrderState::Pending => "order_pending",
+            };
+            AppError::StateConflict { code, message: format!("the order is {s}") }
+        }
+    }
+}
+
+fn actor_name(actor: &Actor) -> String {
+    match actor {
+        Actor::Anonymous => "buyer".into(),
+        Actor::User(u) => format!("user:{}", u.id),
+        Actor::Token(t) => format!("token:{}", t.id),
+    }
+}
+
+impl App {
+    /// Reserves the lines (all or nothing) and opens a pending order that
+    /// holds them until `expires_at`.
+    pub async fn place_order(&self, actor: &Actor, event: EventId, input: PlaceOrder) -> Result<PlacedOrder> {
+        let (user, email, default_name) = match actor {
+            Actor::User(u) => (Some(u.id), u.email.clone(), Some(u.name.clone())),
+            _ => {
+                let email = input.email.clone().ok_or_else(|| AppError::invalid("email", "required for guests"))?;
+                (None, email, None)
+            }
+        };
+        let name = input.name.clone().or(default_name).unwrap_or_default();
+        let mut e = ValidationError::new();
+        check_text(&mut e, "name", &name, 1, 200);
+        e.check(
+            !input.lines.is_empty() && input.lines.len() <= tessera_domain::inventory::MAX_LINES,
+            "lines",
+            "1 to 20 lines",
+        );
+        e.finish()?;
+        let buyer_key = match user {
+            Some(u) => format!("user:{u}"),
+            None => format!("email:{email}"),
+        };
+        let token = random_token();
+        let now = self.now();
+        let new = NewOrder {
+            id: OrderId::new(),
+            reference: reference(),
+            request: ReserveRequest { lines: input.lines, buyer_key, access_code: input.access_code },
+            buyer_user_id: user,
+            buyer_email: email.to_string(),
+            buyer_name: name.trim().to_string(),
+            token_hash: hash_token(&token),
+            expires_at: now.checked_add(jiff::SignedDuration::from_secs(self.config.hold_ttl_secs)).unwrap_or(now),
+        };
+        let order = self
+            .batcher
+            .submit(event, InventoryOp::Reserve(Box::new(new)))
+            .await?
+            .map_err(op_error)?
+            .ok_or_else(|| AppError::Internal("a reservation returned no order".into()))?;
+        Ok(PlacedOrder { order, access_token: token })
+    }
+
+    /// An order, for its buyer: by access token, or as the signed-in buyer.
+    pub async fn buyer_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
+        let (order, token_hash, buyer) = self.store.order(id).await?.ok_or(AppError::NotFound)?;
+        let by_token = token.is_some_and(|t| crate::secrets::constant_time_eq(&hash_token(t), &token_hash));
+        let by_account = matches!(actor, Actor::User(u) if Some(u.id) == buyer);
+        if by_token || by_account { Ok(order) } else { Err(AppError::NotFound) }
+    }
+
+    async fn change(&self, order: &Order, op: InventoryOp) -> Result<Order> {
+        self.batcher.submit(order.event_id, op).await?.map_err(op_error)?;
+        Ok(self.store.order(order.id).await?.ok_or(AppError::NotFound)?.0)
+    }
+
+    /// Confirms a free order for its buyer; orders with something to pay
+    /// are confirmed by a payment (or by box-office staff).
+    pub async fn confirm_free_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
+        let order = self.buyer_order(actor, id, token).await?;
+        if order.total.amount_minor != 0 {
+            return Err(AppError::Rule {
+                code: "payment_required",
+                field: "total".into(),
+                message: format!("this order costs {}; it is confirmed by its payment", order.total),
+            });
+        }
+        let op = InventoryOp::Confirm { order: id, actor: actor_name(actor), note: "free order confirmed".into() };
+        self.change(&order, op).await
+    }
+
+    /// The buyer gives up a pending order; its inventory goes back at once.
+    pub async fn cancel_own_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
+        let order = self.buyer_order(actor, id, token).await?;
+        if order.state != OrderState::Pending {
+            return Err(op_error(OpError::WrongState(order.state)));
+        }
+        let op = InventoryOp::Cancel { order: id, actor: actor_name(actor), note: "cancelled by the buyer".into() };
+        self.change(&order, op).await
+    }
+
+    async fn org_order(&self, actor: &Actor, org: OrgId, id: OrderId, p: Permission) -> Result<Order> {
+        self.authorize(actor, org, p).await?;
+        let (order, _, _) = self.store.order(id).await?.ok_or(AppError::NotFound)?;
+        if order.org_id != org { Err(AppError::NotFound) } else { Ok(order) }
+    }
+
+    pub async fn get_org_order(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
+        self.org_order(actor, org, id, Permission::ViewOrders).await
+    }
+
+    pub async fn list_orders(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        event: Option<EventId>,
+        state: Option<OrderState>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Order>> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        Ok(self.store.orders(org, event, state, limit.clamp(1, 500), offset.max(0)).await?)
+    }
+
+    /// Box office: payment received (cash, bank transfer); issues the tickets.
+    pub async fn mark_paid(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
+        let order = self.org_order(actor, org, id, Permission::ManageOrders).await?;
+        let op = InventoryOp::Confirm { order: id, actor: actor_name(actor), note: "marked paid by staff".into() };
+        self.change(&order, op).await
+    }
+
+    /// Cancels a pending or paid order: inventory back, tickets void.
+    pub async fn cancel_order(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
+        let order = self.org_order(actor, org, id, Permission::ManageOrders).await?;
+        let op = InventoryOp::Cancel { order: id, actor: actor_name(actor), note: "cancelled by staff".into() };
+        self.change(&order, op).await
+    }
+
+    /// One round of background upkeep: expire due holds (through each
+    /// event's batch), forget idempotency keys older than a day, and end
+    /// expired sessions. Returns how many events it swept.
+    pub async fn sweep_once(&self) -> Result<usize> {
+        let now = self.now();
+        let events = self.store.events_with_expired_holds(now, 100).await?;
+        for e in &events {
+            self.batcher.submit(*e, InventoryOp::Sweep).await?.map_err(op_error)?;
+        }
+        let day_ago = now.checked_sub(jiff::SignedDuration::from_hours(24)).unwrap_or(now);
+        self.store.idem_sweep(day_ago).await?;
+        self.store.delete_expired_sessions(now).await?;
+        Ok(events.len())
+    }
+
+    /// A receiver of "this event's availability may have changed" signals.
+    pub fn availability_changes(&self) -> broadcast::Receiver<EventId> {
+        self.batcher.changes.subscribe()
+    }
+}
+
+/// What happened to an `Idempotency-Key`, for the web layer.
+pub use tessera_store::IdemClaim;
+
+/// How long an unfinished Idempotency-Key claim blocks repeats before it is
+/// presumed abandoned (its process died): well past any request timeout.
+const IDEMPOTENCY_STALE_SECS: i64 = 120;
+
+impl App {
+    /// Claims an Idempotency-Key for a request (`request_hash` covers method,
+    /// path and body) within `scope` (whose credentials sent it).
+    pub async fn idempotency_claim(&self, scope: &str, key: &str, request_hash: &str) -> Result<IdemClaim> {
+        Ok(self.store.idem_claim(scope, key, request_hash, self.now(), IDEMPOTENCY_STALE_SECS).await?)
+    }
+
+    pub async fn idempotency_finish(&self, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
+        Ok(self.store.idem_finish(scope, key, status, body).await?)
+    }
+
+    pub async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()> {
+        Ok(self.store.idem_abandon(scope, key).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn references_are_short_and_unambiguous() {
+        let r = super::reference();
+        assert_eq!(r.len(), 10);
+        assert!(r.chars().all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c))));
+        assert_ne!(super::reference(), r);
+    }
+}

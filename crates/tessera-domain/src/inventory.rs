@@ -1,0 +1,284 @@
+//! Deciding reservations: pure functions over a snapshot of an event's
+//! inventory. The store loads the snapshot inside a transaction that holds
+//! the event's quotas, calls [`decide`] for each request of a batch in turn,
+//! and writes what was accepted; so the rules live here, testable without IO.
+//!
+//! Every unit of capacity is a quota over an interval of segments; an event
+//! is the one-segment case [0, 1). Allocations carry their segments so that
+//! routes sold per segment can use the same records later.
+
+use crate::catalog::{Event, EventStatus, TicketType, Visibility};
+use crate::{Money, QuotaId, TicketTypeId, Timestamp};
+use std::collections::HashMap;
+
+/// Most lines one reservation may have.
+pub const MAX_LINES: usize = 20;
+
+/// One line of a reservation request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineRequest {
+    pub ticket_type_id: TicketTypeId,
+    pub quantity: i64,
+}
+
+/// A reservation request, as the decision sees it.
+#[derive(Debug, Clone)]
+pub struct ReserveRequest {
+    pub lines: Vec<LineRequest>,
+    /// Whose per-customer limit this counts against: `user:<id>` or `email:<address>`.
+    pub buyer_key: String,
+    /// Unlocks hidden ticket types.
+    pub access_code: Option<String>,
+}
+
+/// Counters of one quota (for one segment interval).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaCounters {
+    pub capacity: i64,
+    pub sold: i64,
+    pub held: i64,
+}
+
+impl QuotaCounters {
+    pub fn available(&self) -> i64 {
+        (self.capacity - self.sold - self.held).max(0)
+    }
+}
+
+/// What a batch of decisions needs to know about one event.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub event: Event,
+    pub ticket_types: Vec<TicketType>,
+    pub quotas: HashMap<QuotaId, QuotaCounters>,
+    /// Tickets each buyer in the batch already holds or bought for this event.
+    pub bought_by: HashMap<String, i64>,
+    pub now: Timestamp,
+}
+
+/// What an accepted reservation takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// (ticket type, quantity, unit price), in request order.
+    pub lines: Vec<(TicketTypeId, i64, Money)>,
+    /// (quota, quantity): the sum over lines of what each takes from each quota.
+    pub quotas: Vec<(QuotaId, i64)>,
+}
+
+impl Allocation {
+    pub fn tickets(&self) -> i64 {
+        self.lines.iter().map(|l| l.1).sum()
+    }
+}
+
+/// Why a reservation was refused. `line` is the index into the request's lines.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReserveError {
+    #[error("this event is not on sale")]
+    EventNotOnSale,
+    #[error("a reservation needs between 1 and {MAX_LINES} lines")]
+    BadLineCount,
+    #[error("lines[{line}].ticket_type_id: not a ticket type of this event")]
+    UnknownTicketType { line: usize },
+    #[error("lines[{line}].ticket_type_id: appears more than once")]
+    DuplicateLine { line: usize },
+    #[error("lines[{line}].ticket_type_id: this ticket type needs an access code")]
+    AccessCodeRequired { line: usize },
+    #[error("lines[{line}].ticket_type_id: not on sale now")]
+    NotOnSale { line: usize },
+    #[error("lines[{line}].quantity: must be between {min} and {max}")]
+    Quantity { line: usize, min: i64, max: i64 },
+    #[error("at most {allowed} tickets per customer for this event; {already} already reserved or bought")]
+    LimitExceeded { allowed: i64, already: i64 },
+    #[error("lines[{line}].quantity: only {available} left")]
+    SoldOut { line: usize, available: i64 },
+}
+
+fn find(s: &Snapshot, id: TicketTypeId) -> Option<&TicketType> {
+    s.ticket_types.iter().find(|t| t.id == id)
+}
+
+/// Decides one request against the snapshot. On success the snapshot's
+/// counters already include the new hold, so the next request of the batch
+/// sees it. On failure the snapshot is unchanged (all or nothing).
+pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, ReserveError> {
+    if s.event.status != EventStatus::Published {
+        return Err(ReserveError::EventNotOnSale);
+    }
+    if r.lines.is_empty() || r.lines.len() > MAX_LINES {
+        return Err(ReserveError::BadLineCount);
+    }
+    let mut lines = Vec::with_capacity(r.lines.len());
+    for (i, l) in r.lines.iter().enumerate() {
+        let tt = find(s, l.ticket_type_id).ok_or(ReserveError::UnknownTicketType { line: i })?;
+        if r.lines[..i].iter().any(|p| p.ticket_type_id == l.ticket_type_id) {
+            return Err(ReserveError::DuplicateLine { line: i });
+        }
+        if tt.visibility == Visibility::Hidden && (r.access_code.is_none() || r.access_code != tt.access_code) {
+            return Err(ReserveError::AccessCodeRequired { line: i });
+        }
+        if !tt.on_sale(&s.event, s.now) {
+            return Err(ReserveError::NotOnSale { line: i });
+        }
+        if l.quantity < tt.min_per_order || l.quantity > tt.max_per_order {
+            return Err(ReserveError::Quantity { line: i, min: tt.min_per_order, max: tt.max_per_order });
+        }
+        lines.push((tt.id, l.quantity, tt.price));
+    }
+    let wanted: i64 = lines.iter().map(|l| l.1).sum();
+    if let Some(allowed) = s.event.max_tickets_per_customer {
+        let already = s.bought_by.get(&r.buyer_key).copied().unwrap_or(0);
+        if already + wanted > allowed {
+            return Err(ReserveError::LimitExceeded { allowed, already });
+        }
+    }
+    // What each quota must give, over all lines.
+    let mut need: Vec<(QuotaId, i64)> = Vec::new();
+    for (tt_id, qty, _) in &lines {
+        let tt = find(s, *tt_id).ok_or(ReserveError::UnknownTicketType { line: 0 })?;
+        if tt.quota_ids.is_empty() {
+            let line = lines.iter().position(|l| l.0 == *tt_id).unwrap_or(0);
+            return Err(ReserveError::SoldOut { line, available: 0 });
+        }
+        for q in &tt.quota_ids {
+            match need.iter_mut().find(|(id, _)| id == q) {
+                Some(e) => e.1 += qty,
+                None => need.push((*q, *qty)),
+            }
+        }
+    }
+    for (line, (tt_id, _, _)) in lines.iter().enumerate() {
+        let tt = find(s, *tt_id).ok_or(ReserveError::UnknownTicketType { line })?;
+        for q in &tt.quota_ids {
+            let avail = s.quotas.get(q).map_or(0, QuotaCounters::available);
+            let needed = need.iter().find(|(id, _)| id == q).map_or(0, |e| e.1);
+            if needed > avail {
+                let available =
+                    tt.quota_ids.iter().map(|q| s.quotas.get(q).map_or(0, QuotaCounters::available)).min().unwrap_or(0);
+                return Err(ReserveError::SoldOut { line, available });
+            }
+        }
+    }
+    for (q, n) in &need {
+        if let Some(c) = s.quotas.get_mut(q) {
+            c.held += n;
+        }
+    }
+    *s.bought_by.entry(r.buyer_key.clone()).or_default() += wanted;
+    Ok(Allocation { lines, quotas: need })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Category;
+    use crate::{Currency, EventId, OrgId, VenueId};
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn snapshot(types: Vec<(i64, Vec<usize>)>, caps: &[i64]) -> (Snapshot, Vec<TicketTypeId>) {
+        let event = Event {
+            id: EventId::new(),
+            org_id: OrgId::new(),
+            venue_id: VenueId::new(),
+            title: "t".into(),
+            description: String::new(),
+            category: Category::Concert,
+            image_urls: vec![],
+            starts_at: ts("2030-06-01T20:00:00Z"),
+            ends_at: ts("2030-06-01T23:00:00Z"),
+            status: EventStatus::Published,
+            sales_start: None,
+            sales_end: None,
+            max_tickets_per_customer: None,
+            created_at: ts("2030-01-01T00:00:00Z"),
+            updated_at: ts("2030-01-01T00:00:00Z"),
+        };
+        let qids: Vec<QuotaId> = caps.iter().map(|_| QuotaId::new()).collect();
+        let quotas =
+            qids.iter().zip(caps).map(|(q, c)| (*q, QuotaCounters { capacity: *c, sold: 0, held: 0 })).collect();
+        let mut ids = Vec::new();
+        let ticket_types = types
+            .into_iter()
+            .map(|(max, qs)| {
+                let id = TicketTypeId::new();
+                ids.push(id);
+                TicketType {
+                    id,
+                    event_id: event.id,
+                    org_id: event.org_id,
+                    name: "x".into(),
+                    description: String::new(),
+                    price: Money::new(500, Currency::parse("EUR").unwrap()),
+                    sales_start: None,
+                    sales_end: None,
+                    min_per_order: 1,
+                    max_per_order: max,
+                    visibility: Visibility::Public,
+                    access_code: None,
+                    quota_ids: qs.into_iter().map(|i| qids[i]).collect(),
+                    created_at: event.created_at,
+                }
+            })
+            .collect();
+        (Snapshot { event, ticket_types, quotas, bought_by: HashMap::new(), now: ts("2030-05-01T00:00:00Z") }, ids)
+    }
+
+    fn req(lines: &[(TicketTypeId, i64)]) -> ReserveRequest {
+        ReserveRequest {
+            lines: lines.iter().map(|(t, q)| LineRequest { ticket_type_id: *t, quantity: *q }).collect(),
+            buyer_key: "email:a@b.c".into(),
+            access_code: None,
+        }
+    }
+
+    #[test]
+    fn shared_quota_is_counted_across_lines_all_or_nothing() {
+        let (mut s, t) = snapshot(vec![(10, vec![0]), (10, vec![0, 1])], &[5, 2]);
+        assert_eq!(decide(&mut s, &req(&[(t[0], 1), (t[1], 3)])), Err(ReserveError::SoldOut { line: 1, available: 2 }));
+        let before = s.quotas.clone();
+        assert_eq!(decide(&mut s, &req(&[(t[0], 4), (t[1], 2)])), Err(ReserveError::SoldOut { line: 0, available: 5 }));
+        assert_eq!(s.quotas, before, "a refused request changes nothing");
+        let a = decide(&mut s, &req(&[(t[0], 3), (t[1], 2)])).unwrap();
+        assert_eq!(a.tickets(), 5);
+        assert!(s.quotas.values().all(|c| c.available() == 0));
+        assert!(matches!(decide(&mut s, &req(&[(t[0], 1)])), Err(ReserveError::SoldOut { .. })));
+    }
+
+    #[test]
+    fn rules_are_checked_before_capacity() {
+        let (mut s, t) = snapshot(vec![(4, vec![0]), (4, vec![])], &[100]);
+        assert_eq!(decide(&mut s, &req(&[])), Err(ReserveError::BadLineCount));
+        assert_eq!(decide(&mut s, &req(&[(TicketTypeId::new(), 1)])), Err(ReserveError::UnknownTicketType { line: 0 }));
+        assert_eq!(decide(&mut s, &req(&[(t[0], 1), (t[0], 1)])), Err(ReserveError::DuplicateLine { line: 1 }));
+        assert_eq!(decide(&mut s, &req(&[(t[0], 0)])), Err(ReserveError::Quantity { line: 0, min: 1, max: 4 }));
+        assert_eq!(decide(&mut s, &req(&[(t[0], 5)])), Err(ReserveError::Quantity { line: 0, min: 1, max: 4 }));
+        assert_eq!(decide(&mut s, &req(&[(t[1], 1)])), Err(ReserveError::SoldOut { line: 0, available: 0 }));
+        s.ticket_types[0].visibility = Visibility::Hidden;
+        s.ticket_types[0].access_code = Some("friends".into());
+        assert_eq!(decide(&mut s, &req(&[(t[0], 1)])), Err(ReserveError::AccessCodeRequired { line: 0 }));
+        let mut with_code = req(&[(t[0], 1)]);
+        with_code.access_code = Some("friends".into());
+        assert!(decide(&mut s, &with_code).is_ok());
+        s.now = s.event.starts_at;
+        assert_eq!(decide(&mut s, &with_code), Err(ReserveError::NotOnSale { line: 0 }));
+        s.event.status = EventStatus::Cancelled;
+        assert_eq!(decide(&mut s, &with_code), Err(ReserveError::EventNotOnSale));
+    }
+
+    #[test]
+    fn per_customer_limit_counts_earlier_purchases_and_the_batch() {
+        let (mut s, t) = snapshot(vec![(10, vec![0])], &[100]);
+        s.event.max_tickets_per_customer = Some(4);
+        s.bought_by.insert("email:a@b.c".into(), 1);
+        assert!(decide(&mut s, &req(&[(t[0], 2)])).is_ok());
+        assert_eq!(decide(&mut s, &req(&[(t[0], 2)])), Err(ReserveError::LimitExceeded { allowed: 4, already: 3 }));
+        assert!(decide(&mut s, &req(&[(t[0], 1)])).is_ok());
+        let mut other = req(&[(t[0], 4)]);
+        other.buyer_key = "user:someone".into();
+        assert!(decide(&mut s, &other).is_ok());
+    }
+}

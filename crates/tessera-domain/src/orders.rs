@@ -1,0 +1,140 @@
+//! Orders as buyers and organizers see them.
+
+use crate::{EventId, Money, OrgId, TicketTypeId, Timestamp};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! uuid_id {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(transparent)]
+        #[schema(value_type = String, format = "uuid")]
+        pub struct $name(pub uuid::Uuid);
+        impl $name {
+            pub fn new() -> Self {
+                Self(uuid::Uuid::now_v7())
+            }
+        }
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// An order (and the hold that reserves its inventory).
+    OrderId
+);
+uuid_id!(
+    /// One issued admission.
+    TicketId
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Inventory is held until `expires_at`; waiting for payment.
+    Pending,
+    Paid,
+    Cancelled,
+    /// The hold ran out before payment; the inventory went back.
+    Expired,
+    Refunded,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Pending => "pending",
+            OrderState::Paid => "paid",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Expired => "expired",
+            OrderState::Refunded => "refunded",
+        }
+    }
+}
+
+impl FromStr for OrderState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "pending" => OrderState::Pending,
+            "paid" => OrderState::Paid,
+            "cancelled" => OrderState::Cancelled,
+            "expired" => OrderState::Expired,
+            "refunded" => OrderState::Refunded,
+            other => return Err(format!("unknown order state `{other}`")),
+        })
+    }
+}
+
+impl fmt::Display for OrderState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderLine {
+    pub ticket_type_id: TicketTypeId,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub ticket_type_id: TicketTypeId,
+    pub holder_name: String,
+    /// `valid`, `used` or `void`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// `buyer`, `system`, `user:<id>` or `token:<id>`.
+    pub actor: String,
+    pub from_state: Option<OrderState>,
+    pub to_state: OrderState,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Order {
+    pub id: OrderId,
+    pub org_id: OrgId,
+    pub event_id: EventId,
+    /// Short code for people: on tickets, e-mails and at the box office.
+    pub reference: String,
+    pub state: OrderState,
+    pub buyer_email: String,
+    pub buyer_name: String,
+    pub total: Money,
+    pub lines: Vec<OrderLine>,
+    pub tickets: Vec<Ticket>,
+    pub history: Vec<HistoryEntry>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    /// Until when a pending order holds its inventory.
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub paid_at: Option<Timestamp>,
+}

@@ -1,0 +1,889 @@
+//! Inventory and orders: every change to an event's holds and orders runs
+//! in a batch, one transaction for many buyers (group commit).
+//!
+//! A batch first takes the event's write lock (PostgreSQL: `SELECT … FOR
+//! UPDATE` on the event row, which serializes batches of different processes;
+//! SQLite: `BEGIN IMMEDIATE` on the single writer), expires every hold whose
+//! time has come, loads a snapshot of the event's inventory, lets the domain
+//! decide each operation in turn against it, and writes what was decided with
+//! a handful of multi-row statements. Correctness rests on the lock and the
+//! transaction, never on a single process; the CHECK on quotas backs it up.
+
+use crate::row::{RowExt, micros};
+use crate::{Backend, Result, Store, StoreError};
+use sqlx::Any;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+use tessera_domain::catalog::{Event, TicketType};
+use tessera_domain::inventory::{QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
+use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, Ticket, TicketId};
+use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, Timestamp, UserId};
+
+type Tx = sqlx::Transaction<'static, Any>;
+
+/// A reservation: a hold and the pending order it belongs to, made together.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub id: OrderId,
+    pub reference: String,
+    pub request: ReserveRequest,
+    pub buyer_user_id: Option<UserId>,
+    pub buyer_email: String,
+    pub buyer_name: String,
+    /// SHA-256 of the buyer's order token.
+    pub token_hash: String,
+    pub expires_at: Timestamp,
+}
+
+/// One change to an event's inventory.
+#[derive(Debug, Clone)]
+pub enum InventoryOp {
+    Reserve(Box<NewOrder>),
+    /// Pending to paid: the held inventory becomes sold and tickets are issued.
+    Confirm {
+        order: OrderId,
+        actor: String,
+        note: String,
+    },
+    /// Pending or paid to cancelled: the inventory goes back, tickets are void.
+    Cancel {
+        order: OrderId,
+        actor: String,
+        note: String,
+    },
+    /// Only expire what is due.
+    Sweep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    #[error("{0}")]
+    Reserve(ReserveError),
+    #[error("no such order for this event")]
+    NotFound,
+    #[error("the order is {0}")]
+    WrongState(OrderState),
+}
+
+/// The outcome of one operation: the new order for a reservation, nothing otherwise.
+pub type OpResult = std::result::Result<Option<Order>, OpError>;
+
+/// A value to bind, for statements assembled at run time.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+    OptText(Option<String>),
+    OptInt(Option<i64>),
+}
+
+impl Arg {
+    pub(crate) fn bind<'q>(self, q: Query<'q, Any, AnyArguments>) -> Query<'q, Any, AnyArguments> {
+        match self {
+            Arg::Text(s) => q.bind(s),
+            Arg::Int(i) => q.bind(i),
+            Arg::OptText(s) => q.bind(s),
+            Arg::OptInt(i) => q.bind(i),
+        }
+    }
+}
+
+fn text(s: impl ToString) -> Arg {
+    Arg::Text(s.to_string())
+}
+
+/// `$from, $from+1, …` for `n` placeholders.
+fn placeholders(from: usize, n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "${}", from + i);
+    }
+    s
+}
+
+/// Rows per statement: SQLite and PostgreSQL both take tens of thousands
+/// of parameters, and a few hundred rows is where the gain flattens.
+const ROWS_PER_STATEMENT: usize = 400;
+/// Ids per `IN (…)` list.
+const IDS_PER_QUERY: usize = 500;
+/// Holds expired per batch at most, so a batch stays short after a long pause.
+const SWEEP_LIMIT: i64 = 5_000;
+
+async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Arg>>) -> Result<()> {
+    let per_row = cols.len();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "({})", placeholders(1 + i * per_row, per_row));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            debug_assert_eq!(row.len(), per_row);
+            for a in row {
+                q = a.bind(q);
+            }
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Runs `sql_with_in` (containing `{in}` for the id list, after `fixed` leading args) over chunks of ids.
+async fn fetch_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<Vec<AnyRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let sql = sql_with_in.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in fixed {
+            q = a.clone().bind(q);
+        }
+        for id in chunk {
+            q = q.bind(id.clone());
+        }
+        out.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
+async fn execute_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<()> {
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let sql = sql_with_in.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in fixed {
+            q = a.clone().bind(q);
+        }
+        for id in chunk {
+            q = q.bind(id.clone());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn state_of(row: &AnyRow, col: &str) -> Result<OrderState> {
+    row.parse(col)
+}
+
+/// Everything a batch writes, gathered first and written at the end.
+#[derive(Default)]
+struct Writes {
+    holds: Vec<Vec<Arg>>,
+    hold_lines: Vec<Vec<Arg>>,
+    allocations: Vec<Vec<Arg>>,
+    orders: Vec<Vec<Arg>>,
+    order_lines: Vec<Vec<Arg>>,
+    history: Vec<Vec<Arg>>,
+    tickets: Vec<Vec<Arg>>,
+    /// quota -> (held delta, sold delta)
+    deltas: BTreeMap<QuotaId, (i64, i64)>,
+    /// (order ids, new order state, new hold state)
+    transitions: Vec<(String, OrderState, &'static str)>,
+    voided_orders: Vec<String>,
+}
+
+impl Writes {
+    fn history(
+        &mut self,
+        order: &str,
+        now: Timestamp,
+        actor: &str,
+        from: Option<OrderState>,
+        to: OrderState,
+        note: &str,
+    ) {
+        self.history.push(vec![
+            text(uuid::Uuid::now_v7()),
+            text(order),
+            Arg::Int(micros(now)),
+            text(actor),
+            Arg::OptText(from.map(|s| s.as_str().to_string())),
+            text(to.as_str()),
+            text(note),
+        ]);
+    }
+
+    fn delta(&mut self, quota: QuotaId, held: i64, sold: i64) {
+        let e = self.deltas.entry(quota).or_default();
+        e.0 += held;
+        e.1 += sold;
+    }
+}
+
+/// An order already in the database, as a batch needs it.
+struct Existing {
+    state: OrderState,
+    buyer_name: String,
+    allocations: Vec<(QuotaId, i64)>,
+    lines: Vec<(String, i64)>,
+}
+
+impl Store {
+    /// Opens the transaction that writes inventory: `BEGIN IMMEDIATE` on
+    /// SQLite, so the write lock is taken before the first read.
+    async fn begin_write(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    /// Applies a batch of operations to one event's inventory in one
+    /// transaction and returns one result per operation, in order. The whole
+    /// call fails (and nothing is written) only for database errors or an
+    /// unknown event.
+    pub async fn inventory_batch(
+        &self,
+        event_id: EventId,
+        now: Timestamp,
+        ops: Vec<InventoryOp>,
+    ) -> Result<Vec<OpResult>> {
+        let mut tx = self.begin_write().await?;
+        let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+        let row = sqlx::query(dynsql!("SELECT {} FROM events e WHERE e.id = $1{lock}", crate::catalog::EVENT_COLS))
+            .bind(event_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else { return Err(StoreError::NotFound) };
+        let event = crate::catalog::event_from(&row)?;
+        sweep_in(&mut tx, event_id, now).await?;
+
+        let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_)));
+        let mut snap =
+            if needs_snapshot { Some(load_snapshot(&mut tx, event.clone(), &ops, now).await?) } else { None };
+        let existing_ids: Vec<String> = ops
+            .iter()
+            .filter_map(|o| match o {
+                InventoryOp::Confirm { order, .. } | InventoryOp::Cancel { order, .. } => Some(order.to_string()),
+                _ => None,
+            })
+            .collect();
+        let mut existing = load_existing(&mut tx, event_id, &existing_ids).await?;
+
+        let mut w = Writes::default();
+        let mut results = Vec::with_capacity(ops.len());
+        for op in ops {
+            let r = match op {
+                InventoryOp::Sweep => Ok(None),
+                InventoryOp::Reserve(n) => {
+                    let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
+                    reserve(snap, &event, &n, now, &mut w)
+                }
+                InventoryOp::Confirm { order, actor, note } => {
+                    transition(&mut existing, &event, &order, OrderState::Paid, &actor, &note, now, &mut w)
+                }
+                InventoryOp::Cancel { order, actor, note } => {
+                    transition(&mut existing, &event, &order, OrderState::Cancelled, &actor, &note, now, &mut w)
+                }
+            };
+            results.push(r);
+        }
+        flush(&mut tx, w, now).await?;
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// Expires what is due for one event, in its own batch.
+    pub async fn sweep_event(&self, event: EventId, now: Timestamp) -> Result<()> {
+        self.inventory_batch(event, now, vec![InventoryOp::Sweep]).await.map(|_| ())
+    }
+
+    /// Events that have holds past their expiry, for the sweeper.
+    pub async fn events_with_expired_holds(&self, now: Timestamp, limit: i64) -> Result<Vec<EventId>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT event_id FROM holds WHERE state = 'active' AND expires_at <= $1 LIMIT $2")
+                .bind(micros(now))
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        rows.into_iter().map(|(e,)| e.parse().map_err(|_| StoreError::Corrupt("event id".into()))).collect()
+    }
+
+    /// Per quota, what active holds past their expiry still count in
+    /// `held`; readers subtract it, so an expired hold stops counting at its
+    /// expiry instant even before any sweep.
+    pub async fn expired_unswept(&self, event: EventId, now: Timestamp) -> Result<HashMap<QuotaId, i64>> {
+        let rows = sqlx::query(
+            "SELECT a.quota_id, CAST(SUM(a.quantity) AS BIGINT) AS n FROM hold_allocations a
+             JOIN holds h ON h.id = a.hold_id
+             WHERE h.event_id = $1 AND h.state = 'active' AND h.expires_at <= $2
+             GROUP BY a.quota_id",
+        )
+        .bind(event.to_string())
+        .bind(micros(now))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| Ok((r.parse("quota_id")?, r.int("n")?))).collect()
+    }
+
+    /// An order with lines, tickets and history, and the hash of its buyer token.
+    pub async fn order(&self, id: OrderId) -> Result<Option<(Order, String, Option<UserId>)>> {
+        let row = sqlx::query(dynsql!(
+            "SELECT {ORDER_COLS}, h.token_hash FROM orders o JOIN holds h ON h.id = o.hold_id WHERE o.id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut order = order_from(&row)?;
+        let token_hash = row.text("token_hash")?;
+        let user = row.opt_text("buyer_user_id")?.and_then(|u| u.parse().ok());
+        self.fill_order(&mut order).await?;
+        Ok(Some((order, token_hash, user)))
+    }
+
+    async fn fill_order(&self, order: &mut Order) -> Result<()> {
+        let id = order.id.to_string();
+        let lines = sqlx::query(
+            "SELECT ticket_type_id, name, quantity, unit_price_minor FROM order_lines WHERE order_id = $1 ORDER BY name, ticket_type_id",
+        )
+        .bind(id.clone())
+        .fetch_all(&self.read)
+        .await?;
+        order.lines = lines
+            .iter()
+            .map(|r| {
+                Ok(OrderLine {
+                    ticket_type_id: r.parse("ticket_type_id")?,
+                    name: r.text("name")?,
+                    quantity: r.int("quantity")?,
+                    unit_price: Money::new(r.int("unit_price_minor")?, order.total.currency),
+                })
+            })
+            .collect::<Result<_>>()?;
+        let tickets =
+            sqlx::query("SELECT id, ticket_type_id, holder_name, status FROM tickets WHERE order_id = $1 ORDER BY id")
+                .bind(id.clone())
+                .fetch_all(&self.read)
+                .await?;
+        order.tickets = tickets
+            .iter()
+            .map(|r| {
+                Ok(Ticket {
+                    id: r.parse("id")?,
+                    ticket_type_id: r.parse("ticket_type_id")?,
+                    holder_name: r.text("holder_name")?,
+                    status: r.text("status")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let history = sqlx::query(
+            "SELECT at, actor, from_state, to_state, note FROM order_history WHERE order_id = $1 ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        order.history = history
+            .iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    at: r.ts("at")?,
+                    actor: r.text("actor")?,
+                    from_state: r
+                        .opt_text("from_state")?
+                        .map(|s| s.parse())
+                        .transpose()
+                        .map_err(StoreError::Corrupt)?,
+                    to_state: state_of(r, "to_state")?,
+                    note: r.text("note")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    /// An organization's orders, newest first, with lines (no tickets or history).
+    pub async fn orders(
+        &self,
+        org: OrgId,
+        event: Option<EventId>,
+        state: Option<OrderState>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Order>> {
+        let mut sql = format!("SELECT {ORDER_COLS} FROM orders o WHERE o.org_id = $1");
+        let mut args = vec![text(org)];
+        if let Some(e) = event {
+            args.push(text(e));
+            let _ = write!(sql, " AND o.event_id = ${}", args.len());
+        }
+        if let Some(s) = state {
+            args.push(text(s.as_str()));
+            let _ = write!(sql, " AND o.state = ${}", args.len());
+        }
+        let _ =
+            write!(sql, " ORDER BY o.created_at DESC, o.id DESC LIMIT ${} OFFSET ${}", args.len() + 1, args.len() + 2);
+        args.push(Arg::Int(limit));
+        args.push(Arg::Int(offset));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in args {
+            q = a.bind(q);
+        }
+        let rows = q.fetch_all(&self.read).await?;
+        let mut orders = rows.iter().map(order_from).collect::<Result<Vec<_>>>()?;
+        for o in &mut orders {
+            self.fill_order(o).await?;
+            o.tickets.clear();
+            o.history.clear();
+        }
+        Ok(orders)
+    }
+
+    /// Tickets issued for an event, by status: for checks and reports.
+    pub async fn ticket_counts(&self, event: EventId) -> Result<HashMap<String, i64>> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM tickets WHERE event_id = $1 GROUP BY status")
+            .bind(event.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| Ok((r.text("status")?, r.int("n")?))).collect()
+    }
+
+    /// Which event an order belongs to (to route it to the event's batch).
+    pub async fn order_event(&self, id: OrderId) -> Result<Option<(EventId, OrgId)>> {
+        let row: Option<(String, String)> = sqlx::query_as("SELECT event_id, org_id FROM orders WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|(e, o)| {
+            Ok((
+                e.parse().map_err(|_| StoreError::Corrupt("event id".into()))?,
+                o.parse().map_err(|_| StoreError::Corrupt("org id".into()))?,
+            ))
+        })
+        .transpose()
+    }
+}
+
+const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at";
+
+fn order_from(r: &AnyRow) -> Result<Order> {
+    let cur = r.text("currency")?;
+    Ok(Order {
+        id: r.parse("id")?,
+        org_id: r.parse("org_id")?,
+        event_id: r.parse("event_id")?,
+        reference: r.text("reference")?,
+        state: state_of(r, "state")?,
+        buyer_email: r.text("buyer_email")?,
+        buyer_name: r.text("buyer_name")?,
+        total: Money::new(
+            r.int("total_minor")?,
+            Currency::parse(&cur).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        ),
+        lines: Vec::new(),
+        tickets: Vec::new(),
+        history: Vec::new(),
+        created_at: r.ts("created_at")?,
+        expires_at: r.ts("expires_at")?,
+        paid_at: r.opt_ts("paid_at")?,
+    })
+}
+
+/// Expires the event's active holds that are due, their pending orders, and
+/// gives their inventory back.
+async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<()> {
+    let rows = sqlx::query(
+        "UPDATE holds SET state = 'expired', ended_at = $2
+         WHERE id IN (SELECT id FROM holds WHERE event_id = $1 AND state = 'active' AND expires_at <= $2 LIMIT $3)
+         RETURNING id",
+    )
+    .bind(event.to_string())
+    .bind(micros(now))
+    .bind(SWEEP_LIMIT)
+    .fetch_all(&mut **tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.text("id")).collect::<Result<_>>()?;
+    let sums = fetch_in(
+        tx,
+        "SELECT quota_id, CAST(SUM(quantity) AS BIGINT) AS n FROM hold_allocations WHERE hold_id IN ({in}) GROUP BY quota_id",
+        &[],
+        &ids,
+    )
+    .await?;
+    let mut deltas: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &sums {
+        *deltas.entry(r.text("quota_id")?).or_default() += r.int("n")?;
+    }
+    for (quota, n) in deltas {
+        sqlx::query("UPDATE quotas SET held = held - $2 WHERE id = $1").bind(quota).bind(n).execute(&mut **tx).await?;
+    }
+    execute_in(
+        tx,
+        "UPDATE orders SET state = 'expired', updated_at = $1 WHERE state = 'pending' AND id IN ({in})",
+        &[Arg::Int(micros(now))],
+        &ids,
+    )
+    .await?;
+    let mut w = Writes::default();
+    for id in &ids {
+        w.history(
+            id,
+            now,
+            "system",
+            Some(OrderState::Pending),
+            OrderState::Expired,
+            "the hold expired; inventory released",
+        );
+    }
+    insert_rows(tx, "order_history", HISTORY_COLS, w.history).await
+}
+
+const HISTORY_COLS: &[&str] = &["id", "order_id", "at", "actor", "from_state", "to_state", "note"];
+
+async fn load_snapshot(tx: &mut Tx, event: Event, ops: &[InventoryOp], now: Timestamp) -> Result<Snapshot> {
+    let eid = event.id.to_string();
+    let rows = sqlx::query(dynsql!("SELECT {} FROM ticket_types WHERE event_id = $1", crate::catalog::TT_COLS))
+        .bind(eid.clone())
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut ticket_types: Vec<TicketType> = rows.iter().map(crate::catalog::ticket_type_from).collect::<Result<_>>()?;
+    let links = sqlx::query(
+        "SELECT l.ticket_type_id, l.quota_id FROM ticket_type_quotas l JOIN quotas q ON q.id = l.quota_id
+         WHERE q.event_id = $1 ORDER BY l.quota_id",
+    )
+    .bind(eid.clone())
+    .fetch_all(&mut **tx)
+    .await?;
+    for l in &links {
+        let tt: String = l.text("ticket_type_id")?;
+        if let Some(t) = ticket_types.iter_mut().find(|t| t.id.to_string() == tt) {
+            t.quota_ids.push(l.parse("quota_id")?);
+        }
+    }
+    let qrows = sqlx::query("SELECT id, capacity, sold, held FROM quotas WHERE event_id = $1")
+        .bind(eid.clone())
+        .fetch_all(&mut **tx)
+        .await?;
+    let quotas = qrows
+        .iter()
+        .map(|r| {
+            Ok((
+                r.parse("id")?,
+                QuotaCounters { capacity: r.int("capacity")?, sold: r.int("sold")?, held: r.int("held")? },
+            ))
+        })
+        .collect::<Result<HashMap<_, _>>>()?;
+    let mut bought_by = HashMap::new();
+    if event.max_tickets_per_customer.is_some() {
+        let mut keys: Vec<String> = ops
+            .iter()
+            .filter_map(|o| match o {
+                InventoryOp::Reserve(n) => Some(n.request.buyer_key.clone()),
+                _ => None,
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let rows = fetch_in(
+            tx,
+            "SELECT h.buyer_key, CAST(SUM(l.quantity) AS BIGINT) AS n FROM holds h JOIN hold_lines l ON l.hold_id = h.id
+             WHERE h.event_id = $1 AND h.state IN ('active', 'sold') AND h.buyer_key IN ({in}) GROUP BY h.buyer_key",
+            &[text(&eid)],
+            &keys,
+        )
+        .await?;
+        for r in &rows {
+            bought_by.insert(r.text("buyer_key")?, r.int("n")?);
+        }
+    }
+    Ok(Snapshot { event, ticket_types, quotas, bought_by, now })
+}
+
+async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<HashMap<String, Existing>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = fetch_in(
+        tx,
+        "SELECT id, state, buyer_name FROM orders WHERE event_id = $1 AND id IN ({in})",
+        &[text(event)],
+        ids,
+    )
+    .await?;
+    for r in &rows {
+        out.insert(
+            r.text("id")?,
+            Existing {
+                state: state_of(r, "state")?,
+                buyer_name: r.text("buyer_name")?,
+                allocations: vec![],
+                lines: vec![],
+            },
+        );
+    }
+    let found: Vec<String> = out.keys().cloned().collect();
+    for r in
+        fetch_in(tx, "SELECT hold_id, quota_id, quantity FROM hold_allocations WHERE hold_id IN ({in})", &[], &found)
+            .await?
+    {
+        if let Some(e) = out.get_mut(&r.text("hold_id")?) {
+            e.allocations.push((r.parse("quota_id")?, r.int("quantity")?));
+        }
+    }
+    for r in
+        fetch_in(tx, "SELECT hold_id, ticket_type_id, quantity FROM hold_lines WHERE hold_id IN ({in})", &[], &found)
+            .await?
+    {
+        if let Some(e) = out.get_mut(&r.text("hold_id")?) {
+            e.lines.push((r.text("ticket_type_id")?, r.int("quantity")?));
+        }
+    }
+    Ok(out)
+}
+
+fn reserve(snap: &mut Snapshot, event: &Event, n: &NewOrder, now: Timestamp, w: &mut Writes) -> OpResult {
+    let alloc = decide(snap, &n.request).map_err(OpError::Reserve)?;
+    let id = n.id.to_string();
+    let currency =
+        alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
+    let mut total = Money::zero(currency);
+    let mut lines = Vec::new();
+    for (tt, qty, price) in &alloc.lines {
+        // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
+        total = total
+            .checked_add(price.checked_mul(*qty).map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?)
+            .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
+        let name = snap.ticket_types.iter().find(|t| t.id == *tt).map(|t| t.name.clone()).unwrap_or_default();
+        w.hold_lines.push(vec![
+            text(&id),
+            text(tt),
+            Arg::Int(*qty),
+            Arg::Int(price.amount_minor),
+            text(price.currency),
+        ]);
+        w.order_lines.push(vec![text(&id), text(tt), text(&name), Arg::Int(*qty), Arg::Int(price.amount_minor)]);
+        lines.push(OrderLine { ticket_type_id: *tt, name, quantity: *qty, unit_price: *price });
+    }
+    for (q, qty) in &alloc.quotas {
+        w.allocations.push(vec![text(&id), text(q), Arg::Int(0), Arg::Int(1), Arg::Int(*qty)]);
+        w.delta(*q, *qty, 0);
+    }
+    let user = n.buyer_user_id.map(|u| u.to_string());
+    w.holds.push(vec![
+        text(&id),
+        text(event.org_id),
+        text(event.id),
+        text(&n.request.buyer_key),
+        Arg::OptText(user.clone()),
+        text(&n.buyer_email),
+        text(&n.token_hash),
+        text("active"),
+        Arg::Int(micros(now)),
+        Arg::Int(micros(n.expires_at)),
+    ]);
+    w.orders.push(vec![
+        text(&id),
+        text(event.org_id),
+        text(event.id),
+        text(&id),
+        text(&n.reference),
+        Arg::OptText(user),
+        text(&n.buyer_email),
+        text(&n.buyer_name),
+        text("pending"),
+        Arg::Int(total.amount_minor),
+        text(total.currency),
+        Arg::Int(micros(now)),
+        Arg::Int(micros(n.expires_at)),
+        Arg::OptInt(None),
+        Arg::Int(micros(now)),
+    ]);
+    w.history(&id, now, "buyer", None, OrderState::Pending, "reserved; inventory held");
+    let history = vec![HistoryEntry {
+        at: now,
+        actor: "buyer".into(),
+        from_state: None,
+        to_state: OrderState::Pending,
+        note: "reserved; inventory held".into(),
+    }];
+    Ok(Some(Order {
+        id: n.id,
+        org_id: event.org_id,
+        event_id: event.id,
+        reference: n.reference.clone(),
+        state: OrderState::Pending,
+        buyer_email: n.buyer_email.clone(),
+        buyer_name: n.buyer_name.clone(),
+        total,
+        lines,
+        tickets: vec![],
+        history,
+        created_at: now,
+        expires_at: n.expires_at,
+        paid_at: None,
+    }))
+}
+
+#[allow(clippy::too_many_arguments)] // one operation's inputs; a struct would only rename them
+fn transition(
+    existing: &mut HashMap<String, Existing>,
+    event: &Event,
+    order: &OrderId,
+    to: OrderState,
+    actor: &str,
+    note: &str,
+    now: Timestamp,
+    w: &mut Writes,
+) -> OpResult {
+    let id = order.to_string();
+    let e = existing.get_mut(&id).ok_or(OpError::NotFound)?;
+    let from = e.state;
+    match (from, to) {
+        (OrderState::Pending, OrderState::Paid) => {
+            for (q, n) in &e.allocations {
+                w.delta(*q, -n, *n);
+            }
+            for (tt, qty) in &e.lines {
+                for _ in 0..*qty {
+                    w.tickets.push(vec![
+                        text(TicketId::new()),
+                        text(&id),
+                        text(event.org_id),
+                        text(event.id),
+                        text(tt),
+                        text(&e.buyer_name),
+                        text("valid"),
+                        Arg::Int(micros(now)),
+                    ]);
+                }
+            }
+            w.transitions.push((id.clone(), OrderState::Paid, "sold"));
+        }
+        (OrderState::Pending, OrderState::Cancelled) => {
+            for (q, n) in &e.allocations {
+                w.delta(*q, -n, 0);
+            }
+            w.transitions.push((id.clone(), OrderState::Cancelled, "released"));
+        }
+        (OrderState::Paid, OrderState::Cancelled) => {
+            for (q, n) in &e.allocations {
+                w.delta(*q, 0, -n);
+            }
+            w.transitions.push((id.clone(), OrderState::Cancelled, "released"));
+            w.voided_orders.push(id.clone());
+        }
+        (from, _) => return Err(OpError::WrongState(from)),
+    }
+    e.state = to;
+    w.history(&id, now, actor, Some(from), to, note);
+    Ok(None)
+}
+
+async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
+    insert_rows(
+        tx,
+        "holds",
+        &[
+            "id",
+            "org_id",
+            "event_id",
+            "buyer_key",
+            "buyer_user_id",
+            "buyer_email",
+            "token_hash",
+            "state",
+            "created_at",
+            "expires_at",
+        ],
+        std::mem::take(&mut w.holds),
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "hold_lines",
+        &["hold_id", "ticket_type_id", "quantity", "unit_price_minor", "currency"],
+        std::mem::take(&mut w.hold_lines),
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "hold_allocations",
+        &["hold_id", "quota_id", "seg_from", "seg_to", "quantity"],
+        std::mem::take(&mut w.allocations),
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "orders",
+        &[
+            "id",
+            "org_id",
+            "event_id",
+            "hold_id",
+            "reference",
+            "buyer_user_id",
+            "buyer_email",
+            "buyer_name",
+            "state",
+            "total_minor",
+            "currency",
+            "created_at",
+            "expires_at",
+            "paid_at",
+            "updated_at",
+        ],
+        std::mem::take(&mut w.orders),
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "order_lines",
+        &["order_id", "ticket_type_id", "name", "quantity", "unit_price_minor"],
+        std::mem::take(&mut w.order_lines),
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "tickets",
+        &["id", "order_id", "org_id", "event_id", "ticket_type_id", "holder_name", "status", "created_at"],
+        std::mem::take(&mut w.tickets),
+    )
+    .await?;
+    // State changes, grouped by target state.
+    let mut by_target: BTreeMap<(&'static str, &'static str), Vec<String>> = BTreeMap::new();
+    for (id, state, hold_state) in &w.transitions {
+        by_target.entry((state.as_str(), hold_state)).or_default().push(id.clone());
+    }
+    for ((state, hold_state), ids) in by_target {
+        let paid_at = if state == "paid" { ", paid_at = $2" } else { "" };
+        execute_in(
+            tx,
+            &format!("UPDATE orders SET state = $1, updated_at = $2{paid_at} WHERE id IN ({{in}})"),
+            &[text(state), Arg::Int(micros(now))],
+            &ids,
+        )
+        .await?;
+        execute_in(
+            tx,
+            "UPDATE holds SET state = $1, ended_at = $2 WHERE id IN ({in})",
+            &[text(hold_state), Arg::Int(micros(now))],
+            &ids,
+        )
+        .await?;
+    }
+    execute_in(tx, "UPDATE tickets SET status = 'void' WHERE order_id IN ({in})", &[], &w.voided_orders).await?;
+    for (quota, (held, sold)) in &w.deltas {
+        if *held != 0 || *sold != 0 {
+            sqlx::query("UPDATE quotas SET held = held + $2, sold = sold + $3 WHERE id = $1")
+                .bind(quota.to_string())
+                .bind(*held)
+                .bind(*sold)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await
+}

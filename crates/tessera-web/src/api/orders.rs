@@ -1,0 +1,211 @@
+//! Buying: reservations as pending orders, confirmation, cancellation, and
+//! the organizer's view of orders; live availability as server-sent events.
+
+use super::*;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+use std::time::Duration;
+use tessera_app::inventory::{PlaceOrder, PlacedOrder};
+use tessera_domain::orders::{Order, OrderId, OrderState};
+use tessera_domain::{EventId, OrgId};
+
+pub const ORDER_TOKEN: &str = "x-order-token";
+
+fn order_token(headers: &HeaderMap) -> Option<String> {
+    headers.get(ORDER_TOKEN).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// Reserve tickets (all lines or none) and open a pending order that holds them until `expires_at`.
+#[utoipa::path(post, path = "/api/v1/events/{event_id}/orders", tag = "orders",
+    params(("event_id" = EventId, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = PlaceOrder,
+    responses((status = 201, body = PlacedOrder),
+              (status = 409, description = "`sold_out` (with what remains)", body = ErrorBody),
+              (status = 422, description = "`invalid_input`, `not_on_sale`, `limit_exceeded`, `access_code_required`", body = ErrorBody)))]
+pub async fn place_order(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(event): ApiPath<EventId>,
+    ApiJson(input): ApiJson<PlaceOrder>,
+) -> ApiResult<(StatusCode, Json<PlacedOrder>)> {
+    Ok((StatusCode::CREATED, Json(s.app.place_order(&caller.actor, event, input).await?)))
+}
+
+/// An order, for its buyer (with `X-Order-Token`, or signed in as the buyer).
+#[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders",
+    params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
+    responses((status = 200, body = Order), (status = 404, body = ErrorBody)))]
+pub async fn get_order(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<OrderId>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(s.app.buyer_order(&caller.actor, id, order_token(&headers).as_deref()).await?))
+}
+
+/// Confirm a free order: it becomes paid and its tickets are issued.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/confirm", tag = "orders",
+    params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = Order), (status = 409, description = "`hold_expired`, `already_paid`, ...", body = ErrorBody),
+              (status = 422, description = "`payment_required`", body = ErrorBody)))]
+pub async fn confirm_order(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<OrderId>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(s.app.confirm_free_order(&caller.actor, id, order_token(&headers).as_deref()).await?))
+}
+
+/// Give up a pending order; its tickets go back on sale at once.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/cancel", tag = "orders",
+    params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
+    responses((status = 200, body = Order), (status = 409, body = ErrorBody)))]
+pub async fn cancel_own_order(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<OrderId>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(s.app.cancel_own_order(&caller.actor, id, order_token(&headers).as_deref()).await?))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    pub event_id: Option<EventId>,
+    pub state: Option<OrderState>,
+    /// 1-500, default 100.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The organization's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/orders", tag = "orders", params(("org_id" = OrgId, Path), OrderQuery),
+    responses((status = 200, body = Vec<Order>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn list_orders(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<OrderQuery>,
+) -> ApiResult<Json<Vec<Order>>> {
+    let orders = s
+        .app
+        .list_orders(&caller.actor, org, q.event_id, q.state, q.limit.unwrap_or(100), q.offset.unwrap_or(0))
+        .await?;
+    Ok(Json(orders))
+}
+
+/// One order with its tickets and history.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/orders/{order_id}", tag = "orders",
+    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path)),
+    responses((status = 200, body = Order), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn get_org_order(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, OrderId)>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(s.app.get_org_order(&caller.actor, org, id).await?))
+}
+
+/// Box office: payment received; the order becomes paid and its tickets are issued.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/orders/{order_id}/mark-paid", tag = "orders",
+    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = Order), (status = 409, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn mark_paid(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, OrderId)>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(s.app.mark_paid(&caller.actor, org, id).await?))
+}
+
+/// Cancel a pending or paid order: the inventory goes back and its tickets are void.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/orders/{order_id}/cancel", tag = "orders",
+    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path)),
+    responses((status = 200, body = Order), (status = 409, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn cancel_order(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, OrderId)>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(s.app.cancel_order(&caller.actor, org, id).await?))
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Availability {
+    pub event_id: EventId,
+    /// `[{id, available, on_sale}]` per public ticket type.
+    pub ticket_types: Vec<serde_json::Value>,
+    /// `[{id, name, available}]` per quota.
+    pub quotas: Vec<serde_json::Value>,
+}
+
+async fn availability(s: &AppState, event: EventId) -> ApiResult<Availability> {
+    let d = s.app.public_event(event, None).await?;
+    Ok(Availability {
+        event_id: event,
+        ticket_types: d
+            .ticket_types
+            .iter()
+            .map(|t| serde_json::json!({"id": t.id, "available": t.available, "on_sale": t.on_sale}))
+            .collect(),
+        quotas: d
+            .quotas
+            .iter()
+            .map(|q| serde_json::json!({"id": q.id, "name": q.name, "available": q.available}))
+            .collect(),
+    })
+}
+
+/// Live availability as server-sent events: an `availability` event at once
+/// and after every change (changes made by other server processes show
+/// within a couple of seconds).
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/availability", tag = "public",
+    params(("event_id" = EventId, Path)),
+    responses((status = 200, description = "`text/event-stream` of `availability` events", body = Availability, content_type = "text/event-stream"),
+              (status = 404, body = ErrorBody)))]
+pub async fn availability_stream(
+    State(s): State<AppState>,
+    ApiPath(event): ApiPath<EventId>,
+) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    let first = availability(&s, event).await?;
+    let changes = s.app.availability_changes();
+    let state = (s, event, changes, None::<Availability>, Some(first));
+    let stream = stream::unfold(state, |(s, event, mut changes, last, mut pending)| async move {
+        loop {
+            let next = match pending.take() {
+                Some(a) => a,
+                None => {
+                    // A signal from this process, or a poll for other processes' changes.
+                    tokio::select! {
+                        r = changes.recv() => match r {
+                            Ok(e) if e != event => continue,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                            _ => {}
+                        },
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    }
+                    match availability(&s, event).await {
+                        Ok(a) => a,
+                        Err(_) => return None,
+                    }
+                }
+            };
+            if last.as_ref() != Some(&next) {
+                let data = serde_json::to_string(&next).unwrap_or_default();
+                let ev = SseEvent::default().event("availability").data(data);
+                return Some((Ok(ev), (s, event, changes, Some(next), None)));
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
