@@ -8,7 +8,7 @@
 //! The worker is an optimisation, not the guard: the store's transaction
 //! takes the event's lock, so any number of processes can share a database.
 
-use crate::secrets::{hash_token, random_bytes, random_token};
+use crate::secrets::{hash_token, random_token};
 use crate::{Actor, App, AppError, Clock, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -169,12 +169,6 @@ pub struct PlacedOrder {
     pub access_token: String,
 }
 
-fn reference() -> String {
-    // Crockford's base32 without look-alikes; 10 characters carry 50 bits.
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    random_bytes::<10>().iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect()
-}
-
 fn reserve_error(e: ReserveError) -> AppError {
     let field_of = |msg: &str| msg.split(':').next().unwrap_or("lines").to_string();
     let message = e.to_string();
@@ -249,7 +243,7 @@ impl App {
         let now = self.now();
         let new = NewOrder {
             id: OrderId::new(),
-            reference: reference(),
+            reference: tessera_store::inventory::fresh_reference(),
             request: ReserveRequest { lines: input.lines, buyer_key, access_code: input.access_code },
             buyer_user_id: user,
             buyer_email: email.to_string(),
@@ -389,9 +383,9 @@ impl App {
 mod tests {
     #[test]
     fn references_are_short_and_unambiguous() {
-        let r = super::reference();
-        assert_eq!(r.len(), 10);
+        let r = tessera_store::inventory::fresh_reference();
+        assert_eq!(r.len(), 12);
         assert!(r.chars().all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c))));
-        assert_ne!(super::reference(), r);
+        assert_ne!(tessera_store::inventory::fresh_reference(), r);
     }
 }

@@ -269,6 +269,8 @@ impl Store {
             .collect();
         let mut existing = load_existing(&mut tx, event_id, &existing_ids).await?;
 
+        let mut ops = ops;
+        unique_references(&mut tx, &mut ops).await?;
         let mut w = Writes::default();
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
@@ -279,10 +281,13 @@ impl Store {
                     reserve(snap, &event, &n, now, &mut w)
                 }
                 InventoryOp::Confirm { order, actor, note } => {
-                    transition(&mut existing, &event, &order, OrderState::Paid, &actor, &note, now, &mut w)
+                    let t = Transition { event: &event, order, to: OrderState::Paid, actor: &actor, note: &note, now };
+                    transition(&mut existing, t, snap.as_mut(), &mut w)
                 }
                 InventoryOp::Cancel { order, actor, note } => {
-                    transition(&mut existing, &event, &order, OrderState::Cancelled, &actor, &note, now, &mut w)
+                    let t =
+                        Transition { event: &event, order, to: OrderState::Cancelled, actor: &actor, note: &note, now };
+                    transition(&mut existing, t, snap.as_mut(), &mut w)
                 }
             };
             results.push(r);
@@ -486,6 +491,51 @@ fn order_from(r: &AnyRow) -> Result<Order> {
         expires_at: r.ts("expires_at")?,
         paid_at: r.opt_ts("paid_at")?,
     })
+}
+
+/// Order references are short for people's sake, so they can collide:
+/// proposals already taken (by an earlier order or one in this batch) are
+/// replaced with fresh ones before anything is written.
+async fn unique_references(tx: &mut Tx, ops: &mut [InventoryOp]) -> Result<()> {
+    for _ in 0..5 {
+        let proposed: Vec<String> = ops
+            .iter()
+            .filter_map(|o| match o {
+                InventoryOp::Reserve(n) => Some(n.reference.clone()),
+                _ => None,
+            })
+            .collect();
+        if proposed.is_empty() {
+            return Ok(());
+        }
+        let mut taken: std::collections::HashSet<String> =
+            fetch_in(tx, "SELECT reference FROM orders WHERE reference IN ({in})", &[], &proposed)
+                .await?
+                .iter()
+                .map(|r| r.text("reference"))
+                .collect::<Result<_>>()?;
+        let mut changed = false;
+        for op in ops.iter_mut() {
+            if let InventoryOp::Reserve(n) = op {
+                if !taken.insert(n.reference.clone()) {
+                    n.reference = fresh_reference();
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Corrupt("could not find unused order references".into()))
+}
+
+/// Twelve characters of Crockford's base32 (60 random bits).
+pub fn fresh_reference() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bits = uuid::Uuid::now_v7().as_u128();
+    // The low 62 bits of a UUIDv7 are random.
+    (0..12).map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect()
 }
 
 /// Expires the event's active holds that are due, their pending orders, and
@@ -727,58 +777,74 @@ fn reserve(snap: &mut Snapshot, event: &Event, n: &NewOrder, now: Timestamp, w: 
     }))
 }
 
-#[allow(clippy::too_many_arguments)] // one operation's inputs; a struct would only rename them
+struct Transition<'a> {
+    event: &'a Event,
+    order: OrderId,
+    to: OrderState,
+    actor: &'a str,
+    note: &'a str,
+    now: Timestamp,
+}
+
+/// Moves an existing order. Its counter changes also go into the batch's
+/// snapshot, so later reservations in the same batch see freed inventory.
 fn transition(
     existing: &mut HashMap<String, Existing>,
-    event: &Event,
-    order: &OrderId,
-    to: OrderState,
-    actor: &str,
-    note: &str,
-    now: Timestamp,
+    t: Transition<'_>,
+    mut snap: Option<&mut Snapshot>,
     w: &mut Writes,
 ) -> OpResult {
-    let id = order.to_string();
+    let id = t.order.to_string();
     let e = existing.get_mut(&id).ok_or(OpError::NotFound)?;
     let from = e.state;
-    match (from, to) {
+    let mut delta = |q: QuotaId, held: i64, sold: i64| {
+        w.delta(q, held, sold);
+        if let Some(c) = snap.as_deref_mut().and_then(|s| s.quotas.get_mut(&q)) {
+            c.held += held;
+            c.sold += sold;
+        }
+    };
+    let hold_state = match (from, t.to) {
         (OrderState::Pending, OrderState::Paid) => {
             for (q, n) in &e.allocations {
-                w.delta(*q, -n, *n);
+                delta(*q, -n, *n);
             }
-            for (tt, qty) in &e.lines {
-                for _ in 0..*qty {
-                    w.tickets.push(vec![
-                        text(TicketId::new()),
-                        text(&id),
-                        text(event.org_id),
-                        text(event.id),
-                        text(tt),
-                        text(&e.buyer_name),
-                        text("valid"),
-                        Arg::Int(micros(now)),
-                    ]);
-                }
-            }
-            w.transitions.push((id.clone(), OrderState::Paid, "sold"));
+            "sold"
         }
         (OrderState::Pending, OrderState::Cancelled) => {
             for (q, n) in &e.allocations {
-                w.delta(*q, -n, 0);
+                delta(*q, -n, 0);
             }
-            w.transitions.push((id.clone(), OrderState::Cancelled, "released"));
+            "released"
         }
         (OrderState::Paid, OrderState::Cancelled) => {
             for (q, n) in &e.allocations {
-                w.delta(*q, 0, -n);
+                delta(*q, 0, -n);
             }
-            w.transitions.push((id.clone(), OrderState::Cancelled, "released"));
             w.voided_orders.push(id.clone());
+            "released"
         }
         (from, _) => return Err(OpError::WrongState(from)),
+    };
+    if t.to == OrderState::Paid {
+        for (tt, qty) in &e.lines {
+            for _ in 0..*qty {
+                w.tickets.push(vec![
+                    text(TicketId::new()),
+                    text(&id),
+                    text(t.event.org_id),
+                    text(t.event.id),
+                    text(tt),
+                    text(&e.buyer_name),
+                    text("valid"),
+                    Arg::Int(micros(t.now)),
+                ]);
+            }
+        }
     }
-    e.state = to;
-    w.history(&id, now, actor, Some(from), to, note);
+    w.transitions.push((id.clone(), t.to, hold_state));
+    e.state = t.to;
+    w.history(&id, t.now, t.actor, Some(from), t.to, t.note);
     Ok(None)
 }
 

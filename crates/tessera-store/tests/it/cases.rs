@@ -487,3 +487,334 @@ pub async fn public_event_hides_drafts(store: Store) {
     assert_eq!(p.ticket_types[0].quota_ids, vec![q.id]);
     assert!(store.public_event(EventId::new()).await.unwrap().is_none());
 }
+
+// ------------------------------------------------------------- inventory
+
+use std::collections::HashMap;
+use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
+use tessera_domain::orders::{OrderId, OrderState};
+use tessera_store::{IdemClaim, InventoryOp, NewOrder, OpError};
+
+/// A published event with quotas of the given capacities and ticket types
+/// drawing from the given quotas (by index), each 1-3 per order, free.
+async fn on_sale(store: &Store, caps: &[i64], types: &[&[usize]]) -> (Event, Vec<QuotaId>, Vec<TicketTypeId>) {
+    let ann = user(store, &format!("{}@example.org", uuid::Uuid::now_v7().simple())).await;
+    let o = org(store, &format!("o{}", &uuid::Uuid::now_v7().simple().to_string()[20..]), ann.id).await;
+    let v = venue_in(o.id, "Hall");
+    store.create_venue(&v).await.unwrap();
+    let e = event_at(o.id, v.id, "Sale", later(now(), 24 * 30), EventStatus::Draft);
+    store.create_event(&e).await.unwrap();
+    let mut qids = Vec::new();
+    for (i, c) in caps.iter().enumerate() {
+        let q = quota(&e, &format!("Q{i}"), *c, vec![]);
+        store.create_quota(&q).await.unwrap();
+        qids.push(q.id);
+    }
+    let mut tids = Vec::new();
+    for (i, qs) in types.iter().enumerate() {
+        let mut t = ticket_type(&e, &format!("T{i}"), "EUR", qs.iter().map(|i| qids[*i]).collect());
+        t.max_per_order = 3;
+        t.price = Money::new(0, Currency::parse("EUR").unwrap());
+        store.create_ticket_type(&t).await.unwrap();
+        tids.push(t.id);
+    }
+    store.set_event_status(o.id, e.id, EventStatus::Draft, EventStatus::Published, now()).await.unwrap();
+    let e = store.event(o.id, e.id).await.unwrap().unwrap();
+    (e, qids, tids)
+}
+
+fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) -> InventoryOp {
+    InventoryOp::Reserve(Box::new(NewOrder {
+        id: OrderId::new(),
+        reference: uuid::Uuid::now_v7().simple().to_string()[20..].to_uppercase(),
+        request: ReserveRequest {
+            lines: lines.iter().map(|(t, q)| LineRequest { ticket_type_id: *t, quantity: *q }).collect(),
+            buyer_key: format!("email:{buyer}"),
+            access_code: None,
+        },
+        buyer_user_id: None,
+        buyer_email: buyer.into(),
+        buyer_name: "Buyer".into(),
+        token_hash: "h".into(),
+        expires_at,
+    }))
+}
+
+async fn counters(store: &Store, e: &Event) -> HashMap<QuotaId, (i64, i64, i64)> {
+    store.quotas(e.org_id, e.id).await.unwrap().into_iter().map(|q| (q.id, (q.capacity, q.sold, q.held))).collect()
+}
+
+pub async fn reservations_never_oversell_under_concurrency(store: Store) {
+    // 500 buyers, 100 tickets, three ticket types sharing one quota.
+    let (e, qids, tids) = on_sale(&store, &[100, 60], &[&[0], &[0], &[0, 1]]).await;
+    let exp = later(now(), 1);
+    let mut tasks = Vec::new();
+    for i in 0..500 {
+        let (s, t) = (store.clone(), tids[i % 3]);
+        tasks.push(tokio::spawn(async move {
+            let op = new_order(&[(t, 1)], &format!("b{i}@example.org"), exp);
+            s.inventory_batch(e.id, now(), vec![op]).await.unwrap().remove(0)
+        }));
+    }
+    let mut won = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Some(order)) => won.push(order.id),
+            Err(OpError::Reserve(ReserveError::SoldOut { .. })) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(won.len(), 100, "exactly the capacity is sold");
+    let c = counters(&store, &e).await;
+    assert_eq!(c[&qids[0]], (100, 0, 100));
+    assert!(c[&qids[1]].2 <= 60);
+    // Confirm them in a few batches, with a double confirmation thrown in.
+    let mut ops: Vec<InventoryOp> =
+        won.iter().map(|id| InventoryOp::Confirm { order: *id, actor: "t".into(), note: String::new() }).collect();
+    ops.push(InventoryOp::Confirm { order: won[0], actor: "t".into(), note: String::new() });
+    let mut results = Vec::new();
+    for chunk in ops.chunks(37) {
+        results.extend(store.inventory_batch(e.id, now(), chunk.to_vec()).await.unwrap());
+    }
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 100);
+    assert_eq!(results.last().unwrap(), &Err(OpError::WrongState(OrderState::Paid)));
+    assert_eq!(counters(&store, &e).await[&qids[0]], (100, 100, 0));
+    assert_eq!(store.ticket_counts(e.id).await.unwrap().get("valid"), Some(&100));
+    let (order, _, _) = store.order(won[7]).await.unwrap().unwrap();
+    assert_eq!((order.state, order.tickets.len(), order.history.len()), (OrderState::Paid, 1, 2));
+}
+
+pub async fn expired_holds_stop_counting_without_a_sweep(store: Store) {
+    let (e, qids, tids) = on_sale(&store, &[2], &[&[0]]).await;
+    let t0 = now();
+    let exp = later(t0, 1);
+    let first = store.inventory_batch(e.id, t0, vec![new_order(&[(tids[0], 2)], "a@example.org", exp)]).await.unwrap();
+    let first = first[0].clone().unwrap().unwrap();
+    let again = store
+        .inventory_batch(e.id, later(t0, 0), vec![new_order(&[(tids[0], 1)], "b@example.org", exp)])
+        .await
+        .unwrap();
+    assert_eq!(again[0], Err(OpError::Reserve(ReserveError::SoldOut { line: 0, available: 0 })));
+    // Past the expiry nothing has swept yet, but readers no longer count the hold.
+    let t1 = later(t0, 2);
+    assert_eq!(store.expired_unswept(e.id, t1).await.unwrap().get(&qids[0]), Some(&2));
+    assert_eq!(store.events_with_expired_holds(t1, 10).await.unwrap(), vec![e.id]);
+    // The next reservation sweeps first and gets the tickets.
+    let late =
+        store.inventory_batch(e.id, t1, vec![new_order(&[(tids[0], 2)], "c@example.org", later(t1, 1))]).await.unwrap();
+    assert!(late[0].is_ok(), "{late:?}");
+    assert_eq!(counters(&store, &e).await[&qids[0]], (2, 0, 2));
+    assert!(store.expired_unswept(e.id, t1).await.unwrap().is_empty());
+    let confirm = InventoryOp::Confirm { order: first.id, actor: "t".into(), note: String::new() };
+    assert_eq!(
+        store.inventory_batch(e.id, t1, vec![confirm]).await.unwrap()[0],
+        Err(OpError::WrongState(OrderState::Expired))
+    );
+    let (order, _, _) = store.order(first.id).await.unwrap().unwrap();
+    assert_eq!(order.state, OrderState::Expired);
+    assert_eq!(order.history.last().unwrap().actor, "system");
+    // An unknown event fails the whole batch, writing nothing.
+    assert!(matches!(
+        store.inventory_batch(EventId::new(), t1, vec![InventoryOp::Sweep]).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// A tiny deterministic generator, so every run explores the same sequences.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[derive(Clone, Debug)]
+struct ModelOrder {
+    state: OrderState,
+    expires_at: Timestamp,
+    take: Vec<(usize, i64)>,
+}
+
+pub async fn random_operations_match_a_reference_model(store: Store) {
+    let caps = [5i64, 3];
+    let types: [&[usize]; 3] = [&[0], &[0, 1], &[1]];
+    for seed in [0x9E37_79B9_7F4A_7C15u64, 42, 7_777_777] {
+        let (e, qids, tids) = on_sale(&store, &caps, &types).await;
+        let mut rng = Rng(seed);
+        let mut clock = now();
+        let mut model: Vec<(OrderId, ModelOrder)> = Vec::new();
+        for step in 0..120 {
+            let mut ops = Vec::new();
+            let mut expect = Vec::new();
+            let mut advance = 0;
+            // Clients learn an order's id when its batch commits, so only
+            // orders from earlier batches are confirmed or cancelled.
+            let known = model.len();
+            // The model applies a batch the way the store does: expire first, then in order.
+            for (_, o) in model.iter_mut() {
+                if o.state == OrderState::Pending && o.expires_at <= clock {
+                    o.state = OrderState::Expired;
+                }
+            }
+            for _ in 0..=rng.below(3) {
+                match rng.below(10) {
+                    0..=4 => {
+                        let a = rng.below(3) as usize;
+                        let mut lines = vec![(a, 1 + rng.below(3) as i64)];
+                        if rng.below(3) == 0 {
+                            let b = (a + 1 + rng.below(2) as usize) % 3;
+                            lines.push((b, 1 + rng.below(3) as i64));
+                        }
+                        let mut need = [0i64; 2];
+                        for (t, q) in &lines {
+                            for qi in types[*t] {
+                                need[*qi] += q;
+                            }
+                        }
+                        let used = |qi: usize| -> i64 {
+                            model
+                                .iter()
+                                .filter(|(_, o)| matches!(o.state, OrderState::Pending | OrderState::Paid))
+                                .flat_map(|(_, o)| o.take.iter())
+                                .filter(|(q, _)| *q == qi)
+                                .map(|(_, n)| n)
+                                .sum()
+                        };
+                        let fits = (0..2).all(|qi| need[qi] <= caps[qi] - used(qi));
+                        let ttl = 10 + rng.below(60) as i64;
+                        let expires_at = clock.checked_add(SignedDuration::from_secs(ttl)).unwrap();
+                        let op = new_order(
+                            &lines.iter().map(|(t, q)| (tids[*t], *q)).collect::<Vec<_>>(),
+                            "m@example.org",
+                            expires_at,
+                        );
+                        let InventoryOp::Reserve(n) = &op else { unreachable!() };
+                        let id = n.id;
+                        if fits {
+                            let take = (0..2).filter(|qi| need[*qi] > 0).map(|qi| (qi, need[qi])).collect();
+                            model.push((id, ModelOrder { state: OrderState::Pending, expires_at, take }));
+                        }
+                        expect.push(fits);
+                        ops.push(op);
+                    }
+                    5..=7 if known > 0 => {
+                        let i = rng.below(known as u64) as usize;
+                        let confirm = rng.below(2) == 0;
+                        let (id, o) = &mut model[i];
+                        let ok = match (o.state, confirm) {
+                            (OrderState::Pending, true) => {
+                                o.state = OrderState::Paid;
+                                true
+                            }
+                            (OrderState::Pending | OrderState::Paid, false) => {
+                                o.state = OrderState::Cancelled;
+                                true
+                            }
+                            _ => false,
+                        };
+                        expect.push(ok);
+                        ops.push(if confirm {
+                            InventoryOp::Confirm { order: *id, actor: "m".into(), note: String::new() }
+                        } else {
+                            InventoryOp::Cancel { order: *id, actor: "m".into(), note: String::new() }
+                        });
+                    }
+                    _ => {
+                        // Time moves after this batch, which runs at the current instant.
+                        advance = rng.below(40) as i64;
+                        break;
+                    }
+                }
+            }
+            let results = store.inventory_batch(e.id, clock, ops).await.unwrap();
+            let got: Vec<bool> = results.iter().map(|r| r.is_ok()).collect();
+            assert_eq!(got, expect, "seed {seed} step {step}: {results:?}");
+            // Counters equal the model's, and never exceed capacity.
+            let c = counters(&store, &e).await;
+            for (qi, qid) in qids.iter().enumerate() {
+                let sum = |st: OrderState| -> i64 {
+                    model
+                        .iter()
+                        .filter(|(_, o)| o.state == st)
+                        .flat_map(|(_, o)| o.take.iter())
+                        .filter(|(q, _)| *q == qi)
+                        .map(|(_, n)| n)
+                        .sum()
+                };
+                let (cap, sold, held) = c[qid];
+                assert_eq!(
+                    (sold, held),
+                    (sum(OrderState::Paid), sum(OrderState::Pending)),
+                    "seed {seed} step {step} quota {qi}"
+                );
+                assert!(sold + held <= cap);
+            }
+            clock = clock.checked_add(SignedDuration::from_secs(advance)).unwrap();
+        }
+        // Every order's state in the database is the model's.
+        for (id, o) in &model {
+            let (order, _, _) = store.order(*id).await.unwrap().unwrap();
+            assert_eq!(order.state, o.state, "seed {seed}");
+            let valid = order.tickets.iter().filter(|t| t.status == "valid").count() as i64;
+            let expected = if o.state == OrderState::Paid { order.lines.iter().map(|l| l.quantity).sum() } else { 0 };
+            assert_eq!(valid, expected);
+        }
+    }
+}
+
+pub async fn per_customer_limits_hold_across_batches(store: Store) {
+    let (mut e, _, tids) = on_sale(&store, &[100], &[&[0]]).await;
+    e.max_tickets_per_customer = Some(4);
+    store.update_event(&e).await.unwrap();
+    let exp = later(now(), 1);
+    let ops = vec![
+        new_order(&[(tids[0], 3)], "a@example.org", exp),
+        new_order(&[(tids[0], 2)], "a@example.org", exp),
+        new_order(&[(tids[0], 1)], "a@example.org", exp),
+        new_order(&[(tids[0], 3)], "b@example.org", exp),
+    ];
+    let r: Vec<bool> = store.inventory_batch(e.id, now(), ops).await.unwrap().iter().map(|r| r.is_ok()).collect();
+    assert_eq!(r, vec![true, false, true, true]);
+    let r = store.inventory_batch(e.id, now(), vec![new_order(&[(tids[0], 1)], "a@example.org", exp)]).await.unwrap();
+    assert_eq!(r[0], Err(OpError::Reserve(ReserveError::LimitExceeded { allowed: 4, already: 4 })));
+}
+
+pub async fn idempotency_keys_claim_once(store: Store) {
+    let t0 = now();
+    assert_eq!(store.idem_claim("s", "k1", "h1", t0, 60).await.unwrap(), IdemClaim::Claimed);
+    assert_eq!(store.idem_claim("s", "k1", "h1", t0, 60).await.unwrap(), IdemClaim::InProgress);
+    assert_eq!(store.idem_claim("s", "k1", "h2", t0, 60).await.unwrap(), IdemClaim::Mismatch);
+    assert_eq!(store.idem_claim("other", "k1", "h2", t0, 60).await.unwrap(), IdemClaim::Claimed, "keys are per scope");
+    store.idem_finish("s", "k1", 201, "{\"id\":1}").await.unwrap();
+    assert_eq!(
+        store.idem_claim("s", "k1", "h1", t0, 60).await.unwrap(),
+        IdemClaim::Replay { status: 201, body: "{\"id\":1}".into() }
+    );
+    // An abandoned claim can be taken over once it is stale.
+    assert_eq!(store.idem_claim("s", "k2", "h", t0, 60).await.unwrap(), IdemClaim::Claimed);
+    assert_eq!(store.idem_claim("s", "k2", "h", later(t0, 0), 60).await.unwrap(), IdemClaim::InProgress);
+    let stale = t0.checked_add(SignedDuration::from_secs(61)).unwrap();
+    assert_eq!(store.idem_claim("s", "k2", "h", stale, 60).await.unwrap(), IdemClaim::Claimed);
+    store.idem_abandon("s", "k2").await.unwrap();
+    assert_eq!(store.idem_claim("s", "k2", "h", stale, 60).await.unwrap(), IdemClaim::Claimed);
+    // Racing claims: exactly one wins.
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.idem_claim("race", "k", "h", t0, 60).await.unwrap() }));
+    }
+    let mut claimed = 0;
+    for t in tasks {
+        claimed += usize::from(t.await.unwrap() == IdemClaim::Claimed);
+    }
+    assert_eq!(claimed, 1);
+    assert_eq!(store.idem_sweep(later(t0, 1)).await.unwrap(), 4);
+}

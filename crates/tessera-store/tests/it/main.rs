@@ -66,4 +66,9 @@ conformance!(
     event_status_changes_are_conditional,
     public_listing_filters_and_paginates,
     public_event_hides_drafts,
+    reservations_never_oversell_under_concurrency,
+    expired_holds_stop_counting_without_a_sweep,
+    random_operations_match_a_reference_model,
+    per_customer_limits_hold_across_batches,
+    idempotency_keys_claim_once,
 );
