@@ -516,11 +516,11 @@ async fn unique_references(tx: &mut Tx, ops: &mut [InventoryOp]) -> Result<()> {
                 .collect::<Result<_>>()?;
         let mut changed = false;
         for op in ops.iter_mut() {
-            if let InventoryOp::Reserve(n) = op {
-                if !taken.insert(n.reference.clone()) {
-                    n.reference = fresh_reference();
-                    changed = true;
-                }
+            if let InventoryOp::Reserve(n) = op
+                && !taken.insert(n.reference.clone())
+            {
+                n.reference = fresh_reference();
+                changed = true;
             }
         }
         if !changed {
