@@ -6,4 +6,5 @@ mod bad_input;
 mod catalog;
 mod helpers;
 mod openapi;
+mod orders;
 mod permissions;
