@@ -93,10 +93,7 @@ async fn a_guest_buys_free_tickets() {
     let x = s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/cancel", s.org), &s.owner, json!({})).await;
     assert_eq!((x.status, x.body["state"].as_str()), (200, Some("cancelled")), "{x:?}");
     assert!(x.body["tickets"].as_array().unwrap().iter().all(|t| t["status"] == "void"));
-    assert_eq!(
-        x.body["history"].as_array().unwrap().last().unwrap()["actor"].as_str().unwrap().starts_with("user:"),
-        true
-    );
+    assert!(x.body["history"].as_array().unwrap().last().unwrap()["actor"].as_str().unwrap().starts_with("user:"));
     assert_eq!(s.available().await, 10);
 }
 

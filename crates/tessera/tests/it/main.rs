@@ -1,6 +1,8 @@
 //! The binary as a user runs it: subcommands, configuration errors, the
 //! demo, graceful shutdown, and both backends.
 
+mod sale;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -75,7 +77,20 @@ fn bad_configuration_stops_start_up_naming_the_key() {
 // The child is handed to the caller, which waits on it in `terminate`.
 #[allow(clippy::zombie_processes)]
 fn start(dir: &std::path::Path, extra: &[&str], db: Option<&str>) -> (std::process::Child, String, Vec<String>) {
+    start_with(dir, extra, db, &[])
+}
+
+/// `start` with extra environment variables.
+// The child is handed to the caller, which waits on it.
+#[allow(clippy::zombie_processes)]
+fn start_with(
+    dir: &std::path::Path,
+    extra: &[&str],
+    db: Option<&str>,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String, Vec<String>) {
     let mut cmd = tessera();
+    cmd.envs(env.iter().copied());
     cmd.current_dir(dir).env("TESSERA_LISTEN", "127.0.0.1:0").arg("serve").args(extra);
     if let Some(url) = db {
         cmd.env("TESSERA_DATABASE_URL", url);

@@ -1,0 +1,328 @@
+//! `tessera-bench flash-sale`: creates an event with N tickets on a running
+//! server, sends M buyers at it with concurrency C over keep-alive HTTP
+//! (reserve, then confirm), and in the same run measures the server's HTTP
+//! ceiling (GET /healthz with the same client, count and concurrency). It
+//! prints throughput, p50/p95/p99 latency, errors by code, the ratio to the
+//! ceiling, and checks afterwards that nothing was oversold and that every
+//! confirmed order has its tickets.
+//!
+//! It talks to the server only through its public API; it knows nothing of
+//! the server's insides.
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "tessera-bench")]
+enum Cli {
+    /// Many buyers, one hot event.
+    FlashSale(FlashSale),
+}
+
+#[derive(Parser, Clone)]
+struct FlashSale {
+    /// The server, e.g. http://127.0.0.1:8080
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Tickets on sale (N).
+    #[arg(long, default_value_t = 1000)]
+    tickets: i64,
+    /// Buyers (M), one ticket each.
+    #[arg(long, default_value_t = 5000)]
+    buyers: usize,
+    /// Buyers in flight at once (C).
+    #[arg(long, default_value_t = 256)]
+    concurrency: usize,
+    /// Stop starting new requests after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    max_secs: u64,
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u64>,
+    by_status: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.latencies_us.extend(other.latencies_us);
+        for (k, v) in other.by_status {
+            *self.by_status.entry(k).or_default() += v;
+        }
+    }
+
+    fn pct(&mut self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        self.latencies_us.sort_unstable();
+        let i = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[i] as f64 / 1000.0
+    }
+
+    fn line(&mut self, name: &str, secs: f64, ok: u64) -> String {
+        format!(
+            "{name:<10} {:>9.0}/s ok  p50 {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms  statuses {:?}",
+            ok as f64 / secs,
+            self.pct(0.50),
+            self.pct(0.95),
+            self.pct(0.99),
+            self.by_status
+        )
+    }
+}
+
+async fn json_req(rb: reqwest::RequestBuilder) -> Result<(u16, Value)> {
+    let r = rb.send().await?;
+    let status = r.status().as_u16();
+    let body = r.json::<Value>().await.unwrap_or(Value::Null);
+    Ok((status, body))
+}
+
+/// Signs up an organizer and sets up a published event with `tickets` free tickets.
+async fn setup(c: &reqwest::Client, base: &str, tickets: i64) -> Result<(String, String, String, String, String)> {
+    let tag = format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_micros());
+    let email = format!("bench-{tag}@bench.tessera.dev");
+    let r = c
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": "bench password 123", "name": "Bench"}))
+        .send()
+        .await?;
+    if r.status().as_u16() != 201 {
+        bail!("register: {} {}", r.status(), r.text().await?);
+    }
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .context("no session cookie")?
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let csrf = r.json::<Value>().await?["csrf_token"].as_str().context("no csrf token")?.to_string();
+    let post = |path: String, body: Value| {
+        c.post(format!("{base}{path}"))
+            .header("cookie", cookie.clone())
+            .header("x-csrf-token", csrf.clone())
+            .json(&body)
+    };
+    let (s, org) =
+        json_req(post("/api/v1/orgs".into(), json!({"name": "Bench", "slug": format!("bench-{tag}")}))).await?;
+    if s != 201 {
+        bail!("org: {s} {org}");
+    }
+    let org = org["id"].as_str().context("org id")?.to_string();
+    let (_, venue) = json_req(post(
+        format!("/api/v1/orgs/{org}/venues"),
+        json!({"name": "Arena", "timezone": "Europe/Berlin", "capacity": tickets}),
+    ))
+    .await?;
+    let venue = venue["id"].as_str().context("venue id")?.to_string();
+    let (_, event) = json_req(post(
+        format!("/api/v1/orgs/{org}/events"),
+        json!({"venue_id": venue, "title": "Flash sale", "category": "concert",
+                   "starts_at": "2030-01-01T20:00:00Z", "ends_at": "2030-01-01T23:00:00Z"}),
+    ))
+    .await?;
+    let event = event["id"].as_str().context("event id")?.to_string();
+    let (_, quota) = json_req(post(
+        format!("/api/v1/orgs/{org}/events/{event}/quotas"),
+        json!({"name": "All", "capacity": tickets}),
+    ))
+    .await?;
+    let (_, tt) = json_req(post(
+        format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+        json!({"name": "GA", "price_minor": 0, "currency": "EUR", "max_per_order": 1, "quota_ids": [quota["id"]]}),
+    ))
+    .await?;
+    let tt = tt["id"].as_str().context("ticket type id")?.to_string();
+    let (s, _) = json_req(post(format!("/api/v1/orgs/{org}/events/{event}/publish"), json!({}))).await?;
+    if s != 200 {
+        bail!("publish: {s}");
+    }
+    Ok((org, event, tt, cookie, csrf))
+}
+
+fn status_key(status: u16, body: &Value) -> String {
+    match body["error"]["code"].as_str() {
+        Some(code) => format!("{status} {code}"),
+        None => status.to_string(),
+    }
+}
+
+async fn ceiling(c: &reqwest::Client, args: &FlashSale) -> (f64, Tally) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(args.max_secs);
+    let mut tasks = Vec::new();
+    for _ in 0..args.concurrency {
+        let (c, next, url, total) = (c.clone(), next.clone(), args.url.clone(), args.buyers);
+        tasks.push(tokio::spawn(async move {
+            let mut t = Tally::default();
+            while next.fetch_add(1, Ordering::Relaxed) < total && Instant::now() < deadline {
+                let at = Instant::now();
+                let key = match c.get(format!("{url}/healthz")).send().await {
+                    Ok(r) => {
+                        let s = r.status().as_u16().to_string();
+                        let _ = r.bytes().await;
+                        s
+                    }
+                    Err(_) => "transport error".into(),
+                };
+                t.latencies_us.push(at.elapsed().as_micros() as u64);
+                *t.by_status.entry(key).or_default() += 1;
+            }
+            t
+        }));
+    }
+    let mut all = Tally::default();
+    for t in tasks {
+        if let Ok(t) = t.await {
+            all.merge(t);
+        }
+    }
+    (start.elapsed().as_secs_f64(), all)
+}
+
+async fn flash_sale(args: FlashSale) -> Result<()> {
+    let c = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let (org, event, tt, cookie, csrf) = setup(&c, &args.url, args.tickets).await?;
+
+    // The baseline, in the same run, with the same client and concurrency.
+    let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args).await;
+    let ceiling_ok = ceiling_tally.by_status.get("200").copied().unwrap_or(0);
+    let ceiling_rate = ceiling_ok as f64 / ceiling_secs;
+
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(args.max_secs);
+    let mut tasks = Vec::new();
+    for _ in 0..args.concurrency {
+        let (c, next, url, event, tt, total) =
+            (c.clone(), next.clone(), args.url.clone(), event.clone(), tt.clone(), args.buyers);
+        tasks.push(tokio::spawn(async move {
+            let (mut reserve, mut confirm, mut buy) = (Tally::default(), Tally::default(), Tally::default());
+            let mut confirmed = 0u64;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total || Instant::now() >= deadline {
+                    break;
+                }
+                let at = Instant::now();
+                let body = json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "email": format!("buyer{i}@bench.tessera.dev"), "name": "Buyer"});
+                let r = c.post(format!("{url}/api/v1/events/{event}/orders")).json(&body).send().await;
+                let (status, body) = match r {
+                    Ok(r) => {
+                        let s = r.status().as_u16();
+                        (s, r.json::<Value>().await.unwrap_or(Value::Null))
+                    }
+                    Err(_) => (0, Value::Null),
+                };
+                reserve.latencies_us.push(at.elapsed().as_micros() as u64);
+                *reserve.by_status.entry(status_key(status, &body)).or_default() += 1;
+                if status != 201 {
+                    continue;
+                }
+                let (id, token) = (body["id"].as_str().unwrap_or(""), body["access_token"].as_str().unwrap_or(""));
+                let at2 = Instant::now();
+                let r = c.post(format!("{url}/api/v1/orders/{id}/confirm")).header("x-order-token", token).send().await;
+                let (status, body) = match r {
+                    Ok(r) => {
+                        let s = r.status().as_u16();
+                        (s, r.json::<Value>().await.unwrap_or(Value::Null))
+                    }
+                    Err(_) => (0, Value::Null),
+                };
+                confirm.latencies_us.push(at2.elapsed().as_micros() as u64);
+                *confirm.by_status.entry(status_key(status, &body)).or_default() += 1;
+                if status == 200 {
+                    confirmed += 1;
+                    buy.latencies_us.push(at.elapsed().as_micros() as u64);
+                    *buy.by_status.entry("confirmed".into()).or_default() += 1;
+                }
+            }
+            (reserve, confirm, buy, confirmed)
+        }));
+    }
+    let (mut reserve, mut confirm, mut buy, mut confirmed) = (Tally::default(), Tally::default(), Tally::default(), 0);
+    for t in tasks {
+        let (r, c, b, n) = t.await?;
+        reserve.merge(r);
+        confirm.merge(c);
+        buy.merge(b);
+        confirmed += n;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let reserved = reserve.by_status.get("201").copied().unwrap_or(0);
+
+    // Check: nothing oversold, every confirmed order has its ticket.
+    let (_, quotas) = json_req(
+        c.get(format!("{}/api/v1/orgs/{org}/events/{event}/quotas", args.url))
+            .header("cookie", cookie.clone())
+            .header("x-csrf-token", csrf.clone()),
+    )
+    .await?;
+    let sold = quotas[0]["sold"].as_i64().context("sold")?;
+    let mut tickets = 0i64;
+    let mut offset = 0;
+    loop {
+        let (_, page) = json_req(
+            c.get(format!(
+                "{}/api/v1/orgs/{org}/orders?event_id={event}&state=paid&limit=500&offset={offset}",
+                args.url
+            ))
+            .header("cookie", cookie.clone()),
+        )
+        .await?;
+        let page = page.as_array().cloned().unwrap_or_default();
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len();
+        for o in &page {
+            tickets +=
+                o["lines"].as_array().map_or(0, |ls| ls.iter().map(|l| l["quantity"].as_i64().unwrap_or(0)).sum());
+        }
+    }
+
+    let confirm_rate = confirmed as f64 / secs;
+    println!(
+        "flash sale: {} tickets, {} buyers, concurrency {}, {:.2} s",
+        args.tickets, args.buyers, args.concurrency, secs
+    );
+    println!("{}", ceiling_tally.line("ceiling", ceiling_secs, ceiling_ok));
+    println!("{}", reserve.line("reserve", secs, reserved));
+    println!("{}", confirm.line("confirm", secs, confirmed));
+    println!("{}", buy.line("buy", secs, confirmed));
+    println!(
+        "confirmed orders/s {:.0}; HTTP ceiling {:.0} req/s; ceiling / confirmed = {:.2}; reserve+confirm requests/s {:.0} (ceiling / that = {:.2})",
+        confirm_rate,
+        ceiling_rate,
+        ceiling_rate / confirm_rate.max(1e-9),
+        (reserve.latencies_us.len() + confirm.latencies_us.len()) as f64 / secs,
+        ceiling_rate / ((reserve.latencies_us.len() + confirm.latencies_us.len()) as f64 / secs).max(1e-9),
+    );
+    println!("check: sold {sold}, tickets in paid orders {tickets}, confirmed {confirmed}, capacity {}", args.tickets);
+    let expected = (args.tickets as u64).min(reserved);
+    let ok = sold <= args.tickets && sold as u64 == confirmed && tickets as u64 == confirmed && confirmed == expected;
+    if !ok {
+        bail!("CHECK FAILED: sold {sold}, tickets {tickets}, confirmed {confirmed}, expected {expected}");
+    }
+    println!("check passed: nothing oversold, every confirmed order has its tickets");
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli {
+        Cli::FlashSale(args) => rt.block_on(flash_sale(args)),
+    }
+}

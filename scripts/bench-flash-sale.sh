@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs the flash-sale benchmark against a fresh release server on loopback.
+#   scripts/bench-flash-sale.sh sqlite|postgres [tessera-bench flash-sale options]
+# PostgreSQL uses TESSERA_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1/postgres)
+# to create, and afterwards drop, a database of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend="${1:?usage: $0 sqlite|postgres [options]}"
+shift
+cargo build --release --locked -q -p tessera -p tessera-bench
+port=18080
+stamp=$(date +%s%N)
+dir="target/bench/$stamp"
+mkdir -p "$dir"
+case "$backend" in
+  sqlite) url="sqlite://$dir/tessera.db" ;;
+  postgres)
+    admin="${TESSERA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1/postgres}"
+    db="tessera_bench_$stamp"
+    psql "$admin" -qc "CREATE DATABASE $db"
+    url="${admin%/*}/$db"
+    ;;
+  *) echo "unknown backend $backend" >&2; exit 2 ;;
+esac
+TESSERA_LISTEN="127.0.0.1:$port" TESSERA_DATABASE_URL="$url" TESSERA_LOG__FILTER=warn \
+  target/release/tessera serve > "$dir/server.log" 2>&1 &
+server=$!
+cleanup() {
+  kill -TERM "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ "$backend" = postgres ]; then psql "$admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; fi
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+echo "backend: $backend; machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)"
+target/release/tessera-bench flash-sale --url "http://127.0.0.1:$port" "$@"
+echo "server peak RSS: $(awk '/VmHWM/{print $2, $3}' /proc/$server/status)"
