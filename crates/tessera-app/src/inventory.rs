@@ -123,7 +123,10 @@ impl Batcher {
     async fn apply(&self, event: EventId, jobs: Vec<Job>) {
         let (ops, replies): (Vec<InventoryOp>, Vec<_>) = jobs.into_iter().map(|j| (j.op, j.reply)).unzip();
         let n = ops.len();
-        match self.store.inventory_batch(event, self.clock.now(), ops).await {
+        let t0 = std::time::Instant::now();
+        let r = self.store.inventory_batch(event, self.clock.now(), ops).await;
+        eprintln!("BATCH n={n} ms={:.2}", t0.elapsed().as_secs_f64() * 1000.0);
+        match r {
             Ok(results) => {
                 for (reply, r) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(r));
@@ -260,23 +263,39 @@ impl App {
         Ok(PlacedOrder { order, access_token: token })
     }
 
+    /// Whether the caller is this order's buyer: by access token, or signed in as the buyer.
+    fn is_buyer(actor: &Actor, token: Option<&str>, token_hash: &str, buyer: Option<tessera_domain::UserId>) -> bool {
+        let by_token = token.is_some_and(|t| crate::secrets::constant_time_eq(&hash_token(t), token_hash));
+        let by_account = matches!(actor, Actor::User(u) if Some(u.id) == buyer);
+        by_token || by_account
+    }
+
     /// An order, for its buyer: by access token, or as the signed-in buyer.
     pub async fn buyer_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
         let (order, token_hash, buyer) = self.store.order(id).await?.ok_or(AppError::NotFound)?;
-        let by_token = token.is_some_and(|t| crate::secrets::constant_time_eq(&hash_token(t), &token_hash));
-        let by_account = matches!(actor, Actor::User(u) if Some(u.id) == buyer);
-        if by_token || by_account { Ok(order) } else { Err(AppError::NotFound) }
+        if Self::is_buyer(actor, token, &token_hash, buyer) { Ok(order) } else { Err(AppError::NotFound) }
     }
 
+    /// The order's head (no lines, tickets or history), for its buyer.
+    async fn buyer_order_head(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
+        let (order, token_hash, buyer) = self.store.order_head(id).await?.ok_or(AppError::NotFound)?;
+        if Self::is_buyer(actor, token, &token_hash, buyer) { Ok(order) } else { Err(AppError::NotFound) }
+    }
+
+    /// Applies a confirmation or cancellation in the order's event batch;
+    /// the batch answers with the order as it now is.
     async fn change(&self, order: &Order, op: InventoryOp) -> Result<Order> {
-        self.batcher.submit(order.event_id, op).await?.map_err(op_error)?;
-        Ok(self.store.order(order.id).await?.ok_or(AppError::NotFound)?.0)
+        self.batcher
+            .submit(order.event_id, op)
+            .await?
+            .map_err(op_error)?
+            .ok_or_else(|| AppError::Internal("an order change returned no order".into()))
     }
 
     /// Confirms a free order for its buyer; orders with something to pay
     /// are confirmed by a payment (or by box-office staff).
     pub async fn confirm_free_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
-        let order = self.buyer_order(actor, id, token).await?;
+        let order = self.buyer_order_head(actor, id, token).await?;
         if order.total.amount_minor != 0 {
             return Err(AppError::Rule {
                 code: "payment_required",
@@ -290,7 +309,7 @@ impl App {
 
     /// The buyer gives up a pending order; its inventory goes back at once.
     pub async fn cancel_own_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
-        let order = self.buyer_order(actor, id, token).await?;
+        let order = self.buyer_order_head(actor, id, token).await?;
         if order.state != OrderState::Pending {
             return Err(op_error(OpError::WrongState(order.state)));
         }
@@ -300,12 +319,14 @@ impl App {
 
     async fn org_order(&self, actor: &Actor, org: OrgId, id: OrderId, p: Permission) -> Result<Order> {
         self.authorize(actor, org, p).await?;
-        let (order, _, _) = self.store.order(id).await?.ok_or(AppError::NotFound)?;
+        let (order, _, _) = self.store.order_head(id).await?.ok_or(AppError::NotFound)?;
         if order.org_id != org { Err(AppError::NotFound) } else { Ok(order) }
     }
 
     pub async fn get_org_order(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
-        self.org_order(actor, org, id, Permission::ViewOrders).await
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        let (order, _, _) = self.store.order(id).await?.ok_or(AppError::NotFound)?;
+        if order.org_id != org { Err(AppError::NotFound) } else { Ok(order) }
     }
 
     pub async fn list_orders(

@@ -178,7 +178,6 @@ fn state_of(row: &AnyRow, col: &str) -> Result<OrderState> {
 #[derive(Default)]
 struct Writes {
     holds: Vec<Vec<Arg>>,
-    hold_lines: Vec<Vec<Arg>>,
     allocations: Vec<Vec<Arg>>,
     orders: Vec<Vec<Arg>>,
     order_lines: Vec<Vec<Arg>>,
@@ -221,10 +220,8 @@ impl Writes {
 
 /// An order already in the database, as a batch needs it.
 struct Existing {
-    state: OrderState,
-    buyer_name: String,
+    order: Order,
     allocations: Vec<(QuotaId, i64)>,
-    lines: Vec<(String, i64)>,
 }
 
 impl Store {
@@ -332,6 +329,14 @@ impl Store {
 
     /// An order with lines, tickets and history, and the hash of its buyer token.
     pub async fn order(&self, id: OrderId) -> Result<Option<(Order, String, Option<UserId>)>> {
+        let Some((mut order, token_hash, user)) = self.order_head(id).await? else { return Ok(None) };
+        self.fill_order(&mut order).await?;
+        Ok(Some((order, token_hash, user)))
+    }
+
+    /// Just enough of an order to check who may act on it and route it to
+    /// its event's batch: (order without lines, tickets or history, token hash, buyer).
+    pub async fn order_head(&self, id: OrderId) -> Result<Option<(Order, String, Option<UserId>)>> {
         let row = sqlx::query(dynsql!(
             "SELECT {ORDER_COLS}, h.token_hash FROM orders o JOIN holds h ON h.id = o.hold_id WHERE o.id = $1"
         ))
@@ -339,11 +344,8 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut order = order_from(&row)?;
-        let token_hash = row.text("token_hash")?;
         let user = row.opt_text("buyer_user_id")?.and_then(|u| u.parse().ok());
-        self.fill_order(&mut order).await?;
-        Ok(Some((order, token_hash, user)))
+        Ok(Some((order_from(&row)?, row.text("token_hash")?, user)))
     }
 
     async fn fill_order(&self, order: &mut Order) -> Result<()> {
@@ -370,17 +372,7 @@ impl Store {
                 .bind(id.clone())
                 .fetch_all(&self.read)
                 .await?;
-        order.tickets = tickets
-            .iter()
-            .map(|r| {
-                Ok(Ticket {
-                    id: r.parse("id")?,
-                    ticket_type_id: r.parse("ticket_type_id")?,
-                    holder_name: r.text("holder_name")?,
-                    status: r.text("status")?,
-                })
-            })
-            .collect::<Result<_>>()?;
+        order.tickets = tickets.iter().map(ticket_from).collect::<Result<_>>()?;
         let history = sqlx::query(
             "SELECT at, actor, from_state, to_state, note FROM order_history WHERE order_id = $1 ORDER BY at, id",
         )
@@ -638,7 +630,7 @@ async fn load_snapshot(tx: &mut Tx, event: Event, ops: &[InventoryOp], now: Time
         keys.dedup();
         let rows = fetch_in(
             tx,
-            "SELECT h.buyer_key, CAST(SUM(l.quantity) AS BIGINT) AS n FROM holds h JOIN hold_lines l ON l.hold_id = h.id
+            "SELECT h.buyer_key, CAST(SUM(l.quantity) AS BIGINT) AS n FROM holds h JOIN order_lines l ON l.order_id = h.id
              WHERE h.event_id = $1 AND h.state IN ('active', 'sold') AND h.buyer_key IN ({in}) GROUP BY h.buyer_key",
             &[text(&eid)],
             &keys,
@@ -651,28 +643,21 @@ async fn load_snapshot(tx: &mut Tx, event: Event, ops: &[InventoryOp], now: Time
     Ok(Snapshot { event, ticket_types, quotas, bought_by, now })
 }
 
+/// The orders a batch confirms or cancels, whole (lines, tickets, history),
+/// so that each operation can answer with the order as it now is.
 async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<HashMap<String, Existing>> {
     let mut out = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
-    let rows = fetch_in(
-        tx,
-        "SELECT id, state, buyer_name FROM orders WHERE event_id = $1 AND id IN ({in})",
-        &[text(event)],
-        ids,
-    )
-    .await?;
+    // By primary key only: with the event in the WHERE clause SQLite may
+    // scan the event's index instead. Other events' orders are left out here.
+    let rows = fetch_in(tx, &format!("SELECT {ORDER_COLS} FROM orders o WHERE o.id IN ({{in}})"), &[], ids).await?;
     for r in &rows {
-        out.insert(
-            r.text("id")?,
-            Existing {
-                state: state_of(r, "state")?,
-                buyer_name: r.text("buyer_name")?,
-                allocations: vec![],
-                lines: vec![],
-            },
-        );
+        let order = order_from(r)?;
+        if order.event_id == event {
+            out.insert(order.id.to_string(), Existing { order, allocations: vec![] });
+        }
     }
     let found: Vec<String> = out.keys().cloned().collect();
     for r in
@@ -683,15 +668,68 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
             e.allocations.push((r.parse("quota_id")?, r.int("quantity")?));
         }
     }
-    for r in
-        fetch_in(tx, "SELECT hold_id, ticket_type_id, quantity FROM hold_lines WHERE hold_id IN ({in})", &[], &found)
-            .await?
-    {
-        if let Some(e) = out.get_mut(&r.text("hold_id")?) {
-            e.lines.push((r.text("ticket_type_id")?, r.int("quantity")?));
+    let lines = fetch_in(
+        tx,
+        "SELECT order_id, ticket_type_id, name, quantity, unit_price_minor FROM order_lines WHERE order_id IN ({in}) ORDER BY name, ticket_type_id",
+        &[],
+        &found,
+    )
+    .await?;
+    for r in &lines {
+        if let Some(e) = out.get_mut(&r.text("order_id")?) {
+            let currency = e.order.total.currency;
+            e.order.lines.push(OrderLine {
+                ticket_type_id: r.parse("ticket_type_id")?,
+                name: r.text("name")?,
+                quantity: r.int("quantity")?,
+                unit_price: Money::new(r.int("unit_price_minor")?, currency),
+            });
+        }
+    }
+    let tickets = fetch_in(
+        tx,
+        "SELECT order_id, id, ticket_type_id, holder_name, status FROM tickets WHERE order_id IN ({in}) ORDER BY id",
+        &[],
+        &found,
+    )
+    .await?;
+    for r in &tickets {
+        if let Some(e) = out.get_mut(&r.text("order_id")?) {
+            e.order.tickets.push(ticket_from(r)?);
+        }
+    }
+    let history = fetch_in(
+        tx,
+        "SELECT order_id, at, actor, from_state, to_state, note FROM order_history WHERE order_id IN ({in}) ORDER BY at, id",
+        &[],
+        &found,
+    )
+    .await?;
+    for r in &history {
+        if let Some(e) = out.get_mut(&r.text("order_id")?) {
+            e.order.history.push(history_from(r)?);
         }
     }
     Ok(out)
+}
+
+fn ticket_from(r: &AnyRow) -> Result<Ticket> {
+    Ok(Ticket {
+        id: r.parse("id")?,
+        ticket_type_id: r.parse("ticket_type_id")?,
+        holder_name: r.text("holder_name")?,
+        status: r.text("status")?,
+    })
+}
+
+fn history_from(r: &AnyRow) -> Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        at: r.ts("at")?,
+        actor: r.text("actor")?,
+        from_state: r.opt_text("from_state")?.map(|s| s.parse()).transpose().map_err(StoreError::Corrupt)?,
+        to_state: state_of(r, "to_state")?,
+        note: r.text("note")?,
+    })
 }
 
 fn reserve(snap: &mut Snapshot, event: &Event, n: &NewOrder, now: Timestamp, w: &mut Writes) -> OpResult {
@@ -707,13 +745,6 @@ fn reserve(snap: &mut Snapshot, event: &Event, n: &NewOrder, now: Timestamp, w: 
             .checked_add(price.checked_mul(*qty).map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?)
             .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
         let name = snap.ticket_types.iter().find(|t| t.id == *tt).map(|t| t.name.clone()).unwrap_or_default();
-        w.hold_lines.push(vec![
-            text(&id),
-            text(tt),
-            Arg::Int(*qty),
-            Arg::Int(price.amount_minor),
-            text(price.currency),
-        ]);
         w.order_lines.push(vec![text(&id), text(tt), text(&name), Arg::Int(*qty), Arg::Int(price.amount_minor)]);
         lines.push(OrderLine { ticket_type_id: *tt, name, quantity: *qty, unit_price: *price });
     }
@@ -796,7 +827,7 @@ fn transition(
 ) -> OpResult {
     let id = t.order.to_string();
     let e = existing.get_mut(&id).ok_or(OpError::NotFound)?;
-    let from = e.state;
+    let from = e.order.state;
     let mut delta = |q: QuotaId, held: i64, sold: i64| {
         w.delta(q, held, sold);
         if let Some(c) = snap.as_deref_mut().and_then(|s| s.quotas.get_mut(&q)) {
@@ -822,30 +853,48 @@ fn transition(
                 delta(*q, 0, -n);
             }
             w.voided_orders.push(id.clone());
+            for ticket in &mut e.order.tickets {
+                ticket.status = "void".into();
+            }
             "released"
         }
         (from, _) => return Err(OpError::WrongState(from)),
     };
     if t.to == OrderState::Paid {
-        for (tt, qty) in &e.lines {
-            for _ in 0..*qty {
+        for line in &e.order.lines {
+            for _ in 0..line.quantity {
+                let ticket = Ticket {
+                    id: TicketId::new(),
+                    ticket_type_id: line.ticket_type_id,
+                    holder_name: e.order.buyer_name.clone(),
+                    status: "valid".into(),
+                };
                 w.tickets.push(vec![
-                    text(TicketId::new()),
+                    text(ticket.id),
                     text(&id),
                     text(t.event.org_id),
                     text(t.event.id),
-                    text(tt),
-                    text(&e.buyer_name),
+                    text(ticket.ticket_type_id),
+                    text(&ticket.holder_name),
                     text("valid"),
                     Arg::Int(micros(t.now)),
                 ]);
+                e.order.tickets.push(ticket);
             }
         }
+        e.order.paid_at = Some(t.now);
     }
     w.transitions.push((id.clone(), t.to, hold_state));
-    e.state = t.to;
+    e.order.state = t.to;
     w.history(&id, t.now, t.actor, Some(from), t.to, t.note);
-    Ok(None)
+    e.order.history.push(HistoryEntry {
+        at: t.now,
+        actor: t.actor.into(),
+        from_state: Some(from),
+        to_state: t.to,
+        note: t.note.into(),
+    });
+    Ok(Some(e.order.clone()))
 }
 
 async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
@@ -865,13 +914,6 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
             "expires_at",
         ],
         std::mem::take(&mut w.holds),
-    )
-    .await?;
-    insert_rows(
-        tx,
-        "hold_lines",
-        &["hold_id", "ticket_type_id", "quantity", "unit_price_minor", "currency"],
-        std::mem::take(&mut w.hold_lines),
     )
     .await?;
     insert_rows(

@@ -1,6 +1,7 @@
 -- Inventory and orders: holds that expire, orders, tickets, idempotency keys.
 --
--- A hold is inventory set aside for a buyer. Its allocations say how much
+-- A hold is inventory set aside for a buyer; it shares its id with the
+-- order it belongs to, whose lines say what it holds. Its allocations say how much
 -- of each quota it takes, over which segments [seg_from, seg_to) of the
 -- event's route; an event is the one-segment case [0, 1). quotas.held and
 -- quotas.sold are running totals of the allocations of holds that are
@@ -27,15 +28,6 @@ CREATE TABLE holds (
 CREATE INDEX holds_by_event_state_expiry ON holds (event_id, state, expires_at);
 CREATE INDEX holds_by_state_expiry ON holds (state, expires_at);
 CREATE INDEX holds_by_buyer ON holds (event_id, buyer_key);
-
-CREATE TABLE hold_lines (
-    hold_id          TEXT NOT NULL REFERENCES holds(id),
-    ticket_type_id   TEXT NOT NULL REFERENCES ticket_types(id),
-    quantity         BIGINT NOT NULL CHECK (quantity > 0),
-    unit_price_minor BIGINT NOT NULL CHECK (unit_price_minor >= 0),
-    currency         TEXT NOT NULL,
-    PRIMARY KEY (hold_id, ticket_type_id)
-);
 
 CREATE TABLE hold_allocations (
     hold_id  TEXT NOT NULL REFERENCES holds(id),
