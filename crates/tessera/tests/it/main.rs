@@ -17,6 +17,8 @@ fn tessera() -> Command {
         }
     }
     c.env("TESSERA_LOG__FILTER", "warn");
+    // Several servers run at once in these tests; keep PostgreSQL's connection limit in reach.
+    c.env("TESSERA_DATABASE__MAX_CONNECTIONS", "6");
     c
 }
 
