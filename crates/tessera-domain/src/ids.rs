@@ -61,4 +61,8 @@ id_type!(
     QuotaId,
     /// An API token.
     TokenId,
+    /// An order (and the hold that reserves its inventory, which shares its id).
+    OrderId,
+    /// One issued admission.
+    TicketId,
 );

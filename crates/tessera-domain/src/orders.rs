@@ -1,48 +1,9 @@
 //! Orders as buyers and organizers see them.
 
+pub use crate::ids::{OrderId, TicketId};
 use crate::{EventId, Money, OrgId, TicketTypeId, Timestamp};
 use std::fmt;
 use std::str::FromStr;
-
-macro_rules! uuid_id {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(transparent)]
-        #[schema(value_type = String, format = "uuid")]
-        pub struct $name(pub uuid::Uuid);
-        impl $name {
-            pub fn new() -> Self {
-                Self(uuid::Uuid::now_v7())
-            }
-        }
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                uuid::Uuid::parse_str(s).map(Self)
-            }
-        }
-    };
-}
-
-uuid_id!(
-    /// An order (and the hold that reserves its inventory).
-    OrderId
-);
-uuid_id!(
-    /// One issued admission.
-    TicketId
-);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -106,19 +106,24 @@ fn placeholders(from: usize, n: usize) -> String {
     s
 }
 
-/// Rows per statement: SQLite and PostgreSQL both take tens of thousands
-/// of parameters, and a few hundred rows is where the gain flattens.
-const ROWS_PER_STATEMENT: usize = 400;
-/// Ids per `IN (…)` list.
-const IDS_PER_QUERY: usize = 500;
+/// Rows per multi-row INSERT. Only these few shapes are ever sent, so each
+/// connection prepares them once and reuses them from its statement cache;
+/// a shape per batch size would be parsed and planned anew every time.
+const INSERT_SHAPES: [usize; 4] = [64, 16, 4, 1];
+/// Sizes of `IN (…)` lists; a list is padded to the next size by repeating
+/// its last id, which changes nothing for the statements used here.
+const IN_SHAPES: [usize; 5] = [1, 8, 64, 256, 512];
 /// Holds expired per batch at most, so a batch stays short after a long pause.
 const SWEEP_LIMIT: i64 = 5_000;
 
 async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Arg>>) -> Result<()> {
     let per_row = cols.len();
     let mut rows = rows.into_iter().peekable();
+    let mut left = rows.len();
     while rows.peek().is_some() {
-        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        let n = INSERT_SHAPES.iter().copied().find(|s| *s <= left).unwrap_or(1);
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(n).collect();
+        left -= chunk.len();
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
         for i in 0..chunk.len() {
             if i > 0 {
@@ -138,34 +143,47 @@ async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Arg>
     Ok(())
 }
 
-/// Runs `sql_with_in` (containing `{in}` for the id list, after `fixed` leading args) over chunks of ids.
+/// Splits ids into `IN` lists of the sizes in `IN_SHAPES`, padding the last.
+fn in_chunks(ids: &[String]) -> Vec<Vec<String>> {
+    let max = IN_SHAPES[IN_SHAPES.len() - 1];
+    ids.chunks(max)
+        .map(|c| {
+            let size = IN_SHAPES.iter().copied().find(|s| *s >= c.len()).unwrap_or(max);
+            let mut v = c.to_vec();
+            let last = v.last().cloned().unwrap_or_default();
+            v.resize(size, last);
+            v
+        })
+        .collect()
+}
+
+/// `sql_with_in` (with `{in}` where the id list goes, after the `fixed`
+/// leading arguments) for one chunk of ids.
+fn in_query<'q>(sql_with_in: &str, fixed: &[Arg], chunk: Vec<String>) -> Query<'q, Any, AnyArguments> {
+    let sql = sql_with_in.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for a in fixed {
+        q = a.clone().bind(q);
+    }
+    for id in chunk {
+        q = q.bind(id);
+    }
+    q
+}
+
+/// Runs a query with an `IN` list over chunks of ids, collecting the rows.
 async fn fetch_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<Vec<AnyRow>> {
     let mut out = Vec::new();
-    for chunk in ids.chunks(IDS_PER_QUERY) {
-        let sql = sql_with_in.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for a in fixed {
-            q = a.clone().bind(q);
-        }
-        for id in chunk {
-            q = q.bind(id.clone());
-        }
-        out.extend(q.fetch_all(&mut **tx).await?);
+    for chunk in in_chunks(ids) {
+        out.extend(in_query(sql_with_in, fixed, chunk).fetch_all(&mut **tx).await?);
     }
     Ok(out)
 }
 
+/// Runs a statement with an `IN` list over chunks of ids.
 async fn execute_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<()> {
-    for chunk in ids.chunks(IDS_PER_QUERY) {
-        let sql = sql_with_in.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for a in fixed {
-            q = a.clone().bind(q);
-        }
-        for id in chunk {
-            q = q.bind(id.clone());
-        }
-        q.execute(&mut **tx).await?;
+    for chunk in in_chunks(ids) {
+        in_query(sql_with_in, fixed, chunk).execute(&mut **tx).await?;
     }
     Ok(())
 }
