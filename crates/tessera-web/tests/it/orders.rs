@@ -336,3 +336,22 @@ async fn signed_in_buyers_use_their_account() {
     let c = s.t.post(&format!("/api/v1/orders/{id}/confirm"), &buyer, json!({})).await;
     assert_eq!(c.body["tickets"].as_array().unwrap().len(), 2, "{c:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capacity_cannot_drop_below_what_is_sold_and_held() {
+    let s = sale(0, 10).await;
+    let r = s.buy(3, "a@example.org").await;
+    let (id, token) =
+        (r.body["id"].as_str().unwrap().to_string(), r.body["access_token"].as_str().unwrap().to_string());
+    assert_eq!(s.with_token(Method::POST, &format!("/api/v1/orders/{id}/confirm"), &token).await.status, 200);
+    assert_eq!(s.buy(2, "b@example.org").await.status, 201);
+    let quota = s.t.get(&format!("/api/v1/orgs/{}/events/{}/quotas", s.org, s.event), &s.owner).await.body[0].clone();
+    assert_eq!((quota["sold"].as_i64(), quota["held"].as_i64()), (Some(3), Some(2)));
+    let path = format!("/api/v1/orgs/{}/quotas/{}", s.org, quota["id"].as_str().unwrap());
+    let r = s.t.patch(&path, &s.owner, json!({"capacity": 4})).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["capacity".to_string()]), "{r:?}");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("at least 5"));
+    let r = s.t.patch(&path, &s.owner, json!({"capacity": 5})).await;
+    assert_eq!((r.status, r.body["capacity"].as_i64()), (200, Some(5)), "{r:?}");
+    assert_eq!(s.available().await, 0);
+}
