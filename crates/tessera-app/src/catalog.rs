@@ -176,13 +176,9 @@ impl App {
     /// (and hidden ones whose `access_code` is given) and live availability.
     /// Drafts do not exist as far as the public knows.
     pub async fn public_event(&self, id: EventId, access_code: Option<&str>) -> Result<EventDetail> {
-        let mut p = self.store.public_event(id).await?.ok_or(AppError::NotFound)?;
         let now = self.now();
         // Holds past their expiry stop counting now, swept or not.
-        let expired = self.store.expired_unswept(id, now).await?;
-        for q in &mut p.quotas {
-            q.held -= expired.get(&q.id).copied().unwrap_or(0);
-        }
+        let p = self.store.public_event(id, now).await?.ok_or(AppError::NotFound)?;
         let ticket_types = p
             .ticket_types
             .iter()
@@ -431,7 +427,7 @@ impl App {
     pub async fn quotas(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<Vec<Quota>> {
         self.authorize(actor, org, Permission::ViewCatalog).await?;
         self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
-        Ok(self.store.quotas(org, event).await?)
+        Ok(self.store.quotas_at(org, event, Some(self.now())).await?)
     }
 
     pub async fn update_quota(&self, actor: &Actor, org: OrgId, id: QuotaId, patch: QuotaPatch) -> Result<Quota> {

@@ -404,7 +404,8 @@ impl Store {
     }
 
     /// A non-draft event with its venue, ticket types and quotas, for anyone to see.
-    pub async fn public_event(&self, id: EventId) -> Result<Option<PublicEvent>> {
+    /// `now` decides which holds still count (see [`Store::quotas_at`]).
+    pub async fn public_event(&self, id: EventId, now: Timestamp) -> Result<Option<PublicEvent>> {
         let row = sqlx::query(dynsql!(
             "SELECT {EVENT_COLS}, {VENUE_COLS} FROM events e JOIN venues v ON v.id = e.venue_id
              WHERE e.id = $1 AND e.status <> 'draft'"
@@ -416,7 +417,7 @@ impl Store {
         let event = event_from(&row)?;
         let venue = venue_from(&row, "v_")?;
         let ticket_types = self.ticket_types(event.org_id, event.id).await?;
-        let quotas = self.quotas(event.org_id, event.id).await?;
+        let quotas = self.quotas_at(event.org_id, event.id, Some(now)).await?;
         Ok(Some(PublicEvent { event, venue, ticket_types, quotas }))
     }
 
@@ -579,12 +580,29 @@ impl Store {
         Ok(())
     }
 
+    /// The event's quotas with their counters as stored.
     pub async fn quotas(&self, org: OrgId, event: EventId) -> Result<Vec<Quota>> {
+        self.quotas_at(org, event, None).await
+    }
+
+    /// The event's quotas; with `at`, `held` leaves out active holds that have
+    /// expired by then but are not swept yet, so an expired hold stops
+    /// counting at its expiry instant. One statement, so the counters and the
+    /// correction come from the same snapshot.
+    pub async fn quotas_at(&self, org: OrgId, event: EventId, at: Option<Timestamp>) -> Result<Vec<Quota>> {
+        let held = if at.is_some() {
+            "q.held - COALESCE((SELECT CAST(SUM(a.quantity) AS BIGINT) FROM hold_allocations a JOIN holds h ON h.id = a.hold_id
+                WHERE a.quota_id = q.id AND h.state = 'active' AND h.expires_at <= $3), 0) AS held"
+        } else {
+            "q.held"
+        };
         let rows = sqlx::query(dynsql!(
-            "SELECT {QUOTA_COLS} FROM quotas WHERE event_id = $1 AND org_id = $2 ORDER BY created_at, id"
+            "SELECT q.id, q.event_id, q.org_id, q.name, q.capacity, q.sold, {held}, q.created_at FROM quotas q
+             WHERE q.event_id = $1 AND q.org_id = $2 ORDER BY q.created_at, q.id"
         ))
         .bind(event.to_string())
         .bind(org.to_string())
+        .bind(at.map(micros).unwrap_or(0))
         .fetch_all(&self.read)
         .await?;
         let mut quotas = rows.iter().map(quota_from).collect::<Result<Vec<_>>>()?;

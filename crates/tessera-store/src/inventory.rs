@@ -328,23 +328,6 @@ impl Store {
         rows.into_iter().map(|(e,)| e.parse().map_err(|_| StoreError::Corrupt("event id".into()))).collect()
     }
 
-    /// Per quota, what active holds past their expiry still count in
-    /// `held`; readers subtract it, so an expired hold stops counting at its
-    /// expiry instant even before any sweep.
-    pub async fn expired_unswept(&self, event: EventId, now: Timestamp) -> Result<HashMap<QuotaId, i64>> {
-        let rows = sqlx::query(
-            "SELECT a.quota_id, CAST(SUM(a.quantity) AS BIGINT) AS n FROM hold_allocations a
-             JOIN holds h ON h.id = a.hold_id
-             WHERE h.event_id = $1 AND h.state = 'active' AND h.expires_at <= $2
-             GROUP BY a.quota_id",
-        )
-        .bind(event.to_string())
-        .bind(micros(now))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(|r| Ok((r.parse("quota_id")?, r.int("n")?))).collect()
-    }
-
     /// An order with lines, tickets and history, and the hash of its buyer token.
     pub async fn order(&self, id: OrderId) -> Result<Option<(Order, String, Option<UserId>)>> {
         let Some((mut order, token_hash, user)) = self.order_head(id).await? else { return Ok(None) };
