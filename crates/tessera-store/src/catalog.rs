@@ -549,7 +549,19 @@ impl Store {
     /// the condition is part of the UPDATE, so a concurrent sale cannot slip in.
     pub async fn update_quota(&self, q: &Quota) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        require_event(&mut tx, q.org_id, q.event_id).await?;
+        // Take the event's inventory lock, as a selling batch does: a batch
+        // that decided against the old capacity must not commit after a
+        // lower one (the CHECK would refuse the whole batch).
+        let lock = if self.backend == crate::Backend::Postgres { " FOR UPDATE" } else { "" };
+        let found: Option<(String,)> =
+            sqlx::query_as(dynsql!("SELECT id FROM events WHERE id = $1 AND org_id = $2{lock}"))
+                .bind(q.event_id.to_string())
+                .bind(q.org_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
         check_ids_in_event(&mut tx, "ticket_types", q.event_id, &q.ticket_type_ids, "ticket_type_ids").await?;
         let r = sqlx::query(
             "UPDATE quotas SET name = $3, capacity = $4 WHERE id = $1 AND org_id = $2 AND sold + held <= $4",

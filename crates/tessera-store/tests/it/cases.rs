@@ -824,3 +824,40 @@ pub async fn idempotency_keys_claim_once(store: Store) {
     assert_eq!(claimed, 1);
     assert_eq!(store.idem_sweep(later(t0, 1)).await.unwrap(), 4);
 }
+
+pub async fn capacity_changes_race_with_sales(store: Store) {
+    let (e, qids, tids) = on_sale(&store, &[60], &[&[0]]).await;
+    let exp = later(now(), 1);
+    let mut sales = Vec::new();
+    for i in 0..80 {
+        let (s, t) = (store.clone(), tids[0]);
+        sales.push(tokio::spawn(async move {
+            s.inventory_batch(e.id, now(), vec![new_order(&[(t, 1)], &format!("r{i}@example.org"), exp)]).await
+        }));
+    }
+    let mut changes = Vec::new();
+    for i in 0..12i64 {
+        let s = store.clone();
+        let (org, qid) = (e.org_id, qids[0]);
+        changes.push(tokio::spawn(async move {
+            let mut q = s.quota(org, qid).await.unwrap().unwrap();
+            q.capacity = 30 + (i * 7) % 40;
+            match s.update_quota(&q).await {
+                Ok(()) | Err(StoreError::Invalid(_)) => {}
+                Err(other) => panic!("capacity change failed: {other:?}"),
+            }
+        }));
+    }
+    for t in changes {
+        t.await.unwrap();
+    }
+    for t in sales {
+        // Never a failed batch: a capacity change waits for the event's lock.
+        match t.await.unwrap().expect("a selling batch must not fail").remove(0) {
+            Ok(_) | Err(OpError::Reserve(ReserveError::SoldOut { .. })) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    let (cap, sold, held) = counters(&store, &e).await[&qids[0]];
+    assert!(sold + held <= cap, "{sold} + {held} > {cap}");
+}

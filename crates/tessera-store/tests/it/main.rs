@@ -71,4 +71,5 @@ conformance!(
     random_operations_match_a_reference_model,
     per_customer_limits_hold_across_batches,
     idempotency_keys_claim_once,
+    capacity_changes_race_with_sales,
 );
