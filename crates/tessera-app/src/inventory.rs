@@ -123,10 +123,7 @@ impl Batcher {
     async fn apply(&self, event: EventId, jobs: Vec<Job>) {
         let (ops, replies): (Vec<InventoryOp>, Vec<_>) = jobs.into_iter().map(|j| (j.op, j.reply)).unzip();
         let n = ops.len();
-        let t0 = std::time::Instant::now();
-        let r = self.store.inventory_batch(event, self.clock.now(), ops).await;
-        eprintln!("BATCH n={n} ms={:.2}", t0.elapsed().as_secs_f64() * 1000.0);
-        match r {
+        match self.store.inventory_batch(event, self.clock.now(), ops).await {
             Ok(results) => {
                 for (reply, r) in replies.into_iter().zip(results) {
                     let _ = reply.send(Ok(r));
