@@ -1,0 +1,292 @@
+//! Renders codes and reads them back with an independent QR decoder (rqrr);
+//! PDFs are rasterised with poppler's pdftoppm, which must be installed
+//! (Debian: poppler-utils).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tessera_render::{RenderError, TicketSheet, order_pdf, qr_png, qr_svg, ticket_html};
+
+const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// "TK1-" and `len` pseudo-random characters of A-Z2-7.
+fn code(seed: u64, len: usize) -> String {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = String::from("TK1-");
+    for _ in 0..len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.push(char::from(ALPHABET[(state % 32) as usize]));
+    }
+    out
+}
+
+/// Every QR code rqrr finds in `img`: (version, ecc level bits, text, width in px).
+fn decode(img: image::GrayImage) -> Vec<(usize, u16, String, f64)> {
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    prepared
+        .detect_grids()
+        .iter()
+        .map(|grid| {
+            let (meta, text) = grid.decode().expect("a QR code that rqrr finds must decode");
+            let [tl, tr, ..] = grid.bounds;
+            let width = f64::from(tr.x - tl.x).hypot(f64::from(tr.y - tl.y));
+            (meta.version.0, meta.ecc_level, text, width)
+        })
+        .collect()
+}
+
+/// rqrr's bits for level M (the format information's raw value).
+const ECC_M: u16 = 0;
+
+/// Rasterises the SVG that `qr_svg` writes (a `viewBox` in module units and
+/// one path of `M x y h n v 1 h -n z` runs) at `scale` pixels per module.
+fn rasterise(svg: &str, scale: u32) -> (u32, image::GrayImage) {
+    let view_box = attribute(svg, "viewBox");
+    let numbers: Vec<u32> = view_box.split(' ').map(|n| n.parse().expect("integer viewBox")).collect();
+    assert_eq!(numbers.len(), 4, "viewBox {view_box:?}");
+    assert_eq!((numbers[0], numbers[1]), (0, 0));
+    assert_eq!(numbers[2], numbers[3], "a QR code is square");
+    let side = numbers[2];
+    let mut img = image::GrayImage::from_pixel(side * scale, side * scale, image::Luma([255]));
+    let d = attribute(&svg[svg.find("<path").expect("a <path>")..], "d");
+    for run in d.split('z').filter(|r| !r.is_empty()) {
+        let rest = run.strip_prefix('M').expect("run starts with M");
+        let (xy, rest) = rest.split_once('h').expect("h");
+        let (len, tail) = rest.split_once('v').expect("v");
+        assert!(tail.starts_with("1h-"), "unexpected run {run:?}");
+        let (x, y) = xy.split_once(' ').expect("x y");
+        let (x, y, len): (u32, u32, u32) = (x.parse().unwrap(), y.parse().unwrap(), len.parse().unwrap());
+        assert_eq!(tail, format!("1h-{len}"));
+        assert!(
+            x + len <= side - 4 && y < side - 4 && x >= 4 && y >= 4,
+            "module outside the code or in the quiet zone"
+        );
+        for px in x * scale..(x + len) * scale {
+            for py in y * scale..(y + 1) * scale {
+                img.put_pixel(px, py, image::Luma([0]));
+            }
+        }
+    }
+    (side, img)
+}
+
+fn attribute<'a>(tag: &'a str, name: &str) -> &'a str {
+    let start = tag.find(&format!(" {name}=\"")).unwrap_or_else(|| panic!("no {name} attribute")) + name.len() + 3;
+    let len = tag[start..].find('"').expect("closing quote");
+    &tag[start..start + len]
+}
+
+fn sheet(n: u64, holder: &str, seat: Option<&str>) -> TicketSheet {
+    TicketSheet {
+        event_name: "Nachtkonzert: Die Ärzte & Friends — Open Air".into(),
+        starts_at: "Sat 12 Dec 2026, 20:00 (Europe/Berlin)".into(),
+        venue: "Waldbühne, Glockenturmstraße 1, 14053 Berlin".into(),
+        ticket_type: "Standing, early bird".into(),
+        holder_name: holder.into(),
+        seat: seat.map(Into::into),
+        order_reference: format!("ORD-2026-00{n}42"),
+        ticket_id: format!("0195f3a2-7c1e-7d40-9b1a-00000000000{n}"),
+        code: code(n, 200 + 20 * n as usize),
+    }
+}
+
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tessera-render-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Runs a poppler tool; fails the test, never skips it, when it is missing.
+fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> String {
+    let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run `{tool}` ({e}): the PDF tests need poppler-utils \
+             (Debian/Ubuntu: apt-get install -y poppler-utils)"
+        )
+    });
+    assert!(output.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn qr_png_decodes_to_the_code_at_level_m() {
+    for (seed, len) in [(1, 200), (2, 220), (3, 256)] {
+        let code = code(seed, len);
+        let png = qr_png(&code, 4).expect("renders");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let img = image::load_from_memory_with_format(&png, image::ImageFormat::Png).expect("valid PNG").to_luma8();
+        let found = decode(img.clone());
+        assert_eq!(found.len(), 1, "exactly one QR code in the PNG");
+        let (version, ecc, text, _) = &found[0];
+        assert_eq!(text, &code);
+        assert_eq!(*ecc, ECC_M, "error correction level M");
+        // 4 modules of quiet zone on each side, 4 px per module.
+        let modules = 17 + 4 * version + 8;
+        assert_eq!(img.dimensions(), (modules as u32 * 4, modules as u32 * 4));
+        for x in 0..img.width() {
+            assert_eq!(img.get_pixel(x, 15).0, [255], "quiet zone must be white");
+        }
+    }
+}
+
+#[test]
+fn qr_svg_is_a_scalable_svg_that_decodes() {
+    for (seed, len) in [(4, 220), (5, 240)] {
+        let code = code(seed, len);
+        let svg = qr_svg(&code).expect("renders");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{}", &svg[..80]);
+        assert!(svg.ends_with("</svg>"));
+        let open_tag = &svg[..svg.find('>').unwrap()];
+        assert!(open_tag.contains(r#"shape-rendering="crispEdges""#));
+        assert!(!open_tag.contains(" width=") && !open_tag.contains(" height="), "must scale: {open_tag}");
+        assert_eq!(svg.matches('<').count(), svg.matches('>').count());
+        assert!(svg.contains(r##"fill="#fff""##) && svg.contains(r##"fill="#000""##));
+
+        let (side, img) = rasterise(&svg, 3);
+        // The qrcode crate's own choice for such a code has the same width:
+        // it picks alphanumeric mode for it too.
+        let auto = qrcode::QrCode::with_error_correction_level(&code, qrcode::EcLevel::M).unwrap();
+        assert_eq!(side as usize, auto.width() + 8);
+        let found = decode(img);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2, code);
+        assert_eq!(side as usize, 17 + 4 * found[0].0 + 8, "viewBox = modules + quiet zone");
+    }
+}
+
+#[test]
+fn empty_and_oversized_codes_are_errors() {
+    let huge = code(6, 5000);
+    let huge_lower = huge.to_lowercase();
+    for bad in ["", huge.as_str(), huge_lower.as_str()] {
+        assert!(qr_svg(bad).is_err(), "qr_svg of {} bytes", bad.len());
+        assert!(qr_png(bad, 4).is_err(), "qr_png of {} bytes", bad.len());
+    }
+    assert!(matches!(qr_svg(""), Err(RenderError::EmptyCode)));
+    assert!(matches!(qr_png(&huge, 4), Err(RenderError::CodeTooLong { len: 5004 })));
+    // Just over what a version 40 code holds at level M in alphanumeric mode.
+    assert!(matches!(qr_svg(&"A".repeat(3392)), Err(RenderError::CodeTooLong { .. })));
+    assert!(qr_svg(&"A".repeat(3391)).is_ok());
+    assert!(matches!(qr_png("TK1-ABC", 0), Err(RenderError::ModuleSize { .. })));
+    assert!(matches!(qr_png("TK1-ABC", 10_000), Err(RenderError::ModuleSize { .. })));
+}
+
+#[test]
+fn order_pdf_has_a_scannable_page_per_ticket() {
+    let tickets = [sheet(1, "Zoë Müller-Łukasiewicz", Some("Block C, Row 7, Seat 12")), sheet(2, "Ana O'Brien", None)];
+    let pdf = order_pdf("Order ORD-2026-00142 — Tessera", &tickets).expect("renders");
+    assert!(pdf.starts_with(b"%PDF-"));
+    eprintln!("order PDF: {} bytes for {} pages", pdf.len(), tickets.len());
+    assert!(pdf.len() < 2 * 60_000, "PDF too big: {} bytes", pdf.len());
+
+    let dir = scratch_dir("pdf");
+    let file = dir.join("order.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+
+    let info = poppler("pdfinfo", &[file.as_os_str()]);
+    assert!(info.lines().any(|l| l.split_whitespace().eq(["Pages:", "2"])), "{info}");
+    assert!(info.contains("595.28 x 841.89 pts (A4)") || info.contains("595.276 x 841.89"), "{info}");
+    assert!(info.contains("Order ORD-2026-00142"), "title: {info}");
+
+    let text = poppler("pdftotext", &[file.as_os_str(), "-".as_ref()]);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    for (page, t) in pages.iter().zip(&tickets) {
+        for needle in [
+            "Nachtkonzert: Die Ärzte & Friends",
+            "Sat 12 Dec 2026, 20:00 (Europe/Berlin)",
+            "Glockenturmstraße",
+            t.ticket_type.as_str(),
+            t.holder_name.as_str(),
+            t.order_reference.as_str(),
+            t.ticket_id.as_str(),
+        ] {
+            assert!(page.contains(needle), "page lacks {needle:?}:\n{page}");
+        }
+    }
+    assert!(pages[0].contains("Block C, Row 7, Seat 12") && pages[0].contains("Ticket 1 of 2"));
+    assert!(!pages[1].contains("Seat / zone") && pages[1].contains("Ticket 2 of 2"));
+
+    let dpi = 150.0;
+    poppler(
+        "pdftoppm",
+        &["-r".as_ref(), "150".as_ref(), "-png".as_ref(), file.as_os_str(), dir.join("page").as_os_str()],
+    );
+    let mut images: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    images.sort();
+    assert_eq!(images.len(), 2, "{images:?}");
+    let mut codes = Vec::new();
+    for image in &images {
+        let img = image::open(image).expect("pdftoppm PNG").to_luma8();
+        let found = decode(img);
+        assert_eq!(found.len(), 1, "one QR code on {}", image.display());
+        let (_, ecc, text, width_px) = found.into_iter().next().unwrap();
+        assert_eq!(ecc, ECC_M);
+        let width_mm = width_px / dpi * 25.4;
+        assert!(width_mm >= 45.0, "QR code only {width_mm:.1} mm wide");
+        codes.push(text);
+    }
+    assert_eq!(codes, [tickets[0].code.clone(), tickets[1].code.clone()]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn order_pdf_survives_text_the_font_lacks_and_long_fields() {
+    let mut t = sheet(3, "李小龍 😀 שלום \u{0}\u{7}\n\tZoë", Some(""));
+    t.event_name = "Very long event name ".repeat(100);
+    t.venue = "x".repeat(5000);
+    t.ticket_id = "-".repeat(300);
+    t.order_reference = String::new();
+    let pdf = order_pdf("", &[t]).expect("renders");
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn order_pdf_rejects_no_tickets_and_bad_codes() {
+    assert!(matches!(order_pdf("x", &[]), Err(RenderError::NoTickets)));
+    let mut t = sheet(1, "A", None);
+    t.code = code(1, 5000);
+    assert!(matches!(order_pdf("x", &[sheet(2, "B", None), t]), Err(RenderError::CodeTooLong { .. })));
+}
+
+#[test]
+fn ticket_html_escapes_fields_and_inlines_the_qr() {
+    let mut t = sheet(7, "<script>alert('x')</script> & Co", Some("Row \"A\""));
+    t.event_name = "Rock <b>&</b> Roll".into();
+    let html = ticket_html(&t, Some("/orders/1/tickets.pdf?a=1&b=2"));
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.trim_end().ends_with("</html>"));
+    assert!(!html.to_lowercase().contains("<script"), "no scripts at all");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"));
+    assert!(html.contains("Rock &lt;b&gt;&amp;&lt;/b&gt; Roll"));
+    assert!(html.contains("Row &quot;A&quot;"));
+    assert!(html.contains(r#"href="/orders/1/tickets.pdf?a=1&amp;b=2""#));
+    assert!(html.contains("<style>") && !html.contains("<link") && !html.contains("src="));
+    assert!(html.contains(r#"name="viewport" content="width=device-width, initial-scale=1""#));
+    for field in [&t.starts_at, &t.ticket_type, &t.order_reference, &t.ticket_id] {
+        assert!(html.contains(field.as_str()), "{field}");
+    }
+
+    // The inline SVG is the ticket's QR code.
+    let svg = &html[html.find("<svg").expect("inline svg")..];
+    let svg = &svg[..svg.find("</svg>").unwrap() + 6];
+    assert!(svg.contains(r#"role="img""#) && svg.contains("aria-label=\"QR code of ticket "));
+    let found = decode(rasterise(svg, 3).1);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].2, t.code);
+
+    let without = ticket_html(&t, None);
+    assert!(!without.contains("Download PDF"));
+    let hostile = ticket_html(&t, Some("javascript:alert(1)"));
+    assert!(!hostile.contains("javascript:"));
+
+    t.code = String::new();
+    let broken = ticket_html(&t, None);
+    assert!(!broken.contains("<svg") && broken.contains("cannot be shown"));
+}
