@@ -207,7 +207,7 @@ fn op_error(e: OpError) -> AppError {
     }
 }
 
-fn actor_name(actor: &Actor) -> String {
+pub(crate) fn actor_name(actor: &Actor) -> String {
     match actor {
         Actor::Anonymous => "buyer".into(),
         Actor::User(u) => format!("user:{}", u.id),

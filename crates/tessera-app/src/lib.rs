@@ -8,13 +8,16 @@
 pub mod auth;
 pub mod authz;
 pub mod catalog;
+pub mod checkin;
 pub mod clock;
 pub mod inventory;
 pub mod orgs;
 mod secrets;
+pub mod tickets;
 
 pub use authz::{Actor, OrgAccess};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use secrets::MasterKey;
 
 use std::sync::Arc;
 use tessera_domain::ValidationError;
@@ -33,6 +36,8 @@ pub struct AppConfig {
     pub totp_issuer: String,
     /// How long a reservation holds its inventory before it expires.
     pub hold_ttl_secs: i64,
+    /// Seals signing keys at rest and derives ticket-page links.
+    pub master_key: MasterKey,
 }
 
 impl Default for AppConfig {
@@ -44,6 +49,7 @@ impl Default for AppConfig {
             login_window_secs: 900,
             totp_issuer: "Tessera".into(),
             hold_ttl_secs: 600,
+            master_key: MasterKey::default(),
         }
     }
 }
@@ -118,13 +124,22 @@ pub struct App {
     pub config: Arc<AppConfig>,
     limiter: Arc<auth::LoginLimiter>,
     batcher: Arc<inventory::Batcher>,
+    /// Public keys by (organization, key id); keys never change once made.
+    key_cache: Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<
+                (tessera_domain::OrgId, tessera_ticket::KeyId),
+                tessera_ticket::Ed25519VerifyingKey,
+            >,
+        >,
+    >,
 }
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let limiter = Arc::new(auth::LoginLimiter::new(&config));
         let batcher = inventory::Batcher::new(store.clone(), clock.clone());
-        Self { store, clock, config: Arc::new(config), limiter, batcher }
+        Self { store, clock, config: Arc::new(config), limiter, batcher, key_cache: Default::default() }
     }
 
     pub fn now(&self) -> tessera_domain::Timestamp {

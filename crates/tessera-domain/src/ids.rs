@@ -65,4 +65,10 @@ id_type!(
     OrderId,
     /// One issued admission.
     TicketId,
+    /// A check-in list: which tickets of an event may enter, and how often.
+    CheckinListId,
+    /// An entrance of a check-in list.
+    GateId,
+    /// One validation attempt at a gate.
+    ScanId,
 );

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod checkin;
 pub mod ids;
 pub mod inventory;
 pub mod money;

@@ -983,7 +983,13 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
         )
         .await?;
     }
-    execute_in(tx, "UPDATE tickets SET status = 'void' WHERE order_id IN ({in})", &[], &w.voided_orders).await?;
+    execute_in(
+        tx,
+        "UPDATE tickets SET status = 'void', voided_at = $1 WHERE status = 'valid' AND order_id IN ({in})",
+        &[Arg::Int(micros(now))],
+        &w.voided_orders,
+    )
+    .await?;
     for (quota, (held, sold)) in &w.deltas {
         if *held != 0 || *sold != 0 {
             sqlx::query("UPDATE quotas SET held = held + $2, sold = sold + $3 WHERE id = $1")

@@ -17,6 +17,7 @@ macro_rules! dynsql {
 
 mod accounts;
 mod catalog;
+pub mod checkin;
 mod idempotency;
 pub mod inventory;
 mod row;
@@ -24,6 +25,7 @@ pub mod testing;
 
 pub use accounts::{NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};
+pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRecord, TicketRecord};
 pub use idempotency::IdemClaim;
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 

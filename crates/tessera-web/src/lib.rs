@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
+mod pages;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -70,6 +71,8 @@ pub struct AppState {
         (name = "organizations", description = "Organizations, members and API tokens"),
         (name = "catalog", description = "Venues, events, ticket types and quotas"),
         (name = "orders", description = "Reservations, orders and their life cycle"),
+        (name = "tickets", description = "Ticket delivery, codes, voiding, re-issue and signing keys"),
+        (name = "check-in", description = "Check-in lists, gates, online and offline scanning"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
     )
@@ -137,6 +140,20 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::mark_paid))
         .routes(routes!(orders::cancel_order))
         .routes(routes!(orders::availability_stream))
+        .routes(routes!(tickets::buyer_tickets))
+        .routes(routes!(tickets::buyer_tickets_pdf))
+        .routes(routes!(tickets::org_order_tickets))
+        .routes(routes!(tickets::void_ticket))
+        .routes(routes!(tickets::reissue_ticket))
+        .routes(routes!(tickets::list_keys))
+        .routes(routes!(tickets::rotate_key))
+        .routes(routes!(checkin::list_lists, checkin::create_list))
+        .routes(routes!(checkin::get_list))
+        .routes(routes!(checkin::scan))
+        .routes(routes!(checkin::upload))
+        .routes(routes!(checkin::sync))
+        .routes(routes!(checkin::stats))
+        .routes(routes!(checkin::conflicts))
         .routes(routes!(admin::admin_list_users))
         .routes(routes!(admin::admin_list_orgs))
 }
@@ -205,6 +222,7 @@ pub fn router(app: App, web: WebConfig) -> Router {
     };
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
+        .merge(pages::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))

@@ -23,6 +23,23 @@ pub struct Config {
     pub auth: AuthConfig,
     pub database: DatabaseConfig,
     pub inventory: InventoryConfig,
+    pub secrets: SecretsConfig,
+}
+
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// Base64 of 32 random bytes. Seals ticket-signing keys at rest and
+    /// derives ticket-page links; every process sharing a database needs the
+    /// same one. Unset: read from (or created in) `<data_dir>/master.key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_key: Option<String>,
+}
+
+impl std::fmt::Debug for SecretsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsConfig").field("master_key", &self.master_key.as_ref().map(|_| "<redacted>")).finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +107,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             database: DatabaseConfig::default(),
             inventory: InventoryConfig::default(),
+            secrets: SecretsConfig::default(),
         }
     }
 }
@@ -153,6 +171,7 @@ impl std::fmt::Debug for Config {
             .field("auth", &self.auth)
             .field("database", &self.database)
             .field("inventory", &self.inventory)
+            .field("secrets", &self.secrets)
             .finish()
     }
 }
@@ -202,6 +221,9 @@ impl Config {
                 errs.push(format!("{key}: must be greater than 0"));
             }
         }
+        if let Some(Err(e)) = self.secrets.master_key.as_deref().map(tessera_app::MasterKey::from_base64) {
+            errs.push(format!("secrets.master_key: {e}"));
+        }
         if self.log.filter.parse::<tracing_subscriber::EnvFilter>().is_err() {
             errs.push(format!("log.filter: `{}` is not a valid tracing filter", self.log.filter));
         }
@@ -220,7 +242,41 @@ impl Config {
         }
     }
 
-    pub fn app(&self) -> tessera_app::AppConfig {
+    /// The master key: from configuration, else from `<data_dir>/master.key`,
+    /// which is created (readable by the owner only) on first use.
+    pub fn master_key(&self) -> Result<tessera_app::MasterKey, String> {
+        if let Some(k) = &self.secrets.master_key {
+            return tessera_app::MasterKey::from_base64(k).map_err(|e| format!("secrets.master_key: {e}"));
+        }
+        let path = self.data_dir.join("master.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => tessera_app::MasterKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data_dir)
+                    .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
+                let key = tessera_app::MasterKey::default();
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+                match opts.open(&path) {
+                    Ok(mut f) => {
+                        use std::io::Write;
+                        f.write_all(format!("{}\n", key.to_base64()).as_bytes())
+                            .and_then(|_| f.sync_all())
+                            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                        Ok(key)
+                    }
+                    // Another process created it first: use theirs.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.master_key(),
+                    Err(e) => Err(format!("cannot create {}: {e}", path.display())),
+                }
+            }
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    pub fn app(&self, master_key: tessera_app::MasterKey) -> tessera_app::AppConfig {
         tessera_app::AppConfig {
             session_ttl_secs: self.auth.session_ttl_secs,
             login_max_failures_per_account: self.auth.login_max_failures_per_account,
@@ -228,6 +284,7 @@ impl Config {
             login_window_secs: self.auth.login_window_secs,
             totp_issuer: self.auth.totp_issuer.clone(),
             hold_ttl_secs: self.inventory.hold_ttl_secs,
+            master_key,
         }
     }
 
@@ -306,5 +363,14 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("db.internal"));
+        let c = Config {
+            secrets: SecretsConfig { master_key: Some(tessera_app::MasterKey::default().to_base64()) },
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains(c.secrets.master_key.as_deref().unwrap()), "{shown}");
+        assert!(shown.contains("<redacted>"));
+        let bad = Config { secrets: SecretsConfig { master_key: Some("short".into()) }, ..Config::default() };
+        assert!(bad.validate().unwrap_err().contains("secrets.master_key"));
     }
 }

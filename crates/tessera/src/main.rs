@@ -46,8 +46,48 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Ticket-signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Ticket codes.
+    Ticket {
+        #[command(subcommand)]
+        command: TicketCommand,
+    },
     /// Print the version.
     Version,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Retire an organization's signing key and start signing with a new
+    /// one; codes signed before keep verifying.
+    Rotate {
+        /// The organization's id.
+        #[arg(long)]
+        org: String,
+    },
+    /// Print an organization's public keys as a key file for `ticket verify`.
+    Export {
+        #[arg(long)]
+        org: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TicketCommand {
+    /// Verify a ticket code offline: no server, no database. Exits 0 when the
+    /// code is genuine and not revoked, 1 otherwise.
+    Verify {
+        /// The code as scanned (TK1-...).
+        code: String,
+        /// A JSON key file: {"keys":[{"key_id","public_key"}]}, optionally with
+        /// "revoked":[ticket ids] (the scanner sync answer is such a file).
+        #[arg(long)]
+        keys: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -78,6 +118,7 @@ fn main() -> std::process::ExitCode {
             println!("tessera {}", env!("CARGO_PKG_VERSION"));
             return std::process::ExitCode::SUCCESS;
         }
+        Command::Ticket { command: TicketCommand::Verify { code, keys } } => return verify_ticket(&code, &keys),
         Command::Config { command: ConfigCommand::PrintDefault } => {
             print!("{}", Config::default_toml());
             return std::process::ExitCode::SUCCESS;
@@ -106,7 +147,8 @@ fn main() -> std::process::ExitCode {
             Command::User { command: UserCommand::Create { email, name, password_stdin } } => {
                 create_admin(config, email, name, password_stdin).await
             }
-            Command::Version | Command::Config { .. } => Ok(()),
+            Command::Keys { command } => keys(config, command).await,
+            Command::Version | Command::Config { .. } | Command::Ticket { .. } => Ok(()),
         }
     });
     match result {
@@ -147,6 +189,84 @@ async fn migrate(config: Config) -> Result<()> {
     Ok(())
 }
 
+/// `tessera ticket verify`: decodes and checks a code against a key file.
+fn verify_ticket(code: &str, keys: &std::path::Path) -> std::process::ExitCode {
+    let fail = |msg: String| {
+        eprintln!("{msg}");
+        std::process::ExitCode::from(2)
+    };
+    let text = match std::fs::read_to_string(keys) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("--keys {}: {e}", keys.display())),
+    };
+    let ring = match tessera_ticket::KeyRing::from_json(&text) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("--keys {}: {e}", keys.display())),
+    };
+    let revoked: Vec<String> = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("revoked").cloned())
+        .and_then(|r| serde_json::from_value(r).ok())
+        .unwrap_or_default();
+    match ring.verify(code.trim()) {
+        Ok(v) => {
+            let c = &v.claims;
+            let when = |t: Option<u32>| {
+                t.and_then(|s| jiff::Timestamp::from_second(i64::from(s)).ok())
+                    .map_or("-".to_string(), |t| t.to_string())
+            };
+            println!("ticket_id:      {}", c.ticket_id);
+            println!("event_id:       {}", c.event_id);
+            println!("ticket_type_id: {}", c.ticket_type_id);
+            println!("issued_at:      {}", when(Some(c.issued_at)));
+            println!("valid_from:     {}", when(c.valid_from));
+            println!("valid_until:    {}", when(c.valid_until));
+            println!("label:          {}", if c.label.is_empty() { "-" } else { &c.label });
+            println!("key_id:         {}", v.key_id);
+            if revoked.iter().any(|r| r == &c.ticket_id.to_string()) {
+                println!("result:         revoked");
+                return std::process::ExitCode::FAILURE;
+            }
+            let validity = match c.validity_at(jiff::Timestamp::now().as_second()) {
+                tessera_ticket::Validity::Valid => "valid",
+                tessera_ticket::Validity::NotYetValid => "valid signature, not valid yet",
+                tessera_ticket::Validity::Expired => "valid signature, expired",
+            };
+            println!("result:         {validity}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("result:         invalid ({e})");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn keys(config: Config, command: KeysCommand) -> Result<()> {
+    let store = open_store(&config).await?;
+    let master = config.master_key().map_err(|e| anyhow!(e))?;
+    let app = App::new(store.clone(), Arc::new(SystemClock), config.app(master));
+    let (KeysCommand::Rotate { org } | KeysCommand::Export { org }) = &command;
+    let org: tessera_domain::OrgId = org.parse().map_err(|_| anyhow!("--org: not an organization id"))?;
+    match command {
+        KeysCommand::Rotate { .. } => {
+            let key = app.rotate_signing_key_unchecked(org).await.map_err(|e| anyhow!("{e}"))?;
+            println!("new signing key {} (public key {})", key.key_id, key.public_key);
+        }
+        KeysCommand::Export { .. } => {
+            let keys: Vec<_> = store
+                .signing_keys(org)
+                .await?
+                .iter()
+                .map(|k| serde_json::json!({ "key_id": k.id, "public_key": k.public_key }))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "keys": keys }))?);
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
 async fn create_admin(config: Config, email: String, name: String, password_stdin: bool) -> Result<()> {
     let email = Email::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
     let (password, generated) = if password_stdin {
@@ -159,7 +279,8 @@ async fn create_admin(config: Config, email: String, name: String, password_stdi
         (data_encoding::BASE64URL_NOPAD.encode(&b), true)
     };
     let store = open_store(&config).await?;
-    let app = App::new(store.clone(), Arc::new(SystemClock), config.app());
+    let master = config.master_key().map_err(|e| anyhow!(e))?;
+    let app = App::new(store.clone(), Arc::new(SystemClock), config.app(master));
     let user = app.create_user(email, name, password.clone(), true).await.map_err(|e| anyhow!("{e}"))?;
     println!("created platform administrator {} ({})", user.email, user.id);
     if generated {
@@ -190,7 +311,8 @@ async fn shutdown_signal() {
 
 async fn serve(config: Config, demo: bool) -> Result<()> {
     let store = open_store(&config).await?;
-    let app = App::new(store.clone(), Arc::new(SystemClock), config.app());
+    let master = config.master_key().map_err(|e| anyhow!(e))?;
+    let app = App::new(store.clone(), Arc::new(SystemClock), config.app(master));
     if demo {
         let login = demo::seed(&app).await.context("seeding demo data")?;
         println!("demo organization ready; organizer login: {} / {}", login.email, login.password);

@@ -6,10 +6,12 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod checkin;
 pub mod ops;
 pub mod orders;
 pub mod orgs;
 pub mod public;
+pub mod tickets;
 
 pub(crate) use crate::AppState;
 pub(crate) use crate::error::{ApiResult, ErrorBody};

@@ -8,3 +8,4 @@ mod helpers;
 mod openapi;
 mod orders;
 mod permissions;
+mod tickets;

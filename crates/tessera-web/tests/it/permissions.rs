@@ -69,6 +69,19 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/mark-paid", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/cancel", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/tickets", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/void", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/reissue", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/keys", Rule::Org(Role::Scanner)),
+    ("POST", "/api/v1/orgs/{org_id}/keys/rotate", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/checkin-lists", Rule::Org(Role::Scanner)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/checkin-lists", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}", Rule::Org(Role::Scanner)),
+    ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/scans", Rule::Org(Role::Scanner)),
+    ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/scans/upload", Rule::Org(Role::Scanner)),
+    ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/sync", Rule::Org(Role::Scanner)),
+    ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/stats", Rule::Org(Role::Scanner)),
+    ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/conflicts", Rule::Org(Role::Scanner)),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
@@ -93,6 +106,8 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("GET", "/api/v1/orders/{order_id}"),
     ("POST", "/api/v1/orders/{order_id}/confirm"),
     ("POST", "/api/v1/orders/{order_id}/cancel"),
+    ("GET", "/api/v1/orders/{order_id}/tickets"),
+    ("GET", "/api/v1/orders/{order_id}/tickets.pdf"),
 ];
 
 fn expected(rule: Rule, kind: Kind) -> u16 {
@@ -124,6 +139,7 @@ struct Fixture {
     event: String,
     ticket_type: String,
     quota: String,
+    list: String,
     counter: std::sync::atomic::AtomicUsize,
 }
 
@@ -195,6 +211,16 @@ impl Fixture {
                 Some(json!({"name": format!("Q{n}"), "capacity": 5}))
             }
             ("PATCH", "/api/v1/orgs/{org_id}/quotas/{quota_id}") => Some(json!({"capacity": 200 + n})),
+            ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/reissue") => Some(json!({"holder_name": "New Holder"})),
+            ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/checkin-lists") => {
+                Some(json!({"name": format!("L{n}"), "gates": ["North"]}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/scans") => {
+                Some(json!({"code": "not a code", "nonce": format!("n{n}")}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/scans/upload") => Some(json!({"scans": [
+                {"code": "not a code", "nonce": format!("u{n}"), "scanned_at": jiff::Timestamp::now().to_string(), "admitted": false}
+            ]})),
             _ => None,
         };
         let event = match template {
@@ -234,7 +260,8 @@ impl Fixture {
         } else {
             String::new()
         };
-        let order = if template.contains("{order_id}") {
+        let paid = template.ends_with("/tickets") || template.contains("{ticket_id}");
+        let order = if template.contains("{order_id}") || paid {
             let input = PlaceOrder {
                 lines: vec![LineRequest { ticket_type_id: self.ticket_type.parse().unwrap(), quantity: 1 }],
                 email: Some(Email::parse("buyer@example.org").unwrap()),
@@ -242,7 +269,17 @@ impl Fixture {
                 access_code: None,
             };
             let placed = self.t.app.place_order(&Actor::Anonymous, self.event.parse().unwrap(), input).await.unwrap();
+            if paid {
+                let owner = self.owner_actor().await;
+                self.t.app.mark_paid(&owner, self.org_id(), placed.order.id).await.unwrap();
+            }
             placed.order.id.to_string()
+        } else {
+            String::new()
+        };
+        let ticket = if template.contains("{ticket_id}") {
+            let tickets = self.t.store.order_tickets(order.parse().unwrap()).await.unwrap();
+            tickets[0].id.to_string()
         } else {
             String::new()
         };
@@ -254,7 +291,9 @@ impl Fixture {
             .replace("{ticket_type_id}", &self.ticket_type)
             .replace("{quota_id}", &self.quota)
             .replace("{user_id}", &user)
-            .replace("{token_id}", &token);
+            .replace("{token_id}", &token)
+            .replace("{ticket_id}", &ticket)
+            .replace("{list_id}", &self.list);
         (m, path, body)
     }
 }
@@ -301,7 +340,16 @@ async fn every_endpoint_with_every_role() {
     t.store.set_platform_admin(admin.user_id, true).await.unwrap();
     actors.push(("platform admin".into(), Auth::Session(admin), Kind::PlatformAdmin));
 
-    let fx = Fixture { t, owner, org, venue, event, ticket_type, quota, counter: Default::default() };
+    let list = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/checkin-lists"),
+            &owner,
+            json!({"name": "Doors", "gates": ["A"]}),
+        )
+        .await;
+    assert_eq!(list.status, 201, "{list:?}");
+    let list = list.body["id"].as_str().unwrap().to_string();
+    let fx = Fixture { t, owner, org, venue, event, ticket_type, quota, list, counter: Default::default() };
     let mut failures = Vec::new();
     let mut checked = 0;
     for (method, template, rule) in MATRIX {

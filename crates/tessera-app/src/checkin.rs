@@ -1,0 +1,567 @@
+//! Check-in: lists and gates, online scans, the scanner sync (keys,
+//! revocations, tickets), offline uploads with conflict resolution, and
+//! figures per list.
+//!
+//! A scan is checked in a fixed order (code form, key, signature, event,
+//! ticket, revocation, list, validity window) and only a scan that passes
+//! all of it reaches the entry policy, which the store applies under the
+//! ticket's presence lock. Every scan is recorded, failures included.
+
+use crate::{Actor, App, AppError, Result};
+use tessera_domain::checkin::{CheckinList, Direction, FirstEntry, Gate, NewCheckinList, ScanResult};
+use tessera_domain::orders::TicketId;
+use tessera_domain::{CheckinListId, EventId, GateId, OrgId, Permission, ScanId, TicketTypeId, Timestamp};
+use tessera_domain::{ValidationError, validation::check_text};
+use tessera_store::{NewScan, ScanOutcome, ScanRecord, TicketRecord};
+use tessera_ticket::{CodeError, Validity};
+
+/// Longest code text accepted at all; longer input is a 422, not a scan.
+pub const MAX_CODE_INPUT: usize = 1_000;
+/// Scans per offline upload.
+pub const MAX_UPLOAD: usize = 1_000;
+
+/// One scan at a gate.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    /// What the QR code (or the typed code) said.
+    pub code: String,
+    /// Chosen by the scanner, unique per scan: a retry with the same nonce
+    /// gets the first answer and changes nothing.
+    pub nonce: String,
+    #[serde(default)]
+    pub gate_id: Option<GateId>,
+    #[serde(default = "entry")]
+    pub direction: Direction,
+    /// The scanning device's name, for the log.
+    #[serde(default)]
+    pub device: Option<String>,
+}
+
+fn entry() -> Direction {
+    Direction::Entry
+}
+
+/// A scan made while offline, uploaded later.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineScan {
+    pub code: String,
+    pub nonce: String,
+    #[serde(default)]
+    pub gate_id: Option<GateId>,
+    #[serde(default = "entry")]
+    pub direction: Direction,
+    #[serde(default)]
+    pub device: Option<String>,
+    /// When the device scanned it (RFC 3339).
+    #[schema(value_type = String, format = DateTime)]
+    pub scanned_at: Timestamp,
+    /// Whether the device let the person through.
+    pub admitted: bool,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanUpload {
+    pub scans: Vec<OfflineScan>,
+}
+
+/// The ticket as the gate shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ScannedTicket {
+    pub id: TicketId,
+    pub holder_name: String,
+    pub ticket_type_id: TicketTypeId,
+    pub ticket_type: String,
+    /// Seat or zone, when the ticket has one.
+    pub seat: Option<String>,
+}
+
+/// Where and when a ticket first entered.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct FirstScan {
+    pub scan_id: ScanId,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    pub gate_id: Option<GateId>,
+    pub gate: Option<String>,
+}
+
+/// The answer to a scan.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ScanAnswer {
+    pub scan_id: ScanId,
+    pub nonce: String,
+    pub result: ScanResult,
+    /// `true` for `valid`: let the person through.
+    pub admit: bool,
+    /// A sentence for the gate's screen.
+    pub message: String,
+    pub direction: Direction,
+    /// The nonce was seen before: this is the first answer, nothing changed.
+    pub duplicate: bool,
+    /// An offline admission that lost to an earlier one of the same ticket.
+    pub conflict: bool,
+    pub ticket: Option<ScannedTicket>,
+    /// For `already_used`: the admission that counts.
+    pub first_scan: Option<FirstScan>,
+    #[schema(value_type = String, format = DateTime)]
+    pub scanned_at: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UploadAnswer {
+    /// One per uploaded scan, in the upload's order.
+    pub results: Vec<ScanAnswer>,
+}
+
+/// What an offline scanner needs to decide alone.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SyncAnswer {
+    pub list: CheckinList,
+    /// Every key of the organization (current and retired), in the key-file
+    /// format of docs/ticket-format.md.
+    pub keys: Vec<crate::tickets::PublicKeyView>,
+    /// Ids of the event's revoked tickets: all of them, every time.
+    pub revoked: Vec<TicketId>,
+    /// With `tickets=true`: tickets issued or voided since `since` (all
+    /// without it), to show holder names offline.
+    pub tickets: Option<Vec<SyncTicket>>,
+    /// Pass as `since` next time. It trails the server's clock by a safety
+    /// margin, so a ticket may come twice; keep the latest by id.
+    pub cursor: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub server_time: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SyncTicket {
+    pub id: TicketId,
+    pub ticket_type_id: TicketTypeId,
+    pub ticket_type: String,
+    pub holder_name: String,
+    /// `valid` or `void`.
+    pub status: String,
+}
+
+/// Check-in figures of a list.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CheckinStats {
+    pub list_id: CheckinListId,
+    /// Tickets admitted at least once.
+    pub checked_in: i64,
+    /// Tickets inside now (admitted and not scanned out).
+    pub inside: i64,
+    /// Valid tickets this list admits.
+    pub tickets: i64,
+    pub by_ticket_type: Vec<TypeStats>,
+    pub by_gate: Vec<GateStats>,
+    /// Scans by result, failures included.
+    pub scans: std::collections::BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TypeStats {
+    pub ticket_type_id: TicketTypeId,
+    pub name: String,
+    pub tickets: i64,
+    pub checked_in: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct GateStats {
+    pub gate_id: Option<GateId>,
+    pub name: String,
+    pub admitted: i64,
+}
+
+/// One ticket admitted more often than its list allows while offline.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Conflict {
+    pub ticket_id: TicketId,
+    /// The earliest admission: the one that counts.
+    pub winner: ConflictScan,
+    /// The later admissions.
+    pub others: Vec<ConflictScan>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ConflictScan {
+    pub scan_id: ScanId,
+    #[schema(value_type = String, format = DateTime)]
+    pub scanned_at: Timestamp,
+    pub gate_id: Option<GateId>,
+    pub device: String,
+    pub offline: bool,
+}
+
+/// Safety margin of the sync cursor behind the server's clock: covers
+/// transactions that commit a little after they stamped their rows.
+const CURSOR_LAG_SECS: i64 = 30;
+
+fn message(result: ScanResult, direction: Direction) -> &'static str {
+    match (result, direction) {
+        (ScanResult::Valid, Direction::Entry) => "Admit",
+        (ScanResult::Valid, Direction::Exit) => "Exit recorded",
+        (ScanResult::AlreadyUsed, _) => "Already used",
+        (ScanResult::NotInside, _) => "Not checked in: cannot exit",
+        (ScanResult::Revoked, _) => "Ticket revoked (voided, refunded or re-issued)",
+        (ScanResult::WrongEvent, _) => "Ticket for another event",
+        (ScanResult::NotOnList, _) => "This entrance does not admit this ticket type",
+        (ScanResult::NotYetValid, _) => "Not valid yet",
+        (ScanResult::Expired, _) => "Ticket expired",
+        (ScanResult::InvalidSignature, _) => "Forged or damaged code",
+        (ScanResult::Malformed, _) => "Not a ticket code",
+        (ScanResult::Unknown, _) => "Unknown ticket",
+    }
+}
+
+fn check_scan_fields(e: &mut ValidationError, prefix: &str, code: &str, nonce: &str, device: Option<&str>) {
+    e.check(code.len() <= MAX_CODE_INPUT, &format!("{prefix}code"), format!("at most {MAX_CODE_INPUT} characters"));
+    let nonce_ok = (1..=100).contains(&nonce.len())
+        && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    e.check(nonce_ok, &format!("{prefix}nonce"), "1 to 100 characters: letters, digits, - _ . :");
+    if let Some(d) = device {
+        check_text(e, &format!("{prefix}device"), d, 1, 100);
+    }
+}
+
+/// A list with what deciding its scans needs.
+struct ListContext {
+    list: CheckinList,
+    tz: jiff::tz::TimeZone,
+}
+
+impl ListContext {
+    fn day(&self, at: Timestamp) -> String {
+        at.to_zoned(self.tz.clone()).strftime("%Y-%m-%d").to_string()
+    }
+
+    fn gate_name(&self, id: Option<GateId>) -> Option<String> {
+        id.and_then(|g| self.list.gates.iter().find(|x| x.id == g)).map(|g| g.name.clone())
+    }
+}
+
+impl App {
+    pub async fn create_checkin_list(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        event: EventId,
+        input: NewCheckinList,
+    ) -> Result<CheckinList> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        let policy = input.validate()?;
+        self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        let list = CheckinList {
+            id: CheckinListId::new(),
+            org_id: org,
+            event_id: event,
+            name: input.name.trim().to_string(),
+            ticket_type_ids: input.ticket_type_ids,
+            entry_policy: policy.name().to_string(),
+            max_entries_per_day: policy.per_day(),
+            gates: input.gates.iter().map(|g| Gate { id: GateId::new(), name: g.trim().to_string() }).collect(),
+            created_at: self.now(),
+        };
+        self.store.create_checkin_list(&list).await?;
+        Ok(list)
+    }
+
+    pub async fn checkin_lists(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<Vec<CheckinList>> {
+        self.authorize(actor, org, Permission::CheckIn).await?;
+        self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        Ok(self.store.checkin_lists(org, event).await?)
+    }
+
+    pub async fn checkin_list(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<CheckinList> {
+        self.authorize(actor, org, Permission::CheckIn).await?;
+        self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)
+    }
+
+    async fn list_context(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<ListContext> {
+        let list = self.checkin_list(actor, org, id).await?;
+        let (_, venue) = self.event_and_venue(org, list.event_id).await?;
+        Ok(ListContext { list, tz: venue.timezone.tz() })
+    }
+
+    /// Everything a scan is checked against except the entry policy.
+    /// `at` is when the scan happened (for offline scans, on the device).
+    async fn evaluate(
+        &self,
+        ctx: &ListContext,
+        code: &str,
+        at: Timestamp,
+    ) -> Result<(ScanResult, Option<TicketRecord>)> {
+        let decoded = match tessera_ticket::decode(code.trim()) {
+            Ok(d) => d,
+            Err(_) => return Ok((ScanResult::Malformed, None)),
+        };
+        let Some(key) = self.verifying_key(ctx.list.org_id, decoded.key_id).await? else {
+            return Ok((ScanResult::Unknown, None));
+        };
+        match decoded.verify_with(&key) {
+            Ok(()) => {}
+            Err(CodeError::BadSignature) => return Ok((ScanResult::InvalidSignature, None)),
+            Err(_) => return Ok((ScanResult::Malformed, None)),
+        }
+        let claims = &decoded.claims;
+        let ticket = self.store.ticket(TicketId(claims.ticket_id)).await?.filter(|t| t.org_id == ctx.list.org_id);
+        if claims.event_id != ctx.list.event_id.0 {
+            return Ok((ScanResult::WrongEvent, ticket));
+        }
+        let Some(ticket) = ticket else { return Ok((ScanResult::Unknown, None)) };
+        // An offline scan made before the ticket was voided was right to admit.
+        if ticket.status != "valid" && ticket.voided_at.is_none_or(|v| v <= at) {
+            return Ok((ScanResult::Revoked, Some(ticket)));
+        }
+        if !ctx.list.admits_type(ticket.ticket_type_id) {
+            return Ok((ScanResult::NotOnList, Some(ticket)));
+        }
+        let result = match claims.validity_at(at.as_second()) {
+            Validity::Valid => ScanResult::Valid,
+            Validity::NotYetValid => ScanResult::NotYetValid,
+            Validity::Expired => ScanResult::Expired,
+        };
+        Ok((result, Some(ticket)))
+    }
+
+    fn answer(&self, ctx: &ListContext, o: ScanOutcome, ticket: Option<&TicketRecord>) -> ScanAnswer {
+        let s = o.scan;
+        let first_scan = match (s.result, o.first) {
+            (ScanResult::AlreadyUsed, Some(FirstEntry { scan, at, gate, .. })) => {
+                Some(FirstScan { scan_id: scan, at, gate_id: gate, gate: ctx.gate_name(gate) })
+            }
+            _ => None,
+        };
+        ScanAnswer {
+            scan_id: s.id,
+            admit: s.result == ScanResult::Valid,
+            message: message(s.result, s.direction).to_string(),
+            nonce: s.nonce,
+            result: s.result,
+            direction: s.direction,
+            duplicate: o.duplicate,
+            conflict: s.conflict,
+            ticket: ticket.map(|t| ScannedTicket {
+                id: t.id,
+                holder_name: t.holder_name.clone(),
+                ticket_type_id: t.ticket_type_id,
+                ticket_type: t.ticket_type_name.clone(),
+                seat: None,
+            }),
+            first_scan,
+            scanned_at: s.scanned_at,
+        }
+    }
+
+    fn check_gate(ctx: &ListContext, e: &mut ValidationError, field: &str, gate: Option<GateId>) {
+        if let Some(g) = gate {
+            e.check(ctx.list.gates.iter().any(|x| x.id == g), field, "not a gate of this check-in list");
+        }
+    }
+
+    /// Decides one scan now: the scanner is online.
+    pub async fn scan(&self, actor: &Actor, org: OrgId, list: CheckinListId, input: ScanRequest) -> Result<ScanAnswer> {
+        let ctx = self.list_context(actor, org, list).await?;
+        let mut e = ValidationError::new();
+        check_scan_fields(&mut e, "", &input.code, &input.nonce, input.device.as_deref());
+        Self::check_gate(&ctx, &mut e, "gate_id", input.gate_id);
+        e.finish()?;
+        if let Some(prev) = self.store.scan_by_nonce(list, &input.nonce).await? {
+            return self.replay(&ctx, prev).await;
+        }
+        let now = self.now();
+        let (result, ticket) = self.evaluate(&ctx, &input.code, now).await?;
+        let scan = NewScan {
+            id: ScanId::new(),
+            org_id: org,
+            list_id: list,
+            nonce: input.nonce,
+            ticket: ticket.as_ref().map(|t| (t.id, t.ticket_type_id)),
+            gate_id: input.gate_id,
+            device: input.device.unwrap_or_else(|| crate::inventory::actor_name(actor)),
+            direction: input.direction,
+            result,
+            offline: None,
+            scanned_at: now,
+            received_at: now,
+            day: ctx.day(now),
+        };
+        let outcome = self.store.record_scan(ctx.list.policy(), scan).await?;
+        Ok(self.answer(&ctx, outcome, ticket.as_ref()))
+    }
+
+    async fn replay(&self, ctx: &ListContext, prev: ScanRecord) -> Result<ScanAnswer> {
+        let ticket = match prev.ticket_id {
+            Some(t) => self.store.ticket(t).await?,
+            None => None,
+        };
+        let first = match prev.ticket_id {
+            Some(t) => self.store.first_entry(ctx.list.id, t).await?,
+            None => None,
+        };
+        Ok(self.answer(ctx, ScanOutcome { scan: prev, duplicate: true, first }, ticket.as_ref()))
+    }
+
+    /// Records scans made offline. Each is checked as it would have been at
+    /// its scan time; admissions are counted, and on single-entry lists the
+    /// earliest admission of a ticket wins and the others are conflicts,
+    /// whatever order the uploads arrive in. Re-uploading changes nothing.
+    pub async fn upload_scans(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        list: CheckinListId,
+        input: ScanUpload,
+    ) -> Result<UploadAnswer> {
+        let ctx = self.list_context(actor, org, list).await?;
+        let now = self.now();
+        let mut e = ValidationError::new();
+        e.check(!input.scans.is_empty() && input.scans.len() <= MAX_UPLOAD, "scans", "1 to 1000 scans");
+        let mut nonces = std::collections::HashSet::new();
+        for (i, s) in input.scans.iter().enumerate() {
+            let p = format!("scans[{i}].");
+            check_scan_fields(&mut e, &p, &s.code, &s.nonce, s.device.as_deref());
+            Self::check_gate(&ctx, &mut e, &format!("{p}gate_id"), s.gate_id);
+            if !nonces.insert(s.nonce.as_str()) {
+                e.add(format!("{p}nonce"), "appears twice in this upload");
+            }
+            let future = now.checked_add(jiff::SignedDuration::from_secs(300)).unwrap_or(now);
+            e.check(s.scanned_at <= future, &format!("{p}scanned_at"), "is in the future");
+        }
+        e.finish()?;
+        // Earliest first, so a single upload resolves like a live sequence.
+        let mut order: Vec<usize> = (0..input.scans.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&input.scans[a], &input.scans[b]);
+            (x.scanned_at, &x.nonce).cmp(&(y.scanned_at, &y.nonce))
+        });
+        let mut results: Vec<Option<ScanAnswer>> = vec![None; input.scans.len()];
+        for i in order {
+            let s = &input.scans[i];
+            if let Some(prev) = self.store.scan_by_nonce(list, &s.nonce).await? {
+                results[i] = Some(self.replay(&ctx, prev).await?);
+                continue;
+            }
+            let (result, ticket) = self.evaluate(&ctx, &s.code, s.scanned_at).await?;
+            let scan = NewScan {
+                id: ScanId::new(),
+                org_id: org,
+                list_id: list,
+                nonce: s.nonce.clone(),
+                ticket: ticket.as_ref().map(|t| (t.id, t.ticket_type_id)),
+                gate_id: s.gate_id,
+                device: s.device.clone().unwrap_or_else(|| crate::inventory::actor_name(actor)),
+                direction: s.direction,
+                result,
+                offline: Some(s.admitted),
+                scanned_at: s.scanned_at,
+                received_at: now,
+                day: ctx.day(s.scanned_at),
+            };
+            let outcome = self.store.record_scan(ctx.list.policy(), scan).await?;
+            results[i] = Some(self.answer(&ctx, outcome, ticket.as_ref()));
+        }
+        Ok(UploadAnswer { results: results.into_iter().flatten().collect() })
+    }
+
+    /// Keys, revocations and (optionally) tickets for an offline scanner.
+    pub async fn checkin_sync(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        list: CheckinListId,
+        since: Option<&str>,
+        with_tickets: bool,
+    ) -> Result<SyncAnswer> {
+        let ctx = self.list_context(actor, org, list).await?;
+        let since = match since {
+            None => None,
+            Some(s) => Some(
+                s.parse::<i64>()
+                    .ok()
+                    .and_then(|m| Timestamp::from_microsecond(m).ok())
+                    .ok_or_else(|| AppError::invalid("since", "must be a cursor returned by an earlier sync"))?,
+            ),
+        };
+        let now = self.now();
+        let keys = self.store.signing_keys(org).await?.iter().map(crate::tickets::PublicKeyView::from).collect();
+        let revoked = self.store.revoked_tickets(ctx.list.event_id).await?.into_iter().map(|(t, _)| t).collect();
+        let tickets = if with_tickets {
+            let changed = self.store.tickets_changed_since(ctx.list.event_id, since).await?;
+            Some(
+                changed
+                    .into_iter()
+                    .filter(|t| ctx.list.admits_type(t.ticket_type_id))
+                    .map(|t| SyncTicket {
+                        id: t.id,
+                        ticket_type_id: t.ticket_type_id,
+                        ticket_type: t.ticket_type_name,
+                        holder_name: t.holder_name,
+                        status: t.status,
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let cursor = now.checked_sub(jiff::SignedDuration::from_secs(CURSOR_LAG_SECS)).unwrap_or(now);
+        Ok(SyncAnswer {
+            list: ctx.list,
+            keys,
+            revoked,
+            tickets,
+            cursor: cursor.as_microsecond().to_string(),
+            server_time: now,
+        })
+    }
+
+    pub async fn checkin_stats(&self, actor: &Actor, org: OrgId, list: CheckinListId) -> Result<CheckinStats> {
+        let ctx = self.list_context(actor, org, list).await?;
+        let c = self.store.checkin_counts(&ctx.list).await?;
+        Ok(CheckinStats {
+            list_id: list,
+            checked_in: c.checked_in,
+            inside: c.inside,
+            tickets: c.by_ticket_type.iter().map(|t| t.2).sum(),
+            by_ticket_type: c
+                .by_ticket_type
+                .into_iter()
+                .map(|(id, name, tickets, checked_in)| TypeStats { ticket_type_id: id, name, tickets, checked_in })
+                .collect(),
+            by_gate: c
+                .by_gate
+                .into_iter()
+                .map(|(g, n)| GateStats {
+                    gate_id: g,
+                    name: ctx.gate_name(g).unwrap_or_else(|| "(no gate)".into()),
+                    admitted: n,
+                })
+                .collect(),
+            scans: c.by_result.into_iter().map(|(r, n)| (r.as_str().to_string(), n)).collect(),
+        })
+    }
+
+    pub async fn checkin_conflicts(&self, actor: &Actor, org: OrgId, list: CheckinListId) -> Result<Vec<Conflict>> {
+        self.checkin_list(actor, org, list).await?;
+        let mut out: Vec<Conflict> = Vec::new();
+        for (s, _winner) in self.store.checkin_conflicts(list).await? {
+            let Some(ticket_id) = s.ticket_id else { continue };
+            let scan = ConflictScan {
+                scan_id: s.id,
+                scanned_at: s.scanned_at,
+                gate_id: s.gate_id,
+                device: s.device,
+                offline: s.offline,
+            };
+            match out.last_mut() {
+                Some(c) if c.ticket_id == ticket_id => c.others.push(scan),
+                // Rows come winner first per ticket (see the store's query).
+                _ => out.push(Conflict { ticket_id, winner: scan, others: Vec::new() }),
+            }
+        }
+        Ok(out)
+    }
+}

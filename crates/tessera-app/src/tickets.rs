@@ -1,0 +1,342 @@
+//! Digital tickets: signing keys, ticket codes, delivery (links, QR, PDF),
+//! voiding and re-issue.
+//!
+//! A ticket's code is signed on first delivery, not at confirmation: the hot
+//! sale path stays one batch commit, and a code is made only for tickets
+//! someone looks at. The code is then stored, so it never changes (a key
+//! rotation affects codes signed afterwards only).
+
+use crate::secrets::MasterKey;
+use crate::{Actor, App, AppError, Result};
+use data_encoding::HEXLOWER;
+use tessera_domain::catalog::{Event, Venue};
+use tessera_domain::orders::{OrderId, OrderState, TicketId};
+use tessera_domain::validation::check_text;
+use tessera_domain::{EventId, OrgId, Permission, TicketTypeId, Timestamp, ValidationError};
+use tessera_render::TicketSheet;
+use tessera_store::{SigningKeyRecord, StoreError, TicketRecord};
+use tessera_ticket::{Claims, Ed25519SigningKey, Ed25519VerifyingKey, KeyId};
+
+/// How long before the event's start and after its end a code is valid.
+pub const VALIDITY_MARGIN_SECS: i64 = 24 * 3600;
+
+/// A ticket as its holder (or the box office) sees it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TicketView {
+    pub id: TicketId,
+    pub order_id: OrderId,
+    pub event_id: EventId,
+    pub ticket_type_id: TicketTypeId,
+    pub ticket_type: String,
+    pub holder_name: String,
+    /// `valid` or `void`.
+    pub status: String,
+    /// The signed code in the QR image; absent on void tickets.
+    pub code: Option<String>,
+    /// The ticket that replaced this one, after a re-issue.
+    pub replaced_by: Option<TicketId>,
+    /// The ticket's page (HTML, with the QR code), reachable by its unguessable link.
+    pub page_url: String,
+    pub qr_svg_url: String,
+    pub qr_png_url: String,
+}
+
+/// A public signing key, as scanners and independent verifiers need it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicKeyView {
+    /// 16 hex digits: the first 8 bytes of SHA-256 of the public key.
+    pub key_id: String,
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    /// When it stopped signing; it still verifies what it signed.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub retired_at: Option<Timestamp>,
+}
+
+impl From<&SigningKeyRecord> for PublicKeyView {
+    fn from(k: &SigningKeyRecord) -> Self {
+        Self {
+            key_id: k.id.clone(),
+            public_key: k.public_key.clone(),
+            created_at: k.created_at,
+            retired_at: k.retired_at,
+        }
+    }
+}
+
+/// Input for re-issuing a ticket to another name.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueTicket {
+    pub holder_name: String,
+}
+
+fn unix_secs(t: Timestamp) -> u32 {
+    u32::try_from(t.as_second().max(1)).unwrap_or(u32::MAX)
+}
+
+fn key_aad(org: OrgId, key_id: &str) -> Vec<u8> {
+    format!("signing-key:{org}:{key_id}").into_bytes()
+}
+
+/// A fresh key pair, its record (private half sealed) and the signing key.
+fn new_key(master: &MasterKey, org: OrgId, now: Timestamp) -> (SigningKeyRecord, Ed25519SigningKey) {
+    let secret: [u8; 32] = crate::secrets::random_bytes();
+    let key = tessera_ticket::signing_key(&secret);
+    let id = KeyId::of(&key.verifying_key()).to_string();
+    let record = SigningKeyRecord {
+        secret_enc: master.seal(&secret, &key_aad(org, &id)),
+        public_key: HEXLOWER.encode(key.verifying_key().as_bytes()),
+        id,
+        org_id: org,
+        created_at: now,
+        retired_at: None,
+    };
+    (record, key)
+}
+
+impl App {
+    fn unseal(&self, k: &SigningKeyRecord) -> Result<Ed25519SigningKey> {
+        let secret = self
+            .config
+            .master_key
+            .open(&k.secret_enc, &key_aad(k.org_id, &k.id))
+            .map_err(|e| AppError::Internal(format!("signing key {}: {e}", k.id)))?;
+        let secret: [u8; 32] =
+            secret.try_into().map_err(|_| AppError::Internal(format!("signing key {} is not 32 bytes", k.id)))?;
+        Ok(tessera_ticket::signing_key(&secret))
+    }
+
+    /// The organization's current signing key, made on first use. Two
+    /// processes making one at once: the database keeps one, both use it.
+    async fn current_key(&self, org: OrgId) -> Result<Ed25519SigningKey> {
+        for _ in 0..3 {
+            if let Some(k) = self.store.current_signing_key(org).await? {
+                return self.unseal(&k);
+            }
+            let (record, key) = new_key(&self.config.master_key, org, self.now());
+            match self.store.add_signing_key(&record, false).await {
+                Ok(()) => {
+                    tracing::info!(%org, key_id = %record.id, "created a ticket signing key");
+                    return Ok(key);
+                }
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Internal("could not settle on a signing key".into()))
+    }
+
+    /// Retires the organization's current key and makes a new one; codes
+    /// already issued keep verifying with the old key. For the CLI.
+    pub async fn rotate_signing_key_unchecked(&self, org: OrgId) -> Result<PublicKeyView> {
+        self.store.org(org).await?.ok_or(AppError::NotFound)?;
+        let (record, _) = new_key(&self.config.master_key, org, self.now());
+        self.store.add_signing_key(&record, true).await?;
+        tracing::info!(%org, key_id = %record.id, "rotated the ticket signing key");
+        Ok(PublicKeyView::from(&record))
+    }
+
+    pub async fn rotate_signing_key(&self, actor: &Actor, org: OrgId) -> Result<PublicKeyView> {
+        self.authorize(actor, org, Permission::ManageOrgSettings).await?;
+        self.rotate_signing_key_unchecked(org).await
+    }
+
+    /// Every public key of the organization, current and retired.
+    pub async fn public_keys(&self, actor: &Actor, org: OrgId) -> Result<Vec<PublicKeyView>> {
+        self.authorize(actor, org, Permission::CheckIn).await?;
+        Ok(self.store.signing_keys(org).await?.iter().map(PublicKeyView::from).collect())
+    }
+
+    /// The public key with this id, if it belongs to `org` (cached: keys never change).
+    pub(crate) async fn verifying_key(&self, org: OrgId, key_id: KeyId) -> Result<Option<Ed25519VerifyingKey>> {
+        if let Some(k) = self.key_cache.lock().unwrap_or_else(|p| p.into_inner()).get(&(org, key_id)) {
+            return Ok(Some(*k));
+        }
+        let Some(record) = self.store.signing_key(&key_id.to_string()).await?.filter(|k| k.org_id == org) else {
+            return Ok(None);
+        };
+        let bytes: [u8; 32] = HEXLOWER
+            .decode(record.public_key.as_bytes())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| AppError::Internal("stored public key".into()))?;
+        let key = Ed25519VerifyingKey::from_bytes(&bytes)
+            .ok()
+            .filter(|k| KeyId::of(k) == key_id)
+            .ok_or_else(|| AppError::Internal(format!("stored public key {key_id} does not match its id")))?;
+        self.key_cache.lock().unwrap_or_else(|p| p.into_inner()).insert((org, key_id), key);
+        Ok(Some(key))
+    }
+
+    /// The ticket's code, signing and storing it on first use.
+    async fn ensure_code(&self, t: &TicketRecord, event: &Event) -> Result<String> {
+        if let Some(code) = &t.code {
+            return Ok(code.clone());
+        }
+        let key = self.current_key(t.org_id).await?;
+        let margin = jiff::SignedDuration::from_secs(VALIDITY_MARGIN_SECS);
+        let claims = Claims {
+            ticket_id: t.id.0,
+            event_id: t.event_id.0,
+            ticket_type_id: t.ticket_type_id.0,
+            issued_at: unix_secs(t.created_at),
+            valid_from: Some(unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at))),
+            valid_until: Some(unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at))),
+            label: String::new(),
+        };
+        let code = tessera_ticket::encode(&key, &claims).map_err(|e| AppError::Internal(e.to_string()))?;
+        let key_id = KeyId::of(&key.verifying_key()).to_string();
+        Ok(self.store.set_ticket_code(t.id, &code, &key_id).await?)
+    }
+
+    pub(crate) async fn event_and_venue(&self, org: OrgId, event: EventId) -> Result<(Event, Venue)> {
+        let event = self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        let venue = self.store.venue(org, event.venue_id).await?.ok_or(AppError::NotFound)?;
+        Ok((event, venue))
+    }
+
+    fn ticket_link(&self, id: TicketId) -> String {
+        format!("/t/{id}/{}", self.config.master_key.link_token(&id.to_string()))
+    }
+
+    async fn view(&self, t: &TicketRecord, event: &Event) -> Result<TicketView> {
+        let code = if t.status == "valid" { Some(self.ensure_code(t, event).await?) } else { None };
+        let page_url = self.ticket_link(t.id);
+        Ok(TicketView {
+            id: t.id,
+            order_id: t.order_id,
+            event_id: t.event_id,
+            ticket_type_id: t.ticket_type_id,
+            ticket_type: t.ticket_type_name.clone(),
+            holder_name: t.holder_name.clone(),
+            status: t.status.clone(),
+            code,
+            replaced_by: t.replaced_by,
+            qr_svg_url: format!("{page_url}/qr.svg"),
+            qr_png_url: format!("{page_url}/qr.png"),
+            page_url,
+        })
+    }
+
+    /// The tickets of a paid order, for its buyer, with codes and links.
+    pub async fn buyer_tickets(&self, actor: &Actor, order: OrderId, token: Option<&str>) -> Result<Vec<TicketView>> {
+        let order = self.buyer_order(actor, order, token).await?;
+        self.order_ticket_views(order.org_id, order.id, order.event_id, order.state).await
+    }
+
+    /// The tickets of an order, for staff.
+    pub async fn org_order_tickets(&self, actor: &Actor, org: OrgId, order: OrderId) -> Result<Vec<TicketView>> {
+        let order = self.get_org_order(actor, org, order).await?;
+        self.order_ticket_views(org, order.id, order.event_id, order.state).await
+    }
+
+    async fn order_ticket_views(
+        &self,
+        org: OrgId,
+        order: OrderId,
+        event: EventId,
+        state: OrderState,
+    ) -> Result<Vec<TicketView>> {
+        if state == OrderState::Pending {
+            return Err(AppError::StateConflict {
+                code: "order_pending",
+                message: "tickets are issued when the order is paid".into(),
+            });
+        }
+        let (event, _) = self.event_and_venue(org, event).await?;
+        let mut out = Vec::new();
+        for t in self.store.order_tickets(order).await? {
+            out.push(self.view(&t, &event).await?);
+        }
+        Ok(out)
+    }
+
+    fn sheet(&self, t: &TicketRecord, code: String, event: &Event, venue: &Venue, reference: &str) -> TicketSheet {
+        let local = event.starts_at.to_zoned(venue.timezone.tz());
+        TicketSheet {
+            event_name: event.title.clone(),
+            starts_at: format!("{} ({})", local.strftime("%a %-d %b %Y, %H:%M"), venue.timezone.as_str()),
+            venue: [venue.name.as_str(), venue.address.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            ticket_type: t.ticket_type_name.clone(),
+            holder_name: t.holder_name.clone(),
+            seat: None,
+            order_reference: reference.to_string(),
+            ticket_id: t.id.to_string(),
+            code,
+        }
+    }
+
+    /// A PDF with one page per valid ticket of a paid order, for its buyer.
+    pub async fn buyer_tickets_pdf(&self, actor: &Actor, order: OrderId, token: Option<&str>) -> Result<Vec<u8>> {
+        let order = self.buyer_order(actor, order, token).await?;
+        if order.state != OrderState::Paid {
+            return Err(AppError::StateConflict {
+                code: "order_not_paid",
+                message: format!("the order is {}; only a paid order has tickets to print", order.state),
+            });
+        }
+        let (event, venue) = self.event_and_venue(order.org_id, order.event_id).await?;
+        let mut sheets = Vec::new();
+        for t in self.store.order_tickets(order.id).await?.into_iter().filter(|t| t.status == "valid") {
+            let code = self.ensure_code(&t, &event).await?;
+            sheets.push(self.sheet(&t, code, &event, &venue, &order.reference));
+        }
+        let title = format!("{} – order {}", event.title, order.reference);
+        tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))
+    }
+
+    /// A ticket reached by its page link: the record, and the sheet to show
+    /// when it is valid. A wrong link token is `NotFound`.
+    pub async fn ticket_by_link(&self, id: TicketId, token: &str) -> Result<(TicketRecord, Option<TicketSheet>)> {
+        let expected = self.config.master_key.link_token(&id.to_string());
+        if !crate::secrets::constant_time_eq(&expected, token) {
+            return Err(AppError::NotFound);
+        }
+        let t = self.store.ticket(id).await?.ok_or(AppError::NotFound)?;
+        if t.status != "valid" {
+            return Ok((t, None));
+        }
+        let (event, venue) = self.event_and_venue(t.org_id, t.event_id).await?;
+        let (order, _, _) = self.store.order_head(t.order_id).await?.ok_or(AppError::NotFound)?;
+        let code = self.ensure_code(&t, &event).await?;
+        let sheet = self.sheet(&t, code, &event, &venue, &order.reference);
+        Ok((t, Some(sheet)))
+    }
+
+    /// Voids a ticket: its code is revoked at once online, and at the next
+    /// sync offline.
+    pub async fn void_ticket(&self, actor: &Actor, org: OrgId, id: TicketId) -> Result<TicketView> {
+        self.authorize(actor, org, Permission::ManageOrders).await?;
+        let t = self.store.void_ticket(org, id, self.now()).await?;
+        tracing::info!(%org, ticket = %id, actor = %crate::inventory::actor_name(actor), "voided a ticket");
+        let (event, _) = self.event_and_venue(org, t.event_id).await?;
+        self.view(&t, &event).await
+    }
+
+    /// Replaces a ticket with a new one (new id, new code) for another
+    /// holder; the old code is revoked.
+    pub async fn reissue_ticket(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: TicketId,
+        input: ReissueTicket,
+    ) -> Result<TicketView> {
+        self.authorize(actor, org, Permission::ManageOrders).await?;
+        let mut e = ValidationError::new();
+        check_text(&mut e, "holder_name", &input.holder_name, 1, 200);
+        e.finish()?;
+        let t = self.store.reissue_ticket(org, id, input.holder_name.trim(), self.now()).await?;
+        tracing::info!(%org, old = %id, new = %t.id, actor = %crate::inventory::actor_name(actor), "re-issued a ticket");
+        let (event, _) = self.event_and_venue(org, t.event_id).await?;
+        self.view(&t, &event).await
+    }
+}

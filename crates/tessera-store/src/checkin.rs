@@ -1,0 +1,721 @@
+//! Ticket codes and signing keys, voiding and re-issue, check-in lists,
+//! gates and scans.
+//!
+//! A scan of one ticket on one list serializes on that ticket's
+//! `checkin_presence` row (PostgreSQL `FOR UPDATE`; SQLite's single writer
+//! with `BEGIN IMMEDIATE`), and the domain decides against what the row
+//! says, so two gates scanning a single-entry ticket at the same instant
+//! admit it once. The scanner's nonce is unique per list: a retried scan
+//! finds its first answer and changes nothing.
+
+use crate::row::{RowExt, micros};
+use crate::{Backend, Result, Store, StoreError};
+use sqlx::any::AnyRow;
+use tessera_domain::checkin::{
+    CheckinList, Direction, EntryPolicy, FirstEntry, Gate, Presence, ScanFacts, ScanResult, apply_offline,
+    decide_online,
+};
+use tessera_domain::orders::{OrderId, TicketId};
+use tessera_domain::{CheckinListId, EventId, GateId, OrgId, ScanId, TicketTypeId, Timestamp};
+
+/// A signing key as stored: the private half only encrypted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningKeyRecord {
+    /// 16 hex digits (see docs/ticket-format.md).
+    pub id: String,
+    pub org_id: OrgId,
+    /// 64 hex digits.
+    pub public_key: String,
+    pub secret_enc: String,
+    pub created_at: Timestamp,
+    pub retired_at: Option<Timestamp>,
+}
+
+/// A ticket with what delivering, scanning and revoking it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketRecord {
+    pub id: TicketId,
+    pub order_id: OrderId,
+    pub org_id: OrgId,
+    pub event_id: EventId,
+    pub ticket_type_id: TicketTypeId,
+    pub ticket_type_name: String,
+    pub holder_name: String,
+    /// `valid` or `void`.
+    pub status: String,
+    pub created_at: Timestamp,
+    pub code: Option<String>,
+    pub key_id: Option<String>,
+    pub voided_at: Option<Timestamp>,
+    pub replaced_by: Option<TicketId>,
+}
+
+/// A scan to record. `ticket` is set when the code named a ticket of this
+/// organization; `result` is the decision so far: `Valid` means "every check
+/// passed, let the entry policy decide".
+#[derive(Debug, Clone)]
+pub struct NewScan {
+    pub id: ScanId,
+    pub org_id: OrgId,
+    pub list_id: CheckinListId,
+    pub nonce: String,
+    pub ticket: Option<(TicketId, TicketTypeId)>,
+    pub gate_id: Option<GateId>,
+    pub device: String,
+    pub direction: Direction,
+    pub result: ScanResult,
+    /// `Some(device admitted)` for a scan made offline and uploaded later.
+    pub offline: Option<bool>,
+    pub scanned_at: Timestamp,
+    pub received_at: Timestamp,
+    /// The venue-local day of `scanned_at`, for per-day limits.
+    pub day: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRecord {
+    pub id: ScanId,
+    pub list_id: CheckinListId,
+    pub nonce: String,
+    pub ticket_id: Option<TicketId>,
+    pub ticket_type_id: Option<TicketTypeId>,
+    pub gate_id: Option<GateId>,
+    pub device: String,
+    pub direction: Direction,
+    pub result: ScanResult,
+    pub offline: bool,
+    pub conflict: bool,
+    pub scanned_at: Timestamp,
+    pub received_at: Timestamp,
+}
+
+/// What recording a scan came to.
+#[derive(Debug, Clone)]
+pub struct ScanOutcome {
+    pub scan: ScanRecord,
+    /// The nonce was seen before: this is the first answer, nothing changed.
+    pub duplicate: bool,
+    /// The ticket's first admission on this list, if any.
+    pub first: Option<FirstEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckinCounts {
+    pub checked_in: i64,
+    pub inside: i64,
+    /// (ticket type, its name, valid tickets, checked in)
+    pub by_ticket_type: Vec<(TicketTypeId, String, i64, i64)>,
+    /// (gate, admissions)
+    pub by_gate: Vec<(Option<GateId>, i64)>,
+    /// (result, scans)
+    pub by_result: Vec<(ScanResult, i64)>,
+}
+
+const TICKET_COLS: &str = "t.id, t.order_id, t.org_id, t.event_id, t.ticket_type_id, tt.name AS ticket_type_name, t.holder_name, t.status, t.created_at, t.code, t.key_id, t.voided_at, t.replaced_by";
+const SCAN_COLS: &str = "id, list_id, nonce, ticket_id, ticket_type_id, gate_id, device, direction, result, offline, conflict, scanned_at, received_at";
+const KEY_COLS: &str = "id, org_id, public_key, secret_enc, created_at, retired_at";
+
+fn opt_id<T: std::str::FromStr>(r: &AnyRow, col: &str) -> Result<Option<T>> {
+    r.opt_text(col)?
+        .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("column {col}: cannot parse {s:?}"))))
+        .transpose()
+}
+
+fn ticket_from(r: &AnyRow) -> Result<TicketRecord> {
+    Ok(TicketRecord {
+        id: r.parse("id")?,
+        order_id: r.parse("order_id")?,
+        org_id: r.parse("org_id")?,
+        event_id: r.parse("event_id")?,
+        ticket_type_id: r.parse("ticket_type_id")?,
+        ticket_type_name: r.text("ticket_type_name")?,
+        holder_name: r.text("holder_name")?,
+        status: r.text("status")?,
+        created_at: r.ts("created_at")?,
+        code: r.opt_text("code")?,
+        key_id: r.opt_text("key_id")?,
+        voided_at: r.opt_ts("voided_at")?,
+        replaced_by: opt_id(r, "replaced_by")?,
+    })
+}
+
+fn key_from(r: &AnyRow) -> Result<SigningKeyRecord> {
+    Ok(SigningKeyRecord {
+        id: r.text("id")?,
+        org_id: r.parse("org_id")?,
+        public_key: r.text("public_key")?,
+        secret_enc: r.text("secret_enc")?,
+        created_at: r.ts("created_at")?,
+        retired_at: r.opt_ts("retired_at")?,
+    })
+}
+
+fn scan_from(r: &AnyRow) -> Result<ScanRecord> {
+    Ok(ScanRecord {
+        id: r.parse("id")?,
+        list_id: r.parse("list_id")?,
+        nonce: r.text("nonce")?,
+        ticket_id: opt_id(r, "ticket_id")?,
+        ticket_type_id: opt_id(r, "ticket_type_id")?,
+        gate_id: opt_id(r, "gate_id")?,
+        device: r.text("device")?,
+        direction: r.text("direction")?.parse().map_err(StoreError::Corrupt)?,
+        result: r.text("result")?.parse().map_err(StoreError::Corrupt)?,
+        offline: r.flag("offline")?,
+        conflict: r.flag("conflict")?,
+        scanned_at: r.ts("scanned_at")?,
+        received_at: r.ts("received_at")?,
+    })
+}
+
+fn presence_from(r: &AnyRow) -> Result<Presence> {
+    let first = match opt_id::<ScanId>(r, "first_scan_id")? {
+        Some(scan) => Some(FirstEntry {
+            scan,
+            at: r.ts("first_at")?,
+            gate: opt_id(r, "first_gate_id")?,
+            nonce: r.opt_text("first_nonce")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(Presence {
+        entries: r.int("entries")?,
+        inside: r.flag("inside")?,
+        first,
+        day: r.opt_text("day")?,
+        day_entries: r.int("day_entries")?,
+    })
+}
+
+impl Store {
+    // ----- signing keys -----
+
+    /// The organization's current signing key, if it has one yet.
+    pub async fn current_signing_key(&self, org: OrgId) -> Result<Option<SigningKeyRecord>> {
+        let row = sqlx::query(dynsql!("SELECT {KEY_COLS} FROM signing_keys WHERE org_id = $1 AND retired_at IS NULL"))
+            .bind(org.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(key_from).transpose()
+    }
+
+    /// Every key of the organization, current and retired, oldest first.
+    pub async fn signing_keys(&self, org: OrgId) -> Result<Vec<SigningKeyRecord>> {
+        let rows =
+            sqlx::query(dynsql!("SELECT {KEY_COLS} FROM signing_keys WHERE org_id = $1 ORDER BY created_at, id"))
+                .bind(org.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        rows.iter().map(key_from).collect()
+    }
+
+    pub async fn signing_key(&self, key_id: &str) -> Result<Option<SigningKeyRecord>> {
+        let row = sqlx::query(dynsql!("SELECT {KEY_COLS} FROM signing_keys WHERE id = $1"))
+            .bind(key_id)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(key_from).transpose()
+    }
+
+    /// Adds `key` as the organization's current key. With `retire_current`,
+    /// the current one (if any) is retired in the same transaction; without,
+    /// a second current key is a `Conflict` (another process made one first).
+    pub async fn add_signing_key(&self, key: &SigningKeyRecord, retire_current: bool) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        if retire_current {
+            sqlx::query("UPDATE signing_keys SET retired_at = $2 WHERE org_id = $1 AND retired_at IS NULL")
+                .bind(key.org_id.to_string())
+                .bind(micros(key.created_at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO signing_keys (id, org_id, public_key, secret_enc, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, NULL)",
+        )
+        .bind(&key.id)
+        .bind(key.org_id.to_string())
+        .bind(&key.public_key)
+        .bind(&key.secret_enc)
+        .bind(micros(key.created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::unique_as("key", "the organization already has a current signing key"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ----- tickets -----
+
+    pub async fn ticket(&self, id: TicketId) -> Result<Option<TicketRecord>> {
+        let row = sqlx::query(dynsql!(
+            "SELECT {TICKET_COLS} FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        row.as_ref().map(ticket_from).transpose()
+    }
+
+    pub async fn order_tickets(&self, order: OrderId) -> Result<Vec<TicketRecord>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {TICKET_COLS} FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id WHERE t.order_id = $1 ORDER BY t.created_at, t.id"
+        ))
+        .bind(order.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(ticket_from).collect()
+    }
+
+    /// Stores a ticket's code unless it already has one; either way returns
+    /// the code the ticket has now (so concurrent signers agree).
+    pub async fn set_ticket_code(&self, id: TicketId, code: &str, key_id: &str) -> Result<String> {
+        sqlx::query("UPDATE tickets SET code = $2, key_id = $3 WHERE id = $1 AND code IS NULL")
+            .bind(id.to_string())
+            .bind(code)
+            .bind(key_id)
+            .execute(&self.write)
+            .await?;
+        let (code,): (Option<String>,) = sqlx::query_as("SELECT code FROM tickets WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        code.ok_or_else(|| StoreError::Corrupt("ticket code vanished".into()))
+    }
+
+    /// Voids a valid ticket of the organization; its code is revoked from
+    /// then on. `Conflict` when it is already void.
+    pub async fn void_ticket(&self, org: OrgId, id: TicketId, now: Timestamp) -> Result<TicketRecord> {
+        let done = sqlx::query(
+            "UPDATE tickets SET status = 'void', voided_at = $3 WHERE id = $1 AND org_id = $2 AND status <> 'void'",
+        )
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .bind(micros(now))
+        .execute(&self.write)
+        .await?;
+        let ticket = self.ticket(id).await?.filter(|t| t.org_id == org).ok_or(StoreError::NotFound)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                field: "ticket_id".into(),
+                message: "the ticket is already void".into(),
+            });
+        }
+        Ok(ticket)
+    }
+
+    /// Replaces a valid ticket with a new one (a new id, hence a new code)
+    /// for `holder_name`, voiding the old one, in one transaction.
+    pub async fn reissue_ticket(
+        &self,
+        org: OrgId,
+        id: TicketId,
+        holder_name: &str,
+        now: Timestamp,
+    ) -> Result<TicketRecord> {
+        let new_id = TicketId::new();
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "UPDATE tickets SET status = 'void', voided_at = $3, replaced_by = $4 WHERE id = $1 AND org_id = $2 AND status = 'valid'",
+        )
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .bind(micros(now))
+        .bind(new_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists: Option<(String,)> = sqlx::query_as("SELECT status FROM tickets WHERE id = $1 AND org_id = $2")
+                .bind(id.to_string())
+                .bind(org.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(match exists {
+                None => StoreError::NotFound,
+                Some(_) => StoreError::Conflict { field: "ticket_id".into(), message: "the ticket is void".into() },
+            });
+        }
+        sqlx::query(
+            "INSERT INTO tickets (id, order_id, org_id, event_id, ticket_type_id, holder_name, status, created_at) \
+             SELECT $1, order_id, org_id, event_id, ticket_type_id, $2, 'valid', $3 FROM tickets WHERE id = $4",
+        )
+        .bind(new_id.to_string())
+        .bind(holder_name)
+        .bind(micros(now))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.ticket(new_id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// The event's revoked (void) tickets with when they were voided.
+    pub async fn revoked_tickets(&self, event: EventId) -> Result<Vec<(TicketId, Option<Timestamp>)>> {
+        let rows = sqlx::query("SELECT id, voided_at FROM tickets WHERE event_id = $1 AND status = 'void' ORDER BY id")
+            .bind(event.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| Ok((r.parse("id")?, r.opt_ts("voided_at")?))).collect()
+    }
+
+    /// The event's tickets issued or voided at or after `since` (all when
+    /// `None`), for scanners' ticket lists.
+    pub async fn tickets_changed_since(&self, event: EventId, since: Option<Timestamp>) -> Result<Vec<TicketRecord>> {
+        let since = since.map_or(i64::MIN, micros);
+        let rows = sqlx::query(dynsql!(
+            "SELECT {TICKET_COLS} FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id \
+             WHERE t.event_id = $1 AND (t.created_at >= $2 OR t.voided_at >= $2) ORDER BY t.created_at, t.id"
+        ))
+        .bind(event.to_string())
+        .bind(since)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(ticket_from).collect()
+    }
+
+    // ----- check-in lists -----
+
+    /// Creates a list with its gates. Ticket types must belong to the
+    /// list's event (`Invalid` on `ticket_type_ids` otherwise).
+    pub async fn create_checkin_list(&self, list: &CheckinList) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO checkin_lists (id, org_id, event_id, name, entry_policy, max_entries_per_day, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(list.id.to_string())
+        .bind(list.org_id.to_string())
+        .bind(list.event_id.to_string())
+        .bind(&list.name)
+        .bind(&list.entry_policy)
+        .bind(list.max_entries_per_day)
+        .bind(micros(list.created_at))
+        .execute(&mut *tx)
+        .await?;
+        for t in &list.ticket_type_ids {
+            let ok: Option<(String,)> = sqlx::query_as("SELECT id FROM ticket_types WHERE id = $1 AND event_id = $2")
+                .bind(t.to_string())
+                .bind(list.event_id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if ok.is_none() {
+                return Err(StoreError::invalid("ticket_type_ids", format!("{t} is not a ticket type of this event")));
+            }
+            sqlx::query("INSERT INTO checkin_list_types (list_id, ticket_type_id) VALUES ($1, $2)")
+                .bind(list.id.to_string())
+                .bind(t.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for g in &list.gates {
+            sqlx::query("INSERT INTO gates (id, list_id, name) VALUES ($1, $2, $3)")
+                .bind(g.id.to_string())
+                .bind(list.id.to_string())
+                .bind(&g.name)
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::unique_as("gates", "gate names must be unique"))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn fill_list(&self, r: &AnyRow) -> Result<CheckinList> {
+        let id: CheckinListId = r.parse("id")?;
+        let types: Vec<(String,)> =
+            sqlx::query_as("SELECT ticket_type_id FROM checkin_list_types WHERE list_id = $1 ORDER BY ticket_type_id")
+                .bind(id.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        let gates = sqlx::query("SELECT id, name FROM gates WHERE list_id = $1 ORDER BY name, id")
+            .bind(id.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        Ok(CheckinList {
+            id,
+            org_id: r.parse("org_id")?,
+            event_id: r.parse("event_id")?,
+            name: r.text("name")?,
+            ticket_type_ids: types
+                .into_iter()
+                .map(|(t,)| t.parse().map_err(|_| StoreError::Corrupt("ticket type id".into())))
+                .collect::<Result<_>>()?,
+            entry_policy: r.text("entry_policy")?,
+            max_entries_per_day: r.opt_int("max_entries_per_day")?,
+            gates: gates
+                .iter()
+                .map(|g| Ok(Gate { id: g.parse("id")?, name: g.text("name")? }))
+                .collect::<Result<_>>()?,
+            created_at: r.ts("created_at")?,
+        })
+    }
+
+    pub async fn checkin_list(&self, org: OrgId, id: CheckinListId) -> Result<Option<CheckinList>> {
+        let row = sqlx::query("SELECT * FROM checkin_lists WHERE id = $1 AND org_id = $2")
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        match row {
+            Some(r) => Ok(Some(self.fill_list(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn checkin_lists(&self, org: OrgId, event: EventId) -> Result<Vec<CheckinList>> {
+        let rows =
+            sqlx::query("SELECT * FROM checkin_lists WHERE org_id = $1 AND event_id = $2 ORDER BY created_at, id")
+                .bind(org.to_string())
+                .bind(event.to_string())
+                .fetch_all(&self.read)
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push(self.fill_list(r).await?);
+        }
+        Ok(out)
+    }
+
+    // ----- scans -----
+
+    pub async fn scan_by_nonce(&self, list: CheckinListId, nonce: &str) -> Result<Option<ScanRecord>> {
+        let row = sqlx::query(dynsql!("SELECT {SCAN_COLS} FROM scans WHERE list_id = $1 AND nonce = $2"))
+            .bind(list.to_string())
+            .bind(nonce)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(scan_from).transpose()
+    }
+
+    pub async fn first_entry(&self, list: CheckinListId, ticket: TicketId) -> Result<Option<FirstEntry>> {
+        let row = sqlx::query("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2")
+            .bind(list.to_string())
+            .bind(ticket.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.as_ref().map(presence_from).transpose()?.and_then(|p| p.first))
+    }
+
+    async fn duplicate(&self, list: CheckinListId, nonce: &str) -> Result<Option<ScanOutcome>> {
+        let Some(scan) = self.scan_by_nonce(list, nonce).await? else { return Ok(None) };
+        let first = match scan.ticket_id {
+            Some(t) => self.first_entry(list, t).await?,
+            None => None,
+        };
+        Ok(Some(ScanOutcome { scan, duplicate: true, first }))
+    }
+
+    /// Records one scan, letting the list's entry policy decide when every
+    /// other check passed (`scan.result == Valid` with a ticket). A nonce
+    /// already recorded on this list returns that first scan, unchanged.
+    pub async fn record_scan(&self, policy: EntryPolicy, scan: NewScan) -> Result<ScanOutcome> {
+        if let Some(d) = self.duplicate(scan.list_id, &scan.nonce).await? {
+            return Ok(d);
+        }
+        let mut tx = match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        };
+        let mut result = scan.result;
+        let mut conflict = false;
+        let mut first = None;
+        if let (Some((ticket, _)), ScanResult::Valid) = (scan.ticket, scan.result) {
+            let device_refused = scan.offline == Some(false);
+            sqlx::query(
+                "INSERT INTO checkin_presence (list_id, ticket_id, entries, inside, day_entries) VALUES ($1, $2, 0, 0, 0) ON CONFLICT DO NOTHING",
+            )
+            .bind(scan.list_id.to_string())
+            .bind(ticket.to_string())
+            .execute(&mut *tx)
+            .await?;
+            let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+            let row =
+                sqlx::query(dynsql!("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2{lock}"))
+                    .bind(scan.list_id.to_string())
+                    .bind(ticket.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let before = presence_from(&row)?;
+            let facts = ScanFacts {
+                id: scan.id,
+                nonce: scan.nonce.clone(),
+                at: scan.scanned_at,
+                gate: scan.gate_id,
+                direction: scan.direction,
+                day: scan.day.clone(),
+            };
+            let after = match scan.offline {
+                // Online: the policy decides now.
+                None => {
+                    let (r, after) = decide_online(policy, &before, &facts);
+                    result = r;
+                    after
+                }
+                // Offline, and the device let the person in: keep the books.
+                Some(true) if scan.direction == Direction::Entry => {
+                    let (o, after) = apply_offline(policy, &before, &facts);
+                    result = o.result;
+                    conflict = o.conflict;
+                    if let Some(displaced) = o.displaced {
+                        sqlx::query("UPDATE scans SET conflict = 1 WHERE id = $1")
+                            .bind(displaced.to_string())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    after
+                }
+                // An offline exit: replay it like an online one.
+                Some(true) => decide_online(policy, &before, &facts).1,
+                // The device turned the person away: nothing to count.
+                Some(false) => before.clone(),
+            };
+            if device_refused {
+                result = ScanResult::AlreadyUsed;
+            }
+            if after != before {
+                let f = after.first.as_ref();
+                sqlx::query(
+                    "UPDATE checkin_presence SET entries = $3, inside = $4, first_scan_id = $5, first_at = $6, first_gate_id = $7, first_nonce = $8, day = $9, day_entries = $10 WHERE list_id = $1 AND ticket_id = $2",
+                )
+                .bind(scan.list_id.to_string())
+                .bind(ticket.to_string())
+                .bind(after.entries)
+                .bind(i64::from(after.inside))
+                .bind(f.map(|f| f.scan.to_string()))
+                .bind(f.map(|f| micros(f.at)))
+                .bind(f.and_then(|f| f.gate.map(|g| g.to_string())))
+                .bind(f.map(|f| f.nonce.clone()))
+                .bind(after.day.clone())
+                .bind(after.day_entries)
+                .execute(&mut *tx)
+                .await?;
+            }
+            first = after.first;
+        }
+        let record = ScanRecord {
+            id: scan.id,
+            list_id: scan.list_id,
+            nonce: scan.nonce.clone(),
+            ticket_id: scan.ticket.map(|t| t.0),
+            ticket_type_id: scan.ticket.map(|t| t.1),
+            gate_id: scan.gate_id,
+            device: scan.device.clone(),
+            direction: scan.direction,
+            result,
+            offline: scan.offline.is_some(),
+            conflict,
+            scanned_at: scan.scanned_at,
+            received_at: scan.received_at,
+        };
+        let inserted = sqlx::query(dynsql!(
+            "INSERT INTO scans (org_id, {SCAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ))
+        .bind(scan.org_id.to_string())
+        .bind(record.id.to_string())
+        .bind(record.list_id.to_string())
+        .bind(&record.nonce)
+        .bind(record.ticket_id.map(|t| t.to_string()))
+        .bind(record.ticket_type_id.map(|t| t.to_string()))
+        .bind(record.gate_id.map(|g| g.to_string()))
+        .bind(&record.device)
+        .bind(record.direction.as_str())
+        .bind(record.result.as_str())
+        .bind(i64::from(record.offline))
+        .bind(i64::from(record.conflict))
+        .bind(micros(record.scanned_at))
+        .bind(micros(record.received_at))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {
+                tx.commit().await?;
+                Ok(ScanOutcome { scan: record, duplicate: false, first })
+            }
+            // The same nonce won a race from another request: that one's answer stands.
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                tx.rollback().await?;
+                self.duplicate(scan.list_id, &scan.nonce).await?.ok_or(StoreError::NotFound)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Scans of tickets that were admitted more than their list allows while
+    /// offline: for each such ticket, its winning scan first, then the others.
+    pub async fn checkin_conflicts(&self, list: CheckinListId) -> Result<Vec<(ScanRecord, bool)>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {SCAN_COLS} FROM scans s WHERE s.list_id = $1 AND s.ticket_id IN \
+             (SELECT ticket_id FROM scans WHERE list_id = $1 AND conflict = 1) \
+             AND (s.conflict = 1 OR s.id IN (SELECT first_scan_id FROM checkin_presence WHERE list_id = $1)) \
+             ORDER BY s.ticket_id, s.conflict, s.scanned_at, s.nonce"
+        ))
+        .bind(list.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let s = scan_from(r)?;
+                let winner = !s.conflict;
+                Ok((s, winner))
+            })
+            .collect()
+    }
+
+    /// Scans of a list, newest first.
+    pub async fn scans(&self, list: CheckinListId, limit: i64) -> Result<Vec<ScanRecord>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {SCAN_COLS} FROM scans WHERE list_id = $1 ORDER BY received_at DESC, id DESC LIMIT $2"
+        ))
+        .bind(list.to_string())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(scan_from).collect()
+    }
+
+    /// Check-in figures of a list. `types` limits the per-type rows to the
+    /// list's ticket types (empty: all of the event's).
+    pub async fn checkin_counts(&self, list: &CheckinList) -> Result<CheckinCounts> {
+        let lid = list.id.to_string();
+        let (checked_in, inside): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(inside), 0) FROM checkin_presence WHERE list_id = $1 AND entries > 0",
+        )
+        .bind(&lid)
+        .fetch_one(&self.read)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT t.ticket_type_id, tt.name, COUNT(*) AS total, \
+             COALESCE(SUM(CASE WHEN p.entries > 0 THEN 1 ELSE 0 END), 0) AS checked_in \
+             FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id \
+             LEFT JOIN checkin_presence p ON p.ticket_id = t.id AND p.list_id = $1 \
+             WHERE t.event_id = $2 AND t.status = 'valid' GROUP BY t.ticket_type_id, tt.name ORDER BY tt.name",
+        )
+        .bind(&lid)
+        .bind(list.event_id.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        let mut by_ticket_type = Vec::new();
+        for r in &rows {
+            let t: TicketTypeId = r.parse("ticket_type_id")?;
+            if list.admits_type(t) {
+                by_ticket_type.push((t, r.text("name")?, r.int("total")?, r.int("checked_in")?));
+            }
+        }
+        let gates = sqlx::query(
+            "SELECT gate_id, COUNT(*) AS n FROM scans WHERE list_id = $1 AND result = 'valid' AND direction = 'entry' GROUP BY gate_id ORDER BY gate_id",
+        )
+        .bind(&lid)
+        .fetch_all(&self.read)
+        .await?;
+        let by_gate = gates.iter().map(|r| Ok((opt_id(r, "gate_id")?, r.int("n")?))).collect::<Result<_>>()?;
+        let results =
+            sqlx::query("SELECT result, COUNT(*) AS n FROM scans WHERE list_id = $1 GROUP BY result ORDER BY result")
+                .bind(&lid)
+                .fetch_all(&self.read)
+                .await?;
+        let by_result = results
+            .iter()
+            .map(|r| Ok((r.text("result")?.parse().map_err(StoreError::Corrupt)?, r.int("n")?)))
+            .collect::<Result<_>>()?;
+        Ok(CheckinCounts { checked_in, inside, by_ticket_type, by_gate, by_result })
+    }
+}
