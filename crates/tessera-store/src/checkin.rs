@@ -677,14 +677,14 @@ impl Store {
     pub async fn checkin_counts(&self, list: &CheckinList) -> Result<CheckinCounts> {
         let lid = list.id.to_string();
         let (checked_in, inside): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(inside), 0) FROM checkin_presence WHERE list_id = $1 AND entries > 0",
+            "SELECT COUNT(*), CAST(COALESCE(SUM(inside), 0) AS BIGINT) FROM checkin_presence WHERE list_id = $1 AND entries > 0",
         )
         .bind(&lid)
         .fetch_one(&self.read)
         .await?;
         let rows = sqlx::query(
             "SELECT t.ticket_type_id, tt.name, COUNT(*) AS total, \
-             COALESCE(SUM(CASE WHEN p.entries > 0 THEN 1 ELSE 0 END), 0) AS checked_in \
+             CAST(COALESCE(SUM(CASE WHEN p.entries > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS checked_in \
              FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id \
              LEFT JOIN checkin_presence p ON p.ticket_id = t.id AND p.list_id = $1 \
              WHERE t.event_id = $2 AND t.status = 'valid' GROUP BY t.ticket_type_id, tt.name ORDER BY tt.name",

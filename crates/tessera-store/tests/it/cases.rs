@@ -3,8 +3,10 @@
 use jiff::{SignedDuration, Timestamp};
 use tessera_domain::account::{Email, Organization, User};
 use tessera_domain::catalog::{Category, Event, EventStatus, Quota, TicketType, TimeZoneName, Venue, Visibility};
+use tessera_domain::checkin::{CheckinList, Direction, EntryPolicy, Gate, ScanResult};
+use tessera_domain::{CheckinListId, GateId, ScanId};
 use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, Role, TicketTypeId, TokenId, UserId, VenueId};
-use tessera_store::{EventFilter, NewUser, Store, StoreError, migration_list};
+use tessera_store::{EventFilter, NewScan, NewUser, SigningKeyRecord, Store, StoreError, migration_list};
 
 fn now() -> Timestamp {
     // Whole microseconds: what the store keeps.
@@ -860,4 +862,182 @@ pub async fn capacity_changes_race_with_sales(store: Store) {
     }
     let (cap, sold, held) = counters(&store, &e).await[&qids[0]];
     assert!(sold + held <= cap, "{sold} + {held} > {cap}");
+}
+
+/// A paid ticket on a fresh on-sale event, and a check-in list for it.
+async fn checkin_fixture(
+    store: &Store,
+    policy: &str,
+    per_day: Option<i64>,
+) -> (Event, tessera_store::TicketRecord, CheckinList) {
+    let (e, _, tids) = on_sale(store, &[10], &[&[0]]).await;
+    let op = new_order(&[(tids[0], 1)], "gate@example.org", later(now(), 1));
+    let order = store.inventory_batch(e.id, now(), vec![op]).await.unwrap().remove(0).unwrap().unwrap();
+    let confirm = InventoryOp::Confirm { order: order.id, actor: "t".into(), note: String::new() };
+    store.inventory_batch(e.id, now(), vec![confirm]).await.unwrap().remove(0).unwrap();
+    let ticket = store.order_tickets(order.id).await.unwrap().remove(0);
+    let list = CheckinList {
+        id: CheckinListId::new(),
+        org_id: e.org_id,
+        event_id: e.id,
+        name: "Doors".into(),
+        ticket_type_ids: vec![],
+        entry_policy: policy.into(),
+        max_entries_per_day: per_day,
+        gates: vec![Gate { id: GateId::new(), name: "A".into() }, Gate { id: GateId::new(), name: "B".into() }],
+        created_at: now(),
+    };
+    store.create_checkin_list(&list).await.unwrap();
+    (e, ticket, list)
+}
+
+fn scan_of(
+    list: &CheckinList,
+    ticket: &tessera_store::TicketRecord,
+    nonce: &str,
+    at: Timestamp,
+    gate: usize,
+) -> NewScan {
+    NewScan {
+        id: ScanId::new(),
+        org_id: list.org_id,
+        list_id: list.id,
+        nonce: nonce.into(),
+        ticket: Some((ticket.id, ticket.ticket_type_id)),
+        gate_id: Some(list.gates[gate].id),
+        device: format!("gate-{gate}"),
+        direction: Direction::Entry,
+        result: ScanResult::Valid,
+        offline: None,
+        scanned_at: at,
+        received_at: at,
+        day: "2026-01-01".into(),
+    }
+}
+
+/// Invariant 13: many gates scanning one single-entry ticket at the same
+/// instant admit it exactly once; a nonce replays its first answer.
+pub async fn simultaneous_scans_admit_a_single_entry_ticket_once(store: Store) {
+    let (_, ticket, list) = checkin_fixture(&store, "single", None).await;
+    let at = now();
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (s, scan) = (store.clone(), scan_of(&list, &ticket, &format!("n{i}"), at, i % 2));
+        tasks.push(tokio::spawn(async move { s.record_scan(EntryPolicy::Single, scan).await.unwrap() }));
+    }
+    let mut admitted = 0;
+    for t in tasks {
+        let o = t.await.unwrap();
+        match o.scan.result {
+            ScanResult::Valid => admitted += 1,
+            ScanResult::AlreadyUsed => assert!(o.first.is_some()),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(admitted, 1);
+    // The same nonce from several requests at once: one scan recorded, one answer.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (s, scan) = (store.clone(), scan_of(&list, &ticket, "same", at, 0));
+        tasks.push(tokio::spawn(async move { s.record_scan(EntryPolicy::Single, scan).await.unwrap() }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        ids.insert(t.await.unwrap().scan.id);
+    }
+    assert_eq!(ids.len(), 1);
+    let counts = store.checkin_counts(&list).await.unwrap();
+    assert_eq!((counts.checked_in, counts.inside), (1, 1));
+    assert_eq!(counts.by_result.iter().map(|(_, n)| n).sum::<i64>(), 25);
+}
+
+/// Offline admissions of one ticket: the earliest wins whatever the upload
+/// order, the rest are conflicts; re-recording a nonce changes nothing.
+pub async fn offline_conflicts_resolve_to_the_earliest_scan(store: Store) {
+    let (_, ticket, list) = checkin_fixture(&store, "single", None).await;
+    let t0 = now();
+    let offline = |nonce: &str, mins: i64, gate: usize| {
+        let mut s = scan_of(&list, &ticket, nonce, t0.checked_add(SignedDuration::from_mins(mins)).unwrap(), gate);
+        s.offline = Some(true);
+        s
+    };
+    for s in [offline("late", 30, 0), offline("mid", 20, 1), offline("early", 10, 0), offline("late", 30, 0)] {
+        store.record_scan(EntryPolicy::Single, s).await.unwrap();
+    }
+    let rows = store.checkin_conflicts(list.id).await.unwrap();
+    let winners: Vec<&str> = rows.iter().filter(|(_, w)| *w).map(|(s, _)| s.nonce.as_str()).collect();
+    let losers: Vec<&str> = rows.iter().filter(|(_, w)| !*w).map(|(s, _)| s.nonce.as_str()).collect();
+    assert_eq!(winners, ["early"]);
+    assert_eq!(losers, ["mid", "late"]);
+    let counts = store.checkin_counts(&list).await.unwrap();
+    assert_eq!(counts.checked_in, 1);
+    assert_eq!(counts.by_result.iter().map(|(_, n)| n).sum::<i64>(), 3, "the repeated nonce added nothing");
+}
+
+/// Re-entry after exit and per-day limits hold in the database too.
+pub async fn entry_policies_apply_in_the_store(store: Store) {
+    let (_, ticket, list) = checkin_fixture(&store, "reentry", None).await;
+    let at = now();
+    let mut results = Vec::new();
+    for (i, dir) in
+        [Direction::Entry, Direction::Entry, Direction::Exit, Direction::Entry, Direction::Exit, Direction::Exit]
+            .into_iter()
+            .enumerate()
+    {
+        let mut s = scan_of(&list, &ticket, &format!("r{i}"), at, 0);
+        s.direction = dir;
+        results.push(store.record_scan(EntryPolicy::Reentry, s).await.unwrap().scan.result);
+    }
+    use ScanResult::*;
+    assert_eq!(results, [Valid, AlreadyUsed, Valid, Valid, Valid, NotInside]);
+    let (_, ticket, list) = checkin_fixture(&store, "per_day", Some(2)).await;
+    let mut results = Vec::new();
+    for (i, day) in ["2026-01-01", "2026-01-01", "2026-01-01", "2026-01-02"].into_iter().enumerate() {
+        let mut s = scan_of(&list, &ticket, &format!("d{i}"), at, 1);
+        s.day = day.into();
+        results.push(store.record_scan(EntryPolicy::PerDay(2), s).await.unwrap().scan.result);
+    }
+    assert_eq!(results, [Valid, Valid, AlreadyUsed, Valid]);
+}
+
+/// Voiding revokes; re-issue voids the old ticket and makes a new one, once.
+pub async fn void_and_reissue_are_conditional(store: Store) {
+    let (e, ticket, _) = checkin_fixture(&store, "single", None).await;
+    let t = now();
+    let new = store.reissue_ticket(e.org_id, ticket.id, "New Holder", t).await.unwrap();
+    assert_eq!((new.holder_name.as_str(), new.status.as_str()), ("New Holder", "valid"));
+    let old = store.ticket(ticket.id).await.unwrap().unwrap();
+    assert_eq!((old.status.as_str(), old.replaced_by), ("void", Some(new.id)));
+    assert!(matches!(store.reissue_ticket(e.org_id, ticket.id, "Again", t).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(store.void_ticket(e.org_id, ticket.id, t).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(store.void_ticket(OrgId::new(), new.id, t).await, Err(StoreError::NotFound)));
+    store.void_ticket(e.org_id, new.id, t).await.unwrap();
+    let revoked: Vec<_> = store.revoked_tickets(e.id).await.unwrap().into_iter().map(|(id, _)| id).collect();
+    assert!(revoked.contains(&ticket.id) && revoked.contains(&new.id));
+    // A code is stored once; a second signer gets the first code back.
+    let other = store.order_tickets(ticket.order_id).await.unwrap();
+    assert_eq!(other.len(), 2);
+    assert_eq!(store.set_ticket_code(new.id, "TK1-FIRST", "k1").await.unwrap(), "TK1-FIRST");
+    assert_eq!(store.set_ticket_code(new.id, "TK1-SECOND", "k2").await.unwrap(), "TK1-FIRST");
+}
+
+/// One current signing key per organization, even when two processes make one at once.
+pub async fn one_current_signing_key_per_org(store: Store) {
+    let (e, _, _) = checkin_fixture(&store, "single", None).await;
+    let key = |id: &str| SigningKeyRecord {
+        id: id.into(),
+        org_id: e.org_id,
+        public_key: "00".repeat(32),
+        secret_enc: "sealed".into(),
+        created_at: now(),
+        retired_at: None,
+    };
+    let (ka, kb) = (key("aaaaaaaaaaaaaaaa"), key("bbbbbbbbbbbbbbbb"));
+    let (a, b) = tokio::join!(store.add_signing_key(&ka, false), store.add_signing_key(&kb, false));
+    assert!(a.is_ok() != b.is_ok(), "exactly one wins: {a:?} {b:?}");
+    store.add_signing_key(&key("cccccccccccccccc"), true).await.unwrap();
+    let keys = store.signing_keys(e.org_id).await.unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys.iter().filter(|k| k.retired_at.is_none()).count(), 1);
+    assert_eq!(store.current_signing_key(e.org_id).await.unwrap().unwrap().id, "cccccccccccccccc");
 }

@@ -72,4 +72,9 @@ conformance!(
     per_customer_limits_hold_across_batches,
     idempotency_keys_claim_once,
     capacity_changes_race_with_sales,
+    simultaneous_scans_admit_a_single_entry_ticket_once,
+    offline_conflicts_resolve_to_the_earliest_scan,
+    entry_policies_apply_in_the_store,
+    void_and_reissue_are_conditional,
+    one_current_signing_key_per_org,
 );
