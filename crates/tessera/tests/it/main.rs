@@ -1,6 +1,7 @@
 //! The binary as a user runs it: subcommands, configuration errors, the
 //! demo, graceful shutdown, and both backends.
 
+mod checkin;
 mod sale;
 
 use std::io::{BufRead, BufReader, Write};
