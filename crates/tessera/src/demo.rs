@@ -1,6 +1,7 @@
 //! `serve --demo`: a demo organization with a venue and three published
-//! events, so that a newcomer has something to click at once. Seeding goes
-//! through the same app-layer calls as the API. Running it again keeps the
+//! events, each with a check-in list at two gates, so that a newcomer has
+//! something to click (and scan) at once. Seeding goes through the same
+//! app-layer calls as the API. Running it again keeps the
 //! data and gives the organizer a fresh password, printed once.
 
 use anyhow::{Context, Result};
@@ -155,6 +156,14 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             .map_err(err)?;
         }
         app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
+        let doors = tessera_domain::checkin::NewCheckinList {
+            name: "Main entrance".into(),
+            ticket_type_ids: vec![],
+            entry_policy: "single".into(),
+            max_entries_per_day: None,
+            gates: vec!["Front".into(), "Side".into()],
+        };
+        app.create_checkin_list(&actor, org.id, event.id, doors).await.map_err(err)?;
     }
     Ok(DemoLogin { email: email.to_string(), password })
 }
