@@ -13,7 +13,7 @@ use tessera_domain::{EventId, OrgId};
 
 pub const ORDER_TOKEN: &str = "x-order-token";
 
-fn order_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn order_token(headers: &HeaderMap) -> Option<String> {
     headers.get(ORDER_TOKEN).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 

@@ -1,16 +1,13 @@
 //! Tickets: delivery to buyers (codes, links, PDF), voiding and re-issue by
 //! staff, and the organization's public signing keys.
 
+use super::orders::order_token;
 use super::*;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use tessera_app::tickets::{PublicKeyView, ReissueTicket, TicketView};
 use tessera_domain::OrgId;
 use tessera_domain::orders::{OrderId, TicketId};
-
-fn order_token(headers: &HeaderMap) -> Option<String> {
-    headers.get(super::orders::ORDER_TOKEN).and_then(|v| v.to_str().ok()).map(str::to_string)
-}
 
 /// The tickets of a paid order, for its buyer: signed codes and links to each ticket's page and QR image.
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}/tickets", tag = "tickets",
