@@ -245,6 +245,13 @@ pub fn check_exact(map: &SeatMap, statuses: &[SeatStatus], ids: &[SeatId]) -> Re
 struct Block {
     start: u32,
     end: u32,
+    /// Categories present in the block, one bit per category id (ids from
+    /// 63 up share bit 63), so a request skips blocks it cannot use.
+    categories: u64,
+}
+
+fn category_bit(id: u16) -> u64 {
+    1u64 << id.min(63)
 }
 
 #[derive(Clone, Debug)]
@@ -288,6 +295,7 @@ fn better(a: Score, b: Score) -> bool {
 struct Ctx<'a> {
     status: &'a [SeatStatus],
     category_ok: Vec<bool>,
+    category_mask: u64,
     forbidden: u8,
     count: usize,
     wheelchair: u32,
@@ -329,18 +337,21 @@ impl Allocator {
             for i in row.seats.start + 1..row.seats.end {
                 let aisle = |k: u32| seats[k as usize].flags.contains(SeatFlags::AISLE);
                 if aisle(i - 1) && aisle(i) {
-                    blocks.push(Block { start, end: i });
+                    blocks.push(Block { start, end: i, categories: 0 });
                     start = i;
                 }
             }
             if row.seats.start < row.seats.end {
-                blocks.push(Block { start, end: row.seats.end });
+                blocks.push(Block { start, end: row.seats.end, categories: 0 });
             }
             rows.push(RowPlan {
                 section: row.section,
                 priority: ranking.section_priority(row.section as usize),
                 blocks: (first_block, blocks.len() as u32),
             });
+        }
+        for block in &mut blocks {
+            block.categories = (block.start..block.end).fold(0, |m, i| m | category_bit(category[i as usize]));
         }
         let mut block_priority = Vec::with_capacity(blocks.len());
         for row in &rows {
@@ -422,16 +433,28 @@ impl Allocator {
             });
         }
 
+        // Too few seats at all is cheaper to find out than to search for.
+        let (available, wheelchair) = self.count(&ctx);
+        if available < request.count {
+            return Err(AllocError::NotEnoughSeats { requested: request.count, available });
+        }
+        if wheelchair < request.wheelchair_spaces {
+            return Err(AllocError::NotEnoughWheelchairSpaces {
+                requested: request.wheelchair_spaces,
+                available: wheelchair,
+            });
+        }
+
         // Phase 2: every row, with orphans counted, chains of adjacent rows.
         let max_rows = match request.together {
             _ if ctx.wheelchair > 0 => 1,
             Together::SameRow => 1,
             Together::AdjacentRows { max_rows } => max_rows.clamp(1, MAX_SPLIT_ROWS).min(n as u32),
         } as usize;
-        if let Some(found) = self.chains(&ctx, max_rows) {
-            return Ok(found);
+        match self.chains(&ctx, max_rows) {
+            Some(found) => Ok(found),
+            None => Err(AllocError::NotTogether { requested: request.count, available }),
         }
-        Err(self.explain(&ctx, request))
     }
 
     /// How many seats choosing `chosen` would strand, under `statuses`: seats
@@ -452,7 +475,7 @@ impl Allocator {
         };
         let mut created = 0;
         for b in touched {
-            let Block { start, end } = self.blocks[b];
+            let Block { start, end, .. } = self.blocks[b];
             let alone = |i: u32, after: bool| {
                 free(i, after) && (i == start || !free(i - 1, after)) && (i + 1 == end || !free(i + 1, after))
             };
@@ -472,9 +495,13 @@ impl Allocator {
             return Err(AllocError::StatusLength { expected: self.seat_count, found: statuses.len() });
         }
         let mut category_ok = vec![request.categories.is_empty(); self.categories.len()];
+        let mut category_mask = if request.categories.is_empty() { u64::MAX } else { 0 };
         for wanted in &request.categories {
             match self.categories.iter().position(|c| c == wanted) {
-                Some(i) => category_ok[i] = true,
+                Some(i) => {
+                    category_ok[i] = true;
+                    category_mask |= category_bit(i as u16);
+                }
                 None => return Err(AllocError::UnknownCategory(wanted.clone())),
             }
         }
@@ -488,6 +515,7 @@ impl Allocator {
         Ok(Ctx {
             status: statuses,
             category_ok,
+            category_mask,
             forbidden,
             count: request.count as usize,
             wheelchair: request.wheelchair_spaces,
@@ -503,6 +531,9 @@ impl Allocator {
     /// eligible available seats inside `block`.
     #[inline]
     fn windows(&self, ctx: &Ctx<'_>, block: Block, min: usize, max: usize, mut f: impl FnMut(u32, usize, u32, f64)) {
+        if block.categories & ctx.category_mask == 0 {
+            return;
+        }
         let (start, end) = (block.start as usize, block.end as usize);
         let status = &ctx.status[start..end];
         let mut i = 0;
@@ -665,21 +696,21 @@ impl Allocator {
         Allocation { seats, rows: rows_used as u32, orphans_created: orphans, cost }
     }
 
-    fn explain(&self, ctx: &Ctx<'_>, request: &Request) -> AllocError {
+    /// (eligible available seats, of which wheelchair spaces).
+    fn count(&self, ctx: &Ctx<'_>) -> (u32, u32) {
         let mut available = 0u32;
         let mut wheelchair = 0u32;
-        for (i, status) in ctx.status.iter().enumerate() {
-            if *status == SeatStatus::Available && self.eligible(ctx, i) {
-                available += 1;
-                wheelchair += u32::from(self.flags[i] & SeatFlags::WHEELCHAIR.bits() != 0);
+        for block in &self.blocks {
+            if block.categories & ctx.category_mask == 0 {
+                continue;
+            }
+            for i in block.start as usize..block.end as usize {
+                if ctx.status[i] == SeatStatus::Available && self.eligible(ctx, i) {
+                    available += 1;
+                    wheelchair += u32::from(self.flags[i] & SeatFlags::WHEELCHAIR.bits() != 0);
+                }
             }
         }
-        if available < request.count {
-            AllocError::NotEnoughSeats { requested: request.count, available }
-        } else if wheelchair < request.wheelchair_spaces {
-            AllocError::NotEnoughWheelchairSpaces { requested: request.wheelchair_spaces, available: wheelchair }
-        } else {
-            AllocError::NotTogether { requested: request.count, available }
-        }
+        (available, wheelchair)
     }
 }
