@@ -7,18 +7,47 @@
 //! all of it reaches the entry policy, which the store applies under the
 //! ticket's presence lock. Every scan is recorded, failures included.
 
+use crate::group::GroupCommit;
 use crate::{Actor, App, AppError, Result};
-use tessera_domain::checkin::{CheckinList, Direction, FirstEntry, Gate, NewCheckinList, ScanResult};
+use std::sync::Arc;
+use tessera_domain::checkin::{CheckinList, Direction, EntryPolicy, FirstEntry, Gate, NewCheckinList, ScanResult};
 use tessera_domain::orders::TicketId;
 use tessera_domain::{CheckinListId, EventId, GateId, OrgId, Permission, ScanId, TicketTypeId, Timestamp};
 use tessera_domain::{ValidationError, validation::check_text};
-use tessera_store::{NewScan, ScanOutcome, ScanRecord, TicketRecord};
+use tessera_store::{NewScan, ScanOutcome, ScanRecord, Store, TicketRecord};
 use tessera_ticket::{CodeError, Validity};
 
 /// Longest code text accepted at all; longer input is a 422, not a scan.
 pub const MAX_CODE_INPUT: usize = 1_000;
 /// Scans per offline upload.
 pub const MAX_UPLOAD: usize = 1_000;
+
+/// Online scans of a check-in list go through its worker, which records
+/// whatever scans are waiting in one transaction (see [`crate::group`]).
+pub(crate) type ScanBatcher = GroupCommit<CheckinListId, (EntryPolicy, NewScan), ScanOutcome>;
+
+/// Scans one transaction records at most.
+const MAX_SCAN_BATCH: usize = 256;
+
+pub(crate) fn scan_batcher(store: Store) -> Arc<ScanBatcher> {
+    GroupCommit::new(
+        MAX_SCAN_BATCH,
+        4_096,
+        Arc::new(move |list: CheckinListId, scans: Vec<(EntryPolicy, NewScan)>| {
+            let store = store.clone();
+            Box::pin(async move {
+                let n = scans.len();
+                match store.record_scans(scans).await {
+                    Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+                    Err(e) => {
+                        tracing::error!(error = %e, %list, batch = n, "scan batch failed");
+                        (0..n).map(|_| Err(AppError::Internal(e.to_string()))).collect()
+                    }
+                }
+            })
+        }),
+    )
+}
 
 /// One scan at a gate.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -227,8 +256,14 @@ fn check_scan_fields(e: &mut ValidationError, prefix: &str, code: &str, nonce: &
     }
 }
 
+/// How long a check-in list's context is served from memory.
+const LIST_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Check-in lists as scans need them, by id, with when they were read.
+pub(crate) type ListCache = std::collections::HashMap<CheckinListId, (std::time::Instant, Arc<ListContext>)>;
+
 /// A list with what deciding its scans needs.
-struct ListContext {
+pub(crate) struct ListContext {
     list: CheckinList,
     tz: jiff::tz::TimeZone,
 }
@@ -280,10 +315,27 @@ impl App {
         self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)
     }
 
-    async fn list_context(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<ListContext> {
-        let list = self.checkin_list(actor, org, id).await?;
+    /// The list and its venue's time zone, for a caller allowed to scan.
+    /// Lists do not change once made, so a scanner's stream of scans reads
+    /// them from memory; the venue's zone is re-read every few seconds.
+    async fn list_context(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<Arc<ListContext>> {
+        self.authorize(actor, org, Permission::CheckIn).await?;
+        let cached = self.list_cache.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
+        if let Some((at, ctx)) = cached
+            && ctx.list.org_id == org
+            && at.elapsed() < LIST_CACHE_TTL
+        {
+            return Ok(ctx);
+        }
+        let list = self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)?;
         let (_, venue) = self.event_and_venue(org, list.event_id).await?;
-        Ok(ListContext { list, tz: venue.timezone.tz() })
+        let ctx = Arc::new(ListContext { list, tz: venue.timezone.tz() });
+        let mut cache = self.list_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= 10_000 {
+            cache.retain(|_, (at, _)| at.elapsed() < LIST_CACHE_TTL);
+        }
+        cache.insert(id, (std::time::Instant::now(), ctx.clone()));
+        Ok(ctx)
     }
 
     /// Everything a scan is checked against except the entry policy.
@@ -369,9 +421,7 @@ impl App {
         check_scan_fields(&mut e, "", &input.code, &input.nonce, input.device.as_deref());
         Self::check_gate(&ctx, &mut e, "gate_id", input.gate_id);
         e.finish()?;
-        if let Some(prev) = self.store.scan_by_nonce(list, &input.nonce).await? {
-            return self.replay(&ctx, prev).await;
-        }
+        // A repeated nonce is answered by the store with the first scan.
         let now = self.now();
         let (result, ticket) = self.evaluate(&ctx, &input.code, now).await?;
         let scan = NewScan {
@@ -389,7 +439,13 @@ impl App {
             received_at: now,
             day: ctx.day(now),
         };
-        let outcome = self.store.record_scan(ctx.list.policy(), scan).await?;
+        let outcome = self.scans.submit(list, (ctx.list.policy(), scan)).await?;
+        // A nonce reused for another code is answered about its first scan's ticket.
+        let ticket = match outcome.scan.ticket_id {
+            Some(t) if outcome.duplicate && ticket.as_ref().is_none_or(|x| x.id != t) => self.store.ticket(t).await?,
+            None if outcome.duplicate => None,
+            _ => ticket,
+        };
         Ok(self.answer(&ctx, outcome, ticket.as_ref()))
     }
 
@@ -439,6 +495,9 @@ impl App {
             (x.scanned_at, &x.nonce).cmp(&(y.scanned_at, &y.nonce))
         });
         let mut results: Vec<Option<ScanAnswer>> = vec![None; input.scans.len()];
+        // Evaluated first, then recorded in one transaction, earliest first.
+        let mut batch = Vec::new();
+        let mut pending = Vec::new();
         for i in order {
             let s = &input.scans[i];
             if let Some(prev) = self.store.scan_by_nonce(list, &s.nonce).await? {
@@ -446,23 +505,31 @@ impl App {
                 continue;
             }
             let (result, ticket) = self.evaluate(&ctx, &s.code, s.scanned_at).await?;
-            let scan = NewScan {
-                id: ScanId::new(),
-                org_id: org,
-                list_id: list,
-                nonce: s.nonce.clone(),
-                ticket: ticket.as_ref().map(|t| (t.id, t.ticket_type_id)),
-                gate_id: s.gate_id,
-                device: s.device.clone().unwrap_or_else(|| crate::inventory::actor_name(actor)),
-                direction: s.direction,
-                result,
-                offline: Some(s.admitted),
-                scanned_at: s.scanned_at,
-                received_at: now,
-                day: ctx.day(s.scanned_at),
-            };
-            let outcome = self.store.record_scan(ctx.list.policy(), scan).await?;
-            results[i] = Some(self.answer(&ctx, outcome, ticket.as_ref()));
+            batch.push((
+                ctx.list.policy(),
+                NewScan {
+                    id: ScanId::new(),
+                    org_id: org,
+                    list_id: list,
+                    nonce: s.nonce.clone(),
+                    ticket: ticket.as_ref().map(|t| (t.id, t.ticket_type_id)),
+                    gate_id: s.gate_id,
+                    device: s.device.clone().unwrap_or_else(|| crate::inventory::actor_name(actor)),
+                    direction: s.direction,
+                    result,
+                    offline: Some(s.admitted),
+                    scanned_at: s.scanned_at,
+                    received_at: now,
+                    day: ctx.day(s.scanned_at),
+                },
+            ));
+            pending.push((i, ticket));
+        }
+        if !batch.is_empty() {
+            let outcomes = self.store.record_scans(batch).await?;
+            for ((i, ticket), outcome) in pending.into_iter().zip(outcomes) {
+                results[i] = Some(self.answer(&ctx, outcome, ticket.as_ref()));
+            }
         }
         Ok(UploadAnswer { results: results.into_iter().flatten().collect() })
     }
@@ -509,7 +576,7 @@ impl App {
         };
         let cursor = now.checked_sub(jiff::SignedDuration::from_secs(CURSOR_LAG_SECS)).unwrap_or(now);
         Ok(SyncAnswer {
-            list: ctx.list,
+            list: ctx.list.clone(),
             keys,
             revoked,
             tickets,

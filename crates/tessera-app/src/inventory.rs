@@ -2,145 +2,70 @@
 //! expiry, and live availability.
 //!
 //! Every change to an event's inventory goes through that event's [`Batcher`]
-//! worker, which gathers whatever requests are waiting and applies them in one
-//! store transaction (group commit): each buyer still gets an answer of their
-//! own, and a hot event costs one commit per batch instead of one per buyer.
-//! The worker is an optimisation, not the guard: the store's transaction
-//! takes the event's lock, so any number of processes can share a database.
+//! worker (a [`crate::group::GroupCommit`]), which applies whatever requests
+//! are waiting in one store transaction; the store's transaction takes the
+//! event's lock, so any number of processes can share a database.
 
+use crate::group::GroupCommit;
 use crate::secrets::{hash_token, random_token};
 use crate::{Actor, App, AppError, Clock, Result};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 use tessera_domain::account::Email;
 use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::validation::check_text;
 use tessera_domain::{EventId, OrgId, Permission, ValidationError};
 use tessera_store::{InventoryOp, NewOrder, OpError, OpResult, Store, StoreError};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::broadcast;
 
 /// Requests one transaction decides at most.
 const MAX_BATCH: usize = 256;
 /// Requests waiting per event before callers wait for room.
 const QUEUE_PER_EVENT: usize = 8_192;
-/// An event's worker stops after this long without requests.
-const WORKER_IDLE: Duration = Duration::from_secs(30);
-
-struct Job {
-    op: InventoryOp,
-    reply: oneshot::Sender<std::result::Result<OpResult, AppError>>,
-}
 
 /// One worker per event with pending work; see the module docs.
 pub struct Batcher {
-    store: Store,
-    clock: Arc<dyn Clock>,
-    workers: Mutex<HashMap<EventId, (u64, mpsc::Sender<Job>)>>,
-    next_generation: std::sync::atomic::AtomicU64,
+    group: Arc<GroupCommit<EventId, InventoryOp, OpResult>>,
     /// Says "this event's availability may have changed" after every batch.
     pub changes: broadcast::Sender<EventId>,
 }
 
 impl Batcher {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Arc<Self> {
-        Arc::new(Self {
-            store,
-            clock,
-            workers: Mutex::new(HashMap::new()),
-            next_generation: Default::default(),
-            changes: broadcast::channel(1024).0,
-        })
-    }
-
-    fn sender(self: &Arc<Self>, event: EventId) -> mpsc::Sender<Job> {
-        let mut map = self.workers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, tx)) = map.get(&event).filter(|(_, tx)| !tx.is_closed()) {
-            return tx.clone();
-        }
-        let generation = self.next_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let (tx, rx) = mpsc::channel(QUEUE_PER_EVENT);
-        map.insert(event, (generation, tx.clone()));
-        tokio::spawn(self.clone().run(event, generation, rx));
-        tx
+        let changes = broadcast::channel(1024).0;
+        let notify = changes.clone();
+        let group = GroupCommit::new(
+            MAX_BATCH,
+            QUEUE_PER_EVENT,
+            Arc::new(move |event: EventId, ops: Vec<InventoryOp>| {
+                let (store, clock, notify) = (store.clone(), clock.clone(), notify.clone());
+                Box::pin(async move {
+                    let n = ops.len();
+                    let out = match store.inventory_batch(event, clock.now(), ops).await {
+                        Ok(results) => results.into_iter().map(Ok).collect(),
+                        Err(e) => {
+                            let not_found = matches!(e, StoreError::NotFound);
+                            if !not_found {
+                                tracing::error!(error = %e, %event, batch = n, "inventory batch failed");
+                            }
+                            (0..n)
+                                .map(|_| {
+                                    Err(if not_found { AppError::NotFound } else { AppError::Internal(e.to_string()) })
+                                })
+                                .collect()
+                        }
+                    };
+                    let _ = notify.send(event);
+                    out
+                })
+            }),
+        );
+        Arc::new(Self { group, changes })
     }
 
     /// Submits one operation and waits for its own result.
-    pub async fn submit(self: &Arc<Self>, event: EventId, op: InventoryOp) -> Result<OpResult> {
-        // A worker that just went idle closes its queue; a job that finds it
-        // closed (or is dropped unprocessed) was never applied and is retried.
-        for _ in 0..3 {
-            let (reply, answer) = oneshot::channel();
-            if self.sender(event).send(Job { op: op.clone(), reply }).await.is_err() {
-                continue;
-            }
-            if let Ok(result) = answer.await {
-                return result;
-            }
-        }
-        Err(AppError::Internal("the inventory worker did not answer".into()))
-    }
-
-    async fn run(self: Arc<Self>, event: EventId, generation: u64, mut rx: mpsc::Receiver<Job>) {
-        loop {
-            let first = match tokio::time::timeout(WORKER_IDLE, rx.recv()).await {
-                Ok(Some(job)) => job,
-                Ok(None) => return,
-                Err(_) => {
-                    self.retire(event, generation);
-                    rx.close();
-                    // Jobs that slipped in before the close still get their batch.
-                    let mut late = Vec::new();
-                    while let Ok(job) = rx.try_recv() {
-                        late.push(job);
-                    }
-                    if !late.is_empty() {
-                        self.apply(event, late).await;
-                    }
-                    return;
-                }
-            };
-            let mut jobs = vec![first];
-            while jobs.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
-                }
-            }
-            self.apply(event, jobs).await;
-        }
-    }
-
-    /// Removes this worker from the map, unless a newer one replaced it.
-    fn retire(&self, event: EventId, generation: u64) {
-        let mut map = self.workers.lock().unwrap_or_else(|p| p.into_inner());
-        if map.get(&event).is_some_and(|(g, _)| *g == generation) {
-            map.remove(&event);
-        }
-    }
-
-    async fn apply(&self, event: EventId, jobs: Vec<Job>) {
-        let (ops, replies): (Vec<InventoryOp>, Vec<_>) = jobs.into_iter().map(|j| (j.op, j.reply)).unzip();
-        let n = ops.len();
-        match self.store.inventory_batch(event, self.clock.now(), ops).await {
-            Ok(results) => {
-                for (reply, r) in replies.into_iter().zip(results) {
-                    let _ = reply.send(Ok(r));
-                }
-            }
-            Err(e) => {
-                let not_found = matches!(e, StoreError::NotFound);
-                if !not_found {
-                    tracing::error!(error = %e, %event, batch = n, "inventory batch failed");
-                }
-                for reply in replies {
-                    let _ =
-                        reply.send(Err(if not_found { AppError::NotFound } else { AppError::Internal(e.to_string()) }));
-                }
-            }
-        }
-        let _ = self.changes.send(event);
+    pub async fn submit(&self, event: EventId, op: InventoryOp) -> Result<OpResult> {
+        self.group.submit(event, op).await
     }
 }
 

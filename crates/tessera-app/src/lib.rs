@@ -10,6 +10,7 @@ pub mod authz;
 pub mod catalog;
 pub mod checkin;
 pub mod clock;
+mod group;
 pub mod inventory;
 pub mod orgs;
 mod secrets;
@@ -124,6 +125,10 @@ pub struct App {
     pub config: Arc<AppConfig>,
     limiter: Arc<auth::LoginLimiter>,
     batcher: Arc<inventory::Batcher>,
+    /// Online scans, group-committed per check-in list.
+    scans: Arc<checkin::ScanBatcher>,
+    /// Check-in lists as scans need them, by id, with when they were read.
+    list_cache: Arc<std::sync::Mutex<checkin::ListCache>>,
     /// Public keys by (organization, key id); keys never change once made.
     key_cache: Arc<
         std::sync::Mutex<
@@ -139,7 +144,17 @@ impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         let limiter = Arc::new(auth::LoginLimiter::new(&config));
         let batcher = inventory::Batcher::new(store.clone(), clock.clone());
-        Self { store, clock, config: Arc::new(config), limiter, batcher, key_cache: Default::default() }
+        let scans = checkin::scan_batcher(store.clone());
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            limiter,
+            batcher,
+            scans,
+            list_cache: Default::default(),
+            key_cache: Default::default(),
+        }
     }
 
     pub fn now(&self) -> tessera_domain::Timestamp {

@@ -22,6 +22,27 @@ use std::time::{Duration, Instant};
 enum Cli {
     /// Many buyers, one hot event.
     FlashSale(FlashSale),
+    /// Many scanners, one check-in list: online scans over HTTP.
+    Scan(ScanArgs),
+}
+
+#[derive(Parser, Clone)]
+struct ScanArgs {
+    /// The server, e.g. http://127.0.0.1:8080
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Tickets sold beforehand (through the API), each scanned in once and then once more.
+    #[arg(long, default_value_t = 5000)]
+    tickets: usize,
+    /// Scans in flight at once (scanner devices).
+    #[arg(long, default_value_t = 256)]
+    concurrency: usize,
+    /// Gates of the check-in list; scans spread over them.
+    #[arg(long, default_value_t = 8)]
+    gates: usize,
+    /// Stop starting new requests after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    max_secs: u64,
 }
 
 #[derive(Parser, Clone)]
@@ -85,8 +106,15 @@ async fn json_req(rb: reqwest::RequestBuilder) -> Result<(u16, Value)> {
     Ok((status, body))
 }
 
-/// Signs up an organizer and sets up a published event with `tickets` free tickets.
-async fn setup(c: &reqwest::Client, base: &str, tickets: i64) -> Result<(String, String, String, String, String)> {
+/// Signs up an organizer and sets up a published event with `tickets` free
+/// tickets, taking place between `starts` and `ends` (RFC 3339).
+async fn setup(
+    c: &reqwest::Client,
+    base: &str,
+    tickets: i64,
+    starts: &str,
+    ends: &str,
+) -> Result<(String, String, String, String, String)> {
     let tag = format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_micros());
     let email = format!("bench-{tag}@bench.tessera.dev");
     let r = c
@@ -128,7 +156,7 @@ async fn setup(c: &reqwest::Client, base: &str, tickets: i64) -> Result<(String,
     let (_, event) = json_req(post(
         format!("/api/v1/orgs/{org}/events"),
         json!({"venue_id": venue, "title": "Flash sale", "category": "concert",
-                   "starts_at": "2030-01-01T20:00:00Z", "ends_at": "2030-01-01T23:00:00Z"}),
+                   "starts_at": starts, "ends_at": ends, "sales_end": ends}),
     ))
     .await?;
     let event = event["id"].as_str().context("event id")?.to_string();
@@ -157,13 +185,13 @@ fn status_key(status: u16, body: &Value) -> String {
     }
 }
 
-async fn ceiling(c: &reqwest::Client, args: &FlashSale) -> (f64, Tally) {
+async fn ceiling(c: &reqwest::Client, url: &str, total: usize, concurrency: usize, max_secs: u64) -> (f64, Tally) {
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
-    let deadline = start + Duration::from_secs(args.max_secs);
+    let deadline = start + Duration::from_secs(max_secs);
     let mut tasks = Vec::new();
-    for _ in 0..args.concurrency {
-        let (c, next, url, total) = (c.clone(), next.clone(), args.url.clone(), args.buyers);
+    for _ in 0..concurrency {
+        let (c, next, url) = (c.clone(), next.clone(), url.to_string());
         tasks.push(tokio::spawn(async move {
             let mut t = Tally::default();
             while next.fetch_add(1, Ordering::Relaxed) < total && Instant::now() < deadline {
@@ -193,10 +221,11 @@ async fn ceiling(c: &reqwest::Client, args: &FlashSale) -> (f64, Tally) {
 
 async fn flash_sale(args: FlashSale) -> Result<()> {
     let c = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
-    let (org, event, tt, cookie, csrf) = setup(&c, &args.url, args.tickets).await?;
+    let (org, event, tt, cookie, csrf) =
+        setup(&c, &args.url, args.tickets, "2030-01-01T20:00:00Z", "2030-01-01T23:00:00Z").await?;
 
     // The baseline, in the same run, with the same client and concurrency.
-    let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args).await;
+    let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args.url, args.buyers, args.concurrency, args.max_secs).await;
     let ceiling_ok = ceiling_tally.by_status.get("200").copied().unwrap_or(0);
     let ceiling_rate = ceiling_ok as f64 / ceiling_secs;
 
@@ -319,10 +348,188 @@ async fn flash_sale(args: FlashSale) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f(i)` for i in 0..total with `concurrency` tasks, until the deadline.
+async fn fan_out<F, Fut, T>(total: usize, concurrency: usize, max_secs: u64, f: F) -> Result<(f64, Vec<T>)>
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = T> + Send,
+    T: Send + 'static,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(max_secs);
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (next, f) = (next.clone(), f.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total || Instant::now() >= deadline {
+                    break;
+                }
+                out.push(f(i).await);
+            }
+            out
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await?);
+    }
+    Ok((start.elapsed().as_secs_f64(), all))
+}
+
+/// One round of scans: every code once, spread over the gates.
+async fn scan_round(
+    c: &reqwest::Client,
+    args: &ScanArgs,
+    scan_url: &str,
+    auth: (&str, &str),
+    codes: &Arc<Vec<String>>,
+    gates: &Arc<Vec<String>>,
+    round: &str,
+) -> Result<(f64, Tally)> {
+    let (c, scan_url, cookie, csrf, codes, gates, round) = (
+        c.clone(),
+        scan_url.to_string(),
+        auth.0.to_string(),
+        auth.1.to_string(),
+        codes.clone(),
+        gates.clone(),
+        round.to_string(),
+    );
+    let (secs, results) = fan_out(codes.len(), args.concurrency, args.max_secs, move |i| {
+        let (c, scan_url, cookie, csrf, codes, gates, round) =
+            (c.clone(), scan_url.clone(), cookie.clone(), csrf.clone(), codes.clone(), gates.clone(), round.clone());
+        async move {
+            let at = Instant::now();
+            let body = json!({"code": codes[i], "nonce": format!("{round}-{i}"), "gate_id": gates[i % gates.len()],
+                              "device": format!("bench-{}", i % 64)});
+            let r = c.post(&scan_url).header("cookie", cookie).header("x-csrf-token", csrf).json(&body).send().await;
+            let key = match r {
+                Ok(r) => {
+                    let s = r.status().as_u16();
+                    let b = r.json::<Value>().await.unwrap_or(Value::Null);
+                    match b["result"].as_str() {
+                        Some(result) if s == 200 => result.to_string(),
+                        _ => status_key(s, &b),
+                    }
+                }
+                Err(_) => "transport error".into(),
+            };
+            (at.elapsed().as_micros() as u64, key)
+        }
+    })
+    .await?;
+    let mut t = Tally::default();
+    for (us, key) in results {
+        t.latencies_us.push(us);
+        *t.by_status.entry(key).or_default() += 1;
+    }
+    Ok((secs, t))
+}
+
+async fn scan(args: ScanArgs) -> Result<()> {
+    let c = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    // The event is on now, so every ticket is within its validity window.
+    let now = jiff::Timestamp::now();
+    let starts = (now - jiff::SignedDuration::from_hours(1)).to_string();
+    let ends = (now + jiff::SignedDuration::from_hours(5)).to_string();
+    let (org, event, tt, cookie, csrf) = setup(&c, &args.url, args.tickets as i64, &starts, &ends).await?;
+
+    // Sell every ticket through the API, then fetch the codes as buyers do.
+    let (url, ttc) = (args.url.clone(), tt.clone());
+    let cc = c.clone();
+    let event2 = event.clone();
+    let (_, bought) = fan_out(args.tickets, 64, args.max_secs, move |i| {
+        let (c, url, tt, event) = (cc.clone(), url.clone(), ttc.clone(), event2.clone());
+        async move {
+            let body = json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "email": format!("fan{i}@bench.tessera.dev"), "name": format!("Fan {i}")});
+            let (s, o) = json_req(c.post(format!("{url}/api/v1/events/{event}/orders")).json(&body)).await?;
+            if s != 201 {
+                bail!("reserve: {s} {o}");
+            }
+            let (id, token) = (o["id"].as_str().unwrap_or("").to_string(), o["access_token"].as_str().unwrap_or("").to_string());
+            let (s, o) = json_req(c.post(format!("{url}/api/v1/orders/{id}/confirm")).header("x-order-token", &token)).await?;
+            if s != 200 {
+                bail!("confirm: {s} {o}");
+            }
+            let (s, tickets) = json_req(c.get(format!("{url}/api/v1/orders/{id}/tickets")).header("x-order-token", &token)).await?;
+            if s != 200 {
+                bail!("tickets: {s} {tickets}");
+            }
+            tickets[0]["code"].as_str().map(str::to_string).context("no code")
+        }
+    })
+    .await?;
+    let codes: Arc<Vec<String>> = Arc::new(bought.into_iter().collect::<Result<_>>()?);
+    let gate_names: Vec<String> = (1..=args.gates).map(|g| format!("Gate {g}")).collect();
+    let (s, list) = json_req(
+        c.post(format!("{}/api/v1/orgs/{org}/events/{event}/checkin-lists", args.url))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"name": "Doors", "gates": gate_names})),
+    )
+    .await?;
+    if s != 201 {
+        bail!("check-in list: {s} {list}");
+    }
+    let list_id = list["id"].as_str().context("list id")?.to_string();
+    let gates: Arc<Vec<String>> = Arc::new(
+        list["gates"]
+            .as_array()
+            .context("gates")?
+            .iter()
+            .filter_map(|g| g["id"].as_str().map(str::to_string))
+            .collect(),
+    );
+    let scan_url = format!("{}/api/v1/orgs/{org}/checkin-lists/{list_id}/scans", args.url);
+
+    let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args.url, codes.len(), args.concurrency, args.max_secs).await;
+    let ceiling_ok = ceiling_tally.by_status.get("200").copied().unwrap_or(0);
+    let ceiling_rate = ceiling_ok as f64 / ceiling_secs;
+    let auth = (cookie.as_str(), csrf.as_str());
+    let (in_secs, mut entry) = scan_round(&c, &args, &scan_url, auth, &codes, &gates, "in").await?;
+    let (again_secs, mut again) = scan_round(&c, &args, &scan_url, auth, &codes, &gates, "again").await?;
+    let admitted = entry.by_status.get("valid").copied().unwrap_or(0);
+    let refused = again.by_status.get("already_used").copied().unwrap_or(0);
+
+    let (_, stats) = json_req(
+        c.get(format!("{}/api/v1/orgs/{org}/checkin-lists/{list_id}/stats", args.url)).header("cookie", &cookie),
+    )
+    .await?;
+    let checked_in = stats["checked_in"].as_u64().context("checked_in")?;
+    let entry_rate = entry.latencies_us.len() as f64 / in_secs;
+    let again_rate = again.latencies_us.len() as f64 / again_secs;
+    println!("online scans: {} tickets, {} gates, concurrency {}", codes.len(), gates.len(), args.concurrency);
+    println!("{}", ceiling_tally.line("ceiling", ceiling_secs, ceiling_ok));
+    println!("{}", entry.line("entry", in_secs, admitted));
+    println!("{}", again.line("again", again_secs, refused));
+    println!(
+        "scans/s: entries {:.0}, repeats {:.0}; HTTP ceiling {:.0} req/s; ceiling / entries = {:.2}; ceiling / repeats = {:.2}",
+        entry_rate,
+        again_rate,
+        ceiling_rate,
+        ceiling_rate / entry_rate.max(1e-9),
+        ceiling_rate / again_rate.max(1e-9)
+    );
+    let n = codes.len() as u64;
+    println!(
+        "check: admitted {admitted}, refused as already used {refused}, checked in per the list's stats {checked_in}, tickets {n}"
+    );
+    if admitted != n || refused != n || checked_in != n {
+        bail!("CHECK FAILED: every ticket must be admitted once and refused the second time");
+    }
+    println!("check passed: every ticket admitted exactly once");
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli {
         Cli::FlashSale(args) => rt.block_on(flash_sale(args)),
+        Cli::Scan(args) => rt.block_on(scan(args)),
     }
 }

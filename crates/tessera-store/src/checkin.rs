@@ -495,45 +495,85 @@ impl Store {
         Ok(row.as_ref().map(presence_from).transpose()?.and_then(|p| p.first))
     }
 
-    async fn duplicate(&self, list: CheckinListId, nonce: &str) -> Result<Option<ScanOutcome>> {
-        let Some(scan) = self.scan_by_nonce(list, nonce).await? else { return Ok(None) };
-        let first = match scan.ticket_id {
-            Some(t) => self.first_entry(list, t).await?,
-            None => None,
-        };
-        Ok(Some(ScanOutcome { scan, duplicate: true, first }))
+    /// Records one scan; see [`Store::record_scans`].
+    pub async fn record_scan(&self, policy: EntryPolicy, scan: NewScan) -> Result<ScanOutcome> {
+        self.record_scans(vec![(policy, scan)]).await?.pop().ok_or(StoreError::NotFound)
     }
 
-    /// Records one scan, letting the list's entry policy decide when every
-    /// other check passed (`scan.result == Valid` with a ticket). A nonce
-    /// already recorded on this list returns that first scan, unchanged.
-    pub async fn record_scan(&self, policy: EntryPolicy, scan: NewScan) -> Result<ScanOutcome> {
-        if let Some(d) = self.duplicate(scan.list_id, &scan.nonce).await? {
-            return Ok(d);
-        }
+    /// Records scans in one transaction (group commit), in the order given,
+    /// each seeing the effect of those before it. For each: a nonce already
+    /// recorded on its list returns that first scan, unchanged; otherwise,
+    /// when every other check passed (`result == Valid` with a ticket), the
+    /// list's entry policy decides against the ticket's presence, which is
+    /// locked for the rest of the transaction.
+    pub async fn record_scans(&self, scans: Vec<(EntryPolicy, NewScan)>) -> Result<Vec<ScanOutcome>> {
         let mut tx = match self.backend {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         };
+        // Presence rows are locked up front in one order (list, ticket), so
+        // that two batches touching the same tickets cannot deadlock.
+        if self.backend == Backend::Postgres {
+            let mut keys: Vec<(String, String)> = scans
+                .iter()
+                .filter(|(_, s)| s.result == ScanResult::Valid)
+                .filter_map(|(_, s)| s.ticket.map(|(t, _)| (s.list_id.to_string(), t.to_string())))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            if keys.len() > 1 {
+                for (list, ticket) in &keys {
+                    lock_presence(&mut tx, self.backend, list, ticket).await?;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(scans.len());
+        for (policy, scan) in scans {
+            if let Some(d) = duplicate_in(&mut tx, scan.list_id, &scan.nonce).await? {
+                out.push(d);
+                continue;
+            }
+            // On PostgreSQL, a savepoint, so that losing a nonce race to
+            // another transaction undoes this scan's presence change and
+            // nothing else. SQLite's write transaction has no such race: the
+            // nonce check above saw every committed scan.
+            let pg = self.backend == Backend::Postgres;
+            if pg {
+                sqlx::query("SAVEPOINT scan").execute(&mut *tx).await?;
+            }
+            let (record, first) = self.apply_scan(&mut tx, policy, &scan).await?;
+            match insert_scan(&mut tx, scan.org_id, &record).await {
+                Ok(()) => {
+                    if pg {
+                        sqlx::query("RELEASE SAVEPOINT scan").execute(&mut *tx).await?;
+                    }
+                    out.push(ScanOutcome { scan: record, duplicate: false, first });
+                }
+                Err(sqlx::Error::Database(db)) if pg && db.is_unique_violation() => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT scan").execute(&mut *tx).await?;
+                    out.push(duplicate_in(&mut tx, scan.list_id, &scan.nonce).await?.ok_or(StoreError::NotFound)?);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Decides one scan against the ticket's presence and writes the new
+    /// presence; returns the scan row to insert and the ticket's first entry.
+    async fn apply_scan(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        policy: EntryPolicy,
+        scan: &NewScan,
+    ) -> Result<(ScanRecord, Option<FirstEntry>)> {
         let mut result = scan.result;
         let mut conflict = false;
         let mut first = None;
         if let (Some((ticket, _)), ScanResult::Valid) = (scan.ticket, scan.result) {
             let device_refused = scan.offline == Some(false);
-            sqlx::query(
-                "INSERT INTO checkin_presence (list_id, ticket_id, entries, inside, day_entries) VALUES ($1, $2, 0, 0, 0) ON CONFLICT DO NOTHING",
-            )
-            .bind(scan.list_id.to_string())
-            .bind(ticket.to_string())
-            .execute(&mut *tx)
-            .await?;
-            let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
-            let row =
-                sqlx::query(dynsql!("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2{lock}"))
-                    .bind(scan.list_id.to_string())
-                    .bind(ticket.to_string())
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let row = lock_presence(tx, self.backend, &scan.list_id.to_string(), &ticket.to_string()).await?;
             let before = presence_from(&row)?;
             let facts = ScanFacts {
                 id: scan.id,
@@ -606,37 +646,7 @@ impl Store {
             scanned_at: scan.scanned_at,
             received_at: scan.received_at,
         };
-        let inserted = sqlx::query(dynsql!(
-            "INSERT INTO scans (org_id, {SCAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-        ))
-        .bind(scan.org_id.to_string())
-        .bind(record.id.to_string())
-        .bind(record.list_id.to_string())
-        .bind(&record.nonce)
-        .bind(record.ticket_id.map(|t| t.to_string()))
-        .bind(record.ticket_type_id.map(|t| t.to_string()))
-        .bind(record.gate_id.map(|g| g.to_string()))
-        .bind(&record.device)
-        .bind(record.direction.as_str())
-        .bind(record.result.as_str())
-        .bind(i64::from(record.offline))
-        .bind(i64::from(record.conflict))
-        .bind(micros(record.scanned_at))
-        .bind(micros(record.received_at))
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {
-                tx.commit().await?;
-                Ok(ScanOutcome { scan: record, duplicate: false, first })
-            }
-            // The same nonce won a race from another request: that one's answer stands.
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                tx.rollback().await?;
-                self.duplicate(scan.list_id, &scan.nonce).await?.ok_or(StoreError::NotFound)
-            }
-            Err(e) => Err(e.into()),
-        }
+        Ok((record, first))
     }
 
     /// Scans of tickets that were admitted more than their list allows while
@@ -718,4 +728,72 @@ impl Store {
             .collect::<Result<_>>()?;
         Ok(CheckinCounts { checked_in, inside, by_ticket_type, by_gate, by_result })
     }
+}
+
+/// The scan already recorded under this nonce, read inside a transaction.
+async fn duplicate_in(tx: &mut sqlx::AnyConnection, list: CheckinListId, nonce: &str) -> Result<Option<ScanOutcome>> {
+    let Some(row) = sqlx::query(dynsql!("SELECT {SCAN_COLS} FROM scans WHERE list_id = $1 AND nonce = $2"))
+        .bind(list.to_string())
+        .bind(nonce)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let scan = scan_from(&row)?;
+    let first = match scan.ticket_id {
+        Some(t) => sqlx::query("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2")
+            .bind(list.to_string())
+            .bind(t.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(presence_from)
+            .transpose()?
+            .and_then(|p| p.first),
+        None => None,
+    };
+    Ok(Some(ScanOutcome { scan, duplicate: true, first }))
+}
+
+async fn insert_scan(tx: &mut sqlx::AnyConnection, org: OrgId, record: &ScanRecord) -> sqlx::Result<()> {
+    sqlx::query(dynsql!(
+        "INSERT INTO scans (org_id, {SCAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    ))
+    .bind(org.to_string())
+    .bind(record.id.to_string())
+    .bind(record.list_id.to_string())
+    .bind(&record.nonce)
+    .bind(record.ticket_id.map(|t| t.to_string()))
+    .bind(record.ticket_type_id.map(|t| t.to_string()))
+    .bind(record.gate_id.map(|g| g.to_string()))
+    .bind(&record.device)
+    .bind(record.direction.as_str())
+    .bind(record.result.as_str())
+    .bind(i64::from(record.offline))
+    .bind(i64::from(record.conflict))
+    .bind(micros(record.scanned_at))
+    .bind(micros(record.received_at))
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Makes sure the ticket's presence row exists and reads it, locked for the
+/// rest of the transaction (PostgreSQL; SQLite's write transaction already
+/// excludes every other writer).
+async fn lock_presence(tx: &mut sqlx::AnyConnection, backend: Backend, list: &str, ticket: &str) -> Result<AnyRow> {
+    sqlx::query(
+        "INSERT INTO checkin_presence (list_id, ticket_id, entries, inside, day_entries) VALUES ($1, $2, 0, 0, 0) ON CONFLICT DO NOTHING",
+    )
+    .bind(list)
+    .bind(ticket)
+    .execute(&mut *tx)
+    .await?;
+    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    Ok(sqlx::query(dynsql!("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2{lock}"))
+        .bind(list)
+        .bind(ticket)
+        .fetch_one(&mut *tx)
+        .await?)
 }

@@ -951,6 +951,78 @@ pub async fn simultaneous_scans_admit_a_single_entry_ticket_once(store: Store) {
     assert_eq!(counts.by_result.iter().map(|(_, n)| n).sum::<i64>(), 25);
 }
 
+/// Scans group-committed in batches: each sees those before it in its batch,
+/// a nonce repeated inside a batch or across racing batches is recorded once,
+/// and batches racing on the same ticket still admit it once.
+pub async fn scan_batches_admit_once_and_record_each_nonce_once(store: Store) {
+    let (_, ticket, list) = checkin_fixture(&store, "single", None).await;
+    let at = now();
+    let batch = vec![
+        (EntryPolicy::Single, scan_of(&list, &ticket, "b1", at, 0)),
+        (EntryPolicy::Single, scan_of(&list, &ticket, "b2", at, 1)),
+        (EntryPolicy::Single, scan_of(&list, &ticket, "b1", at, 1)),
+    ];
+    let out = store.record_scans(batch).await.unwrap();
+    let results: Vec<_> = out.iter().map(|o| (o.scan.nonce.as_str(), o.scan.result, o.duplicate)).collect();
+    assert_eq!(
+        results,
+        [("b1", ScanResult::Valid, false), ("b2", ScanResult::AlreadyUsed, false), ("b1", ScanResult::Valid, true)]
+    );
+    assert_eq!(out[2].scan.id, out[0].scan.id, "a repeated nonce answers with the first scan");
+    assert_eq!(out[1].first.as_ref().map(|f| f.nonce.as_str()), Some("b1"));
+
+    // Racing batches on a fresh ticket, sharing nonces: one admission, one row per nonce.
+    let (_, ticket, list) = checkin_fixture(&store, "single", None).await;
+    let mut tasks = Vec::new();
+    for b in 0..6 {
+        let batch: Vec<_> = (0..5)
+            .map(|i| (EntryPolicy::Single, scan_of(&list, &ticket, &format!("r{}", (b + i) % 8), at, i % 2)))
+            .collect();
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.record_scans(batch).await.unwrap() }));
+    }
+    let mut by_nonce = std::collections::HashMap::new();
+    for t in tasks {
+        for o in t.await.unwrap() {
+            let first = *by_nonce.entry(o.scan.nonce.clone()).or_insert((o.scan.id, o.scan.result));
+            assert_eq!(first, (o.scan.id, o.scan.result), "nonce {} answered two ways", o.scan.nonce);
+        }
+    }
+    assert_eq!(by_nonce.len(), 8);
+    assert_eq!(by_nonce.values().filter(|(_, r)| *r == ScanResult::Valid).count(), 1);
+    let counts = store.checkin_counts(&list).await.unwrap();
+    assert_eq!((counts.checked_in, counts.inside), (1, 1));
+    assert_eq!(counts.by_result.iter().map(|(_, n)| n).sum::<i64>(), 8);
+
+    // Batches taking two tickets in opposite orders neither deadlock nor double-admit.
+    let (e, t1, list) = checkin_fixture(&store, "single", None).await;
+    let op = new_order(&[(t1.ticket_type_id, 1)], "gate2@example.org", later(now(), 1));
+    let order = store.inventory_batch(e.id, now(), vec![op]).await.unwrap().remove(0).unwrap().unwrap();
+    let confirm = InventoryOp::Confirm { order: order.id, actor: "t".into(), note: String::new() };
+    store.inventory_batch(e.id, now(), vec![confirm]).await.unwrap().remove(0).unwrap();
+    let t2 = store.order_tickets(order.id).await.unwrap().remove(0);
+    let mut tasks = Vec::new();
+    for b in 0..8 {
+        let (x, y) = if b % 2 == 0 { (&t1, &t2) } else { (&t2, &t1) };
+        let batch = vec![
+            (EntryPolicy::Single, scan_of(&list, x, &format!("x{b}"), at, 0)),
+            (EntryPolicy::Single, scan_of(&list, y, &format!("y{b}"), at, 1)),
+        ];
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move { s.record_scans(batch).await.unwrap() }));
+    }
+    let mut admitted = std::collections::HashMap::new();
+    for t in tasks {
+        for o in t.await.unwrap() {
+            if o.scan.result == ScanResult::Valid {
+                *admitted.entry(o.scan.ticket_id).or_insert(0) += 1;
+            }
+        }
+    }
+    assert_eq!(admitted.len(), 2);
+    assert!(admitted.values().all(|n| *n == 1), "{admitted:?}");
+}
+
 /// Offline admissions of one ticket: the earliest wins whatever the upload
 /// order, the rest are conflicts; re-recording a nonce changes nothing.
 pub async fn offline_conflicts_resolve_to_the_earliest_scan(store: Store) {

@@ -73,6 +73,7 @@ conformance!(
     idempotency_keys_claim_once,
     capacity_changes_race_with_sales,
     simultaneous_scans_admit_a_single_entry_ticket_once,
+    scan_batches_admit_once_and_record_each_nonce_once,
     offline_conflicts_resolve_to_the_earliest_scan,
     entry_policies_apply_in_the_store,
     void_and_reissue_are_conditional,

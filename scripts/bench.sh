@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs the flash-sale benchmark against a fresh release server on loopback.
-#   scripts/bench-flash-sale.sh sqlite|postgres [tessera-bench flash-sale options]
+# Runs a tessera-bench scenario against a fresh release server on loopback.
+#   scripts/bench.sh flash-sale|scan sqlite|postgres [tessera-bench options]
 # PostgreSQL uses TESSERA_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1/postgres)
 # to create, and afterwards drop, a database of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-backend="${1:?usage: $0 sqlite|postgres [options]}"
-shift
+mode="${1:?usage: $0 flash-sale|scan sqlite|postgres [options]}"
+backend="${2:?usage: $0 flash-sale|scan sqlite|postgres [options]}"
+shift 2
 cargo build --release --locked -q -p tessera -p tessera-bench
 port=18080
 stamp=$(date +%s%N)
@@ -36,5 +37,5 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 echo "backend: $backend; machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u +%Y-%m-%d)"
-target/release/tessera-bench flash-sale --url "http://127.0.0.1:$port" "$@"
+target/release/tessera-bench "$mode" --url "http://127.0.0.1:$port" "$@"
 echo "server peak RSS: $(awk '/VmHWM/{print $2, $3}' /proc/$server/status)"
