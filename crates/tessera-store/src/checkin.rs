@@ -8,9 +8,11 @@
 //! admit it once. The scanner's nonce is unique per list: a retried scan
 //! finds its first answer and changes nothing.
 
+use crate::inventory::{Arg, Tx, execute_in, fetch_in, insert_rows_then, text};
 use crate::row::{RowExt, micros};
 use crate::{Backend, Result, Store, StoreError};
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
 use tessera_domain::checkin::{
     CheckinList, Direction, EntryPolicy, FirstEntry, Gate, Presence, ScanFacts, ScanResult, apply_offline,
     decide_online,
@@ -504,149 +506,227 @@ impl Store {
     /// each seeing the effect of those before it. For each: a nonce already
     /// recorded on its list returns that first scan, unchanged; otherwise,
     /// when every other check passed (`result == Valid` with a ticket), the
-    /// list's entry policy decides against the ticket's presence, which is
-    /// locked for the rest of the transaction.
+    /// list's entry policy decides against the ticket's presence.
+    ///
+    /// The statements are set-based, so a batch costs a handful of round
+    /// trips whatever its size: read the nonces, make sure the presence rows
+    /// exist and lock them in ticket order (so racing batches cannot
+    /// deadlock), decide in memory, write presence, conflicts and scans.
+    /// A batch that loses a nonce race to another transaction starts over
+    /// and then answers that scan as the repeat it is.
     pub async fn record_scans(&self, scans: Vec<(EntryPolicy, NewScan)>) -> Result<Vec<ScanOutcome>> {
-        let mut tx = match self.backend {
+        for _ in 0..5 {
+            if let Some(out) = self.try_record_scans(&scans).await? {
+                return Ok(out);
+            }
+        }
+        Err(StoreError::Conflict { field: "nonce".into(), message: "scans with these nonces kept racing".into() })
+    }
+
+    async fn try_record_scans(&self, scans: &[(EntryPolicy, NewScan)]) -> Result<Option<Vec<ScanOutcome>>> {
+        let mut tx: Tx = match self.backend {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         };
-        // Presence rows are locked up front in one order (list, ticket), so
-        // that two batches touching the same tickets cannot deadlock.
-        if self.backend == Backend::Postgres {
-            let mut keys: Vec<(String, String)> = scans
-                .iter()
-                .filter(|(_, s)| s.result == ScanResult::Valid)
-                .filter_map(|(_, s)| s.ticket.map(|(t, _)| (s.list_id.to_string(), t.to_string())))
+        let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+        let mut lists: Vec<CheckinListId> = scans.iter().map(|(_, s)| s.list_id).collect();
+        lists.sort();
+        lists.dedup();
+        let mut recorded: HashMap<(CheckinListId, String), ScanRecord> = HashMap::new();
+        let mut presence: HashMap<(CheckinListId, TicketId), Presence> = HashMap::new();
+        for &list in &lists {
+            let of_list = || scans.iter().map(|(_, s)| s).filter(move |s| s.list_id == list);
+            let mut nonces: Vec<String> = of_list().map(|s| s.nonce.clone()).collect();
+            nonces.sort();
+            nonces.dedup();
+            let sql = format!("SELECT {SCAN_COLS} FROM scans WHERE list_id = $1 AND nonce IN ({{in}})");
+            for r in fetch_in(&mut tx, &sql, &[text(list)], &nonces).await? {
+                let scan = scan_from(&r)?;
+                recorded.insert((list, scan.nonce.clone()), scan);
+            }
+            // Tickets the policy may decide for get a presence row now...
+            let mut deciding: Vec<String> = of_list()
+                .filter(|s| s.result == ScanResult::Valid && !recorded.contains_key(&(list, s.nonce.clone())))
+                .filter_map(|s| s.ticket.map(|(t, _)| t.to_string()))
                 .collect();
-            keys.sort();
-            keys.dedup();
-            if keys.len() > 1 {
-                for (list, ticket) in &keys {
-                    lock_presence(&mut tx, self.backend, list, ticket).await?;
-                }
+            deciding.sort();
+            deciding.dedup();
+            let rows =
+                deciding.iter().map(|t| vec![text(list), text(t), Arg::Int(0), Arg::Int(0), Arg::Int(0)]).collect();
+            insert_rows_then(
+                &mut tx,
+                "checkin_presence",
+                &["list_id", "ticket_id", "entries", "inside", "day_entries"],
+                rows,
+                " ON CONFLICT DO NOTHING",
+            )
+            .await?;
+            // ...and every ticket of the batch is read, in ticket order, locked.
+            let mut tickets: Vec<String> = of_list()
+                .filter_map(|s| s.ticket.map(|(t, _)| t.to_string()))
+                .chain(recorded.values().filter_map(|r| r.ticket_id.map(|t| t.to_string())))
+                .collect();
+            tickets.sort();
+            tickets.dedup();
+            let sql = format!(
+                "SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id IN ({{in}}) ORDER BY ticket_id{lock}"
+            );
+            for r in fetch_in(&mut tx, &sql, &[text(list)], &tickets).await? {
+                presence.insert((list, r.parse("ticket_id")?), presence_from(&r)?);
             }
         }
+        let before = presence.clone();
+
         let mut out = Vec::with_capacity(scans.len());
+        let mut new_scans: Vec<(OrgId, ScanRecord)> = Vec::new();
+        let mut displaced_earlier: Vec<String> = Vec::new();
         for (policy, scan) in scans {
-            if let Some(d) = duplicate_in(&mut tx, scan.list_id, &scan.nonce).await? {
-                out.push(d);
+            if let Some(prev) = recorded.get(&(scan.list_id, scan.nonce.clone())) {
+                let first = prev.ticket_id.and_then(|t| presence.get(&(scan.list_id, t))).and_then(|p| p.first.clone());
+                out.push(ScanOutcome { scan: prev.clone(), duplicate: true, first });
                 continue;
             }
-            // On PostgreSQL, a savepoint, so that losing a nonce race to
-            // another transaction undoes this scan's presence change and
-            // nothing else. SQLite's write transaction has no such race: the
-            // nonce check above saw every committed scan.
-            let pg = self.backend == Backend::Postgres;
-            if pg {
-                sqlx::query("SAVEPOINT scan").execute(&mut *tx).await?;
-            }
-            let (record, first) = self.apply_scan(&mut tx, policy, &scan).await?;
-            match insert_scan(&mut tx, scan.org_id, &record).await {
-                Ok(()) => {
-                    if pg {
-                        sqlx::query("RELEASE SAVEPOINT scan").execute(&mut *tx).await?;
+            let mut result = scan.result;
+            let mut conflict = false;
+            let mut first = None;
+            if let (Some((ticket, _)), ScanResult::Valid) = (scan.ticket, scan.result) {
+                let p = presence.entry((scan.list_id, ticket)).or_default();
+                let facts = ScanFacts {
+                    id: scan.id,
+                    nonce: scan.nonce.clone(),
+                    at: scan.scanned_at,
+                    gate: scan.gate_id,
+                    direction: scan.direction,
+                    day: scan.day.clone(),
+                };
+                let after = match scan.offline {
+                    // Online: the policy decides now.
+                    None => {
+                        let (r, after) = decide_online(*policy, p, &facts);
+                        result = r;
+                        after
                     }
-                    out.push(ScanOutcome { scan: record, duplicate: false, first });
-                }
-                Err(sqlx::Error::Database(db)) if pg && db.is_unique_violation() => {
-                    sqlx::query("ROLLBACK TO SAVEPOINT scan").execute(&mut *tx).await?;
-                    out.push(duplicate_in(&mut tx, scan.list_id, &scan.nonce).await?.ok_or(StoreError::NotFound)?);
-                }
-                Err(e) => return Err(e.into()),
+                    // Offline, and the device let the person in: keep the books.
+                    Some(true) if scan.direction == Direction::Entry => {
+                        let (o, after) = apply_offline(*policy, p, &facts);
+                        result = o.result;
+                        conflict = o.conflict;
+                        if let Some(displaced) = o.displaced {
+                            match new_scans.iter_mut().find(|(_, r)| r.id == displaced) {
+                                Some((_, r)) => r.conflict = true,
+                                None => displaced_earlier.push(displaced.to_string()),
+                            }
+                        }
+                        after
+                    }
+                    // An offline exit: replay it like an online one.
+                    Some(true) => decide_online(*policy, p, &facts).1,
+                    // The device turned the person away: nothing to count.
+                    Some(false) => {
+                        result = ScanResult::AlreadyUsed;
+                        p.clone()
+                    }
+                };
+                first = after.first.clone();
+                *p = after;
             }
+            let record = ScanRecord {
+                id: scan.id,
+                list_id: scan.list_id,
+                nonce: scan.nonce.clone(),
+                ticket_id: scan.ticket.map(|t| t.0),
+                ticket_type_id: scan.ticket.map(|t| t.1),
+                gate_id: scan.gate_id,
+                device: scan.device.clone(),
+                direction: scan.direction,
+                result,
+                offline: scan.offline.is_some(),
+                conflict,
+                scanned_at: scan.scanned_at,
+                received_at: scan.received_at,
+            };
+            recorded.insert((scan.list_id, scan.nonce.clone()), record.clone());
+            new_scans.push((scan.org_id, record.clone()));
+            out.push(ScanOutcome { scan: record, duplicate: false, first });
+        }
+
+        // Writes: the presence rows that changed, displaced admissions, the scans.
+        let mut changed: Vec<(&(CheckinListId, TicketId), &Presence)> =
+            presence.iter().filter(|(k, p)| before.get(*k) != Some(*p)).collect();
+        changed.sort_by_key(|(k, _)| (k.0.to_string(), k.1.to_string()));
+        let rows = changed
+            .into_iter()
+            .map(|((list, ticket), p)| {
+                let f = p.first.as_ref();
+                vec![
+                    text(list),
+                    text(ticket),
+                    Arg::Int(p.entries),
+                    Arg::Int(i64::from(p.inside)),
+                    Arg::OptText(f.map(|f| f.scan.to_string())),
+                    Arg::OptInt(f.map(|f| micros(f.at))),
+                    Arg::OptText(f.and_then(|f| f.gate.map(|g| g.to_string()))),
+                    Arg::OptText(f.map(|f| f.nonce.clone())),
+                    Arg::OptText(p.day.clone()),
+                    Arg::Int(p.day_entries),
+                ]
+            })
+            .collect();
+        insert_rows_then(
+            &mut tx,
+            "checkin_presence",
+            &[
+                "list_id",
+                "ticket_id",
+                "entries",
+                "inside",
+                "first_scan_id",
+                "first_at",
+                "first_gate_id",
+                "first_nonce",
+                "day",
+                "day_entries",
+            ],
+            rows,
+            " ON CONFLICT (list_id, ticket_id) DO UPDATE SET entries = excluded.entries, inside = excluded.inside, \
+             first_scan_id = excluded.first_scan_id, first_at = excluded.first_at, first_gate_id = excluded.first_gate_id, \
+             first_nonce = excluded.first_nonce, day = excluded.day, day_entries = excluded.day_entries",
+        )
+        .await?;
+        displaced_earlier.sort();
+        displaced_earlier.dedup();
+        execute_in(&mut tx, "UPDATE scans SET conflict = 1 WHERE id IN ({in})", &[], &displaced_earlier).await?;
+        let n = new_scans.len() as u64;
+        let rows = new_scans
+            .into_iter()
+            .map(|(org, r)| {
+                vec![
+                    text(org),
+                    text(r.id),
+                    text(r.list_id),
+                    Arg::Text(r.nonce),
+                    Arg::OptText(r.ticket_id.map(|t| t.to_string())),
+                    Arg::OptText(r.ticket_type_id.map(|t| t.to_string())),
+                    Arg::OptText(r.gate_id.map(|g| g.to_string())),
+                    Arg::Text(r.device),
+                    text(r.direction.as_str()),
+                    text(r.result.as_str()),
+                    Arg::Int(i64::from(r.offline)),
+                    Arg::Int(i64::from(r.conflict)),
+                    Arg::Int(micros(r.scanned_at)),
+                    Arg::Int(micros(r.received_at)),
+                ]
+            })
+            .collect();
+        let cols: Vec<&str> = std::iter::once("org_id").chain(SCAN_COLS.split(", ")).collect();
+        let inserted = insert_rows_then(&mut tx, "scans", &cols, rows, " ON CONFLICT DO NOTHING").await?;
+        if inserted != n {
+            // Another transaction recorded one of these nonces first.
+            tx.rollback().await?;
+            return Ok(None);
         }
         tx.commit().await?;
-        Ok(out)
-    }
-
-    /// Decides one scan against the ticket's presence and writes the new
-    /// presence; returns the scan row to insert and the ticket's first entry.
-    async fn apply_scan(
-        &self,
-        tx: &mut sqlx::AnyConnection,
-        policy: EntryPolicy,
-        scan: &NewScan,
-    ) -> Result<(ScanRecord, Option<FirstEntry>)> {
-        let mut result = scan.result;
-        let mut conflict = false;
-        let mut first = None;
-        if let (Some((ticket, _)), ScanResult::Valid) = (scan.ticket, scan.result) {
-            let device_refused = scan.offline == Some(false);
-            let row = lock_presence(tx, self.backend, &scan.list_id.to_string(), &ticket.to_string()).await?;
-            let before = presence_from(&row)?;
-            let facts = ScanFacts {
-                id: scan.id,
-                nonce: scan.nonce.clone(),
-                at: scan.scanned_at,
-                gate: scan.gate_id,
-                direction: scan.direction,
-                day: scan.day.clone(),
-            };
-            let after = match scan.offline {
-                // Online: the policy decides now.
-                None => {
-                    let (r, after) = decide_online(policy, &before, &facts);
-                    result = r;
-                    after
-                }
-                // Offline, and the device let the person in: keep the books.
-                Some(true) if scan.direction == Direction::Entry => {
-                    let (o, after) = apply_offline(policy, &before, &facts);
-                    result = o.result;
-                    conflict = o.conflict;
-                    if let Some(displaced) = o.displaced {
-                        sqlx::query("UPDATE scans SET conflict = 1 WHERE id = $1")
-                            .bind(displaced.to_string())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    after
-                }
-                // An offline exit: replay it like an online one.
-                Some(true) => decide_online(policy, &before, &facts).1,
-                // The device turned the person away: nothing to count.
-                Some(false) => before.clone(),
-            };
-            if device_refused {
-                result = ScanResult::AlreadyUsed;
-            }
-            if after != before {
-                let f = after.first.as_ref();
-                sqlx::query(
-                    "UPDATE checkin_presence SET entries = $3, inside = $4, first_scan_id = $5, first_at = $6, first_gate_id = $7, first_nonce = $8, day = $9, day_entries = $10 WHERE list_id = $1 AND ticket_id = $2",
-                )
-                .bind(scan.list_id.to_string())
-                .bind(ticket.to_string())
-                .bind(after.entries)
-                .bind(i64::from(after.inside))
-                .bind(f.map(|f| f.scan.to_string()))
-                .bind(f.map(|f| micros(f.at)))
-                .bind(f.and_then(|f| f.gate.map(|g| g.to_string())))
-                .bind(f.map(|f| f.nonce.clone()))
-                .bind(after.day.clone())
-                .bind(after.day_entries)
-                .execute(&mut *tx)
-                .await?;
-            }
-            first = after.first;
-        }
-        let record = ScanRecord {
-            id: scan.id,
-            list_id: scan.list_id,
-            nonce: scan.nonce.clone(),
-            ticket_id: scan.ticket.map(|t| t.0),
-            ticket_type_id: scan.ticket.map(|t| t.1),
-            gate_id: scan.gate_id,
-            device: scan.device.clone(),
-            direction: scan.direction,
-            result,
-            offline: scan.offline.is_some(),
-            conflict,
-            scanned_at: scan.scanned_at,
-            received_at: scan.received_at,
-        };
-        Ok((record, first))
+        Ok(Some(out))
     }
 
     /// Scans of tickets that were admitted more than their list allows while
@@ -728,72 +808,4 @@ impl Store {
             .collect::<Result<_>>()?;
         Ok(CheckinCounts { checked_in, inside, by_ticket_type, by_gate, by_result })
     }
-}
-
-/// The scan already recorded under this nonce, read inside a transaction.
-async fn duplicate_in(tx: &mut sqlx::AnyConnection, list: CheckinListId, nonce: &str) -> Result<Option<ScanOutcome>> {
-    let Some(row) = sqlx::query(dynsql!("SELECT {SCAN_COLS} FROM scans WHERE list_id = $1 AND nonce = $2"))
-        .bind(list.to_string())
-        .bind(nonce)
-        .fetch_optional(&mut *tx)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let scan = scan_from(&row)?;
-    let first = match scan.ticket_id {
-        Some(t) => sqlx::query("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2")
-            .bind(list.to_string())
-            .bind(t.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-            .as_ref()
-            .map(presence_from)
-            .transpose()?
-            .and_then(|p| p.first),
-        None => None,
-    };
-    Ok(Some(ScanOutcome { scan, duplicate: true, first }))
-}
-
-async fn insert_scan(tx: &mut sqlx::AnyConnection, org: OrgId, record: &ScanRecord) -> sqlx::Result<()> {
-    sqlx::query(dynsql!(
-        "INSERT INTO scans (org_id, {SCAN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-    ))
-    .bind(org.to_string())
-    .bind(record.id.to_string())
-    .bind(record.list_id.to_string())
-    .bind(&record.nonce)
-    .bind(record.ticket_id.map(|t| t.to_string()))
-    .bind(record.ticket_type_id.map(|t| t.to_string()))
-    .bind(record.gate_id.map(|g| g.to_string()))
-    .bind(&record.device)
-    .bind(record.direction.as_str())
-    .bind(record.result.as_str())
-    .bind(i64::from(record.offline))
-    .bind(i64::from(record.conflict))
-    .bind(micros(record.scanned_at))
-    .bind(micros(record.received_at))
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// Makes sure the ticket's presence row exists and reads it, locked for the
-/// rest of the transaction (PostgreSQL; SQLite's write transaction already
-/// excludes every other writer).
-async fn lock_presence(tx: &mut sqlx::AnyConnection, backend: Backend, list: &str, ticket: &str) -> Result<AnyRow> {
-    sqlx::query(
-        "INSERT INTO checkin_presence (list_id, ticket_id, entries, inside, day_entries) VALUES ($1, $2, 0, 0, 0) ON CONFLICT DO NOTHING",
-    )
-    .bind(list)
-    .bind(ticket)
-    .execute(&mut *tx)
-    .await?;
-    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
-    Ok(sqlx::query(dynsql!("SELECT * FROM checkin_presence WHERE list_id = $1 AND ticket_id = $2{lock}"))
-        .bind(list)
-        .bind(ticket)
-        .fetch_one(&mut *tx)
-        .await?)
 }

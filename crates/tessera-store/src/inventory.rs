@@ -21,7 +21,7 @@ use tessera_domain::inventory::{QuotaCounters, ReserveError, ReserveRequest, Sna
 use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, Ticket, TicketId};
 use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, Timestamp, UserId};
 
-type Tx = sqlx::Transaction<'static, Any>;
+pub(crate) type Tx = sqlx::Transaction<'static, Any>;
 
 /// A reservation: a hold and the pending order it belongs to, made together.
 #[derive(Debug, Clone)]
@@ -90,7 +90,7 @@ impl Arg {
     }
 }
 
-fn text(s: impl ToString) -> Arg {
+pub(crate) fn text(s: impl ToString) -> Arg {
     Arg::Text(s.to_string())
 }
 
@@ -117,6 +117,19 @@ const IN_SHAPES: [usize; 5] = [1, 8, 64, 256, 512];
 const SWEEP_LIMIT: i64 = 5_000;
 
 async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Arg>>) -> Result<()> {
+    insert_rows_then(tx, table, cols, rows, "").await.map(|_| ())
+}
+
+/// Multi-row INSERTs in the fixed shapes, each followed by `suffix` (e.g. an
+/// `ON CONFLICT` clause); returns the rows affected.
+pub(crate) async fn insert_rows_then(
+    tx: &mut Tx,
+    table: &str,
+    cols: &[&str],
+    rows: Vec<Vec<Arg>>,
+    suffix: &str,
+) -> Result<u64> {
+    let mut affected = 0;
     let per_row = cols.len();
     let mut rows = rows.into_iter().peekable();
     let mut left = rows.len();
@@ -131,6 +144,7 @@ async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Arg>
             }
             let _ = write!(sql, "({})", placeholders(1 + i * per_row, per_row));
         }
+        sql.push_str(suffix);
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for row in chunk {
             debug_assert_eq!(row.len(), per_row);
@@ -138,9 +152,9 @@ async fn insert_rows(tx: &mut Tx, table: &str, cols: &[&str], rows: Vec<Vec<Arg>
                 q = a.bind(q);
             }
         }
-        q.execute(&mut **tx).await?;
+        affected += q.execute(&mut **tx).await?.rows_affected();
     }
-    Ok(())
+    Ok(affected)
 }
 
 /// Splits ids into `IN` lists of the sizes in `IN_SHAPES`, padding the last.
@@ -172,7 +186,7 @@ fn in_query<'q>(sql_with_in: &str, fixed: &[Arg], chunk: Vec<String>) -> Query<'
 }
 
 /// Runs a query with an `IN` list over chunks of ids, collecting the rows.
-async fn fetch_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<Vec<AnyRow>> {
+pub(crate) async fn fetch_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<Vec<AnyRow>> {
     let mut out = Vec::new();
     for chunk in in_chunks(ids) {
         out.extend(in_query(sql_with_in, fixed, chunk).fetch_all(&mut **tx).await?);
@@ -181,7 +195,7 @@ async fn fetch_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String])
 }
 
 /// Runs a statement with an `IN` list over chunks of ids.
-async fn execute_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<()> {
+pub(crate) async fn execute_in(tx: &mut Tx, sql_with_in: &str, fixed: &[Arg], ids: &[String]) -> Result<()> {
     for chunk in in_chunks(ids) {
         in_query(sql_with_in, fixed, chunk).execute(&mut **tx).await?;
     }
