@@ -10,7 +10,7 @@ use crate::secrets::MasterKey;
 use crate::{Actor, App, AppError, Result};
 use data_encoding::HEXLOWER;
 use tessera_domain::catalog::{Event, Venue};
-use tessera_domain::orders::{OrderId, OrderState, TicketId};
+use tessera_domain::orders::{Order, OrderId, OrderState, TicketId};
 use tessera_domain::validation::check_text;
 use tessera_domain::{EventId, OrgId, Permission, TicketTypeId, Timestamp, ValidationError};
 use tessera_render::TicketSheet;
@@ -227,6 +227,26 @@ impl App {
         self.order_ticket_views(order.org_id, order.id, order.event_id, order.state).await
     }
 
+    /// The signed-in buyer's orders, newest first.
+    pub async fn my_orders(&self, actor: &Actor, limit: i64, offset: i64) -> Result<Vec<Order>> {
+        let user = signed_in(actor)?;
+        Ok(self.store.buyer_orders(user, limit.clamp(1, 500), offset.max(0)).await?)
+    }
+
+    /// The signed-in buyer's tickets: those of their paid and cancelled
+    /// orders, newest order first; void tickets stay listed without a code.
+    pub async fn my_tickets(&self, actor: &Actor) -> Result<Vec<TicketView>> {
+        let user = signed_in(actor)?;
+        let mut out = Vec::new();
+        for order in self.store.buyer_orders(user, MY_TICKETS_ORDERS, 0).await? {
+            if order.state == OrderState::Pending || order.tickets.is_empty() {
+                continue;
+            }
+            out.extend(self.order_ticket_views(order.org_id, order.id, order.event_id, order.state).await?);
+        }
+        Ok(out)
+    }
+
     /// The tickets of an order, for staff.
     pub async fn org_order_tickets(&self, actor: &Actor, org: OrgId, order: OrderId) -> Result<Vec<TicketView>> {
         let order = self.get_org_order(actor, org, order).await?;
@@ -338,5 +358,20 @@ impl App {
         tracing::info!(%org, old = %id, new = %t.id, actor = %crate::inventory::actor_name(actor), "re-issued a ticket");
         let (event, _) = self.event_and_venue(org, t.event_id).await?;
         self.view(&t, &event).await
+    }
+}
+
+/// Orders whose tickets `my_tickets` lists, newest first.
+const MY_TICKETS_ORDERS: i64 = 200;
+
+fn signed_in(actor: &Actor) -> Result<tessera_domain::UserId> {
+    match actor {
+        Actor::User(u) => Ok(u.id),
+        Actor::Token(_) => {
+            Err(AppError::Forbidden("an API token has no orders of its own; sign in as the buyer".into()))
+        }
+        Actor::Anonymous => {
+            Err(AppError::Unauthenticated { code: "unauthenticated", message: "sign in to see your orders".into() })
+        }
     }
 }

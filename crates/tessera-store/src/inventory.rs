@@ -450,6 +450,24 @@ impl Store {
         Ok(orders)
     }
 
+    /// A signed-in buyer's orders, newest first, with their lines.
+    pub async fn buyer_orders(&self, user: UserId, limit: i64, offset: i64) -> Result<Vec<Order>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {ORDER_COLS} FROM orders o WHERE o.buyer_user_id = $1 ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(user.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.read)
+        .await?;
+        let mut orders = rows.iter().map(order_from).collect::<Result<Vec<_>>>()?;
+        for o in &mut orders {
+            self.fill_order(o).await?;
+            o.history.clear();
+        }
+        Ok(orders)
+    }
+
     /// Tickets issued for an event, by status: for checks and reports.
     pub async fn ticket_counts(&self, event: EventId) -> Result<HashMap<String, i64>> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM tickets WHERE event_id = $1 GROUP BY status")

@@ -140,6 +140,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::mark_paid))
         .routes(routes!(orders::cancel_order))
         .routes(routes!(orders::availability_stream))
+        .routes(routes!(orders::my_orders))
+        .routes(routes!(tickets::my_tickets))
         .routes(routes!(tickets::buyer_tickets))
         .routes(routes!(tickets::buyer_tickets_pdf))
         .routes(routes!(tickets::org_order_tickets))

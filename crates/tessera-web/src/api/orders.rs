@@ -84,6 +84,27 @@ pub struct OrderQuery {
     pub offset: Option<i64>,
 }
 
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1-500, default 100.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The signed-in buyer's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/me/orders", tag = "orders", params(PageQuery),
+    responses((status = 200, body = Vec<Order>), (status = 401, body = ErrorBody)),
+    security(("session" = [])))]
+pub async fn my_orders(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Vec<Order>>> {
+    Ok(Json(s.app.my_orders(&caller.actor, q.limit.unwrap_or(100), q.offset.unwrap_or(0)).await?))
+}
+
 /// The organization's orders, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/orders", tag = "orders", params(("org_id" = OrgId, Path), OrderQuery),
     responses((status = 200, body = Vec<Order>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),

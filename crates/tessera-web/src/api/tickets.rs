@@ -23,6 +23,14 @@ pub async fn buyer_tickets(
     Ok(Json(s.app.buyer_tickets(&caller.actor, id, order_token(&headers).as_deref()).await?))
 }
 
+/// The signed-in buyer's tickets across their orders, newest order first (void tickets without a code).
+#[utoipa::path(get, path = "/api/v1/me/tickets", tag = "tickets",
+    responses((status = 200, body = Vec<TicketView>), (status = 401, body = ErrorBody)),
+    security(("session" = [])))]
+pub async fn my_tickets(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<TicketView>>> {
+    Ok(Json(s.app.my_tickets(&caller.actor).await?))
+}
+
 /// The order's tickets as a PDF, one page per valid ticket, for printing at home.
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}/tickets.pdf", tag = "tickets",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),

@@ -37,6 +37,8 @@ enum Rule {
 
 const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/me", Rule::SessionOnly),
+    ("GET", "/api/v1/me/orders", Rule::SessionOnly),
+    ("GET", "/api/v1/me/tickets", Rule::SessionOnly),
     ("GET", "/api/v1/orgs", Rule::Authenticated),
     ("POST", "/api/v1/orgs", Rule::SessionOnly),
     ("GET", "/api/v1/orgs/{org_id}", Rule::Org(Role::Scanner)),

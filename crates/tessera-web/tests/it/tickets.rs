@@ -526,3 +526,61 @@ async fn keys_rotate_and_old_codes_still_verify() {
     assert_eq!(s.scan(&code_of(&before[0]), "k1", 0).await.body["result"], "valid");
     assert_eq!(s.scan(&code_of(&after[0]), "k2", 0).await.body["result"], "valid");
 }
+
+/// A signed-in buyer finds their orders and tickets in their account; nobody
+/// else sees them, and without a session the answer is 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_buyer_lists_their_orders_and_tickets() {
+    let t = spawn_app().await;
+    let (owner, org) = t.organizer("owner@mine.example.org", "mine").await;
+    let venue = t.venue(&owner, &org, "Hall").await;
+    let e = t.sellable_event(&owner, &org, &venue, "Gig").await;
+    let event = e["id"].as_str().unwrap();
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+    let types = t.get(&format!("/api/v1/orgs/{org}/events/{event}/ticket-types"), &owner).await;
+    let tt = types.body[0]["id"].as_str().unwrap();
+    let buyer = Auth::Session(t.register("fan@mine.example.org").await);
+    let mut orders = Vec::new();
+    for n in [2, 1] {
+        let r = t
+            .post(
+                &format!("/api/v1/events/{event}/orders"),
+                &buyer,
+                json!({"lines": [{"ticket_type_id": tt, "quantity": n}], "email": "fan@mine.example.org", "name": "Fan"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        orders.push(r.body["id"].as_str().unwrap().to_string());
+    }
+    // Only the first is paid; the second stays pending and has no tickets yet.
+    let paid = t.post(&format!("/api/v1/orgs/{org}/orders/{}/mark-paid", orders[0]), &owner, json!({})).await;
+    assert_eq!(paid.status, 200, "{paid:?}");
+
+    let mine = t.get("/api/v1/me/orders", &buyer).await;
+    assert_eq!(mine.status, 200, "{mine:?}");
+    let ids: Vec<&str> = mine.body.as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [orders[1].as_str(), orders[0].as_str()], "newest first");
+    let page = t.get("/api/v1/me/orders?limit=1&offset=1", &buyer).await;
+    assert_eq!(page.body.as_array().unwrap().len(), 1);
+    assert_eq!(page.body[0]["id"], orders[0].as_str());
+
+    let tickets = t.get("/api/v1/me/tickets", &buyer).await;
+    assert_eq!(tickets.status, 200, "{tickets:?}");
+    let tickets = tickets.body.as_array().unwrap();
+    assert_eq!(tickets.len(), 2);
+    for ticket in tickets {
+        assert_eq!(ticket["order_id"], orders[0].as_str());
+        assert!(code_of(ticket).starts_with("TK1-"));
+        let page = t.client.get(format!("{}{}", t.base, ticket["page_url"].as_str().unwrap())).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+    }
+
+    let stranger = Auth::Session(t.register("other@mine.example.org").await);
+    assert_eq!(t.get("/api/v1/me/orders", &stranger).await.body, json!([]));
+    assert_eq!(t.get("/api/v1/me/tickets", &stranger).await.body, json!([]));
+    assert_eq!(t.get("/api/v1/me/orders", &Auth::None).await.status, 401);
+    assert_eq!(t.get("/api/v1/me/tickets", &Auth::None).await.status, 401);
+    let bad = t.get("/api/v1/me/orders?limit=lots", &buyer).await;
+    assert_eq!(bad.status, 400, "{bad:?}");
+    assert!(bad.body.to_string().contains("limit"), "{bad:?}");
+}
