@@ -13,6 +13,7 @@ pub mod clock;
 mod group;
 pub mod inventory;
 pub mod orgs;
+pub mod seating;
 mod secrets;
 pub mod tickets;
 

@@ -21,6 +21,7 @@ pub mod checkin;
 mod idempotency;
 pub mod inventory;
 mod row;
+pub mod seating;
 pub mod testing;
 
 pub use accounts::{NewUser, SessionRecord, UserAuth};
@@ -28,6 +29,7 @@ pub use catalog::{EventFilter, EventPage, PublicEvent};
 pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRecord, TicketRecord};
 pub use idempotency::IdemClaim;
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
+pub use seating::SeatMapRecord;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -73,6 +73,7 @@ pub struct AppState {
         (name = "orders", description = "Reservations, orders and their life cycle"),
         (name = "tickets", description = "Ticket delivery, codes, voiding, re-issue and signing keys"),
         (name = "check-in", description = "Check-in lists, gates, online and offline scanning"),
+        (name = "seating", description = "Seat maps on venues: import, generation and export"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
     )
@@ -149,6 +150,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::reissue_ticket))
         .routes(routes!(tickets::list_keys))
         .routes(routes!(tickets::rotate_key))
+        .routes(routes!(seating::import_map, seating::map_summary))
+        .routes(routes!(seating::generate_map))
+        .routes(routes!(seating::export_map))
         .routes(routes!(checkin::list_lists, checkin::create_list))
         .routes(routes!(checkin::get_list))
         .routes(routes!(checkin::scan))

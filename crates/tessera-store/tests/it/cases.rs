@@ -1113,3 +1113,33 @@ pub async fn one_current_signing_key_per_org(store: Store) {
     assert_eq!(keys.iter().filter(|k| k.retired_at.is_none()).count(), 1);
     assert_eq!(store.current_signing_key(e.org_id).await.unwrap().unwrap().id, "cccccccccccccccc");
 }
+
+/// A venue's seat map is stored whole, versioned, and only under its own
+/// organization; concurrent replacements each get their own version.
+pub async fn seat_maps_are_versioned_per_venue(store: Store) {
+    let ann = user(&store, "ann@example.org").await;
+    let a = org(&store, "alpha", ann.id).await;
+    let b = org(&store, "beta", ann.id).await;
+    let va = venue_in(a.id, "A");
+    store.create_venue(&va).await.unwrap();
+    assert!(store.seat_map(a.id, va.id).await.unwrap().is_none());
+    assert_eq!(store.put_seat_map(a.id, va.id, "{\"v\":1}", 10, 0, now()).await.unwrap(), 1);
+    assert!(matches!(store.put_seat_map(b.id, va.id, "{}", 1, 0, now()).await, Err(StoreError::NotFound)));
+    assert!(store.seat_map(b.id, va.id).await.unwrap().is_none(), "another organization sees nothing");
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(
+            async move { s.put_seat_map(a.id, va.id, &format!("{{\"v\":{i}}}"), i, 1, now()).await },
+        ));
+    }
+    let mut versions = Vec::new();
+    for t in tasks {
+        versions.push(t.await.unwrap().unwrap());
+    }
+    versions.sort();
+    assert_eq!(versions, (2..=9).collect::<Vec<i64>>());
+    let rec = store.seat_map(a.id, va.id).await.unwrap().unwrap();
+    assert_eq!((rec.version, rec.org_id, rec.areas), (9, a.id, 1));
+    assert_eq!(rec.document, format!("{{\"v\":{}}}", rec.seats), "document and counts are written together");
+}

@@ -78,4 +78,5 @@ conformance!(
     entry_policies_apply_in_the_store,
     void_and_reissue_are_conditional,
     one_current_signing_key_per_org,
+    seat_maps_are_versioned_per_venue,
 );

@@ -11,6 +11,7 @@ pub mod ops;
 pub mod orders;
 pub mod orgs;
 pub mod public;
+pub mod seating;
 pub mod tickets;
 
 pub(crate) use crate::AppState;

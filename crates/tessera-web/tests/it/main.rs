@@ -8,4 +8,5 @@ mod helpers;
 mod openapi;
 mod orders;
 mod permissions;
+mod seating;
 mod tickets;

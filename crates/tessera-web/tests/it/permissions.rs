@@ -54,6 +54,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/orgs/{org_id}/venues", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}", Rule::Org(Role::Staff)),
     ("PATCH", "/api/v1/orgs/{org_id}/venues/{venue_id}", Rule::Org(Role::Admin)),
+    ("PUT", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/generate", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/export", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}", Rule::Org(Role::Staff)),
@@ -196,6 +200,14 @@ impl Fixture {
                 let id = self.throwaway_user().await;
                 let email = self.t.store.user_auth(id).await.unwrap().unwrap().user.email;
                 Some(json!({"email": email.as_str(), "role": "staff"}))
+            }
+            ("PUT", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map") => Some(json!({
+                "format": "tessera-seat-map", "version": 1, "name": "Hall",
+                "sections": [{"label": "S", "category": "A", "rows": [{"label": "A", "seats": [
+                    {"label": "1", "x": 0.0, "y": 1.0}, {"label": "2", "x": 1.0, "y": 1.0}]}]}]
+            })),
+            ("POST", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/generate") => {
+                Some(json!({"shape": "rectangular", "rows": 2, "seats_per_row": 3}))
             }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
@@ -351,6 +363,14 @@ async fn every_endpoint_with_every_role() {
         .await;
     assert_eq!(list.status, 201, "{list:?}");
     let list = list.body["id"].as_str().unwrap().to_string();
+    let map = t
+        .post(
+            &format!("/api/v1/orgs/{org}/venues/{venue}/seat-map/generate"),
+            &owner,
+            json!({"shape": "rectangular", "rows": 2, "seats_per_row": 2}),
+        )
+        .await;
+    assert_eq!(map.status, 200, "{map:?}");
     let fx = Fixture { t, owner, org, venue, event, ticket_type, quota, list, counter: Default::default() };
     let mut failures = Vec::new();
     let mut checked = 0;

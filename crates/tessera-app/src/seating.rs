@@ -1,0 +1,305 @@
+//! Seat maps on venues: import (JSON or CSV), generation of common shapes,
+//! export, and a summary. The map itself is `tessera-seating`'s; this module
+//! checks who may change it, keeps seat ids stable across re-imports
+//! (matched by section, row and seat label), and stores the JSON document.
+
+use crate::{Actor, App, AppError, Result};
+use std::collections::BTreeMap;
+use tessera_domain::{OrgId, Permission, Timestamp, ValidationError, VenueId};
+use tessera_seating::{
+    CsvOptions, CurvedHall, IdGen, ImportError, JsonOptions, RectHall, SeatMap, Stadium, curved_hall, from_csv,
+    from_json, rect_hall, stadium, to_csv, to_json,
+};
+
+/// Seats a venue's map may hold (a large stadium has about 100,000).
+pub const MAX_SEATS: usize = 200_000;
+/// Largest seat map document accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
+
+/// How an imported map is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapFormat {
+    /// `docs/seat-map-format.md`, JSON: sections, rows, seats, areas.
+    Json,
+    /// `docs/seat-map-format.md`, CSV: seats only.
+    Csv,
+}
+
+/// A common venue shape to generate a map from.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "shape", rename_all = "snake_case", deny_unknown_fields)]
+pub enum GenerateMap {
+    /// A flat hall: `rows` rows of `seats_per_row` seats facing a stage.
+    Rectangular {
+        rows: u32,
+        seats_per_row: u32,
+        /// An aisle after every this many seats.
+        #[serde(default)]
+        aisle_every: Option<u32>,
+        /// Price zones from front to back (default `["A"]`).
+        #[serde(default)]
+        categories: Vec<String>,
+    },
+    /// Rows on arcs around a stage, each longer than the one in front.
+    Curved {
+        rows: u32,
+        /// Angle the rows span, in degrees (default 120).
+        #[serde(default)]
+        span_degrees: Option<f64>,
+        #[serde(default)]
+        aisle_every: Option<u32>,
+        #[serde(default)]
+        categories: Vec<String>,
+    },
+    /// Sections of rows around an elliptical pitch (default 36 sections of
+    /// 77 rows: about 81,000 seats).
+    Stadium {
+        #[serde(default)]
+        sections: Option<u32>,
+        #[serde(default)]
+        rows: Option<u32>,
+        #[serde(default)]
+        categories: Vec<String>,
+        /// Capacity of a standing area on the pitch (0 or absent: none).
+        #[serde(default)]
+        pitch_standing: Option<u32>,
+    },
+}
+
+/// What a venue's seat map holds.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapSummary {
+    pub venue_id: VenueId,
+    /// Grows by one with every import or generation.
+    pub version: i64,
+    pub seats: i64,
+    pub sections: Vec<SectionSummary>,
+    /// Seats per category (price zone).
+    pub categories: BTreeMap<String, i64>,
+    pub areas: Vec<AreaSummary>,
+    #[schema(value_type = String)]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SectionSummary {
+    pub label: String,
+    pub rows: i64,
+    pub seats: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AreaSummary {
+    pub name: String,
+    pub capacity: i64,
+    pub category: String,
+}
+
+/// Every problem of an import, each under its location (a JSON path, or a
+/// CSV line and column).
+fn import_error(e: ImportError) -> AppError {
+    let mut v = ValidationError::new();
+    for p in &e.problems {
+        v.add(format!("map: {}", p.location), p.kind.to_string());
+    }
+    if e.omitted > 0 {
+        v.add("map", format!("and {} more problems", e.omitted));
+    }
+    if e.problems.is_empty() {
+        v.add("map", "invalid seat map");
+    }
+    AppError::Invalid(v)
+}
+
+fn summary(venue: VenueId, version: i64, updated_at: Timestamp, map: &SeatMap) -> SeatMapSummary {
+    let sections = map
+        .sections()
+        .iter()
+        .map(|s| {
+            let rows = &map.rows()[s.rows.start as usize..s.rows.end as usize];
+            SectionSummary {
+                label: s.label.clone(),
+                rows: rows.len() as i64,
+                seats: rows.iter().map(|r| i64::from(r.seats.end - r.seats.start)).sum(),
+            }
+        })
+        .collect();
+    let mut categories = BTreeMap::new();
+    for seat in map.seats() {
+        *categories.entry(seat.category.clone()).or_insert(0) += 1;
+    }
+    let areas = map
+        .areas()
+        .iter()
+        .map(|a| AreaSummary { name: a.name.clone(), capacity: i64::from(a.capacity), category: a.category.clone() })
+        .collect();
+    SeatMapSummary { venue_id: venue, version, seats: map.seat_count() as i64, sections, categories, areas, updated_at }
+}
+
+fn categories_or(given: Vec<String>, default: Vec<String>, e: &mut ValidationError) -> Vec<String> {
+    e.check(given.len() <= 26, "categories", "at most 26 categories");
+    if given.is_empty() { default } else { given }
+}
+
+impl App {
+    /// The venue's current map, parsed, if it has one (for id reuse).
+    async fn current_map(&self, org: OrgId, venue: VenueId) -> Result<Option<(i64, SeatMap)>> {
+        let Some(rec) = self.store.seat_map(org, venue).await? else { return Ok(None) };
+        let map = from_json(&rec.document, &mut IdGen::v7())
+            .map_err(|e| AppError::Internal(format!("stored seat map of venue {venue}: {e}")))?;
+        Ok(Some((rec.version, map)))
+    }
+
+    async fn save_map(&self, org: OrgId, venue: VenueId, map: &SeatMap) -> Result<SeatMapSummary> {
+        if map.seat_count() > MAX_SEATS {
+            return Err(AppError::Invalid(ValidationError::single(
+                "map",
+                format!("{} seats; a venue's map holds at most {MAX_SEATS}", map.seat_count()),
+            )));
+        }
+        let document = to_json(map, &JsonOptions { ids: true, pretty: false });
+        let now = self.now();
+        let version = self
+            .store
+            .put_seat_map(org, venue, &document, map.seat_count() as i64, map.areas().len() as i64, now)
+            .await?;
+        Ok(summary(venue, version, now, map))
+    }
+
+    async fn venue_for_map(&self, actor: &Actor, org: OrgId, venue: VenueId, p: Permission) -> Result<()> {
+        self.authorize(actor, org, p).await?;
+        self.store.venue(org, venue).await?.ok_or(AppError::NotFound)?;
+        Ok(())
+    }
+
+    /// Replaces a venue's seat map with an imported one. Seats keep their
+    /// ids when the document carries them, or else when a seat of the same
+    /// section, row and label was in the previous map.
+    pub async fn import_seat_map(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        venue: VenueId,
+        format: MapFormat,
+        body: &str,
+    ) -> Result<SeatMapSummary> {
+        self.venue_for_map(actor, org, venue, Permission::ManageCatalog).await?;
+        let mut ids = match self.current_map(org, venue).await? {
+            Some((_, previous)) => IdGen::v7().reusing(&previous),
+            None => IdGen::v7(),
+        };
+        let map = match format {
+            MapFormat::Json => from_json(body, &mut ids),
+            MapFormat::Csv => from_csv(body, &mut ids),
+        }
+        .map_err(import_error)?;
+        self.save_map(org, venue, &map).await
+    }
+
+    /// Replaces a venue's seat map with a generated one.
+    pub async fn generate_seat_map(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        venue: VenueId,
+        spec: GenerateMap,
+    ) -> Result<SeatMapSummary> {
+        self.venue_for_map(actor, org, venue, Permission::ManageCatalog).await?;
+        let mut e = ValidationError::new();
+        let in_range = |e: &mut ValidationError, v: u32, field: &str, max: u32| {
+            e.check((1..=max).contains(&v), field, format!("must be 1 to {max}"));
+        };
+        let name = self.store.venue(org, venue).await?.map(|v| v.name).unwrap_or_default();
+        let mut ids = match self.current_map(org, venue).await? {
+            Some((_, previous)) => IdGen::v7().reusing(&previous),
+            None => IdGen::v7(),
+        };
+        let built = match spec {
+            GenerateMap::Rectangular { rows, seats_per_row, aisle_every, categories } => {
+                in_range(&mut e, rows, "rows", 500);
+                in_range(&mut e, seats_per_row, "seats_per_row", 1_000);
+                if let Some(a) = aisle_every {
+                    in_range(&mut e, a, "aisle_every", 1_000);
+                }
+                let categories = categories_or(categories, RectHall::default().categories, &mut e);
+                e.check(
+                    (rows as usize) * (seats_per_row as usize) <= MAX_SEATS,
+                    "rows",
+                    format!("rows × seats_per_row must be at most {MAX_SEATS}"),
+                );
+                e.finish()?;
+                rect_hall(
+                    &RectHall { name, rows, seats_per_row, aisle_every, categories, ..RectHall::default() },
+                    &mut ids,
+                )
+            }
+            GenerateMap::Curved { rows, span_degrees, aisle_every, categories } => {
+                in_range(&mut e, rows, "rows", 200);
+                let span = span_degrees.unwrap_or(CurvedHall::default().span_degrees);
+                e.check(
+                    span.is_finite() && span > 0.0 && span <= 360.0,
+                    "span_degrees",
+                    "must be above 0 and at most 360",
+                );
+                if let Some(a) = aisle_every {
+                    in_range(&mut e, a, "aisle_every", 1_000);
+                }
+                let categories = categories_or(categories, CurvedHall::default().categories, &mut e);
+                e.finish()?;
+                let spec = CurvedHall {
+                    name,
+                    rows,
+                    span_degrees: span,
+                    aisle_every: aisle_every.or(CurvedHall::default().aisle_every),
+                    categories,
+                    ..CurvedHall::default()
+                };
+                curved_hall(&spec, &mut ids)
+            }
+            GenerateMap::Stadium { sections, rows, categories, pitch_standing } => {
+                let d = Stadium::default();
+                let (sections, rows) = (sections.unwrap_or(d.sections), rows.unwrap_or(d.rows));
+                in_range(&mut e, sections, "sections", 100);
+                in_range(&mut e, rows, "rows", 120);
+                if let Some(p) = pitch_standing {
+                    e.check(p <= 200_000, "pitch_standing", "must be at most 200000");
+                }
+                let categories = categories_or(categories, d.categories.clone(), &mut e);
+                e.finish()?;
+                let spec =
+                    Stadium { name, sections, rows, categories, pitch_standing: pitch_standing.unwrap_or(0), ..d };
+                stadium(&spec, &mut ids)
+            }
+        }
+        .map_err(import_error)?;
+        self.save_map(org, venue, &built).await
+    }
+
+    /// A venue's seat map summary.
+    pub async fn seat_map_summary(&self, actor: &Actor, org: OrgId, venue: VenueId) -> Result<SeatMapSummary> {
+        self.venue_for_map(actor, org, venue, Permission::ViewCatalog).await?;
+        let rec = self.store.seat_map(org, venue).await?.ok_or(AppError::NotFound)?;
+        let (_, map) = self.current_map(org, venue).await?.ok_or(AppError::NotFound)?;
+        Ok(summary(venue, rec.version, rec.updated_at, &map))
+    }
+
+    /// A venue's seat map as a document, with seat ids, for editing and
+    /// re-import.
+    pub async fn export_seat_map(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        venue: VenueId,
+        format: MapFormat,
+    ) -> Result<String> {
+        self.venue_for_map(actor, org, venue, Permission::ViewCatalog).await?;
+        let rec = self.store.seat_map(org, venue).await?.ok_or(AppError::NotFound)?;
+        Ok(match format {
+            MapFormat::Json => rec.document,
+            MapFormat::Csv => {
+                let (_, map) = self.current_map(org, venue).await?.ok_or(AppError::NotFound)?;
+                to_csv(&map, &CsvOptions { ids: true })
+            }
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! Seat maps on venues: import (JSON or CSV, by Content-Type), generation of
+//! common shapes, the summary, and export for editing and re-import. The
+//! formats are described in docs/seat-map-format.md.
+
+use super::*;
+use crate::error::ApiError;
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use tessera_app::seating::{GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary};
+use tessera_domain::{OrgId, VenueId};
+
+fn format_of(headers: &HeaderMap) -> Result<MapFormat, ApiError> {
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match mime.as_deref() {
+        Some("application/json") => Ok(MapFormat::Json),
+        Some("text/csv") => Ok(MapFormat::Csv),
+        _ => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the seat map as application/json or text/csv",
+        )),
+    }
+}
+
+/// Replace the venue's seat map with a JSON (`application/json`) or CSV (`text/csv`) document.
+/// Every problem is reported, each named by its JSON path or CSV line and column; nothing is
+/// changed unless the whole map is valid. Seats keep their ids when the document carries them,
+/// or when the previous map had a seat with the same section, row and seat labels.
+#[utoipa::path(put, path = "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map", tag = "seating",
+    params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path)),
+    request_body(description = "The map (docs/seat-map-format.md), up to 32 MiB",
+                 content((String = "application/json"), (String = "text/csv"))),
+    responses((status = 200, body = SeatMapSummary), (status = 404, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn import_map(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, venue)): ApiPath<(OrgId, VenueId)>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Json<SeatMapSummary>> {
+    let format = format_of(&headers)?;
+    let bytes = axum::body::to_bytes(body, MAX_DOCUMENT_BYTES).await.map_err(|_| {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "a seat map document is at most 32 MiB")
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "the seat map is not UTF-8 text")
+            .field("body", e.to_string())
+    })?;
+    Ok(Json(s.app.import_seat_map(&caller.actor, org, venue, format, text).await?))
+}
+
+/// Replace the venue's seat map with a generated one: a rectangular hall, curved rows, or a stadium.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/generate", tag = "seating",
+    params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path)),
+    request_body = GenerateMap,
+    responses((status = 200, body = SeatMapSummary), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn generate_map(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, venue)): ApiPath<(OrgId, VenueId)>,
+    ApiJson(spec): ApiJson<GenerateMap>,
+) -> ApiResult<Json<SeatMapSummary>> {
+    Ok(Json(s.app.generate_seat_map(&caller.actor, org, venue, spec).await?))
+}
+
+/// What the venue's seat map holds: seats by section and by category, and standing areas.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map", tag = "seating",
+    params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path)),
+    responses((status = 200, body = SeatMapSummary), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn map_summary(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, venue)): ApiPath<(OrgId, VenueId)>,
+) -> ApiResult<Json<SeatMapSummary>> {
+    Ok(Json(s.app.seat_map_summary(&caller.actor, org, venue).await?))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// The venue's seat map as a document with seat ids, to edit and import again.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/export", tag = "seating",
+    params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path), ExportQuery),
+    responses((status = 200, description = "The map", content((String = "application/json"), (String = "text/csv"))),
+              (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn export_map(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, venue)): ApiPath<(OrgId, VenueId)>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> ApiResult<Response> {
+    let (format, mime) = match q.format.as_deref() {
+        None | Some("json") => (MapFormat::Json, "application/json"),
+        Some("csv") => (MapFormat::Csv, "text/csv; charset=utf-8"),
+        Some(_) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "format must be json or csv")
+                .field("format", "must be json or csv"));
+        }
+    };
+    let doc = s.app.export_seat_map(&caller.actor, org, venue, format).await?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(mime))], doc).into_response())
+}
