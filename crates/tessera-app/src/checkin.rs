@@ -401,7 +401,7 @@ impl App {
                 holder_name: t.holder_name.clone(),
                 ticket_type_id: t.ticket_type_id,
                 ticket_type: t.ticket_type_name.clone(),
-                seat: None,
+                seat: t.seat_label.clone(),
             }),
             first_scan,
             scanned_at: s.scanned_at,

@@ -15,7 +15,7 @@ use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::validation::check_text;
 use tessera_domain::{EventId, OrgId, Permission, ValidationError};
-use tessera_store::{InventoryOp, NewOrder, OpError, OpResult, Store, StoreError};
+use tessera_store::{InventoryOp, NewOrder, OpError, OpResult, SeatChoice, Store, StoreError};
 use tokio::sync::broadcast;
 
 /// Requests one transaction decides at most.
@@ -73,7 +73,13 @@ impl Batcher {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlaceOrder {
+    /// Ticket types and quantities; leave empty when asking for `seats`.
+    #[serde(default)]
     pub lines: Vec<LineRequest>,
+    /// On a seated event: the seats (by id) or the best available ones; the
+    /// lines follow from the seats' price zones.
+    #[serde(default)]
+    pub seats: Option<SeatRequest>,
     /// Required for guests; signed-in buyers use their account's address.
     #[serde(default)]
     pub email: Option<Email>,
@@ -83,6 +89,23 @@ pub struct PlaceOrder {
     /// Unlocks hidden ticket types.
     #[serde(default)]
     pub access_code: Option<String>,
+}
+
+/// Seats for a reservation on a seated event.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SeatRequest {
+    /// Exactly these seats (ids from the event's seat map), all or none.
+    Ids(Vec<String>),
+    /// The best `count` seats together, of one `category` (price zone) if given.
+    Best {
+        count: u32,
+        #[serde(default)]
+        category: Option<String>,
+        /// Wheelchair spaces among them (with companion seats beside).
+        #[serde(default)]
+        wheelchair_spaces: u32,
+    },
 }
 
 /// A new order: the one time its access token is shown.
@@ -106,6 +129,8 @@ fn reserve_error(e: ReserveError) -> AppError {
             AppError::Rule { code: "access_code_required", field: field_of(&message), message }
         }
         ReserveError::BadLineCount => AppError::invalid("lines", message),
+        ReserveError::BadSeats(m) => AppError::invalid("seats", m),
+        ReserveError::SeatsUnavailable(m) => AppError::Conflict { field: "seats".into(), message: m },
         ReserveError::UnknownTicketType { .. } | ReserveError::DuplicateLine { .. } | ReserveError::Quantity { .. } => {
             let mut v = ValidationError::new();
             let (field, msg) = message.split_once(": ").unwrap_or(("lines", &message));
@@ -154,11 +179,41 @@ impl App {
         let name = input.name.clone().or(default_name).unwrap_or_default();
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &name, 1, 200);
-        e.check(
-            !input.lines.is_empty() && input.lines.len() <= tessera_domain::inventory::MAX_LINES,
-            "lines",
-            "1 to 20 lines",
-        );
+        let seats = match input.seats {
+            None => {
+                e.check(
+                    !input.lines.is_empty() && input.lines.len() <= tessera_domain::inventory::MAX_LINES,
+                    "lines",
+                    "1 to 20 lines",
+                );
+                None
+            }
+            Some(seats) => {
+                e.check(input.lines.is_empty(), "lines", "leave empty when asking for seats");
+                let max = tessera_seating::MAX_REQUEST_SEATS;
+                Some(match seats {
+                    SeatRequest::Ids(ids) => {
+                        e.check(!ids.is_empty() && ids.len() <= max as usize, "seats.ids", format!("1 to {max} seats"));
+                        let mut parsed = Vec::with_capacity(ids.len());
+                        for (i, id) in ids.iter().enumerate() {
+                            match uuid::Uuid::parse_str(id) {
+                                Ok(u) => parsed.push(tessera_seating::SeatId(u)),
+                                Err(_) => e.add(format!("seats.ids[{i}]"), "not a seat id"),
+                            }
+                        }
+                        SeatChoice::Exact(parsed)
+                    }
+                    SeatRequest::Best { count, category, wheelchair_spaces } => {
+                        e.check((1..=max).contains(&count), "seats.best.count", format!("1 to {max} seats"));
+                        e.check(wheelchair_spaces <= count, "seats.best.wheelchair_spaces", "at most count");
+                        if let Some(c) = &category {
+                            check_text(&mut e, "seats.best.category", c, 1, 32);
+                        }
+                        SeatChoice::Best { count, category, wheelchair_spaces }
+                    }
+                })
+            }
+        };
         e.finish()?;
         let buyer_key = match user {
             Some(u) => format!("user:{u}"),
@@ -175,6 +230,7 @@ impl App {
             buyer_name: name.trim().to_string(),
             token_hash: hash_token(&token),
             expires_at: now.checked_add(jiff::SignedDuration::from_secs(self.config.hold_ttl_secs)).unwrap_or(now),
+            seats,
         };
         let order = self
             .batcher

@@ -5,7 +5,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use std::collections::BTreeMap;
-use tessera_domain::{OrgId, Permission, Timestamp, ValidationError, VenueId};
+use tessera_domain::{EventId, OrgId, Permission, TicketTypeId, Timestamp, ValidationError, VenueId};
 use tessera_seating::{
     CsvOptions, CurvedHall, IdGen, ImportError, JsonOptions, RectHall, SeatMap, Stadium, curved_hall, from_csv,
     from_json, rect_hall, stadium, to_csv, to_json,
@@ -300,6 +300,152 @@ impl App {
                 let (_, map) = self.current_map(org, venue).await?.ok_or(AppError::NotFound)?;
                 to_csv(&map, &CsvOptions { ids: true })
             }
+        })
+    }
+}
+
+/// How an event sells its seats: price zones over the venue's map.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetEventSeating {
+    /// Seat category (price zone) -> the ticket type its seats sell as.
+    /// Every category of the venue's map needs one.
+    #[schema(value_type = std::collections::HashMap<String, String>)]
+    pub zones: std::collections::HashMap<String, TicketTypeId>,
+}
+
+/// An event's seating as its organizer sees it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct EventSeatingView {
+    pub event_id: EventId,
+    /// The venue map version the event's seats were copied from.
+    pub map_version: i64,
+    /// Grows by one each time seating is set up again.
+    pub version: i64,
+    pub seats: i64,
+    #[schema(value_type = std::collections::HashMap<String, String>)]
+    pub zones: std::collections::HashMap<String, TicketTypeId>,
+    /// Seats by status: `available`, `held`, `sold`, `blocked`.
+    pub counts: BTreeMap<String, i64>,
+    /// Who holds what: each taken seat with its state and hold (= order id).
+    pub taken: Vec<TakenSeat>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TakenSeat {
+    pub seat_index: u32,
+    pub seat_id: String,
+    pub label: String,
+    pub state: String,
+    pub order_id: Option<String>,
+}
+
+/// A seated event's live seat statuses, for the storefront's map.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatStatuses {
+    pub event_id: EventId,
+    /// The seating version the map and statuses belong to.
+    pub version: i64,
+    /// One character per seat, in the map's seat order: `a` available,
+    /// `h` held, `s` sold, `b` blocked.
+    pub statuses: String,
+}
+
+impl App {
+    /// Sets up selling by seat on an event: its venue's current seat map is
+    /// copied, and each seat category is sold as a ticket type of the event.
+    pub async fn set_event_seating(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        event: EventId,
+        input: SetEventSeating,
+    ) -> Result<EventSeatingView> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        let ev = self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        let rec = self.store.seat_map(org, ev.venue_id).await?.ok_or_else(|| {
+            AppError::invalid("zones", "the event's venue has no seat map; import or generate one first")
+        })?;
+        let map = from_json(&rec.document, &mut IdGen::v7())
+            .map_err(|e| AppError::Internal(format!("stored seat map of venue {}: {e}", ev.venue_id)))?;
+        let types = self.store.ticket_types(org, event).await?;
+        let mut e = ValidationError::new();
+        let categories: std::collections::BTreeSet<&str> = map.seats().iter().map(|s| s.category.as_str()).collect();
+        for c in &categories {
+            e.check(input.zones.contains_key(*c), &format!("zones.{c}"), "every seat category needs a ticket type");
+        }
+        for (c, tt) in &input.zones {
+            e.check(categories.contains(c.as_str()), &format!("zones.{c}"), "no seat of the map has this category");
+            e.check(types.iter().any(|t| t.id == *tt), &format!("zones.{c}"), "not a ticket type of this event");
+        }
+        e.finish()?;
+        self.store.set_event_seating(org, event, rec.version, &rec.document, &input.zones).await?;
+        self.event_seating(actor, org, event).await
+    }
+
+    /// An event's seating: zones, counts, and who holds which seat.
+    pub async fn event_seating(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<EventSeatingView> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
+        let seats = from_json(&rec.document, &mut IdGen::seeded(0))
+            .map_err(|e| AppError::Internal(format!("event seat map: {e}")))?
+            .seat_count() as i64;
+        let claims = self.store.seat_claims(event).await?;
+        let mut counts = BTreeMap::new();
+        for c in &claims {
+            *counts.entry(c.state.clone()).or_insert(0) += 1;
+        }
+        counts.insert("available".into(), seats - claims.len() as i64);
+        let taken = claims
+            .into_iter()
+            .map(|c| TakenSeat {
+                seat_index: c.seat_index,
+                seat_id: c.seat_id,
+                label: c.label,
+                state: c.state,
+                order_id: c.hold_id,
+            })
+            .collect();
+        Ok(EventSeatingView {
+            event_id: event,
+            map_version: rec.map_version,
+            version: rec.version,
+            seats,
+            zones: rec.zones,
+            counts,
+            taken,
+        })
+    }
+
+    /// A published, seated event's map (JSON document with seat ids), for
+    /// picking seats.
+    pub async fn public_seat_map(&self, event: EventId) -> Result<String> {
+        self.store.public_event(event, self.now()).await?.ok_or(AppError::NotFound)?;
+        Ok(self.store.event_seating(event).await?.ok_or(AppError::NotFound)?.document)
+    }
+
+    /// A published, seated event's seat statuses.
+    pub async fn public_seat_statuses(&self, event: EventId) -> Result<SeatStatuses> {
+        self.store.public_event(event, self.now()).await?.ok_or(AppError::NotFound)?;
+        let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
+        let seats = from_json(&rec.document, &mut IdGen::seeded(0))
+            .map_err(|e| AppError::Internal(format!("event seat map: {e}")))?
+            .seat_count();
+        let mut statuses = vec![b'a'; seats];
+        for c in self.store.seat_claims(event).await? {
+            if let Some(s) = statuses.get_mut(c.seat_index as usize) {
+                *s = match c.state.as_str() {
+                    "held" => b'h',
+                    "sold" => b's',
+                    _ => b'b',
+                };
+            }
+        }
+        Ok(SeatStatuses {
+            event_id: event,
+            version: rec.version,
+            statuses: String::from_utf8(statuses).unwrap_or_default(),
         })
     }
 }

@@ -29,6 +29,8 @@ pub struct TicketView {
     pub ticket_type_id: TicketTypeId,
     pub ticket_type: String,
     pub holder_name: String,
+    /// The seat, on a seated event.
+    pub seat: Option<String>,
     /// `valid` or `void`.
     pub status: String,
     /// The signed code in the QR image; absent on void tickets.
@@ -185,7 +187,7 @@ impl App {
             issued_at: unix_secs(t.created_at),
             valid_from: Some(unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at))),
             valid_until: Some(unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at))),
-            label: String::new(),
+            label: code_label(t.seat_label.as_deref()),
         };
         let code = tessera_ticket::encode(&key, &claims).map_err(|e| AppError::Internal(e.to_string()))?;
         let key_id = KeyId::of(&key.verifying_key()).to_string();
@@ -212,6 +214,7 @@ impl App {
             ticket_type_id: t.ticket_type_id,
             ticket_type: t.ticket_type_name.clone(),
             holder_name: t.holder_name.clone(),
+            seat: t.seat_label.clone(),
             status: t.status.clone(),
             code,
             replaced_by: t.replaced_by,
@@ -287,7 +290,7 @@ impl App {
                 .join(", "),
             ticket_type: t.ticket_type_name.clone(),
             holder_name: t.holder_name.clone(),
-            seat: None,
+            seat: t.seat_label.clone(),
             order_reference: reference.to_string(),
             ticket_id: t.id.to_string(),
             code,
@@ -374,4 +377,15 @@ fn signed_in(actor: &Actor) -> Result<tessera_domain::UserId> {
             Err(AppError::Unauthenticated { code: "unauthenticated", message: "sign in to see your orders".into() })
         }
     }
+}
+
+/// The seat as the code carries it: the label cut at a character boundary
+/// to the format's limit (the ticket page and PDF print it whole).
+fn code_label(seat: Option<&str>) -> String {
+    let Some(seat) = seat else { return String::new() };
+    let mut end = seat.len().min(tessera_ticket::MAX_LABEL_BYTES);
+    while !seat.is_char_boundary(end) {
+        end -= 1;
+    }
+    seat[..end].to_string()
 }

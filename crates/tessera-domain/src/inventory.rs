@@ -93,6 +93,14 @@ pub enum ReserveError {
     LimitExceeded { allowed: i64, already: i64 },
     #[error("lines[{line}].quantity: only {available} left")]
     SoldOut { line: usize, available: i64 },
+    /// The seats asked for are malformed: unknown, duplicated, or the event
+    /// has no seating. The message names them.
+    #[error("seats: {0}")]
+    BadSeats(String),
+    /// Some of the seats asked for are taken, or best available found none
+    /// that fit. The message names them or says why.
+    #[error("seats: {0}")]
+    SeatsUnavailable(String),
 }
 
 fn find(s: &Snapshot, id: TicketTypeId) -> Option<&TicketType> {

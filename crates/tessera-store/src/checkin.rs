@@ -50,6 +50,8 @@ pub struct TicketRecord {
     pub key_id: Option<String>,
     pub voided_at: Option<Timestamp>,
     pub replaced_by: Option<TicketId>,
+    /// The seat, on a seated event ("Section · Row · Seat").
+    pub seat_label: Option<String>,
 }
 
 /// A scan to record. `ticket` is set when the code named a ticket of this
@@ -113,7 +115,7 @@ pub struct CheckinCounts {
     pub by_result: Vec<(ScanResult, i64)>,
 }
 
-const TICKET_COLS: &str = "t.id, t.order_id, t.org_id, t.event_id, t.ticket_type_id, tt.name AS ticket_type_name, t.holder_name, t.status, t.created_at, t.code, t.key_id, t.voided_at, t.replaced_by";
+const TICKET_COLS: &str = "t.id, t.order_id, t.org_id, t.event_id, t.ticket_type_id, tt.name AS ticket_type_name, t.holder_name, t.status, t.created_at, t.code, t.key_id, t.voided_at, t.replaced_by, t.seat_label";
 const SCAN_COLS: &str = "id, list_id, nonce, ticket_id, ticket_type_id, gate_id, device, direction, result, offline, conflict, scanned_at, received_at";
 const KEY_COLS: &str = "id, org_id, public_key, secret_enc, created_at, retired_at";
 
@@ -138,6 +140,7 @@ fn ticket_from(r: &AnyRow) -> Result<TicketRecord> {
         key_id: r.opt_text("key_id")?,
         voided_at: r.opt_ts("voided_at")?,
         replaced_by: opt_id(r, "replaced_by")?,
+        seat_label: r.opt_text("seat_label")?,
     })
 }
 
@@ -338,8 +341,8 @@ impl Store {
             });
         }
         sqlx::query(
-            "INSERT INTO tickets (id, order_id, org_id, event_id, ticket_type_id, holder_name, status, created_at) \
-             SELECT $1, order_id, org_id, event_id, ticket_type_id, $2, 'valid', $3 FROM tickets WHERE id = $4",
+            "INSERT INTO tickets (id, order_id, org_id, event_id, ticket_type_id, holder_name, status, created_at, seat_label) \
+             SELECT $1, order_id, org_id, event_id, ticket_type_id, $2, 'valid', $3, seat_label FROM tickets WHERE id = $4",
         )
         .bind(new_id.to_string())
         .bind(holder_name)

@@ -17,9 +17,13 @@ use sqlx::query::Query;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use tessera_domain::catalog::{Event, TicketType};
-use tessera_domain::inventory::{QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
+use tessera_domain::inventory::{LineRequest, QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
 use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, Ticket, TicketId};
-use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, Timestamp, UserId};
+use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
+use tessera_seating::{SeatStatus, check_exact};
+
+/// A seated event's plan and seat statuses, as a batch sees them.
+type Seats = (std::sync::Arc<crate::seating::SeatPlan>, Vec<SeatStatus>);
 
 pub(crate) type Tx = sqlx::Transaction<'static, Any>;
 
@@ -35,6 +39,9 @@ pub struct NewOrder {
     /// SHA-256 of the buyer's order token.
     pub token_hash: String,
     pub expires_at: Timestamp,
+    /// Seats instead of lines, on a seated event: the lines follow from the
+    /// seats' price zones (`request.lines` is ignored).
+    pub seats: Option<crate::seating::SeatChoice>,
 }
 
 /// One change to an event's inventory.
@@ -220,6 +227,10 @@ struct Writes {
     /// (order ids, new order state, new hold state)
     transitions: Vec<(String, OrderState, &'static str)>,
     voided_orders: Vec<String>,
+    seat_claims: Vec<Vec<Arg>>,
+    /// Holds whose seats become sold, and holds whose seats go back.
+    sold_holds: Vec<String>,
+    released_holds: Vec<String>,
 }
 
 impl Writes {
@@ -254,12 +265,14 @@ impl Writes {
 struct Existing {
     order: Order,
     allocations: Vec<(QuotaId, i64)>,
+    /// The hold's seats: (seat index, ticket type, label).
+    seats: Vec<(u32, TicketTypeId, String)>,
 }
 
 impl Store {
     /// Opens the transaction that writes inventory: `BEGIN IMMEDIATE` on
     /// SQLite, so the write lock is taken before the first read.
-    async fn begin_write(&self) -> Result<Tx> {
+    pub(crate) async fn begin_write(&self) -> Result<Tx> {
         Ok(match self.backend {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
@@ -297,6 +310,8 @@ impl Store {
             })
             .collect();
         let mut existing = load_existing(&mut tx, event_id, &existing_ids).await?;
+        let wants_seats = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(n) if n.seats.is_some()));
+        let mut seats = if wants_seats { self.load_seats(&mut tx, event_id).await? } else { None };
 
         let mut ops = ops;
         unique_references(&mut tx, &mut ops).await?;
@@ -307,16 +322,16 @@ impl Store {
                 InventoryOp::Sweep => Ok(None),
                 InventoryOp::Reserve(n) => {
                     let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
-                    reserve(snap, &event, &n, now, &mut w)
+                    reserve(snap, &event, &n, now, &mut w, seats.as_mut())
                 }
                 InventoryOp::Confirm { order, actor, note } => {
                     let t = Transition { event: &event, order, to: OrderState::Paid, actor: &actor, note: &note, now };
-                    transition(&mut existing, t, snap.as_mut(), &mut w)
+                    transition(&mut existing, t, snap.as_mut(), &mut w, seats.as_mut())
                 }
                 InventoryOp::Cancel { order, actor, note } => {
                     let t =
                         Transition { event: &event, order, to: OrderState::Cancelled, actor: &actor, note: &note, now };
-                    transition(&mut existing, t, snap.as_mut(), &mut w)
+                    transition(&mut existing, t, snap.as_mut(), &mut w, seats.as_mut())
                 }
             };
             results.push(r);
@@ -594,6 +609,7 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<()> {
     for (quota, n) in deltas {
         sqlx::query("UPDATE quotas SET held = held - $2 WHERE id = $1").bind(quota).bind(n).execute(&mut **tx).await?;
     }
+    execute_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in})", &[], &ids).await?;
     execute_in(
         tx,
         "UPDATE orders SET state = 'expired', updated_at = $1 WHERE state = 'pending' AND id IN ({in})",
@@ -689,7 +705,7 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
     for r in &rows {
         let order = order_from(r)?;
         if order.event_id == event {
-            out.insert(order.id.to_string(), Existing { order, allocations: vec![] });
+            out.insert(order.id.to_string(), Existing { order, allocations: vec![], seats: vec![] });
         }
     }
     let found: Vec<String> = out.keys().cloned().collect();
@@ -717,6 +733,19 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
                 quantity: r.int("quantity")?,
                 unit_price: Money::new(r.int("unit_price_minor")?, currency),
             });
+        }
+    }
+    let claims = fetch_in(
+        tx,
+        "SELECT hold_id, seat_index, ticket_type_id, label FROM seat_claims WHERE hold_id IN ({in}) ORDER BY seat_index",
+        &[],
+        &found,
+    )
+    .await?;
+    for r in &claims {
+        if let Some(e) = out.get_mut(&r.text("hold_id")?) {
+            let index = u32::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat index".into()))?;
+            e.seats.push((index, r.parse("ticket_type_id")?, r.text("label")?));
         }
     }
     let tickets = fetch_in(
@@ -765,9 +794,86 @@ fn history_from(r: &AnyRow) -> Result<HistoryEntry> {
     })
 }
 
-fn reserve(snap: &mut Snapshot, event: &Event, n: &NewOrder, now: Timestamp, w: &mut Writes) -> OpResult {
-    let alloc = decide(snap, &n.request).map_err(OpError::Reserve)?;
+/// The seats a reservation asks for, and the lines their price zones make.
+fn choose_seats(
+    seats: Option<&mut Seats>,
+    choice: &crate::seating::SeatChoice,
+) -> std::result::Result<(Vec<tessera_seating::SeatIndex>, Vec<LineRequest>), ReserveError> {
+    use crate::seating::SeatChoice;
+    let Some((plan, statuses)) = seats else {
+        return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
+    };
+    let chosen = match choice {
+        SeatChoice::Exact(ids) => check_exact(&plan.map, statuses, ids).map_err(|e| {
+            let malformed = e.problems.iter().any(|p| !matches!(p, tessera_seating::ExactProblem::NotAvailable { .. }));
+            let msg = e.to_string();
+            if malformed { ReserveError::BadSeats(msg) } else { ReserveError::SeatsUnavailable(msg) }
+        })?,
+        SeatChoice::Best { count, category, wheelchair_spaces } => {
+            let mut req = tessera_seating::Request::new(*count);
+            if let Some(c) = category {
+                req = req.category(c);
+            }
+            if *wheelchair_spaces > 0 {
+                req = req.wheelchair(*wheelchair_spaces);
+            }
+            plan.allocator.best_available(statuses, &req).map(|a| a.seats).map_err(|e| {
+                use tessera_seating::AllocError::*;
+                match e {
+                    BadCount { .. } | BadWheelchair { .. } | UnknownCategory(_) | StatusLength { .. } => {
+                        ReserveError::BadSeats(e.to_string())
+                    }
+                    _ => ReserveError::SeatsUnavailable(e.to_string()),
+                }
+            })?
+        }
+    };
+    let mut per_type: BTreeMap<TicketTypeId, i64> = BTreeMap::new();
+    for &i in &chosen {
+        let category = &plan.map.seat(i).category;
+        let tt = plan
+            .zones
+            .get(category)
+            .ok_or_else(|| ReserveError::BadSeats(format!("{} has no price zone", plan.map.full_label(i))))?;
+        *per_type.entry(*tt).or_default() += 1;
+    }
+    let lines =
+        per_type.into_iter().map(|(ticket_type_id, quantity)| LineRequest { ticket_type_id, quantity }).collect();
+    Ok((chosen, lines))
+}
+
+fn reserve(
+    snap: &mut Snapshot,
+    event: &Event,
+    n: &NewOrder,
+    now: Timestamp,
+    w: &mut Writes,
+    mut seats: Option<&mut Seats>,
+) -> OpResult {
     let id = n.id.to_string();
+    let (alloc, chosen) = match &n.seats {
+        None => (decide(snap, &n.request).map_err(OpError::Reserve)?, vec![]),
+        Some(choice) => {
+            let (chosen, lines) = choose_seats(seats.as_deref_mut(), choice).map_err(OpError::Reserve)?;
+            let request = ReserveRequest { lines, ..n.request.clone() };
+            (decide(snap, &request).map_err(OpError::Reserve)?, chosen)
+        }
+    };
+    if let Some((plan, statuses)) = seats.as_deref_mut() {
+        for &i in &chosen {
+            statuses[i.get()] = SeatStatus::Held;
+            let seat = plan.map.seat(i);
+            w.seat_claims.push(vec![
+                text(event.id),
+                Arg::Int(i64::from(i.0)),
+                text(seat.id.0),
+                text(crate::seating::seat_label(&plan.map, i)),
+                text(plan.zones[&seat.category]),
+                text("held"),
+                text(&id),
+            ]);
+        }
+    }
     let currency =
         alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
     let mut total = Money::zero(currency);
@@ -857,6 +963,7 @@ fn transition(
     t: Transition<'_>,
     mut snap: Option<&mut Snapshot>,
     w: &mut Writes,
+    seats: Option<&mut Seats>,
 ) -> OpResult {
     let id = t.order.to_string();
     let e = existing.get_mut(&id).ok_or(OpError::NotFound)?;
@@ -893,9 +1000,27 @@ fn transition(
         }
         (from, _) => return Err(OpError::WrongState(from)),
     };
+    if !e.seats.is_empty() {
+        if t.to == OrderState::Paid {
+            w.sold_holds.push(id.clone());
+        } else {
+            w.released_holds.push(id.clone());
+            if let Some((_, statuses)) = seats {
+                for (i, _, _) in &e.seats {
+                    if let Some(s) = statuses.get_mut(*i as usize) {
+                        *s = SeatStatus::Available;
+                    }
+                }
+            }
+        }
+    }
     if t.to == OrderState::Paid {
+        // Each ticket takes one of the hold's seats of its type, in seat order.
+        let mut labels: Vec<(TicketTypeId, String)> = e.seats.iter().map(|(_, tt, l)| (*tt, l.clone())).collect();
         for line in &e.order.lines {
             for _ in 0..line.quantity {
+                let seat_label =
+                    labels.iter().position(|(tt, _)| *tt == line.ticket_type_id).map(|p| labels.remove(p).1);
                 let ticket = Ticket {
                     id: TicketId::new(),
                     ticket_type_id: line.ticket_type_id,
@@ -911,6 +1036,7 @@ fn transition(
                     text(&ticket.holder_name),
                     text("valid"),
                     Arg::Int(micros(t.now)),
+                    Arg::OptText(seat_label),
                 ]);
                 e.order.tickets.push(ticket);
             }
@@ -989,10 +1115,29 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     insert_rows(
         tx,
         "tickets",
-        &["id", "order_id", "org_id", "event_id", "ticket_type_id", "holder_name", "status", "created_at"],
+        &[
+            "id",
+            "order_id",
+            "org_id",
+            "event_id",
+            "ticket_type_id",
+            "holder_name",
+            "status",
+            "created_at",
+            "seat_label",
+        ],
         std::mem::take(&mut w.tickets),
     )
     .await?;
+    insert_rows(
+        tx,
+        "seat_claims",
+        &["event_id", "seat_index", "seat_id", "label", "ticket_type_id", "state", "hold_id"],
+        std::mem::take(&mut w.seat_claims),
+    )
+    .await?;
+    execute_in(tx, "UPDATE seat_claims SET state = 'sold' WHERE hold_id IN ({in})", &[], &w.sold_holds).await?;
+    execute_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in})", &[], &w.released_holds).await?;
     // State changes, grouped by target state.
     let mut by_target: BTreeMap<(&'static str, &'static str), Vec<String>> = BTreeMap::new();
     for (id, state, hold_state) in &w.transitions {

@@ -29,7 +29,7 @@ pub use catalog::{EventFilter, EventPage, PublicEvent};
 pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRecord, TicketRecord};
 pub use idempotency::IdemClaim;
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
-pub use seating::SeatMapRecord;
+pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatMapRecord};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -131,6 +131,8 @@ pub struct Store {
     write: AnyPool,
     /// Reads go here. For PostgreSQL it is the same pool as `write`.
     read: AnyPool,
+    /// Parsed seat maps of seated events, by event, with their seating version.
+    seat_plans: seating::PlanCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -163,7 +165,7 @@ impl Store {
                     .after_connect(pragmas)
                     .connect_with(connect)
                     .await?;
-                Ok(Store { backend, write, read })
+                Ok(Store { backend, write, read, seat_plans: Default::default() })
             }
             Backend::Postgres => {
                 let connect = AnyConnectOptions::from_str(url)?;
@@ -172,7 +174,7 @@ impl Store {
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(connect)
                     .await?;
-                Ok(Store { backend, write: pool.clone(), read: pool })
+                Ok(Store { backend, write: pool.clone(), read: pool, seat_plans: Default::default() })
             }
         }
     }

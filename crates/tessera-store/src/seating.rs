@@ -2,8 +2,68 @@
 //! nor checks the document: `tessera-seating` does, in the application.
 
 use crate::row::{RowExt, micros};
-use crate::{Result, Store};
-use tessera_domain::{OrgId, Timestamp, VenueId};
+use crate::{Result, Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tessera_domain::{EventId, OrgId, TicketTypeId, Timestamp, VenueId};
+use tessera_seating::{Allocator, IdGen, Ranking, SeatId, SeatMap, SeatStatus};
+
+/// Which seats a reservation asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeatChoice {
+    /// Exactly these seats, all or none.
+    Exact(Vec<SeatId>),
+    /// The best `count` seats, of one category (price zone) if given.
+    Best { count: u32, category: Option<String>, wheelchair_spaces: u32 },
+}
+
+/// An event's seating as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSeatingRecord {
+    pub event_id: EventId,
+    pub org_id: OrgId,
+    /// The venue map's version that was copied.
+    pub map_version: i64,
+    pub document: String,
+    /// Seat category -> ticket type.
+    pub zones: HashMap<String, TicketTypeId>,
+    /// Grows by one each time seating is set up again.
+    pub version: i64,
+}
+
+/// A taken seat of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatClaim {
+    pub seat_index: u32,
+    pub seat_id: String,
+    pub label: String,
+    /// `held`, `sold` or `blocked`.
+    pub state: String,
+    pub hold_id: Option<String>,
+}
+
+/// A seated event's map, allocator and zones, parsed once per version.
+pub(crate) struct SeatPlan {
+    pub map: SeatMap,
+    pub allocator: Allocator,
+    pub zones: HashMap<String, TicketTypeId>,
+}
+
+pub(crate) type PlanCache = Arc<Mutex<HashMap<EventId, (i64, Arc<SeatPlan>)>>>;
+
+fn zones_from(text: &str) -> Result<HashMap<String, TicketTypeId>> {
+    let raw: HashMap<String, String> =
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("seat zones: {e}")))?;
+    raw.into_iter()
+        .map(|(k, v)| Ok((k, v.parse().map_err(|_| StoreError::Corrupt("seat zone ticket type".into()))?)))
+        .collect()
+}
+
+/// The seat's label as tickets and scanners show it.
+pub(crate) fn seat_label(map: &SeatMap, index: tessera_seating::SeatIndex) -> String {
+    let (section, row) = map.labels_of(index);
+    format!("{section} · Row {row} · Seat {}", map.seat(index).label)
+}
 
 /// A venue's seat map as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,5 +131,147 @@ impl Store {
         .await?
         .ok_or(crate::StoreError::NotFound)?;
         Ok(version)
+    }
+
+    /// Sets up (or replaces) an event's seating: the venue map's document
+    /// and version, and the zones. Refused with a conflict once any seat of
+    /// the event is held, sold or blocked.
+    pub async fn set_event_seating(
+        &self,
+        org: OrgId,
+        event: EventId,
+        map_version: i64,
+        document: &str,
+        zones: &HashMap<String, TicketTypeId>,
+    ) -> Result<i64> {
+        let zones: HashMap<&String, String> = zones.iter().map(|(k, v)| (k, v.to_string())).collect();
+        let zones = serde_json::to_string(&zones).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        // The event's lock, as inventory batches take it, so no seat is
+        // claimed while the plan changes.
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT id FROM events WHERE id = $1 FOR UPDATE")
+                .bind(event.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        let (claims,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM seat_claims WHERE event_id = $1")
+            .bind(event.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if claims > 0 {
+            return Err(StoreError::Conflict {
+                field: "zones".into(),
+                message: format!("{claims} seats of this event are already held, sold or blocked"),
+            });
+        }
+        let (version,): (i64,) = sqlx::query_as(
+            "INSERT INTO event_seating (event_id, org_id, map_version, document, zones, version) \
+             SELECT e.id, e.org_id, $3, $4, $5, 1 FROM events e WHERE e.id = $2 AND e.org_id = $1 \
+             ON CONFLICT (event_id) DO UPDATE SET map_version = excluded.map_version, document = excluded.document, \
+             zones = excluded.zones, version = event_seating.version + 1 RETURNING version",
+        )
+        .bind(org.to_string())
+        .bind(event.to_string())
+        .bind(map_version)
+        .bind(document)
+        .bind(&zones)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// An event's seating, if it is sold by seat.
+    pub async fn event_seating(&self, event: EventId) -> Result<Option<EventSeatingRecord>> {
+        let row = sqlx::query(
+            "SELECT event_id, org_id, map_version, document, zones, version FROM event_seating WHERE event_id = $1",
+        )
+        .bind(event.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|r| {
+            Ok(EventSeatingRecord {
+                event_id: r.parse("event_id")?,
+                org_id: r.parse("org_id")?,
+                map_version: r.int("map_version")?,
+                document: r.text("document")?,
+                zones: zones_from(&r.text("zones")?)?,
+                version: r.int("version")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The taken seats of an event, in seat order.
+    pub async fn seat_claims(&self, event: EventId) -> Result<Vec<SeatClaim>> {
+        let rows = sqlx::query(
+            "SELECT seat_index, seat_id, label, state, hold_id FROM seat_claims WHERE event_id = $1 ORDER BY seat_index",
+        )
+        .bind(event.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SeatClaim {
+                    seat_index: u32::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat".into()))?,
+                    seat_id: r.text("seat_id")?,
+                    label: r.text("label")?,
+                    state: r.text("state")?,
+                    hold_id: r.opt_text("hold_id")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The event's seat plan and every seat's status, read inside a batch
+    /// (under the event's lock). `None` when the event is not seated.
+    pub(crate) async fn load_seats(
+        &self,
+        tx: &mut crate::inventory::Tx,
+        event: EventId,
+    ) -> Result<Option<(Arc<SeatPlan>, Vec<SeatStatus>)>> {
+        let Some(row) = sqlx::query("SELECT version FROM event_seating WHERE event_id = $1")
+            .bind(event.to_string())
+            .fetch_optional(&mut **tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let version = row.int("version")?;
+        let cached = self.seat_plans.lock().unwrap_or_else(|p| p.into_inner()).get(&event).cloned();
+        let plan = match cached {
+            Some((v, plan)) if v == version => plan,
+            _ => {
+                let r = sqlx::query("SELECT document, zones FROM event_seating WHERE event_id = $1")
+                    .bind(event.to_string())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let map = tessera_seating::from_json(&r.text("document")?, &mut IdGen::seeded(0))
+                    .map_err(|e| StoreError::Corrupt(format!("event seat map: {e}")))?;
+                let allocator = Allocator::new(&map, &Ranking::from_map(&map));
+                let plan = Arc::new(SeatPlan { map, allocator, zones: zones_from(&r.text("zones")?)? });
+                self.seat_plans.lock().unwrap_or_else(|p| p.into_inner()).insert(event, (version, plan.clone()));
+                plan
+            }
+        };
+        let mut statuses = vec![SeatStatus::Available; plan.map.seat_count()];
+        let rows = sqlx::query("SELECT seat_index, state FROM seat_claims WHERE event_id = $1")
+            .bind(event.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+        for r in &rows {
+            let i = usize::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat index".into()))?;
+            let status = match r.text("state")?.as_str() {
+                "held" => SeatStatus::Held,
+                "sold" => SeatStatus::Sold,
+                _ => SeatStatus::Blocked,
+            };
+            if let Some(s) = statuses.get_mut(i) {
+                *s = status;
+            }
+        }
+        Ok(Some((plan, statuses)))
     }
 }

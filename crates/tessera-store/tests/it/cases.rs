@@ -539,7 +539,25 @@ fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) 
         buyer_name: "Buyer".into(),
         token_hash: "h".into(),
         expires_at,
+        seats: None,
     }))
+}
+
+fn seat_order(seats: tessera_store::SeatChoice, buyer: &str, expires_at: Timestamp) -> InventoryOp {
+    let InventoryOp::Reserve(mut n) = new_order(&[], buyer, expires_at) else { unreachable!() };
+    n.seats = Some(seats);
+    InventoryOp::Reserve(n)
+}
+
+/// An on-sale event sold by seat: one row of `seats` seats, zone A, one ticket type.
+async fn seated(store: &Store, seats: u32) -> (Event, TicketTypeId, tessera_seating::SeatMap) {
+    let (e, _, tids) = on_sale(store, &[1000], &[&[0]]).await;
+    let spec = tessera_seating::RectHall { rows: 1, seats_per_row: seats, ..Default::default() };
+    let map = tessera_seating::rect_hall(&spec, &mut tessera_seating::IdGen::seeded(seats.into())).unwrap();
+    let doc = tessera_seating::to_json(&map, &tessera_seating::JsonOptions::default());
+    let zones = HashMap::from([("A".to_string(), tids[0])]);
+    store.set_event_seating(e.org_id, e.id, 1, &doc, &zones).await.unwrap();
+    (e, tids[0], map)
 }
 
 async fn counters(store: &Store, e: &Event) -> HashMap<QuotaId, (i64, i64, i64)> {
@@ -1142,4 +1160,94 @@ pub async fn seat_maps_are_versioned_per_venue(store: Store) {
     let rec = store.seat_map(a.id, va.id).await.unwrap().unwrap();
     assert_eq!((rec.version, rec.org_id, rec.areas), (9, a.id, 1));
     assert_eq!(rec.document, format!("{{\"v\":{}}}", rec.seats), "document and counts are written together");
+}
+
+/// Invariant: a seat is never held or sold twice. Buyers racing for
+/// overlapping seat sets each get all of theirs or none; best available
+/// takes free seats; confirming puts the seat on the ticket; cancelling and
+/// expiry give seats back; seating cannot change once seats are taken.
+pub async fn seats_are_never_taken_twice(store: Store) {
+    use tessera_store::SeatChoice;
+    let (e, _, map) = seated(&store, 12).await;
+    let id = |i: usize| map.seats()[i].id;
+    let mut tasks = Vec::new();
+    for k in 0..10 {
+        let s = store.clone();
+        let op =
+            seat_order(SeatChoice::Exact(vec![id(k), id(k + 1), id(k + 2)]), &format!("b{k}@x.org"), later(now(), 1));
+        tasks.push(tokio::spawn(async move { s.inventory_batch(e.id, now(), vec![op]).await.unwrap().remove(0) }));
+    }
+    let mut won = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Some(order)) => won.push(order.id),
+            Err(OpError::Reserve(ReserveError::SeatsUnavailable(msg))) => {
+                assert!(msg.contains("not available"), "{msg}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(!won.is_empty());
+    let claims = store.seat_claims(e.id).await.unwrap();
+    assert_eq!(claims.len(), won.len() * 3, "each winner holds its three seats and nobody else holds any");
+    for order in &won {
+        let mine: Vec<u32> =
+            claims.iter().filter(|c| c.hold_id.as_deref() == Some(&order.to_string())).map(|c| c.seat_index).collect();
+        assert_eq!(mine.len(), 3);
+        assert!(mine.windows(2).all(|w| w[1] == w[0] + 1), "{mine:?}");
+    }
+
+    // Malformed requests change nothing.
+    let dup = seat_order(SeatChoice::Exact(vec![id(0), id(0)]), "d@x.org", later(now(), 1));
+    let foreign =
+        seat_order(SeatChoice::Exact(vec![tessera_seating::SeatId(uuid::Uuid::now_v7())]), "f@x.org", later(now(), 1));
+    for op in [dup, foreign] {
+        let r = store.inventory_batch(e.id, now(), vec![op]).await.unwrap().remove(0);
+        assert!(matches!(r, Err(OpError::Reserve(ReserveError::BadSeats(_)))), "{r:?}");
+    }
+    assert_eq!(store.seat_claims(e.id).await.unwrap().len(), won.len() * 3);
+
+    // Best available on a fresh event: together, free, and on the tickets once paid.
+    let (e, tt, _) = seated(&store, 8).await;
+    let best = |n: u32| SeatChoice::Best { count: n, category: None, wheelchair_spaces: 0 };
+    let a = store.inventory_batch(e.id, now(), vec![seat_order(best(2), "a@x.org", later(now(), 1))]).await.unwrap();
+    let a = a[0].clone().unwrap().unwrap();
+    assert_eq!(a.lines.iter().map(|l| (l.ticket_type_id, l.quantity)).collect::<Vec<_>>(), [(tt, 2)]);
+    let b = store.inventory_batch(e.id, now(), vec![seat_order(best(3), "b@x.org", later(now(), 1))]).await.unwrap();
+    let b = b[0].clone().unwrap().unwrap();
+    let held: Vec<(u32, Option<String>)> =
+        store.seat_claims(e.id).await.unwrap().into_iter().map(|c| (c.seat_index, c.hold_id)).collect();
+    assert_eq!(held.len(), 5);
+    let too_many =
+        store.inventory_batch(e.id, now(), vec![seat_order(best(4), "c@x.org", later(now(), 1))]).await.unwrap();
+    assert!(matches!(&too_many[0], Err(OpError::Reserve(ReserveError::SeatsUnavailable(_)))), "{too_many:?}");
+    let confirm = InventoryOp::Confirm { order: a.id, actor: "t".into(), note: String::new() };
+    store.inventory_batch(e.id, now(), vec![confirm]).await.unwrap().remove(0).unwrap();
+    let tickets = store.order_tickets(a.id).await.unwrap();
+    let labels: Vec<String> = tickets.iter().map(|t| t.seat_label.clone().expect("a seat on the ticket")).collect();
+    assert_eq!(labels.len(), 2);
+    assert_ne!(labels[0], labels[1]);
+    let claims = store.seat_claims(e.id).await.unwrap();
+    assert_eq!(claims.iter().filter(|c| c.state == "sold").count(), 2);
+    assert!(claims.iter().filter(|c| c.state == "sold").all(|c| labels.contains(&c.label)));
+    // Seating is fixed once seats are taken.
+    let zones = HashMap::from([("A".to_string(), tt)]);
+    assert!(matches!(store.set_event_seating(e.org_id, e.id, 2, "{}", &zones).await, Err(StoreError::Conflict { .. })));
+    // Cancelling gives seats back; so does a hold's expiry.
+    let cancel = InventoryOp::Cancel { order: a.id, actor: "t".into(), note: String::new() };
+    store.inventory_batch(e.id, now(), vec![cancel]).await.unwrap().remove(0).unwrap();
+    assert_eq!(store.seat_claims(e.id).await.unwrap().len(), 3);
+    store.sweep_event(e.id, later(now(), 2)).await.unwrap();
+    assert!(store.seat_claims(e.id).await.unwrap().is_empty(), "order {} expired", b.id);
+    let again = store
+        .inventory_batch(e.id, later(now(), 2), vec![seat_order(best(3), "c@x.org", later(now(), 3))])
+        .await
+        .unwrap();
+    assert!(again[0].is_ok(), "{again:?}");
+
+    // An event without seating refuses seats.
+    let (plain, _, _) = on_sale(&store, &[5], &[&[0]]).await;
+    let r =
+        store.inventory_batch(plain.id, now(), vec![seat_order(best(1), "p@x.org", later(now(), 1))]).await.unwrap();
+    assert!(matches!(&r[0], Err(OpError::Reserve(ReserveError::BadSeats(_)))), "{r:?}");
 }

@@ -79,4 +79,5 @@ conformance!(
     void_and_reissue_are_conditional,
     one_current_signing_key_per_org,
     seat_maps_are_versioned_per_venue,
+    seats_are_never_taken_twice,
 );

@@ -7,8 +7,10 @@ use crate::error::ApiError;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use tessera_app::seating::{GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary};
-use tessera_domain::{OrgId, VenueId};
+use tessera_app::seating::{
+    EventSeatingView, GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary, SeatStatuses, SetEventSeating,
+};
+use tessera_domain::{EventId, OrgId, VenueId};
 
 fn format_of(headers: &HeaderMap) -> Result<MapFormat, ApiError> {
     let mime = headers
@@ -114,4 +116,55 @@ pub async fn export_map(
     };
     let doc = s.app.export_seat_map(&caller.actor, org, venue, format).await?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(mime))], doc).into_response())
+}
+
+/// Sell an event by seat: copy its venue's seat map and map each seat category (price zone) to a
+/// ticket type of the event. Refused with 409 once any seat is held, sold or blocked.
+#[utoipa::path(put, path = "/api/v1/orgs/{org_id}/events/{event_id}/seating", tag = "seating",
+    params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
+    request_body = SetEventSeating,
+    responses((status = 200, body = EventSeatingView), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn set_event_seating(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, event)): ApiPath<(OrgId, EventId)>,
+    ApiJson(input): ApiJson<SetEventSeating>,
+) -> ApiResult<Json<EventSeatingView>> {
+    Ok(Json(s.app.set_event_seating(&caller.actor, org, event, input).await?))
+}
+
+/// An event's seating: zones, seats by status, and who holds which seat.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/events/{event_id}/seating", tag = "seating",
+    params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
+    responses((status = 200, body = EventSeatingView), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn event_seating(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, event)): ApiPath<(OrgId, EventId)>,
+) -> ApiResult<Json<EventSeatingView>> {
+    Ok(Json(s.app.event_seating(&caller.actor, org, event).await?))
+}
+
+/// A seated event's seat map (docs/seat-map-format.md, with seat ids), to pick seats from.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/seat-map", tag = "public",
+    params(("event_id" = EventId, Path)),
+    responses((status = 200, description = "The seat map", content_type = "application/json"),
+              (status = 404, body = ErrorBody)))]
+pub async fn public_seat_map(State(s): State<AppState>, ApiPath(event): ApiPath<EventId>) -> ApiResult<Response> {
+    let doc = s.app.public_seat_map(event).await?;
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], doc).into_response())
+}
+
+/// A seated event's seat statuses now, one character per seat in the map's order.
+#[utoipa::path(get, path = "/api/v1/events/{event_id}/seats", tag = "public",
+    params(("event_id" = EventId, Path)),
+    responses((status = 200, body = SeatStatuses), (status = 404, body = ErrorBody)))]
+pub async fn public_seats(
+    State(s): State<AppState>,
+    ApiPath(event): ApiPath<EventId>,
+) -> ApiResult<Json<SeatStatuses>> {
+    Ok(Json(s.app.public_seat_statuses(event).await?))
 }
