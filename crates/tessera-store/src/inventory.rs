@@ -859,7 +859,7 @@ fn reserve(
             (decide(snap, &request).map_err(OpError::Reserve)?, chosen)
         }
     };
-    if let Some((plan, statuses)) = seats.as_deref_mut() {
+    if let Some((plan, statuses)) = seats {
         for &i in &chosen {
             statuses[i.get()] = SeatStatus::Held;
             let seat = plan.map.seat(i);

@@ -112,6 +112,10 @@ impl TestApp {
         self.req(Method::POST, path, auth, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, auth: &Auth, body: Value) -> Res {
+        self.req(Method::PUT, path, auth, Some(body)).await
+    }
+
     pub async fn patch(&self, path: &str, auth: &Auth, body: Value) -> Res {
         self.req(Method::PATCH, path, auth, Some(body)).await
     }

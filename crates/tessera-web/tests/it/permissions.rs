@@ -58,6 +58,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/generate", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/export", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/seating", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/seating", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}", Rule::Org(Role::Staff)),
@@ -109,6 +111,8 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/me/totp/disable"),
     ("POST", "/api/v1/events/{event_id}/orders"),
     ("GET", "/api/v1/events/{event_id}/availability"),
+    ("GET", "/api/v1/events/{event_id}/seat-map"),
+    ("GET", "/api/v1/events/{event_id}/seats"),
     ("GET", "/api/v1/orders/{order_id}"),
     ("POST", "/api/v1/orders/{order_id}/confirm"),
     ("POST", "/api/v1/orders/{order_id}/cancel"),
@@ -201,6 +205,9 @@ impl Fixture {
                 let email = self.t.store.user_auth(id).await.unwrap().unwrap().user.email;
                 Some(json!({"email": email.as_str(), "role": "staff"}))
             }
+            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/seating") => {
+                Some(json!({"zones": {"A": self.ticket_type}}))
+            }
             ("PUT", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map") => Some(json!({
                 "format": "tessera-seat-map", "version": 1, "name": "Hall",
                 "sections": [{"label": "S", "category": "A", "rows": [{"label": "A", "seats": [
@@ -281,6 +288,7 @@ impl Fixture {
                 email: Some(Email::parse("buyer@example.org").unwrap()),
                 name: Some("Buyer".into()),
                 access_code: None,
+                seats: None,
             };
             let placed = self.t.app.place_order(&Actor::Anonymous, self.event.parse().unwrap(), input).await.unwrap();
             if paid {
@@ -371,6 +379,10 @@ async fn every_endpoint_with_every_role() {
         )
         .await;
     assert_eq!(map.status, 200, "{map:?}");
+    let seating = t
+        .put(&format!("/api/v1/orgs/{org}/events/{event}/seating"), &owner, json!({"zones": {"A": ticket_type}}))
+        .await;
+    assert_eq!(seating.status, 200, "{seating:?}");
     let fx = Fixture { t, owner, org, venue, event, ticket_type, quota, list, counter: Default::default() };
     let mut failures = Vec::new();
     let mut checked = 0;

@@ -198,3 +198,120 @@ async fn bad_maps_are_refused_whole_with_each_problem_named() {
     assert_eq!(f.export("json").await.body, before);
     assert_eq!(f.t.get(&f.base, &f.owner).await.body["version"], 1);
 }
+
+/// A seated event over HTTP: zones set up, seats bought by id and by best
+/// available, refusals named, the seat on the ticket, its code and its scan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buying_seats_by_id_and_best_available() {
+    let t = spawn_app().await;
+    let (owner, org) = t.organizer("owner@seated.example.org", "seated").await;
+    let venue = t.venue(&owner, &org, "Theatre").await;
+    let e = t.sellable_event(&owner, &org, &venue, "Play").await;
+    let event = e["id"].as_str().unwrap().to_string();
+    let types = t.get(&format!("/api/v1/orgs/{org}/events/{event}/ticket-types"), &owner).await;
+    let tt = types.body[0]["id"].as_str().unwrap().to_string();
+    let seating = format!("/api/v1/orgs/{org}/events/{event}/seating");
+
+    // No map yet, then a map whose categories must all be zoned.
+    let r = t.put(&seating, &owner, json!({"zones": {"A": tt}})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    let map = json!({"shape": "rectangular", "rows": 2, "seats_per_row": 8, "categories": ["A", "B"]});
+    let g = t.post(&format!("/api/v1/orgs/{org}/venues/{venue}/seat-map/generate"), &owner, map).await;
+    assert_eq!(g.status, 200, "{g:?}");
+    let r = t.put(&seating, &owner, json!({"zones": {"A": tt}})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert!(r.fields().contains(&"zones.B".to_string()), "{:?}", r.fields());
+    let r = t.put(&seating, &owner, json!({"zones": {"A": tt, "B": tt, "Z": tt}})).await;
+    assert!(r.fields().contains(&"zones.Z".to_string()), "{r:?}");
+    let r = t.put(&seating, &owner, json!({"zones": {"A": tt, "B": tt}})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!((r.body["seats"].as_i64(), r.body["counts"]["available"].as_i64()), (Some(16), Some(16)));
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+
+    // The storefront's view: the map with seat ids, and live statuses.
+    let doc = t.get(&format!("/api/v1/events/{event}/seat-map"), &Auth::None).await;
+    assert_eq!(doc.status, 200, "{doc:?}");
+    let seat_ids: Vec<String> = doc.body["sections"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["seats"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(seat_ids.len(), 16);
+    let order = |body: Value| {
+        let t = &t;
+        let event = event.clone();
+        async move { t.post(&format!("/api/v1/events/{event}/orders"), &Auth::None, body).await }
+    };
+    let buyer = |seats: Value| json!({"seats": seats, "email": "fan@seated.example.org", "name": "Fan"});
+
+    let first = order(buyer(json!({"ids": [seat_ids[0], seat_ids[1]]}))).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    assert_eq!(first.body["lines"][0]["quantity"], 2);
+    // Overlapping seats: refused whole, naming the taken seat.
+    let clash = order(buyer(json!({"ids": [seat_ids[1], seat_ids[2]]}))).await;
+    assert_eq!(clash.status, 409, "{clash:?}");
+    assert!(clash.body.to_string().contains("not available"), "{clash:?}");
+    let statuses = t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await;
+    assert_eq!(statuses.body["statuses"], "hh".to_string() + &"a".repeat(14));
+
+    // Bad requests name their field and change nothing.
+    for (body, field) in [
+        (
+            json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "seats": {"ids": [seat_ids[5]]}, "email": "x@y.org", "name": "X"}),
+            "lines",
+        ),
+        (buyer(json!({"ids": ["not-a-uuid"]})), "seats.ids[0]"),
+        (buyer(json!({"ids": [seat_ids[5], seat_ids[5]]})), "seats"),
+        (buyer(json!({"ids": [uuid::Uuid::now_v7().to_string()]})), "seats"),
+        (buyer(json!({"ids": []})), "seats.ids"),
+        (buyer(json!({"best": {"count": 0}})), "seats.best.count"),
+        (buyer(json!({"best": {"count": 2, "category": "Q"}})), "seats"),
+    ] {
+        let r = order(body.clone()).await;
+        assert_eq!(r.status, 422, "{body}: {r:?}");
+        assert!(r.fields().contains(&field.to_string()), "{body}: {:?}", r.fields());
+    }
+    assert_eq!(
+        t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await.body["statuses"],
+        statuses.body["statuses"]
+    );
+
+    // Best available: together, free seats.
+    let best = order(buyer(json!({"best": {"count": 3, "category": "A"}}))).await;
+    assert_eq!(best.status, 201, "{best:?}");
+    let view = t.get(&seating, &owner).await;
+    assert_eq!(view.body["counts"]["held"], 5);
+    let best_id = best.body["id"].as_str().unwrap();
+    let mine: Vec<u64> = view.body["taken"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["order_id"] == best_id)
+        .map(|s| s["seat_index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(mine.len(), 3);
+    assert!(mine.windows(2).all(|w| w[1] == w[0] + 1), "{mine:?}");
+    // Seating is fixed once seats are taken.
+    assert_eq!(t.put(&seating, &owner, json!({"zones": {"A": tt, "B": tt}})).await.status, 409);
+
+    // Paid: the seat is on the ticket and inside its signed code.
+    let id = first.body["id"].as_str().unwrap();
+    let paid = t.post(&format!("/api/v1/orgs/{org}/orders/{id}/mark-paid"), &owner, json!({})).await;
+    assert_eq!(paid.status, 200, "{paid:?}");
+    let token = first.body["access_token"].as_str().unwrap();
+    let rb = t.client.get(format!("{}/api/v1/orders/{id}/tickets", t.base)).header("x-order-token", token);
+    let tickets = t.send(rb).await;
+    assert_eq!(tickets.status, 200, "{tickets:?}");
+    let seats: Vec<&str> = tickets.body.as_array().unwrap().iter().map(|x| x["seat"].as_str().unwrap()).collect();
+    assert_eq!(seats.len(), 2);
+    assert!(seats.iter().all(|s| s.contains("Row") && s.contains("Seat")), "{seats:?}");
+    let code = tickets.body[0]["code"].as_str().unwrap();
+    let decoded = tessera_ticket::decode(code).unwrap();
+    assert_eq!(decoded.claims.label, seats[0]);
+    assert_eq!(
+        t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await.body["statuses"].as_str().unwrap()[..2]
+            .to_string(),
+        "ss"
+    );
+}
