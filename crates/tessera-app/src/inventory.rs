@@ -328,6 +328,11 @@ impl App {
     }
 
     /// Cancels a pending or paid order: inventory back, tickets void.
+    /// Runs one operation through the event's batch, for other modules.
+    pub(crate) async fn submit_inventory(&self, event: EventId, op: InventoryOp) -> Result<Option<Order>> {
+        self.batcher.submit(event, op).await?.map_err(op_error)
+    }
+
     pub async fn cancel_order(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
         let order = self.org_order(actor, org, id, Permission::ManageOrders).await?;
         let op = InventoryOp::Cancel { order: id, actor: actor_name(actor), note: "cancelled by staff".into() };

@@ -392,7 +392,8 @@ impl App {
             .map_err(|e| AppError::Internal(format!("event seat map: {e}")))?
             .seat_count() as i64;
         let claims = self.store.seat_claims(event).await?;
-        let mut counts = BTreeMap::new();
+        let mut counts: BTreeMap<String, i64> =
+            ["held", "sold", "blocked"].iter().map(|k| (k.to_string(), 0)).collect();
         for c in &claims {
             *counts.entry(c.state.clone()).or_insert(0) += 1;
         }
@@ -447,5 +448,43 @@ impl App {
             version: rec.version,
             statuses: String::from_utf8(statuses).unwrap_or_default(),
         })
+    }
+}
+
+/// Seats to keep back from sale (production, press) or to release again.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockSeats {
+    /// Seat ids from the event's seat map, 1 to 1000.
+    pub seat_ids: Vec<String>,
+    /// `true` to block (every seat must be available), `false` to release
+    /// (every seat must be blocked). All or nothing.
+    pub blocked: bool,
+}
+
+impl App {
+    /// Blocks or releases seats of a seated event, through its batch.
+    pub async fn block_seats(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        event: EventId,
+        input: BlockSeats,
+    ) -> Result<EventSeatingView> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        let mut e = ValidationError::new();
+        e.check(!input.seat_ids.is_empty() && input.seat_ids.len() <= 1000, "seat_ids", "1 to 1000 seats");
+        let mut seats = Vec::with_capacity(input.seat_ids.len());
+        for (i, id) in input.seat_ids.iter().enumerate() {
+            match uuid::Uuid::parse_str(id) {
+                Ok(u) => seats.push(tessera_seating::SeatId(u)),
+                Err(_) => e.add(format!("seat_ids[{i}]"), "not a seat id"),
+            }
+        }
+        e.finish()?;
+        let op = tessera_store::InventoryOp::BlockSeats { seats, block: input.blocked };
+        self.submit_inventory(event, op).await?;
+        self.event_seating(actor, org, event).await
     }
 }

@@ -62,6 +62,13 @@ pub enum InventoryOp {
     },
     /// Only expire what is due.
     Sweep,
+    /// Staff keep seats back from sale (`block`), or release them again.
+    /// All or nothing: blocking needs every seat available, unblocking
+    /// every seat blocked.
+    BlockSeats {
+        seats: Vec<tessera_seating::SeatId>,
+        block: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -228,6 +235,8 @@ struct Writes {
     transitions: Vec<(String, OrderState, &'static str)>,
     voided_orders: Vec<String>,
     seat_claims: Vec<Vec<Arg>>,
+    /// Blocked seats given back to sale: (event, seat index).
+    unblocked_in: Vec<(String, i64)>,
     /// Holds whose seats become sold, and holds whose seats go back.
     sold_holds: Vec<String>,
     released_holds: Vec<String>,
@@ -310,7 +319,9 @@ impl Store {
             })
             .collect();
         let mut existing = load_existing(&mut tx, event_id, &existing_ids).await?;
-        let wants_seats = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(n) if n.seats.is_some()));
+        let wants_seats = ops.iter().any(|o| {
+            matches!(o, InventoryOp::Reserve(n) if n.seats.is_some()) || matches!(o, InventoryOp::BlockSeats { .. })
+        });
         let mut seats = if wants_seats { self.load_seats(&mut tx, event_id).await? } else { None };
 
         let mut ops = ops;
@@ -320,6 +331,9 @@ impl Store {
         for op in ops {
             let r = match op {
                 InventoryOp::Sweep => Ok(None),
+                InventoryOp::BlockSeats { seats: ids, block } => {
+                    block_seats(&event, seats.as_mut(), &ids, block, &mut w).map_err(OpError::Reserve)
+                }
                 InventoryOp::Reserve(n) => {
                     let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
                     reserve(snap, &event, &n, now, &mut w, seats.as_mut())
@@ -842,6 +856,66 @@ fn choose_seats(
     Ok((chosen, lines))
 }
 
+/// Blocks or unblocks seats, all or nothing.
+fn block_seats(
+    event: &Event,
+    seats: Option<&mut Seats>,
+    ids: &[tessera_seating::SeatId],
+    block: bool,
+    w: &mut Writes,
+) -> std::result::Result<Option<Order>, ReserveError> {
+    let Some((plan, statuses)) = seats else {
+        return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
+    };
+    if block {
+        let chosen = check_exact(&plan.map, statuses, ids).map_err(|e| {
+            let malformed = e.problems.iter().any(|p| !matches!(p, tessera_seating::ExactProblem::NotAvailable { .. }));
+            if malformed {
+                ReserveError::BadSeats(e.to_string())
+            } else {
+                ReserveError::SeatsUnavailable(e.to_string())
+            }
+        })?;
+        for i in chosen {
+            statuses[i.get()] = SeatStatus::Blocked;
+            let seat = plan.map.seat(i);
+            w.seat_claims.push(vec![
+                text(event.id),
+                Arg::Int(i64::from(i.0)),
+                text(seat.id.0),
+                text(crate::seating::seat_label(&plan.map, i)),
+                Arg::OptText(None),
+                text("blocked"),
+                Arg::OptText(None),
+            ]);
+        }
+    } else {
+        let mut problems = Vec::new();
+        let mut chosen = Vec::new();
+        for id in ids {
+            match plan.map.index_of(*id) {
+                None => problems.push(format!("seat {} is not part of this seat map", id.0)),
+                Some(i) if statuses[i.get()] != SeatStatus::Blocked => {
+                    problems.push(format!("{} is not blocked", plan.map.full_label(i)))
+                }
+                Some(i) if chosen.contains(&i) => problems.push(format!("seat {} is named twice", id.0)),
+                Some(i) => chosen.push(i),
+            }
+        }
+        if ids.is_empty() {
+            problems.push("no seats were named".into());
+        }
+        if !problems.is_empty() {
+            return Err(ReserveError::BadSeats(problems.join("; ")));
+        }
+        for i in chosen {
+            statuses[i.get()] = SeatStatus::Available;
+            w.unblocked_in.push((event.id.to_string(), i64::from(i.0)));
+        }
+    }
+    Ok(None)
+}
+
 fn reserve(
     snap: &mut Snapshot,
     event: &Event,
@@ -1129,6 +1203,15 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
         std::mem::take(&mut w.tickets),
     )
     .await?;
+    // Seats given back first: a later operation of the batch may take them.
+    execute_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in})", &[], &w.released_holds).await?;
+    for (event, index) in std::mem::take(&mut w.unblocked_in) {
+        sqlx::query("DELETE FROM seat_claims WHERE event_id = $1 AND seat_index = $2 AND state = 'blocked'")
+            .bind(event)
+            .bind(index)
+            .execute(&mut **tx)
+            .await?;
+    }
     insert_rows(
         tx,
         "seat_claims",
@@ -1137,7 +1220,6 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     )
     .await?;
     execute_in(tx, "UPDATE seat_claims SET state = 'sold' WHERE hold_id IN ({in})", &[], &w.sold_holds).await?;
-    execute_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in})", &[], &w.released_holds).await?;
     // State changes, grouped by target state.
     let mut by_target: BTreeMap<(&'static str, &'static str), Vec<String>> = BTreeMap::new();
     for (id, state, hold_state) in &w.transitions {

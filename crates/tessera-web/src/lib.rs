@@ -154,6 +154,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(seating::generate_map))
         .routes(routes!(seating::export_map))
         .routes(routes!(seating::set_event_seating, seating::event_seating))
+        .routes(routes!(seating::block_seats))
         .routes(routes!(seating::public_seat_map))
         .routes(routes!(seating::public_seats))
         .routes(routes!(checkin::list_lists, checkin::create_list))

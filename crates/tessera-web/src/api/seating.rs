@@ -8,7 +8,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use tessera_app::seating::{
-    EventSeatingView, GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary, SeatStatuses, SetEventSeating,
+    BlockSeats, EventSeatingView, GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary, SeatStatuses,
+    SetEventSeating,
 };
 use tessera_domain::{EventId, OrgId, VenueId};
 
@@ -167,4 +168,20 @@ pub async fn public_seats(
     ApiPath(event): ApiPath<EventId>,
 ) -> ApiResult<Json<SeatStatuses>> {
     Ok(Json(s.app.public_seat_statuses(event).await?))
+}
+
+/// Block seats (kept back from sale) or release them again; all or nothing, every problem named.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/events/{event_id}/seating/block", tag = "seating",
+    params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
+    request_body = BlockSeats,
+    responses((status = 200, body = EventSeatingView), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn block_seats(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, event)): ApiPath<(OrgId, EventId)>,
+    ApiJson(input): ApiJson<BlockSeats>,
+) -> ApiResult<Json<EventSeatingView>> {
+    Ok(Json(s.app.block_seats(&caller.actor, org, event, input).await?))
 }

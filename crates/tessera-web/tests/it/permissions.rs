@@ -60,6 +60,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/export", Rule::Org(Role::Staff)),
     ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/seating", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/seating", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/seating/block", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/events", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}", Rule::Org(Role::Staff)),
@@ -204,6 +205,17 @@ impl Fixture {
                 let id = self.throwaway_user().await;
                 let email = self.t.store.user_auth(id).await.unwrap().unwrap().user.email;
                 Some(json!({"email": email.as_str(), "role": "staff"}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/seating/block") => {
+                // A different seat each time, so every allowed call can block one.
+                let doc = self.t.get(&format!("/api/v1/events/{}/seat-map", self.event), &Auth::None).await;
+                let ids: Vec<Value> = doc.body["sections"][0]["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|r| r["seats"].as_array().unwrap().iter().map(|s| s["id"].clone()))
+                    .collect();
+                Some(json!({"seat_ids": [ids[n % ids.len()]], "blocked": true}))
             }
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/seating") => {
                 Some(json!({"zones": {"A": self.ticket_type}}))
@@ -375,7 +387,7 @@ async fn every_endpoint_with_every_role() {
         .post(
             &format!("/api/v1/orgs/{org}/venues/{venue}/seat-map/generate"),
             &owner,
-            json!({"shape": "rectangular", "rows": 2, "seats_per_row": 2}),
+            json!({"shape": "rectangular", "rows": 4, "seats_per_row": 25}),
         )
         .await;
     assert_eq!(map.status, 200, "{map:?}");

@@ -277,6 +277,24 @@ async fn buying_seats_by_id_and_best_available() {
         statuses.body["statuses"]
     );
 
+    // Staff block a seat: it is not sold, and shows as blocked; all or nothing.
+    let block = format!("{seating}/block");
+    let r = t.post(&block, &owner, json!({"seat_ids": [seat_ids[15]], "blocked": true})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["counts"]["blocked"], 1);
+    let r = order(buyer(json!({"ids": [seat_ids[15]]}))).await;
+    assert_eq!(r.status, 409, "{r:?}");
+    let r = t.post(&block, &owner, json!({"seat_ids": [seat_ids[14], seat_ids[0]], "blocked": true})).await;
+    assert_eq!(r.status, 409, "a held seat cannot be blocked: {r:?}");
+    let r = t.post(&block, &owner, json!({"seat_ids": [seat_ids[13]], "blocked": false})).await;
+    assert_eq!(r.status, 422, "only blocked seats are released: {r:?}");
+    let r = t.post(&block, &owner, json!({"seat_ids": ["seat-nine"], "blocked": true})).await;
+    assert!(r.fields().contains(&"seat_ids[0]".to_string()), "{r:?}");
+    let s = t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await.body["statuses"].clone();
+    assert_eq!(s, "hh".to_string() + &"a".repeat(13) + "b");
+    let r = t.post(&block, &owner, json!({"seat_ids": [seat_ids[15]], "blocked": false})).await;
+    assert_eq!((r.status, r.body["counts"]["blocked"].as_i64()), (200, Some(0)), "{r:?}");
+
     // Best available: together, free seats.
     let best = order(buyer(json!({"best": {"count": 3, "category": "A"}}))).await;
     assert_eq!(best.status, 201, "{best:?}");
