@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs a tessera-bench scenario against a fresh release server on loopback.
-#   scripts/bench.sh flash-sale|scan sqlite|postgres [tessera-bench options]
+#   scripts/bench.sh flash-sale|scan|seats sqlite|postgres [tessera-bench options]
 # PostgreSQL uses TESSERA_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1/postgres)
 # to create, and afterwards drop, a database of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode="${1:?usage: $0 flash-sale|scan sqlite|postgres [options]}"
-backend="${2:?usage: $0 flash-sale|scan sqlite|postgres [options]}"
+mode="${1:?usage: $0 flash-sale|scan|seats sqlite|postgres [options]}"
+backend="${2:?usage: $0 flash-sale|scan|seats sqlite|postgres [options]}"
 shift 2
 cargo build --release --locked -q -p tessera -p tessera-bench
 port=18080

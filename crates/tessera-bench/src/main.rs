@@ -24,6 +24,32 @@ enum Cli {
     FlashSale(FlashSale),
     /// Many scanners, one check-in list: online scans over HTTP.
     Scan(ScanArgs),
+    /// Many buyers, one seated event: best-available seat holds over HTTP.
+    Seats(SeatsArgs),
+}
+
+#[derive(Parser, Clone)]
+struct SeatsArgs {
+    /// The server, e.g. http://127.0.0.1:8080
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// Rows of the generated hall.
+    #[arg(long, default_value_t = 100)]
+    rows: u32,
+    /// Seats per row.
+    #[arg(long, default_value_t = 200)]
+    seats_per_row: u32,
+    /// Buyers, each holding `party` seats by best available.
+    #[arg(long, default_value_t = 5000)]
+    buyers: usize,
+    #[arg(long, default_value_t = 2)]
+    party: u32,
+    /// Buyers in flight at once.
+    #[arg(long, default_value_t = 256)]
+    concurrency: usize,
+    /// Stop starting new requests after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    max_secs: u64,
 }
 
 #[derive(Parser, Clone)]
@@ -114,7 +140,8 @@ async fn setup(
     tickets: i64,
     starts: &str,
     ends: &str,
-) -> Result<(String, String, String, String, String)> {
+    max_per_order: u32,
+) -> Result<(String, String, String, String, String, String)> {
     let tag = format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_micros());
     let email = format!("bench-{tag}@bench.tessera.dev");
     let r = c
@@ -167,7 +194,7 @@ async fn setup(
     .await?;
     let (_, tt) = json_req(post(
         format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
-        json!({"name": "GA", "price_minor": 0, "currency": "EUR", "max_per_order": 1, "quota_ids": [quota["id"]]}),
+        json!({"name": "GA", "price_minor": 0, "currency": "EUR", "max_per_order": max_per_order, "quota_ids": [quota["id"]]}),
     ))
     .await?;
     let tt = tt["id"].as_str().context("ticket type id")?.to_string();
@@ -175,7 +202,7 @@ async fn setup(
     if s != 200 {
         bail!("publish: {s}");
     }
-    Ok((org, event, tt, cookie, csrf))
+    Ok((org, event, tt, cookie, csrf, venue))
 }
 
 fn status_key(status: u16, body: &Value) -> String {
@@ -221,8 +248,8 @@ async fn ceiling(c: &reqwest::Client, url: &str, total: usize, concurrency: usiz
 
 async fn flash_sale(args: FlashSale) -> Result<()> {
     let c = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
-    let (org, event, tt, cookie, csrf) =
-        setup(&c, &args.url, args.tickets, "2030-01-01T20:00:00Z", "2030-01-01T23:00:00Z").await?;
+    let (org, event, tt, cookie, csrf, _) =
+        setup(&c, &args.url, args.tickets, "2030-01-01T20:00:00Z", "2030-01-01T23:00:00Z", 1).await?;
 
     // The baseline, in the same run, with the same client and concurrency.
     let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args.url, args.buyers, args.concurrency, args.max_secs).await;
@@ -436,7 +463,7 @@ async fn scan(args: ScanArgs) -> Result<()> {
     let now = jiff::Timestamp::now();
     let starts = (now - jiff::SignedDuration::from_hours(1)).to_string();
     let ends = (now + jiff::SignedDuration::from_hours(5)).to_string();
-    let (org, event, tt, cookie, csrf) = setup(&c, &args.url, args.tickets as i64, &starts, &ends).await?;
+    let (org, event, tt, cookie, csrf, _) = setup(&c, &args.url, args.tickets as i64, &starts, &ends, 1).await?;
 
     // Sell every ticket through the API, then fetch the codes as buyers do.
     let (url, ttc) = (args.url.clone(), tt.clone());
@@ -525,11 +552,101 @@ async fn scan(args: ScanArgs) -> Result<()> {
     Ok(())
 }
 
+async fn seats(args: SeatsArgs) -> Result<()> {
+    let c = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let capacity = i64::from(args.rows) * i64::from(args.seats_per_row);
+    let (org, event, tt, cookie, csrf, venue) =
+        setup(&c, &args.url, capacity, "2030-01-01T20:00:00Z", "2030-01-01T23:00:00Z", args.party.max(1)).await?;
+    let post = |path: String, body: Value| {
+        c.post(format!("{}{path}", args.url)).header("cookie", &cookie).header("x-csrf-token", &csrf).json(&body)
+    };
+    let (s, map) = json_req(post(
+        format!("/api/v1/orgs/{org}/venues/{venue}/seat-map/generate"),
+        json!({"shape": "rectangular", "rows": args.rows, "seats_per_row": args.seats_per_row, "aisle_every": 20}),
+    ))
+    .await?;
+    if s != 200 {
+        bail!("seat map: {s} {map}");
+    }
+    let (s, seating) = json_req(
+        c.put(format!("{}/api/v1/orgs/{org}/events/{event}/seating", args.url))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"zones": {"A": tt}})),
+    )
+    .await?;
+    if s != 200 {
+        bail!("seating: {s} {seating}");
+    }
+
+    let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args.url, args.buyers, args.concurrency, args.max_secs).await;
+    let ceiling_ok = ceiling_tally.by_status.get("200").copied().unwrap_or(0);
+    let ceiling_rate = ceiling_ok as f64 / ceiling_secs;
+
+    let (cc, url, ev, party) = (c.clone(), args.url.clone(), event.clone(), args.party);
+    let (secs, results) = fan_out(args.buyers, args.concurrency, args.max_secs, move |i| {
+        let (c, url, event) = (cc.clone(), url.clone(), ev.clone());
+        async move {
+            let at = Instant::now();
+            let body = json!({"seats": {"best": {"count": party}}, "email": format!("s{i}@bench.tessera.dev"), "name": "Fan"});
+            let r = c.post(format!("{url}/api/v1/events/{event}/orders")).json(&body).send().await;
+            let key = match r {
+                Ok(r) => {
+                    let s = r.status().as_u16();
+                    let b = r.json::<Value>().await.unwrap_or(Value::Null);
+                    status_key(s, &b)
+                }
+                Err(_) => "transport error".into(),
+            };
+            (at.elapsed().as_micros() as u64, key)
+        }
+    })
+    .await?;
+    let mut holds = Tally::default();
+    for (us, key) in results {
+        holds.latencies_us.push(us);
+        *holds.by_status.entry(key).or_default() += 1;
+    }
+    let held_orders = holds.by_status.get("201").copied().unwrap_or(0);
+
+    // Check: the seats held are exactly the orders' seats, none twice.
+    let (_, statuses) = json_req(c.get(format!("{}/api/v1/events/{event}/seats", args.url))).await?;
+    let marks = statuses["statuses"].as_str().context("statuses")?;
+    let held_seats = marks.bytes().filter(|b| *b == b'h').count() as u64;
+    let rate = held_orders as f64 / secs;
+    println!(
+        "seat holds: {} seats ({} rows of {}), {} buyers of {} seats, concurrency {}, {:.2} s",
+        marks.len(),
+        args.rows,
+        args.seats_per_row,
+        args.buyers,
+        args.party,
+        args.concurrency,
+        secs
+    );
+    println!("{}", ceiling_tally.line("ceiling", ceiling_secs, ceiling_ok));
+    println!("{}", holds.line("hold", secs, held_orders));
+    println!(
+        "seat holds/s {:.0} (seats/s {:.0}); HTTP ceiling {:.0} req/s; ceiling / holds = {:.2}",
+        rate,
+        rate * f64::from(args.party),
+        ceiling_rate,
+        ceiling_rate / rate.max(1e-9)
+    );
+    println!("check: orders with seats {held_orders}, seats held {held_seats}, seats per order {}", args.party);
+    if held_seats != held_orders * u64::from(args.party) {
+        bail!("CHECK FAILED: {held_seats} seats held for {held_orders} orders of {}", args.party);
+    }
+    println!("check passed: every order holds its seats, no seat twice");
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli {
         Cli::FlashSale(args) => rt.block_on(flash_sale(args)),
         Cli::Scan(args) => rt.block_on(scan(args)),
+        Cli::Seats(args) => rt.block_on(seats(args)),
     }
 }
