@@ -588,7 +588,8 @@ async fn seats(args: SeatsArgs) -> Result<()> {
         let (c, url, event) = (cc.clone(), url.clone(), ev.clone());
         async move {
             let at = Instant::now();
-            let body = json!({"seats": {"best": {"count": party}}, "email": format!("s{i}@bench.tessera.dev"), "name": "Fan"});
+            let body =
+                json!({"seats": {"best": {"count": party}}, "email": format!("s{i}@bench.tessera.dev"), "name": "Fan"});
             let r = c.post(format!("{url}/api/v1/events/{event}/orders")).json(&body).send().await;
             let key = match r {
                 Ok(r) => {
