@@ -23,7 +23,7 @@ use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Tim
 use tessera_seating::{SeatStatus, check_exact};
 
 /// A seated event's plan and seat statuses, as a batch sees them.
-type Seats = (std::sync::Arc<crate::seating::SeatPlan>, Vec<SeatStatus>);
+type Seats = crate::seating::BatchSeats;
 
 pub(crate) type Tx = sqlx::Transaction<'static, Any>;
 
@@ -235,6 +235,8 @@ struct Writes {
     transitions: Vec<(String, OrderState, &'static str)>,
     voided_orders: Vec<String>,
     seat_claims: Vec<Vec<Arg>>,
+    /// Every seat status this batch changed, in order.
+    seat_patches: Vec<(u32, SeatStatus)>,
     /// Blocked seats given back to sale: (event, seat index).
     unblocked_in: Vec<(String, i64)>,
     /// Holds whose seats become sold, and holds whose seats go back.
@@ -306,7 +308,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Err(StoreError::NotFound) };
         let event = crate::catalog::event_from(&row)?;
-        sweep_in(&mut tx, event_id, now).await?;
+        let freed = sweep_in(&mut tx, event_id, now).await?;
 
         let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_)));
         let mut snap =
@@ -322,7 +324,7 @@ impl Store {
         let wants_seats = ops.iter().any(|o| {
             matches!(o, InventoryOp::Reserve(n) if n.seats.is_some()) || matches!(o, InventoryOp::BlockSeats { .. })
         });
-        let mut seats = if wants_seats { self.load_seats(&mut tx, event_id).await? } else { None };
+        let mut seats = if wants_seats { self.load_seats(&mut tx, event_id, &freed).await? } else { None };
 
         let mut ops = ops;
         unique_references(&mut tx, &mut ops).await?;
@@ -350,8 +352,15 @@ impl Store {
             };
             results.push(r);
         }
+        // Every seat status this batch changed, expired holds first.
+        let mut patches: Vec<(u32, SeatStatus)> = freed.iter().map(|i| (*i, SeatStatus::Available)).collect();
+        patches.extend(std::mem::take(&mut w.seat_patches));
         flush(&mut tx, w, now).await?;
+        let versions = if patches.is_empty() { None } else { self.bump_claims(&mut tx, event_id).await? };
         tx.commit().await?;
+        if let Some(v) = versions {
+            self.remember_statuses(event_id, v, seats, &patches);
+        }
         Ok(results)
     }
 
@@ -594,7 +603,8 @@ pub fn fresh_reference() -> String {
 
 /// Expires the event's active holds that are due, their pending orders, and
 /// gives their inventory back.
-async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<()> {
+/// Returns the seats the expired holds gave back.
+async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<Vec<u32>> {
     let rows = sqlx::query(
         "UPDATE holds SET state = 'expired', ended_at = $2
          WHERE id IN (SELECT id FROM holds WHERE event_id = $1 AND state = 'active' AND expires_at <= $2 LIMIT $3)
@@ -606,7 +616,7 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<()> {
     .fetch_all(&mut **tx)
     .await?;
     if rows.is_empty() {
-        return Ok(());
+        return Ok(vec![]);
     }
     let ids: Vec<String> = rows.iter().map(|r| r.text("id")).collect::<Result<_>>()?;
     let sums = fetch_in(
@@ -623,7 +633,10 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<()> {
     for (quota, n) in deltas {
         sqlx::query("UPDATE quotas SET held = held - $2 WHERE id = $1").bind(quota).bind(n).execute(&mut **tx).await?;
     }
-    execute_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in})", &[], &ids).await?;
+    let mut freed = Vec::new();
+    for r in fetch_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in}) RETURNING seat_index", &[], &ids).await? {
+        freed.push(u32::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat index".into()))?);
+    }
     execute_in(
         tx,
         "UPDATE orders SET state = 'expired', updated_at = $1 WHERE state = 'pending' AND id IN ({in})",
@@ -642,7 +655,8 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<()> {
             "the hold expired; inventory released",
         );
     }
-    insert_rows(tx, "order_history", HISTORY_COLS, w.history).await
+    insert_rows(tx, "order_history", HISTORY_COLS, w.history).await?;
+    Ok(freed)
 }
 
 const HISTORY_COLS: &[&str] = &["id", "order_id", "at", "actor", "from_state", "to_state", "note"];
@@ -814,7 +828,7 @@ fn choose_seats(
     choice: &crate::seating::SeatChoice,
 ) -> std::result::Result<(Vec<tessera_seating::SeatIndex>, Vec<LineRequest>), ReserveError> {
     use crate::seating::SeatChoice;
-    let Some((plan, statuses)) = seats else {
+    let Some(Seats { plan, statuses }) = seats else {
         return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
     };
     let chosen = match choice {
@@ -864,7 +878,7 @@ fn block_seats(
     block: bool,
     w: &mut Writes,
 ) -> std::result::Result<Option<Order>, ReserveError> {
-    let Some((plan, statuses)) = seats else {
+    let Some(Seats { plan, statuses }) = seats else {
         return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
     };
     if block {
@@ -878,6 +892,7 @@ fn block_seats(
         })?;
         for i in chosen {
             statuses[i.get()] = SeatStatus::Blocked;
+            w.seat_patches.push((i.0, SeatStatus::Blocked));
             let seat = plan.map.seat(i);
             w.seat_claims.push(vec![
                 text(event.id),
@@ -910,6 +925,7 @@ fn block_seats(
         }
         for i in chosen {
             statuses[i.get()] = SeatStatus::Available;
+            w.seat_patches.push((i.0, SeatStatus::Available));
             w.unblocked_in.push((event.id.to_string(), i64::from(i.0)));
         }
     }
@@ -933,9 +949,10 @@ fn reserve(
             (decide(snap, &request).map_err(OpError::Reserve)?, chosen)
         }
     };
-    if let Some((plan, statuses)) = seats {
+    if let Some(Seats { plan, statuses }) = seats {
         for &i in &chosen {
             statuses[i.get()] = SeatStatus::Held;
+            w.seat_patches.push((i.0, SeatStatus::Held));
             let seat = plan.map.seat(i);
             w.seat_claims.push(vec![
                 text(event.id),
@@ -1075,11 +1092,13 @@ fn transition(
         (from, _) => return Err(OpError::WrongState(from)),
     };
     if !e.seats.is_empty() {
+        let now_status = if t.to == OrderState::Paid { SeatStatus::Sold } else { SeatStatus::Available };
+        w.seat_patches.extend(e.seats.iter().map(|(i, _, _)| (*i, now_status)));
         if t.to == OrderState::Paid {
             w.sold_holds.push(id.clone());
         } else {
             w.released_holds.push(id.clone());
-            if let Some((_, statuses)) = seats {
+            if let Some(Seats { statuses, .. }) = seats {
                 for (i, _, _) in &e.seats {
                     if let Some(s) = statuses.get_mut(*i as usize) {
                         *s = SeatStatus::Available;

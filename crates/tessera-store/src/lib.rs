@@ -133,6 +133,8 @@ pub struct Store {
     read: AnyPool,
     /// Parsed seat maps of seated events, by event, with their seating version.
     seat_plans: seating::PlanCache,
+    /// Seat statuses of seated events, by event, with the versions they match.
+    seat_statuses: seating::StatusCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -165,7 +167,7 @@ impl Store {
                     .after_connect(pragmas)
                     .connect_with(connect)
                     .await?;
-                Ok(Store { backend, write, read, seat_plans: Default::default() })
+                Ok(Store { backend, write, read, seat_plans: Default::default(), seat_statuses: Default::default() })
             }
             Backend::Postgres => {
                 let connect = AnyConnectOptions::from_str(url)?;
@@ -174,7 +176,13 @@ impl Store {
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(connect)
                     .await?;
-                Ok(Store { backend, write: pool.clone(), read: pool, seat_plans: Default::default() })
+                Ok(Store {
+                    backend,
+                    write: pool.clone(),
+                    read: pool,
+                    seat_plans: Default::default(),
+                    seat_statuses: Default::default(),
+                })
             }
         }
     }

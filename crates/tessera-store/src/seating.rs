@@ -51,6 +51,16 @@ pub(crate) struct SeatPlan {
 
 pub(crate) type PlanCache = Arc<Mutex<HashMap<EventId, (i64, Arc<SeatPlan>)>>>;
 
+/// Seat statuses as of (seating version, claims version), by event.
+pub(crate) type StatusCache = Arc<Mutex<HashMap<EventId, (i64, i64, Vec<SeatStatus>)>>>;
+
+/// The seats a batch reads and changes: the plan, and every seat's status
+/// as the batch goes.
+pub(crate) struct BatchSeats {
+    pub plan: Arc<SeatPlan>,
+    pub statuses: Vec<SeatStatus>,
+}
+
 fn zones_from(text: &str) -> Result<HashMap<String, TicketTypeId>> {
     let raw: HashMap<String, String> =
         serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("seat zones: {e}")))?;
@@ -80,6 +90,13 @@ pub struct SeatMapRecord {
 }
 
 impl Store {
+    /// Another handle on the same database with empty in-memory caches, as a
+    /// second process would have one (tests use it to check that caches
+    /// never hide another process's changes).
+    pub fn as_other_process(&self) -> Store {
+        Store { seat_plans: Default::default(), seat_statuses: Default::default(), ..self.clone() }
+    }
+
     /// A venue's seat map, if it has one.
     pub async fn seat_map(&self, org: OrgId, venue: VenueId) -> Result<Option<SeatMapRecord>> {
         let row = sqlx::query(
@@ -226,20 +243,24 @@ impl Store {
     }
 
     /// The event's seat plan and every seat's status, read inside a batch
-    /// (under the event's lock). `None` when the event is not seated.
+    /// (under the event's lock). `None` when the event is not seated. The
+    /// statuses come from memory when this process's copy matches the
+    /// database's claims version, else from `seat_claims`; `freed` are seats
+    /// this batch already gave back (expired holds) before reading.
     pub(crate) async fn load_seats(
         &self,
         tx: &mut crate::inventory::Tx,
         event: EventId,
-    ) -> Result<Option<(Arc<SeatPlan>, Vec<SeatStatus>)>> {
-        let Some(row) = sqlx::query("SELECT version FROM event_seating WHERE event_id = $1")
+        freed: &[u32],
+    ) -> Result<Option<BatchSeats>> {
+        let Some(row) = sqlx::query("SELECT version, claims_version FROM event_seating WHERE event_id = $1")
             .bind(event.to_string())
             .fetch_optional(&mut **tx)
             .await?
         else {
             return Ok(None);
         };
-        let version = row.int("version")?;
+        let (version, claims_version) = (row.int("version")?, row.int("claims_version")?);
         let cached = self.seat_plans.lock().unwrap_or_else(|p| p.into_inner()).get(&event).cloned();
         let plan = match cached {
             Some((v, plan)) if v == version => plan,
@@ -256,22 +277,90 @@ impl Store {
                 plan
             }
         };
-        let mut statuses = vec![SeatStatus::Available; plan.map.seat_count()];
-        let rows = sqlx::query("SELECT seat_index, state FROM seat_claims WHERE event_id = $1")
-            .bind(event.to_string())
-            .fetch_all(&mut **tx)
-            .await?;
-        for r in &rows {
-            let i = usize::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat index".into()))?;
-            let status = match r.text("state")?.as_str() {
-                "held" => SeatStatus::Held,
-                "sold" => SeatStatus::Sold,
-                _ => SeatStatus::Blocked,
-            };
-            if let Some(s) = statuses.get_mut(i) {
-                *s = status;
+        let remembered = self
+            .seat_statuses
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&event)
+            .filter(|(v, c, st)| *v == version && *c == claims_version && st.len() == plan.map.seat_count())
+            .map(|(_, _, st)| st.clone());
+        let mut statuses = match remembered {
+            Some(st) => st,
+            None => {
+                let mut statuses = vec![SeatStatus::Available; plan.map.seat_count()];
+                let rows = sqlx::query("SELECT seat_index, state FROM seat_claims WHERE event_id = $1")
+                    .bind(event.to_string())
+                    .fetch_all(&mut **tx)
+                    .await?;
+                for r in &rows {
+                    let i =
+                        usize::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat index".into()))?;
+                    let status = match r.text("state")?.as_str() {
+                        "held" => SeatStatus::Held,
+                        "sold" => SeatStatus::Sold,
+                        _ => SeatStatus::Blocked,
+                    };
+                    if let Some(s) = statuses.get_mut(i) {
+                        *s = status;
+                    }
+                }
+                statuses
+            }
+        };
+        for &i in freed {
+            if let Some(s) = statuses.get_mut(i as usize) {
+                *s = SeatStatus::Available;
             }
         }
-        Ok(Some((plan, statuses)))
+        Ok(Some(BatchSeats { plan, statuses }))
+    }
+
+    /// After a batch changed seat claims: counts the change in the database
+    /// (inside the batch's transaction) and returns the new versions.
+    pub(crate) async fn bump_claims(
+        &self,
+        tx: &mut crate::inventory::Tx,
+        event: EventId,
+    ) -> Result<Option<(i64, i64)>> {
+        let row = sqlx::query(
+            "UPDATE event_seating SET claims_version = claims_version + 1 WHERE event_id = $1 RETURNING version, claims_version",
+        )
+        .bind(event.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+        row.map(|r| Ok((r.int("version")?, r.int("claims_version")?))).transpose()
+    }
+
+    /// After the batch committed: remembers the statuses at the new
+    /// versions, from the batch's own copy or by patching the remembered one
+    /// when it was exactly one change behind; otherwise forgets them.
+    pub(crate) fn remember_statuses(
+        &self,
+        event: EventId,
+        versions: (i64, i64),
+        seats: Option<BatchSeats>,
+        patches: &[(u32, SeatStatus)],
+    ) {
+        let mut cache = self.seat_statuses.lock().unwrap_or_else(|p| p.into_inner());
+        let (version, claims_version) = versions;
+        let base = match seats {
+            Some(b) => Some(b.statuses),
+            None => {
+                cache.remove(&event).filter(|(v, c, _)| *v == version && *c == claims_version - 1).map(|(_, _, st)| st)
+            }
+        };
+        match base {
+            Some(mut st) => {
+                for &(i, status) in patches {
+                    if let Some(s) = st.get_mut(i as usize) {
+                        *s = status;
+                    }
+                }
+                cache.insert(event, (version, claims_version, st));
+            }
+            None => {
+                cache.remove(&event);
+            }
+        }
     }
 }

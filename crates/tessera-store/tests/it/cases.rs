@@ -1251,3 +1251,39 @@ pub async fn seats_are_never_taken_twice(store: Store) {
         store.inventory_batch(plain.id, now(), vec![seat_order(best(1), "p@x.org", later(now(), 1))]).await.unwrap();
     assert!(matches!(&r[0], Err(OpError::Reserve(ReserveError::BadSeats(_)))), "{r:?}");
 }
+
+/// Seat statuses kept in memory never hide another process's claims: two
+/// handles with their own caches, one database.
+pub async fn remembered_seat_statuses_follow_other_processes(store: Store) {
+    use tessera_store::SeatChoice;
+    let (e, _, map) = seated(&store, 10).await;
+    let other = store.as_other_process();
+    let id = |i: usize| map.seats()[i].id;
+    let take = |s: &Store, seats: Vec<usize>, who: &str| {
+        let (s, op) =
+            (s.clone(), seat_order(SeatChoice::Exact(seats.into_iter().map(id).collect()), who, later(now(), 1)));
+        async move { s.inventory_batch(e.id, now(), vec![op]).await.unwrap().remove(0) }
+    };
+    let a = take(&store, vec![0, 1], "a@x.org").await.unwrap().unwrap();
+    assert!(take(&other, vec![1, 2], "b@x.org").await.is_err(), "the other process sees seat 1 taken");
+    take(&other, vec![2, 3], "b@x.org").await.unwrap();
+    // This process remembered seats 2 and 3 as free: it must not trust that.
+    let r = take(&store, vec![3, 4], "c@x.org").await;
+    assert!(matches!(r, Err(OpError::Reserve(ReserveError::SeatsUnavailable(_)))), "{r:?}");
+    // Cancelled in the other process: free here too.
+    let cancel = InventoryOp::Cancel { order: a.id, actor: "t".into(), note: String::new() };
+    other.inventory_batch(e.id, now(), vec![cancel]).await.unwrap().remove(0).unwrap();
+    take(&store, vec![0, 1], "d@x.org").await.unwrap();
+    // Expiry swept by one process frees seats for the other.
+    take(&store, vec![4, 5, 6], "f@x.org").await.unwrap();
+    take(&store, vec![7, 8, 9], "g@x.org").await.unwrap();
+    let best = SeatChoice::Best { count: 3, category: None, wheelchair_spaces: 0 };
+    let r =
+        store.inventory_batch(e.id, now(), vec![seat_order(best.clone(), "e@x.org", later(now(), 1))]).await.unwrap();
+    assert!(matches!(&r[0], Err(OpError::Reserve(ReserveError::SeatsUnavailable(_)))), "the house is full: {r:?}");
+    other.sweep_event(e.id, later(now(), 2)).await.unwrap();
+    let r =
+        store.inventory_batch(e.id, later(now(), 2), vec![seat_order(best, "e@x.org", later(now(), 3))]).await.unwrap();
+    assert!(r[0].is_ok(), "{r:?}");
+    assert_eq!(store.seat_claims(e.id).await.unwrap().len(), 3);
+}

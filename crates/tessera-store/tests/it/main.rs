@@ -80,4 +80,5 @@ conformance!(
     one_current_signing_key_per_org,
     seat_maps_are_versioned_per_venue,
     seats_are_never_taken_twice,
+    remembered_seat_statuses_follow_other_processes,
 );

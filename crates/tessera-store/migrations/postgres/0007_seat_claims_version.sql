@@ -1,0 +1,4 @@
+-- Grows with every change to an event's seat claims, so a process can keep
+-- the seat statuses in memory and know, under the event's lock, whether
+-- they are still the database's.
+ALTER TABLE event_seating ADD COLUMN claims_version BIGINT NOT NULL DEFAULT 0;
