@@ -346,6 +346,10 @@ pub struct SeatStatuses {
     pub event_id: EventId,
     /// The seating version the map and statuses belong to.
     pub version: i64,
+    /// Grows with every change to the event's seats; the availability
+    /// stream carries it as `seats_version`, so a client knows when to read
+    /// the statuses again.
+    pub claims_version: i64,
     /// One character per seat, in the map's seat order: `a` available,
     /// `h` held, `s` sold, `b` blocked.
     pub statuses: String,
@@ -429,6 +433,8 @@ impl App {
     /// A published, seated event's seat statuses.
     pub async fn public_seat_statuses(&self, event: EventId) -> Result<SeatStatuses> {
         self.store.public_event(event, self.now()).await?.ok_or(AppError::NotFound)?;
+        // The version first: statuses read after it are at least that new.
+        let (_, claims_version) = self.store.seat_versions(event).await?.ok_or(AppError::NotFound)?;
         let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
         let seats = from_json(&rec.document, &mut IdGen::seeded(0))
             .map_err(|e| AppError::Internal(format!("event seat map: {e}")))?
@@ -446,6 +452,7 @@ impl App {
         Ok(SeatStatuses {
             event_id: event,
             version: rec.version,
+            claims_version,
             statuses: String::from_utf8(statuses).unwrap_or_default(),
         })
     }
@@ -486,5 +493,13 @@ impl App {
         let op = tessera_store::InventoryOp::BlockSeats { seats, block: input.blocked };
         self.submit_inventory(event, op).await?;
         self.event_seating(actor, org, event).await
+    }
+}
+
+impl App {
+    /// A seated event's claims version, for the availability stream; `None`
+    /// when the event is not sold by seat.
+    pub async fn seats_version(&self, event: EventId) -> Result<Option<i64>> {
+        Ok(self.store.seat_versions(event).await?.map(|(_, c)| c))
     }
 }

@@ -221,6 +221,16 @@ impl Store {
         .transpose()
     }
 
+    /// A seated event's seating version and claims version (which grows with
+    /// every change to its seats), or `None` when it is not seated.
+    pub async fn seat_versions(&self, event: EventId) -> Result<Option<(i64, i64)>> {
+        let row = sqlx::query("SELECT version, claims_version FROM event_seating WHERE event_id = $1")
+            .bind(event.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|r| Ok((r.int("version")?, r.int("claims_version")?))).transpose()
+    }
+
     /// The taken seats of an event, in seat order.
     pub async fn seat_claims(&self, event: EventId) -> Result<Vec<SeatClaim>> {
         let rows = sqlx::query(

@@ -168,6 +168,9 @@ pub struct Availability {
     pub ticket_types: Vec<serde_json::Value>,
     /// `[{id, name, available}]` per quota.
     pub quotas: Vec<serde_json::Value>,
+    /// On a seated event: grows with every change to its seats; read
+    /// `GET /api/v1/events/{id}/seats` again when it does.
+    pub seats_version: Option<i64>,
 }
 
 async fn availability(s: &AppState, event: EventId) -> ApiResult<Availability> {
@@ -184,6 +187,7 @@ async fn availability(s: &AppState, event: EventId) -> ApiResult<Availability> {
             .iter()
             .map(|q| serde_json::json!({"id": q.id, "name": q.name, "available": q.available}))
             .collect(),
+        seats_version: s.app.seats_version(event).await?,
     })
 }
 

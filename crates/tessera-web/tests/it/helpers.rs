@@ -198,3 +198,37 @@ pub fn event_body(venue: &str, title: &str, days: i64) -> Value {
     let end = start.checked_add(jiff::SignedDuration::from_hours(3)).unwrap();
     json!({"venue_id": venue, "title": title, "category": "concert", "starts_at": start.to_string(), "ends_at": end.to_string()})
 }
+
+/// Reads a server-sent event stream, one event's JSON data at a time.
+pub struct SseReader {
+    res: reqwest::Response,
+    seen: String,
+}
+
+impl SseReader {
+    pub async fn open(t: &TestApp, path: &str) -> SseReader {
+        let res = t.client.get(format!("{}{path}", t.base)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        SseReader { res, seen: String::new() }
+    }
+
+    /// The next event's data, parsed; panics after 10 s without one.
+    pub async fn next_event(&mut self) -> Value {
+        loop {
+            if let Some(end) = self.seen.find("\n\n") {
+                let block: String = self.seen.drain(..end + 2).collect();
+                if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    return serde_json::from_str(data).unwrap();
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), self.res.chunk())
+                .await
+                .expect("an event within 10 s")
+                .unwrap()
+                .expect("the stream stays open");
+            self.seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}

@@ -284,28 +284,12 @@ async fn idempotency_keys_make_retries_safe() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn availability_streams_as_server_sent_events() {
     let s = sale(0, 10).await;
-    let mut res = s.t.client.get(format!("{}/api/v1/events/{}/availability", s.t.base, s.event)).send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-    let mut seen = String::new();
-    let mut next_event = async || -> Value {
-        loop {
-            if let Some(end) = seen.find("\n\n") {
-                let block: String = seen.drain(..end + 2).collect();
-                if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
-                    return serde_json::from_str(data).unwrap();
-                }
-                continue;
-            }
-            let chunk =
-                tokio::time::timeout(std::time::Duration::from_secs(10), res.chunk()).await.unwrap().unwrap().unwrap();
-            seen.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    };
-    let first = next_event().await;
+    let mut stream = SseReader::open(&s.t, &format!("/api/v1/events/{}/availability", s.event)).await;
+    let first = stream.next_event().await;
     assert_eq!(first["ticket_types"][0]["available"], 10);
+    assert_eq!(first["seats_version"], Value::Null, "not a seated event");
     assert_eq!(s.buy(4, "a@example.org").await.status, 201);
-    let second = next_event().await;
+    let second = stream.next_event().await;
     assert_eq!(second["ticket_types"][0]["available"], 6);
     assert_eq!(
         s.t.get(&format!("/api/v1/events/{}/availability", tessera_domain::EventId::new()), &Auth::None).await.status,

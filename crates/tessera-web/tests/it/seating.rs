@@ -245,7 +245,11 @@ async fn buying_seats_by_id_and_best_available() {
     };
     let buyer = |seats: Value| json!({"seats": seats, "email": "fan@seated.example.org", "name": "Fan"});
 
+    let mut stream = SseReader::open(&t, &format!("/api/v1/events/{event}/availability")).await;
+    let v0 = stream.next_event().await["seats_version"].as_i64().expect("a seated event has a seats version");
     let first = order(buyer(json!({"ids": [seat_ids[0], seat_ids[1]]}))).await;
+    let v1 = stream.next_event().await["seats_version"].as_i64().unwrap();
+    assert!(v1 > v0, "{v0} -> {v1}");
     assert_eq!(first.status, 201, "{first:?}");
     assert_eq!(first.body["lines"][0]["quantity"], 2);
     // Overlapping seats: refused whole, naming the taken seat.
@@ -254,6 +258,7 @@ async fn buying_seats_by_id_and_best_available() {
     assert!(clash.body.to_string().contains("not available"), "{clash:?}");
     let statuses = t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await;
     assert_eq!(statuses.body["statuses"], "hh".to_string() + &"a".repeat(14));
+    assert_eq!(statuses.body["claims_version"], v1, "a refused request changes no seat");
 
     // Bad requests name their field and change nothing.
     for (body, field) in [
