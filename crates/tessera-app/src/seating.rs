@@ -383,7 +383,8 @@ impl App {
             e.check(types.iter().any(|t| t.id == *tt), &format!("zones.{c}"), "not a ticket type of this event");
         }
         e.finish()?;
-        self.store.set_event_seating(org, event, rec.version, &rec.document, &input.zones).await?;
+        let seats = map.seat_count() as i64;
+        self.store.set_event_seating(org, event, rec.version, &rec.document, seats, &input.zones).await?;
         self.event_seating(actor, org, event).await
     }
 
@@ -392,9 +393,7 @@ impl App {
         self.authorize(actor, org, Permission::ViewOrders).await?;
         self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
         let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
-        let seats = from_json(&rec.document, &mut IdGen::seeded(0))
-            .map_err(|e| AppError::Internal(format!("event seat map: {e}")))?
-            .seat_count() as i64;
+        let seats = rec.seats;
         let claims = self.store.seat_claims(event).await?;
         let mut counts: BTreeMap<String, i64> =
             ["held", "sold", "blocked"].iter().map(|k| (k.to_string(), 0)).collect();
@@ -433,13 +432,10 @@ impl App {
     /// A published, seated event's seat statuses.
     pub async fn public_seat_statuses(&self, event: EventId) -> Result<SeatStatuses> {
         self.store.public_event(event, self.now()).await?.ok_or(AppError::NotFound)?;
-        // The version first: statuses read after it are at least that new.
-        let (_, claims_version) = self.store.seat_versions(event).await?.ok_or(AppError::NotFound)?;
-        let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
-        let seats = from_json(&rec.document, &mut IdGen::seeded(0))
-            .map_err(|e| AppError::Internal(format!("event seat map: {e}")))?
-            .seat_count();
-        let mut statuses = vec![b'a'; seats];
+        // The versions first: statuses read after them are at least that new.
+        let (version, claims_version) = self.store.seat_versions(event).await?.ok_or(AppError::NotFound)?;
+        let seats = self.store.event_seat_count(event).await?;
+        let mut statuses = vec![b'a'; usize::try_from(seats).unwrap_or(0)];
         for c in self.store.seat_claims(event).await? {
             if let Some(s) = statuses.get_mut(c.seat_index as usize) {
                 *s = match c.state.as_str() {
@@ -451,7 +447,7 @@ impl App {
         }
         Ok(SeatStatuses {
             event_id: event,
-            version: rec.version,
+            version,
             claims_version,
             statuses: String::from_utf8(statuses).unwrap_or_default(),
         })

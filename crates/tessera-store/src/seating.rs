@@ -29,6 +29,10 @@ pub struct EventSeatingRecord {
     pub zones: HashMap<String, TicketTypeId>,
     /// Grows by one each time seating is set up again.
     pub version: i64,
+    /// Seats in the map.
+    pub seats: i64,
+    /// Grows with every change to the event's seats.
+    pub claims_version: i64,
 }
 
 /// A taken seat of an event.
@@ -159,6 +163,7 @@ impl Store {
         event: EventId,
         map_version: i64,
         document: &str,
+        seats: i64,
         zones: &HashMap<String, TicketTypeId>,
     ) -> Result<i64> {
         let zones: HashMap<&String, String> = zones.iter().map(|(k, v)| (k, v.to_string())).collect();
@@ -183,16 +188,17 @@ impl Store {
             });
         }
         let (version,): (i64,) = sqlx::query_as(
-            "INSERT INTO event_seating (event_id, org_id, map_version, document, zones, version) \
-             SELECT e.id, e.org_id, $3, $4, $5, 1 FROM events e WHERE e.id = $2 AND e.org_id = $1 \
+            "INSERT INTO event_seating (event_id, org_id, map_version, document, zones, version, seats) \
+             SELECT e.id, e.org_id, $3, $4, $5, 1, $6 FROM events e WHERE e.id = $2 AND e.org_id = $1 \
              ON CONFLICT (event_id) DO UPDATE SET map_version = excluded.map_version, document = excluded.document, \
-             zones = excluded.zones, version = event_seating.version + 1 RETURNING version",
+             zones = excluded.zones, seats = excluded.seats, version = event_seating.version + 1 RETURNING version",
         )
         .bind(org.to_string())
         .bind(event.to_string())
         .bind(map_version)
         .bind(document)
         .bind(&zones)
+        .bind(seats)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -203,7 +209,7 @@ impl Store {
     /// An event's seating, if it is sold by seat.
     pub async fn event_seating(&self, event: EventId) -> Result<Option<EventSeatingRecord>> {
         let row = sqlx::query(
-            "SELECT event_id, org_id, map_version, document, zones, version FROM event_seating WHERE event_id = $1",
+            "SELECT event_id, org_id, map_version, document, zones, version, seats, claims_version FROM event_seating WHERE event_id = $1",
         )
         .bind(event.to_string())
         .fetch_optional(&self.read)
@@ -216,6 +222,8 @@ impl Store {
                 document: r.text("document")?,
                 zones: zones_from(&r.text("zones")?)?,
                 version: r.int("version")?,
+                seats: r.int("seats")?,
+                claims_version: r.int("claims_version")?,
             })
         })
         .transpose()
@@ -229,6 +237,15 @@ impl Store {
             .fetch_optional(&self.read)
             .await?;
         row.map(|r| Ok((r.int("version")?, r.int("claims_version")?))).transpose()
+    }
+
+    /// How many seats a seated event's map has (0 when it is not seated).
+    pub async fn event_seat_count(&self, event: EventId) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT seats FROM event_seating WHERE event_id = $1")
+            .bind(event.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map_or(0, |r| r.0))
     }
 
     /// The taken seats of an event, in seat order.

@@ -556,7 +556,7 @@ async fn seated(store: &Store, seats: u32) -> (Event, TicketTypeId, tessera_seat
     let map = tessera_seating::rect_hall(&spec, &mut tessera_seating::IdGen::seeded(seats.into())).unwrap();
     let doc = tessera_seating::to_json(&map, &tessera_seating::JsonOptions::default());
     let zones = HashMap::from([("A".to_string(), tids[0])]);
-    store.set_event_seating(e.org_id, e.id, 1, &doc, &zones).await.unwrap();
+    store.set_event_seating(e.org_id, e.id, 1, &doc, map.seat_count() as i64, &zones).await.unwrap();
     (e, tids[0], map)
 }
 
@@ -1232,7 +1232,10 @@ pub async fn seats_are_never_taken_twice(store: Store) {
     assert!(claims.iter().filter(|c| c.state == "sold").all(|c| labels.contains(&c.label)));
     // Seating is fixed once seats are taken.
     let zones = HashMap::from([("A".to_string(), tt)]);
-    assert!(matches!(store.set_event_seating(e.org_id, e.id, 2, "{}", &zones).await, Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        store.set_event_seating(e.org_id, e.id, 2, "{}", 0, &zones).await,
+        Err(StoreError::Conflict { .. })
+    ));
     // Cancelling gives seats back; so does a hold's expiry.
     let cancel = InventoryOp::Cancel { order: a.id, actor: "t".into(), note: String::new() };
     store.inventory_batch(e.id, now(), vec![cancel]).await.unwrap().remove(0).unwrap();
