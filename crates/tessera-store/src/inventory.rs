@@ -946,7 +946,19 @@ fn reserve(
         Some(choice) => {
             let (chosen, lines) = choose_seats(seats.as_deref_mut(), choice).map_err(OpError::Reserve)?;
             let request = ReserveRequest { lines, ..n.request.clone() };
-            (decide(snap, &request).map_err(OpError::Reserve)?, chosen)
+            // The buyer asked for seats, not lines: say it in those words.
+            let alloc = decide(snap, &request).map_err(|e| {
+                OpError::Reserve(match e {
+                    ReserveError::Quantity { max, .. } => {
+                        ReserveError::BadSeats(format!("at most {max} seats of this price zone per order"))
+                    }
+                    ReserveError::SoldOut { available, .. } => ReserveError::SeatsUnavailable(format!(
+                        "the price zone's ticket type has only {available} tickets left"
+                    )),
+                    other => other,
+                })
+            })?;
+            (alloc, chosen)
         }
     };
     if let Some(Seats { plan, statuses }) = seats {

@@ -1248,6 +1248,14 @@ pub async fn seats_are_never_taken_twice(store: Store) {
         .unwrap();
     assert!(again[0].is_ok(), "{again:?}");
 
+    // More seats than the ticket type allows per order: named in seats' words.
+    let (roomy, _, _) = seated(&store, 8).await;
+    let r = store.inventory_batch(roomy.id, now(), vec![seat_order(best(4), "m@x.org", later(now(), 1))]).await;
+    match &r.unwrap()[0] {
+        Err(OpError::Reserve(ReserveError::BadSeats(m))) => assert!(m.contains("at most 3 seats"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+
     // An event without seating refuses seats.
     let (plain, _, _) = on_sale(&store, &[5], &[&[0]]).await;
     let r =
