@@ -60,6 +60,14 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         )
         .await
         .map_err(err)?;
+    // A theatre layout: 28 rows of 25, stalls in front, balcony behind.
+    let layout = tessera_app::seating::GenerateMap::Rectangular {
+        rows: 28,
+        seats_per_row: 25,
+        aisle_every: None,
+        categories: vec!["Stalls".into(), "Balcony".into()],
+    };
+    app.generate_seat_map(&actor, org.id, venue.id, layout).await.map_err(err)?;
     let eur = Currency::parse("EUR").map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = Timestamp::now();
     // Whole hours, a few weeks out, at 19:00 UTC (20:00 in Berlin in winter).
@@ -82,7 +90,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             "Tennessee Williams's memory play, in English.",
             30,
             3,
-            vec![("Stalls", 4500, 400), ("Balcony", 2900, 300)],
+            vec![("Stalls", 4500, 350), ("Balcony", 2900, 350)],
         ),
         (
             "RustConf Berlin",
@@ -124,6 +132,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             )
             .await
             .map_err(err)?;
+        let mut zones = std::collections::HashMap::new();
         for (name, price, cap) in types {
             let own = app
                 .create_quota(
@@ -134,26 +143,33 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                 )
                 .await
                 .map_err(err)?;
-            app.create_ticket_type(
-                &actor,
-                org.id,
-                event.id,
-                NewTicketType {
-                    name: name.into(),
-                    description: String::new(),
-                    price_minor: price,
-                    currency: eur,
-                    sales_start: None,
-                    sales_end: None,
-                    min_per_order: 1,
-                    max_per_order: 10,
-                    visibility: Visibility::Public,
-                    access_code: None,
-                    quota_ids: vec![own.id, all.id],
-                },
-            )
-            .await
-            .map_err(err)?;
+            let tt = app
+                .create_ticket_type(
+                    &actor,
+                    org.id,
+                    event.id,
+                    NewTicketType {
+                        name: name.into(),
+                        description: String::new(),
+                        price_minor: price,
+                        currency: eur,
+                        sales_start: None,
+                        sales_end: None,
+                        min_per_order: 1,
+                        max_per_order: 10,
+                        visibility: Visibility::Public,
+                        access_code: None,
+                        quota_ids: vec![own.id, all.id],
+                    },
+                )
+                .await
+                .map_err(err)?;
+            zones.insert(name.to_string(), tt.id);
+        }
+        // The play is sold by seat: each seat's zone is its ticket type.
+        if category == Category::Theatre {
+            let seating = tessera_app::seating::SetEventSeating { zones };
+            app.set_event_seating(&actor, org.id, event.id, seating).await.map_err(err)?;
         }
         app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
         let doors = tessera_domain::checkin::NewCheckinList {

@@ -151,6 +151,11 @@ fn demo_round_trip(db: Option<&str>) {
     let first = events["items"][0]["id"].as_str().unwrap();
     let (_, detail) = get(&format!("{base}/api/v1/events/{first}"));
     assert!(detail["ticket_types"][0]["available"].as_i64().unwrap() > 0);
+    // The play is sold by seat: 700 seats, all free.
+    let play = events["items"].as_array().unwrap().iter().find(|e| e["category"] == "theatre").expect("a play");
+    let (status, seats) = get(&format!("{base}/api/v1/events/{}/seats", play["id"].as_str().unwrap()));
+    assert_eq!(status, 200, "{seats}");
+    assert_eq!(seats["statuses"].as_str().unwrap(), "a".repeat(700));
     terminate(child);
     // Starting again keeps the data and prints a fresh password.
     let (child, base, lines) = start(&dir, &["--demo"], db);
