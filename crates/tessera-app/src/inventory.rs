@@ -130,6 +130,9 @@ fn reserve_error(e: ReserveError) -> AppError {
         }
         ReserveError::BadLineCount => AppError::invalid("lines", message),
         ReserveError::BadSeats(m) => AppError::invalid("seats", m),
+        ReserveError::SeatedEvent => {
+            AppError::invalid("lines", "this event is sold by seat; ask for seats instead of lines")
+        }
         ReserveError::SeatsUnavailable(m) => AppError::Conflict { field: "seats".into(), message: m },
         ReserveError::UnknownTicketType { .. } | ReserveError::DuplicateLine { .. } | ReserveError::Quantity { .. } => {
             let mut v = ValidationError::new();

@@ -166,6 +166,12 @@ impl App {
         Ok(summary(venue, version, now, map))
     }
 
+    /// Checks that the caller may replace this venue's map, before a large
+    /// body is read.
+    pub async fn may_import_seat_map(&self, actor: &Actor, org: OrgId, venue: VenueId) -> Result<()> {
+        self.venue_for_map(actor, org, venue, Permission::ManageCatalog).await
+    }
+
     async fn venue_for_map(&self, actor: &Actor, org: OrgId, venue: VenueId, p: Permission) -> Result<()> {
         self.authorize(actor, org, p).await?;
         self.store.venue(org, venue).await?.ok_or(AppError::NotFound)?;
@@ -487,7 +493,14 @@ impl App {
         }
         e.finish()?;
         let op = tessera_store::InventoryOp::BlockSeats { seats, block: input.blocked };
-        self.submit_inventory(event, op).await?;
+        // The store speaks of seats; this request's field is seat_ids.
+        self.submit_inventory(event, op).await.map_err(|e| match e {
+            AppError::Conflict { message, .. } => AppError::Conflict { field: "seat_ids".into(), message },
+            AppError::Invalid(v) => {
+                AppError::invalid("seat_ids", v.to_string().trim_start_matches("seats: ").to_string())
+            }
+            other => other,
+        })?;
         self.event_seating(actor, org, event).await
     }
 }

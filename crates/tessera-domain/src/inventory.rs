@@ -101,6 +101,9 @@ pub enum ReserveError {
     /// that fit. The message names them or says why.
     #[error("seats: {0}")]
     SeatsUnavailable(String),
+    /// Lines were sent for an event sold by seat.
+    #[error("lines: this event is sold by seat; ask for seats instead of lines")]
+    SeatedEvent,
 }
 
 fn find(s: &Snapshot, id: TicketTypeId) -> Option<&TicketType> {

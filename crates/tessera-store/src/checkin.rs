@@ -699,6 +699,9 @@ impl Store {
         displaced_earlier.sort();
         displaced_earlier.dedup();
         execute_in(&mut tx, "UPDATE scans SET conflict = 1 WHERE id IN ({in})", &[], &displaced_earlier).await?;
+        // In one order, so that two batches racing on the same nonces wait
+        // on each other instead of deadlocking.
+        new_scans.sort_by(|(_, a), (_, b)| (a.list_id, &a.nonce).cmp(&(b.list_id, &b.nonce)));
         let n = new_scans.len() as u64;
         let rows = new_scans
             .into_iter()

@@ -325,6 +325,15 @@ impl Store {
             matches!(o, InventoryOp::Reserve(n) if n.seats.is_some()) || matches!(o, InventoryOp::BlockSeats { .. })
         });
         let mut seats = if wants_seats { self.load_seats(&mut tx, event_id, &freed).await? } else { None };
+        // A seated event sells by seat only: a line order would sell a seat
+        // without taking one.
+        let seated = seats.is_some()
+            || (needs_snapshot
+                && sqlx::query("SELECT event_id FROM event_seating WHERE event_id = $1")
+                    .bind(event_id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some());
 
         let mut ops = ops;
         unique_references(&mut tx, &mut ops).await?;
@@ -338,7 +347,7 @@ impl Store {
                 }
                 InventoryOp::Reserve(n) => {
                     let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
-                    reserve(snap, &event, &n, now, &mut w, seats.as_mut())
+                    reserve(snap, &event, &n, now, &mut w, seats.as_mut(), seated)
                 }
                 InventoryOp::Confirm { order, actor, note } => {
                     let t = Transition { event: &event, order, to: OrderState::Paid, actor: &actor, note: &note, now };
@@ -921,12 +930,22 @@ fn block_seats(
             problems.push("no seats were named".into());
         }
         if !problems.is_empty() {
-            return Err(ReserveError::BadSeats(problems.join("; ")));
+            let malformed = ids.is_empty() || problems.iter().any(|p| !p.ends_with("is not blocked"));
+            let msg = problems.join("; ");
+            return Err(if malformed { ReserveError::BadSeats(msg) } else { ReserveError::SeatsUnavailable(msg) });
         }
         for i in chosen {
             statuses[i.get()] = SeatStatus::Available;
             w.seat_patches.push((i.0, SeatStatus::Available));
-            w.unblocked_in.push((event.id.to_string(), i64::from(i.0)));
+            // Blocked earlier in this very batch: drop the claim not yet written.
+            let pending =
+                w.seat_claims.iter().position(|row| matches!(row.get(1), Some(Arg::Int(x)) if *x == i64::from(i.0)));
+            match pending {
+                Some(p) => {
+                    w.seat_claims.remove(p);
+                }
+                None => w.unblocked_in.push((event.id.to_string(), i64::from(i.0))),
+            }
         }
     }
     Ok(None)
@@ -939,9 +958,11 @@ fn reserve(
     now: Timestamp,
     w: &mut Writes,
     mut seats: Option<&mut Seats>,
+    seated: bool,
 ) -> OpResult {
     let id = n.id.to_string();
     let (alloc, chosen) = match &n.seats {
+        None if seated => return Err(OpError::Reserve(ReserveError::SeatedEvent)),
         None => (decide(snap, &n.request).map_err(OpError::Reserve)?, vec![]),
         Some(choice) => {
             let (chosen, lines) = choose_seats(seats.as_deref_mut(), choice).map_err(OpError::Reserve)?;
@@ -1251,10 +1272,15 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     )
     .await?;
     execute_in(tx, "UPDATE seat_claims SET state = 'sold' WHERE hold_id IN ({in})", &[], &w.sold_holds).await?;
-    // State changes, grouped by target state.
-    let mut by_target: BTreeMap<(&'static str, &'static str), Vec<String>> = BTreeMap::new();
+    // State changes, grouped by target state; an order moved twice in one
+    // batch (confirmed, then cancelled) ends in its last state.
+    let mut last: HashMap<&str, (&'static str, &'static str)> = HashMap::new();
     for (id, state, hold_state) in &w.transitions {
-        by_target.entry((state.as_str(), hold_state)).or_default().push(id.clone());
+        last.insert(id.as_str(), (state.as_str(), hold_state));
+    }
+    let mut by_target: BTreeMap<(&'static str, &'static str), Vec<String>> = BTreeMap::new();
+    for (id, target) in last {
+        by_target.entry(target).or_default().push(id.to_string());
     }
     for ((state, hold_state), ids) in by_target {
         let paid_at = if state == "paid" { ", paid_at = $2" } else { "" };

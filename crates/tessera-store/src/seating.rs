@@ -187,6 +187,17 @@ impl Store {
                 message: format!("{claims} seats of this event are already held, sold or blocked"),
             });
         }
+        let (orders,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM holds WHERE event_id = $1 AND state IN ('active', 'sold')")
+                .bind(event.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        if orders > 0 {
+            return Err(StoreError::Conflict {
+                field: "zones".into(),
+                message: format!("{orders} orders already hold or bought tickets of this event without seats"),
+            });
+        }
         let (version,): (i64,) = sqlx::query_as(
             "INSERT INTO event_seating (event_id, org_id, map_version, document, zones, version, seats) \
              SELECT e.id, e.org_id, $3, $4, $5, 1, $6 FROM events e WHERE e.id = $2 AND e.org_id = $1 \

@@ -1298,3 +1298,47 @@ pub async fn remembered_seat_statuses_follow_other_processes(store: Store) {
     assert!(r[0].is_ok(), "{r:?}");
     assert_eq!(store.seat_claims(e.id).await.unwrap().len(), 3);
 }
+
+/// What one batch does twice stays consistent: a seat blocked and released
+/// in one batch is free; an order confirmed and cancelled in one batch ends
+/// cancelled with its seats back; a seated event refuses line orders, and an
+/// event with line orders cannot become seated.
+pub async fn one_batch_with_opposite_seat_operations(store: Store) {
+    use tessera_store::SeatChoice;
+    let (e, tt, map) = seated(&store, 6).await;
+    let seat = map.seats()[2].id;
+    let ops = vec![
+        InventoryOp::BlockSeats { seats: vec![seat], block: true },
+        InventoryOp::BlockSeats { seats: vec![seat], block: false },
+    ];
+    for r in store.inventory_batch(e.id, now(), ops).await.unwrap() {
+        r.unwrap();
+    }
+    assert!(store.seat_claims(e.id).await.unwrap().is_empty(), "blocked and released: free");
+    let r =
+        store.inventory_batch(e.id, now(), vec![seat_order(SeatChoice::Exact(vec![seat]), "a@x.org", later(now(), 1))]);
+    let order = r.await.unwrap().remove(0).unwrap().unwrap();
+    let ops = vec![
+        InventoryOp::Confirm { order: order.id, actor: "t".into(), note: String::new() },
+        InventoryOp::Cancel { order: order.id, actor: "t".into(), note: String::new() },
+    ];
+    for r in store.inventory_batch(e.id, now(), ops).await.unwrap() {
+        r.unwrap();
+    }
+    let (stored, _, _) = store.order(order.id).await.unwrap().unwrap();
+    assert_eq!(stored.state, OrderState::Cancelled);
+    assert!(store.seat_claims(e.id).await.unwrap().is_empty());
+    let again =
+        store.inventory_batch(e.id, now(), vec![seat_order(SeatChoice::Exact(vec![seat]), "b@x.org", later(now(), 1))]);
+    assert!(again.await.unwrap()[0].is_ok(), "the seat is free again");
+    // A seated event takes no line orders.
+    let r = store.inventory_batch(e.id, now(), vec![new_order(&[(tt, 1)], "c@x.org", later(now(), 1))]).await.unwrap();
+    assert_eq!(r[0], Err(OpError::Reserve(ReserveError::SeatedEvent)));
+    // An event that sold by line cannot become seated.
+    let (plain, _, tids) = on_sale(&store, &[5], &[&[0]]).await;
+    store.inventory_batch(plain.id, now(), vec![new_order(&[(tids[0], 1)], "d@x.org", later(now(), 1))]).await.unwrap();
+    let zones = HashMap::from([("A".to_string(), tids[0])]);
+    let doc = tessera_seating::to_json(&map, &tessera_seating::JsonOptions::default());
+    let r = store.set_event_seating(plain.org_id, plain.id, 1, &doc, 6, &zones).await;
+    assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?}");
+}

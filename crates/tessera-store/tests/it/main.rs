@@ -81,4 +81,5 @@ conformance!(
     seat_maps_are_versioned_per_venue,
     seats_are_never_taken_twice,
     remembered_seat_statuses_follow_other_processes,
+    one_batch_with_opposite_seat_operations,
 );

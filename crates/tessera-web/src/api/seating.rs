@@ -49,6 +49,8 @@ pub async fn import_map(
     body: Body,
 ) -> ApiResult<Json<SeatMapSummary>> {
     let format = format_of(&headers)?;
+    // Only a caller allowed to change the map gets its body read.
+    s.app.may_import_seat_map(&caller.actor, org, venue).await?;
     let bytes = axum::body::to_bytes(body, MAX_DOCUMENT_BYTES).await.map_err(|_| {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "a seat map document is at most 32 MiB")
     })?;

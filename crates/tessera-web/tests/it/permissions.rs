@@ -151,6 +151,8 @@ struct Fixture {
     ticket_type: String,
     quota: String,
     list: String,
+    /// An event sold by seat, and its ticket type.
+    seated: (String, String),
     counter: std::sync::atomic::AtomicUsize,
 }
 
@@ -208,7 +210,7 @@ impl Fixture {
             }
             ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/seating/block") => {
                 // A different seat each time, so every allowed call can block one.
-                let doc = self.t.get(&format!("/api/v1/events/{}/seat-map", self.event), &Auth::None).await;
+                let doc = self.t.get(&format!("/api/v1/events/{}/seat-map", self.seated.0), &Auth::None).await;
                 let ids: Vec<Value> = doc.body["sections"][0]["rows"]
                     .as_array()
                     .unwrap()
@@ -217,16 +219,14 @@ impl Fixture {
                     .collect();
                 Some(json!({"seat_ids": [ids[n % ids.len()]], "blocked": true}))
             }
-            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/seating") => {
-                Some(json!({"zones": {"A": self.ticket_type}}))
-            }
+            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/seating") => Some(json!({"zones": {"A": self.seated.1}})),
             ("PUT", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map") => Some(json!({
                 "format": "tessera-seat-map", "version": 1, "name": "Hall",
                 "sections": [{"label": "S", "category": "A", "rows": [{"label": "A", "seats": [
                     {"label": "1", "x": 0.0, "y": 1.0}, {"label": "2", "x": 1.0, "y": 1.0}]}]}]
             })),
             ("POST", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/generate") => {
-                Some(json!({"shape": "rectangular", "rows": 2, "seats_per_row": 3}))
+                Some(json!({"shape": "rectangular", "rows": 4, "seats_per_row": 25}))
             }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
@@ -271,6 +271,8 @@ impl Fixture {
                 }
                 id
             }
+            // Seat endpoints act on an event sold by seat (which takes no line orders).
+            t if t.contains("/seating") => self.seated.0.clone(),
             _ => self.event.clone(),
         };
         let user = match method {
@@ -391,11 +393,26 @@ async fn every_endpoint_with_every_role() {
         )
         .await;
     assert_eq!(map.status, 200, "{map:?}");
-    let seating = t
-        .put(&format!("/api/v1/orgs/{org}/events/{event}/seating"), &owner, json!({"zones": {"A": ticket_type}}))
-        .await;
+    let play = t.sellable_event(&owner, &org, &venue, "Seated").await;
+    let play = play["id"].as_str().unwrap().to_string();
+    let types = t.get(&format!("/api/v1/orgs/{org}/events/{play}/ticket-types"), &owner).await;
+    let play_type = types.body[0]["id"].as_str().unwrap().to_string();
+    let seating =
+        t.put(&format!("/api/v1/orgs/{org}/events/{play}/seating"), &owner, json!({"zones": {"A": play_type}})).await;
     assert_eq!(seating.status, 200, "{seating:?}");
-    let fx = Fixture { t, owner, org, venue, event, ticket_type, quota, list, counter: Default::default() };
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{play}/publish"), &owner, json!({})).await.status, 200);
+    let fx = Fixture {
+        t,
+        owner,
+        org,
+        venue,
+        event,
+        ticket_type,
+        quota,
+        list,
+        seated: (play, play_type),
+        counter: Default::default(),
+    };
     let mut failures = Vec::new();
     let mut checked = 0;
     for (method, template, rule) in MATRIX {

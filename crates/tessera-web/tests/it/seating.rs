@@ -292,7 +292,14 @@ async fn buying_seats_by_id_and_best_available() {
     let r = t.post(&block, &owner, json!({"seat_ids": [seat_ids[14], seat_ids[0]], "blocked": true})).await;
     assert_eq!(r.status, 409, "a held seat cannot be blocked: {r:?}");
     let r = t.post(&block, &owner, json!({"seat_ids": [seat_ids[13]], "blocked": false})).await;
-    assert_eq!(r.status, 422, "only blocked seats are released: {r:?}");
+    assert_eq!(r.status, 409, "only blocked seats are released: {r:?}");
+    assert_eq!(r.fields(), ["seat_ids"]);
+    let r = t.post(&block, &owner, json!({"seat_ids": [uuid::Uuid::now_v7().to_string()], "blocked": true})).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["seat_ids".to_string()]), "{r:?}");
+    // A seated event takes seats, not lines.
+    let lines = json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "email": "x@y.org", "name": "X"});
+    let r = order(lines).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["lines".to_string()]), "{r:?}");
     let r = t.post(&block, &owner, json!({"seat_ids": ["seat-nine"], "blocked": true})).await;
     assert!(r.fields().contains(&"seat_ids[0]".to_string()), "{r:?}");
     let s = t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await.body["statuses"].clone();
