@@ -982,6 +982,28 @@ fn reserve(
             (alloc, chosen)
         }
     };
+    // Everything that can fail comes before the first write.
+    let currency =
+        alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
+    let mut total = Money::zero(currency);
+    let mut lines = Vec::new();
+    for (tt, qty, price) in &alloc.lines {
+        // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
+        total = total
+            .checked_add(price.checked_mul(*qty).map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?)
+            .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
+        let name = snap.ticket_types.iter().find(|t| t.id == *tt).map(|t| t.name.clone()).unwrap_or_default();
+        lines.push(OrderLine { ticket_type_id: *tt, name, quantity: *qty, unit_price: *price });
+    }
+    for l in &lines {
+        w.order_lines.push(vec![
+            text(&id),
+            text(l.ticket_type_id),
+            text(&l.name),
+            Arg::Int(l.quantity),
+            Arg::Int(l.unit_price.amount_minor),
+        ]);
+    }
     if let Some(Seats { plan, statuses }) = seats {
         for &i in &chosen {
             statuses[i.get()] = SeatStatus::Held;
@@ -997,19 +1019,6 @@ fn reserve(
                 text(&id),
             ]);
         }
-    }
-    let currency =
-        alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
-    let mut total = Money::zero(currency);
-    let mut lines = Vec::new();
-    for (tt, qty, price) in &alloc.lines {
-        // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
-        total = total
-            .checked_add(price.checked_mul(*qty).map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?)
-            .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
-        let name = snap.ticket_types.iter().find(|t| t.id == *tt).map(|t| t.name.clone()).unwrap_or_default();
-        w.order_lines.push(vec![text(&id), text(tt), text(&name), Arg::Int(*qty), Arg::Int(price.amount_minor)]);
-        lines.push(OrderLine { ticket_type_id: *tt, name, quantity: *qty, unit_price: *price });
     }
     for (q, qty) in &alloc.quotas {
         w.allocations.push(vec![text(&id), text(q), Arg::Int(0), Arg::Int(1), Arg::Int(*qty)]);
