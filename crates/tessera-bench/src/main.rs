@@ -97,6 +97,16 @@ struct Tally {
 }
 
 impl Tally {
+    /// A tally of (latency in µs, status key) pairs.
+    fn of(results: Vec<(u64, String)>) -> Tally {
+        let mut t = Tally::default();
+        for (us, key) in results {
+            t.latencies_us.push(us);
+            *t.by_status.entry(key).or_default() += 1;
+        }
+        t
+    }
+
     fn merge(&mut self, other: Tally) {
         self.latencies_us.extend(other.latencies_us);
         for (k, v) in other.by_status {
@@ -449,12 +459,7 @@ async fn scan_round(
         }
     })
     .await?;
-    let mut t = Tally::default();
-    for (us, key) in results {
-        t.latencies_us.push(us);
-        *t.by_status.entry(key).or_default() += 1;
-    }
-    Ok((secs, t))
+    Ok((secs, Tally::of(results)))
 }
 
 async fn scan(args: ScanArgs) -> Result<()> {
@@ -603,11 +608,7 @@ async fn seats(args: SeatsArgs) -> Result<()> {
         }
     })
     .await?;
-    let mut holds = Tally::default();
-    for (us, key) in results {
-        holds.latencies_us.push(us);
-        *holds.by_status.entry(key).or_default() += 1;
-    }
+    let mut holds = Tally::of(results);
     let held_orders = holds.by_status.get("201").copied().unwrap_or(0);
 
     // Check: the seats held are exactly the orders' seats, none twice.

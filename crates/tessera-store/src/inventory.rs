@@ -265,6 +265,31 @@ impl Writes {
         ]);
     }
 
+    /// Takes a seat: held by `hold`, or blocked without one. The status
+    /// changes in the batch's copy too, so later operations see it.
+    fn claim_seat(
+        &mut self,
+        event: EventId,
+        plan: &crate::seating::SeatPlan,
+        statuses: &mut [SeatStatus],
+        i: tessera_seating::SeatIndex,
+        hold: Option<&str>,
+    ) {
+        let status = if hold.is_some() { SeatStatus::Held } else { SeatStatus::Blocked };
+        statuses[i.get()] = status;
+        self.seat_patches.push((i.0, status));
+        let seat = plan.map.seat(i);
+        self.seat_claims.push(vec![
+            text(event),
+            Arg::Int(i64::from(i.0)),
+            text(seat.id.0),
+            text(crate::seating::seat_label(&plan.map, i)),
+            Arg::OptText(plan.zones.get(&seat.category).map(|t| t.to_string())),
+            text(if hold.is_some() { "held" } else { "blocked" }),
+            Arg::OptText(hold.map(str::to_string)),
+        ]);
+    }
+
     fn delta(&mut self, quota: QuotaId, held: i64, sold: i64) {
         let e = self.deltas.entry(quota).or_default();
         e.0 += held;
@@ -841,11 +866,7 @@ fn choose_seats(
         return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
     };
     let chosen = match choice {
-        SeatChoice::Exact(ids) => check_exact(&plan.map, statuses, ids).map_err(|e| {
-            let malformed = e.problems.iter().any(|p| !matches!(p, tessera_seating::ExactProblem::NotAvailable { .. }));
-            let msg = e.to_string();
-            if malformed { ReserveError::BadSeats(msg) } else { ReserveError::SeatsUnavailable(msg) }
-        })?,
+        SeatChoice::Exact(ids) => check_exact(&plan.map, statuses, ids).map_err(exact_error)?,
         SeatChoice::Best { count, category, wheelchair_spaces } => {
             let mut req = tessera_seating::Request::new(*count);
             if let Some(c) = category {
@@ -879,6 +900,13 @@ fn choose_seats(
     Ok((chosen, lines))
 }
 
+/// An explicit seat set refused: malformed (unknown, duplicate, empty) is a
+/// bad request; only taken seats is a conflict.
+fn exact_error(e: tessera_seating::ExactError) -> ReserveError {
+    let malformed = e.problems.iter().any(|p| !matches!(p, tessera_seating::ExactProblem::NotAvailable { .. }));
+    if malformed { ReserveError::BadSeats(e.to_string()) } else { ReserveError::SeatsUnavailable(e.to_string()) }
+}
+
 /// Blocks or unblocks seats, all or nothing.
 fn block_seats(
     event: &Event,
@@ -891,27 +919,8 @@ fn block_seats(
         return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
     };
     if block {
-        let chosen = check_exact(&plan.map, statuses, ids).map_err(|e| {
-            let malformed = e.problems.iter().any(|p| !matches!(p, tessera_seating::ExactProblem::NotAvailable { .. }));
-            if malformed {
-                ReserveError::BadSeats(e.to_string())
-            } else {
-                ReserveError::SeatsUnavailable(e.to_string())
-            }
-        })?;
-        for i in chosen {
-            statuses[i.get()] = SeatStatus::Blocked;
-            w.seat_patches.push((i.0, SeatStatus::Blocked));
-            let seat = plan.map.seat(i);
-            w.seat_claims.push(vec![
-                text(event.id),
-                Arg::Int(i64::from(i.0)),
-                text(seat.id.0),
-                text(crate::seating::seat_label(&plan.map, i)),
-                Arg::OptText(None),
-                text("blocked"),
-                Arg::OptText(None),
-            ]);
+        for i in check_exact(&plan.map, statuses, ids).map_err(exact_error)? {
+            w.claim_seat(event.id, plan, statuses, i, None);
         }
     } else {
         let mut problems = Vec::new();
@@ -1006,18 +1015,7 @@ fn reserve(
     }
     if let Some(Seats { plan, statuses }) = seats {
         for &i in &chosen {
-            statuses[i.get()] = SeatStatus::Held;
-            w.seat_patches.push((i.0, SeatStatus::Held));
-            let seat = plan.map.seat(i);
-            w.seat_claims.push(vec![
-                text(event.id),
-                Arg::Int(i64::from(i.0)),
-                text(seat.id.0),
-                text(crate::seating::seat_label(&plan.map, i)),
-                text(plan.zones[&seat.category]),
-                text("held"),
-                text(&id),
-            ]);
+            w.claim_seat(event.id, plan, statuses, i, Some(&id));
         }
     }
     for (q, qty) in &alloc.quotas {
