@@ -11,6 +11,7 @@ pub mod ids;
 pub mod inventory;
 pub mod money;
 pub mod orders;
+pub mod payments;
 pub mod roles;
 pub mod validation;
 
