@@ -147,6 +147,7 @@ fn op_error(e: OpError) -> AppError {
     match e {
         OpError::Reserve(r) => reserve_error(r),
         OpError::NotFound => AppError::NotFound,
+        OpError::Rejected(m) => AppError::Rule { code: "payment_rejected", field: "amount".into(), message: m },
         OpError::WrongState(s) => {
             let code = match s {
                 OrderState::Expired => "hold_expired",

@@ -55,6 +55,12 @@ pub struct OrderLine {
     pub name: String,
     pub quantity: i64,
     pub unit_price: Money,
+    /// Tax in this line (all its tickets): included in the price or on top.
+    pub tax: Money,
+    pub tax_rate_bp: i64,
+    pub tax_inclusive: bool,
+    /// Service fees of this line's tickets.
+    pub fees: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -87,7 +93,17 @@ pub struct Order {
     pub state: OrderState,
     pub buyer_email: String,
     pub buyer_name: String,
+    /// What the buyer pays: subtotal, taxes added on top, fees charged.
     pub total: Money,
+    /// Sum of unit price x quantity.
+    pub subtotal: Money,
+    /// All tax in the order, included or added.
+    pub tax: Money,
+    /// Service fees the buyer pays (zero when the organizer absorbs them).
+    pub fees: Money,
+    /// Received from the buyer so far, and given back.
+    pub paid: Money,
+    pub refunded: Money,
     pub lines: Vec<OrderLine>,
     pub tickets: Vec<Ticket>,
     pub history: Vec<HistoryEntry>,

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use tessera_domain::catalog::{Event, TicketType};
 use tessera_domain::inventory::{LineRequest, QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
+use tessera_domain::payments::EventPricing;
 use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, Ticket, TicketId};
 use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
 use tessera_seating::{SeatStatus, check_exact};
@@ -69,6 +70,17 @@ pub enum InventoryOp {
         seats: Vec<tessera_seating::SeatId>,
         block: bool,
     },
+    /// Opens a payment attempt on a pending order whose hold is still live.
+    StartPayment(Box<crate::payments::NewPayment>),
+    /// A payment provider's report; see [`crate::payments::ProviderEvent`].
+    Payment(Box<crate::payments::ProviderEvent>),
+    /// A pending refund went through at the provider: the ledger records it,
+    /// its tickets are void, and a full refund gives the inventory back.
+    RefundDone {
+        order: OrderId,
+        refund: String,
+        provider_ref: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,6 +91,10 @@ pub enum OpError {
     NotFound,
     #[error("the order is {0}")]
     WrongState(OrderState),
+    /// A payment or refund that does not fit the order (amount, currency,
+    /// what is left to refund); nothing was changed.
+    #[error("{0}")]
+    Rejected(String),
 }
 
 /// The outcome of one operation: the new order for a reservation, nothing otherwise.
@@ -222,7 +238,7 @@ fn state_of(row: &AnyRow, col: &str) -> Result<OrderState> {
 
 /// Everything a batch writes, gathered first and written at the end.
 #[derive(Default)]
-struct Writes {
+pub(crate) struct Writes {
     holds: Vec<Vec<Arg>>,
     allocations: Vec<Vec<Arg>>,
     orders: Vec<Vec<Arg>>,
@@ -242,10 +258,11 @@ struct Writes {
     /// Holds whose seats become sold, and holds whose seats go back.
     sold_holds: Vec<String>,
     released_holds: Vec<String>,
+    pub(crate) money: crate::payments::MoneyWrites,
 }
 
 impl Writes {
-    fn history(
+    pub(crate) fn history(
         &mut self,
         order: &str,
         now: Timestamp,
@@ -298,11 +315,13 @@ impl Writes {
 }
 
 /// An order already in the database, as a batch needs it.
-struct Existing {
-    order: Order,
-    allocations: Vec<(QuotaId, i64)>,
+pub(crate) struct Existing {
+    pub(crate) order: Order,
+    /// All service fees of the order, whoever pays them.
+    pub(crate) fees_total: i64,
+    pub(crate) allocations: Vec<(QuotaId, i64)>,
     /// The hold's seats: (seat index, ticket type, label).
-    seats: Vec<(u32, TicketTypeId, String)>,
+    pub(crate) seats: Vec<(u32, TicketTypeId, String)>,
 }
 
 impl Store {
@@ -335,13 +354,24 @@ impl Store {
         let event = crate::catalog::event_from(&row)?;
         let freed = sweep_in(&mut tx, event_id, now).await?;
 
-        let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_)));
+        // Payments may revive an expired order, which needs the quotas' counters.
+        let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_) | InventoryOp::Payment(_)));
         let mut snap =
             if needs_snapshot { Some(load_snapshot(&mut tx, event.clone(), &ops, now).await?) } else { None };
+        let confirms = ops.iter().any(|o| matches!(o, InventoryOp::Confirm { .. }));
+        let pricing = if needs_snapshot || confirms {
+            crate::payments::pricing_in(&mut tx, event_id).await?
+        } else {
+            EventPricing::default()
+        };
         let existing_ids: Vec<String> = ops
             .iter()
             .filter_map(|o| match o {
-                InventoryOp::Confirm { order, .. } | InventoryOp::Cancel { order, .. } => Some(order.to_string()),
+                InventoryOp::Confirm { order, .. }
+                | InventoryOp::Cancel { order, .. }
+                | InventoryOp::RefundDone { order, .. } => Some(order.to_string()),
+                InventoryOp::StartPayment(p) => Some(p.order.to_string()),
+                InventoryOp::Payment(p) => Some(p.order.to_string()),
                 _ => None,
             })
             .collect();
@@ -362,6 +392,7 @@ impl Store {
 
         let mut ops = ops;
         unique_references(&mut tx, &mut ops).await?;
+        let mut money = crate::payments::BatchMoney::load(&mut tx, &ops, &existing_ids).await?;
         let mut w = Writes::default();
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
@@ -372,16 +403,41 @@ impl Store {
                 }
                 InventoryOp::Reserve(n) => {
                     let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
-                    reserve(snap, &event, &n, now, &mut w, seats.as_mut(), seated)
+                    reserve(snap, &event, &n, now, &mut w, seats.as_mut(), seated, &pricing)
                 }
                 InventoryOp::Confirm { order, actor, note } => {
-                    let t = Transition { event: &event, order, to: OrderState::Paid, actor: &actor, note: &note, now };
+                    let t = Transition::new(&event, order, OrderState::Paid, &actor, &note, now, &pricing);
                     transition(&mut existing, t, snap.as_mut(), &mut w, seats.as_mut())
                 }
                 InventoryOp::Cancel { order, actor, note } => {
-                    let t =
-                        Transition { event: &event, order, to: OrderState::Cancelled, actor: &actor, note: &note, now };
+                    let t = Transition::new(&event, order, OrderState::Cancelled, &actor, &note, now, &pricing);
                     transition(&mut existing, t, snap.as_mut(), &mut w, seats.as_mut())
+                }
+                InventoryOp::StartPayment(p) => crate::payments::start_payment(&mut existing, &event, &p, now, &mut w),
+                InventoryOp::Payment(p) => {
+                    let cx = crate::payments::PayCx { event: &event, pricing: &pricing, seated, now };
+                    crate::payments::apply_provider_event(
+                        &cx,
+                        &p,
+                        &mut money,
+                        &mut existing,
+                        snap.as_mut(),
+                        &mut w,
+                        seats.as_mut(),
+                    )
+                }
+                InventoryOp::RefundDone { order, refund, provider_ref } => {
+                    let cx = crate::payments::PayCx { event: &event, pricing: &pricing, seated, now };
+                    crate::payments::refund_done(
+                        &cx,
+                        order,
+                        &refund,
+                        provider_ref,
+                        &mut money,
+                        &mut existing,
+                        &mut w,
+                        seats.as_mut(),
+                    )
                 }
             };
             results.push(r);
@@ -438,21 +494,14 @@ impl Store {
     async fn fill_order(&self, order: &mut Order) -> Result<()> {
         let id = order.id.to_string();
         let lines = sqlx::query(
-            "SELECT ticket_type_id, name, quantity, unit_price_minor FROM order_lines WHERE order_id = $1 ORDER BY name, ticket_type_id",
+            "SELECT ticket_type_id, name, quantity, unit_price_minor, tax_minor, tax_rate_bp, tax_inclusive, fee_minor FROM order_lines WHERE order_id = $1 ORDER BY name, ticket_type_id",
         )
         .bind(id.clone())
         .fetch_all(&self.read)
         .await?;
         order.lines = lines
             .iter()
-            .map(|r| {
-                Ok(OrderLine {
-                    ticket_type_id: r.parse("ticket_type_id")?,
-                    name: r.text("name")?,
-                    quantity: r.int("quantity")?,
-                    unit_price: Money::new(r.int("unit_price_minor")?, order.total.currency),
-                })
-            })
+            .map(|r| line_from(r, order.total.currency))
             .collect::<Result<_>>()?;
         let tickets =
             sqlx::query("SELECT id, ticket_type_id, holder_name, status FROM tickets WHERE order_id = $1 ORDER BY id")
@@ -565,11 +614,30 @@ impl Store {
     }
 }
 
-const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at";
+pub(crate) const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at, o.subtotal_minor, o.tax_minor, o.fee_charged_minor, o.paid_minor, o.refunded_minor, o.fee_minor";
 
-fn order_from(r: &AnyRow) -> Result<Order> {
-    let cur = r.text("currency")?;
+fn line_from(r: &AnyRow, currency: Currency) -> Result<OrderLine> {
+    Ok(OrderLine {
+        ticket_type_id: r.parse("ticket_type_id")?,
+        name: r.text("name")?,
+        quantity: r.int("quantity")?,
+        unit_price: Money::new(r.int("unit_price_minor")?, currency),
+        tax: Money::new(r.int("tax_minor")?, currency),
+        tax_rate_bp: r.int("tax_rate_bp")?,
+        tax_inclusive: r.int("tax_inclusive")? != 0,
+        fees: Money::new(r.int("fee_minor")?, currency),
+    })
+}
+
+pub(crate) fn order_from(r: &AnyRow) -> Result<Order> {
+    let cur = Currency::parse(&r.text("currency")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let money = |col: &str| r.int(col).map(|a| Money::new(a, cur));
     Ok(Order {
+        subtotal: money("subtotal_minor")?,
+        tax: money("tax_minor")?,
+        fees: money("fee_charged_minor")?,
+        paid: money("paid_minor")?,
+        refunded: money("refunded_minor")?,
         id: r.parse("id")?,
         org_id: r.parse("org_id")?,
         event_id: r.parse("event_id")?,
@@ -577,10 +645,7 @@ fn order_from(r: &AnyRow) -> Result<Order> {
         state: state_of(r, "state")?,
         buyer_email: r.text("buyer_email")?,
         buyer_name: r.text("buyer_name")?,
-        total: Money::new(
-            r.int("total_minor")?,
-            Currency::parse(&cur).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        ),
+        total: money("total_minor")?,
         lines: Vec::new(),
         tickets: Vec::new(),
         history: Vec::new(),
@@ -767,7 +832,8 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
     for r in &rows {
         let order = order_from(r)?;
         if order.event_id == event {
-            out.insert(order.id.to_string(), Existing { order, allocations: vec![], seats: vec![] });
+            let fees_total = r.int("fee_minor")?;
+            out.insert(order.id.to_string(), Existing { order, fees_total, allocations: vec![], seats: vec![] });
         }
     }
     let found: Vec<String> = out.keys().cloned().collect();
@@ -781,7 +847,7 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
     }
     let lines = fetch_in(
         tx,
-        "SELECT order_id, ticket_type_id, name, quantity, unit_price_minor FROM order_lines WHERE order_id IN ({in}) ORDER BY name, ticket_type_id",
+        "SELECT order_id, ticket_type_id, name, quantity, unit_price_minor, tax_minor, tax_rate_bp, tax_inclusive, fee_minor FROM order_lines WHERE order_id IN ({in}) ORDER BY name, ticket_type_id",
         &[],
         &found,
     )
@@ -789,12 +855,7 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
     for r in &lines {
         if let Some(e) = out.get_mut(&r.text("order_id")?) {
             let currency = e.order.total.currency;
-            e.order.lines.push(OrderLine {
-                ticket_type_id: r.parse("ticket_type_id")?,
-                name: r.text("name")?,
-                quantity: r.int("quantity")?,
-                unit_price: Money::new(r.int("unit_price_minor")?, currency),
-            });
+            e.order.lines.push(line_from(r, currency)?);
         }
     }
     let claims = fetch_in(
@@ -968,6 +1029,7 @@ fn reserve(
     w: &mut Writes,
     mut seats: Option<&mut Seats>,
     seated: bool,
+    pricing: &EventPricing,
 ) -> OpResult {
     let id = n.id.to_string();
     let (alloc, chosen) = match &n.seats {
@@ -994,15 +1056,23 @@ fn reserve(
     // Everything that can fail comes before the first write.
     let currency =
         alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
-    let mut total = Money::zero(currency);
+    // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
+    let receipt = tessera_domain::payments::price(currency, &alloc.lines, pricing)
+        .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
+    let total = receipt.total;
     let mut lines = Vec::new();
-    for (tt, qty, price) in &alloc.lines {
-        // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
-        total = total
-            .checked_add(price.checked_mul(*qty).map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?)
-            .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
-        let name = snap.ticket_types.iter().find(|t| t.id == *tt).map(|t| t.name.clone()).unwrap_or_default();
-        lines.push(OrderLine { ticket_type_id: *tt, name, quantity: *qty, unit_price: *price });
+    for l in &receipt.lines {
+        let name = snap.ticket_types.iter().find(|t| t.id == l.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
+        lines.push(OrderLine {
+            ticket_type_id: l.ticket_type_id,
+            name,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            tax: l.tax,
+            tax_rate_bp: l.tax_rate_bp,
+            tax_inclusive: l.tax_inclusive,
+            fees: l.fees,
+        });
     }
     for l in &lines {
         w.order_lines.push(vec![
@@ -1011,6 +1081,10 @@ fn reserve(
             text(&l.name),
             Arg::Int(l.quantity),
             Arg::Int(l.unit_price.amount_minor),
+            Arg::Int(l.tax.amount_minor),
+            Arg::Int(l.tax_rate_bp),
+            Arg::Int(i64::from(l.tax_inclusive)),
+            Arg::Int(l.fees.amount_minor),
         ]);
     }
     if let Some(Seats { plan, statuses }) = seats {
@@ -1051,6 +1125,10 @@ fn reserve(
         Arg::Int(micros(n.expires_at)),
         Arg::OptInt(None),
         Arg::Int(micros(now)),
+        Arg::Int(receipt.subtotal.amount_minor),
+        Arg::Int(receipt.tax.amount_minor),
+        Arg::Int(receipt.fees.amount_minor),
+        Arg::Int(receipt.fees_charged.amount_minor),
     ]);
     w.history(&id, now, "buyer", None, OrderState::Pending, "reserved; inventory held");
     let history = vec![HistoryEntry {
@@ -1069,6 +1147,11 @@ fn reserve(
         buyer_email: n.buyer_email.clone(),
         buyer_name: n.buyer_name.clone(),
         total,
+        subtotal: receipt.subtotal,
+        tax: receipt.tax,
+        fees: receipt.fees_charged,
+        paid: Money::zero(currency),
+        refunded: Money::zero(currency),
         lines,
         tickets: vec![],
         history,
@@ -1078,18 +1161,36 @@ fn reserve(
     }))
 }
 
-struct Transition<'a> {
-    event: &'a Event,
-    order: OrderId,
-    to: OrderState,
-    actor: &'a str,
-    note: &'a str,
-    now: Timestamp,
+pub(crate) struct Transition<'a> {
+    pub(crate) event: &'a Event,
+    pub(crate) order: OrderId,
+    pub(crate) to: OrderState,
+    pub(crate) actor: &'a str,
+    pub(crate) note: &'a str,
+    pub(crate) now: Timestamp,
+    pub(crate) pricing: &'a EventPricing,
+    /// An expired order may become paid again when its inventory is still
+    /// there (a payment that arrived late); the caller checked it is.
+    pub(crate) revive: bool,
+}
+
+impl<'a> Transition<'a> {
+    pub(crate) fn new(
+        event: &'a Event,
+        order: OrderId,
+        to: OrderState,
+        actor: &'a str,
+        note: &'a str,
+        now: Timestamp,
+        pricing: &'a EventPricing,
+    ) -> Self {
+        Transition { event, order, to, actor, note, now, pricing, revive: false }
+    }
 }
 
 /// Moves an existing order. Its counter changes also go into the batch's
 /// snapshot, so later reservations in the same batch see freed inventory.
-fn transition(
+pub(crate) fn transition(
     existing: &mut HashMap<String, Existing>,
     t: Transition<'_>,
     mut snap: Option<&mut Snapshot>,
@@ -1119,7 +1220,13 @@ fn transition(
             }
             "released"
         }
-        (OrderState::Paid, OrderState::Cancelled) => {
+        (OrderState::Expired, OrderState::Paid) if t.revive => {
+            for (q, n) in &e.allocations {
+                delta(*q, 0, *n);
+            }
+            "sold"
+        }
+        (OrderState::Paid, OrderState::Cancelled | OrderState::Refunded) => {
             for (q, n) in &e.allocations {
                 delta(*q, 0, -n);
             }
@@ -1186,6 +1293,7 @@ fn transition(
         to_state: t.to,
         note: t.note.into(),
     });
+    crate::payments::on_transition(&t, &e.order, w);
     Ok(Some(e.order.clone()))
 }
 
@@ -1234,6 +1342,10 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
             "expires_at",
             "paid_at",
             "updated_at",
+            "subtotal_minor",
+            "tax_minor",
+            "fee_minor",
+            "fee_charged_minor",
         ],
         std::mem::take(&mut w.orders),
     )
@@ -1241,7 +1353,17 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     insert_rows(
         tx,
         "order_lines",
-        &["order_id", "ticket_type_id", "name", "quantity", "unit_price_minor"],
+        &[
+            "order_id",
+            "ticket_type_id",
+            "name",
+            "quantity",
+            "unit_price_minor",
+            "tax_minor",
+            "tax_rate_bp",
+            "tax_inclusive",
+            "fee_minor",
+        ],
         std::mem::take(&mut w.order_lines),
     )
     .await?;
@@ -1323,5 +1445,6 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
                 .await?;
         }
     }
-    insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await
+    insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await?;
+    crate::payments::flush_money(tx, std::mem::take(&mut w.money), now).await
 }

@@ -20,6 +20,7 @@ mod catalog;
 pub mod checkin;
 mod idempotency;
 pub mod inventory;
+pub mod payments;
 mod row;
 pub mod seating;
 pub mod testing;
@@ -29,6 +30,10 @@ pub use catalog::{EventFilter, EventPage, PublicEvent};
 pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRecord, TicketRecord};
 pub use idempotency::IdemClaim;
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
+pub use payments::{
+    LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord, PaymentSettingsRecord, ProviderEvent,
+    RefundRecord,
+};
 pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatMapRecord};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
