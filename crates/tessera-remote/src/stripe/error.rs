@@ -26,7 +26,7 @@ pub struct ApiError {
 pub enum StripeError {
     /// Stripe answered with an error body.
     #[error("Stripe refused the request ({}, HTTP {}): {}", .0.error_type, .0.status, .0.message.as_deref().unwrap_or("no message"))]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// No answer: the connection failed or broke.
     #[error("could not reach Stripe: {0}")]
     Network(String),
@@ -126,14 +126,14 @@ impl StripeError {
             decline_code: Option<String>,
         }
         match serde_json::from_slice::<Envelope>(body) {
-            Ok(Envelope { error }) => StripeError::Api(ApiError {
+            Ok(Envelope { error }) => StripeError::Api(Box::new(ApiError {
                 status,
                 error_type: error.error_type.unwrap_or_default(),
                 code: error.code,
                 message: error.message,
                 param: error.param,
                 decline_code: error.decline_code,
-            }),
+            })),
             Err(e) => StripeError::Decode { status, detail: format!("not a Stripe error body: {e}") },
         }
     }
@@ -151,14 +151,14 @@ mod tests {
         let error = StripeError::from_response(400, body);
         assert_eq!(
             error,
-            StripeError::Api(ApiError {
+            StripeError::Api(Box::new(ApiError {
                 status: 400,
                 error_type: "invalid_request_error".into(),
                 code: Some("amount_too_large".into()),
                 message: Some("Refund amount is greater than unrefunded amount".into()),
                 param: Some("amount".into()),
                 decline_code: None,
-            })
+            }))
         );
         assert_eq!(error.code(), Some("amount_too_large"));
         assert!(!error.is_retryable());
