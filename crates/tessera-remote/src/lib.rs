@@ -22,6 +22,8 @@
 //! **Invariant:** depends on no other tessera crate; never logs or prints a
 //! secret key (the `Debug` of [`stripe::Client`] redacts it).
 
+#![warn(missing_docs)]
+
 pub mod stripe;
 mod tls;
 pub mod webhooks;

@@ -193,6 +193,18 @@ mod tests {
     }
 
     #[test]
+    fn the_example_published_with_the_specification_verifies() {
+        // The example the Standard Webhooks reference libraries test with.
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = br#"{"test": 2432232314}"#;
+        let expected = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+        assert_eq!(sign(&[secret], "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body).unwrap(), expected);
+        assert!(
+            verify(&[secret], "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", expected, body, 1614265330, 300).is_ok()
+        );
+    }
+
+    #[test]
     fn verification_refuses_changes_staleness_and_other_secrets() {
         let secret = fixed_secret();
         let body = b"{}";
