@@ -97,7 +97,7 @@ pub(crate) fn text(doc: &Doc) -> String {
             Block::Heading(h) => {
                 out.push_str(h);
                 out.push('\n');
-                out.push_str(&"-".repeat(h.chars().count().clamp(3, 40)));
+                out.push_str(&"-".repeat(display_width(h).clamp(3, 60)));
             }
             Block::Facts(facts) => {
                 let lines: Vec<String> = facts.iter().map(|(label, value)| format!("{label}{colon}{value}")).collect();
@@ -130,6 +130,22 @@ pub(crate) fn text(doc: &Doc) -> String {
     out.push_str(&doc.footer);
     out.push('\n');
     out
+}
+
+/// Columns a string takes in a monospaced font, roughly: CJK and other wide
+/// characters take two. Only used to underline headings in plain text.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '\u{2e80}'..='\u{a4cf}'
+            | '\u{ac00}'..='\u{d7a3}'
+            | '\u{f900}'..='\u{faff}'
+            | '\u{fe30}'..='\u{fe4f}'
+            | '\u{ff00}'..='\u{ff60}'
+            | '\u{ffe0}'..='\u{ffe6}' => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 // Inline styles only: many mail clients drop <style> and never load remote
@@ -190,9 +206,9 @@ pub(crate) fn html(doc: &Doc) -> String {
                 for item in items {
                     let _ = writeln!(
                         out,
-                        "<li style=\"margin:0 0 8px;\">{}{} <a href=\"{}\" style=\"color:#1d4ed8;\">{}</a></li>",
+                        "<li style=\"margin:0 0 8px;\">{}{}<a href=\"{}\" style=\"color:#1d4ed8;\">{}</a></li>",
                         escape(&item.text),
-                        colon(doc.locale).trim_end(),
+                        colon(doc.locale),
                         escape(&item.url),
                         escape(&item.link_label)
                     );
@@ -272,5 +288,12 @@ mod tests {
             "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;"
         );
         assert_eq!(escape("演唱会 Zoë"), "演唱会 Zoë");
+    }
+
+    #[test]
+    fn wide_characters_underline_twice() {
+        assert_eq!(display_width("Your tickets"), 12);
+        assert_eq!(display_width("您的门票"), 8);
+        assert_eq!(display_width("Zoë"), 3);
     }
 }

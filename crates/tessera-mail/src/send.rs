@@ -195,6 +195,26 @@ mod tests {
     }
 
     #[test]
+    fn config_reads_from_json_with_defaults() {
+        let cfg: SmtpConfig =
+            serde_json::from_str(r#"{"host": "mail.example.org", "from_email": "tickets@example.org"}"#).unwrap();
+        assert_eq!((cfg.port, cfg.security, cfg.timeout_secs), (587, Security::StartTls, 30));
+        assert_eq!(cfg.from_name, "Tessera");
+        let cfg: SmtpConfig = serde_json::from_str(
+            r#"{"host": "mail.example.org", "port": 465, "security": "tls", "username": "u", "password": "p",
+                "from_name": "Box office", "from_email": "tickets@example.org", "timeout_secs": 5}"#,
+        )
+        .unwrap();
+        assert_eq!((cfg.port, cfg.security, cfg.password.as_deref()), (465, Security::Tls, Some("p")));
+        for security in ["none", "starttls"] {
+            let json = format!(r#"{{"host": "h", "from_email": "a@b.c", "security": "{security}"}}"#);
+            assert!(serde_json::from_str::<SmtpConfig>(&json).is_ok(), "{security}");
+        }
+        let typo = r#"{"host": "h", "from_email": "a@b.c", "pasword": "p"}"#;
+        assert!(serde_json::from_str::<SmtpConfig>(typo).is_err(), "unknown keys are refused");
+    }
+
+    #[test]
     fn debug_never_prints_the_password() {
         let cfg = config();
         let shown = format!("{cfg:?} {:?}", Mailer::new(&cfg).unwrap());
