@@ -148,6 +148,10 @@ impl SmtpSink {
 
     /// Waits until at least `n` messages have arrived and returns them all.
     /// Panics after `timeout` with what did arrive.
+    ///
+    /// It blocks the calling thread (polling the sink's directory): in a
+    /// `#[tokio::test]`, await the sends first, or call it through
+    /// `spawn_blocking` if the mail is sent by a task still running.
     pub fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Received> {
         let deadline = Instant::now() + timeout;
         loop {

@@ -190,3 +190,12 @@ fn refunds_and_cancellations_say_what_happens_to_the_money() {
     assert_eq!(cancelled.subject, "Cancelled: The Winter's Tale");
     assert!(cancelled.text.contains("You will receive a refund of €96.90"));
 }
+
+#[test]
+fn a_resend_carries_the_same_message_id() {
+    let m = mail(Locale::En, fixtures::confirmation(false));
+    let first = parse(&compose(&m, &from()).unwrap().formatted());
+    let again = parse(&compose(&m, &from()).unwrap().formatted());
+    assert_eq!(first.message_id, again.message_id);
+    assert_eq!(first.message_id, format!("{}@tessera", m.message_id));
+}

@@ -60,6 +60,7 @@ async fn a_refund_notice_arrives() {
     mailer.send(compose(&mail(Locale::En, refund), mailer.from()).unwrap()).await.unwrap();
 
     let received = sink.wait_for(1, WAIT);
+    assert_eq!(received.len(), 1);
     let parsed = parse(&received[0].raw);
     assert_eq!(received[0].rcpt_to, ["ada@example.org"]);
     assert_eq!(parsed.subject, "Refund for order K7QX-42: The Winter's Tale");
@@ -110,4 +111,13 @@ async fn a_closed_port_is_a_transient_error() {
     let msg = compose(&mail(Locale::En, fixtures::confirmation(false)), mailer.from()).unwrap();
     let err = mailer.send(msg).await.unwrap_err();
     assert!(matches!(err, SendError::Transient { code: None, .. }), "{err:?}");
+}
+
+#[test]
+fn the_sink_stops_on_drop() {
+    let sink = SmtpSink::start();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], sink.port()));
+    assert!(std::net::TcpStream::connect(addr).is_ok());
+    drop(sink);
+    assert!(std::net::TcpStream::connect(addr).is_err(), "nothing listens after drop");
 }
