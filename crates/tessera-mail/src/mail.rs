@@ -1,0 +1,106 @@
+//! What the app hands over: plain data, filled from its own records.
+
+use jiff::Zoned;
+use tessera_domain::money::Money;
+
+use crate::Locale;
+
+/// One e-mail to one buyer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    /// Display name of the buyer; may be empty. Untrusted: it is escaped in
+    /// HTML, and a control character in it refuses the mail.
+    pub to_name: String,
+    pub to_email: String,
+    pub locale: Locale,
+    /// A stable id from the outbox row, so that a resend carries the same
+    /// `Message-ID` and the receiving side can drop the duplicate. ASCII
+    /// letters, digits, `.`, `_`, `-` and `+`, at most 200 of them (a UUID
+    /// fits).
+    pub message_id: String,
+    pub kind: MailKind,
+}
+
+/// The mails Tessera sends. Every text field is untrusted input (organizers
+/// name their events, buyers name themselves) and is escaped where it lands.
+/// URLs must be absolute `http(s)` URLs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MailKind {
+    /// The order is paid and its tickets are issued.
+    OrderConfirmation {
+        org_name: String,
+        event_name: String,
+        /// The start, in the venue's time zone.
+        event_starts: Zoned,
+        venue_name: String,
+        order_reference: String,
+        lines: Vec<Line>,
+        fees: Money,
+        taxes: Money,
+        total: Money,
+        order_url: String,
+        tickets: Vec<TicketLink>,
+        /// The order's tickets as one PDF, attached as
+        /// `tickets-<reference>.pdf`.
+        pdf: Option<Vec<u8>>,
+    },
+    /// A reservation waits for a manual payment (bank transfer, box office).
+    PaymentReminder {
+        org_name: String,
+        event_name: String,
+        order_reference: String,
+        total: Money,
+        /// When the hold expires, in the venue's time zone.
+        due: Zoned,
+        /// What the buyer must quote with the transfer.
+        payment_reference: String,
+        /// How to pay, as the organizer wrote it; line breaks are kept.
+        instructions: String,
+        order_url: String,
+    },
+    /// Part or all of a paid order was refunded.
+    RefundNotice {
+        org_name: String,
+        event_name: String,
+        order_reference: String,
+        amount: Money,
+        /// What the order still has paid after this refund (zero when fully
+        /// refunded).
+        remaining_paid: Money,
+        reason: String,
+        order_url: String,
+    },
+    /// The payment arrived after the hold had expired and the tickets were
+    /// gone, so it was refunded in full.
+    LatePaymentRefunded { org_name: String, event_name: String, order_reference: String, amount: Money },
+    /// The event is coming up.
+    EventReminder {
+        org_name: String,
+        event_name: String,
+        starts: Zoned,
+        venue_name: String,
+        order_reference: String,
+        order_url: String,
+    },
+    /// The organizer cancelled the event; the order is refunded.
+    EventCancelled { org_name: String, event_name: String, order_reference: String, refund_amount: Money },
+}
+
+/// One line of an order: a ticket type (or other item) and its quantity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub total: Money,
+}
+
+/// A link to one issued ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketLink {
+    /// May be empty when tickets are not personalised.
+    pub holder_name: String,
+    /// The ticket type, and the seat if there is one ("Stalls, Row C, Seat 12").
+    pub label: String,
+    pub url: String,
+}
