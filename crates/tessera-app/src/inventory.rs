@@ -143,6 +143,11 @@ fn reserve_error(e: ReserveError) -> AppError {
     }
 }
 
+/// The answer to acting on an order in the wrong state.
+pub(crate) fn state_error(s: OrderState) -> AppError {
+    op_error(OpError::WrongState(s))
+}
+
 fn op_error(e: OpError) -> AppError {
     match e {
         OpError::Reserve(r) => reserve_error(r),
@@ -322,13 +327,6 @@ impl App {
     ) -> Result<Vec<Order>> {
         self.authorize(actor, org, Permission::ViewOrders).await?;
         Ok(self.store.orders(org, event, state, limit.clamp(1, 500), offset.max(0)).await?)
-    }
-
-    /// Box office: payment received (cash, bank transfer); issues the tickets.
-    pub async fn mark_paid(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
-        let order = self.org_order(actor, org, id, Permission::ManageOrders).await?;
-        let op = InventoryOp::Confirm { order: id, actor: actor_name(actor), note: "marked paid by staff".into() };
-        self.change(&order, op).await
     }
 
     /// Cancels a pending or paid order: inventory back, tickets void.

@@ -13,6 +13,8 @@ pub mod clock;
 mod group;
 pub mod inventory;
 pub mod orgs;
+pub mod outbox;
+pub mod payments;
 pub mod seating;
 mod secrets;
 pub mod tickets;
@@ -40,6 +42,22 @@ pub struct AppConfig {
     pub hold_ttl_secs: i64,
     /// Seals signing keys at rest and derives ticket-page links.
     pub master_key: MasterKey,
+    /// Where buyers reach this server (links in e-mails, payment redirects), without a trailing slash.
+    pub public_url: String,
+    /// Organizations may choose the sandbox provider (test payments that cost nothing).
+    pub allow_sandbox_payments: bool,
+    /// Stripe's API; tests point it at a loopback stand-in.
+    pub stripe_api_base: String,
+    /// How old a Stripe webhook's timestamp may be.
+    pub stripe_tolerance_secs: i64,
+    /// Stripe payments still open after this long are asked about.
+    pub reconcile_after_secs: i64,
+    /// Webhook endpoints may be plain http on loopback (development and tests).
+    pub webhooks_allow_loopback: bool,
+    /// Consecutive failed deliveries after which an endpoint is switched off.
+    pub webhook_disable_after: i64,
+    /// Sending e-mail; none configured means e-mails are logged and dropped.
+    pub smtp: Option<tessera_mail::SmtpConfig>,
 }
 
 impl Default for AppConfig {
@@ -52,6 +70,14 @@ impl Default for AppConfig {
             totp_issuer: "Tessera".into(),
             hold_ttl_secs: 600,
             master_key: MasterKey::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+            allow_sandbox_payments: false,
+            stripe_api_base: tessera_remote::stripe::DEFAULT_BASE_URL.into(),
+            stripe_tolerance_secs: tessera_remote::stripe::DEFAULT_TOLERANCE_SECS,
+            reconcile_after_secs: 15 * 60,
+            webhooks_allow_loopback: false,
+            webhook_disable_after: 20,
+            smtp: None,
         }
     }
 }

@@ -316,6 +316,26 @@ impl App {
         tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))
     }
 
+    /// The PDF of a paid order's valid tickets, and (holder, label, absolute
+    /// page link) per ticket, for the confirmation e-mail.
+    pub(crate) async fn order_pdf_and_links(&self, order: &Order) -> Result<(Vec<u8>, Vec<(String, String, String)>)> {
+        let (event, venue) = self.event_and_venue(order.org_id, order.event_id).await?;
+        let mut sheets = Vec::new();
+        let mut links = Vec::new();
+        for t in self.store.order_tickets(order.id).await?.into_iter().filter(|t| t.status == "valid") {
+            let code = self.ensure_code(&t, &event).await?;
+            let label = match &t.seat_label {
+                Some(seat) => format!("{} – {seat}", t.ticket_type_name),
+                None => t.ticket_type_name.clone(),
+            };
+            links.push((t.holder_name.clone(), label, format!("{}{}", self.config.public_url, self.ticket_link(t.id))));
+            sheets.push(self.sheet(&t, code, &event, &venue, &order.reference));
+        }
+        let title = format!("{} – order {}", event.title, order.reference);
+        let pdf = tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
+        Ok((pdf, links))
+    }
+
     /// A ticket reached by its page link: the record, and the sheet to show
     /// when it is valid. A wrong link token is `NotFound`.
     pub async fn ticket_by_link(&self, id: TicketId, token: &str) -> Result<(TicketRecord, Option<TicketSheet>)> {

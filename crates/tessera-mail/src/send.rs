@@ -26,7 +26,7 @@ pub enum Security {
 /// Where and how to send, as read from the app's configuration.
 ///
 /// `Debug` never shows the password.
-#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpConfig {
     pub host: String,
@@ -36,7 +36,7 @@ pub struct SmtpConfig {
     pub security: Security,
     #[serde(default)]
     pub username: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub password: Option<String>,
     #[serde(default = "default_from_name")]
     pub from_name: String,

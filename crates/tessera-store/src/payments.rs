@@ -1069,6 +1069,26 @@ impl Store {
         rows.iter().map(refund_from).collect()
     }
 
+    pub async fn refund_by_provider_ref(&self, provider_ref: &str) -> Result<Option<RefundRecord>> {
+        let row = sqlx::query(dynsql!(
+            "SELECT {REFUND_COLS} FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.provider_ref = $1"
+        ))
+        .bind(provider_ref.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        row.as_ref().map(refund_from).transpose()
+    }
+
+    /// The provider accepted a refund but has not finished it.
+    pub async fn set_refund_provider_ref(&self, id: &str, provider_ref: &str) -> Result<()> {
+        sqlx::query("UPDATE refunds SET provider_ref = $1 WHERE id = $2 AND state = 'pending'")
+            .bind(provider_ref.to_string())
+            .bind(id.to_string())
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
     /// The provider refused a refund: its amount is free to refund again.
     pub async fn fail_refund(&self, id: &str, error: &str, now: Timestamp) -> Result<bool> {
         let mut tx = self.begin_write().await?;
@@ -1239,4 +1259,172 @@ fn ledger_from(r: &AnyRow) -> Result<LedgerEntry> {
         amount: Money::new(r.int("amount_minor")?, cur),
         at: r.ts("at")?,
     })
+}
+
+/// An integrator's webhook endpoint as stored.
+#[derive(Debug, Clone)]
+pub struct EndpointRecord {
+    pub id: String,
+    pub org_id: String,
+    pub url: String,
+    /// Space-separated event types, or `*`.
+    pub event_types: String,
+    pub description: String,
+    pub enabled: bool,
+    pub consecutive_failures: i64,
+    pub disabled_reason: Option<String>,
+    pub secret_sealed: String,
+}
+
+/// One delivery attempt, for the delivery log.
+#[derive(Debug, Clone)]
+pub struct WebhookAttempt {
+    pub delivery_id: String,
+    pub endpoint_id: String,
+    pub message_id: String,
+    pub topic: String,
+    pub at: Timestamp,
+    pub status: Option<i64>,
+    pub duration_ms: i64,
+    pub error: Option<String>,
+    pub response: Option<String>,
+}
+
+const ENDPOINT_COLS: &str =
+    "id, org_id, url, event_types, description, enabled, consecutive_failures, disabled_reason, secret_sealed";
+
+fn endpoint_from(r: &AnyRow) -> Result<EndpointRecord> {
+    Ok(EndpointRecord {
+        id: r.text("id")?,
+        org_id: r.text("org_id")?,
+        url: r.text("url")?,
+        event_types: r.text("event_types")?,
+        description: r.text("description")?,
+        enabled: r.flag("enabled")?,
+        consecutive_failures: r.int("consecutive_failures")?,
+        disabled_reason: r.opt_text("disabled_reason")?,
+        secret_sealed: r.text("secret_sealed")?,
+    })
+}
+
+impl Store {
+    pub async fn create_endpoint(&self, e: &EndpointRecord, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (id, org_id, url, secret_sealed, event_types, description, enabled,
+               consecutive_failures, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, 0, $7, $7)",
+        )
+        .bind(e.id.clone())
+        .bind(e.org_id.clone())
+        .bind(e.url.clone())
+        .bind(e.secret_sealed.clone())
+        .bind(e.event_types.clone())
+        .bind(e.description.clone())
+        .bind(micros(now))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn endpoints(&self, org: OrgId) -> Result<Vec<EndpointRecord>> {
+        let rows = sqlx::query(dynsql!("SELECT {ENDPOINT_COLS} FROM webhook_endpoints WHERE org_id = $1 ORDER BY created_at, id"))
+            .bind(org.to_string())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(endpoint_from).collect()
+    }
+
+    pub async fn endpoint(&self, id: &str) -> Result<Option<EndpointRecord>> {
+        let row = sqlx::query(dynsql!("SELECT {ENDPOINT_COLS} FROM webhook_endpoints WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(endpoint_from).transpose()
+    }
+
+    pub async fn update_endpoint(&self, e: &EndpointRecord, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE webhook_endpoints SET event_types = $1, enabled = $2, consecutive_failures = $3, disabled_reason = $4,
+               updated_at = $5 WHERE id = $6",
+        )
+        .bind(e.event_types.clone())
+        .bind(i64::from(e.enabled))
+        .bind(e.consecutive_failures)
+        .bind(e.disabled_reason.clone())
+        .bind(micros(now))
+        .bind(e.id.clone())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_endpoint(&self, id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM webhook_endpoints WHERE id = $1").bind(id.to_string()).execute(&self.write).await?;
+        Ok(())
+    }
+
+    /// Logs an attempt and keeps the endpoint's failure streak: reset on
+    /// success, one more on failure, switched off with `disable` as reason.
+    pub async fn record_webhook_attempt(&self, a: &WebhookAttempt, delivered: bool, disable: Option<&str>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, message_id, topic, at, status, duration_ms, error, response)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(a.delivery_id.clone())
+        .bind(a.endpoint_id.clone())
+        .bind(a.message_id.clone())
+        .bind(a.topic.clone())
+        .bind(micros(a.at))
+        .bind(a.status)
+        .bind(a.duration_ms)
+        .bind(a.error.clone())
+        .bind(a.response.clone())
+        .execute(&mut *tx)
+        .await?;
+        let q = if delivered {
+            sqlx::query("UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = $1").bind(a.endpoint_id.clone())
+        } else if let Some(why) = disable {
+            sqlx::query(
+                "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, enabled = 0, disabled_reason = $2
+                 WHERE id = $1",
+            )
+            .bind(a.endpoint_id.clone())
+            .bind(why.to_string())
+        } else {
+            sqlx::query("UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1 WHERE id = $1")
+                .bind(a.endpoint_id.clone())
+        };
+        q.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An endpoint's newest attempts.
+    pub async fn webhook_attempts(&self, endpoint: &str, limit: i64) -> Result<Vec<WebhookAttempt>> {
+        let rows = sqlx::query(
+            "SELECT delivery_id, endpoint_id, message_id, topic, at, status, duration_ms, error, response
+             FROM webhook_attempts WHERE endpoint_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+        )
+        .bind(endpoint.to_string())
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(WebhookAttempt {
+                    delivery_id: r.text("delivery_id")?,
+                    endpoint_id: r.text("endpoint_id")?,
+                    message_id: r.text("message_id")?,
+                    topic: r.text("topic")?,
+                    at: r.ts("at")?,
+                    status: r.opt_int("status")?,
+                    duration_ms: r.int("duration_ms")?,
+                    error: r.opt_text("error")?,
+                    response: r.opt_text("response")?,
+                })
+            })
+            .collect()
+    }
 }

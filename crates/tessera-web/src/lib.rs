@@ -74,6 +74,8 @@ pub struct AppState {
         (name = "tickets", description = "Ticket delivery, codes, voiding, re-issue and signing keys"),
         (name = "check-in", description = "Check-in lists, gates, online and offline scanning"),
         (name = "seating", description = "Seat maps on venues: import, generation and export"),
+        (name = "payments", description = "Payment providers, checkout, provider webhooks, refunds, fees, taxes and the ledger"),
+        (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
     )
@@ -133,6 +135,19 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::list_quotas, catalog::create_quota))
         .routes(routes!(catalog::update_quota))
         .routes(routes!(orders::place_order))
+        .routes(routes!(payments::get_payment_settings, payments::put_payment_settings))
+        .routes(routes!(payments::get_pricing, payments::put_pricing))
+        .routes(routes!(payments::checkout))
+        .routes(routes!(payments::buyer_refund))
+        .routes(routes!(payments::refund_order))
+        .routes(routes!(payments::order_money))
+        .routes(routes!(payments::resend_confirmation))
+        .routes(routes!(payments::balance))
+        .routes(routes!(payments::stripe_webhook))
+        .routes(routes!(payments::list_endpoints, payments::create_endpoint))
+        .routes(routes!(payments::update_endpoint, payments::delete_endpoint))
+        .routes(routes!(payments::deliveries))
+        .routes(routes!(payments::redeliver))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))

@@ -24,6 +24,61 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub inventory: InventoryConfig,
     pub secrets: SecretsConfig,
+    pub payments: PaymentsConfig,
+    pub webhooks: WebhooksConfig,
+    /// Outgoing e-mail; without `[mail.smtp]` e-mails are logged and dropped.
+    pub mail: MailConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaymentsConfig {
+    /// Where buyers reach this server, for links in e-mails and payment
+    /// redirects; defaults to http://<listen>.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// Let organizations choose the sandbox provider (test payments that
+    /// cost nothing). Keep it off in production; `serve --demo` turns it on.
+    pub allow_sandbox: bool,
+    /// Stripe's API (changed only to test against a stand-in).
+    pub stripe_api_base: String,
+    /// Stripe payments still open after this many seconds are asked about.
+    pub reconcile_after_secs: i64,
+}
+
+impl Default for PaymentsConfig {
+    fn default() -> Self {
+        let a = tessera_app::AppConfig::default();
+        Self {
+            public_url: None,
+            allow_sandbox: a.allow_sandbox_payments,
+            stripe_api_base: a.stripe_api_base,
+            reconcile_after_secs: a.reconcile_after_secs,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Allow plain-http endpoints on loopback (development only).
+    pub allow_loopback: bool,
+    /// Consecutive failed deliveries before an endpoint is switched off.
+    pub disable_after: i64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        let a = tessera_app::AppConfig::default();
+        Self { allow_loopback: a.webhooks_allow_loopback, disable_after: a.webhook_disable_after }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<tessera_mail::SmtpConfig>,
 }
 
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -108,6 +163,9 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             inventory: InventoryConfig::default(),
             secrets: SecretsConfig::default(),
+            payments: PaymentsConfig::default(),
+            webhooks: WebhooksConfig::default(),
+            mail: MailConfig::default(),
         }
     }
 }
@@ -285,6 +343,20 @@ impl Config {
             totp_issuer: self.auth.totp_issuer.clone(),
             hold_ttl_secs: self.inventory.hold_ttl_secs,
             master_key,
+            public_url: self
+                .payments
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.listen))
+                .trim_end_matches('/')
+                .to_string(),
+            allow_sandbox_payments: self.payments.allow_sandbox,
+            stripe_api_base: self.payments.stripe_api_base.clone(),
+            stripe_tolerance_secs: tessera_app::AppConfig::default().stripe_tolerance_secs,
+            reconcile_after_secs: self.payments.reconcile_after_secs,
+            webhooks_allow_loopback: self.webhooks.allow_loopback,
+            webhook_disable_after: self.webhooks.disable_after,
+            smtp: self.mail.smtp.clone(),
         }
     }
 

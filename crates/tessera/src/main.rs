@@ -309,7 +309,11 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(config: Config, demo: bool) -> Result<()> {
+async fn serve(mut config: Config, demo: bool) -> Result<()> {
+    if demo {
+        // The demo organization pays through the sandbox.
+        config.payments.allow_sandbox = true;
+    }
     let store = open_store(&config).await?;
     let master = config.master_key().map_err(|e| anyhow!(e))?;
     let app = App::new(store.clone(), Arc::new(SystemClock), config.app(master));
@@ -326,6 +330,7 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let every = std::time::Duration::from_secs(config.inventory.sweep_interval_secs);
+    let workers = tessera_app::outbox::spawn_workers(Arc::new(app.clone()), every.min(std::time::Duration::from_secs(2)), stop_rx.clone());
     let sweeper = tokio::spawn(sweep(app.clone(), every, stop_rx));
     let router = tessera_web::router(app, config.web());
     let shutdown = async move {
@@ -335,6 +340,9 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     };
     tessera_web::serve(listener, router, shutdown).await?;
     let _ = sweeper.await;
+    for w in workers {
+        let _ = w.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod ops;
 pub mod orders;
 pub mod orgs;
+pub mod payments;
 pub mod public;
 pub mod seating;
 pub mod tickets;
