@@ -169,6 +169,7 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        tessera_remote::install_crypto_provider();
         let limiter = Arc::new(auth::LoginLimiter::new(&config));
         let batcher = inventory::Batcher::new(store.clone(), clock.clone());
         let scans = checkin::scan_batcher(store.clone());

@@ -148,7 +148,13 @@ impl App {
         self.store.endpoint(id).await?.filter(|r| r.org_id == org.to_string()).ok_or(AppError::NotFound)
     }
 
-    pub async fn update_endpoint(&self, actor: &Actor, org: OrgId, id: &str, patch: EndpointPatch) -> Result<EndpointView> {
+    pub async fn update_endpoint(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: &str,
+        patch: EndpointPatch,
+    ) -> Result<EndpointView> {
         self.authorize(actor, org, Permission::ManageOrgSettings).await?;
         let mut rec = self.org_endpoint(org, id).await?;
         let mut e = ValidationError::new();
@@ -217,7 +223,10 @@ impl App {
             .filter(|r| r.kind == "webhook_delivery" && r.subject_id.as_deref() == Some(endpoint))
             .ok_or(AppError::NotFound)?;
         if !self.store.outbox_requeue(&row.id, self.now()).await? {
-            return Err(AppError::StateConflict { code: "already_queued", message: "this delivery is already queued".into() });
+            return Err(AppError::StateConflict {
+                code: "already_queued",
+                message: "this delivery is already queued".into(),
+            });
         }
         Ok(())
     }
@@ -252,7 +261,8 @@ impl App {
     }
 
     async fn deliver(&self, row: &OutboxRow) -> std::result::Result<(), Failure> {
-        let payload: serde_json::Value = serde_json::from_str(&row.payload).map_err(|e| Failure::Permanent(e.to_string()))?;
+        let payload: serde_json::Value =
+            serde_json::from_str(&row.payload).map_err(|e| Failure::Permanent(e.to_string()))?;
         match row.kind.as_str() {
             "email" => self.deliver_email(row).await,
             "webhook" => self.fan_out(row, &payload).await.map_err(Failure::retry),
@@ -322,7 +332,8 @@ impl App {
         let body = payload["body"].to_string();
         let deliverer = webhooks::Deliverer::new(self.url_policy());
         let now = self.now();
-        let result = deliverer.deliver(&ep.url, &[secret.as_str()], &message_id, now.as_second(), body.as_bytes()).await;
+        let result =
+            deliverer.deliver(&ep.url, &[secret.as_str()], &message_id, now.as_second(), body.as_bytes()).await;
         let attempt = tessera_store::WebhookAttempt {
             delivery_id: row.id.clone(),
             endpoint_id: ep.id.clone(),
@@ -352,11 +363,7 @@ impl App {
             return Ok(());
         }
         let why = result.error.clone().unwrap_or_else(|| format!("HTTP {}", result.status.unwrap_or(0)));
-        if disable.is_some() || !result.retryable {
-            Err(Failure::Permanent(why))
-        } else {
-            Err(Failure::Retry(why))
-        }
+        if disable.is_some() || !result.retryable { Err(Failure::Permanent(why)) } else { Err(Failure::Retry(why)) }
     }
 
     async fn deliver_email(&self, row: &OutboxRow) -> std::result::Result<(), Failure> {
@@ -377,7 +384,8 @@ impl App {
 
     /// The e-mail an outbox row stands for, built from the order as it is now.
     async fn compose_mail(&self, row: &OutboxRow) -> Result<Option<Mail>> {
-        let order_id: OrderId = row.subject_id.as_deref().unwrap_or_default().parse().map_err(|_| AppError::NotFound)?;
+        let order_id: OrderId =
+            row.subject_id.as_deref().unwrap_or_default().parse().map_err(|_| AppError::NotFound)?;
         let Some((order, _, _)) = self.store.order(order_id).await? else { return Ok(None) };
         let org = self.store.org(order.org_id).await?.ok_or(AppError::NotFound)?;
         let (event, venue) = self.event_and_venue(order.org_id, order.event_id).await?;
@@ -424,7 +432,11 @@ impl App {
                     return Ok(None);
                 }
                 let payment = payload["payment_id"].as_str().unwrap_or_default();
-                let Some(p) = self.store.payment(payment).await?.filter(|p| p.state == tessera_domain::payments::PaymentState::Open)
+                let Some(p) = self
+                    .store
+                    .payment(payment)
+                    .await?
+                    .filter(|p| p.state == tessera_domain::payments::PaymentState::Open)
                 else {
                     return Ok(None);
                 };
@@ -515,7 +527,11 @@ impl Failure {
 
 /// Spawns the background loops a server runs: the outbox worker (every
 /// `every`) and reconciliation (every minute). They stop when `stop` flips.
-pub fn spawn_workers(app: Arc<App>, every: std::time::Duration, stop: tokio::sync::watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+pub fn spawn_workers(
+    app: Arc<App>,
+    every: std::time::Duration,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
     let outbox = {
         let (app, mut stop) = (app.clone(), stop.clone());
         tokio::spawn(async move {

@@ -20,8 +20,7 @@ use tessera_domain::validation::check_text;
 use tessera_domain::{EventId, OrgId, Permission, ValidationError};
 use tessera_remote::stripe;
 use tessera_store::{
-    InventoryOp, LedgerEntry, NewPayment, NewRefund, OutboxMessage, PaymentRecord, PaymentSettingsRecord,
-    ProviderEvent,
+    InventoryOp, LedgerEntry, NewPayment, NewRefund, OutboxMessage, PaymentRecord, PaymentSettingsRecord, ProviderEvent,
 };
 
 pub use tessera_store::RefundRecord;
@@ -235,8 +234,7 @@ impl App {
     pub async fn payment_settings(&self, actor: &Actor, org: OrgId) -> Result<PaymentSettingsView> {
         self.authorize(actor, org, Permission::ManageOrgSettings).await?;
         let found = self.settings_of(org).await?;
-        let (provider, settings, secrets) =
-            found.unwrap_or_else(|| ("none".into(), StoredSettings::default(), None));
+        let (provider, settings, secrets) = found.unwrap_or_else(|| ("none".into(), StoredSettings::default(), None));
         Ok(PaymentSettingsView {
             provider,
             manual: settings.manual,
@@ -276,7 +274,9 @@ impl App {
             stored.stripe.methods = s.methods;
             if let Some(k) = s.secret_key {
                 e.check(
-                    (k.starts_with("sk_") || k.starts_with("rk_")) && k.len() <= 255 && !k.contains(char::is_whitespace),
+                    (k.starts_with("sk_") || k.starts_with("rk_"))
+                        && k.len() <= 255
+                        && !k.contains(char::is_whitespace),
                     "stripe.secret_key",
                     "a Stripe secret key (sk_live_..., sk_test_...) or restricted key (rk_...)",
                 );
@@ -523,8 +523,9 @@ impl App {
             return Err(AppError::NotFound);
         };
         let now = self.now().as_second();
-        let event = stripe::verify_webhook(body, signature, &secrets.webhook_secrets, now, self.config.stripe_tolerance_secs)
-            .map_err(|e| {
+        let event =
+            stripe::verify_webhook(body, signature, &secrets.webhook_secrets, now, self.config.stripe_tolerance_secs)
+                .map_err(|e| {
                 tracing::warn!(%org, error = %e, "stripe webhook refused");
                 AppError::Rule { code: "bad_signature", field: "Stripe-Signature".into(), message: e.to_string() }
             })?;
@@ -541,14 +542,34 @@ impl App {
                 field: "data.object".into(),
                 message: "not a checkout session".into(),
             })?;
-            if event.event_type == "checkout.session.completed" && session.payment_status != stripe::PaymentStatus::Paid {
+            if event.event_type == "checkout.session.completed" && session.payment_status != stripe::PaymentStatus::Paid
+            {
                 // An asynchronous method: the money is not there yet.
-                self.store.record_provider_event("stripe", &event.id, &event.event_type, "ignored: awaiting payment", &payload, self.now()).await?;
+                self.store
+                    .record_provider_event(
+                        "stripe",
+                        &event.id,
+                        &event.event_type,
+                        "ignored: awaiting payment",
+                        &payload,
+                        self.now(),
+                    )
+                    .await?;
                 return Ok("awaiting payment");
             }
-            let Some(p) = self.store.payment_by_ref("stripe", &session.id).await?.filter(|p| p.org_id == org.to_string())
+            let Some(p) =
+                self.store.payment_by_ref("stripe", &session.id).await?.filter(|p| p.org_id == org.to_string())
             else {
-                self.store.record_provider_event("stripe", &event.id, &event.event_type, "ignored: unknown session", &payload, self.now()).await?;
+                self.store
+                    .record_provider_event(
+                        "stripe",
+                        &event.id,
+                        &event.event_type,
+                        "ignored: unknown session",
+                        &payload,
+                        self.now(),
+                    )
+                    .await?;
                 return Ok("unknown session");
             };
             if outcome == PaymentState::Succeeded && session.payment_status != stripe::PaymentStatus::Paid {
@@ -574,13 +595,25 @@ impl App {
             };
         }
         if let Some(refund) = event.refund().filter(|_| event.event_type.starts_with("refund.")) {
-            let fresh = self.store.record_provider_event("stripe", &event.id, &event.event_type, "applied", &payload, self.now()).await?;
+            let fresh = self
+                .store
+                .record_provider_event("stripe", &event.id, &event.event_type, "applied", &payload, self.now())
+                .await?;
             if fresh && let Some(r) = self.store.refund_by_provider_ref(&refund.id).await? {
                 self.settle_refund(&r, refund.status, None).await?;
             }
             return Ok("applied");
         }
-        self.store.record_provider_event("stripe", &event.id, &event.event_type, "ignored: unhandled type", &payload, self.now()).await?;
+        self.store
+            .record_provider_event(
+                "stripe",
+                &event.id,
+                &event.event_type,
+                "ignored: unhandled type",
+                &payload,
+                self.now(),
+            )
+            .await?;
         Ok("ignored")
     }
 
@@ -594,7 +627,8 @@ impl App {
         request_key: Option<&str>,
     ) -> Result<RefundRecord> {
         self.authorize(actor, org, Permission::ManageOrders).await?;
-        let (order, _, _) = self.store.order(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
+        let (order, _, _) =
+            self.store.order(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
         let reason = input.reason.clone().unwrap_or_else(|| "refunded by the organizer".into());
         let mut e = ValidationError::new();
         check_text(&mut e, "reason", &reason, 1, 500);
@@ -606,7 +640,10 @@ impl App {
         e.finish()?;
         let left = order.paid.amount_minor - order.refunded.amount_minor;
         if order.paid.amount_minor == 0 {
-            return Err(AppError::StateConflict { code: "not_paid", message: "nothing was paid for this order".into() });
+            return Err(AppError::StateConflict {
+                code: "not_paid",
+                message: "nothing was paid for this order".into(),
+            });
         }
         let (amount, tickets) = match (&input.amount_minor, &input.ticket_ids) {
             (Some(a), None) => (*a, "none".to_string()),
@@ -698,8 +735,15 @@ impl App {
                     .ok_or_else(|| AppError::Internal("stripe secrets missing".into()))?;
                 let payment = self.store.payment(&r.payment_id).await?.ok_or(AppError::NotFound)?;
                 let intent = payment.provider_payment.ok_or_else(|| AppError::Internal("no payment intent".into()))?;
-                let meta = BTreeMap::from([("order_id".to_string(), r.order_id.clone()), ("refund_id".to_string(), r.id.clone())]);
-                match self.stripe_client(&secrets.secret_key)?.create_refund(&intent, r.amount.amount_minor, &r.id, &meta).await {
+                let meta = BTreeMap::from([
+                    ("order_id".to_string(), r.order_id.clone()),
+                    ("refund_id".to_string(), r.id.clone()),
+                ]);
+                match self
+                    .stripe_client(&secrets.secret_key)?
+                    .create_refund(&intent, r.amount.amount_minor, &r.id, &meta)
+                    .await
+                {
                     Ok(done) => self.settle_refund(&r, done.status, Some(done.id)).await,
                     Err(e) if e.is_retryable() => Err(AppError::Internal(format!("stripe refund: {e}"))),
                     Err(e) => {
@@ -713,7 +757,12 @@ impl App {
         }
     }
 
-    async fn settle_refund(&self, r: &RefundRecord, status: stripe::RefundStatus, provider_ref: Option<String>) -> Result<()> {
+    async fn settle_refund(
+        &self,
+        r: &RefundRecord,
+        status: stripe::RefundStatus,
+        provider_ref: Option<String>,
+    ) -> Result<()> {
         use stripe::RefundStatus as S;
         match status {
             S::Succeeded => {
@@ -740,7 +789,8 @@ impl App {
     /// An order's payments, provider events, refunds and ledger, for staff.
     pub async fn order_money(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<OrderMoney> {
         self.authorize(actor, org, Permission::ViewOrders).await?;
-        let (order, _, _) = self.store.order_head(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
+        let (order, _, _) =
+            self.store.order_head(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
         let mut payments = vec![];
         for p in self.store.order_payments(order.id).await? {
             let events = self
@@ -782,7 +832,8 @@ impl App {
     /// payment that succeeds at once, with its ledger postings.
     pub async fn mark_paid(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
         self.authorize(actor, org, Permission::ManageOrders).await?;
-        let (order, _, _) = self.store.order_head(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
+        let (order, _, _) =
+            self.store.order_head(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
         if order.total.amount_minor == 0 {
             let op = InventoryOp::Confirm { order: id, actor: actor_name(actor), note: "marked paid by staff".into() };
             return self.submit_inventory(order.event_id, op).await?.ok_or(AppError::NotFound);
@@ -836,13 +887,14 @@ impl App {
         for p in open {
             let Ok(org) = p.org_id.parse::<OrgId>() else { continue };
             let Some((_, _, Some(secrets))) = self.settings_of(org).await? else { continue };
-            let session = match self.stripe_client(&secrets.secret_key)?.retrieve_checkout_session(&p.provider_ref).await {
-                Ok(s) => s,
-                Err(e) => {
-                    tracing::warn!(payment = %p.id, error = %e, "reconciliation could not ask stripe");
-                    continue;
-                }
-            };
+            let session =
+                match self.stripe_client(&secrets.secret_key)?.retrieve_checkout_session(&p.provider_ref).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(payment = %p.id, error = %e, "reconciliation could not ask stripe");
+                        continue;
+                    }
+                };
             let outcome = match (session.status, session.payment_status) {
                 (_, stripe::PaymentStatus::Paid) => PaymentState::Succeeded,
                 (stripe::SessionStatus::Expired, _) => PaymentState::Expired,

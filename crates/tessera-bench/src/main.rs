@@ -645,6 +645,7 @@ async fn seats(args: SeatsArgs) -> Result<()> {
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
+    tessera_remote::install_crypto_provider();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli {
         Cli::FlashSale(args) => rt.block_on(flash_sale(args)),

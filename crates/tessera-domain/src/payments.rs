@@ -168,7 +168,8 @@ pub fn price(
             exclusive += line_tax;
         }
         let per_ticket = if unit.amount_minor > 0 {
-            i128::from(f.per_ticket_minor) + div_round(i128::from(unit.amount_minor) * i128::from(f.per_ticket_bp), 10_000)
+            i128::from(f.per_ticket_minor)
+                + div_round(i128::from(unit.amount_minor) * i128::from(f.per_ticket_bp), 10_000)
         } else {
             0
         };
@@ -195,7 +196,14 @@ pub fn price(
     // platform never takes more than the order brings.
     let fees = fees.min((total - tax).max(0));
     let m = |v: i128| fit(v).map(|a| Money::new(a, currency));
-    Ok(Receipt { lines: out, subtotal: m(subtotal)?, tax: m(tax)?, fees: m(fees)?, fees_charged: m(charged)?, total: m(total)? })
+    Ok(Receipt {
+        lines: out,
+        subtotal: m(subtotal)?,
+        tax: m(tax)?,
+        fees: m(fees)?,
+        fees_charged: m(charged)?,
+        total: m(total)?,
+    })
 }
 
 /// Ledger accounts. Amounts are signed: debits positive, credits negative;
@@ -275,7 +283,8 @@ pub fn charge_txn(provider: &str, org: OrgId, currency: Currency, split: Split) 
 /// remainder on sales, and exactly the rest when it refunds everything left.
 /// Returns `None` when `amount` exceeds what is left.
 pub fn refund_split(paid: Split, refunded: Split, amount: i64) -> Option<Split> {
-    let left = Split { sales: paid.sales - refunded.sales, tax: paid.tax - refunded.tax, fees: paid.fees - refunded.fees };
+    let left =
+        Split { sales: paid.sales - refunded.sales, tax: paid.tax - refunded.tax, fees: paid.fees - refunded.fees };
     if amount <= 0 || amount > left.total() {
         return None;
     }
@@ -322,9 +331,8 @@ pub fn buyer_refund(
     if !policy.buyer_refunds {
         return Err("this event does not allow refunds by buyers; ask the organizer");
     }
-    let deadline = event_starts
-        .checked_sub(jiff::SignedDuration::from_hours(policy.deadline_hours))
-        .unwrap_or(event_starts);
+    let deadline =
+        event_starts.checked_sub(jiff::SignedDuration::from_hours(policy.deadline_hours)).unwrap_or(event_starts);
     if now >= deadline {
         return Err("the refund deadline for this event has passed");
     }

@@ -27,3 +27,12 @@
 pub mod stripe;
 mod tls;
 pub mod webhooks;
+
+/// Makes `ring` the process's default rustls crypto provider. reqwest is
+/// built with `rustls-no-provider` (see Cargo.toml), so every
+/// `reqwest::Client` in the process, plain-http ones included, needs a
+/// default provider; call this once at start-up before building one.
+/// Calling it again does nothing.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

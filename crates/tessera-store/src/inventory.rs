@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use tessera_domain::catalog::{Event, TicketType};
 use tessera_domain::inventory::{LineRequest, QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
-use tessera_domain::payments::EventPricing;
 use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, Ticket, TicketId};
+use tessera_domain::payments::EventPricing;
 use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
 use tessera_seating::{SeatStatus, check_exact};
 
@@ -499,10 +499,7 @@ impl Store {
         .bind(id.clone())
         .fetch_all(&self.read)
         .await?;
-        order.lines = lines
-            .iter()
-            .map(|r| line_from(r, order.total.currency))
-            .collect::<Result<_>>()?;
+        order.lines = lines.iter().map(|r| line_from(r, order.total.currency)).collect::<Result<_>>()?;
         let tickets =
             sqlx::query("SELECT id, ticket_type_id, holder_name, status FROM tickets WHERE order_id = $1 ORDER BY id")
                 .bind(id.clone())
@@ -1062,7 +1059,8 @@ fn reserve(
     let total = receipt.total;
     let mut lines = Vec::new();
     for l in &receipt.lines {
-        let name = snap.ticket_types.iter().find(|t| t.id == l.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
+        let name =
+            snap.ticket_types.iter().find(|t| t.id == l.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
         lines.push(OrderLine {
             ticket_type_id: l.ticket_type_id,
             name,

@@ -257,8 +257,12 @@ pub(crate) struct BatchMoney {
 impl BatchMoney {
     pub(crate) async fn load(tx: &mut Tx, ops: &[crate::InventoryOp], orders: &[String]) -> Result<Self> {
         use crate::InventoryOp;
-        let mut out =
-            BatchMoney { payments: HashMap::new(), seen: HashSet::new(), refunds: HashMap::new(), splits: HashMap::new() };
+        let mut out = BatchMoney {
+            payments: HashMap::new(),
+            seen: HashSet::new(),
+            refunds: HashMap::new(),
+            splits: HashMap::new(),
+        };
         let mut payment_ids = vec![];
         let mut event_ids = vec![];
         let mut refund_ids = vec![];
@@ -283,7 +287,8 @@ impl BatchMoney {
         )
         .await?
         {
-            let state = PaymentState::parse(&r.text("state")?).ok_or_else(|| StoreError::Corrupt("payment state".into()))?;
+            let state =
+                PaymentState::parse(&r.text("state")?).ok_or_else(|| StoreError::Corrupt("payment state".into()))?;
             out.payments.insert(
                 r.text("id")?,
                 PaymentRow {
@@ -294,8 +299,9 @@ impl BatchMoney {
                 },
             );
         }
-        for r in fetch_in(tx, "SELECT provider, event_id FROM provider_events WHERE event_id IN ({in})", &[], &event_ids)
-            .await?
+        for r in
+            fetch_in(tx, "SELECT provider, event_id FROM provider_events WHERE event_id IN ({in})", &[], &event_ids)
+                .await?
         {
             out.seen.insert((r.text("provider")?, r.text("event_id")?));
         }
@@ -507,9 +513,9 @@ pub(crate) fn apply_provider_event(
     let note = format!("paid {} with {}", Money::new(amount, cur), pe.provider);
     let revivable = e.order.state == OrderState::Expired
         && !cx.seated
-        && snap.as_ref().is_some_and(|s| {
-            e.allocations.iter().all(|(q, n)| s.quotas.get(q).is_some_and(|c| c.available() >= *n))
-        });
+        && snap
+            .as_ref()
+            .is_some_and(|s| e.allocations.iter().all(|(q, n)| s.quotas.get(q).is_some_and(|c| c.available() >= *n)));
     match e.order.state {
         OrderState::Pending | OrderState::Expired if e.order.state == OrderState::Pending || revivable => {
             record(w, "applied".into());
@@ -554,13 +560,7 @@ pub(crate) fn apply_provider_event(
             w.money.outbox(cx.event.org_id, job, now);
             let note = format!("{note}, but the order is {state}: refunding it in full");
             w.history(&order_id, now, &actor, Some(state), state, &note);
-            e.order.history.push(HistoryEntry {
-                at: now,
-                actor,
-                from_state: Some(state),
-                to_state: state,
-                note,
-            });
+            e.order.history.push(HistoryEntry { at: now, actor, from_state: Some(state), to_state: state, note });
             Ok(Some(e.order.clone()))
         }
     }
@@ -742,7 +742,11 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
             .bind(order.clone())
             .execute(&mut **tx)
             .await?;
-        sqlx::query("UPDATE orders SET expires_at = $1 WHERE id = $2").bind(until).bind(order).execute(&mut **tx).await?;
+        sqlx::query("UPDATE orders SET expires_at = $1 WHERE id = $2")
+            .bind(until)
+            .bind(order)
+            .execute(&mut **tx)
+            .await?;
     }
     insert_rows_then(
         tx,
@@ -853,8 +857,9 @@ impl Store {
         let json = serde_json::to_string(pricing).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.write.begin().await?;
         let ids: Vec<String> = pricing.taxes.keys().map(|t| t.to_string()).collect();
-        let found = fetch_in(&mut tx, "SELECT id FROM ticket_types WHERE event_id = $1 AND id IN ({in})", &[text(event)], &ids)
-            .await?;
+        let found =
+            fetch_in(&mut tx, "SELECT id FROM ticket_types WHERE event_id = $1 AND id IN ({in})", &[text(event)], &ids)
+                .await?;
         let found: HashSet<String> = found.iter().map(|r| r.text("id")).collect::<Result<_>>()?;
         if let Some(missing) = ids.iter().find(|i| !found.contains(*i)) {
             return Err(StoreError::invalid(&format!("taxes.{missing}"), "no such ticket type in this event"));
@@ -924,10 +929,11 @@ impl Store {
     }
 
     pub async fn order_payments(&self, order: OrderId) -> Result<Vec<PaymentRecord>> {
-        let rows = sqlx::query(dynsql!("SELECT {PAYMENT_COLS} FROM payments WHERE order_id = $1 ORDER BY created_at, id"))
-            .bind(order.to_string())
-            .fetch_all(&self.read)
-            .await?;
+        let rows =
+            sqlx::query(dynsql!("SELECT {PAYMENT_COLS} FROM payments WHERE order_id = $1 ORDER BY created_at, id"))
+                .bind(order.to_string())
+                .fetch_all(&self.read)
+                .await?;
         rows.iter().map(payment_from).collect()
     }
 
@@ -1179,11 +1185,13 @@ impl Store {
     }
 
     pub async fn outbox_done(&self, id: &str, now: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, locked_until = 0 WHERE id = $2")
-            .bind(micros(now))
-            .bind(id.to_string())
-            .execute(&self.write)
-            .await?;
+        sqlx::query(
+            "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, locked_until = 0 WHERE id = $2",
+        )
+        .bind(micros(now))
+        .bind(id.to_string())
+        .execute(&self.write)
+        .await?;
         Ok(())
     }
 
@@ -1203,8 +1211,7 @@ impl Store {
             .bind(error)
             .bind(id.to_string()),
         };
-        q        .execute(&self.write)
-        .await?;
+        q.execute(&self.write).await?;
         Ok(())
     }
 
@@ -1244,7 +1251,8 @@ impl Store {
 
     /// Pending messages, for tests and the status page.
     pub async fn outbox_pending(&self) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetch_one(&self.read).await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetch_one(&self.read).await?;
         Ok(n)
     }
 }
@@ -1327,10 +1335,12 @@ impl Store {
     }
 
     pub async fn endpoints(&self, org: OrgId) -> Result<Vec<EndpointRecord>> {
-        let rows = sqlx::query(dynsql!("SELECT {ENDPOINT_COLS} FROM webhook_endpoints WHERE org_id = $1 ORDER BY created_at, id"))
-            .bind(org.to_string())
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(dynsql!(
+            "SELECT {ENDPOINT_COLS} FROM webhook_endpoints WHERE org_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
         rows.iter().map(endpoint_from).collect()
     }
 
@@ -1365,7 +1375,12 @@ impl Store {
 
     /// Logs an attempt and keeps the endpoint's failure streak: reset on
     /// success, one more on failure, switched off with `disable` as reason.
-    pub async fn record_webhook_attempt(&self, a: &WebhookAttempt, delivered: bool, disable: Option<&str>) -> Result<()> {
+    pub async fn record_webhook_attempt(
+        &self,
+        a: &WebhookAttempt,
+        delivered: bool,
+        disable: Option<&str>,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         sqlx::query(
             "INSERT INTO webhook_attempts (id, delivery_id, endpoint_id, message_id, topic, at, status, duration_ms, error, response)
@@ -1384,7 +1399,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let q = if delivered {
-            sqlx::query("UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = $1").bind(a.endpoint_id.clone())
+            sqlx::query("UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = $1")
+                .bind(a.endpoint_id.clone())
         } else if let Some(why) = disable {
             sqlx::query(
                 "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, enabled = 0, disabled_reason = $2

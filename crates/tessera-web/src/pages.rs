@@ -106,7 +106,9 @@ async fn sandbox_submit(State(s): State<AppState>, Path(id): Path<String>, body:
                 &format!("<p role=\"status\">{msg}</p><p><a href=\"/orders/{}\">Back to the order</a></p>", order.id),
             )
         }
-        Err(AppError::NotFound) => html_page(StatusCode::NOT_FOUND, "Payment not found", "This test payment does not exist."),
+        Err(AppError::NotFound) => {
+            html_page(StatusCode::NOT_FOUND, "Payment not found", "This test payment does not exist.")
+        }
         Err(AppError::Invalid(v)) => {
             let msg = v.fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ");
             sandbox_html(StatusCode::UNPROCESSABLE_ENTITY, &format!("<p role=\"alert\">{}</p>", esc(&msg)))

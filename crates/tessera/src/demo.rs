@@ -68,11 +68,8 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         categories: vec!["Stalls".into(), "Balcony".into()],
     };
     app.generate_seat_map(&actor, org.id, venue.id, layout).await.map_err(err)?;
-    let payments = tessera_app::payments::PaymentSettingsInput {
-        provider: "sandbox".into(),
-        manual: None,
-        stripe: None,
-    };
+    let payments =
+        tessera_app::payments::PaymentSettingsInput { provider: "sandbox".into(), manual: None, stripe: None };
     app.set_payment_settings(&actor, org.id, payments).await.map_err(err)?;
     let eur = Currency::parse("EUR").map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = Timestamp::now();

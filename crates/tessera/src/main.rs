@@ -112,6 +112,7 @@ enum ConfigCommand {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    tessera_remote::install_crypto_provider();
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
     match command {
         Command::Version => {
@@ -330,7 +331,11 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let every = std::time::Duration::from_secs(config.inventory.sweep_interval_secs);
-    let workers = tessera_app::outbox::spawn_workers(Arc::new(app.clone()), every.min(std::time::Duration::from_secs(2)), stop_rx.clone());
+    let workers = tessera_app::outbox::spawn_workers(
+        Arc::new(app.clone()),
+        every.min(std::time::Duration::from_secs(2)),
+        stop_rx.clone(),
+    );
     let sweeper = tokio::spawn(sweep(app.clone(), every, stop_rx));
     let router = tessera_web::router(app, config.web());
     let shutdown = async move {

@@ -6,13 +6,13 @@ use super::*;
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use tessera_app::outbox::{DeliveryView, EndpointPatch, EndpointView, NewEndpoint};
+use tessera_app::payments::RefundRecord;
 use tessera_app::payments::{
     BalanceReport, Checkout, OrderMoney, PaymentSettingsInput, PaymentSettingsView, RefundInput,
 };
 use tessera_domain::orders::OrderId;
 use tessera_domain::payments::EventPricing;
 use tessera_domain::{EventId, OrgId};
-use tessera_app::payments::RefundRecord;
 
 fn idem_key(headers: &HeaderMap) -> Option<String> {
     headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string)

@@ -7,6 +7,7 @@ mod catalog;
 mod helpers;
 mod openapi;
 mod orders;
+mod payments;
 mod permissions;
 mod seating;
 mod tickets;

@@ -17,7 +17,7 @@ fn a_bought_ticket_scans_once_and_verifies_offline_with_the_cli() {
     let (child, base, _) = start(&dir, &[], None);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let (code, org, sync_path) = rt.block_on(async {
-        let client = reqwest::Client::new();
+        let client = { tessera_remote::install_crypto_provider(); reqwest::Client::new() };
         let r = client
             .post(format!("{base}/api/v1/auth/register"))
             .json(&json!({"email": "gate@example.org", "password": "correct horse battery", "name": "Gate"}))

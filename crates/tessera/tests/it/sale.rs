@@ -29,7 +29,10 @@ impl Organizer {
 
 /// Signs up an organizer on `base` and publishes an event with `tickets` free tickets.
 pub async fn setup_sale(base: &str, tickets: i64) -> Organizer {
-    let client = reqwest::Client::new();
+    let client = {
+        tessera_remote::install_crypto_provider();
+        reqwest::Client::new()
+    };
     let r = client
         .post(format!("{base}/api/v1/auth/register"))
         .json(&json!({"email": "boss@example.org", "password": "correct horse battery", "name": "Boss"}))
@@ -109,7 +112,10 @@ async fn three_processes_on_one_postgres_database_never_oversell() {
     let servers: Vec<_> = (0..3).map(|_| start(&dir, &[], Some(&url))).collect();
     let bases: Vec<String> = servers.iter().map(|(_, b, _)| b.clone()).collect();
     let org = setup_sale(&bases[0], 100).await;
-    let client = reqwest::Client::new();
+    let client = {
+        tessera_remote::install_crypto_provider();
+        reqwest::Client::new()
+    };
     let confirmed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for i in 0..300 {
@@ -142,7 +148,10 @@ async fn crash_mid_sale(db: Option<&str>) {
     let dir = temp_dir();
     let (mut child, base, _) = start_with(&dir, &[], db, &[("TESSERA_INVENTORY__HOLD_TTL_SECS", "3")]);
     let org = setup_sale(&base, 200).await;
-    let client = reqwest::Client::new();
+    let client = {
+        tessera_remote::install_crypto_provider();
+        reqwest::Client::new()
+    };
     let confirmed = Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut tasks = Vec::new();
     for i in 0..600 {

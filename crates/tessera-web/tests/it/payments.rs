@@ -1,0 +1,577 @@
+//! Paying over HTTP: the sandbox and Stripe (against a loopback stand-in
+//! that follows Stripe's API), late payments, provider webhooks forged,
+//! repeated and reordered, refunds, the ledger, e-mail through a real SMTP
+//! server, and outbound webhooks to a loopback receiver.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tessera_app::{AppConfig, Clock};
+
+struct Shop {
+    t: TestApp,
+    owner: Auth,
+    org: String,
+    event: String,
+    ticket_type: String,
+}
+
+fn config() -> AppConfig {
+    AppConfig { allow_sandbox_payments: true, webhooks_allow_loopback: true, ..test_config() }
+}
+
+/// A published event: one ticket type at `price` from a quota of `capacity`,
+/// with fees and an inclusive tax, paid through `provider`.
+async fn shop(config: AppConfig, price: i64, capacity: i64, provider: Value) -> Shop {
+    let t = spawn_app_with(config, tessera_web::WebConfig::default()).await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let venue = t.venue(&owner, &org, "Hall").await;
+    let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;
+    let event = e.body["id"].as_str().unwrap().to_string();
+    let q = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/quotas"),
+            &owner,
+            json!({"name": "House", "capacity": capacity}),
+        )
+        .await;
+    let tt = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+            &owner,
+            json!({"name": "GA", "price_minor": price, "currency": "EUR", "max_per_order": 6, "quota_ids": [q.body["id"]]}),
+        )
+        .await;
+    assert_eq!(tt.status, 201, "{tt:?}");
+    let ticket_type = tt.body["id"].as_str().unwrap().to_string();
+    let pricing = json!({
+        "fees": {"per_ticket_minor": 100},
+        "taxes": {ticket_type.clone(): {"rate_bp": 1900, "inclusive": true}},
+        "refunds": {"buyer_refunds": true, "deadline_hours": 48, "fee_minor": 200},
+    });
+    let p = t.put(&format!("/api/v1/orgs/{org}/events/{event}/pricing"), &owner, pricing).await;
+    assert_eq!(p.status, 200, "{p:?}");
+    let s = t.put(&format!("/api/v1/orgs/{org}/payment-settings"), &owner, provider).await;
+    assert_eq!(s.status, 200, "{s:?}");
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+    Shop { t, owner, org, event, ticket_type }
+}
+
+impl Shop {
+    /// Places an order; returns (order id, token, body).
+    async fn buy(&self, qty: i64, email: &str) -> (String, String, Value) {
+        let r = self
+            .t
+            .post(
+                &format!("/api/v1/events/{}/orders", self.event),
+                &Auth::None,
+                json!({"lines": [{"ticket_type_id": self.ticket_type, "quantity": qty}], "email": email, "name": "Ada Lovelace"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        (r.body["id"].as_str().unwrap().into(), r.body["access_token"].as_str().unwrap().into(), r.body.clone())
+    }
+
+    async fn as_buyer(&self, method: reqwest::Method, path: &str, token: &str) -> Res {
+        let rb = self.t.client.request(method, format!("{}{path}", self.t.base)).header("x-order-token", token);
+        self.t.send(rb).await
+    }
+
+    async fn order(&self, id: &str, token: &str) -> Value {
+        self.as_buyer(reqwest::Method::GET, &format!("/api/v1/orders/{id}"), token).await.body
+    }
+
+    async fn checkout(&self, id: &str, token: &str) -> Res {
+        self.as_buyer(reqwest::Method::POST, &format!("/api/v1/orders/{id}/checkout"), token).await
+    }
+
+    async fn sandbox(&self, payment: &str, form: &str) -> (u16, String) {
+        let r = self
+            .t
+            .client
+            .post(format!("{}/pay/sandbox/{payment}", self.t.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_string())
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    async fn money(&self, id: &str) -> Value {
+        let r = self.t.get(&format!("/api/v1/orgs/{}/orders/{id}/money", self.org), &self.owner).await;
+        assert_eq!(r.status, 200, "{r:?}");
+        r.body
+    }
+
+    /// Invariant 5 on the order's ledger: each transaction sums to zero, and
+    /// the provider account holds paid - refunded.
+    async fn assert_ledger(&self, id: &str, token: &str) {
+        let m = self.money(id).await;
+        let mut by_txn = std::collections::BTreeMap::<String, i64>::new();
+        let mut provider = 0;
+        for e in m["ledger"].as_array().unwrap() {
+            let a = e["amount"]["amount_minor"].as_i64().unwrap();
+            *by_txn.entry(e["txn_id"].as_str().unwrap().into()).or_default() += a;
+            if e["account"].as_str().unwrap().starts_with("provider:") {
+                provider += a;
+            }
+        }
+        assert!(by_txn.values().all(|s| *s == 0), "unbalanced: {by_txn:?}");
+        let o = self.order(id, token).await;
+        let (paid, refunded) =
+            (o["paid"]["amount_minor"].as_i64().unwrap(), o["refunded"]["amount_minor"].as_i64().unwrap());
+        assert_eq!(provider, paid - refunded, "{m}");
+        assert!(refunded <= paid);
+    }
+
+    async fn drain_outbox(&self) {
+        for _ in 0..20 {
+            if self.t.app.run_outbox_once().await.unwrap() == 0 {
+                return;
+            }
+        }
+    }
+}
+
+fn decode_qr(png: &[u8]) -> String {
+    let img = image::load_from_memory(png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert!(!grids.is_empty(), "no QR code found");
+    grids[0].decode().unwrap().1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannable_pdf() {
+    let sink = tokio::task::spawn_blocking(tessera_mail::testing::SmtpSink::start).await.unwrap();
+    let cfg = AppConfig { smtp: Some(sink.config()), ..config() };
+    let s = shop(cfg, 2500, 10, json!({"provider": "sandbox"})).await;
+    let (id, token, placed) = s.buy(2, "ada@example.org").await;
+    // 2 x 25.00 with 19 % tax included, plus 1.00 fee per ticket.
+    assert_eq!(placed["total"]["amount_minor"], 5200);
+    assert_eq!(placed["fees"]["amount_minor"], 200);
+    assert_eq!(placed["tax"]["amount_minor"], 798);
+
+    let c = s.checkout(&id, &token).await;
+    assert_eq!(c.status, 200, "{c:?}");
+    let payment = c.body["payment"]["id"].as_str().unwrap().to_string();
+    assert!(c.body["redirect_url"].as_str().unwrap().ends_with(&format!("/pay/sandbox/{payment}")));
+    // Asking again returns the attempt already open.
+    assert_eq!(s.checkout(&id, &token).await.body["payment"]["id"], payment.as_str());
+    // Without the order's token there is nothing to pay.
+    assert_eq!(s.checkout(&id, "wrong").await.status, 404);
+
+    let page = s.t.client.get(format!("{}/pay/sandbox/{payment}", s.t.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Test payment"));
+    let (status, _) = s.sandbox(&payment, "outcome=nonsense").await;
+    assert_eq!(status, 422);
+    assert_eq!(s.order(&id, &token).await["state"], "pending");
+
+    let (status, html) = s.sandbox(&payment, "outcome=success").await;
+    assert_eq!(status, 200, "{html}");
+    let o = s.order(&id, &token).await;
+    assert_eq!(o["state"], "paid");
+    assert_eq!(o["paid"]["amount_minor"], 5200);
+    assert_eq!(o["tickets"].as_array().unwrap().len(), 2);
+    // Paying twice on the page changes nothing.
+    assert_eq!(s.sandbox(&payment, "outcome=success").await.0, 409);
+    s.assert_ledger(&id, &token).await;
+
+    // The same provider event again (a replayed notification) changes nothing.
+    let m = s.money(&id).await;
+    let first = m["payments"][0]["events"][0]["id"].as_str().unwrap().to_string();
+    let p = s.t.store.payment(&payment).await.unwrap().unwrap();
+    for _ in 0..3 {
+        let pe = tessera_store::ProviderEvent {
+            provider: "sandbox".into(),
+            event_id: first.clone(),
+            kind: "payment.succeeded".into(),
+            payload: "{}".into(),
+            payment_id: payment.clone(),
+            order: id.parse().unwrap(),
+            outcome: tessera_domain::payments::PaymentState::Succeeded,
+            amount_minor: Some(p.amount.amount_minor),
+            currency: Some("EUR".into()),
+            provider_payment: None,
+        };
+        assert!(s.t.app.provider_event(pe).await.unwrap().is_none());
+    }
+    let o = s.order(&id, &token).await;
+    assert_eq!((o["paid"]["amount_minor"].as_i64(), o["tickets"].as_array().unwrap().len()), (Some(5200), 2));
+    assert_eq!(s.money(&id).await["ledger"].as_array().unwrap().len(), m["ledger"].as_array().unwrap().len());
+
+    // The outbox sends the confirmation with both tickets in a PDF.
+    s.drain_outbox().await;
+    let got = tokio::task::spawn_blocking(move || {
+        let got = sink.wait_for(1, Duration::from_secs(20));
+        (got, sink)
+    })
+    .await
+    .unwrap()
+    .0;
+    let mail = got.iter().find(|m| m.rcpt_to.iter().any(|r| r == "ada@example.org")).expect("a mail to the buyer");
+    let parsed = mail_parser::MessageParser::default().parse(&mail.raw).unwrap();
+    assert!(parsed.subject().unwrap_or("").contains("Gig"), "{:?}", parsed.subject());
+    assert!(parsed.body_text(0).is_some() && parsed.body_html(0).is_some());
+    let pdf = parsed.attachments().find(|a| a.contents().starts_with(b"%PDF")).expect("a PDF attachment");
+    let dir = std::env::temp_dir().join(format!("tessera-mail-{id}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("t.pdf"), pdf.contents()).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-f", "1", "-l", "1"])
+        .arg(dir.join("t.pdf"))
+        .arg(dir.join("page"))
+        .output()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(out.status.success());
+    let png = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .unwrap();
+    let code = decode_qr(&std::fs::read(&png).unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+    let tickets = s.as_buyer(reqwest::Method::GET, &format!("/api/v1/orders/{id}/tickets"), &token).await;
+    assert!(tickets.body.as_array().unwrap().iter().any(|t| t["code"] == code.as_str()), "{code}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_payment_takes_the_inventory_back_if_it_is_there_and_is_refunded_if_not() {
+    let s = shop(config(), 1000, 2, json!({"provider": "sandbox"})).await;
+
+    // A: a delayed confirmation that arrives after the hold ran out, while the tickets are still free.
+    let (a, a_token, _) = s.buy(2, "a@example.org").await;
+    let pay_a = s.checkout(&a, &a_token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&pay_a, "outcome=delayed&delay_secs=900").await.0, 200);
+    s.t.clock.advance_secs(700);
+    s.t.app.sweep_once().await.unwrap();
+    assert_eq!(s.order(&a, &a_token).await["state"], "expired");
+    s.t.clock.advance_secs(300);
+    s.drain_outbox().await;
+    let o = s.order(&a, &a_token).await;
+    assert_eq!(o["state"], "paid", "{o}");
+    assert_eq!(o["tickets"].as_array().unwrap().len(), 2);
+    s.assert_ledger(&a, &a_token).await;
+
+    // B: the same, but someone else bought the tickets in between.
+    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{a}/refunds", s.org), &s.owner, json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(s.order(&a, &a_token).await["state"], "refunded");
+    let (b, b_token, _) = s.buy(2, "b@example.org").await;
+    let pay_b = s.checkout(&b, &b_token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&pay_b, "outcome=delayed&delay_secs=900").await.0, 200);
+    s.t.clock.advance_secs(700);
+    s.t.app.sweep_once().await.unwrap();
+    let (c, c_token, _) = s.buy(2, "c@example.org").await;
+    let pay_c = s.checkout(&c, &c_token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&pay_c, "outcome=success").await.0, 200);
+    s.t.clock.advance_secs(300);
+    s.drain_outbox().await;
+    let o = s.order(&b, &b_token).await;
+    assert_eq!(o["state"], "expired", "{o}");
+    assert_eq!(o["paid"]["amount_minor"], o["refunded"]["amount_minor"]);
+    let m = s.money(&b).await;
+    assert_eq!(m["refunds"][0]["reason"], "late payment");
+    assert_eq!(m["refunds"][0]["state"], "succeeded");
+    s.assert_ledger(&b, &b_token).await;
+    // Never more sold than there is.
+    assert_eq!(s.order(&c, &c_token).await["state"], "paid");
+    let e = s.t.get(&format!("/api/v1/events/{}", s.event), &Auth::None).await;
+    assert_eq!(e.body["ticket_types"][0]["available"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched() {
+    use tessera_remote::stripe::testing::StandIn;
+    let stripe = StandIn::start().await;
+    let cfg = AppConfig { stripe_api_base: stripe.base_url(), ..config() };
+    let provider = json!({"provider": "stripe", "stripe": {
+        "secret_key": stripe.secret_key(), "webhook_secrets": ["whsec_old", stripe.webhook_secret()], "methods": ["card", "alipay"]}});
+    let s = shop(cfg, 3000, 10, provider).await;
+    let settings = s.t.get(&format!("/api/v1/orgs/{}/payment-settings", s.org), &s.owner).await;
+    assert_eq!(settings.body["stripe_secret_key_set"], true);
+    assert!(!settings.body.to_string().contains(stripe.secret_key()), "secrets never shown");
+    let hook = format!("/api/v1/payments/stripe/webhook/{}", s.org);
+    let post_hook = |body: Vec<u8>, sig: String| {
+        let rb = s.t.client.post(format!("{}{hook}", s.t.base)).header("stripe-signature", sig).body(body);
+        s.t.send(rb)
+    };
+
+    let (id, token, _) = s.buy(1, "s@example.org").await;
+    let c = s.checkout(&id, &token).await;
+    assert_eq!(c.status, 200, "{c:?}");
+    let session = c.body["payment"]["provider_ref"].as_str().unwrap().to_string();
+    assert!(session.starts_with("cs_"), "{c:?}");
+    assert!(
+        stripe
+            .requests()
+            .iter()
+            .any(|r| r.form.iter().any(|(k, v)| k.starts_with("payment_method_types") && v == "alipay"))
+    );
+
+    let (body, sig) = stripe.complete_session(&session, true);
+    // Forged: the right body with a signature made with another secret.
+    let forged = tessera_remote::stripe::sign_webhook(&body, "whsec_attacker", jiff::Timestamp::now().as_second());
+    assert_eq!(post_hook(body.clone(), forged).await.status, 400);
+    // Stale: signed long ago.
+    let stale =
+        tessera_remote::stripe::sign_webhook(&body, stripe.webhook_secret(), jiff::Timestamp::now().as_second() - 3600);
+    assert_eq!(post_hook(body.clone(), stale).await.status, 400);
+    assert_eq!(post_hook(body.clone(), "t=1,v1=zz".into()).await.status, 400);
+    assert_eq!(s.order(&id, &token).await["state"], "pending");
+
+    // Delivered three times: paid once.
+    for _ in 0..3 {
+        let r = post_hook(body.clone(), sig.clone()).await;
+        assert_eq!(r.status, 200, "{r:?}");
+    }
+    let o = s.order(&id, &token).await;
+    assert_eq!((o["state"].as_str(), o["paid"]["amount_minor"].as_i64()), (Some("paid"), Some(3100)));
+    // Out of order: the session's expiry arrives after its payment and changes nothing.
+    let mut late: Value = serde_json::from_slice(&body).unwrap();
+    late["id"] = json!("evt_test_late_expiry");
+    late["type"] = json!("checkout.session.expired");
+    late["data"]["object"]["status"] = json!("expired");
+    let late = serde_json::to_vec(&late).unwrap();
+    let sig2 = tessera_remote::stripe::sign_webhook(&late, stripe.webhook_secret(), jiff::Timestamp::now().as_second());
+    assert_eq!(post_hook(late, sig2).await.status, 200);
+    let m = s.money(&id).await;
+    assert_eq!(m["payments"][0]["state"], "succeeded");
+    assert_eq!(m["payments"][0]["events"].as_array().unwrap().len(), 2, "{m}");
+    s.assert_ledger(&id, &token).await;
+
+    // A signed event whose amount differs from the order's: recorded, refused, nothing changed.
+    let (id2, token2, _) = s.buy(2, "t@example.org").await;
+    let session2 = s.checkout(&id2, &token2).await.body["payment"]["provider_ref"].as_str().unwrap().to_string();
+    let (body3, _) = stripe.complete_session(&session2, true);
+    let mut v: Value = serde_json::from_slice(&body3).unwrap();
+    v["data"]["object"]["amount_total"] = json!(1);
+    let tampered = serde_json::to_vec(&v).unwrap();
+    let sig3 =
+        tessera_remote::stripe::sign_webhook(&tampered, stripe.webhook_secret(), jiff::Timestamp::now().as_second());
+    let r = post_hook(tampered, sig3).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["outcome"], "rejected");
+    assert_eq!(s.order(&id2, &token2).await["state"], "pending");
+    let m2 = s.money(&id2).await;
+    assert!(m2["payments"][0]["events"][0]["outcome"].as_str().unwrap().starts_with("rejected"), "{m2}");
+    assert!(m2["ledger"].as_array().unwrap().is_empty());
+
+    // Refunds go through Stripe's API; never above what was paid.
+    let r =
+        s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/refunds", s.org), &s.owner, json!({"amount_minor": 5000})).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["amount_minor".to_string()]), "{r:?}");
+    let r =
+        s.t.post(
+            &format!("/api/v1/orgs/{}/orders/{id}/refunds", s.org),
+            &s.owner,
+            json!({"amount_minor": 1000, "reason": "goodwill"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["state"], "succeeded", "{r:?}");
+    assert!(stripe.requests().iter().any(|q| q.path == "/v1/refunds"));
+    let o = s.order(&id, &token).await;
+    assert_eq!((o["state"].as_str(), o["refunded"]["amount_minor"].as_i64()), (Some("paid"), Some(1000)));
+    s.assert_ledger(&id, &token).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refunds_refuse_what_they_cannot_do_and_void_what_they_refund() {
+    let s = shop(
+        config(),
+        2000,
+        10,
+        json!({"provider": "manual", "manual": {"instructions": "IBAN DE00 0000", "due_days": 3}}),
+    )
+    .await;
+    let (id, token, _) = s.buy(3, "m@example.org").await;
+    // Unpaid: nothing to refund.
+    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/refunds", s.org), &s.owner, json!({})).await;
+    assert_eq!((r.status, r.code()), (409, "not_paid"), "{r:?}");
+    // Manual: a due date, the hold kept until then, the reference to quote.
+    let c = s.checkout(&id, &token).await;
+    assert_eq!(c.status, 200, "{c:?}");
+    assert_eq!(c.body["instructions"], "IBAN DE00 0000");
+    assert_eq!(c.body["payment"]["due_at"], s.order(&id, &token).await["expires_at"]);
+    s.t.clock.advance_secs(3600);
+    s.t.app.sweep_once().await.unwrap();
+    assert_eq!(s.order(&id, &token).await["state"], "pending", "the hold lasts until the due date");
+    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/mark-paid", s.org), &s.owner, json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["paid"]["amount_minor"], 6300);
+
+    // Bad refunds: both kinds at once, unknown or repeated tickets, too much, zero.
+    let path = format!("/api/v1/orgs/{}/orders/{id}/refunds", s.org);
+    let tickets: Vec<String> =
+        r.body["tickets"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect();
+    for (body, field) in [
+        (json!({"amount_minor": 100, "ticket_ids": [tickets[0]]}), "amount_minor"),
+        (json!({"ticket_ids": ["nope"]}), "ticket_ids[0]"),
+        (json!({"ticket_ids": [tickets[0], tickets[0]]}), "ticket_ids[1]"),
+        (json!({"amount_minor": 6301}), "amount_minor"),
+        (json!({"amount_minor": 0}), "amount_minor"),
+        (json!({"amount_minor": "lots"}), "amount_minor"),
+    ] {
+        let r = s.t.post(&path, &s.owner, body.clone()).await;
+        assert_eq!(r.status, 422, "{body} -> {r:?}");
+        assert!(r.fields().contains(&field.to_string()) || r.body.to_string().contains(field), "{body} -> {r:?}");
+    }
+    assert_eq!(s.order(&id, &token).await["refunded"]["amount_minor"], 0);
+
+    // One ticket back: it is void, the others stay valid.
+    let rb =
+        s.t.client
+            .post(format!("{}{path}", s.t.base))
+            .header(
+                "cookie",
+                match &s.owner {
+                    Auth::Session(x) => format!("tessera_session={}", x.cookie),
+                    _ => unreachable!(),
+                },
+            )
+            .header(
+                "x-csrf-token",
+                match &s.owner {
+                    Auth::Session(x) => x.csrf.clone(),
+                    _ => unreachable!(),
+                },
+            )
+            .header("idempotency-key", "refund-1")
+            .json(&json!({"ticket_ids": [tickets[0]]}));
+    let first = s.t.send(rb.try_clone().unwrap()).await;
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(first.body["amount"]["amount_minor"], 2100);
+    // The same request again is the same refund, not a second one.
+    let again = s.t.send(rb).await;
+    assert_eq!(again.body["id"], first.body["id"]);
+    let o = s.order(&id, &token).await;
+    assert_eq!(o["refunded"]["amount_minor"], 2100);
+    let void: Vec<&Value> = o["tickets"].as_array().unwrap().iter().filter(|t| t["status"] == "void").collect();
+    assert_eq!(void.len(), 1);
+    assert_eq!(void[0]["id"], tickets[0].as_str());
+
+    // The buyer refunds the rest within the policy, less its fee.
+    let r = s.as_buyer(reqwest::Method::POST, &format!("/api/v1/orders/{id}/refund"), &token).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["amount"]["amount_minor"], 6300 - 2100 - 200);
+    let o = s.order(&id, &token).await;
+    assert_eq!(o["state"], "refunded");
+    assert!(o["tickets"].as_array().unwrap().iter().all(|t| t["status"] == "void"));
+    s.assert_ledger(&id, &token).await;
+    let b = s.t.get(&format!("/api/v1/orgs/{}/balance", s.org), &s.owner).await;
+    assert_eq!(b.status, 200);
+    let owed = b.body["owed"]["EUR"].as_i64().unwrap();
+    assert!(owed > 0 && owed <= 200, "the refund fee stays behind: {b:?}");
+    // Nothing left to refund.
+    let r = s.as_buyer(reqwest::Method::POST, &format!("/api/v1/orders/{id}/refund"), &token).await;
+    assert_eq!(r.status, 409, "{r:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_signed_logged_redelivered_and_refused_for_private_urls() {
+    use axum::routing::post;
+    let s = shop(config(), 1500, 10, json!({"provider": "sandbox"})).await;
+    let hooks = format!("/api/v1/orgs/{}/webhooks", s.org);
+    for url in
+        ["http://10.0.0.1/hook", "https://169.254.169.254/latest", "ftp://example.org/", "https://user:pw@example.org/"]
+    {
+        let r = s.t.post(&hooks, &s.owner, json!({"url": url, "event_types": ["order.paid"]})).await;
+        assert_eq!((r.status, r.fields()), (422, vec!["url".to_string()]), "{url}: {r:?}");
+    }
+    let r = s.t.post(&hooks, &s.owner, json!({"url": "https://example.org/h", "event_types": ["order.eaten"]})).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["event_types[0]".to_string()]), "{r:?}");
+
+    // A receiver on loopback that answers 500 once, then 204.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(axum::http::HeaderMap, String)>::new()));
+    let fail_first = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let app = {
+        let (seen, fail_first) = (seen.clone(), fail_first.clone());
+        axum::Router::new().route(
+            "/hook",
+            post(move |headers: axum::http::HeaderMap, body: String| {
+                let (seen, fail_first) = (seen.clone(), fail_first.clone());
+                async move {
+                    seen.lock().unwrap().push((headers, body));
+                    if fail_first.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR
+                    } else {
+                        axum::http::StatusCode::NO_CONTENT
+                    }
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let r =
+        s.t.post(
+            &hooks,
+            &s.owner,
+            json!({"url": format!("http://{addr}/hook"), "event_types": ["order.paid", "order.refunded"]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let endpoint = r.body["id"].as_str().unwrap().to_string();
+    let secret = r.body["secret"].as_str().unwrap().to_string();
+    assert!(s.t.get(&hooks, &s.owner).await.body[0].get("secret").is_none(), "the secret is shown once");
+
+    let (id, token, _) = s.buy(1, "w@example.org").await;
+    let pay = s.checkout(&id, &token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&pay, "outcome=success").await.0, 200);
+    s.drain_outbox().await;
+    // First attempt failed (500): it waits for its backoff; move time on.
+    s.t.clock.advance_secs(120);
+    s.drain_outbox().await;
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "one failure, one success");
+    let (h, body) = &got[1];
+    let msg_id = h["webhook-id"].to_str().unwrap();
+    assert_eq!(msg_id, got[0].0["webhook-id"].to_str().unwrap(), "a retry keeps its webhook-id");
+    tessera_remote::webhooks::verify(
+        &[secret.as_str()],
+        msg_id,
+        h["webhook-timestamp"].to_str().unwrap(),
+        h["webhook-signature"].to_str().unwrap(),
+        body.as_bytes(),
+        s.t.clock.now().as_second(),
+        tessera_remote::webhooks::DEFAULT_TOLERANCE_SECS,
+    )
+    .expect("signed per Standard Webhooks");
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!((v["type"].as_str(), v["data"]["id"].as_str()), (Some("order.paid"), Some(id.as_str())));
+    // A forged signature does not verify.
+    assert!(
+        tessera_remote::webhooks::verify(
+            &["whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldY"],
+            msg_id,
+            h["webhook-timestamp"].to_str().unwrap(),
+            h["webhook-signature"].to_str().unwrap(),
+            body.as_bytes(),
+            s.t.clock.now().as_second(),
+            300
+        )
+        .is_err()
+    );
+
+    // The delivery log, and a manual redelivery with the same id.
+    let log = s.t.get(&format!("{hooks}/{endpoint}/deliveries"), &s.owner).await;
+    assert_eq!(log.status, 200);
+    let d = &log.body[0];
+    assert_eq!((d["state"].as_str(), d["log"].as_array().unwrap().len()), (Some("done"), 2), "{log:?}");
+    let r = s
+        .t
+        .post(&format!("{hooks}/{endpoint}/deliveries/{}/redeliver", d["id"].as_str().unwrap()), &s.owner, json!({}))
+        .await;
+    assert_eq!(r.status, 202, "{r:?}");
+    s.drain_outbox().await;
+    let got = seen.lock().unwrap().clone();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[2].0["webhook-id"].to_str().unwrap(), msg_id);
+    // Another organization cannot see it.
+    let (other, other_org) = s.t.organizer("mallory@example.org", "beta").await;
+    assert_eq!(s.t.get(&format!("/api/v1/orgs/{other_org}/webhooks/{endpoint}/deliveries"), &other).await.status, 404);
+}
