@@ -1342,3 +1342,126 @@ pub async fn one_batch_with_opposite_seat_operations(store: Store) {
     let r = store.set_event_seating(plain.org_id, plain.id, 1, &doc, 6, &zones).await;
     assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?}");
 }
+
+// ------------------------------------------------------------- payments
+
+/// Invariants 5, 6 and 8 at the storage level: a provider event applies once
+/// (twice in one batch, again in a later one), the ledger balances, refunds
+/// never exceed what was paid and settle once, and the outbox hands each
+/// message to one worker at a time.
+pub async fn payments_apply_once_refunds_stay_within_paid_and_the_ledger_balances(store: Store) {
+    use tessera_domain::payments::PaymentState;
+    use tessera_store::{NewPayment, NewRefund, ProviderEvent};
+    let (e, _, tids) = on_sale(&store, &[10], &[&[0]]).await;
+    // A priced ticket type in the same event and quota.
+    let mut t = store.ticket_types(e.org_id, e.id).await.unwrap().remove(0);
+    t.id = TicketTypeId::new();
+    t.name = "Paid".into();
+    t.price = Money::new(1500, Currency::parse("EUR").unwrap());
+    store.create_ticket_type(&t).await.unwrap();
+    assert_ne!(t.id, tids[0]);
+    let t0 = now();
+    let placed =
+        store.inventory_batch(e.id, t0, vec![new_order(&[(t.id, 2)], "p@example.org", later(t0, 1))]).await.unwrap();
+    let order = placed.into_iter().next().unwrap().unwrap().unwrap();
+    assert_eq!(order.total.amount_minor, 3000);
+    let payment = |id: &str, amount: i64| NewPayment {
+        id: id.into(),
+        order: order.id,
+        provider: "sandbox".into(),
+        provider_ref: format!("ref-{id}"),
+        provider_payment: None,
+        amount_minor: amount,
+        currency: "EUR".into(),
+        redirect_url: None,
+        due_at: None,
+        hold_until: None,
+        outbox: vec![],
+    };
+    let r =
+        store.inventory_batch(e.id, t0, vec![InventoryOp::StartPayment(Box::new(payment("p2", 2999)))]).await.unwrap();
+    assert!(matches!(r[0], Err(OpError::Rejected(_))), "a payment for another amount is refused: {r:?}");
+    store.inventory_batch(e.id, t0, vec![InventoryOp::StartPayment(Box::new(payment("p1", 3000)))]).await.unwrap()[0]
+        .as_ref()
+        .unwrap();
+    let report = |event: &str, amount: i64| ProviderEvent {
+        provider: "sandbox".into(),
+        event_id: event.into(),
+        kind: "payment.succeeded".into(),
+        payload: "{}".into(),
+        payment_id: "p1".into(),
+        order: order.id,
+        outcome: PaymentState::Succeeded,
+        amount_minor: Some(amount),
+        currency: Some("EUR".into()),
+        provider_payment: Some("pi_1".into()),
+    };
+    let mismatch =
+        store.inventory_batch(e.id, t0, vec![InventoryOp::Payment(Box::new(report("evt-0", 100)))]).await.unwrap();
+    assert!(matches!(mismatch[0], Err(OpError::Rejected(_))), "{mismatch:?}");
+    let pe = report("evt-1", 3000);
+    let r = store
+        .inventory_batch(
+            e.id,
+            t0,
+            vec![InventoryOp::Payment(Box::new(pe.clone())), InventoryOp::Payment(Box::new(pe.clone()))],
+        )
+        .await
+        .unwrap();
+    let paid = r[0].as_ref().unwrap().as_ref().unwrap();
+    assert_eq!((paid.state, paid.tickets.len(), paid.paid.amount_minor), (OrderState::Paid, 2, 3000));
+    assert!(r[1].as_ref().unwrap().is_none(), "the repeat in the same batch changes nothing");
+    let r = store.inventory_batch(e.id, t0, vec![InventoryOp::Payment(Box::new(pe))]).await.unwrap();
+    assert!(r[0].as_ref().unwrap().is_none(), "the repeat in a later batch changes nothing");
+    let check_ledger = |entries: Vec<tessera_store::LedgerEntry>, provider: i64| {
+        let mut by_txn: HashMap<String, i64> = HashMap::new();
+        for x in &entries {
+            *by_txn.entry(x.txn_id.clone()).or_default() += x.amount.amount_minor;
+        }
+        assert!(by_txn.values().all(|s| *s == 0), "{entries:?}");
+        let held: i64 =
+            entries.iter().filter(|x| x.account.starts_with("provider:")).map(|x| x.amount.amount_minor).sum();
+        assert_eq!(held, provider, "{entries:?}");
+    };
+    check_ledger(store.order_ledger(order.id).await.unwrap(), 3000);
+
+    // Refunds: reserved at once, never above what is left, settled once.
+    let refund = |amount: i64, key: &str| NewRefund {
+        order: order.id,
+        payment_id: "p1".into(),
+        amount_minor: amount,
+        reason: "test".into(),
+        actor: "t".into(),
+        tickets: "none".into(),
+        request_key: key.into(),
+    };
+    let (r1, fresh) = store.open_refund(&refund(1000, "k1"), e.org_id, t0).await.unwrap();
+    assert!(fresh);
+    let (again, fresh) = store.open_refund(&refund(1000, "k1"), e.org_id, t0).await.unwrap();
+    assert_eq!((again.id.as_str(), fresh), (r1.id.as_str(), false));
+    assert!(matches!(store.open_refund(&refund(2001, "k2"), e.org_id, t0).await, Err(StoreError::Invalid(_))));
+    for _ in 0..2 {
+        let done =
+            InventoryOp::RefundDone { order: order.id, refund: r1.id.clone(), provider_ref: Some("re_1".into()) };
+        store.inventory_batch(e.id, t0, vec![done]).await.unwrap()[0].as_ref().unwrap();
+    }
+    assert_eq!(store.refund(&r1.id).await.unwrap().unwrap().state, "succeeded");
+    check_ledger(store.order_ledger(order.id).await.unwrap(), 2000);
+    let (r2, _) = store.open_refund(&refund(2000, "k3"), e.org_id, t0).await.unwrap();
+    assert!(store.fail_refund(&r2.id, "declined", t0).await.unwrap());
+    assert!(!store.fail_refund(&r2.id, "declined", t0).await.unwrap(), "a refund fails once");
+    let (head, _, _) = store.order_head(order.id).await.unwrap().unwrap();
+    assert_eq!((head.paid.amount_minor, head.refunded.amount_minor), (3000, 1000));
+
+    // The outbox: the confirmation, the webhook and the refund jobs, each to one worker.
+    let claimed = store.claim_outbox(t0, 60, 100).await.unwrap();
+    let topics: Vec<&str> = claimed.iter().map(|m| m.topic.as_str()).collect();
+    assert!(topics.contains(&"order_confirmation") && topics.contains(&"order.paid"), "{topics:?}");
+    assert!(store.claim_outbox(t0, 60, 100).await.unwrap().is_empty(), "leased rows are not handed out twice");
+    for m in &claimed {
+        store.outbox_done(&m.id, t0).await.unwrap();
+    }
+    assert!(
+        store.claim_outbox(later(t0, 1), 60, 100).await.unwrap().iter().all(|m| !claimed.iter().any(|c| c.id == m.id))
+    );
+}

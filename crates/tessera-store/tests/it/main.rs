@@ -53,6 +53,7 @@ macro_rules! conformance {
 
 conformance!(
     migrations_are_all_applied,
+    payments_apply_once_refunds_stay_within_paid_and_the_ledger_balances,
     users_are_unique_by_email,
     totp_steps_are_single_use,
     sessions_expire,
