@@ -424,8 +424,10 @@ mod tests {
 
     #[test]
     fn free_tickets_stay_free() {
-        let mut p = EventPricing::default();
-        p.fees = FeePolicy { per_ticket_minor: 50, per_ticket_bp: 100, per_order_minor: 100, absorbed: false };
+        let p = EventPricing {
+            fees: FeePolicy { per_ticket_minor: 50, per_ticket_bp: 100, per_order_minor: 100, absorbed: false },
+            ..Default::default()
+        };
         let r = price(Currency::parse("EUR").unwrap(), &[(TicketTypeId::new(), 3, eur(0))], &p).unwrap();
         assert_eq!(r.total.amount_minor, 0);
         assert_eq!(r.fees.amount_minor, 0);
@@ -497,8 +499,10 @@ mod tests {
             fee in (0i64..500, 0i64..2000, 0i64..1000, any::<bool>()),
         ) {
             let eu = Currency::parse("EUR").unwrap();
-            let mut p = EventPricing::default();
-            p.fees = FeePolicy { per_ticket_minor: fee.0, per_ticket_bp: fee.1, per_order_minor: fee.2, absorbed: fee.3 };
+            let mut p = EventPricing {
+                fees: FeePolicy { per_ticket_minor: fee.0, per_ticket_bp: fee.1, per_order_minor: fee.2, absorbed: fee.3 },
+                ..Default::default()
+            };
             let mut lines = vec![];
             for (price_minor, qty, rate, inclusive) in prices {
                 let tt = TicketTypeId::new();

@@ -1018,6 +1018,7 @@ fn block_seats(
     Ok(None)
 }
 
+#[allow(clippy::too_many_arguments)] // the batch's state, passed apart so each piece stays borrowable
 fn reserve(
     snap: &mut Snapshot,
     event: &Event,
