@@ -333,7 +333,24 @@ impl App {
             }
         }
         let now = self.now();
-        if !self.store.set_event_status(org, id, current.status, to, now).await? {
+        let mut effects = vec![];
+        if action == EventAction::Cancel {
+            // Refunding every order is a job written with the change, so a
+            // crash cannot lose it; it is resumable (each refund has a key).
+            let job = tessera_store::OutboxMessage::new(
+                "cancel_event",
+                "cancel_event",
+                Some(id.to_string()),
+                serde_json::json!({ "event_id": id, "org_id": org }),
+            )
+            .dedupe(format!("cancel_event:{id}"));
+            let cancelled = Event { status: to, updated_at: now, ..current.clone() };
+            let hook =
+                serde_json::json!({ "type": "event.cancelled", "timestamp": now.to_string(), "data": cancelled });
+            effects.push(job);
+            effects.push(tessera_store::OutboxMessage::new("webhook", "event.cancelled", Some(id.to_string()), hook));
+        }
+        if !self.store.set_event_status_with(org, id, current.status, to, now, &effects).await? {
             return Err(AppError::Conflict {
                 field: "status".into(),
                 message: "the event changed meanwhile; reload it".into(),

@@ -276,6 +276,19 @@ impl App {
                     _ => Ok(()),
                 }
             }
+            "cancel_event" => {
+                let org = payload["org_id"].as_str().and_then(|o| o.parse().ok());
+                let event = payload["event_id"].as_str().and_then(|e| e.parse().ok());
+                let (Some(org), Some(event)) = (org, event) else {
+                    return Err(Failure::Permanent("no event".into()));
+                };
+                let p = self.run_event_cancellation(org, event).await.map_err(Failure::retry)?;
+                let pending = p.refunds.get("pending").copied().unwrap_or(0);
+                if p.left_to_refund > pending {
+                    return Err(Failure::Retry(format!("{} paid orders still to refund", p.left_to_refund)));
+                }
+                Ok(())
+            }
             "sandbox_event" => {
                 let payment = payload["payment_id"].as_str().unwrap_or_default();
                 let event_id = payload["event_id"].as_str().unwrap_or_default();

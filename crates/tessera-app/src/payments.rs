@@ -23,7 +23,7 @@ use tessera_store::{
     InventoryOp, LedgerEntry, NewPayment, NewRefund, OutboxMessage, PaymentRecord, PaymentSettingsRecord, ProviderEvent,
 };
 
-pub use tessera_store::RefundRecord;
+pub use tessera_store::{CancellationProgress, RefundRecord};
 
 /// Providers an organization can choose.
 pub const PROVIDERS: [&str; 3] = ["manual", "sandbox", "stripe"];
@@ -917,6 +917,63 @@ impl App {
             }
         }
         Ok(n)
+    }
+}
+
+impl App {
+    /// Cancels an event's pending orders and refunds its paid ones in full
+    /// (an outbox job, started by cancelling the event). Safe to run again
+    /// after a crash: each refund is keyed by its order, so none is made twice.
+    pub async fn run_event_cancellation(&self, org: OrgId, event: EventId) -> Result<CancellationProgress> {
+        let Some(ev) = self.store.event(org, event).await? else { return Err(AppError::NotFound) };
+        if ev.status != tessera_domain::catalog::EventStatus::Cancelled {
+            return Ok(self.store.cancellation_progress(event).await?);
+        }
+        for id in self.store.event_order_ids(event, OrderState::Pending).await? {
+            let op = InventoryOp::Cancel { order: id, actor: "system".into(), note: "the event was cancelled".into() };
+            match self.submit_inventory(event, op).await {
+                Ok(_) | Err(AppError::StateConflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        for id in self.store.event_order_ids(event, OrderState::Paid).await? {
+            let Some((order, _, _)) = self.store.order_head(id).await? else { continue };
+            let left = order.paid.amount_minor - order.refunded.amount_minor;
+            let key = format!("cancel:{id}");
+            if left <= 0 {
+                // Nothing paid (a free order): void it by cancelling.
+                if order.paid.amount_minor == 0 {
+                    let op = InventoryOp::Cancel {
+                        order: id,
+                        actor: "system".into(),
+                        note: "the event was cancelled".into(),
+                    };
+                    let _ = self.submit_inventory(event, op).await;
+                }
+                continue;
+            }
+            match self
+                .open_and_run_refund(&order, left, "all".into(), "event cancelled".into(), "system".into(), key)
+                .await
+            {
+                Ok(_) => {}
+                Err(AppError::StateConflict { code: "not_paid", .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.store.cancellation_progress(event).await?)
+    }
+
+    /// How far an event's cancellation has come: orders by state, its refunds by state.
+    pub async fn cancellation_progress(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        event: EventId,
+    ) -> Result<CancellationProgress> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        self.org_event(org, event).await?;
+        Ok(self.store.cancellation_progress(event).await?)
     }
 }
 

@@ -326,6 +326,21 @@ impl Store {
         to: EventStatus,
         now: Timestamp,
     ) -> Result<bool> {
+        self.set_event_status_with(org, id, from, to, now, &[]).await
+    }
+
+    /// Changes an event's status if it is still `from`, and queues `effects`
+    /// (a cancellation's refund job, webhooks) in the same transaction.
+    pub async fn set_event_status_with(
+        &self,
+        org: OrgId,
+        id: EventId,
+        from: EventStatus,
+        to: EventStatus,
+        now: Timestamp,
+        effects: &[crate::OutboxMessage],
+    ) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
         let r =
             sqlx::query("UPDATE events SET status = $4, updated_at = $5 WHERE id = $1 AND org_id = $2 AND status = $3")
                 .bind(id.to_string())
@@ -333,9 +348,14 @@ impl Store {
                 .bind(from.as_str())
                 .bind(to.as_str())
                 .bind(micros(now))
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await?;
-        Ok(r.rows_affected() == 1)
+        if r.rows_affected() != 1 {
+            return Ok(false);
+        }
+        crate::payments::insert_outbox(&mut tx, org, effects, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     pub async fn event(&self, org: OrgId, id: EventId) -> Result<Option<Event>> {

@@ -31,8 +31,8 @@ pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRec
 pub use idempotency::IdemClaim;
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 pub use payments::{
-    EndpointRecord, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord, PaymentSettingsRecord,
-    ProviderEvent, RefundRecord, WebhookAttempt,
+    CancellationProgress, EndpointRecord, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,
+    PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
 };
 pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatMapRecord};
 

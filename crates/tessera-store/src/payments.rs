@@ -620,7 +620,13 @@ pub(crate) fn refund_done(
         out = out.map(|_| e.order.clone());
     }
     let order_now = out.clone().unwrap_or_else(|| existing[&order_id].order.clone());
-    let topic = if late { "late_payment_refunded" } else { "refund_notice" };
+    let topic = if late {
+        "late_payment_refunded"
+    } else if reason == "event cancelled" {
+        "event_cancelled"
+    } else {
+        "refund_notice"
+    };
     let mail = OutboxMessage::new(
         "email",
         topic,
@@ -758,6 +764,23 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
     .await?;
     insert_rows_then(tx, "outbox", OUTBOX_COLS, m.outbox, conflict_free).await?;
     Ok(())
+}
+
+/// Queues messages inside a caller's transaction.
+pub(crate) async fn insert_outbox(tx: &mut Tx, org: OrgId, msgs: &[OutboxMessage], now: Timestamp) -> Result<()> {
+    let rows = msgs.iter().map(|m| m.row(&org.to_string(), now)).collect();
+    insert_rows_then(tx, "outbox", OUTBOX_COLS, rows, " ON CONFLICT DO NOTHING").await.map(|_| ())
+}
+
+/// How far an event's cancellation has come.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CancellationProgress {
+    /// Orders of the event by state.
+    pub orders: std::collections::BTreeMap<String, i64>,
+    /// The cancellation's refunds by state (`pending`, `succeeded`, `failed`).
+    pub refunds: std::collections::BTreeMap<String, i64>,
+    /// Paid orders with money still to give back.
+    pub left_to_refund: i64,
 }
 
 /// An event's money settings inside a transaction; the defaults when none are set.
@@ -1247,6 +1270,46 @@ impl Store {
         .execute(&self.write)
         .await?;
         Ok(r.rows_affected() == 1)
+    }
+
+    /// Orders and cancellation refunds of an event, counted by state.
+    pub async fn cancellation_progress(&self, event: EventId) -> Result<CancellationProgress> {
+        let mut p = CancellationProgress::default();
+        let rows = sqlx::query(
+            "SELECT state, COUNT(*) AS n, CAST(SUM(CASE WHEN paid_minor > refunded_minor THEN 1 ELSE 0 END) AS BIGINT) AS owing
+             FROM orders WHERE event_id = $1 GROUP BY state",
+        )
+        .bind(event.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            let state = r.text("state")?;
+            if state == "paid" {
+                p.left_to_refund += r.int("owing")?;
+            }
+            p.orders.insert(state, r.int("n")?);
+        }
+        let rows = sqlx::query(
+            "SELECT r.state, COUNT(*) AS n FROM refunds r JOIN orders o ON o.id = r.order_id
+             WHERE o.event_id = $1 AND r.request_key LIKE 'cancel:%' GROUP BY r.state",
+        )
+        .bind(event.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        for r in &rows {
+            p.refunds.insert(r.text("state")?, r.int("n")?);
+        }
+        Ok(p)
+    }
+
+    /// Ids of an event's orders in `state`, oldest first.
+    pub async fn event_order_ids(&self, event: EventId, state: OrderState) -> Result<Vec<OrderId>> {
+        let rows = sqlx::query("SELECT id FROM orders WHERE event_id = $1 AND state = $2 ORDER BY created_at, id")
+            .bind(event.to_string())
+            .bind(state.as_str())
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(|r| r.parse("id")).collect()
     }
 
     /// Pending messages, for tests and the status page.

@@ -143,6 +143,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::order_money))
         .routes(routes!(payments::resend_confirmation))
         .routes(routes!(payments::balance))
+        .routes(routes!(payments::cancellation))
         .routes(routes!(payments::stripe_webhook))
         .routes(routes!(payments::list_endpoints, payments::create_endpoint))
         .routes(routes!(payments::update_endpoint, payments::delete_endpoint))

@@ -261,3 +261,18 @@ pub async fn redeliver(
     s.app.redeliver(&caller.actor, org, &id, &delivery).await?;
     Ok(StatusCode::ACCEPTED)
 }
+
+/// How far cancelling an event has come: its orders by state and the cancellation's refunds by
+/// state. Cancelling (`POST …/events/{event_id}/cancel`) refunds every paid order in the
+/// background; a crash resumes where it stopped.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/events/{event_id}/cancellation", tag = "payments",
+    params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
+    responses((status = 200, body = tessera_app::payments::CancellationProgress)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn cancellation(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, event)): ApiPath<(OrgId, EventId)>,
+) -> ApiResult<Json<tessera_app::payments::CancellationProgress>> {
+    Ok(Json(s.app.cancellation_progress(&caller.actor, org, event).await?))
+}

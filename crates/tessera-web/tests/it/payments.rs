@@ -575,3 +575,57 @@ async fn webhooks_are_signed_logged_redelivered_and_refused_for_private_urls() {
     let (other, other_org) = s.t.organizer("mallory@example.org", "beta").await;
     assert_eq!(s.t.get(&format!("/api/v1/orgs/{other_org}/webhooks/{endpoint}/deliveries"), &other).await.status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_an_event_refunds_every_paid_order_once_even_when_the_job_runs_again() {
+    let s = shop(config(), 1000, 20, json!({"provider": "sandbox"})).await;
+    let mut paid = vec![];
+    for i in 0..3 {
+        let (id, token, _) = s.buy(2, &format!("p{i}@example.org")).await;
+        let pay = s.checkout(&id, &token).await.body["payment"]["id"].as_str().unwrap().to_string();
+        assert_eq!(s.sandbox(&pay, "outcome=success").await.0, 200);
+        paid.push((id, token));
+    }
+    let (pending, pending_token, _) = s.buy(1, "late@example.org").await;
+    // One order already partly refunded: only the rest goes back.
+    let r = s
+        .t
+        .post(&format!("/api/v1/orgs/{}/orders/{}/refunds", s.org, paid[0].0), &s.owner, json!({"amount_minor": 500}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+
+    let r = s.t.post(&format!("/api/v1/orgs/{}/events/{}/cancel", s.org, s.event), &s.owner, json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let progress = format!("/api/v1/orgs/{}/events/{}/cancellation", s.org, s.event);
+    let before = s.t.get(&progress, &s.owner).await;
+    assert_eq!(
+        (before.body["orders"]["paid"].as_i64(), before.body["left_to_refund"].as_i64()),
+        (Some(3), Some(3)),
+        "{before:?}"
+    );
+
+    s.drain_outbox().await;
+    let after = s.t.get(&progress, &s.owner).await.body;
+    assert_eq!(after["orders"]["refunded"], 3, "{after}");
+    assert_eq!(after["orders"]["cancelled"], 1, "{after}");
+    assert_eq!(after["refunds"]["succeeded"], 3, "{after}");
+    assert_eq!(after["left_to_refund"], 0);
+    for (id, token) in &paid {
+        let o = s.order(id, token).await;
+        assert_eq!(o["paid"]["amount_minor"], o["refunded"]["amount_minor"], "{o}");
+        assert!(o["tickets"].as_array().unwrap().iter().all(|t| t["status"] == "void"));
+        s.assert_ledger(id, token).await;
+    }
+    assert_eq!(s.order(&pending, &pending_token).await["state"], "cancelled");
+
+    // A worker that crashed mid-job runs it again: nothing is refunded twice.
+    let job = s.t.store.outbox_for(&s.event, "cancel_event", 5).await.unwrap();
+    assert_eq!(job.len(), 1);
+    assert!(s.t.store.outbox_requeue(&job[0].id, s.t.clock.now()).await.unwrap());
+    s.drain_outbox().await;
+    let again = s.t.get(&progress, &s.owner).await.body;
+    assert_eq!(again["refunds"]["succeeded"], 3, "{again}");
+    for (id, token) in &paid {
+        s.assert_ledger(id, token).await;
+    }
+}

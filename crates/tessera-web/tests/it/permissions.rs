@@ -109,6 +109,7 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/money"),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/resend-confirmation"),
     ("GET", "/api/v1/orgs/{org_id}/balance"),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/cancellation"),
     ("POST", "/api/v1/payments/stripe/webhook/{org_id}"),
     ("GET", "/api/v1/orgs/{org_id}/webhooks"),
     ("POST", "/api/v1/orgs/{org_id}/webhooks"),
