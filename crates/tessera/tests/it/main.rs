@@ -2,6 +2,7 @@
 //! demo, graceful shutdown, and both backends.
 
 mod checkin;
+mod payments;
 mod sale;
 
 use std::io::{BufRead, BufReader, Write};

@@ -9,6 +9,7 @@ pub struct Organizer {
     pub client: reqwest::Client,
     pub base: String,
     pub cookie: String,
+    pub csrf: String,
     pub org: String,
     pub event: String,
     pub ticket_type: String,
@@ -29,6 +30,11 @@ impl Organizer {
 
 /// Signs up an organizer on `base` and publishes an event with `tickets` free tickets.
 pub async fn setup_sale(base: &str, tickets: i64) -> Organizer {
+    setup_priced_sale(base, tickets, 0).await
+}
+
+/// `setup_sale` with a price (EUR minor units) per ticket.
+pub async fn setup_priced_sale(base: &str, tickets: i64, price: i64) -> Organizer {
     let client = {
         tessera_remote::install_crypto_provider();
         reqwest::Client::new()
@@ -73,14 +79,14 @@ pub async fn setup_sale(base: &str, tickets: i64) -> Organizer {
         post(format!("/api/v1/orgs/{org}/events/{event}/quotas"), json!({"name": "All", "capacity": tickets})).await;
     let tt = post(
         format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
-        json!({"name": "GA", "price_minor": 0, "currency": "EUR", "max_per_order": 1, "quota_ids": [quota["id"]]}),
+        json!({"name": "GA", "price_minor": price, "currency": "EUR", "max_per_order": 1, "quota_ids": [quota["id"]]}),
     )
     .await["id"]
         .as_str()
         .unwrap()
         .to_string();
     post(format!("/api/v1/orgs/{org}/events/{event}/publish"), json!({})).await;
-    Organizer { client, base: base.into(), cookie, org, event, ticket_type: tt }
+    Organizer { client, base: base.into(), cookie, csrf, org, event, ticket_type: tt }
 }
 
 /// One buyer: reserve one ticket, then confirm. Returns the order id when
