@@ -89,6 +89,10 @@ pub struct PlaceOrder {
     /// Unlocks hidden ticket types.
     #[serde(default)]
     pub access_code: Option<String>,
+    /// The buyer's language for e-mails (`en`, `zh-CN`); defaults to the
+    /// request's `Accept-Language`.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// Seats for a reservation on a seated event.
@@ -237,6 +241,7 @@ impl App {
             buyer_user_id: user,
             buyer_email: email.to_string(),
             buyer_name: name.trim().to_string(),
+            locale: tessera_mail::Locale::from_tag(input.locale.as_deref().unwrap_or("en")).tag().to_string(),
             token_hash: hash_token(&token),
             expires_at: now.checked_add(jiff::SignedDuration::from_secs(self.config.hold_ttl_secs)).unwrap_or(now),
             seats,

@@ -508,7 +508,7 @@ impl App {
         Ok(Some(Mail {
             to_name: order.buyer_name.clone(),
             to_email: order.buyer_email.clone(),
-            locale: Locale::from_tag(payload["locale"].as_str().unwrap_or("en")),
+            locale: Locale::from_tag(payload["locale"].as_str().unwrap_or(&order.locale)),
             message_id: row.id.clone(),
             kind,
         }))

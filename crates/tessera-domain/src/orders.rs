@@ -93,6 +93,8 @@ pub struct Order {
     pub state: OrderState,
     pub buyer_email: String,
     pub buyer_name: String,
+    /// The buyer's language for e-mails: `en` or `zh-CN`.
+    pub locale: String,
     /// What the buyer pays: subtotal, taxes added on top, fees charged.
     pub total: Money,
     /// Sum of unit price x quantity.

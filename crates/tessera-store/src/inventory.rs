@@ -37,6 +37,8 @@ pub struct NewOrder {
     pub buyer_user_id: Option<UserId>,
     pub buyer_email: String,
     pub buyer_name: String,
+    /// The buyer's language for e-mails (`en`, `zh-CN`).
+    pub locale: String,
     /// SHA-256 of the buyer's order token.
     pub token_hash: String,
     pub expires_at: Timestamp,
@@ -611,7 +613,7 @@ impl Store {
     }
 }
 
-pub(crate) const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at, o.subtotal_minor, o.tax_minor, o.fee_charged_minor, o.paid_minor, o.refunded_minor, o.fee_minor";
+pub(crate) const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at, o.subtotal_minor, o.tax_minor, o.fee_charged_minor, o.paid_minor, o.refunded_minor, o.fee_minor, o.locale";
 
 fn line_from(r: &AnyRow, currency: Currency) -> Result<OrderLine> {
     Ok(OrderLine {
@@ -642,6 +644,7 @@ pub(crate) fn order_from(r: &AnyRow) -> Result<Order> {
         state: state_of(r, "state")?,
         buyer_email: r.text("buyer_email")?,
         buyer_name: r.text("buyer_name")?,
+        locale: r.text("locale")?,
         total: money("total_minor")?,
         lines: Vec::new(),
         tickets: Vec::new(),
@@ -1128,6 +1131,7 @@ fn reserve(
         Arg::Int(receipt.tax.amount_minor),
         Arg::Int(receipt.fees.amount_minor),
         Arg::Int(receipt.fees_charged.amount_minor),
+        text(&n.locale),
     ]);
     w.history(&id, now, "buyer", None, OrderState::Pending, "reserved; inventory held");
     let history = vec![HistoryEntry {
@@ -1145,6 +1149,7 @@ fn reserve(
         state: OrderState::Pending,
         buyer_email: n.buyer_email.clone(),
         buyer_name: n.buyer_name.clone(),
+        locale: n.locale.clone(),
         total,
         subtotal: receipt.subtotal,
         tax: receipt.tax,
@@ -1345,6 +1350,7 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
             "tax_minor",
             "fee_minor",
             "fee_charged_minor",
+            "locale",
         ],
         std::mem::take(&mut w.orders),
     )

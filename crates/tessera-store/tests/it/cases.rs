@@ -537,6 +537,7 @@ fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) 
         buyer_user_id: None,
         buyer_email: buyer.into(),
         buyer_name: "Buyer".into(),
+        locale: "en".into(),
         token_hash: "h".into(),
         expires_at,
         seats: None,

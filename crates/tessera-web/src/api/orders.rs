@@ -27,9 +27,18 @@ pub(crate) fn order_token(headers: &HeaderMap) -> Option<String> {
 pub async fn place_order(
     State(s): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     ApiPath(event): ApiPath<EventId>,
-    ApiJson(input): ApiJson<PlaceOrder>,
+    ApiJson(mut input): ApiJson<PlaceOrder>,
 ) -> ApiResult<(StatusCode, Json<PlacedOrder>)> {
+    if input.locale.is_none() {
+        // The first language the buyer's browser names.
+        input.locale = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split([',', ';']).next())
+            .map(|t| t.trim().to_string());
+    }
     Ok((StatusCode::CREATED, Json(s.app.place_order(&caller.actor, event, input).await?)))
 }
 

@@ -202,10 +202,24 @@ async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannabl
     assert_eq!((o["paid"]["amount_minor"].as_i64(), o["tickets"].as_array().unwrap().len()), (Some(5200), 2));
     assert_eq!(s.money(&id).await["ledger"].as_array().unwrap().len(), m["ledger"].as_array().unwrap().len());
 
+    // A second buyer whose browser asks for Chinese gets the e-mail in Chinese.
+    let body =
+        json!({"lines": [{"ticket_type_id": s.ticket_type, "quantity": 1}], "email": "li@example.org", "name": "李雷"});
+    let rb =
+        s.t.client
+            .post(format!("{}/api/v1/events/{}/orders", s.t.base, s.event))
+            .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.5")
+            .json(&body);
+    let zh = s.t.send(rb).await;
+    assert_eq!((zh.status, zh.body["locale"].as_str()), (201, Some("zh-CN")), "{zh:?}");
+    let (zh_id, zh_token) = (zh.body["id"].as_str().unwrap(), zh.body["access_token"].as_str().unwrap());
+    let zh_pay = s.checkout(zh_id, zh_token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&zh_pay, "outcome=success").await.0, 200);
+
     // The outbox sends the confirmation with both tickets in a PDF.
     s.drain_outbox().await;
     let got = tokio::task::spawn_blocking(move || {
-        let got = sink.wait_for(1, Duration::from_secs(20));
+        let got = sink.wait_for(2, Duration::from_secs(20));
         (got, sink)
     })
     .await
@@ -215,6 +229,10 @@ async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannabl
     let parsed = mail_parser::MessageParser::default().parse(&mail.raw).unwrap();
     assert!(parsed.subject().unwrap_or("").contains("Gig"), "{:?}", parsed.subject());
     assert!(parsed.body_text(0).is_some() && parsed.body_html(0).is_some());
+    let zh_mail =
+        got.iter().find(|m| m.rcpt_to.iter().any(|r| r == "li@example.org")).expect("a mail to the second buyer");
+    let zh_parsed = mail_parser::MessageParser::default().parse(&zh_mail.raw).unwrap();
+    assert!(zh_parsed.subject().unwrap_or("").contains("订单"), "{:?}", zh_parsed.subject());
     let pdf = parsed.attachments().find(|a| a.contents().starts_with(b"%PDF")).expect("a PDF attachment");
     let dir = std::env::temp_dir().join(format!("tessera-mail-{id}"));
     std::fs::create_dir_all(&dir).unwrap();

@@ -318,6 +318,7 @@ impl Fixture {
         let paid = template.ends_with("/tickets") || template.contains("{ticket_id}");
         let order = if template.contains("{order_id}") || paid {
             let input = PlaceOrder {
+                locale: None,
                 lines: vec![LineRequest { ticket_type_id: self.ticket_type.parse().unwrap(), quantity: 1 }],
                 email: Some(Email::parse("buyer@example.org").unwrap()),
                 name: Some("Buyer".into()),
