@@ -91,28 +91,29 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/sync", Rule::Org(Role::Scanner)),
     ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/stats", Rule::Org(Role::Scanner)),
     ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/conflicts", Rule::Org(Role::Scanner)),
+    ("GET", "/api/v1/orgs/{org_id}/payment-settings", Rule::Org(Role::Admin)),
+    ("PUT", "/api/v1/orgs/{org_id}/payment-settings", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/pricing", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/pricing", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/money", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/resend-confirmation", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/balance", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/cancellation", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/webhooks", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/webhooks", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
 
 /// Endpoints whose access is covered by other tests (public, auth flows, operations).
 const ELSEWHERE: &[(&str, &str)] = &[
-    // Payments and webhooks: exercised by tests/it/payments.rs as buyer and
-    // owner (and a stranger's 404 on deliveries), not yet role by role here.
-    ("GET", "/api/v1/orgs/{org_id}/payment-settings"),
-    ("PUT", "/api/v1/orgs/{org_id}/payment-settings"),
-    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/pricing"),
-    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/pricing"),
+    // Buyer endpoints, the provider's webhook, and endpoints that need a paid
+    // order or an endpoint with deliveries: tests/it/payments.rs (buyer,
+    // owner, and a stranger's 404 on deliveries).
     ("POST", "/api/v1/orders/{order_id}/checkout"),
     ("POST", "/api/v1/orders/{order_id}/refund"),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/refunds"),
-    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/money"),
-    ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/resend-confirmation"),
-    ("GET", "/api/v1/orgs/{org_id}/balance"),
-    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/cancellation"),
     ("POST", "/api/v1/payments/stripe/webhook/{org_id}"),
-    ("GET", "/api/v1/orgs/{org_id}/webhooks"),
-    ("POST", "/api/v1/orgs/{org_id}/webhooks"),
     ("PATCH", "/api/v1/orgs/{org_id}/webhooks/{endpoint_id}"),
     ("DELETE", "/api/v1/orgs/{org_id}/webhooks/{endpoint_id}"),
     ("GET", "/api/v1/orgs/{org_id}/webhooks/{endpoint_id}/deliveries"),
@@ -248,6 +249,11 @@ impl Fixture {
             ("POST", "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/generate") => {
                 Some(json!({"shape": "rectangular", "rows": 4, "seats_per_row": 25}))
             }
+            ("PUT", "/api/v1/orgs/{org_id}/payment-settings") => Some(json!({"provider": "manual"})),
+            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/pricing") => Some(json!({"reminder_hours": n % 24})),
+            ("POST", "/api/v1/orgs/{org_id}/webhooks") => {
+                Some(json!({"url": format!("https://hooks.example.org/{n}"), "event_types": ["order.paid"]}))
+            }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/venues") => {
@@ -315,7 +321,9 @@ impl Fixture {
         } else {
             String::new()
         };
-        let paid = template.ends_with("/tickets") || template.contains("{ticket_id}");
+        let paid = template.ends_with("/tickets")
+            || template.contains("{ticket_id}")
+            || template.ends_with("/resend-confirmation");
         let order = if template.contains("{order_id}") || paid {
             let input = PlaceOrder {
                 locale: None,
