@@ -304,7 +304,7 @@ async fn a_late_payment_takes_the_inventory_back_if_it_is_there_and_is_refunded_
 async fn stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched() {
     use tessera_remote::stripe::testing::StandIn;
     let stripe = StandIn::start().await;
-    let cfg = AppConfig { stripe_api_base: stripe.base_url(), ..config() };
+    let cfg = AppConfig { stripe_api_base: stripe.base_url(), reconcile_after_secs: 60, ..config() };
     let provider = json!({"provider": "stripe", "stripe": {
         "secret_key": stripe.secret_key(), "webhook_secrets": ["whsec_old", stripe.webhook_secret()], "methods": ["card", "alipay"]}});
     let s = shop(cfg, 3000, 10, provider).await;
@@ -376,6 +376,31 @@ async fn stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched() 
     let m2 = s.money(&id2).await;
     assert!(m2["payments"][0]["events"][0]["outcome"].as_str().unwrap().starts_with("rejected"), "{m2}");
     assert!(m2["ledger"].as_array().unwrap().is_empty());
+
+    // An event type Tessera does not handle is recorded and ignored.
+    let other = json!({"id": "evt_test_customer", "object": "event", "type": "customer.created", "created": 1, "livemode": false,
+        "data": {"object": {"object": "customer", "id": "cus_1"}}});
+    let other = serde_json::to_vec(&other).unwrap();
+    let sig4 =
+        tessera_remote::stripe::sign_webhook(&other, stripe.webhook_secret(), jiff::Timestamp::now().as_second());
+    let r = post_hook(other, sig4).await;
+    assert_eq!((r.status, r.body["outcome"].as_str()), (200, Some("ignored")), "{r:?}");
+
+    // A webhook that never arrives: reconciliation asks Stripe and applies the answer.
+    let (id3, token3, _) = s.buy(1, "u@example.org").await;
+    let session3 = s.checkout(&id3, &token3).await.body["payment"]["provider_ref"].as_str().unwrap().to_string();
+    let _lost = stripe.complete_session(&session3, true);
+    assert_eq!(s.t.app.reconcile_once().await.unwrap(), 0, "too young to ask about");
+    s.t.clock.advance_secs(120);
+    assert!(s.t.app.reconcile_once().await.unwrap() >= 1);
+    let o = s.order(&id3, &token3).await;
+    assert_eq!((o["state"].as_str(), o["paid"]["amount_minor"].as_i64()), (Some("paid"), Some(3100)), "{o}");
+    assert!(
+        stripe.requests().iter().any(|r| r.method == "GET" && r.path == format!("/v1/checkout/sessions/{session3}"))
+    );
+    // Asking again changes nothing.
+    s.t.app.reconcile_once().await.unwrap();
+    s.assert_ledger(&id3, &token3).await;
 
     // Refunds go through Stripe's API; never above what was paid.
     let r =
@@ -646,4 +671,40 @@ async fn cancelling_an_event_refunds_every_paid_order_once_even_when_the_job_run
     for (id, token) in &paid {
         s.assert_ledger(id, token).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_that_keeps_failing_is_switched_off() {
+    let cfg = AppConfig { webhook_disable_after: 3, ..config() };
+    let s = shop(cfg, 1500, 10, json!({"provider": "sandbox"})).await;
+    let hooks = format!("/api/v1/orgs/{}/webhooks", s.org);
+    // Nothing listens on this port.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", dead.local_addr().unwrap());
+    drop(dead);
+    let r = s.t.post(&hooks, &s.owner, json!({"url": url, "event_types": ["*"]})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let endpoint = r.body["id"].as_str().unwrap().to_string();
+    for i in 0..2 {
+        let (id, token, _) = s.buy(1, &format!("d{i}@example.org")).await;
+        let pay = s.checkout(&id, &token).await.body["payment"]["id"].as_str().unwrap().to_string();
+        assert_eq!(s.sandbox(&pay, "outcome=success").await.0, 200);
+    }
+    for _ in 0..4 {
+        s.drain_outbox().await;
+        s.t.clock.advance_secs(3 * 3600);
+    }
+    let list = s.t.get(&hooks, &s.owner).await;
+    let ep = list.body.as_array().unwrap().iter().find(|e| e["id"] == endpoint.as_str()).unwrap().clone();
+    assert_eq!(ep["enabled"], false, "{ep}");
+    assert!(ep["disabled_reason"].as_str().unwrap().contains("in a row"), "{ep}");
+    let log = s.t.get(&format!("{hooks}/{endpoint}/deliveries"), &s.owner).await;
+    let attempts: usize = log.body.as_array().unwrap().iter().map(|d| d["log"].as_array().unwrap().len()).sum();
+    assert_eq!(attempts, 3, "no attempt after switching off: {log:?}");
+    // Switching it back on resets the streak.
+    let r = s.t.patch(&format!("{hooks}/{endpoint}"), &s.owner, json!({"enabled": true})).await;
+    assert_eq!(
+        (r.status, r.body["enabled"].as_bool(), r.body["consecutive_failures"].as_i64()),
+        (200, Some(true), Some(0))
+    );
 }
