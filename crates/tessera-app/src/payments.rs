@@ -180,6 +180,29 @@ pub struct BalanceReport {
     pub tax: BTreeMap<String, i64>,
 }
 
+/// Money paid out to the organization.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPayout {
+    pub amount_minor: i64,
+    pub currency: String,
+    /// Which provider's balance it leaves (`manual`, `sandbox`, `stripe`).
+    pub provider: String,
+    /// The bank transfer's or the provider payout's reference.
+    pub reference: String,
+}
+
+/// A recorded payout.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PayoutView {
+    pub txn_id: String,
+    pub amount: tessera_domain::Money,
+    pub provider: String,
+    pub reference: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: tessera_domain::Timestamp,
+}
+
 /// How a sandbox buyer answers the test page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -826,6 +849,46 @@ impl App {
             report.lines.push(BalanceLine { account, currency, balance_minor });
         }
         Ok(report)
+    }
+
+    /// Records money paid out to the organization; never more than it is owed.
+    pub async fn record_payout(&self, actor: &Actor, org: OrgId, input: NewPayout) -> Result<PayoutView> {
+        self.authorize(actor, org, Permission::ManageOrgSettings).await?;
+        let mut e = ValidationError::new();
+        e.check(input.amount_minor > 0, "amount_minor", "must be more than zero");
+        let currency = tessera_domain::Currency::parse(&input.currency);
+        e.check(currency.is_ok(), "currency", "an ISO 4217 code such as EUR");
+        e.check(PROVIDERS.contains(&input.provider.as_str()), "provider", "one of manual, sandbox, stripe");
+        check_text(&mut e, "reference", &input.reference, 1, 200);
+        e.finish()?;
+        let currency = currency.map_err(|err| AppError::invalid("currency", err.to_string()))?;
+        let t = tessera_domain::payments::payout_txn(&input.provider, org, currency, input.amount_minor);
+        let now = self.now();
+        let txn_id = self.store.record_payout(org, &t, &input.reference, now).await?;
+        Ok(PayoutView {
+            txn_id,
+            amount: tessera_domain::Money::new(input.amount_minor, currency),
+            provider: input.provider,
+            reference: input.reference,
+            at: now,
+        })
+    }
+
+    /// The organization's payouts, oldest first.
+    pub async fn payouts(&self, actor: &Actor, org: OrgId) -> Result<Vec<PayoutView>> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        let entries = self.store.org_ledger(org).await?;
+        let mut out = vec![];
+        for e in entries.iter().filter(|e| e.kind == "payout" && e.amount.amount_minor < 0) {
+            out.push(PayoutView {
+                txn_id: e.txn_id.clone(),
+                amount: tessera_domain::Money::new(-e.amount.amount_minor, e.amount.currency),
+                provider: e.account.trim_start_matches("provider:").to_string(),
+                reference: e.memo.clone().unwrap_or_default(),
+                at: e.at,
+            });
+        }
+        Ok(out)
     }
 
     /// Staff mark an order paid (cash, a transfer that arrived): a `manual`

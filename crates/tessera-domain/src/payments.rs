@@ -321,6 +321,15 @@ pub fn refund_txn(provider: &str, org: OrgId, currency: Currency, split: Split) 
     LedgerTxn { kind: "refund", currency, entries }
 }
 
+/// Money paid out to the organizer from what a provider holds.
+pub fn payout_txn(provider: &str, org: OrgId, currency: Currency, amount: i64) -> LedgerTxn {
+    LedgerTxn {
+        kind: "payout",
+        currency,
+        entries: vec![(account::org_payouts(org), amount), (account::provider(provider), -amount)],
+    }
+}
+
 /// Whether a buyer may refund their own order now, and what they get back.
 pub fn buyer_refund(
     policy: &RefundPolicy,

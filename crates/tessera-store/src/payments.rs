@@ -160,6 +160,8 @@ pub struct LedgerEntry {
     pub order_id: Option<String>,
     pub account: String,
     pub amount: Money,
+    /// A payout's reference.
+    pub memo: Option<String>,
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
 }
@@ -1144,7 +1146,7 @@ impl Store {
     /// An order's ledger postings, in order.
     pub async fn order_ledger(&self, order: OrderId) -> Result<Vec<LedgerEntry>> {
         let rows = sqlx::query(
-            "SELECT txn_id, kind, order_id, account, amount_minor, currency, at FROM ledger_entries WHERE order_id = $1
+            "SELECT txn_id, kind, order_id, account, amount_minor, currency, memo, at FROM ledger_entries WHERE order_id = $1
              ORDER BY at, txn_id, id",
         )
         .bind(order.to_string())
@@ -1156,7 +1158,7 @@ impl Store {
     /// Every posting of an organization (for checks and exports).
     pub async fn org_ledger(&self, org: OrgId) -> Result<Vec<LedgerEntry>> {
         let rows = sqlx::query(
-            "SELECT txn_id, kind, order_id, account, amount_minor, currency, at FROM ledger_entries WHERE org_id = $1
+            "SELECT txn_id, kind, order_id, account, amount_minor, currency, memo, at FROM ledger_entries WHERE org_id = $1
              ORDER BY at, txn_id, id",
         )
         .bind(org.to_string())
@@ -1272,6 +1274,60 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 
+    /// Records a payout to the organizer if it does not exceed what the
+    /// organizer is owed in that currency (sales less earlier payouts);
+    /// decided under a lock on the organization, so two payouts cannot both
+    /// take the same money. Returns the transaction id.
+    pub async fn record_payout(&self, org: OrgId, t: &LedgerTxn, reference: &str, now: Timestamp) -> Result<String> {
+        let mut tx = self.begin_write().await?;
+        let lock = if self.backend == crate::Backend::Postgres { " FOR UPDATE" } else { "" };
+        sqlx::query(dynsql!("SELECT id FROM organizations WHERE id = $1{lock}"))
+            .bind(org.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let accounts =
+            [tessera_domain::payments::account::org_sales(org), tessera_domain::payments::account::org_payouts(org)];
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS total FROM ledger_entries
+             WHERE org_id = $1 AND currency = $2 AND account IN ($3, $4)",
+        )
+        .bind(org.to_string())
+        .bind(t.currency.code().to_string())
+        .bind(accounts[0].clone())
+        .bind(accounts[1].clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let owed = -row.int("total")?;
+        let amount: i64 = t.entries.iter().filter(|(a, _)| *a == accounts[1]).map(|(_, v)| *v).sum();
+        if amount > owed {
+            return Err(StoreError::invalid(
+                "amount_minor",
+                format!("at most {} is owed to the organization", Money::new(owed.max(0), t.currency)),
+            ));
+        }
+        let txn = uuid::Uuid::now_v7().to_string();
+        for (account, value) in &t.entries {
+            sqlx::query(
+                "INSERT INTO ledger_entries (id, txn_id, kind, org_id, order_id, account, amount_minor, currency, memo, at)
+                 VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(txn.clone())
+            .bind(t.kind)
+            .bind(org.to_string())
+            .bind(account.clone())
+            .bind(*value)
+            .bind(t.currency.code().to_string())
+            .bind(reference.to_string())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(txn)
+    }
+
     /// Orders and cancellation refunds of an event, counted by state.
     pub async fn cancellation_progress(&self, event: EventId) -> Result<CancellationProgress> {
         let mut p = CancellationProgress::default();
@@ -1328,6 +1384,7 @@ fn ledger_from(r: &AnyRow) -> Result<LedgerEntry> {
         order_id: r.opt_text("order_id")?,
         account: r.text("account")?,
         amount: Money::new(r.int("amount_minor")?, cur),
+        memo: r.opt_text("memo")?,
         at: r.ts("at")?,
     })
 }

@@ -143,6 +143,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::order_money))
         .routes(routes!(payments::resend_confirmation))
         .routes(routes!(payments::balance))
+        .routes(routes!(payments::list_payouts, payments::create_payout))
         .routes(routes!(payments::cancellation))
         .routes(routes!(payments::stripe_webhook))
         .routes(routes!(payments::list_endpoints, payments::create_endpoint))

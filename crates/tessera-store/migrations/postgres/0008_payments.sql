@@ -99,6 +99,8 @@ CREATE TABLE ledger_entries (
     account      TEXT NOT NULL,
     amount_minor BIGINT NOT NULL,
     currency     TEXT NOT NULL,
+    -- What a transaction without an order is about (a payout's reference).
+    memo         TEXT,
     at           BIGINT NOT NULL
 );
 CREATE INDEX ledger_by_order ON ledger_entries (order_id);

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use tessera_app::outbox::{DeliveryView, EndpointPatch, EndpointView, NewEndpoint};
 use tessera_app::payments::RefundRecord;
 use tessera_app::payments::{
-    BalanceReport, Checkout, OrderMoney, PaymentSettingsInput, PaymentSettingsView, RefundInput,
+    BalanceReport, Checkout, NewPayout, OrderMoney, PaymentSettingsInput, PaymentSettingsView, PayoutView, RefundInput,
 };
 use tessera_domain::orders::OrderId;
 use tessera_domain::payments::EventPricing;
@@ -275,4 +275,31 @@ pub async fn cancellation(
     ApiPath((org, event)): ApiPath<(OrgId, EventId)>,
 ) -> ApiResult<Json<tessera_app::payments::CancellationProgress>> {
     Ok(Json(s.app.cancellation_progress(&caller.actor, org, event).await?))
+}
+
+/// The organization's payouts.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/payouts", tag = "payments",
+    params(("org_id" = OrgId, Path)), responses((status = 200, body = [PayoutView])),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn list_payouts(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+) -> ApiResult<Json<Vec<PayoutView>>> {
+    Ok(Json(s.app.payouts(&caller.actor, org).await?))
+}
+
+/// Record money paid out to the organization (a bank transfer, a provider's payout): a ledger
+/// transaction from the provider's balance to the organization. Never more than it is owed.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/payouts", tag = "payments",
+    params(("org_id" = OrgId, Path)), request_body = NewPayout,
+    responses((status = 201, body = PayoutView), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn create_payout(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiJson(input): ApiJson<NewPayout>,
+) -> ApiResult<(StatusCode, Json<PayoutView>)> {
+    Ok((StatusCode::CREATED, Json(s.app.record_payout(&caller.actor, org, input).await?)))
 }

@@ -511,6 +511,40 @@ async fn refunds_refuse_what_they_cannot_do_and_void_what_they_refund() {
     // Nothing left to refund.
     let r = s.as_buyer(reqwest::Method::POST, &format!("/api/v1/orders/{id}/refund"), &token).await;
     assert_eq!(r.status, 409, "{r:?}");
+
+    // Payouts: never more than the organization is owed; the ledger stays balanced.
+    let payouts = format!("/api/v1/orgs/{}/payouts", s.org);
+    let too_much = json!({"amount_minor": owed + 1, "currency": "EUR", "provider": "manual", "reference": "T-1"});
+    let r = s.t.post(&payouts, &s.owner, too_much).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["amount_minor".to_string()]), "{r:?}");
+    let r =
+        s.t.post(
+            &payouts,
+            &s.owner,
+            json!({"amount_minor": owed, "currency": "EUR", "provider": "manual", "reference": ""}),
+        )
+        .await;
+    assert_eq!((r.status, r.fields()), (422, vec!["reference".to_string()]), "{r:?}");
+    let r =
+        s.t.post(
+            &payouts,
+            &s.owner,
+            json!({"amount_minor": owed, "currency": "EUR", "provider": "manual", "reference": "T-1"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let b = s.t.get(&format!("/api/v1/orgs/{}/balance", s.org), &s.owner).await;
+    assert_eq!(b.body["owed"]["EUR"], 0, "{b:?}");
+    let listed = s.t.get(&payouts, &s.owner).await;
+    assert_eq!(
+        (listed.body[0]["amount"]["amount_minor"].as_i64(), listed.body[0]["reference"].as_str()),
+        (Some(owed), Some("T-1"))
+    );
+    let mut by_txn = std::collections::BTreeMap::<String, i64>::new();
+    for e in s.t.store.org_ledger(s.org.parse().unwrap()).await.unwrap() {
+        *by_txn.entry(e.txn_id).or_default() += e.amount.amount_minor;
+    }
+    assert!(by_txn.values().all(|v| *v == 0), "{by_txn:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
