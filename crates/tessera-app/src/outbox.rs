@@ -17,8 +17,8 @@ use tessera_remote::webhooks;
 use tessera_store::{OutboxMessage, OutboxRow};
 
 /// Event types an endpoint can subscribe to.
-pub const WEBHOOK_TYPES: [&str; 5] =
-    ["order.paid", "order.cancelled", "order.refunded", "ticket.checked_in", "event.cancelled"];
+pub const WEBHOOK_TYPES: [&str; 6] =
+    ["order.created", "order.paid", "order.cancelled", "order.refunded", "ticket.checked_in", "event.cancelled"];
 
 /// Attempts before a message is given up.
 const MAX_ATTEMPTS: i64 = webhooks::MAX_ATTEMPTS as i64;

@@ -653,6 +653,39 @@ impl Store {
             out.push(ScanOutcome { scan: record, duplicate: false, first });
         }
 
+        // Admissions go to integrators whose endpoints ask for them, with the
+        // scans, in this transaction (one query per organization in the batch).
+        let mut orgs: Vec<OrgId> = new_scans.iter().map(|(o, _)| *o).collect();
+        orgs.sort_by_key(|o| o.to_string());
+        orgs.dedup();
+        for org in orgs {
+            if !crate::payments::subscribed_in(&mut tx, org, "ticket.checked_in").await? {
+                continue;
+            }
+            let msgs: Vec<crate::OutboxMessage> = new_scans
+                .iter()
+                .filter(|(o, r)| *o == org && r.result == ScanResult::Valid && r.direction == Direction::Entry)
+                .map(|(_, r)| {
+                    let data = serde_json::json!({
+                        "scan_id": r.id, "ticket_id": r.ticket_id, "ticket_type_id": r.ticket_type_id,
+                        "list_id": r.list_id, "gate_id": r.gate_id, "scanned_at": r.scanned_at.to_string(),
+                        "offline": r.offline,
+                    });
+                    let payload = serde_json::json!({
+                        "type": "ticket.checked_in", "timestamp": r.received_at.to_string(), "data": data,
+                    });
+                    crate::OutboxMessage::new(
+                        "webhook",
+                        "ticket.checked_in",
+                        r.ticket_id.map(|t| t.to_string()),
+                        payload,
+                    )
+                })
+                .collect();
+            let now = new_scans.iter().map(|(_, r)| r.received_at).max().unwrap_or_else(Timestamp::now);
+            crate::payments::insert_outbox(&mut tx, org, &msgs, now).await?;
+        }
+
         // Writes: the presence rows that changed, displaced admissions, the scans.
         let mut changed: Vec<(&(CheckinListId, TicketId), &Presence)> =
             presence.iter().filter(|(k, p)| before.get(*k) != Some(*p)).collect();

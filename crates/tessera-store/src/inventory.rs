@@ -392,6 +392,10 @@ impl Store {
                     .await?
                     .is_some());
 
+        // Integrators hear of new orders only where an endpoint asks for it:
+        // one cheap query per batch, nothing per reservation otherwise.
+        let notify_created =
+            needs_snapshot && crate::payments::subscribed_in(&mut tx, event.org_id, "order.created").await?;
         let mut ops = ops;
         unique_references(&mut tx, &mut ops).await?;
         let mut money = crate::payments::BatchMoney::load(&mut tx, &ops, &existing_ids).await?;
@@ -405,7 +409,11 @@ impl Store {
                 }
                 InventoryOp::Reserve(n) => {
                     let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
-                    reserve(snap, &event, &n, now, &mut w, seats.as_mut(), seated, &pricing)
+                    let r = reserve(snap, &event, &n, now, &mut w, seats.as_mut(), seated, &pricing);
+                    if notify_created && let Ok(Some(o)) = &r {
+                        w.money.outbox(event.org_id, crate::payments::webhook("order.created", o, now), now);
+                    }
+                    r
                 }
                 InventoryOp::Confirm { order, actor, note } => {
                     let t = Transition::new(&event, order, OrderState::Paid, &actor, &note, now, &pricing);

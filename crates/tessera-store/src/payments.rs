@@ -208,7 +208,7 @@ pub(crate) struct MoneyWrites {
 }
 
 impl MoneyWrites {
-    fn outbox(&mut self, org: OrgId, m: OutboxMessage, now: Timestamp) {
+    pub(crate) fn outbox(&mut self, org: OrgId, m: OutboxMessage, now: Timestamp) {
         self.outbox.push(m.row(&org.to_string(), now));
     }
 
@@ -766,6 +766,20 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
     .await?;
     insert_rows_then(tx, "outbox", OUTBOX_COLS, m.outbox, conflict_free).await?;
     Ok(())
+}
+
+/// Whether an enabled endpoint of `org` subscribes to `topic`.
+pub(crate) async fn subscribed_in(tx: &mut Tx, org: OrgId, topic: &str) -> Result<bool> {
+    let rows = sqlx::query("SELECT event_types FROM webhook_endpoints WHERE org_id = $1 AND enabled = 1")
+        .bind(org.to_string())
+        .fetch_all(&mut **tx)
+        .await?;
+    for r in &rows {
+        if r.text("event_types")?.split(' ').any(|t| t == "*" || t == topic) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Queues messages inside a caller's transaction.

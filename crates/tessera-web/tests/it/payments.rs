@@ -742,3 +742,80 @@ async fn an_endpoint_that_keeps_failing_is_switched_off() {
         (200, Some(true), Some(0))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn integrators_hear_of_new_orders_and_admissions_only_when_subscribed() {
+    use axum::routing::post;
+    let s = shop(config(), 1500, 10, json!({"provider": "sandbox"})).await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let app = {
+        let seen = seen.clone();
+        axum::Router::new().route(
+            "/hook",
+            post(move |body: String| {
+                let seen = seen.clone();
+                async move {
+                    seen.lock().unwrap().push(serde_json::from_str(&body).unwrap());
+                    axum::http::StatusCode::OK
+                }
+            }),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    // Before anyone subscribes, a sale queues no webhook at all.
+    let (first, first_token, _) = s.buy(1, "early@example.org").await;
+    s.drain_outbox().await;
+    let hooks = format!("/api/v1/orgs/{}/webhooks", s.org);
+    let r =
+        s.t.post(
+            &hooks,
+            &s.owner,
+            json!({"url": format!("http://{addr}/hook"), "event_types": ["order.created", "ticket.checked_in"]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+
+    let list =
+        s.t.post(
+            &format!("/api/v1/orgs/{}/events/{}/checkin-lists", s.org, s.event),
+            &s.owner,
+            json!({"name": "Doors", "gates": ["A"]}),
+        )
+        .await;
+    assert_eq!(list.status, 201, "{list:?}");
+    let list = list.body["id"].as_str().unwrap().to_string();
+    let (id, token, _) = s.buy(1, "fan@example.org").await;
+    let pay = s.checkout(&id, &token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&pay, "outcome=success").await.0, 200);
+    let tickets = s.as_buyer(reqwest::Method::GET, &format!("/api/v1/orders/{id}/tickets"), &token).await;
+    let code = tickets.body[0]["code"].as_str().unwrap().to_string();
+    let scans = format!("/api/v1/orgs/{}/checkin-lists/{list}/scans", s.org);
+    let gate =
+        s.t.post(&format!("/api/v1/orgs/{}/tokens", s.org), &s.owner, json!({"name": "gate", "role": "scanner"})).await;
+    let gate = Auth::Bearer(gate.body["secret"].as_str().unwrap().to_string());
+    // Doors open: the event starts in 30 days.
+    s.t.clock.advance_secs(30 * 86_400);
+    let r = s.t.post(&scans, &gate, json!({"code": code, "nonce": "n1"})).await;
+    assert_eq!(r.body["result"], "valid", "{r:?}");
+    assert_eq!(s.t.post(&scans, &gate, json!({"code": code, "nonce": "n2"})).await.body["result"], "already_used");
+    s.drain_outbox().await;
+
+    let got = seen.lock().unwrap().clone();
+    let types: Vec<&str> = got.iter().map(|v| v["type"].as_str().unwrap()).collect();
+    assert_eq!(types.iter().filter(|t| **t == "order.created").count(), 1, "{got:?}");
+    assert_eq!(
+        types.iter().filter(|t| **t == "ticket.checked_in").count(),
+        1,
+        "one admission, not the refused scan: {got:?}"
+    );
+    assert!(!types.contains(&"order.paid"), "not subscribed: {got:?}");
+    let created = got.iter().find(|v| v["type"] == "order.created").unwrap();
+    assert_eq!(created["data"]["id"], id.as_str());
+    assert_ne!(created["data"]["id"], first.as_str());
+    let admitted = got.iter().find(|v| v["type"] == "ticket.checked_in").unwrap();
+    assert_eq!(admitted["data"]["ticket_id"], tickets.body[0]["id"]);
+    let _ = first_token;
+}
