@@ -819,3 +819,66 @@ async fn integrators_hear_of_new_orders_and_admissions_only_when_subscribed() {
     assert_eq!(admitted["data"]["ticket_id"], tickets.body[0]["id"]);
     let _ = first_token;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_arrive_by_email_when_they_are_due_and_not_after_the_order_moved_on() {
+    let sink = tokio::task::spawn_blocking(tessera_mail::testing::SmtpSink::start).await.unwrap();
+    let cfg = AppConfig { smtp: Some(sink.config()), ..config() };
+    let s = shop(
+        cfg,
+        2000,
+        10,
+        json!({"provider": "manual", "manual": {"instructions": "Pay to IBAN DE00 1234", "due_days": 5}}),
+    )
+    .await;
+    let pricing = format!("/api/v1/orgs/{}/events/{}/pricing", s.org, s.event);
+    let r = s.t.put(&pricing, &s.owner, json!({"reminder_hours": 24})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+
+    // Manual payment: the instructions at once, a reminder the day before the due date.
+    let (a, a_token, _) = s.buy(1, "transfer@example.org").await;
+    assert_eq!(s.checkout(&a, &a_token).await.status, 200);
+    // A second manual order that is paid before its reminder is due gets none.
+    let (b, b_token, _) = s.buy(1, "prompt@example.org").await;
+    assert_eq!(s.checkout(&b, &b_token).await.status, 200);
+    s.drain_outbox().await;
+    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{b}/mark-paid", s.org), &s.owner, json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    s.drain_outbox().await;
+    s.t.clock.advance_secs(4 * 86_400 + 3600);
+    s.drain_outbox().await;
+    // The event reminder for the paid order, 24 hours before the start (30 days out).
+    s.t.clock.advance_secs(25 * 86_400);
+    s.drain_outbox().await;
+
+    let got = tokio::task::spawn_blocking(move || {
+        let got = sink.wait_for(5, Duration::from_secs(20));
+        (got, sink)
+    })
+    .await
+    .unwrap()
+    .0;
+    let to = |who: &str| -> Vec<String> {
+        got.iter()
+            .filter(|m| m.rcpt_to.iter().any(|r| r == who))
+            .map(|m| mail_parser::MessageParser::default().parse(&m.raw).unwrap().subject().unwrap_or("").to_string())
+            .collect()
+    };
+    let transfer = to("transfer@example.org");
+    let prompt = to("prompt@example.org");
+    // transfer@: instructions and the day-before reminder (it never paid: no confirmation, no event reminder).
+    assert_eq!(transfer.len(), 2, "{transfer:?}");
+    let body = got
+        .iter()
+        .find(|m| m.rcpt_to.iter().any(|r| r == "transfer@example.org"))
+        .map(|m| String::from_utf8_lossy(&m.raw).to_string())
+        .unwrap();
+    assert!(body.contains("IBAN DE00 1234"), "the instructions are in the e-mail");
+    // prompt@: instructions, the confirmation, and the event reminder; no payment reminder after paying.
+    assert_eq!(prompt.len(), 3, "{prompt:?}");
+    assert!(
+        prompt.iter().any(|s| s.starts_with("Reminder:")) && prompt.iter().any(|s| s.starts_with("Order confirmation"))
+    );
+    assert!(transfer.iter().all(|s| s.starts_with("Payment due")), "{transfer:?}");
+    let _ = (a_token, b_token);
+}
