@@ -290,6 +290,9 @@ impl App {
                 Ok(())
             }
             "sandbox_event" => {
+                if !self.config.allow_sandbox_payments {
+                    return Err(Failure::Permanent("the sandbox provider is switched off".into()));
+                }
                 let payment = payload["payment_id"].as_str().unwrap_or_default();
                 let event_id = payload["event_id"].as_str().unwrap_or_default();
                 let p = self

@@ -410,7 +410,9 @@ impl App {
                     .checked_add(jiff::SignedDuration::from_hours(24 * settings.manual.due_days))
                     .unwrap_or(now)
                     .min(event.starts_at);
-                p.provider_ref = reference.clone();
+                // The reference to quote on the transfer: the order's, plus a
+                // suffix per attempt (a second checkout is a second attempt).
+                p.provider_ref = format!("{reference}-{}", &payment_id[payment_id.len() - 4..].to_uppercase());
                 p.due_at = Some(due);
                 p.hold_until = Some(due);
                 let mail = |due_at: Option<tessera_domain::Timestamp>, key: &str| {
@@ -498,6 +500,10 @@ impl App {
 
     /// The sandbox's test page: the payment and its order.
     pub async fn sandbox_payment(&self, payment_id: &str) -> Result<(PaymentRecord, Order)> {
+        if !self.config.allow_sandbox_payments {
+            // Switched off: test payments made earlier can no longer complete.
+            return Err(AppError::NotFound);
+        }
         let p = self.store.payment(payment_id).await?.filter(|p| p.provider == "sandbox").ok_or(AppError::NotFound)?;
         let order_id: OrderId = p.order_id.parse().map_err(|_| AppError::NotFound)?;
         let (order, _, _) = self.store.order(order_id).await?.ok_or(AppError::NotFound)?;
@@ -618,13 +624,28 @@ impl App {
             };
         }
         if let Some(refund) = event.refund().filter(|_| event.event_type.starts_with("refund.")) {
-            let fresh = self
-                .store
-                .record_provider_event("stripe", &event.id, &event.event_type, "applied", &payload, self.now())
-                .await?;
-            if fresh && let Some(r) = self.store.refund_by_provider_ref(&refund.id).await? {
-                self.settle_refund(&r, refund.status, None).await?;
+            // Ours by the id we sent as metadata, or by Stripe's id; only this organization's.
+            let by_meta = match refund.metadata.get("refund_id") {
+                Some(id) => self.store.refund(id).await?,
+                None => None,
+            };
+            let found = match by_meta {
+                Some(r) => Some(r),
+                None => self.store.refund_by_provider_ref(&refund.id).await?,
             }
+            .filter(|r| r.org_id == org.to_string() && r.provider == "stripe");
+            let outcome = match found {
+                // Settling is idempotent (only a pending refund moves); the
+                // event is recorded after it, so a failure here is retried by Stripe.
+                Some(r) => {
+                    self.settle_refund(&r, refund.status, Some(refund.id.clone())).await?;
+                    "applied"
+                }
+                None => "ignored: unknown refund",
+            };
+            self.store
+                .record_provider_event("stripe", &event.id, &event.event_type, outcome, &payload, self.now())
+                .await?;
             return Ok("applied");
         }
         self.store
@@ -714,14 +735,27 @@ impl App {
         actor: String,
         request_key: String,
     ) -> Result<RefundRecord> {
+        // The newest payment with enough of it not yet refunded.
+        let refunds = self.store.order_refunds(order.id).await?;
         let payment = self
             .store
             .order_payments(order.id)
             .await?
             .into_iter()
             .rev()
-            .find(|p| p.state == PaymentState::Succeeded)
-            .ok_or(AppError::StateConflict { code: "not_paid", message: "no payment to refund".into() })?;
+            .filter(|p| p.state == PaymentState::Succeeded)
+            .find(|p| {
+                let taken: i64 = refunds
+                    .iter()
+                    .filter(|r| r.payment_id == p.id && r.state != "failed")
+                    .map(|r| r.amount.amount_minor)
+                    .sum();
+                p.amount.amount_minor - taken >= amount
+            })
+            .ok_or(AppError::StateConflict {
+                code: "not_paid",
+                message: "no single payment of this order has that much left to refund".into(),
+            })?;
         let new = NewRefund {
             order: order.id,
             payment_id: payment.id,
@@ -756,6 +790,12 @@ impl App {
                     .await?
                     .and_then(|s| s.2)
                     .ok_or_else(|| AppError::Internal("stripe secrets missing".into()))?;
+                if r.provider_ref.is_some() {
+                    // Stripe accepted it and is still working on it: its
+                    // webhook settles it. Asking to create it again after
+                    // Stripe forgot the idempotency key (24 h) could refund twice.
+                    return Ok(());
+                }
                 let payment = self.store.payment(&r.payment_id).await?.ok_or(AppError::NotFound)?;
                 let intent = payment.provider_payment.ok_or_else(|| AppError::Internal("no payment intent".into()))?;
                 let meta = BTreeMap::from([
@@ -1080,7 +1120,9 @@ fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
         if let Some(l) = order.lines.iter().find(|l| l.ticket_type_id == t.ticket_type_id) {
             let q = l.quantity.max(1);
             let tax = if l.tax_inclusive { 0 } else { l.tax.amount_minor / q };
-            total += l.unit_price.amount_minor + tax + l.fees.amount_minor / q;
+            // Fees come back only where the buyer paid them (not absorbed).
+            let fees = if order.fees.amount_minor > 0 { l.fees.amount_minor / q } else { 0 };
+            total += l.unit_price.amount_minor + tax + fees;
         }
     }
     e.finish()?;

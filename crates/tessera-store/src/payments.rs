@@ -493,11 +493,15 @@ pub(crate) fn apply_provider_event(
     }
     let amount = pe.amount_minor.unwrap_or(pay.amount);
     let currency = pe.currency.clone().unwrap_or_else(|| pay.currency.clone());
-    if amount != pay.amount || !currency.eq_ignore_ascii_case(&pay.currency) {
+    if !currency.eq_ignore_ascii_case(&pay.currency) || amount <= 0 {
+        // Money in another currency cannot be booked against this order.
         let why = format!("rejected: paid {amount} {currency}, expected {} {}", pay.amount, pay.currency);
+        tracing::error!(payment = %pe.payment_id, %why, "a provider reported a payment that cannot be booked; needs staff");
         record(w, why.clone());
         return Err(OpError::Rejected(why));
     }
+    let mismatch = amount != pay.amount;
+    let pay_amount = pay.amount;
     pay.state = next;
     w.money.payment_states.push((pe.payment_id.clone(), "succeeded", pe.provider_payment.clone()));
     // The money arrived, whatever becomes of the order.
@@ -507,8 +511,11 @@ pub(crate) fn apply_provider_event(
         tax: e.order.tax.amount_minor,
         fees: e.fees_total,
     };
+    // Another amount than asked is booked as it came and refunded below.
+    let split = if mismatch { Split { sales: amount, tax: 0, fees: 0 } } else { split };
     w.money.post(&charge_txn(&pe.provider, cx.event.org_id, cur, split), cx.event.org_id, &order_id, now);
-    money.splits.entry(order_id.clone()).or_default().0 = split;
+    let s = money.splits.entry(order_id.clone()).or_default();
+    s.0 = Split { sales: s.0.sales + split.sales, tax: s.0.tax + split.tax, fees: s.0.fees + split.fees };
     w.money.paid.push((order_id.clone(), amount));
     e.order.paid = Money::new(e.order.paid.amount_minor + amount, cur);
     let actor = format!("provider:{}", pe.provider);
@@ -519,7 +526,9 @@ pub(crate) fn apply_provider_event(
             .as_ref()
             .is_some_and(|s| e.allocations.iter().all(|(q, n)| s.quotas.get(q).is_some_and(|c| c.available() >= *n)));
     match e.order.state {
-        OrderState::Pending | OrderState::Expired if e.order.state == OrderState::Pending || revivable => {
+        OrderState::Pending | OrderState::Expired
+            if !mismatch && (e.order.state == OrderState::Pending || revivable) =>
+        {
             record(w, "applied".into());
             let mut t = Transition::new(cx.event, pe.order, OrderState::Paid, &actor, &note, now, cx.pricing);
             t.revive = revivable;
@@ -532,9 +541,14 @@ pub(crate) fn apply_provider_event(
             out
         }
         state => {
-            // Paid too late (the inventory is gone), twice, or for a
-            // cancelled order: the money goes back in full.
-            record(w, format!("applied: order {state}, refunding"));
+            // Paid too late (the inventory is gone), twice, for a cancelled
+            // order, or another amount than asked: the money goes back in full.
+            let why = if mismatch {
+                format!("amount {amount} instead of {pay_amount}")
+            } else {
+                format!("the order is {state}")
+            };
+            record(w, format!("applied: {why}, refunding"));
             let refund = uuid::Uuid::now_v7().to_string();
             w.money.refunds.push(vec![
                 text(&refund),
@@ -544,7 +558,7 @@ pub(crate) fn apply_provider_event(
                 Arg::Int(amount),
                 text(cur),
                 text("pending"),
-                text("late payment"),
+                text(if mismatch { "amount mismatch" } else { "late payment" }),
                 text("system"),
                 text("none"),
                 text(format!("late:{}", pe.payment_id)),
@@ -560,7 +574,7 @@ pub(crate) fn apply_provider_event(
                 serde_json::json!({ "refund_id": refund, "order_id": order_id, "event_id": cx.event.id }),
             );
             w.money.outbox(cx.event.org_id, job, now);
-            let note = format!("{note}, but the order is {state}: refunding it in full");
+            let note = format!("{note}, but {why}: refunding it in full");
             w.history(&order_id, now, &actor, Some(state), state, &note);
             e.order.history.push(HistoryEntry { at: now, actor, from_state: Some(state), to_state: state, note });
             Ok(Some(e.order.clone()))
@@ -728,14 +742,22 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
     )
     .await?;
     for (id, provider_ref) in m.refunds_done {
-        sqlx::query(
-            "UPDATE refunds SET state = 'succeeded', provider_ref = COALESCE($1, provider_ref), updated_at = $2 WHERE id = $3",
+        let r = sqlx::query(
+            "UPDATE refunds SET state = 'succeeded', provider_ref = COALESCE($1, provider_ref), updated_at = $2
+             WHERE id = $3 AND state = 'pending'",
         )
         .bind(provider_ref)
         .bind(micros(now))
-        .bind(id)
+        .bind(id.clone())
         .execute(&mut **tx)
         .await?;
+        if r.rows_affected() != 1 {
+            // Failed meanwhile by another transaction: write nothing of this batch.
+            return Err(StoreError::Conflict {
+                field: "refund".into(),
+                message: format!("refund {id} is no longer pending"),
+            });
+        }
     }
     execute_in(
         tx,
@@ -1034,6 +1056,13 @@ impl Store {
     /// refuses a refunded total above the paid one.
     pub async fn open_refund(&self, r: &NewRefund, org: OrgId, now: Timestamp) -> Result<(RefundRecord, bool)> {
         let mut tx = self.begin_write().await?;
+        if self.backend == crate::Backend::Postgres {
+            // Refunds and payouts of one organization decide one at a time.
+            sqlx::query("SELECT id FROM organizations WHERE id = $1 FOR UPDATE")
+                .bind(org.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
         if let Some(found) = self.refund_by_key_in(&mut tx, &r.request_key).await? {
             tx.commit().await?;
             return Ok((found, false));
@@ -1053,11 +1082,16 @@ impl Store {
             ));
         }
         let id = uuid::Uuid::now_v7().to_string();
-        sqlx::query("UPDATE orders SET refunded_minor = refunded_minor + $1 WHERE id = $2")
-            .bind(r.amount_minor)
-            .bind(r.order.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let reserved = sqlx::query(
+            "UPDATE orders SET refunded_minor = refunded_minor + $1 WHERE id = $2 AND refunded_minor + $1 <= paid_minor",
+        )
+        .bind(r.amount_minor)
+        .bind(r.order.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if reserved.rows_affected() != 1 {
+            return Err(StoreError::invalid("amount_minor", "more than is left to refund"));
+        }
         sqlx::query(
             "INSERT INTO refunds (id, order_id, payment_id, org_id, amount_minor, currency, state, reason, actor, tickets,
                request_key, created_at, updated_at)
@@ -1076,7 +1110,10 @@ impl Store {
         .bind(micros(now))
         .execute(&mut *tx)
         .await?;
-        let job = OutboxMessage::new("refund", "refund", Some(id.clone()), serde_json::json!({ "refund_id": id }));
+        // The caller carries the refund out at once; the job is the safety net
+        // if it cannot, so it waits a minute rather than race the caller.
+        let job = OutboxMessage::new("refund", "refund", Some(id.clone()), serde_json::json!({ "refund_id": id }))
+            .due(now.checked_add(jiff::SignedDuration::from_secs(60)).unwrap_or(now));
         insert_rows_then(&mut tx, "outbox", OUTBOX_COLS, vec![job.row(&org.to_string(), now)], "").await?;
         let found = self.refund_by_key_in(&mut tx, &r.request_key).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -1142,12 +1179,18 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else { return Ok(false) };
-        sqlx::query("UPDATE refunds SET state = 'failed', reason = reason || ' (failed: ' || $1 || ')', updated_at = $2 WHERE id = $3")
-            .bind(error.chars().take(300).collect::<String>())
-            .bind(micros(now))
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let r = sqlx::query(
+            "UPDATE refunds SET state = 'failed', reason = reason || ' (failed: ' || $1 || ')', updated_at = $2
+             WHERE id = $3 AND state = 'pending'",
+        )
+        .bind(error.chars().take(300).collect::<String>())
+        .bind(micros(now))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() != 1 {
+            return Ok(false);
+        }
         sqlx::query("UPDATE orders SET refunded_minor = refunded_minor - $1 WHERE id = $2")
             .bind(row.int("amount_minor")?)
             .bind(row.text("order_id")?)
@@ -1225,7 +1268,7 @@ impl Store {
 
     pub async fn outbox_done(&self, id: &str, now: Timestamp) -> Result<()> {
         sqlx::query(
-            "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, locked_until = 0 WHERE id = $2",
+            "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, locked_until = 0 WHERE id = $2 AND state = 'pending'",
         )
         .bind(micros(now))
         .bind(id.to_string())
@@ -1239,13 +1282,13 @@ impl Store {
         let error: String = error.chars().take(1000).collect();
         let q = match next {
             Some(at) => sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, locked_until = 0 WHERE id = $3",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, locked_until = 0 WHERE id = $3 AND state = 'pending'",
             )
             .bind(error)
             .bind(micros(at))
             .bind(id.to_string()),
             None => sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, state = 'failed', locked_until = 0 WHERE id = $2",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $1, state = 'failed', locked_until = 0 WHERE id = $2 AND state = 'pending'",
             )
             .bind(error)
             .bind(id.to_string()),
@@ -1312,7 +1355,15 @@ impl Store {
         .bind(accounts[1].clone())
         .fetch_one(&mut *tx)
         .await?;
-        let owed = -row.int("total")?;
+        let pending: (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM refunds WHERE org_id = $1 AND currency = $2 AND state = 'pending'",
+        )
+        .bind(org.to_string())
+        .bind(t.currency.code().to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        // Refunds still under way will take their share back: keep it.
+        let owed = -row.int("total")? - pending.0;
         let amount: i64 = t.entries.iter().filter(|(a, _)| *a == accounts[1]).map(|(_, v)| *v).sum();
         if amount > owed {
             return Err(StoreError::invalid(

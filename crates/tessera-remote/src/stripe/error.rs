@@ -58,7 +58,9 @@ impl StripeError {
         match self {
             StripeError::Network(_) | StripeError::Timeout => true,
             StripeError::Api(e) => {
-                e.status == 429
+                // 409: the same idempotency key is in flight in another request.
+                e.status == 409
+                    || e.status == 429
                     || e.status >= 500
                     || e.error_type == "api_error"
                     || e.code.as_deref() == Some("lock_timeout")

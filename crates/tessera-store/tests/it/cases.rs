@@ -1397,8 +1397,10 @@ pub async fn payments_apply_once_refunds_stay_within_paid_and_the_ledger_balance
         currency: Some("EUR".into()),
         provider_payment: Some("pi_1".into()),
     };
-    let mismatch =
-        store.inventory_batch(e.id, t0, vec![InventoryOp::Payment(Box::new(report("evt-0", 100)))]).await.unwrap();
+    // Money in another currency cannot be booked against the order: refused, nothing changed.
+    let mut other = report("evt-0", 3000);
+    other.currency = Some("USD".into());
+    let mismatch = store.inventory_batch(e.id, t0, vec![InventoryOp::Payment(Box::new(other))]).await.unwrap();
     assert!(matches!(mismatch[0], Err(OpError::Rejected(_))), "{mismatch:?}");
     let pe = report("evt-1", 3000);
     let r = store
@@ -1448,6 +1450,16 @@ pub async fn payments_apply_once_refunds_stay_within_paid_and_the_ledger_balance
     }
     assert_eq!(store.refund(&r1.id).await.unwrap().unwrap().state, "succeeded");
     check_ledger(store.order_ledger(order.id).await.unwrap(), 2000);
+    // Two refunds at once that together exceed what is left: one wins, the
+    // other is a clear refusal, never a database error.
+    let (ra, rb) = (refund(1500, "race-a"), refund(1500, "race-b"));
+    let (x, y) = tokio::join!(store.open_refund(&ra, e.org_id, t0), store.open_refund(&rb, e.org_id, t0));
+    let won = [&x, &y].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(won, 1, "{x:?} {y:?}");
+    let lost = if x.is_ok() { y } else { x };
+    assert!(matches!(lost, Err(StoreError::Invalid(_))), "{lost:?}");
+    let winner = store.order_refunds(order.id).await.unwrap().into_iter().find(|r| r.state == "pending").unwrap();
+    assert!(store.fail_refund(&winner.id, "declined", t0).await.unwrap());
     let (r2, _) = store.open_refund(&refund(2000, "k3"), e.org_id, t0).await.unwrap();
     assert!(store.fail_refund(&r2.id, "declined", t0).await.unwrap());
     assert!(!store.fail_refund(&r2.id, "declined", t0).await.unwrap(), "a refund fails once");

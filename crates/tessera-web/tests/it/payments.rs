@@ -360,22 +360,44 @@ async fn stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched() 
     assert_eq!(m["payments"][0]["events"].as_array().unwrap().len(), 2, "{m}");
     s.assert_ledger(&id, &token).await;
 
-    // A signed event whose amount differs from the order's: recorded, refused, nothing changed.
+    // A signed event whose amount differs from the order's: the money is
+    // booked as it came and refunded in full; the order stays unpaid.
     let (id2, token2, _) = s.buy(2, "t@example.org").await;
     let session2 = s.checkout(&id2, &token2).await.body["payment"]["provider_ref"].as_str().unwrap().to_string();
     let (body3, _) = stripe.complete_session(&session2, true);
     let mut v: Value = serde_json::from_slice(&body3).unwrap();
-    v["data"]["object"]["amount_total"] = json!(1);
+    v["data"]["object"]["amount_total"] = json!(100);
     let tampered = serde_json::to_vec(&v).unwrap();
     let sig3 =
         tessera_remote::stripe::sign_webhook(&tampered, stripe.webhook_secret(), jiff::Timestamp::now().as_second());
     let r = post_hook(tampered, sig3).await;
     assert_eq!(r.status, 200, "{r:?}");
-    assert_eq!(r.body["outcome"], "rejected");
-    assert_eq!(s.order(&id2, &token2).await["state"], "pending");
+    s.drain_outbox().await;
+    let o2 = s.order(&id2, &token2).await;
+    assert_eq!(
+        (o2["state"].as_str(), o2["paid"]["amount_minor"].as_i64(), o2["refunded"]["amount_minor"].as_i64()),
+        (Some("pending"), Some(100), Some(100)),
+        "{o2}"
+    );
     let m2 = s.money(&id2).await;
-    assert!(m2["payments"][0]["events"][0]["outcome"].as_str().unwrap().starts_with("rejected"), "{m2}");
-    assert!(m2["ledger"].as_array().unwrap().is_empty());
+    assert!(m2["payments"][0]["events"][0]["outcome"].as_str().unwrap().contains("amount 100"), "{m2}");
+    assert_eq!(
+        (m2["refunds"][0]["reason"].as_str(), m2["refunds"][0]["state"].as_str()),
+        (Some("amount mismatch"), Some("succeeded")),
+        "{m2}"
+    );
+    s.assert_ledger(&id2, &token2).await;
+    // In another currency it cannot be booked at all: recorded as rejected, nothing changed.
+    let mut v: Value = serde_json::from_slice(&body3).unwrap();
+    v["id"] = json!("evt_test_other_currency");
+    v["data"]["object"]["currency"] = json!("usd");
+    let other_cur = serde_json::to_vec(&v).unwrap();
+    let sig5 =
+        tessera_remote::stripe::sign_webhook(&other_cur, stripe.webhook_secret(), jiff::Timestamp::now().as_second());
+    let r = post_hook(other_cur, sig5).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let m2b = s.money(&id2).await;
+    assert_eq!(m2b["ledger"].as_array().unwrap().len(), m2["ledger"].as_array().unwrap().len());
 
     // An event type Tessera does not handle is recorded and ignored.
     let other = json!({"id": "evt_test_customer", "object": "event", "type": "customer.created", "created": 1, "livemode": false,
@@ -881,4 +903,33 @@ async fn reminders_arrive_by_email_when_they_are_due_and_not_after_the_order_mov
     );
     assert!(transfer.iter().all(|s| s.starts_with("Payment due")), "{transfer:?}");
     let _ = (a_token, b_token);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_is_refused_where_the_server_switched_it_off() {
+    // A server once run with the sandbox on, then switched off.
+    let on = shop(config(), 1000, 10, json!({"provider": "sandbox"})).await;
+    let (id, token, _) = on.buy(1, "x@example.org").await;
+    let pay = on.checkout(&id, &token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    let off = on.t.app.clone();
+    let mut cfg = (*off.config).clone();
+    cfg.allow_sandbox_payments = false;
+    let off = tessera_app::App::new(on.t.store.clone(), on.t.clock.clone(), cfg);
+    // No test payment completes, on the page or by a delayed job.
+    assert!(matches!(off.sandbox_payment(&pay).await, Err(tessera_app::AppError::NotFound)));
+    let r = off.sandbox_complete(&pay, tessera_app::payments::SandboxOutcome::Success, 1).await;
+    assert!(matches!(r, Err(tessera_app::AppError::NotFound)), "{r:?}");
+    let owner = match &on.owner {
+        Auth::Session(s) => tessera_app::Actor::User(on.t.app.session_user(&s.cookie).await.unwrap().unwrap().0),
+        _ => unreachable!(),
+    };
+    let r = off
+        .set_payment_settings(
+            &owner,
+            on.org.parse().unwrap(),
+            tessera_app::payments::PaymentSettingsInput { provider: "sandbox".into(), manual: None, stripe: None },
+        )
+        .await;
+    assert!(matches!(r, Err(tessera_app::AppError::Invalid(_))), "{r:?}");
+    assert_eq!(on.order(&id, &token).await["state"], "pending");
 }
