@@ -659,7 +659,7 @@ impl Store {
         orgs.sort_by_key(|o| o.to_string());
         orgs.dedup();
         for org in orgs {
-            if !crate::payments::subscribed_in(&mut tx, org, "ticket.checked_in").await? {
+            if !crate::payments::subscriptions_in(&mut tx, org).await?.wants("ticket.checked_in") {
                 continue;
             }
             let msgs: Vec<crate::OutboxMessage> = new_scans

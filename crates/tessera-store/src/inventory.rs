@@ -394,12 +394,14 @@ impl Store {
 
         // Integrators hear of new orders only where an endpoint asks for it:
         // one cheap query per batch, nothing per reservation otherwise.
-        let notify_created =
-            needs_snapshot && crate::payments::subscribed_in(&mut tx, event.org_id, "order.created").await?;
+        let emits = ops.iter().any(|o| !matches!(o, InventoryOp::Sweep | InventoryOp::BlockSeats { .. }));
+        let hooks =
+            if emits { crate::payments::subscriptions_in(&mut tx, event.org_id).await? } else { Default::default() };
         let mut ops = ops;
         unique_references(&mut tx, &mut ops).await?;
         let mut money = crate::payments::BatchMoney::load(&mut tx, &ops, &existing_ids).await?;
         let mut w = Writes::default();
+        w.money.hooks = hooks;
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
             let r = match op {
@@ -410,7 +412,9 @@ impl Store {
                 InventoryOp::Reserve(n) => {
                     let snap = snap.as_mut().ok_or_else(|| StoreError::Corrupt("no snapshot".into()))?;
                     let r = reserve(snap, &event, &n, now, &mut w, seats.as_mut(), seated, &pricing);
-                    if notify_created && let Ok(Some(o)) = &r {
+                    if w.money.wants("order.created")
+                        && let Ok(Some(o)) = &r
+                    {
                         w.money.outbox(event.org_id, crate::payments::webhook("order.created", o, now), now);
                     }
                     r

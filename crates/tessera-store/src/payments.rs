@@ -205,9 +205,15 @@ pub(crate) struct MoneyWrites {
     refunds_done: Vec<(String, Option<String>)>,
     voided_tickets: Vec<String>,
     extend: Vec<(String, i64)>,
+    /// What the organization's webhook endpoints listen to.
+    pub(crate) hooks: Subscriptions,
 }
 
 impl MoneyWrites {
+    pub(crate) fn wants(&self, topic: &str) -> bool {
+        self.hooks.wants(topic)
+    }
+
     pub(crate) fn outbox(&mut self, org: OrgId, m: OutboxMessage, now: Timestamp) {
         self.outbox.push(m.row(&org.to_string(), now));
     }
@@ -421,7 +427,9 @@ pub(crate) fn on_transition(t: &Transition<'_>, order: &Order, w: &mut Writes) {
             let email = OutboxMessage::new("email", "order_confirmation", subject.clone(), serde_json::json!({}))
                 .dedupe(format!("order_confirmation:{}", order.id));
             w.money.outbox(org, email, t.now);
-            w.money.outbox(org, webhook("order.paid", order, t.now), t.now);
+            if w.money.wants("order.paid") {
+                w.money.outbox(org, webhook("order.paid", order, t.now), t.now);
+            }
             let hours = t.pricing.reminder_hours;
             if hours > 0
                 && let Ok(at) = t.event.starts_at.checked_sub(jiff::SignedDuration::from_hours(hours))
@@ -433,7 +441,9 @@ pub(crate) fn on_transition(t: &Transition<'_>, order: &Order, w: &mut Writes) {
                 w.money.outbox(org, reminder, t.now);
             }
         }
-        OrderState::Cancelled => w.money.outbox(org, webhook("order.cancelled", order, t.now), t.now),
+        OrderState::Cancelled if w.money.wants("order.cancelled") => {
+            w.money.outbox(org, webhook("order.cancelled", order, t.now), t.now)
+        }
         _ => {}
     }
 }
@@ -658,7 +668,9 @@ pub(crate) fn refund_done(
         "data": { "order": order_now, "refund": { "id": refund_id, "amount": amount, "reason": reason } },
     })
     .to_string();
-    w.money.outbox(cx.event.org_id, hook, now);
+    if w.money.wants("order.refunded") {
+        w.money.outbox(cx.event.org_id, hook, now);
+    }
     Ok(Some(order_now))
 }
 
@@ -790,18 +802,27 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
     Ok(())
 }
 
-/// Whether an enabled endpoint of `org` subscribes to `topic`.
-pub(crate) async fn subscribed_in(tx: &mut Tx, org: OrgId, topic: &str) -> Result<bool> {
+/// The webhook topics an organization's enabled endpoints subscribe to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Subscriptions(HashSet<String>);
+
+impl Subscriptions {
+    pub(crate) fn wants(&self, topic: &str) -> bool {
+        self.0.contains("*") || self.0.contains(topic)
+    }
+}
+
+/// One query per batch: nothing is queued for topics nobody listens to.
+pub(crate) async fn subscriptions_in(tx: &mut Tx, org: OrgId) -> Result<Subscriptions> {
     let rows = sqlx::query("SELECT event_types FROM webhook_endpoints WHERE org_id = $1 AND enabled = 1")
         .bind(org.to_string())
         .fetch_all(&mut **tx)
         .await?;
+    let mut topics = HashSet::new();
     for r in &rows {
-        if r.text("event_types")?.split(' ').any(|t| t == "*" || t == topic) {
-            return Ok(true);
-        }
+        topics.extend(r.text("event_types")?.split(' ').map(str::to_string));
     }
-    Ok(false)
+    Ok(Subscriptions(topics))
 }
 
 /// Queues messages inside a caller's transaction.
