@@ -66,7 +66,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(config: AppConfig, web: WebConfig) -> TestApp {
-    let store = fresh_store(&sqlite_url()).await;
+    spawn_app_on(&sqlite_url(), config, web).await
+}
+
+/// `spawn_app_with` on the database at `url` (SQLite or PostgreSQL).
+pub async fn spawn_app_on(url: &str, config: AppConfig, web: WebConfig) -> TestApp {
+    let store = fresh_store(url).await;
     let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
     let app = App::new(store.clone(), clock.clone(), config);
     let router = tessera_web::router(app.clone(), web);

@@ -8,6 +8,49 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use tessera_app::{AppConfig, Clock};
 
+tokio::task_local! {
+    /// The database the current test's server runs on.
+    static DB: String;
+}
+
+/// Every case runs twice: on SQLite and on PostgreSQL (which CI requires).
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
+                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
+                    super::DB.scope(url.clone(), super::$case()).await;
+                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannable_pdf,
+    a_late_payment_takes_the_inventory_back_if_it_is_there_and_is_refunded_if_not,
+    stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched,
+    refunds_refuse_what_they_cannot_do_and_void_what_they_refund,
+    webhooks_are_signed_logged_redelivered_and_refused_for_private_urls,
+    cancelling_an_event_refunds_every_paid_order_once_even_when_the_job_runs_again,
+    an_endpoint_that_keeps_failing_is_switched_off,
+    integrators_hear_of_new_orders_and_admissions_only_when_subscribed,
+    reminders_arrive_by_email_when_they_are_due_and_not_after_the_order_moved_on,
+    the_sandbox_is_refused_where_the_server_switched_it_off,
+);
+
 struct Shop {
     t: TestApp,
     owner: Auth,
@@ -23,7 +66,7 @@ fn config() -> AppConfig {
 /// A published event: one ticket type at `price` from a quota of `capacity`,
 /// with fees and an inclusive tax, paid through `provider`.
 async fn shop(config: AppConfig, price: i64, capacity: i64, provider: Value) -> Shop {
-    let t = spawn_app_with(config, tessera_web::WebConfig::default()).await;
+    let t = spawn_app_on(&DB.with(|u| u.clone()), config, tessera_web::WebConfig::default()).await;
     let (owner, org) = t.organizer("owner@example.org", "alpha").await;
     let venue = t.venue(&owner, &org, "Hall").await;
     let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;
@@ -142,7 +185,6 @@ fn decode_qr(png: &[u8]) -> String {
     grids[0].decode().unwrap().1
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannable_pdf() {
     let sink = tokio::task::spawn_blocking(tessera_mail::testing::SmtpSink::start).await.unwrap();
     let cfg = AppConfig { smtp: Some(sink.config()), ..config() };
@@ -255,7 +297,6 @@ async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannabl
     assert!(tickets.body.as_array().unwrap().iter().any(|t| t["code"] == code.as_str()), "{code}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_payment_takes_the_inventory_back_if_it_is_there_and_is_refunded_if_not() {
     let s = shop(config(), 1000, 2, json!({"provider": "sandbox"})).await;
 
@@ -300,7 +341,6 @@ async fn a_late_payment_takes_the_inventory_back_if_it_is_there_and_is_refunded_
     assert_eq!(e.body["ticket_types"][0]["available"], 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched() {
     use tessera_remote::stripe::testing::StandIn;
     let stripe = StandIn::start().await;
@@ -443,7 +483,6 @@ async fn stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched() 
     s.assert_ledger(&id, &token).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refunds_refuse_what_they_cannot_do_and_void_what_they_refund() {
     let s = shop(
         config(),
@@ -569,7 +608,6 @@ async fn refunds_refuse_what_they_cannot_do_and_void_what_they_refund() {
     assert!(by_txn.values().all(|v| *v == 0), "{by_txn:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_are_signed_logged_redelivered_and_refused_for_private_urls() {
     use axum::routing::post;
     let s = shop(config(), 1500, 10, json!({"provider": "sandbox"})).await;
@@ -675,7 +713,6 @@ async fn webhooks_are_signed_logged_redelivered_and_refused_for_private_urls() {
     assert_eq!(s.t.get(&format!("/api/v1/orgs/{other_org}/webhooks/{endpoint}/deliveries"), &other).await.status, 404);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_an_event_refunds_every_paid_order_once_even_when_the_job_runs_again() {
     let s = shop(config(), 1000, 20, json!({"provider": "sandbox"})).await;
     let mut paid = vec![];
@@ -729,7 +766,6 @@ async fn cancelling_an_event_refunds_every_paid_order_once_even_when_the_job_run
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_endpoint_that_keeps_failing_is_switched_off() {
     let cfg = AppConfig { webhook_disable_after: 3, ..config() };
     let s = shop(cfg, 1500, 10, json!({"provider": "sandbox"})).await;
@@ -765,7 +801,6 @@ async fn an_endpoint_that_keeps_failing_is_switched_off() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn integrators_hear_of_new_orders_and_admissions_only_when_subscribed() {
     use axum::routing::post;
     let s = shop(config(), 1500, 10, json!({"provider": "sandbox"})).await;
@@ -842,7 +877,6 @@ async fn integrators_hear_of_new_orders_and_admissions_only_when_subscribed() {
     let _ = first_token;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminders_arrive_by_email_when_they_are_due_and_not_after_the_order_moved_on() {
     let sink = tokio::task::spawn_blocking(tessera_mail::testing::SmtpSink::start).await.unwrap();
     let cfg = AppConfig { smtp: Some(sink.config()), ..config() };
@@ -905,7 +939,6 @@ async fn reminders_arrive_by_email_when_they_are_due_and_not_after_the_order_mov
     let _ = (a_token, b_token);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_is_refused_where_the_server_switched_it_off() {
     // A server once run with the sandbox on, then switched off.
     let on = shop(config(), 1000, 10, json!({"provider": "sandbox"})).await;
