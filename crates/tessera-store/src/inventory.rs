@@ -286,7 +286,7 @@ impl Writes {
 
     /// Takes a seat: held by `hold`, or blocked without one. The status
     /// changes in the batch's copy too, so later operations see it.
-    fn claim_seat(
+    pub(crate) fn claim_seat(
         &mut self,
         event: EventId,
         plan: &crate::seating::SeatPlan,
@@ -324,6 +324,8 @@ pub(crate) struct Existing {
     pub(crate) allocations: Vec<(QuotaId, i64)>,
     /// The hold's seats: (seat index, ticket type, label).
     pub(crate) seats: Vec<(u32, TicketTypeId, String)>,
+    /// The seats the hold took when it was made (kept after it expired).
+    pub(crate) hold_seats: Vec<u32>,
 }
 
 impl Store {
@@ -378,8 +380,10 @@ impl Store {
             })
             .collect();
         let mut existing = load_existing(&mut tx, event_id, &existing_ids).await?;
+        // Payments too: a late one may take its expired hold's seats again.
         let wants_seats = ops.iter().any(|o| {
-            matches!(o, InventoryOp::Reserve(n) if n.seats.is_some()) || matches!(o, InventoryOp::BlockSeats { .. })
+            matches!(o, InventoryOp::Reserve(n) if n.seats.is_some())
+                || matches!(o, InventoryOp::BlockSeats { .. } | InventoryOp::Payment(_))
         });
         let mut seats = if wants_seats { self.load_seats(&mut tx, event_id, &freed).await? } else { None };
         // A seated event sells by seat only: a line order would sell a seat
@@ -845,10 +849,18 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
         let order = order_from(r)?;
         if order.event_id == event {
             let fees_total = r.int("fee_minor")?;
-            out.insert(order.id.to_string(), Existing { order, fees_total, allocations: vec![], seats: vec![] });
+            out.insert(
+                order.id.to_string(),
+                Existing { order, fees_total, allocations: vec![], seats: vec![], hold_seats: vec![] },
+            );
         }
     }
     let found: Vec<String> = out.keys().cloned().collect();
+    for r in fetch_in(tx, "SELECT id, seat_indexes FROM holds WHERE id IN ({in})", &[], &found).await? {
+        if let (Some(e), Some(list)) = (out.get_mut(&r.text("id")?), r.opt_text("seat_indexes")?) {
+            e.hold_seats = list.split(',').filter_map(|i| i.parse().ok()).collect();
+        }
+    }
     for r in
         fetch_in(tx, "SELECT hold_id, quota_id, quantity FROM hold_allocations WHERE hold_id IN ({in})", &[], &found)
             .await?
@@ -1122,6 +1134,9 @@ fn reserve(
         text("active"),
         Arg::Int(micros(now)),
         Arg::Int(micros(n.expires_at)),
+        Arg::OptText(
+            (!chosen.is_empty()).then(|| chosen.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(",")),
+        ),
     ]);
     w.orders.push(vec![
         text(&id),
@@ -1328,6 +1343,7 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
             "state",
             "created_at",
             "expires_at",
+            "seat_indexes",
         ],
         std::mem::take(&mut w.holds),
     )

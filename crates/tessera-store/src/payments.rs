@@ -530,11 +530,35 @@ pub(crate) fn apply_provider_event(
     e.order.paid = Money::new(e.order.paid.amount_minor + amount, cur);
     let actor = format!("provider:{}", pe.provider);
     let note = format!("paid {} with {}", Money::new(amount, cur), pe.provider);
+    // Revived only if everything the hold had is still free: its quotas'
+    // room and, on a seated event, the very same seats.
+    let mut seats = seats;
+    let seats_free = match seats.as_deref() {
+        Some(s) if cx.seated => {
+            !e.hold_seats.is_empty()
+                && e.hold_seats
+                    .iter()
+                    .all(|i| s.statuses.get(*i as usize) == Some(&tessera_seating::SeatStatus::Available))
+        }
+        _ => !cx.seated,
+    };
     let revivable = e.order.state == OrderState::Expired
-        && !cx.seated
+        && seats_free
         && snap
             .as_ref()
             .is_some_and(|s| e.allocations.iter().all(|(q, n)| s.quotas.get(q).is_some_and(|c| c.available() >= *n)));
+    if revivable && let Some(s) = seats.as_deref_mut() {
+        // Take the seats again under the order's hold; the transition below sells them.
+        let crate::seating::BatchSeats { plan, statuses } = s;
+        for &i in &e.hold_seats {
+            let index = tessera_seating::SeatIndex(i);
+            w.claim_seat(cx.event.id, plan, statuses, index, Some(&order_id));
+            let seat = plan.map.seat(index);
+            if let Some(tt) = plan.zones.get(&seat.category) {
+                e.seats.push((i, *tt, crate::seating::seat_label(&plan.map, index)));
+            }
+        }
+    }
     match e.order.state {
         OrderState::Pending | OrderState::Expired
             if !mismatch && (e.order.state == OrderState::Pending || revivable) =>

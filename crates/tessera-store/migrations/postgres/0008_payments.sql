@@ -15,6 +15,10 @@ ALTER TABLE orders ADD COLUMN fee_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN fee_charged_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN paid_minor BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0;
+-- The seats a hold took (comma-separated indexes), so that a payment
+-- arriving after the hold expired can take the same seats again.
+ALTER TABLE holds ADD COLUMN seat_indexes TEXT;
+
 -- The buyer's language (BCP 47), for e-mails.
 ALTER TABLE orders ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
 ALTER TABLE order_lines ADD COLUMN tax_minor BIGINT NOT NULL DEFAULT 0;

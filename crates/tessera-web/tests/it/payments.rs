@@ -49,6 +49,7 @@ on_both_backends!(
     integrators_hear_of_new_orders_and_admissions_only_when_subscribed,
     reminders_arrive_by_email_when_they_are_due_and_not_after_the_order_moved_on,
     the_sandbox_is_refused_where_the_server_switched_it_off,
+    a_late_payment_on_a_seated_event_takes_the_same_seats_back_or_is_refunded,
 );
 
 struct Shop {
@@ -965,4 +966,86 @@ async fn the_sandbox_is_refused_where_the_server_switched_it_off() {
         .await;
     assert!(matches!(r, Err(tessera_app::AppError::Invalid(_))), "{r:?}");
     assert_eq!(on.order(&id, &token).await["state"], "pending");
+}
+
+async fn a_late_payment_on_a_seated_event_takes_the_same_seats_back_or_is_refunded() {
+    let t = spawn_app_on(&DB.with(|u| u.clone()), config(), tessera_web::WebConfig::default()).await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let venue = t.venue(&owner, &org, "Theatre").await;
+    let event = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Play", 30)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = t
+        .post(&format!("/api/v1/orgs/{org}/events/{event}/quotas"), &owner, json!({"name": "House", "capacity": 4}))
+        .await;
+    let tt = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+            &owner,
+            json!({"name": "Stalls", "price_minor": 1000, "currency": "EUR", "max_per_order": 4, "quota_ids": [q.body["id"]]}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let map = json!({"shape": "rectangular", "rows": 1, "seats_per_row": 4, "categories": ["A"]});
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/venues/{venue}/seat-map/generate"), &owner, map).await.status, 200);
+    assert_eq!(
+        t.put(&format!("/api/v1/orgs/{org}/events/{event}/seating"), &owner, json!({"zones": {"A": tt}})).await.status,
+        200
+    );
+    assert_eq!(
+        t.put(&format!("/api/v1/orgs/{org}/payment-settings"), &owner, json!({"provider": "sandbox"})).await.status,
+        200
+    );
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+    let s = Shop { t, owner, org, event: event.clone(), ticket_type: tt };
+    let buy_seats = async |email: &str| {
+        let r =
+            s.t.post(
+                &format!("/api/v1/events/{event}/orders"),
+                &Auth::None,
+                json!({"seats": {"best": {"count": 2}}, "email": email, "name": "Seat Holder"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        (r.body["id"].as_str().unwrap().to_string(), r.body["access_token"].as_str().unwrap().to_string())
+    };
+    let pay_later = async |id: &str, token: &str| {
+        let pay = s.checkout(id, token).await.body["payment"]["id"].as_str().unwrap().to_string();
+        assert_eq!(s.sandbox(&pay, "outcome=delayed&delay_secs=900").await.0, 200);
+    };
+
+    // A's seats are still free when its late payment arrives: A gets them, sold, on its tickets.
+    let (a, a_token) = buy_seats("a@example.org").await;
+    pay_later(&a, &a_token).await;
+    s.t.clock.advance_secs(700);
+    s.t.app.sweep_once().await.unwrap();
+    assert_eq!(s.order(&a, &a_token).await["state"], "expired");
+    s.t.clock.advance_secs(300);
+    s.drain_outbox().await;
+    assert_eq!(s.order(&a, &a_token).await["state"], "paid");
+    let tickets = s.as_buyer(reqwest::Method::GET, &format!("/api/v1/orders/{a}/tickets"), &a_token).await;
+    let seats: Vec<&str> = tickets.body.as_array().unwrap().iter().map(|t| t["seat"].as_str().unwrap()).collect();
+    assert_eq!(seats.len(), 2, "{tickets:?}");
+    let statuses = s.t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await;
+    assert_eq!(statuses.body["statuses"].as_str().unwrap().matches('s').count(), 2, "{statuses:?}");
+
+    // B's seats went to C meanwhile: B's money goes back, nobody holds a seat twice.
+    let (b, b_token) = buy_seats("b@example.org").await;
+    pay_later(&b, &b_token).await;
+    s.t.clock.advance_secs(700);
+    s.t.app.sweep_once().await.unwrap();
+    let (c, c_token) = buy_seats("c@example.org").await;
+    let pay_c = s.checkout(&c, &c_token).await.body["payment"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s.sandbox(&pay_c, "outcome=success").await.0, 200);
+    s.t.clock.advance_secs(300);
+    s.drain_outbox().await;
+    let o = s.order(&b, &b_token).await;
+    assert_eq!((o["state"].as_str(), o["refunded"]["amount_minor"].as_i64()), (Some("expired"), Some(2000)), "{o}");
+    s.assert_ledger(&b, &b_token).await;
+    let statuses = s.t.get(&format!("/api/v1/events/{event}/seats"), &Auth::None).await;
+    assert_eq!(statuses.body["statuses"].as_str().unwrap(), "ssss", "{statuses:?}");
 }
