@@ -12,6 +12,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod metrics;
 mod pages;
+mod storefront;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -250,6 +251,7 @@ pub fn router(app: App, web: WebConfig) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
         .merge(pages::router())
+        .merge(storefront::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))

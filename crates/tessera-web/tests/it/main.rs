@@ -10,4 +10,5 @@ mod orders;
 mod payments;
 mod permissions;
 mod seating;
+mod storefront;
 mod tickets;

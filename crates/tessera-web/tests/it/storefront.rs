@@ -1,0 +1,130 @@
+//! The storefront's pages over HTTP, as a browser without scripts uses them:
+//! find an event, reserve, pay through the sandbox, see and print the tickets.
+
+use crate::helpers::*;
+use serde_json::json;
+use tessera_app::AppConfig;
+
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_string())
+}
+
+fn hidden_csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_buyer_finds_an_event_pays_in_the_sandbox_and_prints_the_tickets() {
+    let t =
+        spawn_app_with(AppConfig { allow_sandbox_payments: true, ..test_config() }, tessera_web::WebConfig::default())
+            .await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let venue = t.venue(&owner, &org, "Hall").await;
+    let event = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Night <Gig>", 30)).await.body
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let q = t
+        .post(&format!("/api/v1/orgs/{org}/events/{event}/quotas"), &owner, json!({"name": "House", "capacity": 10}))
+        .await;
+    let tt = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+            &owner,
+            json!({"name": "Standing", "price_minor": 2500, "currency": "EUR", "max_per_order": 4, "quota_ids": [q.body["id"]]}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        t.put(&format!("/api/v1/orgs/{org}/payment-settings"), &owner, json!({"provider": "sandbox"})).await.status,
+        200
+    );
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let url = |p: &str| format!("{}{p}", t.base);
+
+    // The listing (escaped), with search.
+    let home = browser.get(url("/?q=night")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(home.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    let html = home.text().await.unwrap();
+    assert!(html.contains("Night &lt;Gig&gt;") && html.contains(&format!("/events/{event}")), "{html}");
+    assert!(!browser.get(url("/?q=opera")).send().await.unwrap().text().await.unwrap().contains("Night"));
+
+    // The event page, and a refused form that keeps what was typed.
+    let page = browser.get(url(&format!("/events/{event}"))).send().await.unwrap();
+    let form_cookie = set_cookie(&page, "tessera_form").expect("a form cookie");
+    let csrf = hidden_csrf(&page.text().await.unwrap());
+    let post = |path: String, body: String, cookies: String| {
+        browser
+            .post(url(&path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookies)
+            .body(body)
+            .send()
+    };
+    let bad = post(
+        format!("/events/{event}/buy"),
+        format!("csrf={csrf}&qty_{tt}=2&name=Ada+Lovelace&email=not-an-address"),
+        form_cookie.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains("e-mail address") && html.contains("value=\"Ada Lovelace\"") && html.contains("value=\"2\""),
+        "{html}"
+    );
+    // Without the form token: refused, nothing reserved.
+    let forged = post(
+        format!("/events/{event}/buy"),
+        format!("csrf=x&qty_{tt}=2&name=A&email=a@example.org"),
+        form_cookie.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 403);
+
+    let ok = post(
+        format!("/events/{event}/buy"),
+        format!("csrf={csrf}&qty_{tt}=2&name=Ada+Lovelace&email=ada%40example.org"),
+        form_cookie.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.status(), 303);
+    let order_path = ok.headers()["location"].to_str().unwrap().to_string();
+    let order_cookie = set_cookie(&ok, "tessera_order").expect("the order's cookie");
+    let cookies = format!("{form_cookie}; {order_cookie}");
+    // Someone else (no cookie) finds nothing.
+    assert_eq!(browser.get(url(&order_path)).send().await.unwrap().status(), 404);
+    let order = browser.get(url(&order_path)).header("cookie", &cookies).send().await.unwrap().text().await.unwrap();
+    assert!(order.contains("Pay 52.00 EUR") || order.contains("Pay 50.00 EUR"), "{order}");
+
+    // Pay: off to the sandbox, which succeeds, and back to the tickets.
+    let go = post(format!("{order_path}/pay"), format!("csrf={csrf}"), cookies.clone()).await.unwrap();
+    assert_eq!(go.status(), 303);
+    let sandbox = go.headers()["location"].to_str().unwrap().to_string();
+    let payment = sandbox.rsplit('/').next().unwrap().to_string();
+    let paid = post(format!("/pay/sandbox/{payment}"), "outcome=success".into(), String::new()).await.unwrap();
+    assert_eq!(paid.status(), 200);
+    let order = browser.get(url(&order_path)).header("cookie", &cookies).send().await.unwrap().text().await.unwrap();
+    assert!(order.contains("Download the tickets"), "{order}");
+    assert_eq!(order.matches("class=\"qr\"").count(), 2, "{order}");
+    let pdf = browser.get(url(&format!("{order_path}/tickets.pdf"))).header("cookie", &cookies).send().await.unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    // Unknown pages are a page, not an error body.
+    assert_eq!(browser.get(url("/events/not-an-id")).send().await.unwrap().status(), 404);
+}
