@@ -216,8 +216,13 @@ fn finish_document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
     v
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+/// Unknown API paths answer in JSON; any other unknown URL is a page.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+    } else {
+        storefront::not_found_page()
+    }
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -34,6 +34,61 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}/pay", post(pay))
         .route("/orders/{order_id}/confirm", post(confirm))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
+        .route("/events/{event_id}/calendar.ics", get(calendar))
+}
+
+/// The page for a URL that leads nowhere.
+pub(crate) fn not_found_page() -> Response {
+    page(StatusCode::NOT_FOUND, "Not found", "<p>There is nothing here. <a href=\"/\">See all events</a>.</p>", &[])
+}
+
+/// One iCalendar content line (RFC 5545): the value escaped as TEXT and the
+/// line folded at 74 octets, never inside a character.
+fn ics_text(name: &str, value: &str) -> String {
+    let escaped =
+        value.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n").replace('\r', "");
+    let line = format!("{name}:{escaped}");
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 74 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// The event as an iCalendar file, for the buyer's calendar.
+async fn calendar(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    let (e, _) = match event_detail(&s, &id).await {
+        Ok(found) => found,
+        Err(err) => return error_page(err),
+    };
+    let utc = |t: tessera_domain::Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let mut ics =
+        String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tessera//Storefront//EN\r\nBEGIN:VEVENT\r\n");
+    ics.push_str(&format!("UID:{}@tessera\r\n", e.summary.id));
+    ics.push_str(&format!("DTSTAMP:{}\r\n", utc(s.app.now())));
+    ics.push_str(&format!("DTSTART:{}\r\nDTEND:{}\r\n", utc(e.summary.starts_at), utc(e.summary.ends_at)));
+    ics.push_str(&ics_text("SUMMARY", &e.summary.title));
+    let place = [e.summary.venue.name.as_str(), e.summary.venue.address.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    ics.push_str(&ics_text("LOCATION", &place));
+    ics.push_str(&ics_text("DESCRIPTION", &e.description));
+    ics.push_str("END:VEVENT\r\nEND:VCALENDAR\r\n");
+    let mut res = ics.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"event.ics\""));
+    res
 }
 
 pub(crate) fn esc(s: &str) -> String {
@@ -118,12 +173,7 @@ fn page(status: StatusCode, title: &str, body: &str, set_cookies: &[String]) -> 
 
 fn error_page(e: AppError) -> Response {
     match e {
-        AppError::NotFound => page(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "<p>There is nothing here. <a href=\"/\">See all events</a>.</p>",
-            &[],
-        ),
+        AppError::NotFound => not_found_page(),
         AppError::Internal(detail) => {
             tracing::error!(%detail, "storefront page failed");
             page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "<p>Please try again in a moment.</p>", &[])
@@ -199,10 +249,11 @@ fn event_html(
             .collect::<String>()
     };
     let mut body = format!(
-        "<p>{when} ({tz}) · {venue}</p><p>{desc}</p>",
+        "<p>{when} ({tz}) · {venue} · <a href=\"/events/{id}/calendar.ics\">Add to calendar</a></p><p>{desc}</p>",
         when = esc(&e.summary.starts_at_local),
         tz = esc(&e.summary.timezone),
         venue = esc(&e.summary.venue.name),
+        id = e.summary.id,
         desc = esc(&e.description),
     );
     if !errors.is_empty() {

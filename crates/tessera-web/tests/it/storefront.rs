@@ -125,6 +125,22 @@ async fn a_buyer_finds_an_event_pays_in_the_sandbox_and_prints_the_tickets() {
     let pdf = browser.get(url(&format!("{order_path}/tickets.pdf"))).header("cookie", &cookies).send().await.unwrap();
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
-    // Unknown pages are a page, not an error body.
+    // Unknown pages are a page, not an error body; unknown API paths stay JSON.
     assert_eq!(browser.get(url("/events/not-an-id")).send().await.unwrap().status(), 404);
+    let lost = browser.get(url("/no/such/page")).send().await.unwrap();
+    assert_eq!(lost.status(), 404);
+    assert!(lost.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(lost.text().await.unwrap().contains("See all events"));
+    let api = browser.get(url("/api/v1/no-such-endpoint")).send().await.unwrap();
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_found");
+
+    // Add to calendar: an iCalendar file with the event's times in UTC.
+    let ics = browser.get(url(&format!("/events/{event}/calendar.ics"))).send().await.unwrap();
+    assert_eq!(ics.headers()["content-type"], "text/calendar; charset=utf-8");
+    let ics = ics.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("SUMMARY:Night <Gig>\r\n"), "{ics}");
+    assert!(ics.lines().any(|l| l.starts_with("DTSTART:") && l.ends_with('Z')), "{ics}");
+    assert!(ics.split("\r\n").all(|l| l.len() <= 75), "lines are folded: {ics}");
 }
