@@ -63,6 +63,17 @@ try {
     await context.close();
     console.log(`storefront purchase at ${name} width: ok`);
   }
+  // The storefront in Chinese, chosen by the browser's language.
+  const zh = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "zh-CN", extraHTTPHeaders: { "Accept-Language": "zh-CN,zh;q=0.9" } });
+  const page = await zh.newPage();
+  await page.goto(`${base}/`);
+  assert.equal(await page.locator("html").getAttribute("lang"), "zh-CN");
+  await page.getByRole("heading", { name: "活动" }).waitFor();
+  await page.getByRole("link", { name: "Night of Strings" }).click();
+  await page.getByRole("button", { name: "预订" }).waitFor();
+  await page.screenshot({ path: `${shots}/event-zh-phone.png`, fullPage: true });
+  await zh.close();
+  console.log("storefront in Chinese: ok");
 } finally {
   await browser.close();
 }

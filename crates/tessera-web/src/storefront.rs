@@ -16,7 +16,124 @@ use std::collections::HashMap;
 use tessera_app::catalog::{EventDetail, EventQuery};
 use tessera_app::inventory::{PlaceOrder, SeatRequest};
 use tessera_app::{Actor, AppError};
-use tessera_domain::EventId;
+use tessera_domain::{EventId, Money};
+use tessera_mail::Locale;
+
+tokio::task_local! {
+    /// The page language of the current request (see [`with_lang`]).
+    static LANG: Locale;
+}
+
+const LANG_COOKIE: &str = "tessera_lang";
+
+fn lang() -> Locale {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+/// Picks the page language: `?lang=` (remembered in a cookie), the cookie,
+/// then the browser's `Accept-Language`; English otherwise.
+async fn with_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let asked = req
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned()));
+    let from_cookie = cookie(req.headers(), LANG_COOKIE).map(str::to_string);
+    let from_browser = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';']).next())
+        .map(|t| t.trim().to_string());
+    let locale =
+        Locale::from_tag(asked.as_deref().or(from_cookie.as_deref()).or(from_browser.as_deref()).unwrap_or("en"));
+    let mut res = LANG.scope(locale, next.run(req)).await;
+    if asked.is_some()
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.tag()))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The page text in the request's language; English is the key.
+fn tr(en: &'static str) -> &'static str {
+    if lang() != Locale::ZhCn {
+        return en;
+    }
+    match en {
+        "Events" => "活动",
+        "Search events" => "搜索活动",
+        "Search" => "搜索",
+        "No events found." => "没有找到活动。",
+        "Add to calendar" => "添加到日历",
+        "Ticket" => "票种",
+        "Price" => "价格",
+        "Quantity" => "数量",
+        "How many" => "数量",
+        "by seat" => "按座位",
+        "not on sale" => "未开售",
+        "Sold out" => "已售罄",
+        "Best available seats" => "最佳座位数",
+        "Name on the tickets" => "票上的姓名",
+        "E-mail" => "电子邮箱",
+        "Reserve" => "预订",
+        "Nothing is on sale for this event right now." => "本活动目前没有在售的票。",
+        "Please check the marked fields." => "请检查标出的内容。",
+        "Your order" => "您的订单",
+        "Order" => "订单",
+        "pending" => "待付款",
+        "paid" => "已付款",
+        "expired" => "已过期",
+        "cancelled" => "已取消",
+        "refunded" => "已退款",
+        "Fees" => "手续费",
+        "Tax" => "税费",
+        "Total" => "合计",
+        "Your tickets are held until" => "您的票将保留至",
+        "Confirm" => "确认",
+        "Pay" => "支付",
+        "Download the tickets (PDF)" => "下载门票（PDF）",
+        "Tickets" => "门票",
+        "Open this ticket" => "打开此票",
+        "seat" => "座位",
+        "The hold expired and the tickets went back on sale." => "保留已过期，门票已重新开售。",
+        "Start again" => "重新开始",
+        "This order is" => "此订单",
+        "Not found" => "未找到",
+        "There is nothing here." => "这里什么都没有。",
+        "See all events" => "查看所有活动",
+        "Please try again" => "请重试",
+        "The form expired." => "表单已过期。",
+        "Open the event again" => "重新打开活动",
+        "Back to the order" => "返回订单",
+        "How to pay" => "如何付款",
+        "Quote" => "请注明",
+        "by" => "截止",
+        "Something went wrong" => "出错了",
+        "Please try again in a moment." => "请稍后再试。",
+        "That did not work" => "操作未成功",
+        "Please go back and try again." => "请返回后重试。",
+        "QR code of the ticket for" => "门票二维码：",
+        "choose at least one ticket" => "请至少选择一张票",
+        "how many seats?" => "需要几个座位？",
+        "enter an e-mail address like name@example.org" => "请输入电子邮箱，例如 name@example.org",
+        "enter a whole number" => "请输入整数",
+        other => other,
+    }
+}
+
+fn money(m: Money) -> String {
+    tessera_mail::format_money(m, lang())
+}
+
+/// A time at the venue, in the page's language.
+fn when(at: tessera_domain::Timestamp, tz: &str) -> String {
+    match jiff::tz::TimeZone::get(tz) {
+        Ok(zone) => tessera_mail::format_datetime(&at.to_zoned(zone), lang()),
+        Err(_) => at.to_string(),
+    }
+}
 use tessera_domain::account::Email;
 use tessera_domain::inventory::LineRequest;
 use tessera_domain::orders::{Order, OrderId, OrderState};
@@ -35,11 +152,13 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}/confirm", post(confirm))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
         .route("/events/{event_id}/calendar.ics", get(calendar))
+        .layer(axum::middleware::from_fn(with_lang))
 }
 
 /// The page for a URL that leads nowhere.
 pub(crate) fn not_found_page() -> Response {
-    page(StatusCode::NOT_FOUND, "Not found", "<p>There is nothing here. <a href=\"/\">See all events</a>.</p>", &[])
+    let body = format!("<p>{} <a href=\"/\">{}</a>.</p>", tr("There is nothing here."), tr("See all events"));
+    page(StatusCode::NOT_FOUND, tr("Not found"), &body, &[])
 }
 
 /// One iCalendar content line (RFC 5545): the value escaped as TEXT and the
@@ -150,15 +269,21 @@ fn csrf_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
 
 fn page(status: StatusCode, title: &str, body: &str, set_cookies: &[String]) -> Response {
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tessera</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;color:#111;line-height:1.45}}\
          a{{color:#0645ad}}:focus{{outline:3px solid #0645ad;outline-offset:2px}}\
          table{{border-collapse:collapse;width:100%}}td,th{{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}}\
          input{{font-size:1rem;padding:.35rem}}button{{font-size:1.05rem;padding:.5rem 1rem}}\
          .error{{color:#a00000;font-weight:600}}.muted{{color:#555}}img.qr{{width:14rem;height:14rem}}</style></head>\
-         <body><header><a href=\"/\">Tessera</a></header><main><h1>{title}</h1>{body}</main></body></html>",
+         <body><header><nav><a href=\"/\">Tessera</a> · {switch}</nav></header><main><h1>{title}</h1>{body}</main></body></html>",
         title = esc(title),
+        lang = lang().tag(),
+        switch = if lang() == Locale::ZhCn {
+            "<a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>"
+        } else {
+            "<a href=\"?lang=zh-CN\" lang=\"zh-CN\" hreflang=\"zh-CN\">中文</a>"
+        },
     );
     let mut res = (status, Html(html)).into_response();
     let h = res.headers_mut();
@@ -176,11 +301,12 @@ fn error_page(e: AppError) -> Response {
         AppError::NotFound => not_found_page(),
         AppError::Internal(detail) => {
             tracing::error!(%detail, "storefront page failed");
-            page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "<p>Please try again in a moment.</p>", &[])
+            let body = format!("<p>{}</p>", tr("Please try again in a moment."));
+            page(StatusCode::INTERNAL_SERVER_ERROR, tr("Something went wrong"), &body, &[])
         }
         other => {
             let status = crate::error::ApiError::from(other).status;
-            page(status, "That did not work", "<p>Please go back and try again.</p>", &[])
+            page(status, tr("That did not work"), &format!("<p>{}</p>", tr("Please go back and try again.")), &[])
         }
     }
 }
@@ -210,12 +336,14 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
         Err(e) => return error_page(e),
     };
     let mut body = format!(
-        "<form method=\"get\" action=\"/\" role=\"search\"><label for=\"q\">Search events</label> \
-         <input id=\"q\" name=\"q\" value=\"{}\"> <button type=\"submit\">Search</button></form>",
-        esc(text.as_deref().unwrap_or(""))
+        "<form method=\"get\" action=\"/\" role=\"search\"><label for=\"q\">{}</label> \
+         <input id=\"q\" name=\"q\" type=\"search\" value=\"{}\"> <button type=\"submit\">{}</button></form>",
+        tr("Search events"),
+        esc(text.as_deref().unwrap_or("")),
+        tr("Search")
     );
     if events.items.is_empty() {
-        body.push_str("<p>No events found.</p>");
+        body.push_str(&format!("<p>{}</p>", tr("No events found.")));
     } else {
         body.push_str("<ul>");
         for e in &events.items {
@@ -223,13 +351,13 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
                 "<li><a href=\"/events/{id}\">{title}</a> <span class=\"muted\">{when} · {venue}</span></li>",
                 id = e.id,
                 title = esc(&e.title),
-                when = esc(&e.starts_at_local),
+                when = esc(&when(e.starts_at, &e.timezone)),
                 venue = esc(&e.venue.name),
             ));
         }
         body.push_str("</ul>");
     }
-    page(StatusCode::OK, "Events", &body, &[])
+    page(StatusCode::OK, tr("Events"), &body, &[])
 }
 
 /// The event's page with its ticket form; `errors` and `values` re-render a refused form.
@@ -249,15 +377,16 @@ fn event_html(
             .collect::<String>()
     };
     let mut body = format!(
-        "<p>{when} ({tz}) · {venue} · <a href=\"/events/{id}/calendar.ics\">Add to calendar</a></p><p>{desc}</p>",
-        when = esc(&e.summary.starts_at_local),
+        "<p>{when} ({tz}) · {venue} · <a href=\"/events/{id}/calendar.ics\">{cal}</a></p><p>{desc}</p>",
+        when = esc(&when(e.summary.starts_at, &e.summary.timezone)),
+        cal = tr("Add to calendar"),
         tz = esc(&e.summary.timezone),
         venue = esc(&e.summary.venue.name),
         id = e.summary.id,
         desc = esc(&e.description),
     );
     if !errors.is_empty() {
-        body.push_str("<div role=\"alert\"><p class=\"error\">Please check the marked fields.</p>");
+        body.push_str(&format!("<div role=\"alert\"><p class=\"error\">{}</p>", tr("Please check the marked fields.")));
         body.push_str(&error_for("lines"));
         body.push_str(&error_for("seats"));
         body.push_str(&error_for("event_id"));
@@ -269,19 +398,25 @@ fn event_html(
         e.summary.id,
         esc(csrf)
     ));
-    body.push_str("<table><thead><tr><th scope=\"col\">Ticket</th><th scope=\"col\">Price</th><th scope=\"col\">Quantity</th></tr></thead><tbody>");
+    body.push_str(&format!(
+        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        tr("Ticket"),
+        tr("Price"),
+        tr("Quantity")
+    ));
     for t in &e.ticket_types {
         let field = format!("qty_{}", t.id);
         let control = if seated {
-            "<span class=\"muted\">by seat</span>".to_string()
+            format!("<span class=\"muted\">{}</span>", tr("by seat"))
         } else if !t.on_sale {
-            "<span class=\"muted\">not on sale</span>".to_string()
+            format!("<span class=\"muted\">{}</span>", tr("not on sale"))
         } else if t.available <= 0 {
-            "<strong>Sold out</strong>".to_string()
+            format!("<strong>{}</strong>", tr("Sold out"))
         } else {
             format!(
-                "<label class=\"muted\" for=\"{field}\">How many</label> <input id=\"{field}\" name=\"{field}\" type=\"number\" \
+                "<label class=\"muted\" for=\"{field}\">{how_many}</label> <input id=\"{field}\" name=\"{field}\" type=\"number\" \
                  min=\"0\" max=\"{max}\" value=\"{v}\" inputmode=\"numeric\">",
+                how_many = tr("How many"),
                 max = t.max_per_order.min(t.available),
                 v = value(&field),
             )
@@ -289,28 +424,32 @@ fn event_html(
         body.push_str(&format!(
             "<tr><td>{name}</td><td>{price}</td><td>{control}</td></tr>",
             name = esc(&t.name),
-            price = esc(&t.price.to_string()),
+            price = esc(&money(t.price)),
         ));
     }
     body.push_str("</tbody></table>");
     if seated {
         body.push_str(&format!(
-            "<p><label for=\"seats\">Best available seats</label> <input id=\"seats\" name=\"seats\" type=\"number\" min=\"1\" max=\"10\" value=\"{}\"></p>",
+            "<p><label for=\"seats\">{}</label> <input id=\"seats\" name=\"seats\" type=\"number\" min=\"1\" max=\"10\" value=\"{}\"></p>",
+            tr("Best available seats"),
             value("seats")
         ));
     }
     if on_sale {
         body.push_str(&format!(
-            "<p><label for=\"name\">Name on the tickets</label><br><input id=\"name\" name=\"name\" autocomplete=\"name\" required value=\"{}\">{}</p>\
-             <p><label for=\"email\">E-mail</label><br><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required value=\"{}\">{}</p>\
-             <p><button type=\"submit\">Reserve</button></p>",
+            "<p><label for=\"name\">{}</label><br><input id=\"name\" name=\"name\" autocomplete=\"name\" required value=\"{}\">{}</p>\
+             <p><label for=\"email\">{}</label><br><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required value=\"{}\">{}</p>\
+             <p><button type=\"submit\">{}</button></p>",
+            tr("Name on the tickets"),
             value("name"),
             error_for("name"),
+            tr("E-mail"),
             value("email"),
             error_for("email"),
+            tr("Reserve"),
         ));
     } else {
-        body.push_str("<p><strong>Nothing is on sale for this event right now.</strong></p>");
+        body.push_str(&format!("<p><strong>{}</strong></p>", tr("Nothing is on sale for this event right now.")));
     }
     body.push_str("</form>");
     body
@@ -342,8 +481,13 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
     if !csrf_ok(&headers, &values) {
         return page(
             StatusCode::FORBIDDEN,
-            "Please try again",
-            &format!("<p>The form expired. <a href=\"/events/{}\">Open the event again</a>.</p>", e.summary.id),
+            tr("Please try again"),
+            &format!(
+                "<p>{} <a href=\"/events/{}\">{}</a>.</p>",
+                tr("The form expired."),
+                e.summary.id,
+                tr("Open the event again")
+            ),
             &[],
         );
     }
@@ -356,7 +500,7 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             Some(v) => match v.parse::<i64>() {
                 Ok(0) => {}
                 Ok(n) if n > 0 => lines.push(LineRequest { ticket_type_id: t.id, quantity: n }),
-                _ => errors.push(("lines".into(), format!("{}: enter a whole number", t.name))),
+                _ => errors.push(("lines".into(), format!("{}: {}", t.name, tr("enter a whole number")))),
             },
         }
     }
@@ -364,20 +508,20 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
         match values.get("seats").and_then(|v| v.trim().parse::<u32>().ok()) {
             Some(n) if n > 0 => Some(SeatRequest::Best { count: n, category: None, wheelchair_spaces: 0 }),
             _ => {
-                errors.push(("seats".into(), "how many seats?".into()));
+                errors.push(("seats".into(), tr("how many seats?").into()));
                 None
             }
         }
     } else {
         if lines.is_empty() && errors.is_empty() {
-            errors.push(("lines".into(), "choose at least one ticket".into()));
+            errors.push(("lines".into(), tr("choose at least one ticket").into()));
         }
         None
     };
     let email = match Email::parse(values.get("email").map(String::as_str).unwrap_or("").trim()) {
         Ok(e) => Some(e),
         Err(_) => {
-            errors.push(("email".into(), "enter an e-mail address like name@example.org".into()));
+            errors.push(("email".into(), tr("enter an e-mail address like name@example.org").into()));
             None
         }
     };
@@ -435,36 +579,44 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
     };
     let (csrf, set) = csrf_token(&headers);
     let mut body = format!(
-        "<p>Order <strong>{reference}</strong> · {state}</p><table><thead><tr><th scope=\"col\">Ticket</th>\
-         <th scope=\"col\">Quantity</th><th scope=\"col\">Price</th></tr></thead><tbody>",
+        "<p>{order_word} <strong>{reference}</strong> · {state}</p><table><thead><tr><th scope=\"col\">{ticket}</th>\
+         <th scope=\"col\">{quantity}</th><th scope=\"col\">{price}</th></tr></thead><tbody>",
+        order_word = tr("Order"),
         reference = esc(&order.reference),
-        state = esc(order.state.as_str()),
+        state = tr(order.state.as_str()),
+        ticket = tr("Ticket"),
+        quantity = tr("Quantity"),
+        price = tr("Price"),
     );
     for l in &order.lines {
         body.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&l.name),
             l.quantity,
-            esc(&l.unit_price.to_string())
+            esc(&money(l.unit_price))
         ));
     }
     body.push_str(&format!(
-        "</tbody></table><p>Fees {} · Tax {} · <strong>Total {}</strong></p>",
-        esc(&order.fees.to_string()),
-        esc(&order.tax.to_string()),
-        esc(&order.total.to_string())
+        "</tbody></table><p>{} {} · {} {} · <strong>{} {}</strong></p>",
+        tr("Fees"),
+        esc(&money(order.fees)),
+        tr("Tax"),
+        esc(&money(order.tax)),
+        tr("Total"),
+        esc(&money(order.total))
     ));
     let hidden = format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(&csrf));
     match order.state {
         OrderState::Pending => {
             body.push_str(&format!(
-                "<p>Your tickets are held until {} (UTC).</p>",
+                "<p>{} {} (UTC).</p>",
+                tr("Your tickets are held until"),
                 esc(&order.expires_at.strftime("%H:%M").to_string())
             ));
             let (action, label) = if order.total.amount_minor == 0 {
-                ("confirm", "Confirm".to_string())
+                ("confirm", tr("Confirm").to_string())
             } else {
-                ("pay", format!("Pay {}", order.total))
+                ("pay", format!("{} {}", tr("Pay"), money(order.total)))
             };
             body.push_str(&format!(
                 "<form method=\"post\" action=\"/orders/{}/{action}\">{hidden}<button type=\"submit\">{}</button></form>",
@@ -478,14 +630,18 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
                 Err(e) => return error_page(e),
             };
             body.push_str(&format!(
-                "<p><a href=\"/orders/{}/tickets.pdf\" download>Download the tickets (PDF)</a></p><h2>Tickets</h2>",
-                order.id
+                "<p><a href=\"/orders/{}/tickets.pdf\" download>{}</a></p><h2>{}</h2>",
+                order.id,
+                tr("Download the tickets (PDF)"),
+                tr("Tickets")
             ));
             for t in tickets.iter().filter(|t| t.status == "valid") {
-                let seat = t.seat.as_deref().map(|s| format!(" · seat {}", esc(s))).unwrap_or_default();
+                let seat = t.seat.as_deref().map(|s| format!(" · {} {}", tr("seat"), esc(s))).unwrap_or_default();
                 body.push_str(&format!(
-                    "<section><h3>{kind}{seat}</h3><p>{holder}</p><img class=\"qr\" src=\"{qr}\" alt=\"QR code of the ticket for {holder}\">\
-                     <p><a href=\"{page}\">Open this ticket</a></p></section>",
+                    "<section><h3>{kind}{seat}</h3><p>{holder}</p><img class=\"qr\" src=\"{qr}\" alt=\"{qr_alt} {holder}\">\
+                     <p><a href=\"{page}\">{open}</a></p></section>",
+                    qr_alt = tr("QR code of the ticket for"),
+                    open = tr("Open this ticket"),
                     kind = esc(&t.ticket_type),
                     holder = esc(&t.holder_name),
                     qr = esc(&t.qr_svg_url),
@@ -493,14 +649,16 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
                 ));
             }
         }
-        OrderState::Expired => body.push_str(
-            "<p role=\"status\"><strong>The hold expired</strong> and the tickets went back on sale. <a href=\"/\">Start again</a>.</p>",
-        ),
+        OrderState::Expired => body.push_str(&format!(
+            "<p role=\"status\"><strong>{}</strong> <a href=\"/\">{}</a>.</p>",
+            tr("The hold expired and the tickets went back on sale."),
+            tr("Start again")
+        )),
         OrderState::Cancelled | OrderState::Refunded => {
-            body.push_str(&format!("<p role=\"status\">This order was {}.</p>", esc(order.state.as_str())));
+            body.push_str(&format!("<p role=\"status\">{} {}.</p>", tr("This order is"), tr(order.state.as_str())));
         }
     }
-    page(StatusCode::OK, "Your order", &body, &set.into_iter().collect::<Vec<_>>())
+    page(StatusCode::OK, tr("Your order"), &body, &set.into_iter().collect::<Vec<_>>())
 }
 
 async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
@@ -511,8 +669,8 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
     if !csrf_ok(&headers, &form(&body)) {
         return page(
             StatusCode::FORBIDDEN,
-            "Please try again",
-            &format!("<p><a href=\"/orders/{}\">Back to the order</a></p>", order.id),
+            tr("Please try again"),
+            &format!("<p><a href=\"/orders/{}\">{}</a></p>", order.id, tr("Back to the order")),
             &[],
         );
     }
@@ -521,13 +679,16 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             Some(url) => redirect(&url, &[]),
             None => page(
                 StatusCode::OK,
-                "How to pay",
+                tr("How to pay"),
                 &format!(
-                    "<p>{}</p><p>Quote <strong>{}</strong>, by {}.</p><p><a href=\"/orders/{}\">Back to the order</a></p>",
+                    "<p>{}</p><p>{} <strong>{}</strong>, {} {}.</p><p><a href=\"/orders/{}\">{}</a></p>",
                     esc(c.instructions.as_deref().unwrap_or("")),
+                    tr("Quote"),
                     esc(&c.payment.provider_ref),
+                    tr("by"),
                     esc(&c.payment.due_at.map(|d| d.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()),
-                    order.id
+                    order.id,
+                    tr("Back to the order")
                 ),
                 &[],
             ),
@@ -544,8 +705,8 @@ async fn confirm(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<S
     if !csrf_ok(&headers, &form(&body)) {
         return page(
             StatusCode::FORBIDDEN,
-            "Please try again",
-            &format!("<p><a href=\"/orders/{}\">Back to the order</a></p>", order.id),
+            tr("Please try again"),
+            &format!("<p><a href=\"/orders/{}\">{}</a></p>", order.id, tr("Back to the order")),
             &[],
         );
     }
