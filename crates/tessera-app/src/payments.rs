@@ -389,19 +389,7 @@ impl App {
         }
         let now = self.now();
         let payment_id = uuid::Uuid::now_v7().to_string();
-        let mut p = NewPayment {
-            id: payment_id.clone(),
-            order: id,
-            provider: provider.clone(),
-            provider_ref: String::new(),
-            provider_payment: None,
-            amount_minor: order.total.amount_minor,
-            currency: order.total.currency.code().to_string(),
-            redirect_url: None,
-            due_at: None,
-            hold_until: None,
-            outbox: vec![],
-        };
+        let mut p = new_payment(&payment_id, &order, &provider, String::new());
         let mut instructions = None;
         match provider.as_str() {
             "manual" => {
@@ -946,19 +934,8 @@ impl App {
             Some(p) => p,
             None => {
                 let payment_id = uuid::Uuid::now_v7().to_string();
-                let p = NewPayment {
-                    id: payment_id.clone(),
-                    order: id,
-                    provider: "manual".into(),
-                    provider_ref: format!("{}-{}", order.reference, &payment_id[payment_id.len() - 6..]),
-                    provider_payment: None,
-                    amount_minor: order.total.amount_minor,
-                    currency: order.total.currency.code().to_string(),
-                    redirect_url: None,
-                    due_at: None,
-                    hold_until: None,
-                    outbox: vec![],
-                };
+                let reference = format!("{}-{}", order.reference, &payment_id[payment_id.len() - 6..]);
+                let p = new_payment(&payment_id, &order, "manual", reference);
                 self.submit_inventory(order.event_id, InventoryOp::StartPayment(Box::new(p))).await?;
                 self.store.payment(&payment_id).await?.ok_or(AppError::NotFound)?
             }
@@ -1077,6 +1054,23 @@ impl App {
         self.authorize(actor, org, Permission::ViewOrders).await?;
         self.org_event(org, event).await?;
         Ok(self.store.cancellation_progress(event).await?)
+    }
+}
+
+/// A payment attempt for the whole of `order`; the caller fills in the rest.
+fn new_payment(id: &str, order: &Order, provider: &str, provider_ref: String) -> NewPayment {
+    NewPayment {
+        id: id.to_string(),
+        order: order.id,
+        provider: provider.to_string(),
+        provider_ref,
+        provider_payment: None,
+        amount_minor: order.total.amount_minor,
+        currency: order.total.currency.code().to_string(),
+        redirect_url: None,
+        due_at: None,
+        hold_until: None,
+        outbox: vec![],
     }
 }
 

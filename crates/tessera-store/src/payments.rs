@@ -685,13 +685,12 @@ pub(crate) fn refund_done(
     )
     .dedupe(format!("{topic}:{refund_id}"));
     w.money.outbox(cx.event.org_id, mail, now);
-    let mut hook = webhook("order.refunded", &order_now, now);
-    hook.payload = serde_json::json!({
+    let payload = serde_json::json!({
         "type": "order.refunded",
         "timestamp": now.to_string(),
         "data": { "order": order_now, "refund": { "id": refund_id, "amount": amount, "reason": reason } },
-    })
-    .to_string();
+    });
+    let hook = OutboxMessage::new("webhook", "order.refunded", Some(order_id.clone()), payload);
     if w.money.wants("order.refunded") {
         w.money.outbox(cx.event.org_id, hook, now);
     }

@@ -241,21 +241,17 @@ fn csrf_token(headers: &HeaderMap) -> (String, Option<String>) {
     match cookie(headers, CSRF_COOKIE).filter(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric())) {
         Some(t) => (t.to_string(), None),
         None => {
-            let t = uuid::Uuid::now_v7().simple().to_string();
-            let bytes = getrandom_token();
-            let t = format!("{}{}", &bytes[..16], &t[16..]);
+            // 16 random bytes as hex; should the OS source fail, a v7 UUID
+            // (74 random bits) of the same shape.
+            let mut b = [0u8; 16];
+            let t = match getrandom::fill(&mut b) {
+                Ok(()) => b.iter().map(|x| format!("{x:02x}")).collect(),
+                Err(_) => uuid::Uuid::now_v7().simple().to_string(),
+            };
             let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict");
             (t, Some(set))
         }
     }
-}
-
-fn getrandom_token() -> String {
-    let mut b = [0u8; 8];
-    if getrandom::fill(&mut b).is_err() {
-        return uuid::Uuid::now_v7().simple().to_string();
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn csrf_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
@@ -661,19 +657,26 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
     page(StatusCode::OK, tr("Your order"), &body, &set.into_iter().collect::<Vec<_>>())
 }
 
-async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let (order, token) = match buyer_order(&s, &headers, &id).await {
-        Ok(found) => found,
-        Err(e) => return error_page(e),
-    };
-    if !csrf_ok(&headers, &form(&body)) {
-        return page(
+/// The buyer's order for a form posted on its page, CSRF token checked;
+/// otherwise the page to answer with.
+async fn order_form(s: &AppState, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<(Order, String), Response> {
+    let (order, token) = buyer_order(s, headers, id).await.map_err(error_page)?;
+    if !csrf_ok(headers, &form(body)) {
+        return Err(page(
             StatusCode::FORBIDDEN,
             tr("Please try again"),
             &format!("<p><a href=\"/orders/{}\">{}</a></p>", order.id, tr("Back to the order")),
             &[],
-        );
+        ));
     }
+    Ok((order, token))
+}
+
+async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
     match s.app.checkout(&Actor::Anonymous, order.id, Some(&token)).await {
         Ok(c) => match c.redirect_url {
             Some(url) => redirect(&url, &[]),
@@ -698,18 +701,10 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
 }
 
 async fn confirm(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let (order, token) = match buyer_order(&s, &headers, &id).await {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
         Ok(found) => found,
-        Err(e) => return error_page(e),
+        Err(page) => return page,
     };
-    if !csrf_ok(&headers, &form(&body)) {
-        return page(
-            StatusCode::FORBIDDEN,
-            tr("Please try again"),
-            &format!("<p><a href=\"/orders/{}\">{}</a></p>", order.id, tr("Back to the order")),
-            &[],
-        );
-    }
     match s.app.confirm_free_order(&Actor::Anonymous, order.id, Some(&token)).await {
         Ok(_) => redirect(&format!("/orders/{}", order.id), &[]),
         Err(e) => error_page(e),
