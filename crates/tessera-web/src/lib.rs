@@ -12,7 +12,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod metrics;
 mod pages;
-mod storefront;
+mod ui;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -221,7 +221,7 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
     } else {
-        storefront::not_found_page()
+        ui::not_found_page()
     }
 }
 
@@ -256,7 +256,7 @@ pub fn router(app: App, web: WebConfig) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
         .merge(pages::router())
-        .merge(storefront::router())
+        .merge(ui::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))

@@ -5,142 +5,81 @@
 //! in an HttpOnly cookie scoped to the order's pages; every form carries a
 //! CSRF token checked against a SameSite=Strict cookie.
 
+use super::{
+    Catalog, Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, esc, field_errors, form, money, page,
+    page_with, redirect, tr, viewer, when,
+};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use tessera_app::catalog::{EventDetail, EventQuery};
 use tessera_app::inventory::{PlaceOrder, SeatRequest};
 use tessera_app::{Actor, AppError};
-use tessera_domain::{EventId, Money};
-use tessera_mail::Locale;
-
-tokio::task_local! {
-    /// The page language of the current request (see [`with_lang`]).
-    static LANG: Locale;
-}
-
-const LANG_COOKIE: &str = "tessera_lang";
-
-fn lang() -> Locale {
-    LANG.try_with(|l| *l).unwrap_or_default()
-}
-
-/// Picks the page language: `?lang=` (remembered in a cookie), the cookie,
-/// then the browser's `Accept-Language`; English otherwise.
-async fn with_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let asked = req
-        .uri()
-        .query()
-        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned()));
-    let from_cookie = cookie(req.headers(), LANG_COOKIE).map(str::to_string);
-    let from_browser = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split([',', ';']).next())
-        .map(|t| t.trim().to_string());
-    let locale =
-        Locale::from_tag(asked.as_deref().or(from_cookie.as_deref()).or(from_browser.as_deref()).unwrap_or("en"));
-    let mut res = LANG.scope(locale, next.run(req)).await;
-    if asked.is_some()
-        && let Ok(v) =
-            HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.tag()))
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
-}
-
-/// The page text in the request's language; English is the key.
-fn tr(en: &'static str) -> &'static str {
-    if lang() != Locale::ZhCn {
-        return en;
-    }
-    match en {
-        "Events" => "活动",
-        "Search events" => "搜索活动",
-        "Search" => "搜索",
-        "No events found." => "没有找到活动。",
-        "Add to calendar" => "添加到日历",
-        "Ticket" => "票种",
-        "Price" => "价格",
-        "Quantity" => "数量",
-        "How many" => "数量",
-        "by seat" => "按座位",
-        "not on sale" => "未开售",
-        "Sold out" => "已售罄",
-        "Best available seats" => "最佳座位数",
-        "Name on the tickets" => "票上的姓名",
-        "E-mail" => "电子邮箱",
-        "Reserve" => "预订",
-        "Nothing is on sale for this event right now." => "本活动目前没有在售的票。",
-        "Please check the marked fields." => "请检查标出的内容。",
-        "Your order" => "您的订单",
-        "Order" => "订单",
-        "pending" => "待付款",
-        "paid" => "已付款",
-        "expired" => "已过期",
-        "cancelled" => "已取消",
-        "refunded" => "已退款",
-        "Fees" => "手续费",
-        "Tax" => "税费",
-        "Total" => "合计",
-        "Your tickets are held until" => "您的票将保留至",
-        "Confirm" => "确认",
-        "Pay" => "支付",
-        "Download the tickets (PDF)" => "下载门票（PDF）",
-        "Tickets" => "门票",
-        "Open this ticket" => "打开此票",
-        "seat" => "座位",
-        "The hold expired and the tickets went back on sale." => "保留已过期，门票已重新开售。",
-        "Start again" => "重新开始",
-        "This order is" => "此订单",
-        "Not found" => "未找到",
-        "There is nothing here." => "这里什么都没有。",
-        "See all events" => "查看所有活动",
-        "Please try again" => "请重试",
-        "The form expired." => "表单已过期。",
-        "Open the event again" => "重新打开活动",
-        "Back to the order" => "返回订单",
-        "How to pay" => "如何付款",
-        "Quote" => "请注明",
-        "by" => "截止",
-        "Something went wrong" => "出错了",
-        "Please try again in a moment." => "请稍后再试。",
-        "That did not work" => "操作未成功",
-        "Please go back and try again." => "请返回后重试。",
-        "QR code of the ticket for" => "门票二维码：",
-        "choose at least one ticket" => "请至少选择一张票",
-        "how many seats?" => "需要几个座位？",
-        "enter an e-mail address like name@example.org" => "请输入电子邮箱，例如 name@example.org",
-        "enter a whole number" => "请输入整数",
-        other => other,
-    }
-}
-
-fn money(m: Money) -> String {
-    tessera_mail::format_money(m, lang())
-}
-
-/// A time at the venue, in the page's language.
-fn when(at: tessera_domain::Timestamp, tz: &str) -> String {
-    match jiff::tz::TimeZone::get(tz) {
-        Ok(zone) => tessera_mail::format_datetime(&at.to_zoned(zone), lang()),
-        Err(_) => at.to_string(),
-    }
-}
+use tessera_domain::EventId;
 use tessera_domain::account::Email;
 use tessera_domain::inventory::LineRequest;
 use tessera_domain::orders::{Order, OrderId, OrderState};
 
-const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; \
-                   frame-ancestors 'none'; base-uri 'none'";
-const CSRF_COOKIE: &str = "tessera_form";
+pub(super) const ZH: Catalog = &[
+    ("Search events", "搜索活动"),
+    ("Search", "搜索"),
+    ("No events found.", "没有找到活动。"),
+    ("Add to calendar", "添加到日历"),
+    ("Ticket", "票种"),
+    ("Price", "价格"),
+    ("Quantity", "数量"),
+    ("How many", "数量"),
+    ("by seat", "按座位"),
+    ("not on sale", "未开售"),
+    ("Sold out", "已售罄"),
+    ("Best available seats", "最佳座位数"),
+    ("Name on the tickets", "票上的姓名"),
+    ("E-mail", "电子邮箱"),
+    ("Reserve", "预订"),
+    ("Nothing is on sale for this event right now.", "本活动目前没有在售的票。"),
+    ("Your order", "您的订单"),
+    ("Order", "订单"),
+    ("pending", "待付款"),
+    ("paid", "已付款"),
+    ("expired", "已过期"),
+    ("cancelled", "已取消"),
+    ("refunded", "已退款"),
+    ("Fees", "手续费"),
+    ("Tax", "税费"),
+    ("Total", "合计"),
+    ("Your tickets are held for", "您的票将保留"),
+    ("until", "截至"),
+    (
+        "Can't come? Where the organizer's refund policy allows it, you get your money back.",
+        "无法出席？在主办方退款政策允许的情况下，您可以获得退款。",
+    ),
+    ("Request a refund", "申请退款"),
+    ("No refund", "无法退款"),
+    ("Confirm", "确认"),
+    ("Pay", "支付"),
+    ("Download the tickets (PDF)", "下载门票（PDF）"),
+    ("Tickets", "门票"),
+    ("Open this ticket", "打开此票"),
+    ("seat", "座位"),
+    ("The hold expired and the tickets went back on sale.", "保留已过期，门票已重新开售。"),
+    ("Start again", "重新开始"),
+    ("This order is", "此订单"),
+    ("Open the event again", "重新打开活动"),
+    ("Back to the order", "返回订单"),
+    ("How to pay", "如何付款"),
+    ("Quote", "请注明"),
+    ("by", "截止"),
+    ("QR code of the ticket for", "门票二维码："),
+    ("choose at least one ticket", "请至少选择一张票"),
+    ("how many seats?", "需要几个座位？"),
+    ("enter an e-mail address like name@example.org", "请输入电子邮箱，例如 name@example.org"),
+    ("enter a whole number", "请输入整数"),
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -150,15 +89,9 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}", get(order_page))
         .route("/orders/{order_id}/pay", post(pay))
         .route("/orders/{order_id}/confirm", post(confirm))
+        .route("/orders/{order_id}/refund", post(refund))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
         .route("/events/{event_id}/calendar.ics", get(calendar))
-        .layer(axum::middleware::from_fn(with_lang))
-}
-
-/// The page for a URL that leads nowhere.
-pub(crate) fn not_found_page() -> Response {
-    let body = format!("<p>{} <a href=\"/\">{}</a>.</p>", tr("There is nothing here."), tr("See all events"));
-    page(StatusCode::NOT_FOUND, tr("Not found"), &body, &[])
 }
 
 /// One iCalendar content line (RFC 5545): the value escaped as TEXT and the
@@ -210,120 +143,6 @@ async fn calendar(State(s): State<AppState>, Path(id): Path<String>) -> Response
     res
 }
 
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-/// The form token: the one in the browser's cookie, or a new one to set.
-fn csrf_token(headers: &HeaderMap) -> (String, Option<String>) {
-    match cookie(headers, CSRF_COOKIE).filter(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric())) {
-        Some(t) => (t.to_string(), None),
-        None => {
-            // 16 random bytes as hex; should the OS source fail, a v7 UUID
-            // (74 random bits) of the same shape.
-            let mut b = [0u8; 16];
-            let t = match getrandom::fill(&mut b) {
-                Ok(()) => b.iter().map(|x| format!("{x:02x}")).collect(),
-                Err(_) => uuid::Uuid::now_v7().simple().to_string(),
-            };
-            let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict");
-            (t, Some(set))
-        }
-    }
-}
-
-fn csrf_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
-    match (cookie(headers, CSRF_COOKIE), form.get("csrf")) {
-        (Some(c), Some(f)) => {
-            c.len() == f.len() && c.bytes().zip(f.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-        }
-        _ => false,
-    }
-}
-
-fn page(status: StatusCode, title: &str, body: &str, set_cookies: &[String]) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tessera</title>\
-         <style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:0 auto;padding:1rem;color:#111;line-height:1.45}}\
-         a{{color:#0645ad}}:focus{{outline:3px solid #0645ad;outline-offset:2px}}\
-         table{{border-collapse:collapse;width:100%}}td,th{{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}}\
-         input{{font-size:1rem;padding:.35rem}}button{{font-size:1.05rem;padding:.5rem 1rem}}\
-         .error{{color:#a00000;font-weight:600}}.muted{{color:#555}}img.qr{{width:14rem;height:14rem}}</style></head>\
-         <body><header><nav><a href=\"/\">Tessera</a> · {switch}</nav></header><main><h1>{title}</h1>{body}</main></body></html>",
-        title = esc(title),
-        lang = lang().tag(),
-        switch = if lang() == Locale::ZhCn {
-            "<a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>"
-        } else {
-            "<a href=\"?lang=zh-CN\" lang=\"zh-CN\" hreflang=\"zh-CN\">中文</a>"
-        },
-    );
-    let mut res = (status, Html(html)).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    for c in set_cookies {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            h.append(header::SET_COOKIE, v);
-        }
-    }
-    res
-}
-
-fn error_page(e: AppError) -> Response {
-    match e {
-        AppError::NotFound => not_found_page(),
-        AppError::Internal(detail) => {
-            tracing::error!(%detail, "storefront page failed");
-            let body = format!("<p>{}</p>", tr("Please try again in a moment."));
-            page(StatusCode::INTERNAL_SERVER_ERROR, tr("Something went wrong"), &body, &[])
-        }
-        other => {
-            let status = crate::error::ApiError::from(other).status;
-            page(status, tr("That did not work"), &format!("<p>{}</p>", tr("Please go back and try again.")), &[])
-        }
-    }
-}
-
-fn redirect(to: &str, set_cookies: &[String]) -> Response {
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    for c in set_cookies {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    res
-}
-
-fn form(body: &Bytes) -> HashMap<String, String> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-}
-
 async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
     let text = q.get("q").map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let query = EventQuery { q: text.clone(), limit: Some(50), ..Default::default() };
@@ -365,13 +184,7 @@ fn event_html(
     values: &HashMap<String, String>,
 ) -> String {
     let value = |k: &str| esc(values.get(k).map(String::as_str).unwrap_or(""));
-    let error_for = |k: &str| {
-        errors
-            .iter()
-            .filter(|(f, _)| f == k || f.starts_with(&format!("{k}.")) || f.starts_with(&format!("{k}[")))
-            .map(|(_, m)| format!("<p class=\"error\" id=\"{}-error\">{}</p>", esc(k), esc(m)))
-            .collect::<String>()
-    };
+    let error_for = |k: &str| field_errors(errors, k);
     let mut body = format!(
         "<p>{when} ({tz}) · {venue} · <a href=\"/events/{id}/calendar.ics\">{cal}</a></p><p>{desc}</p>",
         when = esc(&when(e.summary.starts_at, &e.summary.timezone)),
@@ -523,11 +336,7 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
     };
     let (csrf, _) = csrf_token(&headers);
     if errors.is_empty() {
-        let locale = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split([',', ';']).next())
-            .map(|t| t.trim().to_string());
+        let locale = browser_language(&headers);
         let input = PlaceOrder {
             lines,
             seats,
@@ -536,7 +345,7 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             access_code: None,
             locale,
         };
-        match s.app.place_order(&Actor::Anonymous, e.summary.id, input).await {
+        match s.app.place_order(&buyer_actor(), e.summary.id, input).await {
             Ok(placed) => {
                 let id = placed.order.id;
                 let cookie = format!(
@@ -561,10 +370,16 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
     page(StatusCode::UNPROCESSABLE_ENTITY, &e.summary.title, &body, &[])
 }
 
-async fn buyer_order(s: &AppState, headers: &HeaderMap, id: &str) -> Result<(Order, String), AppError> {
+/// Who is buying: the signed-in account, or nobody in particular.
+fn buyer_actor() -> Actor {
+    viewer().map_or(Actor::Anonymous, |v| Actor::User(v.user.clone()))
+}
+
+/// The order, for the browser holding its cookie or the account that placed it.
+async fn buyer_order(s: &AppState, headers: &HeaderMap, id: &str) -> Result<(Order, Option<String>), AppError> {
     let id: OrderId = id.parse().map_err(|_| AppError::NotFound)?;
-    let token = cookie(headers, "tessera_order").ok_or(AppError::NotFound)?.to_string();
-    let order = s.app.buyer_order(&Actor::Anonymous, id, Some(&token)).await?;
+    let token = cookie(headers, "tessera_order").map(str::to_string);
+    let order = s.app.buyer_order(&buyer_actor(), id, token.as_deref()).await?;
     Ok((order, token))
 }
 
@@ -605,8 +420,11 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
     match order.state {
         OrderState::Pending => {
             body.push_str(&format!(
-                "<p>{} {} (UTC).</p>",
-                tr("Your tickets are held until"),
+                "<p>{} <span class=\"countdown\" data-countdown=\"{}\">{}</span> ({} {} UTC).</p>",
+                tr("Your tickets are held for"),
+                esc(&order.expires_at.to_string()),
+                esc(&hold_left(order.expires_at, s.app.now())),
+                tr("until"),
                 esc(&order.expires_at.strftime("%H:%M").to_string())
             ));
             let (action, label) = if order.total.amount_minor == 0 {
@@ -621,7 +439,7 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
             ));
         }
         OrderState::Paid => {
-            let tickets = match s.app.buyer_tickets(&Actor::Anonymous, order.id, Some(&token)).await {
+            let tickets = match s.app.buyer_tickets(&buyer_actor(), order.id, token.as_deref()).await {
                 Ok(t) => t,
                 Err(e) => return error_page(e),
             };
@@ -631,6 +449,15 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
                 tr("Download the tickets (PDF)"),
                 tr("Tickets")
             ));
+            if order.refunded.amount_minor < order.paid.amount_minor {
+                body.push_str(&format!(
+                    "<form method=\"post\" action=\"/orders/{}/refund\">{hidden}<p class=\"muted\">{}</p>\
+                     <button class=\"secondary\" type=\"submit\">{}</button></form>",
+                    order.id,
+                    tr("Can't come? Where the organizer's refund policy allows it, you get your money back."),
+                    tr("Request a refund")
+                ));
+            }
             for t in tickets.iter().filter(|t| t.status == "valid") {
                 let seat = t.seat.as_deref().map(|s| format!(" · {} {}", tr("seat"), esc(s))).unwrap_or_default();
                 body.push_str(&format!(
@@ -654,12 +481,53 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
             body.push_str(&format!("<p role=\"status\">{} {}.</p>", tr("This order is"), tr(order.state.as_str())));
         }
     }
-    page(StatusCode::OK, tr("Your order"), &body, &set.into_iter().collect::<Vec<_>>())
+    let extras = Extras { cookies: set.into_iter().collect(), scripts: &["countdown.js"], ..Default::default() };
+    page_with(StatusCode::OK, tr("Your order"), &body, extras)
+}
+
+/// Minutes and seconds until the hold ends, as the countdown shows them.
+fn hold_left(until: tessera_domain::Timestamp, now: tessera_domain::Timestamp) -> String {
+    let left = (until.as_second() - now.as_second()).max(0);
+    format!("{}:{:02}", left / 60, left % 60)
+}
+
+/// The buyer asks for the money back; the organizer's policy decides.
+async fn refund(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    match s.app.buyer_refund(&buyer_actor(), order.id, token.as_deref()).await {
+        Ok(_) => redirect(&format!("/orders/{}", order.id), &[]),
+        Err(e) => {
+            let message = match e {
+                AppError::Rule { message, .. } | AppError::StateConflict { message, .. } => message,
+                AppError::Conflict { message, .. } => message,
+                other => return error_page(other),
+            };
+            page(
+                StatusCode::CONFLICT,
+                tr("No refund"),
+                &format!(
+                    "<p>{}</p><p><a href=\"/orders/{}\">{}</a></p>",
+                    esc(&message),
+                    order.id,
+                    tr("Back to the order")
+                ),
+                &[],
+            )
+        }
+    }
 }
 
 /// The buyer's order for a form posted on its page, CSRF token checked;
 /// otherwise the page to answer with.
-async fn order_form(s: &AppState, headers: &HeaderMap, id: &str, body: &Bytes) -> Result<(Order, String), Response> {
+async fn order_form(
+    s: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    body: &Bytes,
+) -> Result<(Order, Option<String>), Response> {
     let (order, token) = buyer_order(s, headers, id).await.map_err(error_page)?;
     if !csrf_ok(headers, &form(body)) {
         return Err(page(
@@ -677,7 +545,7 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
         Ok(found) => found,
         Err(page) => return page,
     };
-    match s.app.checkout(&Actor::Anonymous, order.id, Some(&token)).await {
+    match s.app.checkout(&buyer_actor(), order.id, token.as_deref()).await {
         Ok(c) => match c.redirect_url {
             Some(url) => redirect(&url, &[]),
             None => page(
@@ -705,7 +573,7 @@ async fn confirm(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<S
         Ok(found) => found,
         Err(page) => return page,
     };
-    match s.app.confirm_free_order(&Actor::Anonymous, order.id, Some(&token)).await {
+    match s.app.confirm_free_order(&buyer_actor(), order.id, token.as_deref()).await {
         Ok(_) => redirect(&format!("/orders/{}", order.id), &[]),
         Err(e) => error_page(e),
     }
@@ -716,7 +584,7 @@ async fn tickets_pdf(State(s): State<AppState>, headers: HeaderMap, Path(id): Pa
         Ok(found) => found,
         Err(e) => return error_page(e),
     };
-    match s.app.buyer_tickets_pdf(&Actor::Anonymous, order.id, Some(&token)).await {
+    match s.app.buyer_tickets_pdf(&buyer_actor(), order.id, token.as_deref()).await {
         Ok(pdf) => {
             let disposition = format!("attachment; filename=\"tickets-{}.pdf\"", order.reference);
             let mut res = pdf.into_response();

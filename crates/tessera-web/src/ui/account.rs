@@ -1,0 +1,257 @@
+//! The buyer's account: sign up, sign in and out, and "my orders" with the
+//! tickets of each. Orders placed while signed in belong to the account; the
+//! order page (in the storefront) shows them without the order cookie and
+//! offers a refund where the organizer's policy allows one.
+
+use super::{
+    Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors, form_expired_page, input,
+    money, page_with, redirect, tr, viewer,
+};
+use crate::AppState;
+use crate::extract::ClientIp;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use std::collections::HashMap;
+use tessera_app::Actor;
+use tessera_app::auth::{Credentials, NewSession, Registration};
+use tessera_domain::account::Email;
+
+pub(super) const ZH: Catalog = &[
+    ("Sign up", "注册"),
+    ("Create an account", "创建账户"),
+    ("Your name", "您的姓名"),
+    ("Password", "密码"),
+    ("At least 12 characters.", "至少 12 个字符。"),
+    ("Authenticator code (if you use one)", "身份验证器代码（如已启用）"),
+    ("No account yet?", "还没有账户？"),
+    ("Already have an account?", "已有账户？"),
+    ("Wrong e-mail address or password.", "电子邮箱或密码错误。"),
+    ("Enter the code from your authenticator app.", "请输入身份验证器中的代码。"),
+    ("Too many attempts; please wait a minute and try again.", "尝试次数过多，请稍等一分钟再试。"),
+    ("My orders", "我的订单"),
+    ("You have no orders yet.", "您还没有订单。"),
+    ("Reference", "订单号"),
+    ("State", "状态"),
+    ("Placed", "下单时间"),
+    ("Signed in as", "当前账户"),
+    ("E-mail", "电子邮箱"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(my_orders))
+        .route("/account/sign-in", get(sign_in_page).post(sign_in))
+        .route("/account/sign-up", get(sign_up_page).post(sign_up))
+        .route("/account/sign-out", post(sign_out))
+}
+
+/// A local path to go to after signing in; anything else goes home.
+fn safe_next(next: Option<&String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
+        _ => "/account".into(),
+    }
+}
+
+fn session_cookie(s: &AppState, session: &NewSession) -> String {
+    let max_age = (session.expires_at.as_second() - s.app.now().as_second()).max(0);
+    let secure = if s.web.cookie_secure { "; Secure" } else { "" };
+    format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        crate::extract::SESSION_COOKIE,
+        session.token
+    )
+}
+
+fn sign_in_html(csrf: &str, values: &HashMap<String, String>, errors: &[(String, String)]) -> String {
+    format!(
+        "<form method=\"post\" action=\"/account/sign-in\" novalidate>{csrf}\
+         <input type=\"hidden\" name=\"next\" value=\"{next}\">{email}{password}{totp}\
+         <p><button type=\"submit\">{submit}</button></p></form>\
+         <p>{no_account} <a href=\"/account/sign-up\">{sign_up}</a></p>",
+        csrf = csrf_field(csrf),
+        next = esc(&safe_next(values.get("next"))),
+        email = input("email", tr("E-mail"), "email", "autocomplete=\"username\" required", values, errors),
+        password =
+            input("password", tr("Password"), "password", "autocomplete=\"current-password\" required", values, errors),
+        totp = input(
+            "totp_code",
+            tr("Authenticator code (if you use one)"),
+            "text",
+            "autocomplete=\"one-time-code\" inputmode=\"numeric\"",
+            values,
+            errors
+        ),
+        submit = tr("Sign in"),
+        no_account = tr("No account yet?"),
+        sign_up = tr("Sign up"),
+    )
+}
+
+async fn sign_in_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let (csrf, set) = csrf_token(&headers);
+    let body = sign_in_html(&csrf, &q, &[]);
+    page_with(StatusCode::OK, tr("Sign in"), &body, Extras { cookies: set.into_iter().collect(), ..Default::default() })
+}
+
+async fn sign_in(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> Response {
+    let values = form(&body);
+    if !csrf_ok(&headers, &values) {
+        return form_expired_page("/account/sign-in");
+    }
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut errors = vec![];
+    if get("email").is_empty() {
+        errors.push(("email".to_string(), tr("Wrong e-mail address or password.").to_string()));
+    }
+    if errors.is_empty() {
+        let credentials = Credentials {
+            email: get("email"),
+            password: values.get("password").cloned().unwrap_or_default(),
+            totp_code: Some(get("totp_code")).filter(|c| !c.is_empty()),
+        };
+        match s.app.login(&ip, credentials).await {
+            Ok((_, session)) => return redirect(&safe_next(values.get("next")), &[session_cookie(&s, &session)]),
+            Err(e) => match form_errors(e) {
+                Ok(fields) => errors = fields,
+                Err(page) => return page,
+            },
+        }
+    }
+    let (csrf, _) = csrf_token(&headers);
+    page_with(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        tr("Sign in"),
+        &sign_in_html(&csrf, &values, &errors),
+        Extras::default(),
+    )
+}
+
+fn sign_up_html(csrf: &str, values: &HashMap<String, String>, errors: &[(String, String)]) -> String {
+    format!(
+        "<form method=\"post\" action=\"/account/sign-up\" novalidate>{csrf}{name}{email}{password}\
+         <p class=\"muted\" id=\"password-hint\">{hint}</p><p><button type=\"submit\">{submit}</button></p></form>\
+         <p>{have} <a href=\"/account/sign-in\">{sign_in}</a></p>",
+        csrf = csrf_field(csrf),
+        name = input("name", tr("Your name"), "text", "autocomplete=\"name\" required", values, errors),
+        email = input("email", tr("E-mail"), "email", "autocomplete=\"email\" required", values, errors),
+        password = input(
+            "password",
+            tr("Password"),
+            "password",
+            "autocomplete=\"new-password\" minlength=\"12\" required",
+            values,
+            errors
+        ),
+        hint = tr("At least 12 characters."),
+        submit = tr("Create an account"),
+        have = tr("Already have an account?"),
+        sign_in = tr("Sign in"),
+    )
+}
+
+async fn sign_up_page(headers: HeaderMap) -> Response {
+    let (csrf, set) = csrf_token(&headers);
+    let body = sign_up_html(&csrf, &HashMap::new(), &[]);
+    page_with(StatusCode::OK, tr("Sign up"), &body, Extras { cookies: set.into_iter().collect(), ..Default::default() })
+}
+
+async fn sign_up(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let values = form(&body);
+    if !csrf_ok(&headers, &values) {
+        return form_expired_page("/account/sign-up");
+    }
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let errors = match Email::parse(&get("email")) {
+        Err(_) => vec![("email".to_string(), tr("enter an e-mail address like name@example.org").to_string())],
+        Ok(email) => {
+            let r = Registration {
+                email,
+                password: values.get("password").cloned().unwrap_or_default(),
+                name: get("name"),
+            };
+            match s.app.register(r).await {
+                Ok((_, session)) => return redirect("/account", &[session_cookie(&s, &session)]),
+                Err(e) => match form_errors(e) {
+                    Ok(fields) => fields,
+                    Err(page) => return page,
+                },
+            }
+        }
+    };
+    let (csrf, _) = csrf_token(&headers);
+    page_with(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        tr("Sign up"),
+        &sign_up_html(&csrf, &values, &errors),
+        Extras::default(),
+    )
+}
+
+async fn sign_out(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if !csrf_ok(&headers, &form(&body)) {
+        return form_expired_page("/account");
+    }
+    if let Some(v) = viewer()
+        && let Err(e) = s.app.logout(&v.session).await
+    {
+        return error_page(e);
+    }
+    let clear = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", crate::extract::SESSION_COOKIE);
+    redirect("/", &[clear])
+}
+
+async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(v) = viewer() else {
+        return redirect("/account/sign-in?next=/account", &[]);
+    };
+    let actor = Actor::User(v.user.clone());
+    let orders = match s.app.my_orders(&actor, 100, 0).await {
+        Ok(o) => o,
+        Err(e) => return error_page(e),
+    };
+    let (csrf, set) = csrf_token(&headers);
+    let mut body = format!(
+        "<p>{} <strong>{}</strong> ({}) <form class=\"inline\" method=\"post\" action=\"/account/sign-out\">{}\
+         <button class=\"secondary\" type=\"submit\">{}</button></form></p><h2>{}</h2>",
+        tr("Signed in as"),
+        esc(&v.user.name),
+        esc(v.user.email.as_str()),
+        csrf_field(&csrf),
+        tr("Sign out"),
+        tr("My orders"),
+    );
+    if orders.is_empty() {
+        body.push_str(&format!("<p>{} <a href=\"/\">{}</a></p>", tr("You have no orders yet."), tr("See all events")));
+    } else {
+        body.push_str(&format!(
+            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
+             <th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
+            tr("Reference"),
+            tr("Placed"),
+            tr("State"),
+            tr("Total"),
+        ));
+        for o in &orders {
+            body.push_str(&format!(
+                "<tr><td><a href=\"/orders/{id}\">{reference}</a></td><td>{placed}</td><td>{state}</td><td class=\"num\">{total}</td></tr>",
+                id = o.id,
+                reference = esc(&o.reference),
+                placed = esc(&super::when(o.created_at, "UTC")),
+                state = tr(o.state.as_str()),
+                total = esc(&money(o.total)),
+            ));
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    page_with(
+        StatusCode::OK,
+        tr("My orders"),
+        &body,
+        Extras { cookies: set.into_iter().collect(), ..Default::default() },
+    )
+}

@@ -1,0 +1,415 @@
+//! The web UI: server-rendered HTML pages for buyers, organizers, gate staff
+//! and platform admins, with small ES modules (embedded, see [`assets`]) as
+//! progressive enhancement. Every page calls the same `tessera-app`
+//! functions as the JSON API; no business rule lives here or in a script.
+//!
+//! Shared here: the page shell, the language of a request ([`tr`] and the
+//! per-module Chinese catalogs), the signed-in viewer, CSRF tokens for
+//! forms, escaping and the error pages.
+//!
+//! Forms carry a token that must equal a `SameSite=Strict`, HttpOnly cookie
+//! (double submit); scripts that call the JSON API send the session's own
+//! CSRF token, which the page puts in `<meta name="csrf-token">`.
+
+pub(crate) mod account;
+pub(crate) mod assets;
+pub(crate) mod storefront;
+
+use crate::AppState;
+use crate::extract::SESSION_COOKIE;
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+use tessera_app::AppError;
+use tessera_domain::Money;
+use tessera_domain::account::User;
+use tessera_mail::Locale;
+
+/// Scripts and styles only from this server; no inline code of either kind.
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
+                              connect-src 'self'; media-src 'self' blob:; worker-src 'self'; manifest-src 'self'; \
+                              form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'";
+const CSRF_COOKIE: &str = "tessera_form";
+const LANG_COOKIE: &str = "tessera_lang";
+
+/// Who is looking at the page: the account behind the session cookie.
+#[derive(Debug, Clone)]
+pub(crate) struct Viewer {
+    pub user: User,
+    /// The session's token for `X-CSRF-Token`, for scripts calling the API.
+    pub api_csrf: String,
+    /// The session cookie's value (to sign out).
+    pub session: String,
+}
+
+tokio::task_local! {
+    /// The page language of the current request (see [`context`]).
+    static LANG: Locale;
+    /// The signed-in viewer of the current request, if any.
+    static VIEWER: Option<Arc<Viewer>>;
+}
+
+pub(crate) fn lang() -> Locale {
+    LANG.try_with(|l| *l).unwrap_or_default()
+}
+
+pub(crate) fn viewer() -> Option<Arc<Viewer>> {
+    VIEWER.try_with(Clone::clone).ok().flatten()
+}
+
+/// Every UI route, with the language and viewer of each request set.
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .merge(storefront::router())
+        .merge(account::router())
+        .layer(axum::middleware::from_fn_with_state(state, context))
+        .merge(assets::router())
+}
+
+/// Picks the page language: `?lang=` (remembered in a cookie), the cookie,
+/// then the browser's `Accept-Language`; English otherwise. Looks up the
+/// session cookie's account.
+async fn context(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let asked = req
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned()));
+    let locale = Locale::from_tag(
+        asked
+            .as_deref()
+            .or(cookie(req.headers(), LANG_COOKIE))
+            .or(browser_language(req.headers()).as_deref())
+            .unwrap_or("en"),
+    );
+    let viewer = match cookie(req.headers(), SESSION_COOKIE) {
+        Some(token) => match s.app.session_user(token).await {
+            Ok(Some((user, api_csrf))) => Some(Arc::new(Viewer { user, api_csrf, session: token.to_string() })),
+            Ok(None) => None,
+            Err(e) => return LANG.scope(locale, async { error_page(e) }).await,
+        },
+        None => None,
+    };
+    let mut res = LANG.scope(locale, VIEWER.scope(viewer, next.run(req))).await;
+    if asked.is_some()
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.tag()))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The first language tag of `Accept-Language`.
+pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';']).next())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// English text to Simplified Chinese, one table per UI module.
+pub(crate) type Catalog = &'static [(&'static str, &'static str)];
+
+static ZH: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| [SHELL_ZH, storefront::ZH, account::ZH].iter().flat_map(|c| c.iter().copied()).collect());
+
+/// The page text in the request's language; English is the key.
+pub(crate) fn tr(en: &'static str) -> &'static str {
+    if lang() != Locale::ZhCn {
+        return en;
+    }
+    ZH.get(en).copied().unwrap_or(en)
+}
+
+const SHELL_ZH: Catalog = &[
+    ("Events", "活动"),
+    ("My tickets", "我的门票"),
+    ("Dashboard", "管理后台"),
+    ("Scanner", "检票"),
+    ("Admin", "平台管理"),
+    ("Sign in", "登录"),
+    ("Sign out", "退出"),
+    ("Main menu", "主菜单"),
+    ("Not found", "未找到"),
+    ("There is nothing here.", "这里什么都没有。"),
+    ("See all events", "查看所有活动"),
+    ("Please try again", "请重试"),
+    ("The form expired.", "表单已过期。"),
+    ("Something went wrong", "出错了"),
+    ("Please try again in a moment.", "请稍后再试。"),
+    ("That did not work", "操作未成功"),
+    ("Please go back and try again.", "请返回后重试。"),
+    ("Please sign in", "请登录"),
+    ("Your session has ended. Please sign in again.", "您的登录已过期，请重新登录。"),
+    ("You may not open this page.", "您无权打开此页面。"),
+    ("Not allowed", "无权访问"),
+    ("Please check the marked fields.", "请检查标出的内容。"),
+];
+
+pub(crate) fn money(m: Money) -> String {
+    tessera_mail::format_money(m, lang())
+}
+
+/// A time at the venue, in the page's language.
+pub(crate) fn when(at: tessera_domain::Timestamp, tz: &str) -> String {
+    match jiff::tz::TimeZone::get(tz) {
+        Ok(zone) => tessera_mail::format_datetime(&at.to_zoned(zone), lang()),
+        Err(_) => at.to_string(),
+    }
+}
+
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The form token: the one in the browser's cookie, or a new one to set.
+pub(crate) fn csrf_token(headers: &HeaderMap) -> (String, Option<String>) {
+    match cookie(headers, CSRF_COOKIE).filter(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric())) {
+        Some(t) => (t.to_string(), None),
+        None => {
+            // 16 random bytes as hex; should the OS source fail, a v7 UUID
+            // (74 random bits) of the same shape.
+            let mut b = [0u8; 16];
+            let t = match getrandom::fill(&mut b) {
+                Ok(()) => b.iter().map(|x| format!("{x:02x}")).collect(),
+                Err(_) => uuid::Uuid::now_v7().simple().to_string(),
+            };
+            let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict");
+            (t, Some(set))
+        }
+    }
+}
+
+/// A hidden form field with the form token.
+pub(crate) fn csrf_field(token: &str) -> String {
+    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
+}
+
+pub(crate) fn csrf_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
+    match (cookie(headers, CSRF_COOKIE), form.get("csrf")) {
+        (Some(c), Some(f)) => {
+            c.len() == f.len() && c.bytes().zip(f.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        }
+        _ => false,
+    }
+}
+
+/// What a page needs besides its title and body.
+#[derive(Default)]
+pub(crate) struct Extras<'a> {
+    pub cookies: Vec<String>,
+    /// ES modules under `/assets/`, by file name.
+    pub scripts: &'a [&'a str],
+    /// A wider layout (dashboards, seat maps).
+    pub wide: bool,
+}
+
+pub(crate) fn page(status: StatusCode, title: &str, body: &str, set_cookies: &[String]) -> Response {
+    page_with(status, title, body, Extras { cookies: set_cookies.to_vec(), ..Default::default() })
+}
+
+pub(crate) fn page_with(status: StatusCode, title: &str, body: &str, extras: Extras<'_>) -> Response {
+    let viewer = viewer();
+    let mut nav = format!("<a href=\"/\">{}</a>", tr("Events"));
+    match &viewer {
+        Some(v) => {
+            nav.push_str(&format!(
+                " <a href=\"/account\">{}</a> <a href=\"/dashboard\">{}</a> <a href=\"/scan\">{}</a>",
+                tr("My tickets"),
+                tr("Dashboard"),
+                tr("Scanner")
+            ));
+            if v.user.is_platform_admin {
+                nav.push_str(&format!(" <a href=\"/admin\">{}</a>", tr("Admin")));
+            }
+        }
+        None => nav.push_str(&format!(" <a href=\"/account/sign-in\">{}</a>", tr("Sign in"))),
+    }
+    nav.push_str(if lang() == Locale::ZhCn {
+        " <a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>"
+    } else {
+        " <a href=\"?lang=zh-CN\" lang=\"zh-CN\" hreflang=\"zh-CN\">中文</a>"
+    });
+    let scripts: String = extras
+        .scripts
+        .iter()
+        .map(|s| format!("<script type=\"module\" src=\"{}\"></script>", assets::url(s)))
+        .collect();
+    let csrf_meta = viewer
+        .as_ref()
+        .map(|v| format!("<meta name=\"csrf-token\" content=\"{}\">", esc(&v.api_csrf)))
+        .unwrap_or_default();
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tessera</title>\
+         <link rel=\"stylesheet\" href=\"{css}\">{csrf_meta}{scripts}</head>\
+         <body class=\"{class}\"><header><nav aria-label=\"{menu}\"><strong>Tessera</strong> {nav}</nav></header>\
+         <main id=\"main\"><h1>{title}</h1>{body}</main></body></html>",
+        title = esc(title),
+        lang = lang().tag(),
+        css = assets::url("app.css"),
+        class = if extras.wide { "wide" } else { "" },
+        menu = tr("Main menu"),
+    );
+    let mut res = (status, Html(html)).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    for c in &extras.cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// The page for a URL that leads nowhere.
+pub(crate) fn not_found_page() -> Response {
+    let body = format!("<p>{} <a href=\"/\">{}</a>.</p>", tr("There is nothing here."), tr("See all events"));
+    page(StatusCode::NOT_FOUND, tr("Not found"), &body, &[])
+}
+
+/// A form whose token did not match: the session or the page is old.
+pub(crate) fn form_expired_page(back: &str) -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        tr("Please try again"),
+        &format!(
+            "<p>{} <a href=\"{}\">{}</a></p>",
+            tr("The form expired."),
+            esc(back),
+            tr("Please go back and try again.")
+        ),
+        &[],
+    )
+}
+
+pub(crate) fn error_page(e: AppError) -> Response {
+    match e {
+        AppError::NotFound => not_found_page(),
+        AppError::Unauthenticated { .. } => {
+            let body = format!(
+                "<p>{} <a href=\"/account/sign-in\">{}</a></p>",
+                tr("Your session has ended. Please sign in again."),
+                tr("Sign in")
+            );
+            page(StatusCode::UNAUTHORIZED, tr("Please sign in"), &body, &[])
+        }
+        AppError::Forbidden(_) => page(
+            StatusCode::FORBIDDEN,
+            tr("Not allowed"),
+            &format!("<p>{}</p>", tr("You may not open this page.")),
+            &[],
+        ),
+        AppError::Internal(detail) => {
+            tracing::error!(%detail, "page failed");
+            let body = format!("<p>{}</p>", tr("Please try again in a moment."));
+            page(StatusCode::INTERNAL_SERVER_ERROR, tr("Something went wrong"), &body, &[])
+        }
+        other => {
+            let err = crate::error::ApiError::from(other);
+            let body = format!("<p>{}</p><p>{}</p>", esc(&err.message), tr("Please go back and try again."));
+            page(err.status, tr("That did not work"), &body, &[])
+        }
+    }
+}
+
+pub(crate) fn redirect(to: &str, set_cookies: &[String]) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    for c in set_cookies {
+        if let Ok(v) = HeaderValue::from_str(c) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+pub(crate) fn form(body: &Bytes) -> HashMap<String, String> {
+    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The messages for one field of a refused form, each with an id the input
+/// can point at with `aria-describedby`.
+pub(crate) fn field_errors(errors: &[(String, String)], name: &str) -> String {
+    errors
+        .iter()
+        .filter(|(f, _)| f == name || f.starts_with(&format!("{name}.")) || f.starts_with(&format!("{name}[")))
+        .map(|(_, m)| format!("<p class=\"error\" id=\"{}-error\">{}</p>", esc(name), esc(m)))
+        .collect()
+}
+
+/// A labelled text input that keeps the entered value and shows its errors.
+pub(crate) fn input(
+    name: &str,
+    label: &str,
+    kind: &str,
+    attrs: &str,
+    values: &HashMap<String, String>,
+    errors: &[(String, String)],
+) -> String {
+    let errs = field_errors(errors, name);
+    let described = if errs.is_empty() {
+        String::new()
+    } else {
+        format!(" aria-invalid=\"true\" aria-describedby=\"{name}-error\"")
+    };
+    let value =
+        if kind == "password" { String::new() } else { esc(values.get(name).map(String::as_str).unwrap_or("")) };
+    format!(
+        "<p><label for=\"{name}\">{label}</label><br><input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{value}\"{described} {attrs}>{errs}</p>",
+        label = esc(label),
+    )
+}
+
+/// An app error as messages next to form fields, when it is about the input;
+/// otherwise the page to show instead.
+pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response> {
+    match e {
+        AppError::Invalid(v) => Ok(v.fields.into_iter().map(|f| (f.field, f.message)).collect()),
+        AppError::SoldOut { message, .. } => Ok(vec![("lines".into(), message)]),
+        AppError::Rule { field, message, .. } => Ok(vec![(field, message)]),
+        AppError::InvalidCredentials => Ok(vec![("password".into(), tr("Wrong e-mail address or password.").into())]),
+        AppError::TotpRequired => {
+            Ok(vec![("totp_code".into(), tr("Enter the code from your authenticator app.").into())])
+        }
+        AppError::RateLimited { .. } => {
+            Ok(vec![("email".into(), tr("Too many attempts; please wait a minute and try again.").into())])
+        }
+        AppError::Conflict { field, message } => Ok(vec![(field, message)]),
+        other => Err(error_page(other)),
+    }
+}
