@@ -153,6 +153,13 @@ const SHELL_ZH: Catalog = &[
     ("You may not open this page.", "您无权打开此页面。"),
     ("Not allowed", "无权访问"),
     ("Please check the marked fields.", "请检查标出的内容。"),
+    ("Orders", "订单"),
+    ("Venues", "场馆"),
+    ("Team", "团队"),
+    ("API tokens", "API 令牌"),
+    ("Webhooks", "Webhook"),
+    ("Payments", "支付"),
+    ("Organization", "组织"),
 ];
 
 pub(crate) fn money(m: Money) -> String {
@@ -412,4 +419,45 @@ pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response
         AppError::Conflict { field, message } => Ok(vec![(field, message)]),
         other => Err(error_page(other)),
     }
+}
+
+/// The signed-in viewer as an actor, or the sign-in page to send them to
+/// (coming back to `here` afterwards).
+pub(crate) fn signed_in(here: &str) -> Result<(Arc<Viewer>, tessera_app::Actor), Response> {
+    match viewer() {
+        Some(v) => {
+            let actor = tessera_app::Actor::User(v.user.clone());
+            Ok((v, actor))
+        }
+        None => {
+            let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+            Err(redirect(&format!("/account/sign-in?next={next}"), &[]))
+        }
+    }
+}
+
+/// The organization's sections in the dashboard, `current` marked.
+pub(crate) fn org_tabs(org: tessera_domain::OrgId, org_name: &str, current: &str) -> String {
+    let tabs = [
+        ("events", format!("/dashboard/orgs/{org}"), tr("Events")),
+        ("orders", format!("/dashboard/orgs/{org}/orders"), tr("Orders")),
+        ("venues", format!("/dashboard/orgs/{org}/venues"), tr("Venues")),
+        ("team", format!("/dashboard/orgs/{org}/team"), tr("Team")),
+        ("tokens", format!("/dashboard/orgs/{org}/tokens"), tr("API tokens")),
+        ("webhooks", format!("/dashboard/orgs/{org}/webhooks"), tr("Webhooks")),
+        ("payments", format!("/dashboard/orgs/{org}/payments"), tr("Payments")),
+    ];
+    let links: String = tabs
+        .iter()
+        .map(|(key, href, label)| {
+            let current = if *key == current { " aria-current=\"page\"" } else { "" };
+            format!("<a href=\"{href}\"{current}>{label}</a>")
+        })
+        .collect();
+    format!(
+        "<p class=\"muted\"><a href=\"/dashboard\">{}</a> › {}</p><nav class=\"tabs\" aria-label=\"{}\">{links}</nav>",
+        tr("Dashboard"),
+        esc(org_name),
+        tr("Organization")
+    )
 }
