@@ -178,6 +178,15 @@ pub(crate) fn actor_name(actor: &Actor) -> String {
     }
 }
 
+/// Which of an organization's orders to list.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub event: Option<EventId>,
+    pub state: Option<OrderState>,
+    /// The reference exactly, or part of the buyer's name or e-mail address.
+    pub search: Option<String>,
+}
+
 impl App {
     /// Reserves the lines (all or nothing) and opens a pending order that
     /// holds them until `expires_at`.
@@ -325,13 +334,16 @@ impl App {
         &self,
         actor: &Actor,
         org: OrgId,
-        event: Option<EventId>,
-        state: Option<OrderState>,
+        filter: &OrderFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Order>> {
         self.authorize(actor, org, Permission::ViewOrders).await?;
-        Ok(self.store.orders(org, event, state, limit.clamp(1, 500), offset.max(0)).await?)
+        let search = filter.search.as_deref();
+        if search.is_some_and(|q| q.chars().count() > 200) {
+            return Err(AppError::invalid("q", "search text is longer than 200 characters"));
+        }
+        Ok(self.store.orders(org, filter.event, filter.state, search, limit.clamp(1, 500), offset.max(0)).await?)
     }
 
     /// Cancels a pending or paid order: inventory back, tickets void.

@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod orgs;
 pub mod outbox;
 pub mod payments;
+pub mod reports;
 pub mod seating;
 mod secrets;
 pub mod tickets;

@@ -555,11 +555,26 @@ impl Store {
         org: OrgId,
         event: Option<EventId>,
         state: Option<OrderState>,
+        search: Option<&str>,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Order>> {
         let mut sql = format!("SELECT {ORDER_COLS} FROM orders o WHERE o.org_id = $1");
         let mut args = vec![text(org)];
+        if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
+            // The reference exactly (any case), or a part of the buyer's
+            // name or e-mail address; LIKE's wildcards in the text are literal.
+            let pattern =
+                format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            args.push(text(q.to_uppercase()));
+            args.push(text(pattern));
+            let (r, p) = (args.len() - 1, args.len());
+            let _ = write!(
+                sql,
+                " AND (o.reference = ${r} OR LOWER(o.buyer_email) LIKE ${p} ESCAPE '\\' \
+                 OR LOWER(o.buyer_name) LIKE ${p} ESCAPE '\\')"
+            );
+        }
         if let Some(e) = event {
             args.push(text(e));
             let _ = write!(sql, " AND o.event_id = ${}", args.len());

@@ -21,6 +21,7 @@ pub mod checkin;
 mod idempotency;
 pub mod inventory;
 pub mod payments;
+pub mod reports;
 mod row;
 pub mod seating;
 pub mod testing;

@@ -7,6 +7,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
 use std::time::Duration;
+use tessera_app::inventory::OrderFilter;
 use tessera_app::inventory::{PlaceOrder, PlacedOrder};
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::{EventId, OrgId};
@@ -88,6 +89,8 @@ pub async fn cancel_own_order(
 pub struct OrderQuery {
     pub event_id: Option<EventId>,
     pub state: Option<OrderState>,
+    /// The reference exactly, or part of the buyer's name or e-mail address.
+    pub q: Option<String>,
     /// 1-500, default 100.
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -126,7 +129,13 @@ pub async fn list_orders(
 ) -> ApiResult<Json<Vec<Order>>> {
     let orders = s
         .app
-        .list_orders(&caller.actor, org, q.event_id, q.state, q.limit.unwrap_or(100), q.offset.unwrap_or(0))
+        .list_orders(
+            &caller.actor,
+            org,
+            &OrderFilter { event: q.event_id, state: q.state, search: q.q },
+            q.limit.unwrap_or(100),
+            q.offset.unwrap_or(0),
+        )
         .await?;
     Ok(Json(orders))
 }

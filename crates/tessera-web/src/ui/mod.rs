@@ -11,8 +11,13 @@
 //! (double submit); scripts that call the JSON API send the session's own
 //! CSRF token, which the page puts in `<meta name="csrf-token">`.
 
+// Handlers return the page to show instead as the error of their helpers'
+// results: one per request, on the way out, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub(crate) mod account;
 pub(crate) mod assets;
+pub(crate) mod dashboard;
 pub(crate) mod storefront;
 
 use crate::AppState;
@@ -65,6 +70,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
         .merge(account::router())
+        .merge(dashboard::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }
@@ -119,8 +125,9 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
 /// English text to Simplified Chinese, one table per UI module.
 pub(crate) type Catalog = &'static [(&'static str, &'static str)];
 
-static ZH: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| [SHELL_ZH, storefront::ZH, account::ZH].iter().flat_map(|c| c.iter().copied()).collect());
+static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH].iter().flat_map(|c| c.iter().copied()).collect()
+});
 
 /// The page text in the request's language; English is the key.
 pub(crate) fn tr(en: &'static str) -> &'static str {

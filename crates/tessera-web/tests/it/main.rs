@@ -3,7 +3,9 @@
 
 mod auth;
 mod bad_input;
+mod browser;
 mod catalog;
+mod dashboard;
 mod helpers;
 mod openapi;
 mod orders;
