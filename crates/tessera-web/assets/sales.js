@@ -1,6 +1,8 @@
 // Keeps the sales page live: the event's availability stream says when
 // something sold (or came back); the figures are then fetched again as
-// server-rendered HTML, at most once every two seconds.
+// server-rendered HTML, at most once every two seconds. A sale handled by
+// another server process may not change the public figures, so the page
+// also refreshes every half minute.
 const box = document.getElementById("sales");
 const status = document.getElementById("sales-status");
 if (box && window.EventSource) {
@@ -31,6 +33,7 @@ if (box && window.EventSource) {
       }
     }, 2000);
   };
+  setInterval(refresh, 30000);
   stream.addEventListener("availability", () => {
     // The first message is the state at connection time; the page has it.
     if (first) {

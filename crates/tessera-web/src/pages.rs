@@ -68,7 +68,7 @@ fn sandbox_html(status: StatusCode, body: &str) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Sandbox payment</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111}}\
-         button{{font-size:1.1rem;padding:.5rem 1rem}}</style></head><body><h1>Sandbox payment</h1>{body}</body></html>"
+         button{{font-size:1.1rem;padding:.5rem 1rem}}</style></head><body><main><h1>Sandbox payment</h1>{body}</main></body></html>"
     );
     let csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
     (status, [(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp))], Html(page)).into_response()
@@ -138,7 +138,7 @@ fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111}}</style></head>\
-         <body><h1>{title}</h1><p>{body}</p></body></html>"
+         <body><main><h1>{title}</h1><p>{body}</p></main></body></html>"
     );
     (status, [(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP))], Html(page)).into_response()
 }

@@ -210,8 +210,9 @@ async fn availability(s: &AppState, event: EventId) -> ApiResult<Availability> {
 }
 
 /// Live availability as server-sent events: an `availability` event at once
-/// and after every change (changes made by other server processes show
-/// within a couple of seconds).
+/// and after every change to the event's inventory or sales, even one that
+/// leaves the figures as they were (changes made by other server processes
+/// show within a couple of seconds, when the figures differ).
 #[utoipa::path(get, path = "/api/v1/events/{event_id}/availability", tag = "public",
     params(("event_id" = EventId, Path)),
     responses((status = 200, description = "`text/event-stream` of `availability` events", body = Availability, content_type = "text/event-stream"),
@@ -225,25 +226,28 @@ pub async fn availability_stream(
     let state = (s, event, changes, None::<Availability>, Some(first));
     let stream = stream::unfold(state, |(s, event, mut changes, last, mut pending)| async move {
         loop {
-            let next = match pending.take() {
-                Some(a) => a,
+            // A signal from this process says the event's inventory or sales
+            // moved (a payment changes no availability figure but is news to
+            // the organizer's sales page); a poll for other processes' changes
+            // only speaks when the figures differ.
+            let (next, signalled) = match pending.take() {
+                Some(a) => (a, true),
                 None => {
-                    // A signal from this process, or a poll for other processes' changes.
-                    tokio::select! {
+                    let signalled = tokio::select! {
                         r = changes.recv() => match r {
                             Ok(e) if e != event => continue,
                             Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                            _ => {}
+                            _ => true,
                         },
-                        _ = tokio::time::sleep(Duration::from_secs(2)) => {}
-                    }
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => false,
+                    };
                     match availability(&s, event).await {
-                        Ok(a) => a,
+                        Ok(a) => (a, signalled),
                         Err(_) => return None,
                     }
                 }
             };
-            if last.as_ref() != Some(&next) {
+            if signalled || last.as_ref() != Some(&next) {
                 let data = serde_json::to_string(&next).unwrap_or_default();
                 let ev = SseEvent::default().event("availability").data(data);
                 return Some((Ok(ev), (s, event, changes, Some(next), None)));

@@ -217,13 +217,12 @@ async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let (csrf, set) = csrf_token(&headers);
     let mut body = format!(
         "<p>{} <strong>{}</strong> ({}) <form class=\"inline\" method=\"post\" action=\"/account/sign-out\">{}\
-         <button class=\"secondary\" type=\"submit\">{}</button></form></p><h2>{}</h2>",
+         <button class=\"secondary\" type=\"submit\">{}</button></form></p>",
         tr("Signed in as"),
         esc(&v.user.name),
         esc(v.user.email.as_str()),
         csrf_field(&csrf),
         tr("Sign out"),
-        tr("My orders"),
     );
     if orders.is_empty() {
         body.push_str(&format!("<p>{} <a href=\"/\">{}</a></p>", tr("You have no orders yet."), tr("See all events")));

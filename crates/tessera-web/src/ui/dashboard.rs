@@ -119,7 +119,7 @@ pub(super) const ZH: Catalog = &[
     ("Scans by result", "扫描结果统计"),
     ("Open the scanner", "打开检票器"),
     ("No check-in lists.", "没有检票名单。"),
-    ("Done.", "已完成。"),
+    ("Tick the box to confirm the cancellation.", "请勾选以确认取消。"),
     ("enter an amount like 12.50", "请输入金额，例如 12.50"),
     ("enter a date and time", "请输入日期和时间"),
     ("choose a venue", "请选择场馆"),
@@ -637,8 +637,10 @@ async fn event_body(
         actions.push_str(&action("end", tr("End the event"), "secondary", ""));
     }
     if matches!(e.status, EventStatus::Draft | EventStatus::Published) {
-        let note =
-            format!(" <span class=\"muted\">{}</span>", tr("Cancelling refunds every order. This cannot be undone."));
+        let note = format!(
+            " <label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> {}</label>",
+            tr("Cancelling refunds every order. This cannot be undone.")
+        );
         actions.push_str(&action("cancel", tr("Cancel the event"), "danger", &note));
     }
     if !actions.is_empty() {
@@ -842,7 +844,14 @@ async fn event_action(
     };
     let action = match values.get("action").map(String::as_str) {
         Some("publish") => EventAction::Publish,
-        Some("cancel") => EventAction::Cancel,
+        Some("cancel") if values.get("confirm").map(String::as_str) == Some("yes") => EventAction::Cancel,
+        Some("cancel") => {
+            let errors = vec![("confirm".to_string(), tr("Tick the box to confirm the cancellation.").to_string())];
+            return match event_view(&s, &actor, o.org.id, &event).await {
+                Ok(v) => refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await,
+                Err(r) => r,
+            };
+        }
         Some("end") => EventAction::End,
         _ => return error_page(AppError::invalid("action", "must be publish, cancel or end")),
     };

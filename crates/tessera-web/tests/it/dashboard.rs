@@ -270,6 +270,16 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
         assert!(!p.html.contains("Grace"), "{path}");
     }
     assert_eq!(staff.get(&format!("/dashboard/orgs/{org}/events/not-an-id")).await.status, 404);
+
+    // Cancelling the event wants a ticked box; then it is cancelled.
+    let p = staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "cancel")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.html.contains("Tick the box"), "{}", p.html);
+    assert_eq!(t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body["status"], "published");
+    let p =
+        staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "cancel"), ("confirm", "yes")]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_eq!(t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body["status"], "cancelled");
 }
 
 async fn buyers_sign_up_see_their_orders_and_pages_refuse_what_they_must() {
