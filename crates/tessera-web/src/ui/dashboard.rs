@@ -40,7 +40,6 @@ pub(super) const ZH: Catalog = &[
     ("No events yet.", "还没有活动。"),
     ("Title", "标题"),
     ("Description", "描述"),
-    ("Category", "类别"),
     ("Venue", "场馆"),
     ("Starts (venue time)", "开始（场馆当地时间）"),
     ("Ends (venue time)", "结束（场馆当地时间）"),
@@ -76,7 +75,6 @@ pub(super) const ZH: Catalog = &[
     ("Search by reference, name or e-mail", "按订单号、姓名或邮箱搜索"),
     ("Event", "活动"),
     ("State", "状态"),
-    ("All", "全部"),
     ("Filter", "筛选"),
     ("No orders match.", "没有符合条件的订单。"),
     ("Reference", "订单号"),
@@ -333,20 +331,6 @@ async fn events(State(s): State<AppState>, Path(org): Path<String>, uri: axum::h
     ok_page(&o.org.name, &body, None)
 }
 
-const CATEGORIES: [Category; 11] = [
-    Category::Concert,
-    Category::Theatre,
-    Category::Sports,
-    Category::Conference,
-    Category::Festival,
-    Category::Exhibition,
-    Category::Comedy,
-    Category::Family,
-    Category::Course,
-    Category::Transport,
-    Category::Other,
-];
-
 fn event_form_html(action: &str, venues: &[Venue], csrf: &str, values: &Values, errors: &[(String, String)]) -> String {
     let chosen_venue = values.get("venue_id").cloned().unwrap_or_default();
     let venue_options: String = venues
@@ -357,11 +341,11 @@ fn event_form_html(action: &str, venues: &[Venue], csrf: &str, values: &Values, 
         })
         .collect();
     let chosen_cat = values.get("category").cloned().unwrap_or_else(|| "concert".into());
-    let cat_options: String = CATEGORIES
+    let cat_options: String = super::CATEGORIES
         .iter()
         .map(|c| {
             let sel = if c.as_str() == chosen_cat { " selected" } else { "" };
-            format!("<option value=\"{c}\"{sel}>{c}</option>")
+            format!("<option value=\"{c}\"{sel}>{}</option>", super::category_label(*c))
         })
         .collect();
     let desc_errors = super::field_errors(errors, "description");

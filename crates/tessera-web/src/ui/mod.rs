@@ -31,6 +31,7 @@ use std::sync::{Arc, LazyLock};
 use tessera_app::AppError;
 use tessera_domain::Money;
 use tessera_domain::account::User;
+use tessera_domain::catalog::Category;
 use tessera_mail::Locale;
 
 /// Scripts and styles only from this server; no inline code of either kind.
@@ -167,7 +168,51 @@ const SHELL_ZH: Catalog = &[
     ("Webhooks", "Webhook"),
     ("Payments", "支付"),
     ("Organization", "组织"),
+    ("Category", "类别"),
+    ("All", "全部"),
+    ("Concert", "音乐会"),
+    ("Theatre", "戏剧"),
+    ("Sports", "体育"),
+    ("Conference", "会议"),
+    ("Festival", "节庆"),
+    ("Exhibition", "展览"),
+    ("Comedy", "喜剧"),
+    ("Family", "亲子"),
+    ("Course", "课程"),
+    ("Transport", "交通"),
+    ("Other", "其他"),
 ];
+
+pub(crate) const CATEGORIES: [Category; 11] = [
+    Category::Concert,
+    Category::Theatre,
+    Category::Sports,
+    Category::Conference,
+    Category::Festival,
+    Category::Exhibition,
+    Category::Comedy,
+    Category::Family,
+    Category::Course,
+    Category::Transport,
+    Category::Other,
+];
+
+/// A category's name for people, in the page's language.
+pub(crate) fn category_label(c: Category) -> &'static str {
+    tr(match c {
+        Category::Concert => "Concert",
+        Category::Theatre => "Theatre",
+        Category::Sports => "Sports",
+        Category::Conference => "Conference",
+        Category::Festival => "Festival",
+        Category::Exhibition => "Exhibition",
+        Category::Comedy => "Comedy",
+        Category::Family => "Family",
+        Category::Course => "Course",
+        Category::Transport => "Transport",
+        Category::Other => "Other",
+    })
+}
 
 pub(crate) fn money(m: Money) -> String {
     tessera_mail::format_money(m, lang())

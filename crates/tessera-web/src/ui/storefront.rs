@@ -27,6 +27,9 @@ use tessera_domain::orders::{Order, OrderId, OrderState};
 
 pub(super) const ZH: Catalog = &[
     ("Search events", "搜索活动"),
+    ("From", "开始日期"),
+    ("To", "结束日期"),
+    ("enter a date like 2026-12-31", "请输入日期，例如 2026-12-31"),
     ("Search", "搜索"),
     ("No events found.", "没有找到活动。"),
     ("Add to calendar", "添加到日历"),
@@ -145,34 +148,81 @@ async fn calendar(State(s): State<AppState>, Path(id): Path<String>) -> Response
 
 async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
     let text = q.get("q").map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-    let query = EventQuery { q: text.clone(), limit: Some(50), ..Default::default() };
-    let events = match s.app.public_events(&query).await {
-        Ok(p) => p,
-        Err(e) => return error_page(e),
+    let category = q.get("category").and_then(|c| c.parse::<tessera_domain::catalog::Category>().ok());
+    // Days are read as UTC days; "to" includes its whole day.
+    let day = |k: &str| {
+        q.get(k)
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| d.trim().parse::<jiff::civil::Date>().ok().and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok()))
     };
-    let mut body = format!(
-        "<form method=\"get\" action=\"/\" role=\"search\"><label for=\"q\">{}</label> \
-         <input id=\"q\" name=\"q\" type=\"search\" value=\"{}\"> <button type=\"submit\">{}</button></form>",
-        tr("Search events"),
-        esc(text.as_deref().unwrap_or("")),
-        tr("Search")
-    );
-    if events.items.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No events found.")));
+    let mut errors = vec![];
+    let from = match day("from") {
+        Some(Some(z)) => Some(z.timestamp()),
+        Some(None) => {
+            errors.push(("from".to_string(), tr("enter a date like 2026-12-31").to_string()));
+            None
+        }
+        None => None,
+    };
+    let to = match day("to") {
+        Some(Some(z)) => z.checked_add(jiff::Span::new().days(1)).ok().map(|z| z.timestamp()),
+        Some(None) => {
+            errors.push(("to".to_string(), tr("enter a date like 2026-12-31").to_string()));
+            None
+        }
+        None => None,
+    };
+    let query = EventQuery { q: text.clone(), category, from, to, limit: Some(50), ..Default::default() };
+    let events = if errors.is_empty() {
+        match s.app.public_events(&query).await {
+            Ok(p) => p.items,
+            Err(e) => match super::form_errors(e) {
+                Ok(f) => {
+                    errors = f;
+                    vec![]
+                }
+                Err(page) => return page,
+            },
+        }
     } else {
-        body.push_str("<ul>");
-        for e in &events.items {
+        vec![]
+    };
+    let categories: String = super::CATEGORIES
+        .iter()
+        .map(|c| {
+            let sel = if Some(*c) == category { " selected" } else { "" };
+            format!("<option value=\"{c}\"{sel}>{}</option>", super::category_label(*c))
+        })
+        .collect();
+    let mut body = format!(
+        "<form method=\"get\" action=\"/\" role=\"search\" class=\"filters\" novalidate>{q}\
+         <p><label for=\"category\">{cat_l}</label><br><select id=\"category\" name=\"category\"><option value=\"\">{all}</option>{categories}</select></p>\
+         {from}{to}<p><button type=\"submit\">{search}</button></p></form>",
+        q = super::input("q", tr("Search events"), "search", "", &q, &errors),
+        cat_l = tr("Category"),
+        all = tr("All"),
+        from = super::input("from", tr("From"), "date", "", &q, &errors),
+        to = super::input("to", tr("To"), "date", "", &q, &errors),
+        search = tr("Search"),
+    );
+    if events.is_empty() {
+        body.push_str(&format!("<p role=\"status\">{}</p>", tr("No events found.")));
+    } else {
+        body.push_str("<ul class=\"cards\">");
+        for e in &events {
             body.push_str(&format!(
-                "<li><a href=\"/events/{id}\">{title}</a> <span class=\"muted\">{when} · {venue}</span></li>",
+                "<li><a href=\"/events/{id}\"><strong>{title}</strong></a><br><span class=\"muted\">{when}<br>{venue} · {category}</span></li>",
                 id = e.id,
                 title = esc(&e.title),
                 when = esc(&when(e.starts_at, &e.timezone)),
                 venue = esc(&e.venue.name),
+                category = super::category_label(e.category),
             ));
         }
         body.push_str("</ul>");
     }
-    page(StatusCode::OK, tr("Events"), &body, &[])
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    page(status, tr("Events"), &body, &[])
 }
 
 /// The event's page with its ticket form; `errors` and `values` re-render a refused form.

@@ -308,6 +308,17 @@ async fn buyers_sign_up_see_their_orders_and_pages_refuse_what_they_must() {
     assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
 
     let mut b = Browser::new(&t.base);
+    // The listing filters by text, category and dates; a bad date is named.
+    assert!(b.get("/?q=talk&category=concert").await.html.contains("Free talk"));
+    assert!(!b.get("/?category=theatre").await.html.contains("Free talk"));
+    let soon = jiff::Zoned::now().date();
+    let later = soon.checked_add(jiff::Span::new().days(30)).unwrap();
+    assert!(b.get(&format!("/?from={soon}&to={later}")).await.html.contains("Free talk"));
+    assert!(!b.get(&format!("/?from={soon}&to={soon}")).await.html.contains("Free talk"));
+    let bad = b.get("/?from=31.12.2026").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.html.contains("from-error") && bad.html.contains("value=\"31.12.2026\""), "{}", bad.html);
+
     // Sign-up refuses a short password and a bad address, keeping the name.
     let p = b
         .submit(
