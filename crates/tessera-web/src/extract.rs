@@ -8,7 +8,6 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
-use std::net::SocketAddr;
 use tessera_app::{Actor, App};
 
 pub const SESSION_COOKIE: &str = "tessera_session";
@@ -138,8 +137,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         Ok(ClientIp(
             parts
                 .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string()),
+                .get::<ConnectInfo<crate::PeerAddr>>()
+                .map_or_else(|| "unknown".to_string(), |c| c.0.0.ip().to_string()),
         ))
     }
 }

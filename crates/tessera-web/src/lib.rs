@@ -12,7 +12,10 @@ pub mod extract;
 pub mod idempotency;
 pub mod metrics;
 mod pages;
+mod tls;
 mod ui;
+
+pub use tls::TlsListener;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -40,11 +43,14 @@ pub struct WebConfig {
     /// Mark the session cookie `Secure`. Browsers accept Secure cookies from
     /// http://localhost, so this stays on unless served over plain HTTP elsewhere.
     pub cookie_secure: bool,
+    /// Send `Strict-Transport-Security` (only where every visitor comes over
+    /// HTTPS with a certificate browsers trust).
+    pub hsts: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { body_limit_bytes: 64 * 1024, request_timeout: Duration::from_secs(30), cookie_secure: true }
+        Self { body_limit_bytes: 64 * 1024, request_timeout: Duration::from_secs(30), cookie_secure: true, hsts: false }
     }
 }
 
@@ -269,6 +275,10 @@ pub fn router(app: App, web: WebConfig) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            web.hsts.then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
@@ -282,13 +292,33 @@ pub fn router(app: App, web: WebConfig) -> Router {
         .with_state(state)
 }
 
+/// The client's socket address, for any listener (plain TCP or TLS).
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>> for PeerAddr {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        PeerAddr(*stream.remote_addr())
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>> for PeerAddr {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        PeerAddr(*stream.remote_addr())
+    }
+}
+
 /// Serves until `shutdown` resolves, then finishes in-flight requests.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
+pub async fn serve<L>(
+    listener: L,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+    PeerAddr: for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
+{
+    axum::serve(listener, router.into_make_service_with_connect_info::<PeerAddr>())
         .with_graceful_shutdown(shutdown)
         .await
 }

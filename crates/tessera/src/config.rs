@@ -133,6 +133,16 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
     pub cookie_secure: bool,
+    /// Serve HTTPS with this PEM certificate chain (and `tls_key_file`).
+    pub tls_cert_file: Option<std::path::PathBuf>,
+    pub tls_key_file: Option<std::path::PathBuf>,
+    /// Serve HTTPS with a self-signed certificate kept in `<data_dir>/tls/`
+    /// (`serve --https`): for phones on the same network, which need HTTPS
+    /// for the scanner's camera.
+    pub tls_self_signed: bool,
+    /// Send `Strict-Transport-Security`; on by default when `public_url` is
+    /// https and the certificate is not self-signed.
+    pub hsts: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -183,6 +193,10 @@ impl Default for HttpConfig {
             body_limit_bytes: w.body_limit_bytes,
             request_timeout_secs: w.request_timeout.as_secs(),
             cookie_secure: w.cookie_secure,
+            tls_cert_file: None,
+            tls_key_file: None,
+            tls_self_signed: false,
+            hsts: None,
         }
     }
 }
@@ -297,6 +311,10 @@ impl Config {
             body_limit_bytes: self.http.body_limit_bytes,
             request_timeout: std::time::Duration::from_secs(self.http.request_timeout_secs),
             cookie_secure: self.http.cookie_secure,
+            hsts: self.http.hsts.unwrap_or_else(|| {
+                !self.http.tls_self_signed
+                    && self.payments.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+            }),
         }
     }
 

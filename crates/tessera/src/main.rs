@@ -4,6 +4,7 @@
 
 mod config;
 mod demo;
+mod tls;
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
@@ -33,6 +34,11 @@ enum Command {
         /// Seed a demo organization and print its organizer login.
         #[arg(long)]
         demo: bool,
+        /// Serve HTTPS with a self-signed certificate (made once, kept in
+        /// <data_dir>/tls/), so that phones on the same network can use the
+        /// scanner's camera. Pair with TESSERA_LISTEN=0.0.0.0:8443.
+        #[arg(long)]
+        https: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -113,7 +119,7 @@ enum ConfigCommand {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tessera_remote::install_crypto_provider();
-    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    let command = cli.command.unwrap_or(Command::Serve { demo: false, https: false });
     match command {
         Command::Version => {
             println!("tessera {}", env!("CARGO_PKG_VERSION"));
@@ -126,7 +132,7 @@ fn main() -> std::process::ExitCode {
         }
         _ => {}
     }
-    let config = match Config::load(cli.config.as_deref()) {
+    let mut config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -143,7 +149,10 @@ fn main() -> std::process::ExitCode {
     };
     let result = runtime.block_on(async move {
         match command {
-            Command::Serve { demo } => serve(config, demo).await,
+            Command::Serve { demo, https } => {
+                config.http.tls_self_signed |= https;
+                serve(config, demo).await
+            }
             Command::Migrate => migrate(config).await,
             Command::User { command: UserCommand::Create { email, name, password_stdin } } => {
                 create_admin(config, email, name, password_stdin).await
@@ -326,8 +335,23 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, backend = ?store.backend(), "tessera listening");
-    println!("tessera listening on http://{addr} (API reference: http://{addr}/api/v1/docs)");
+    let identity = match (&config.http.tls_cert_file, &config.http.tls_key_file) {
+        (Some(cert), Some(key)) => Some(tls::load(cert, key)?),
+        (None, None) if config.http.tls_self_signed => Some(tls::self_signed(&config.data_dir.join("tls"), &[])?),
+        (None, None) => None,
+        _ => return Err(anyhow!("set both http.tls_cert_file and http.tls_key_file, or neither")),
+    };
+    let scheme = if identity.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, backend = ?store.backend(), scheme, "tessera listening");
+    println!("tessera listening on {scheme}://{addr} (API reference: {scheme}://{addr}/api/v1/docs)");
+    if let Some(id) = &identity {
+        println!("TLS certificate SHA-256 fingerprint: {}", id.fingerprint);
+        if addr.ip().is_unspecified()
+            && let Some(lan) = tls::lan_address()
+        {
+            println!("on a phone on this network, open {scheme}://{lan}:{}/scan", addr.port());
+        }
+    }
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let every = std::time::Duration::from_secs(config.inventory.sweep_interval_secs);
@@ -343,7 +367,13 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
         tracing::info!("shutting down: finishing in-flight requests");
         let _ = stop_tx.send(true);
     };
-    tessera_web::serve(listener, router, shutdown).await?;
+    match identity {
+        Some(id) => {
+            let tls = tessera_web::TlsListener::new(listener, tls::server_config(id)?)?;
+            tessera_web::serve(tls, router, shutdown).await?
+        }
+        None => tessera_web::serve(listener, router, shutdown).await?,
+    }
     let _ = sweeper.await;
     for w in workers {
         let _ = w.await;
