@@ -633,7 +633,7 @@ function binarize(lum, width, height, tables, inverted) {
 // Five runs dark, light, dark, light, dark in the proportion 1:1:3:1:1?
 function finderRatio(c0, c1, c2, c3, c4) {
   const total = c0 + c1 + c2 + c3 + c4;
-  if (total < 7) return false;
+  if (total < 12) return false; // modules under ~1.7 px are unreadable anyway
   const unit = total / 7;
   const tol = unit * 0.7;
   return Math.abs(c0 - unit) < tol && Math.abs(c1 - unit) < tol && Math.abs(c3 - unit) < tol &&
@@ -693,10 +693,15 @@ function confirmFinder(bin, width, height, cx, cy, lineTotal) {
   if (!horizontal) return null;
   const fx = x + 0.5 + horizontal.offset;
   x = Math.floor(fx);
-  if (!finderRunsThrough(bin, width, height, x, y, 1, 1, maxRun) &&
-      !finderRunsThrough(bin, width, height, x, y, 1, -1, maxRun)) return null;
-  const hTotal = runTotal(horizontal.runs);
-  return { x: fx, y: fy, moduleSize: (hTotal + vTotal) / 14 };
+  const diagonal = finderRunsThrough(bin, width, height, x, y, 1, 1, maxRun);
+  const antiDiagonal = finderRunsThrough(bin, width, height, x, y, 1, -1, maxRun);
+  if (!diagonal && !antiDiagonal) return null;
+  // A chord through the centre of a turned square is longer than its side
+  // (by up to √2 at 45°); the shortest of the four is within 8% of it.
+  let chord = Math.min(runTotal(horizontal.runs), vTotal);
+  if (diagonal) chord = Math.min(chord, runTotal(diagonal.runs) * Math.SQRT2);
+  if (antiDiagonal) chord = Math.min(chord, runTotal(antiDiagonal.runs) * Math.SQRT2);
+  return { x: fx, y: fy, moduleSize: chord / 7 };
 }
 
 // Scans every row and column for the 1:1:3:1:1 signature, confirms each hit
@@ -759,8 +764,9 @@ function findFinders(bin, width, height) {
 }
 
 // Picks likely (topLeft, topRight, bottomLeft) triples among the candidates:
-// similar module sizes, two near-equal legs at a near-right angle. Best first.
-function finderTriples(candidates) {
+// similar module sizes, two near-equal legs at a near-right angle, and all
+// three looking like finder patterns along the axes they imply. Best first.
+function finderTriples(bin, width, height, candidates) {
   let pool = candidates.filter((c) => c.count >= 2);
   if (pool.length < 3) pool = candidates;
   pool = pool.slice(0, 12);
@@ -769,11 +775,45 @@ function finderTriples(candidates) {
     for (let j = i + 1; j < pool.length; j++) {
       for (let k = j + 1; k < pool.length; k++) {
         const t = orderTriple(pool[i], pool[j], pool[k]);
-        if (t) triples.push(t);
+        if (!t) continue;
+        const fit = tripleFit(bin, width, height, t);
+        if (fit < 0.7) continue;
+        t.score += 2 * (1 - fit);
+        triples.push(t);
       }
     }
   }
-  return triples.sort((a, b) => a.score - b.score).slice(0, 6);
+  return triples.sort((a, b) => a.score - b.score).slice(0, 4);
+}
+
+// Share of a finder's 7×7 modules plus the light ring around them that read
+// as the standard draws them, stepping one module at a time along the axes
+// (ax, ay) and (bx, by) (unit vectors). Cheap, and it weeds out the
+// look-alikes that noise, text or data modules produce.
+function finderFit(bin, width, height, f, ax, ay, bx, by) {
+  let good = 0;
+  for (let j = -4; j <= 4; j++) {
+    for (let i = -4; i <= 4; i++) {
+      const ring = Math.max(Math.abs(i), Math.abs(j));
+      const want = ring === 2 || ring === 4 ? 0 : 1;
+      const x = Math.floor(f.x + (i * ax + j * bx) * f.moduleSize);
+      const y = Math.floor(f.y + (i * ay + j * by) * f.moduleSize);
+      const v = x >= 0 && y >= 0 && x < width && y < height ? bin[y * width + x] : 0;
+      if (v === want) good++;
+    }
+  }
+  return good / 81;
+}
+
+// The worst finderFit of a triple, along the axes the triple implies.
+function tripleFit(bin, width, height, { topLeft, topRight, bottomLeft }) {
+  const across = Math.hypot(topRight.x - topLeft.x, topRight.y - topLeft.y);
+  const down = Math.hypot(bottomLeft.x - topLeft.x, bottomLeft.y - topLeft.y);
+  const ax = (topRight.x - topLeft.x) / across;
+  const ay = (topRight.y - topLeft.y) / across;
+  const bx = (bottomLeft.x - topLeft.x) / down;
+  const by = (bottomLeft.y - topLeft.y) / down;
+  return Math.min(...[topLeft, topRight, bottomLeft].map((f) => finderFit(bin, width, height, f, ax, ay, bx, by)));
 }
 
 function orderTriple(p, q, r) {
@@ -963,22 +1003,61 @@ function project(t, u, v) {
   return { x: (t[0] * u + t[1] * v + t[2]) / w, y: (t[3] * u + t[4] * v + t[5]) / w };
 }
 
+// Where the centre of a fourth finder would be, at the bottom-right. The
+// parallelogram the three finders span is right for a flat-on view; under
+// perspective the far edges grow or shrink, which shows in the finders' own
+// widths: the bottom-left one's width along the top edge's direction against
+// the top-left one's, and the top-right one's along the left edge's.
+function guessFourthCorner(bin, width, height, tl, tr, bl) {
+  const ux = tr.x - tl.x;
+  const uy = tr.y - tl.y;
+  const vx = bl.x - tl.x;
+  const vy = bl.y - tl.y;
+  const ratio = (f, g, dx, dy) => {
+    const wf = finderWidthAlong(bin, width, height, f, f.x + dx, f.y + dy);
+    const wg = finderWidthAlong(bin, width, height, g, g.x + dx, g.y + dy);
+    return wf && wg ? Math.min(1.6, Math.max(0.6, wf / wg)) : 1;
+  };
+  const alongBottom = ratio(bl, tl, ux, uy);
+  const alongRight = ratio(tr, tl, vx, vy);
+  return [
+    (bl.x + ux * alongBottom + tr.x + vx * alongRight) / 2,
+    (bl.y + uy * alongBottom + tr.y + vy * alongRight) / 2,
+  ];
+}
+
 // Transforms to try for a symbol of `version`, best first, each with its
-// sampler and grid score: through each alignment pattern candidate near the
-// predicted spot (versions 2+), and through the parallelogram the three
-// finders imply.
+// sampler and grid score. The fourth point is the bottom-right finder guess,
+// the plain parallelogram, or (versions 2+) each alignment pattern candidate
+// near where the guess puts it.
 function transformsFor(bin, width, height, triple, version) {
   const size = 17 + 4 * version;
   const { topLeft: tl, topRight: tr, bottomLeft: bl } = triple;
   const from = [[3.5, 3.5], [size - 3.5, 3.5], [3.5, size - 3.5]];
   const to = [[tl.x, tl.y], [tr.x, tr.y], [bl.x, bl.y]];
-  const affine = homography(
-    [...from, [size - 3.5, size - 3.5]],
-    [...to, [tr.x + bl.x - tl.x, tr.y + bl.y - tl.y]]);
-  if (!affine) return [];
-  const candidates = [affine];
-  if (version >= 2) {
-    const predicted = project(affine, size - 6.5, size - 6.5);
+  const corner = [size - 3.5, size - 3.5];
+  const fourth = guessFourthCorner(bin, width, height, tl, tr, bl);
+  const guess = homography([...from, corner], [...to, fourth]);
+  const parallelogram = homography([...from, corner], [...to, [tr.x + bl.x - tl.x, tr.y + bl.y - tl.y]]);
+  const candidates = [guess, parallelogram].filter(Boolean);
+  if (version === 1) {
+    // No alignment pattern to pin the fourth point down, and too short a
+    // timing pattern to judge it by: offer points around the guess (up to a
+    // module away) and let the format bits and Reed–Solomon decide.
+    const ux = (tr.x - tl.x) / 14;
+    const uy = (tr.y - tl.y) / 14;
+    const vx = (bl.x - tl.x) / 14;
+    const vy = (bl.y - tl.y) / 14;
+    for (const di of [0, -0.5, 0.5, -1, 1]) {
+      for (const dj of [0, -0.5, 0.5, -1, 1]) {
+        if (di === 0 && dj === 0) continue;
+        const t = homography([...from, corner], [...to, [fourth[0] + di * ux + dj * vx, fourth[1] + di * uy + dj * vy]]);
+        if (t) candidates.push(t);
+      }
+    }
+  }
+  if (version >= 2 && guess) {
+    const predicted = project(guess, size - 6.5, size - 6.5);
     const moduleSize = (tl.moduleSize + tr.moduleSize + bl.moduleSize) / 3;
     const radius = Math.max(5, size / 8);
     for (const a of findAlignments(bin, width, height, predicted.x, predicted.y, moduleSize, radius).slice(0, 12)) {
@@ -1053,7 +1132,8 @@ function decodeAt(bin, width, height, triple) {
     if (tried.has(version)) continue;
     tried.add(version);
     const size = 17 + 4 * version;
-    for (const { t, sample, score } of transformsFor(bin, width, height, triple, version).slice(0, 2)) {
+    const transforms = transformsFor(bin, width, height, triple, version);
+    for (const { t, sample, score } of transforms.slice(0, version === 1 ? transforms.length : 2)) {
       if (score < 0.7) continue;
       if (version >= 7) {
         const stated = readVersion(sample, size);
@@ -1090,7 +1170,7 @@ function decodeAt(bin, width, height, triple) {
 function decodeBinary(bin, width, height) {
   const candidates = findFinders(bin, width, height);
   if (candidates.length < 3) return null;
-  for (const triple of finderTriples(candidates)) {
+  for (const triple of finderTriples(bin, width, height, candidates)) {
     const result = decodeAt(bin, width, height, triple);
     if (result) return result;
   }
