@@ -920,7 +920,7 @@ function alignmentRunsThrough(bin, width, height, x0, y0, dx, dy, maxRun) {
   if (!inside(x, y) || lightAfter === 0 || lightAfter > maxRun || centre > maxRun) return null;
   const unit = (centre + lightBefore + lightAfter) / 3;
   for (const run of [centre, lightBefore, lightAfter]) {
-    if (Math.abs(run - unit) > unit * 0.6) return null;
+    if (Math.abs(run - unit) > unit * 0.75) return null;
   }
   return { unit, offset: (centre - behind - (behind - 1)) / 2 };
 }
@@ -1087,6 +1087,44 @@ function moduleSampler(bin, width, height, t) {
   };
 }
 
+// A second way to read the modules, for when the thresholded image fails:
+// each module's centre brightness against the mean of the 7×7 modules around
+// it. Blur greys a lone light module below the pixel window's mean, but it
+// stays brighter than its own dark neighbours. Rows of the result follow the
+// symbol (transposed when `mirrored`); 1 = dark.
+function contrastGrid(lum, width, height, t, size, inverted, mirrored) {
+  const value = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const p = project(t, x + 0.5, y + 0.5);
+      const px = Math.floor(p.x - 0.5);
+      const py = Math.floor(p.y - 0.5);
+      let v = 255;
+      if (px >= 0 && py >= 0 && px + 1 < width && py + 1 < height) {
+        const i = py * width + px;
+        v = (lum[i] + lum[i + 1] + lum[i + width] + lum[i + width + 1]) / 4;
+      }
+      value[mirrored ? x * size + y : y * size + x] = inverted ? 255 - v : v;
+    }
+  }
+  const grid = new Uint8Array(size * size);
+  const r = 3;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let total = 0;
+      let n = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(size - 1, y + r); yy++) {
+        for (let xx = Math.max(0, x - r); xx <= Math.min(size - 1, x + r); xx++) {
+          total += value[yy * size + xx];
+          n++;
+        }
+      }
+      grid[y * size + x] = value[y * size + x] < total / n ? 1 : 0;
+    }
+  }
+  return grid;
+}
+
 // Share of the fixed modules (timing patterns and alignment patterns) that a
 // sampler reads as the standard draws them: near 1 for a good transform,
 // about one half for a wrong one.
@@ -1123,7 +1161,7 @@ function gridScore(get, version) {
 
 // Tries to read a symbol whose finders are `triple`, for the estimated version
 // and its neighbours (and whatever the version information says).
-function decodeAt(bin, width, height, triple) {
+function decodeAt(bin, width, height, triple, lum, inverted) {
   const estimate = estimateSize(bin, width, height, triple);
   const queue = [estimate, estimate + 1, estimate - 1, estimate + 2, estimate - 2].filter((v) => v >= 1 && v <= 40);
   const tried = new Set();
@@ -1144,13 +1182,20 @@ function decodeAt(bin, width, height, triple) {
       }
       for (const mirrored of [false, true]) {
         const get = mirrored ? (x, y) => sample(y, x) : sample;
+        let result = null;
         const format = readFormat(get, size);
-        if (!format) continue;
-        const grid = new Uint8Array(size * size);
-        for (let y = 0; y < size; y++) {
-          for (let x = 0; x < size; x++) grid[y * size + x] = get(x, y);
+        if (format) {
+          const grid = new Uint8Array(size * size);
+          for (let y = 0; y < size; y++) {
+            for (let x = 0; x < size; x++) grid[y * size + x] = get(x, y);
+          }
+          result = decodeGrid(grid, version, format);
         }
-        const result = decodeGrid(grid, version, format);
+        if (!result && (format || !mirrored)) {
+          const grid = contrastGrid(lum, width, height, t, size, inverted, mirrored);
+          const second = readFormat((x, y) => grid[y * size + x], size);
+          if (second) result = decodeGrid(grid, version, second);
+        }
         if (!result) continue;
         const corner = (u, v) => project(t, u, v);
         result.corners = {
@@ -1167,11 +1212,11 @@ function decodeAt(bin, width, height, triple) {
   return null;
 }
 
-function decodeBinary(bin, width, height) {
+function decodeBinary(bin, width, height, lum, inverted) {
   const candidates = findFinders(bin, width, height);
   if (candidates.length < 3) return null;
   for (const triple of finderTriples(bin, width, height, candidates)) {
-    const result = decodeAt(bin, width, height, triple);
+    const result = decodeAt(bin, width, height, triple, lum, inverted);
     if (result) return result;
   }
   return null;
@@ -1195,7 +1240,7 @@ export function decodeQR(imageData) {
   const tables = integrals(lum, width, height);
   for (const inverted of [false, true]) {
     const bin = binarize(lum, width, height, tables, inverted);
-    const result = decodeBinary(bin, width, height);
+    const result = decodeBinary(bin, width, height, lum, inverted);
     if (result) {
       result.inverted = inverted;
       return result;
