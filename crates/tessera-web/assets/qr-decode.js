@@ -598,13 +598,14 @@ function integrals(lum, width, height) {
 // Local mean threshold: each pixel is compared with the mean of a window
 // around it (a sixteenth of the frame's shorter side, so uneven light and a
 // dark surrounding scene stay local). Where the window is nearly flat, the
-// threshold drops below the mean by a margin so sensor noise on paper reads
-// light. With `inverted`, light pixels count as dark (light-on-dark symbols).
-// Returns 1 for dark, 0 for light.
-function binarize(lum, width, height, tables, inverted) {
+// threshold moves away from the mean by a margin so sensor noise on paper
+// reads as paper. Makes both readings at once, 1 marking dark pixels in
+// `dark` and light ones in `light` (for light-on-dark symbols).
+function binarize(lum, width, height, tables) {
   const { sum, sq, stride } = tables;
   const radius = Math.max(8, Math.round(Math.min(width, height) / 16));
-  const out = new Uint8Array(width * height);
+  const dark = new Uint8Array(width * height);
+  const light = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const y0 = Math.max(0, y - radius);
     const y1 = Math.min(height, y + radius + 1);
@@ -617,13 +618,15 @@ function binarize(lum, width, height, tables, inverted) {
       const c = y1 * stride + x0;
       const d = y1 * stride + x1;
       const mean = (sum[d] - sum[b] - sum[c] + sum[a]) / area;
-      const spread = Math.sqrt(Math.max(0, (sq[d] - sq[b] - sq[c] + sq[a]) / area - mean * mean));
-      const margin = spread < 16 ? (16 - spread) / 2 : 0;
+      const variance = (sq[d] - sq[b] - sq[c] + sq[a]) / area - mean * mean;
+      // Margin: half of how far the spread falls short of 16 grey levels.
+      const margin = variance < 256 ? (16 - Math.sqrt(Math.max(0, variance))) / 2 : 0;
       const v = lum[y * width + x];
-      out[y * width + x] = (inverted ? v > mean + margin : v < mean - margin) ? 1 : 0;
+      if (v < mean - margin) dark[y * width + x] = 1;
+      else if (v > mean + margin) light[y * width + x] = 1;
     }
   }
-  return out;
+  return { dark, light };
 }
 
 // ---------------------------------------------------------------------------
@@ -1237,10 +1240,9 @@ export function decodeQR(imageData) {
     throw new TypeError("decodeQR expects {data, width, height} with RGBA data");
   }
   const lum = luminance(imageData);
-  const tables = integrals(lum, width, height);
+  const { dark, light } = binarize(lum, width, height, integrals(lum, width, height));
   for (const inverted of [false, true]) {
-    const bin = binarize(lum, width, height, tables, inverted);
-    const result = decodeBinary(bin, width, height, lum, inverted);
+    const result = decodeBinary(inverted ? light : dark, width, height, lum, inverted);
     if (result) {
       result.inverted = inverted;
       return result;
