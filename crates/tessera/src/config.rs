@@ -313,7 +313,11 @@ impl Config {
             cookie_secure: self.http.cookie_secure,
             hsts: self.http.hsts.unwrap_or_else(|| {
                 !self.http.tls_self_signed
-                    && self.payments.public_url.as_deref().is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
+                    && self
+                        .payments
+                        .public_url
+                        .as_deref()
+                        .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
             }),
         }
     }

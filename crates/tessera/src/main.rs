@@ -342,8 +342,7 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
         _ => return Err(anyhow!("set both http.tls_cert_file and http.tls_key_file, or neither")),
     };
     let scheme = if identity.is_some() { "https" } else { "http" };
-    tracing::info!(%addr, backend = ?store.backend(), scheme, "tessera listening");
-    println!("tessera listening on {scheme}://{addr} (API reference: {scheme}://{addr}/api/v1/docs)");
+    // The "listening on" line comes last: scripts wait for it and may stop reading.
     if let Some(id) = &identity {
         println!("TLS certificate SHA-256 fingerprint: {}", id.fingerprint);
         if addr.ip().is_unspecified()
@@ -352,6 +351,8 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
             println!("on a phone on this network, open {scheme}://{lan}:{}/scan", addr.port());
         }
     }
+    tracing::info!(%addr, backend = ?store.backend(), scheme, "tessera listening");
+    println!("tessera listening on {scheme}://{addr} (API reference: {scheme}://{addr}/api/v1/docs)");
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let every = std::time::Duration::from_secs(config.inventory.sweep_interval_secs);

@@ -203,3 +203,47 @@ fn user_create_makes_a_platform_admin() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--email"));
 }
+
+#[test]
+fn https_serves_with_a_self_signed_certificate_kept_across_restarts() {
+    tessera_remote::install_crypto_provider();
+    let dir = temp_dir();
+    let fetch = |url: String| {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let client = reqwest::Client::builder().danger_accept_invalid_certs(true).build().unwrap();
+            client.get(url).send().await.map(|r| r.status().as_u16())
+        })
+    };
+    let cert = || {
+        let found = walk(&dir).into_iter().find(|p| p.ends_with("tls/cert.pem")).expect("the certificate is kept");
+        std::fs::read_to_string(found).unwrap()
+    };
+    let (child, base, lines) = start(&dir, &["--https"], None);
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    assert!(lines.iter().any(|l| l.starts_with("TLS certificate SHA-256 fingerprint: ")), "{lines:?}");
+    assert_eq!(fetch(format!("{base}/readyz")).unwrap(), 200);
+    // Plain HTTP to the HTTPS port gets no answer (the handshake fails), and the server goes on.
+    assert!(fetch(base.replace("https://", "http://") + "/readyz").is_err());
+    assert_eq!(fetch(format!("{base}/readyz")).unwrap(), 200);
+    let first = cert();
+    assert!(first.starts_with("-----BEGIN CERTIFICATE-----"));
+    terminate(child);
+    let (child, base, _) = start(&dir, &["--https"], None);
+    assert_eq!(fetch(format!("{base}/readyz")).unwrap(), 200);
+    assert_eq!(cert(), first, "the same certificate after a restart, so phones need not accept a new one");
+    terminate(child);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
