@@ -23,7 +23,7 @@ use tessera_app::payments::RefundInput;
 use tessera_app::reports::SalesReport;
 use tessera_app::{Actor, AppError};
 use tessera_domain::catalog::{
-    Category, Event, EventAction, EventPatch, NewEvent, NewQuota, NewTicketType, TicketTypePatch, Venue,
+    Category, Event, EventAction, EventPatch, NewEvent, NewQuota, NewTicketType, QuotaPatch, TicketTypePatch, Venue,
 };
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::{Currency, EventId, OrgId, Timestamp};
@@ -138,6 +138,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/orgs/{org}/events/{event}/ticket-types", post(create_ticket_type))
         .route("/dashboard/orgs/{org}/events/{event}/ticket-types/{tt}", post(update_ticket_type))
         .route("/dashboard/orgs/{org}/events/{event}/quotas", post(create_quota))
+        .route("/dashboard/orgs/{org}/events/{event}/quotas/{quota}", post(update_quota))
         .route("/dashboard/orgs/{org}/events/{event}/sales", get(sales))
         .route("/dashboard/orgs/{org}/events/{event}/attendees", get(attendees))
         .route("/dashboard/orgs/{org}/events/{event}/attendees.csv", get(attendees_csv))
@@ -708,12 +709,21 @@ async fn event_body(
     ));
     for q in &quotas {
         body.push_str(&format!(
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&q.name),
-            q.capacity,
-            q.sold,
-            q.held,
-            q.available()
+            "<tr><td><details><summary>{name}</summary><form method=\"post\" action=\"{base}/quotas/{id}\">{csrf}\
+             <p><label>{name_l}<br><input name=\"name\" value=\"{name}\" required></label></p>\
+             <p><label>{cap_l}<br><input name=\"capacity\" type=\"number\" min=\"0\" value=\"{capacity}\" required></label></p>\
+             <p><button type=\"submit\">{save}</button></p></form></details></td>\
+             <td class=\"num\">{capacity}</td><td class=\"num\">{sold}</td><td class=\"num\">{held}</td><td class=\"num\">{available}</td></tr>",
+            id = q.id,
+            name = esc(&q.name),
+            name_l = tr("Name"),
+            cap_l = tr("Capacity"),
+            capacity = q.capacity,
+            sold = q.sold,
+            held = q.held,
+            available = q.available(),
+            save = tr("Save"),
+            csrf = csrf_field(csrf),
         ));
     }
     body.push_str("</tbody></table></div>");
@@ -1029,6 +1039,48 @@ async fn create_quota(
         }
     }
     refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors).await
+}
+
+async fn update_quota(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, quota)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let (actor, o) = match guard(&s, &org, uri.path()).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let values = form(&body);
+    let v = match event_view(&s, &actor, o.org.id, &event).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
+    if !csrf_ok(&headers, &values) {
+        return form_expired_page(&back);
+    }
+    let quotas = s.app.quotas(&actor, o.org.id, v.event.id).await.unwrap_or_default();
+    let Some(current) = quota.parse().ok().and_then(|id| quotas.iter().find(|q| q.id == id)) else {
+        return super::not_found_page();
+    };
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let errors: Errors = match get("capacity").parse::<i64>() {
+        Err(_) => vec![("capacity".into(), "enter a whole number".into())],
+        Ok(capacity) => {
+            let patch = QuotaPatch { name: Some(get("name")), capacity: Some(capacity), ticket_type_ids: None };
+            match s.app.update_quota(&actor, o.org.id, current.id, patch).await {
+                Ok(_) => return redirect(&back, &[]),
+                Err(e) => match form_errors(e) {
+                    Ok(f) => f,
+                    Err(page) => return page,
+                },
+            }
+        }
+    };
+    let errors: Errors = errors.into_iter().map(|(k, m)| (format!("{}: {k}", current.name), m)).collect();
+    refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await
 }
 
 // ------------------------------------------------------------ orders

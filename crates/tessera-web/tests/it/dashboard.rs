@@ -156,6 +156,13 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
         .as_str()
         .unwrap()
         .to_string();
+    // Quotas are edited in place: a capacity below zero is refused, a new one kept.
+    let edit = format!("{event_page}/quotas/{quota}");
+    let p = staff.submit(&event_page, &edit, &[("name", "House"), ("capacity", "-3")]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    let p = staff.submit(&event_page, &edit, &[("name", "House"), ("capacity", "120")]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_eq!(t.get(&format!("/api/v1/orgs/{org}/events/{event}/quotas"), &owner).await.body[0]["capacity"], 120);
     let p = staff
         .submit(
             &event_page,
