@@ -1321,9 +1321,11 @@ async fn order_body(
             .collect();
         let empty = HashMap::new();
         body.push_str(&format!(
-            "<h2>{refund}</h2><form method=\"post\" action=\"{base}/refund\" novalidate>{csrf}{amount}\
+            "<h2>{refund}</h2><form method=\"post\" action=\"{base}/refund\" novalidate>{csrf}\
+             <input type=\"hidden\" name=\"request_key\" value=\"{key}\">{amount}\
              <fieldset><legend>{only}</legend>{boxes}</fieldset>{reason}<p><button type=\"submit\" class=\"danger\">{refund}</button></p></form>",
             refund = tr("Refund"),
+            key = super::random_token(),
             csrf = csrf_field(csrf),
             amount = input("amount", tr("Amount (leave empty for the rest of the order)"), "text", "inputmode=\"decimal\"", &empty, errors),
             only = tr("Or refund only these tickets"),
@@ -1396,9 +1398,13 @@ async fn order_action(
                         ticket_ids: if ticket_ids.is_empty() { None } else { Some(ticket_ids) },
                         reason: values.get("reason").map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
                     };
-                    // One refund per submitted form: the form token and the
-                    // order's refunded sum make a retry of the same post a repeat.
-                    let key = format!("ui:{}:{}", ord.id, ord.refunded.amount_minor);
+                    // One refund per rendered form: its random key makes a
+                    // second click or a resent post a repeat, not a second refund.
+                    let key = match values.get("request_key") {
+                        Some(k) if k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()) => k.clone(),
+                        _ => super::random_token(),
+                    };
+                    let key = format!("ui:{}:{key}", ord.id);
                     s.app.refund_order(&actor, org_id, ord.id, input, Some(&key)).await.map(|_| ())
                 }
             }

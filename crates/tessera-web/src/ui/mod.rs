@@ -257,16 +257,20 @@ pub(crate) fn csrf_token(headers: &HeaderMap) -> (String, Option<String>) {
     match cookie(headers, CSRF_COOKIE).filter(|t| t.len() == 32 && t.chars().all(|c| c.is_ascii_alphanumeric())) {
         Some(t) => (t.to_string(), None),
         None => {
-            // 16 random bytes as hex; should the OS source fail, a v7 UUID
-            // (74 random bits) of the same shape.
-            let mut b = [0u8; 16];
-            let t = match getrandom::fill(&mut b) {
-                Ok(()) => b.iter().map(|x| format!("{x:02x}")).collect(),
-                Err(_) => uuid::Uuid::now_v7().simple().to_string(),
-            };
+            let t = random_token();
             let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict");
             (t, Some(set))
         }
+    }
+}
+
+/// 16 random bytes as 32 hex digits; should the OS source fail, a v7 UUID
+/// (74 random bits) of the same shape.
+pub(crate) fn random_token() -> String {
+    let mut b = [0u8; 16];
+    match getrandom::fill(&mut b) {
+        Ok(()) => b.iter().map(|x| format!("{x:02x}")).collect(),
+        Err(_) => uuid::Uuid::now_v7().simple().to_string(),
     }
 }
 

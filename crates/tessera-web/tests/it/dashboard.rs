@@ -254,7 +254,16 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
     assert!(p.html.contains("amount-error"), "{}", p.html);
     let p = staff.submit(&detail, &format!("{detail}/refund"), &[("amount", "1000")]).await;
     assert_eq!(p.status, 422, "more than was paid: {}", p.html);
-    let p = staff.submit(&detail, &format!("{detail}/refund"), &[("amount", "10.00"), ("reason", "late start")]).await;
+    let form = staff.get(&detail).await;
+    let key_at = form.html.find("name=\"request_key\" value=\"").unwrap() + 26;
+    let key = form.html[key_at..key_at + 32].to_string();
+    let fields =
+        [("csrf", form.csrf()), ("request_key", key), ("amount", "10.00".into()), ("reason", "late start".into())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let p = staff.post(&format!("{detail}/refund"), &fields).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    // The same form sent again (a double click) refunds nothing more.
+    let p = staff.post(&format!("{detail}/refund"), &fields).await;
     assert_eq!(p.status, 303, "{}", p.html);
     let money = t.get(&format!("/api/v1/orgs/{org}/orders/{order}"), &owner).await.body;
     assert_eq!(money["refunded"]["amount_minor"], 1000, "{money}");
