@@ -12,7 +12,9 @@
 //! CSRF token, which the page puts in `<meta name="csrf-token">`.
 
 pub(crate) mod account;
+pub(crate) mod admin;
 pub(crate) mod assets;
+pub(crate) mod settings;
 pub(crate) mod storefront;
 
 use crate::AppState;
@@ -65,6 +67,8 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
         .merge(account::router())
+        .merge(settings::router())
+        .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }
@@ -119,8 +123,9 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
 /// English text to Simplified Chinese, one table per UI module.
 pub(crate) type Catalog = &'static [(&'static str, &'static str)];
 
-static ZH: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| [SHELL_ZH, storefront::ZH, account::ZH].iter().flat_map(|c| c.iter().copied()).collect());
+static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    [SHELL_ZH, storefront::ZH, account::ZH, settings::ZH, admin::ZH].iter().flat_map(|c| c.iter().copied()).collect()
+});
 
 /// The page text in the request's language; English is the key.
 pub(crate) fn tr(en: &'static str) -> &'static str {
