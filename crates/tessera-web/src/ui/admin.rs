@@ -4,6 +4,7 @@
 //! are on the organization's team page, which a platform administrator may
 //! open in any organization.
 
+use super::settings::{TABLE_END, table_start};
 use super::{Catalog, Extras, error_page, esc, page_with, signed_in, tr, when};
 use crate::AppState;
 use axum::Router;
@@ -102,14 +103,15 @@ async fn orgs_page(State(s): State<AppState>, Query(q): Query<HashMap<String, St
             if page == 1 { tr("No organizations yet.") } else { tr("No more entries.") }
         ));
     } else {
-        body.push_str(&format!(
-            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            tr("Name"),
-            tr("Handle"),
-            tr("Two-factor required"),
-            tr("Created"),
-            tr("Members and roles"),
+        body.push_str(&table_start(
+            tr("Organizations"),
+            &[
+                (tr("Name"), false),
+                (tr("Handle"), false),
+                (tr("Two-factor required"), false),
+                (tr("Created"), false),
+                (tr("Members and roles"), false),
+            ],
         ));
         for o in &orgs {
             body.push_str(&format!(
@@ -123,7 +125,7 @@ async fn orgs_page(State(s): State<AppState>, Query(q): Query<HashMap<String, St
                 team = tr("Members and roles"),
             ));
         }
-        body.push_str("</tbody></table></div>");
+        body.push_str(TABLE_END);
     }
     body.push_str(&pager("/admin", page, more));
     render("orgs", &body)
@@ -145,14 +147,15 @@ async fn users_page(State(s): State<AppState>, Query(q): Query<HashMap<String, S
     if users.is_empty() {
         body.push_str(&format!("<p>{}</p>", tr("No more entries.")));
     } else {
-        body.push_str(&format!(
-            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            tr("Name"),
-            tr("E-mail"),
-            tr("Platform administrator"),
-            tr("Two-factor"),
-            tr("Joined"),
+        body.push_str(&table_start(
+            tr("Users"),
+            &[
+                (tr("Name"), false),
+                (tr("E-mail"), false),
+                (tr("Platform administrator"), false),
+                (tr("Two-factor"), false),
+                (tr("Joined"), false),
+            ],
         ));
         for u in &users {
             body.push_str(&format!(
@@ -164,7 +167,7 @@ async fn users_page(State(s): State<AppState>, Query(q): Query<HashMap<String, S
                 joined = esc(&when(u.created_at, "UTC")),
             ));
         }
-        body.push_str("</tbody></table></div>");
+        body.push_str(TABLE_END);
     }
     body.push_str(&pager("/admin/users", page, more));
     render("users", &body)
