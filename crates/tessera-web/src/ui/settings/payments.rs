@@ -137,7 +137,7 @@ async fn payments_view(
         "{notice}{none}<form method=\"post\" action=\"{base}/payments\" novalidate>{csrf}{marked}\
          <fieldset{inv}><legend>{provider_l}</legend><ul class=\"checks\">{radios}</ul>{provider_errs}</fieldset>\
          <fieldset><legend>{manual_l}</legend>{instructions}{instructions_hint}{due}</fieldset>\
-         <fieldset><legend>Stripe</legend>{methods}{methods_hint}{key}{key_hint}{secrets}\
+         <fieldset><legend>Stripe</legend>{methods}{methods_hint}{key}{key_hint}{secrets}{secrets_hint}\
          <p class=\"muted\">{point} <code>{path}</code></p></fieldset>\
          <p><button type=\"submit\">{save}</button></p></form>",
         csrf = csrf_field(&c.csrf),
@@ -179,17 +179,14 @@ async fn payments_view(
             &f.errors
         ),
         key_hint = hint(tr("Leave empty to keep the stored one.")),
-        secrets = format!(
-            "{}{}",
-            textarea(
-                "stripe.webhook_secrets",
-                &format!("{} ({secrets_state})", tr("Webhook signing secrets")),
-                "autocomplete=\"off\" spellcheck=\"false\"",
-                "",
-                &f.errors
-            ),
-            hint(tr("One per line (whsec_…); two while rotating. Leave empty to keep the stored ones."))
+        secrets = textarea(
+            "stripe.webhook_secrets",
+            &format!("{} ({secrets_state})", tr("Webhook signing secrets")),
+            "autocomplete=\"off\" spellcheck=\"false\"",
+            "",
+            &f.errors
         ),
+        secrets_hint = hint(tr("One per line (whsec_…); two while rotating. Leave empty to keep the stored ones.")),
         point = tr("Point Stripe's webhook at this server's address followed by"),
         path = esc(&settings.stripe_webhook_path),
         save = tr("Save the payment settings"),
@@ -373,9 +370,9 @@ mod tests {
         assert_eq!(minor_units("125", eur), Some(12500));
         assert_eq!(minor_units("0.07", eur), Some(7));
         assert_eq!(minor_units("1500", jpy), Some(1500));
-        for bad in ["", "1.234", "-5", "1e3", "12.", ".5", "abc"] {
-            let got = minor_units(bad, eur);
-            assert!(got.is_none() || bad == "12.", "{bad}: {got:?}");
+        assert_eq!(minor_units("12.", eur), Some(1200), "a trailing point is still twelve");
+        for bad in ["", "1.234", "-5", "1e3", ".5", "abc", "1 000"] {
+            assert_eq!(minor_units(bad, eur), None, "{bad}");
         }
         assert_eq!(minor_units("1.5", jpy), None);
     }

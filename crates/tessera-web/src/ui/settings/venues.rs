@@ -568,7 +568,7 @@ fn header_param(header: &str, key: &str) -> Option<String> {
     let mut rest = header;
     while let Some(semi) = rest.find(';') {
         rest = rest[semi + 1..].trim_start();
-        let Some((k, after)) = rest.split_once('=') else { return None };
+        let (k, after) = rest.split_once('=')?;
         let (value, tail) = if let Some(quoted) = after.strip_prefix('"') {
             let mut v = String::new();
             let mut chars = quoted.char_indices();
