@@ -16,8 +16,10 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod account;
+pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
+pub(crate) mod settings;
 pub(crate) mod storefront;
 
 use crate::AppState;
@@ -72,6 +74,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(storefront::router())
         .merge(account::router())
         .merge(dashboard::router())
+        .merge(settings::router())
+        .merge(admin::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }
@@ -127,7 +131,10 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
 pub(crate) type Catalog = &'static [(&'static str, &'static str)];
 
 static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH].iter().flat_map(|c| c.iter().copied()).collect()
+    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH, settings::ZH, admin::ZH]
+        .iter()
+        .flat_map(|c| c.iter().copied())
+        .collect()
 });
 
 /// The page text in the request's language; English is the key.

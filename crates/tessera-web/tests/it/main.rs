@@ -12,5 +12,6 @@ mod orders;
 mod payments;
 mod permissions;
 mod seating;
+mod settings_pages;
 mod storefront;
 mod tickets;
