@@ -118,6 +118,19 @@ pub(super) const ZH: Catalog = &[
     ("Open the scanner", "打开检票器"),
     ("No check-in lists.", "没有检票名单。"),
     ("Tick the box to confirm the cancellation.", "请勾选以确认取消。"),
+    ("Fees, taxes and refunds", "手续费、税费和退款"),
+    ("Change", "修改"),
+    ("Service fees", "服务费"),
+    ("Per ticket", "每张票"),
+    ("Per ticket, % of the price", "每张票，按票价百分比"),
+    ("The organizer pays the fees (buyers see the ticket price only)", "由主办方承担手续费（购票者只看到票价）"),
+    ("Tax", "税费"),
+    ("The price includes the tax", "价格已含税"),
+    ("Buyers may refund their own orders", "购票者可自行退款"),
+    ("Until hours before the start", "截止于开始前（小时）"),
+    ("Kept back from a buyer's refund", "退款时扣除的费用"),
+    ("Reminder e-mail, hours before the start (0: none)", "提醒邮件：开始前几小时发送（0 为不发送）"),
+    ("enter a percentage like 2.5", "请输入百分比，例如 2.5"),
     ("enter an amount like 12.50", "请输入金额，例如 12.50"),
     ("enter a date and time", "请输入日期和时间"),
     ("choose a venue", "请选择场馆"),
@@ -138,6 +151,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/orgs/{org}/events/{event}/ticket-types", post(create_ticket_type))
         .route("/dashboard/orgs/{org}/events/{event}/ticket-types/{tt}", post(update_ticket_type))
         .route("/dashboard/orgs/{org}/events/{event}/quotas", post(create_quota))
+        .route("/dashboard/orgs/{org}/events/{event}/pricing", post(update_pricing))
         .route("/dashboard/orgs/{org}/events/{event}/quotas/{quota}", post(update_quota))
         .route("/dashboard/orgs/{org}/events/{event}/sales", get(sales))
         .route("/dashboard/orgs/{org}/events/{event}/attendees", get(attendees))
@@ -747,6 +761,7 @@ async fn event_body(
         counts = tr("Counts these ticket types"),
         create = tr("Create"),
     ));
+    body.push_str(&pricing_html(s, actor, org, e, &types, csrf, values, errors).await);
     // Details.
     body.push_str(&format!("<h2>{}</h2>", tr("Event")));
     body.push_str(&event_form_html(&base, &v.venues, csrf, values, errors));
@@ -1081,6 +1096,204 @@ async fn update_quota(
     };
     let errors: Errors = errors.into_iter().map(|(k, m)| (format!("{}: {k}", current.name), m)).collect();
     refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await
+}
+
+/// A percentage as typed ("2.5") in basis points (250).
+fn parse_percent(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(0);
+    }
+    let eur = Currency::parse("EUR").ok()?;
+    parse_amount(t, eur)
+}
+
+fn percent_text(bp: i64) -> String {
+    let s = format!("{}.{:02}", bp / 100, bp % 100);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The event's fees, taxes, refund policy and reminder, as a form.
+#[allow(clippy::too_many_arguments)]
+async fn pricing_html(
+    s: &AppState,
+    actor: &Actor,
+    org: OrgId,
+    e: &Event,
+    types: &[tessera_domain::catalog::TicketType],
+    csrf: &str,
+    values: &Values,
+    errors: &[(String, String)],
+) -> String {
+    let Ok(p) = s.app.event_pricing(actor, org, e.id).await else { return String::new() };
+    let currency = types.first().map(|t| t.price.currency).or_else(|| Currency::parse("EUR").ok());
+    let amount = |minor: i64| currency.map(|c| amount_text(minor, c)).unwrap_or_default();
+    // What is saved, unless a refused form brings its own values.
+    let mut v: Values = HashMap::new();
+    v.insert("fee_ticket".into(), amount(p.fees.per_ticket_minor));
+    v.insert("fee_percent".into(), percent_text(p.fees.per_ticket_bp));
+    v.insert("fee_order".into(), amount(p.fees.per_order_minor));
+    v.insert("refund_deadline_hours".into(), p.refunds.deadline_hours.to_string());
+    v.insert("refund_fee".into(), amount(p.refunds.fee_minor));
+    v.insert("reminder_hours".into(), p.reminder_hours.to_string());
+    for t in types {
+        let rule = p.taxes.get(&t.id);
+        v.insert(format!("tax_{}", t.id), rule.map(|r| percent_text(r.rate_bp)).unwrap_or_default());
+    }
+    let posted = values.contains_key("fee_ticket");
+    if posted {
+        v.extend(values.iter().map(|(k, val)| (k.clone(), val.clone())));
+    }
+    let checked = |name: &str, saved: bool| {
+        let on = if posted { values.get(name).is_some() } else { saved };
+        if on { " checked" } else { "" }
+    };
+    let mut taxes = String::new();
+    for t in types {
+        let field = format!("tax_{}", t.id);
+        let inclusive = format!("tax_inclusive_{}", t.id);
+        let saved_inclusive = p.taxes.get(&t.id).is_none_or(|r| r.inclusive);
+        taxes.push_str(&format!(
+            "{}<p><label><input type=\"checkbox\" name=\"{inclusive}\" value=\"yes\"{}> {}</label></p>",
+            input(&field, &format!("{} · {} (%)", t.name, tr("Tax")), "text", "inputmode=\"decimal\"", &v, errors),
+            checked(&inclusive, saved_inclusive),
+            tr("The price includes the tax"),
+        ));
+    }
+    format!(
+        "<h2>{title}</h2><details><summary>{summary}</summary><form method=\"post\" action=\"/dashboard/orgs/{org}/events/{id}/pricing\" novalidate>{csrf}\
+         <fieldset><legend>{fees}</legend>{fee_ticket}{fee_percent}{fee_order}\
+         <p><label><input type=\"checkbox\" name=\"fees_absorbed\" value=\"yes\"{absorbed}> {absorbed_l}</label></p></fieldset>\
+         <fieldset><legend>{tax_l}</legend>{taxes}</fieldset>\
+         <fieldset><legend>{refunds}</legend><p><label><input type=\"checkbox\" name=\"buyer_refunds\" value=\"yes\"{buyer}> {buyer_l}</label></p>\
+         {deadline}{refund_fee}</fieldset>{reminder}<p><button type=\"submit\">{save}</button></p></form></details>",
+        title = tr("Fees, taxes and refunds"),
+        summary = tr("Change"),
+        id = e.id,
+        csrf = csrf_field(csrf),
+        fees = tr("Service fees"),
+        fee_ticket = input("fee_ticket", tr("Per ticket"), "text", "inputmode=\"decimal\"", &v, errors),
+        fee_percent =
+            input("fee_percent", tr("Per ticket, % of the price"), "text", "inputmode=\"decimal\"", &v, errors),
+        fee_order = input("fee_order", tr("Per order"), "text", "inputmode=\"decimal\"", &v, errors),
+        absorbed = checked("fees_absorbed", p.fees.absorbed),
+        absorbed_l = tr("The organizer pays the fees (buyers see the ticket price only)"),
+        tax_l = tr("Tax"),
+        refunds = tr("Refunds"),
+        buyer = checked("buyer_refunds", p.refunds.buyer_refunds),
+        buyer_l = tr("Buyers may refund their own orders"),
+        deadline =
+            input("refund_deadline_hours", tr("Until hours before the start"), "number", "min=\"0\"", &v, errors),
+        refund_fee =
+            input("refund_fee", tr("Kept back from a buyer's refund"), "text", "inputmode=\"decimal\"", &v, errors),
+        reminder = input(
+            "reminder_hours",
+            tr("Reminder e-mail, hours before the start (0: none)"),
+            "number",
+            "min=\"0\"",
+            &v,
+            errors
+        ),
+        save = tr("Save"),
+    )
+}
+
+async fn update_pricing(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event)): Path<(String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let (actor, o) = match guard(&s, &org, uri.path()).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let values = form(&body);
+    let v = match event_view(&s, &actor, o.org.id, &event).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
+    if !csrf_ok(&headers, &values) {
+        return form_expired_page(&back);
+    }
+    let types = s.app.ticket_types(&actor, o.org.id, v.event.id).await.unwrap_or_default();
+    let currency = match types.first().map(|t| t.price.currency).or_else(|| Currency::parse("EUR").ok()) {
+        Some(c) => c,
+        None => return super::not_found_page(),
+    };
+    let mut errors: Errors = vec![];
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut money_field = |k: &str| {
+        let t = get(k);
+        if t.is_empty() {
+            return 0;
+        }
+        parse_amount(&t, currency).unwrap_or_else(|| {
+            errors.push((k.to_string(), tr("enter an amount like 12.50").to_string()));
+            0
+        })
+    };
+    let per_ticket_minor = money_field("fee_ticket");
+    let per_order_minor = money_field("fee_order");
+    let refund_fee = money_field("refund_fee");
+    let mut percent = |k: &str| {
+        parse_percent(&get(k)).unwrap_or_else(|| {
+            errors.push((k.to_string(), tr("enter a percentage like 2.5").to_string()));
+            0
+        })
+    };
+    let per_ticket_bp = percent("fee_percent");
+    let mut taxes = HashMap::new();
+    for t in &types {
+        let field = format!("tax_{}", t.id);
+        if get(&field).is_empty() {
+            continue;
+        }
+        let rate_bp = percent(&field);
+        taxes.insert(
+            t.id,
+            tessera_domain::payments::TaxRule {
+                rate_bp,
+                inclusive: values.contains_key(&format!("tax_inclusive_{}", t.id)),
+            },
+        );
+    }
+    let mut hours = |k: &str| match get(k).as_str() {
+        "" => 0,
+        t => t.parse::<i64>().unwrap_or_else(|_| {
+            errors.push((k.to_string(), "enter a whole number".to_string()));
+            0
+        }),
+    };
+    let deadline_hours = hours("refund_deadline_hours");
+    let reminder_hours = hours("reminder_hours");
+    if errors.is_empty() {
+        let pricing = tessera_domain::payments::EventPricing {
+            fees: tessera_domain::payments::FeePolicy {
+                per_ticket_minor,
+                per_ticket_bp,
+                per_order_minor,
+                absorbed: values.contains_key("fees_absorbed"),
+            },
+            taxes,
+            refunds: tessera_domain::payments::RefundPolicy {
+                buyer_refunds: values.contains_key("buyer_refunds"),
+                deadline_hours,
+                fee_minor: refund_fee,
+            },
+            reminder_hours,
+        };
+        match s.app.set_event_pricing(&actor, o.org.id, v.event.id, pricing).await {
+            Ok(_) => return redirect(&back, &[]),
+            Err(e) => match form_errors(e) {
+                Ok(f) => errors = f,
+                Err(page) => return page,
+            },
+        }
+    }
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors).await
 }
 
 // ------------------------------------------------------------ orders

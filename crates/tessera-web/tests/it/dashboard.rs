@@ -287,6 +287,46 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
     }
     assert_eq!(staff.get(&format!("/dashboard/orgs/{org}/events/not-an-id")).await.status, 404);
 
+    // Fees, taxes and the refund policy: a bad percentage is named, then all is kept.
+    let pricing = format!("{event_page}/pricing");
+    let tax = format!("tax_{tt_id}");
+    let inclusive = format!("tax_inclusive_{tt_id}");
+    let p =
+        staff.submit(&event_page, &pricing, &[("fee_ticket", "1"), ("fee_percent", "abc"), ("fee_order", "")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.html.contains("fee_percent-error") && p.html.contains("value=\"abc\""), "{}", p.html);
+    let p = staff
+        .submit(
+            &event_page,
+            &pricing,
+            &[
+                ("fee_ticket", "1.00"),
+                ("fee_percent", "2.5"),
+                ("fee_order", ""),
+                (&tax, "19"),
+                (&inclusive, "yes"),
+                ("buyer_refunds", "yes"),
+                ("refund_deadline_hours", "48"),
+                ("refund_fee", "2"),
+                ("reminder_hours", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let saved = t.get(&format!("/api/v1/orgs/{org}/events/{event}/pricing"), &owner).await.body;
+    assert_eq!(
+        (
+            &saved["fees"]["per_ticket_minor"],
+            &saved["fees"]["per_ticket_bp"],
+            &saved["taxes"][tt_id]["rate_bp"],
+            &saved["refunds"]["deadline_hours"],
+            &saved["refunds"]["fee_minor"]
+        ),
+        (&json!(100), &json!(250), &json!(1900), &json!(48), &json!(200)),
+        "{saved}"
+    );
+    assert!(staff.get(&event_page).await.html.contains("value=\"2.5\""));
+
     // Cancelling the event wants a ticked box; then it is cancelled.
     let p = staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "cancel")]).await;
     assert_eq!(p.status, 422);
