@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::payments::{EventPricing, PaymentState};
 use tessera_domain::validation::check_text;
-use tessera_domain::{EventId, OrgId, Permission, ValidationError};
+use tessera_domain::{EventId, Money, OrgId, Permission, TicketTypeId, ValidationError};
 use tessera_remote::stripe;
 use tessera_store::{
     InventoryOp, LedgerEntry, NewPayment, NewRefund, OutboxMessage, PaymentRecord, PaymentSettingsRecord, ProviderEvent,
@@ -1121,4 +1121,48 @@ fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
     }
     e.finish()?;
     Ok(total)
+}
+
+/// What one ticket of a type costs the buyer, as the storefront shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct BuyerPrice {
+    pub ticket_type_id: TicketTypeId,
+    /// Price, tax added on top where it is not included, and the per-ticket
+    /// fees the buyer pays (none when the organizer absorbs them).
+    pub per_ticket: Money,
+    /// Of which fees.
+    pub fees: Money,
+}
+
+/// The buyer's prices of an event: per ticket type, and the fee added once
+/// per order with something to pay.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct BuyerPrices {
+    pub ticket_types: Vec<BuyerPrice>,
+    pub per_order_fee: Option<Money>,
+}
+
+impl App {
+    /// What buyers pay for `event`'s public ticket types, fees and taxes
+    /// on top included: the same arithmetic as an order's receipt.
+    pub async fn buyer_prices(&self, event: &crate::catalog::EventDetail) -> Result<BuyerPrices> {
+        let pricing = self.store.event_pricing(event.summary.id).await?;
+        let mut per_ticket = pricing.clone();
+        per_ticket.fees.per_order_minor = 0;
+        let mut out = Vec::with_capacity(event.ticket_types.len());
+        let mut currency = None;
+        for t in &event.ticket_types {
+            let r = tessera_domain::payments::price(t.price.currency, &[(t.id, 1, t.price)], &per_ticket)
+                .map_err(|e| AppError::Internal(format!("pricing {}: {e}", t.id)))?;
+            out.push(BuyerPrice { ticket_type_id: t.id, per_ticket: r.total, fees: r.fees_charged });
+            currency.get_or_insert(t.price.currency);
+        }
+        let per_order_fee = match currency {
+            Some(c) if pricing.fees.per_order_minor > 0 && !pricing.fees.absorbed => {
+                Some(Money::new(pricing.fees.per_order_minor, c))
+            }
+            _ => None,
+        };
+        Ok(BuyerPrices { ticket_types: out, per_order_fee })
+    }
 }

@@ -82,7 +82,11 @@ pub fn with_database(url: &str, name: &str) -> String {
 
 /// A migrated store on a fresh database of the given backend.
 pub async fn fresh_store(url: &str) -> Store {
-    let store = Store::connect(url, &StoreOptions::default()).await.expect("connect");
+    // Tests check outcomes, not waiting times: on a busy shared machine a
+    // burst of hundreds of concurrent operations may wait longer than
+    // production's 10 s for one of the pool's connections.
+    let options = StoreOptions { acquire_timeout: std::time::Duration::from_secs(60), ..StoreOptions::default() };
+    let store = Store::connect(url, &options).await.expect("connect");
     store.migrate().await.expect("migrate");
     store
 }
