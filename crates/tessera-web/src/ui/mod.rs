@@ -404,6 +404,7 @@ pub(crate) fn input(
 
 /// An app error as messages next to form fields, when it is about the input;
 /// otherwise the page to show instead.
+#[allow(clippy::result_large_err)] // the page is the answer; it is built once per request
 pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response> {
     match e {
         AppError::Invalid(v) => Ok(v.fields.into_iter().map(|f| (f.field, f.message)).collect()),
@@ -423,6 +424,7 @@ pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response
 
 /// The signed-in viewer as an actor, or the sign-in page to send them to
 /// (coming back to `here` afterwards).
+#[allow(clippy::result_large_err)] // the redirect is the answer; it is built once per request
 pub(crate) fn signed_in(here: &str) -> Result<(Arc<Viewer>, tessera_app::Actor), Response> {
     match viewer() {
         Some(v) => {
