@@ -9,6 +9,7 @@ mod openapi;
 mod orders;
 mod payments;
 mod permissions;
+mod seat_pages;
 mod seating;
 mod storefront;
 mod tickets;
