@@ -170,6 +170,11 @@ pub(crate) fn seat_name(map: &SeatMap, i: SeatIndex) -> String {
     format!("{section} · {} {row} · {} {}", tr("Row"), tr("Seat"), map.seat(i).label)
 }
 
+/// A seat within its section: "Row A · Seat 5".
+fn row_and_seat(map: &SeatMap, i: SeatIndex) -> String {
+    format!("{} {} · {} {}", tr("Row"), map.labels_of(i).1, tr("Seat"), map.seat(i).label)
+}
+
 fn flag_words(flags: SeatFlags) -> Vec<&'static str> {
     let mut out = vec![];
     if flags.contains(SeatFlags::WHEELCHAIR) {
@@ -344,8 +349,7 @@ fn seat_list(
                 hidden.push(zone_name(&seat.category));
             }
             let state = match (who, status) {
-                (_, b'a') => None,
-                (ListFor::Buyer, _) => Some(tr("not available")),
+                (_, b'a') | (ListFor::Buyer, _) => None,
                 (ListFor::Staff, b'h') => Some(tr("held")),
                 (ListFor::Staff, b's') => Some(tr("sold")),
                 (ListFor::Staff, _) => Some(tr("blocked")),
@@ -355,12 +359,10 @@ fn seat_list(
                 b'b' if who == ListFor::Staff => "seat-box blocked",
                 _ => "seat-box taken",
             };
+            // A buyer's taken seat is a disabled checkbox, which screen
+            // readers announce as unavailable; staff see the state.
             let visible_state = match (who, state) {
                 (ListFor::Staff, Some(st)) => format!(" <small>{st}</small>"),
-                (ListFor::Buyer, Some(st)) => {
-                    hidden.push(st.to_string());
-                    String::new()
-                }
                 _ => String::new(),
             };
             let extra = if hidden.is_empty() {
@@ -1034,7 +1036,7 @@ async fn manage_render(
             let _ = write!(
                 body,
                 "<tr><td>{}</td><td>{}</td><td>{order}</td><td>{buyer}</td></tr>",
-                esc(&seat_name(map, SeatIndex(t.seat_index))),
+                esc(&row_and_seat(map, SeatIndex(t.seat_index))),
                 if t.state == "held" { tr("held") } else { tr("sold") },
             );
         }
