@@ -38,7 +38,7 @@ const SVG = "http://www.w3.org/2000/svg";
 const FLAG = { wheelchair: 1, companion: 2, restricted_view: 4, aisle: 8 };
 const A = 97, H = 104, S = 115, B = 98; // 'a' 'h' 's' 'b'
 const STATUS_COLOURS = { a: "#15803d", h: "#b45309", s: "#1d4ed8", b: "#6b21a8" };
-const TAKEN_COLOUR = "#aeb4bd";
+const TAKEN_COLOUR = "#868d98";
 const INK = "#16181d";
 
 function el(name, attrs = {}, ns = null) {
@@ -218,10 +218,11 @@ async function start(root) {
     "aria-label": t.keys ?? "Seat map", "aria-describedby": "seat-info",
   }, SVG);
   const layer = (cls) => svg.appendChild(el("g", { class: cls }, SVG));
+  // Labels first: their halo never covers a seat.
+  const labelsG = layer("row-labels");
   const under = layer("under");
   const seatsG = layer("seats");
   const over = layer("over");
-  const labelsG = layer("row-labels");
   const sectionsG = layer("section-labels");
   const r = m.pitch * 0.42;
   const path = (parent, colour, width, cap = "round") =>
@@ -258,7 +259,11 @@ async function start(root) {
     const frag = document.createDocumentFragment();
     for (const row of m.rows) {
       if (row.end === row.start) continue;
-      const ends = row.end - row.start > 1 ? [[row.start, row.start + 1], [row.end - 1, row.end - 2]] : [[row.start, row.start]];
+      // Both ends of a row; with several sections only its start, so that
+      // the labels of neighbouring sections do not share the gap between them.
+      const ends = row.end - row.start < 2 ? [[row.start, row.start]]
+        : m.sections.length > 1 ? [[row.start, row.start + 1]]
+        : [[row.start, row.start + 1], [row.end - 1, row.end - 2]];
       for (const [a, b] of ends) {
         if (!within(w, a)) continue;
         let dx = m.x[a] - m.x[b], dy = m.y[a] - m.y[b];
