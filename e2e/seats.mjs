@@ -2,7 +2,8 @@
 // on the SVG map by tapping, pays in the sandbox and sees the seats on the
 // tickets; the best-available button fills the form; a keyboard-only buyer
 // chooses through the list of seats; the organizer blocks a seat on the
-// dashboard's seat page and the storefront then shows it unavailable.
+// dashboard's seat page and the storefront then shows it unavailable (live,
+// on a buyer's open page, and on a fresh one).
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node seats.mjs
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -214,9 +215,22 @@ try {
     await page.locator("#seatmap[data-ready]").waitFor();
     const free = seats.filter((s) => s.status === "a");
     const target = free[Math.floor(free.length / 3)];
+    // A buyer on a phone has the seat in mind, chosen on the map but not reserved.
+    const buyer = await open(phone);
+    await buyer.page.goto(`${base}/events/${id}`);
+    await buyer.page.locator("#seatmap[data-ready]").waitFor();
+    await pickOnMap(buyer.page, target, true);
+
     await pickOnMap(page, target, false);
     await page.getByRole("button", { name: "Block chosen seats" }).click();
     await page.locator(".seat-info").filter({ hasText: "Seats blocked: 1" }).waitFor();
+    // The buyer's page hears of it on the availability stream: the seat
+    // leaves the choice, with a message, and cannot be ticked any more.
+    await buyer.page.locator(".seat-info").filter({ hasText: `${label(target)} was just taken by someone else.` }).waitFor();
+    assert.ok(await buyer.page.locator(`input[name=seat][value="${target.id}"]`).isDisabled(), "a blocked seat cannot be chosen");
+    assert.ok(!(await buyer.page.locator(".seat-summary").textContent()).includes(label(target)));
+    assert.deepEqual(buyer.errors, []);
+    await buyer.context.close();
     await page.screenshot({ path: `${shots}/seatmap-dashboard-desktop.png`, fullPage: true });
     // Who holds what: hovering a sold seat names its order and buyer.
     const sold = (await seating(page)).seats.find((s) => s.status === "s");
@@ -228,13 +242,12 @@ try {
     }
     assert.ok((await page.locator("table.taken").textContent()).includes("laura@example.org"), "the buyer in the table");
 
-    const buyer = await open(phone);
-    await buyer.page.goto(`${base}/events/${id}`);
-    await buyer.page.locator("#seatmap[data-ready]").waitFor();
-    assert.ok(await buyer.page.locator(`input[name=seat][value="${target.id}"]`).isDisabled(), "a blocked seat cannot be chosen");
-    const after = await seating(buyer.page);
+    const later = await open(phone);
+    await later.page.goto(`${base}/events/${id}`);
+    assert.ok(await later.page.locator(`input[name=seat][value="${target.id}"]`).isDisabled(), "and not on a fresh page");
+    const after = await seating(later.page);
     assert.equal(after.seats.find((s) => s.id === target.id).status, "b");
-    await buyer.context.close();
+    await later.context.close();
 
     await page.setViewportSize(phone.viewport);
     await page.goto(seatsPage);
