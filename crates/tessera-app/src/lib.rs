@@ -157,6 +157,8 @@ pub struct App {
     scans: Arc<checkin::ScanBatcher>,
     /// Check-in lists as scans need them, by id, with when they were read.
     list_cache: Arc<std::sync::Mutex<checkin::ListCache>>,
+    /// Parsed seat maps of seated events, by seating version (pages only).
+    seat_layouts: Arc<seating::SeatLayouts>,
     /// Public keys by (organization, key id); keys never change once made.
     key_cache: Arc<
         std::sync::Mutex<
@@ -182,6 +184,7 @@ impl App {
             batcher,
             scans,
             list_cache: Default::default(),
+            seat_layouts: Default::default(),
             key_cache: Default::default(),
         }
     }

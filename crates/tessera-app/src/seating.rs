@@ -5,6 +5,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tessera_domain::{EventId, OrgId, Permission, TicketTypeId, Timestamp, ValidationError, VenueId};
 use tessera_seating::{
     CsvOptions, CurvedHall, IdGen, ImportError, JsonOptions, RectHall, SeatMap, Stadium, curved_hall, from_csv,
@@ -344,6 +345,11 @@ pub struct TakenSeat {
     pub label: String,
     pub state: String,
     pub order_id: Option<String>,
+    /// The order's reference, for a held or sold seat.
+    pub order_reference: Option<String>,
+    /// The buyer of a held or sold seat.
+    pub buyer_name: Option<String>,
+    pub buyer_email: Option<String>,
 }
 
 /// A seated event's live seat statuses, for the storefront's map.
@@ -400,7 +406,7 @@ impl App {
         self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
         let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
         let seats = rec.seats;
-        let claims = self.store.seat_claims(event).await?;
+        let claims = self.store.seat_claims_with_holders(event).await?;
         let mut counts: BTreeMap<String, i64> =
             ["held", "sold", "blocked"].iter().map(|k| (k.to_string(), 0)).collect();
         for c in &claims {
@@ -409,12 +415,21 @@ impl App {
         counts.insert("available".into(), seats - claims.len() as i64);
         let taken = claims
             .into_iter()
-            .map(|c| TakenSeat {
-                seat_index: c.seat_index,
-                seat_id: c.seat_id,
-                label: c.label,
-                state: c.state,
-                order_id: c.hold_id,
+            .map(|c| {
+                let (order_reference, buyer_name, buyer_email) = match c.holder {
+                    Some(h) => (Some(h.reference), Some(h.buyer_name), Some(h.buyer_email)),
+                    None => (None, None, None),
+                };
+                TakenSeat {
+                    seat_index: c.seat_index,
+                    seat_id: c.seat_id,
+                    label: c.label,
+                    state: c.state,
+                    order_id: c.hold_id,
+                    order_reference,
+                    buyer_name,
+                    buyer_email,
+                }
             })
             .collect();
         Ok(EventSeatingView {
@@ -433,6 +448,50 @@ impl App {
     pub async fn public_seat_map(&self, event: EventId) -> Result<String> {
         self.store.public_event(event, self.now()).await?.ok_or(AppError::NotFound)?;
         Ok(self.store.event_seating(event).await?.ok_or(AppError::NotFound)?.document)
+    }
+
+    /// A published, seated event's map, parsed, with its price zones: what a
+    /// page needs to list and label seats.
+    pub async fn public_seat_layout(&self, event: EventId) -> Result<Arc<SeatLayout>> {
+        self.store.public_event(event, self.now()).await?.ok_or(AppError::NotFound)?;
+        self.seat_layout(event).await
+    }
+
+    /// A seated event's map, parsed, with its price zones, for its
+    /// organization's staff (drafts included).
+    pub async fn org_seat_layout(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<Arc<SeatLayout>> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        self.seat_layout(event).await
+    }
+
+    /// A seated event's map document (with seat ids), for its organization's
+    /// staff (drafts included).
+    pub async fn org_seat_map(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<String> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        Ok(self.store.event_seating(event).await?.ok_or(AppError::NotFound)?.document)
+    }
+
+    /// The parsed map of a seated event, from memory while its seating
+    /// version is unchanged.
+    async fn seat_layout(&self, event: EventId) -> Result<Arc<SeatLayout>> {
+        let (version, _) = self.store.seat_versions(event).await?.ok_or(AppError::NotFound)?;
+        let cached = self.seat_layouts.lock().unwrap_or_else(|p| p.into_inner()).get(&event).cloned();
+        if let Some(layout) = cached.filter(|l| l.version == version) {
+            return Ok(layout);
+        }
+        let rec = self.store.event_seating(event).await?.ok_or(AppError::NotFound)?;
+        let map = from_json(&rec.document, &mut IdGen::seeded(0))
+            .map_err(|e| AppError::Internal(format!("seat map of event {event}: {e}")))?;
+        let layout = Arc::new(SeatLayout { version: rec.version, map, zones: rec.zones });
+        let mut cache = self.seat_layouts.lock().unwrap_or_else(|p| p.into_inner());
+        // A few seated events are on sale at once; forget them all rather than grow.
+        if cache.len() >= SEAT_LAYOUTS_KEPT {
+            cache.clear();
+        }
+        cache.insert(event, layout.clone());
+        Ok(layout)
     }
 
     /// A published, seated event's seat statuses.
@@ -459,6 +518,21 @@ impl App {
         })
     }
 }
+
+/// Parsed seat maps kept in memory, by event.
+const SEAT_LAYOUTS_KEPT: usize = 32;
+
+/// A seated event's map as pages draw and list it: the parsed map and the
+/// ticket type each seat category sells as.
+#[derive(Debug)]
+pub struct SeatLayout {
+    /// The event's seating version this map belongs to.
+    pub version: i64,
+    pub map: SeatMap,
+    pub zones: std::collections::HashMap<String, TicketTypeId>,
+}
+
+pub(crate) type SeatLayouts = std::sync::Mutex<std::collections::HashMap<EventId, Arc<SeatLayout>>>;
 
 /// Seats to keep back from sale (production, press) or to release again.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]

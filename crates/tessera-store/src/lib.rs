@@ -35,7 +35,7 @@ pub use payments::{
     CancellationProgress, EndpointRecord, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,
     PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
 };
-pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatMapRecord};
+pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatHolder, SeatMapRecord};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -44,6 +44,17 @@ pub struct SeatClaim {
     /// `held`, `sold` or `blocked`.
     pub state: String,
     pub hold_id: Option<String>,
+    /// The order behind a held or sold seat, when asked for
+    /// ([`Store::seat_claims_with_holders`]).
+    pub holder: Option<SeatHolder>,
+}
+
+/// Who holds or bought a seat: its order as staff know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatHolder {
+    pub reference: String,
+    pub buyer_name: String,
+    pub buyer_email: String,
 }
 
 /// A seated event's map, allocator and zones, parsed once per version.
@@ -71,6 +82,27 @@ fn zones_from(text: &str) -> Result<HashMap<String, TicketTypeId>> {
     raw.into_iter()
         .map(|(k, v)| Ok((k, v.parse().map_err(|_| StoreError::Corrupt("seat zone ticket type".into()))?)))
         .collect()
+}
+
+fn claim_from(r: &sqlx::any::AnyRow, with_holder: bool) -> Result<SeatClaim> {
+    // Only the query with holders joins the order's columns.
+    let reference = if with_holder { r.opt_text("reference")? } else { None };
+    let holder = match reference {
+        Some(reference) => Some(SeatHolder {
+            reference,
+            buyer_name: r.opt_text("buyer_name")?.unwrap_or_default(),
+            buyer_email: r.opt_text("buyer_email")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(SeatClaim {
+        seat_index: u32::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat".into()))?,
+        seat_id: r.text("seat_id")?,
+        label: r.text("label")?,
+        state: r.text("state")?,
+        hold_id: r.opt_text("hold_id")?,
+        holder,
+    })
 }
 
 /// The seat's label as tickets and scanners show it.
@@ -267,17 +299,21 @@ impl Store {
         .bind(event.to_string())
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(SeatClaim {
-                    seat_index: u32::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat".into()))?,
-                    seat_id: r.text("seat_id")?,
-                    label: r.text("label")?,
-                    state: r.text("state")?,
-                    hold_id: r.opt_text("hold_id")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| claim_from(r, false)).collect()
+    }
+
+    /// The taken seats of an event, in seat order, each held or sold seat
+    /// with its order's reference and buyer.
+    pub async fn seat_claims_with_holders(&self, event: EventId) -> Result<Vec<SeatClaim>> {
+        let rows = sqlx::query(
+            "SELECT c.seat_index, c.seat_id, c.label, c.state, c.hold_id, o.reference, o.buyer_name, o.buyer_email
+             FROM seat_claims c LEFT JOIN orders o ON o.hold_id = c.hold_id
+             WHERE c.event_id = $1 ORDER BY c.seat_index",
+        )
+        .bind(event.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| claim_from(r, true)).collect()
     }
 
     /// The event's seat plan and every seat's status, read inside a batch

@@ -25,6 +25,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../assets/app.css")),
     ("countdown.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/countdown.js")),
     ("sales.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/sales.js")),
+    ("seatmap.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seatmap.js")),
 ];
 
 static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {

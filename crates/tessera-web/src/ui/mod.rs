@@ -19,6 +19,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
+pub(crate) mod seats;
 pub(crate) mod settings;
 pub(crate) mod storefront;
 
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(settings::router())
         .merge(admin::router())
+        .merge(seats::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }
@@ -131,7 +133,7 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
 pub(crate) type Catalog = &'static [(&'static str, &'static str)];
 
 static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH, settings::ZH, admin::ZH]
+    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH, settings::ZH, admin::ZH, seats::ZH]
         .iter()
         .flat_map(|c| c.iter().copied())
         .collect()

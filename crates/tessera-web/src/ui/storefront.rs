@@ -5,6 +5,7 @@
 //! in an HttpOnly cookie scoped to the order's pages; every form carries a
 //! CSRF token checked against a SameSite=Strict cookie.
 
+use super::seats::{self, Seating};
 use super::{
     Catalog, Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, esc, field_errors, form, money, page,
     page_with, redirect, tr, viewer, when,
@@ -18,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
 use tessera_app::catalog::{EventDetail, EventQuery};
-use tessera_app::inventory::{PlaceOrder, SeatRequest};
+use tessera_app::inventory::PlaceOrder;
 use tessera_app::{Actor, AppError};
 use tessera_domain::EventId;
 use tessera_domain::account::Email;
@@ -37,10 +38,8 @@ pub(super) const ZH: Catalog = &[
     ("Price", "价格"),
     ("Quantity", "数量"),
     ("How many", "数量"),
-    ("by seat", "按座位"),
     ("not on sale", "未开售"),
     ("Sold out", "已售罄"),
-    ("Best available seats", "最佳座位数"),
     ("Name on the tickets", "票上的姓名"),
     ("E-mail", "电子邮箱"),
     ("Reserve", "预订"),
@@ -68,7 +67,7 @@ pub(super) const ZH: Catalog = &[
     ("Download the tickets (PDF)", "下载门票（PDF）"),
     ("Tickets", "门票"),
     ("Open this ticket", "打开此票"),
-    ("seat", "座位"),
+    ("Your seat", "您的座位"),
     ("The hold expired and the tickets went back on sale.", "保留已过期，门票已重新开售。"),
     ("Start again", "重新开始"),
     ("This order is", "此订单"),
@@ -79,7 +78,6 @@ pub(super) const ZH: Catalog = &[
     ("by", "截止"),
     ("QR code of the ticket for", "门票二维码："),
     ("choose at least one ticket", "请至少选择一张票"),
-    ("how many seats?", "需要几个座位？"),
     ("enter an e-mail address like name@example.org", "请输入电子邮箱，例如 name@example.org"),
     ("enter a whole number", "请输入整数"),
 ];
@@ -119,8 +117,12 @@ fn ics_text(name: &str, value: &str) -> String {
 
 /// The event as an iCalendar file, for the buyer's calendar.
 async fn calendar(State(s): State<AppState>, Path(id): Path<String>) -> Response {
-    let (e, _) = match event_detail(&s, &id).await {
-        Ok(found) => found,
+    let found = match id.parse::<EventId>() {
+        Ok(id) => s.app.public_event(id, None).await,
+        Err(_) => Err(AppError::NotFound),
+    };
+    let e = match found {
+        Ok(e) => e,
         Err(err) => return error_page(err),
     };
     let utc = |t: tessera_domain::Timestamp| t.strftime("%Y%m%dT%H%M%SZ").to_string();
@@ -225,13 +227,15 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
     page(status, tr("Events"), &body, &[])
 }
 
-/// The event's page with its ticket form; `errors` and `values` re-render a refused form.
+/// The event's page with its ticket form; `errors` and `values` re-render a
+/// refused form (`seats`: the seat ids it asked for).
 fn event_html(
     e: &EventDetail,
-    seated: bool,
+    seating: Option<&Seating>,
     csrf: &str,
     errors: &[(String, String)],
     values: &HashMap<String, String>,
+    seats: &[String],
 ) -> String {
     let value = |k: &str| esc(values.get(k).map(String::as_str).unwrap_or(""));
     let error_for = |k: &str| field_errors(errors, k);
@@ -244,7 +248,7 @@ fn event_html(
         id = e.summary.id,
         desc = esc(&e.description),
     );
-    if !errors.is_empty() {
+    if !errors.is_empty() && seating.is_none() {
         body.push_str(&format!("<div role=\"alert\"><p class=\"error\">{}</p>", tr("Please check the marked fields.")));
         body.push_str(&error_for("lines"));
         body.push_str(&error_for("seats"));
@@ -257,42 +261,39 @@ fn event_html(
         e.summary.id,
         esc(csrf)
     ));
-    body.push_str(&format!(
-        "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        tr("Ticket"),
-        tr("Price"),
-        tr("Quantity")
-    ));
-    for t in &e.ticket_types {
-        let field = format!("qty_{}", t.id);
-        let control = if seated {
-            format!("<span class=\"muted\">{}</span>", tr("by seat"))
-        } else if !t.on_sale {
-            format!("<span class=\"muted\">{}</span>", tr("not on sale"))
-        } else if t.available <= 0 {
-            format!("<strong>{}</strong>", tr("Sold out"))
-        } else {
-            format!(
-                "<label class=\"muted\" for=\"{field}\">{how_many}</label> <input id=\"{field}\" name=\"{field}\" type=\"number\" \
-                 min=\"0\" max=\"{max}\" value=\"{v}\" inputmode=\"numeric\">",
-                how_many = tr("How many"),
-                max = t.max_per_order.min(t.available),
-                v = value(&field),
-            )
-        };
-        body.push_str(&format!(
-            "<tr><td>{name}</td><td>{price}</td><td>{control}</td></tr>",
-            name = esc(&t.name),
-            price = esc(&money(t.price)),
-        ));
-    }
-    body.push_str("</tbody></table>");
-    if seated {
-        body.push_str(&format!(
-            "<p><label for=\"seats\">{}</label> <input id=\"seats\" name=\"seats\" type=\"number\" min=\"1\" max=\"10\" value=\"{}\"></p>",
-            tr("Best available seats"),
-            value("seats")
-        ));
+    match seating {
+        Some(seating) if on_sale => body.push_str(&seats::buyer_choice(e, seating, values, seats, errors)),
+        Some(_) => {}
+        None => {
+            body.push_str(&format!(
+                "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                tr("Ticket"),
+                tr("Price"),
+                tr("Quantity")
+            ));
+            for t in &e.ticket_types {
+                let field = format!("qty_{}", t.id);
+                let control = if !t.on_sale {
+                    format!("<span class=\"muted\">{}</span>", tr("not on sale"))
+                } else if t.available <= 0 {
+                    format!("<strong>{}</strong>", tr("Sold out"))
+                } else {
+                    format!(
+                        "<label class=\"muted\" for=\"{field}\">{how_many}</label> <input id=\"{field}\" name=\"{field}\" type=\"number\" \
+                         min=\"0\" max=\"{max}\" value=\"{v}\" inputmode=\"numeric\">",
+                        how_many = tr("How many"),
+                        max = t.max_per_order.min(t.available),
+                        v = value(&field),
+                    )
+                };
+                body.push_str(&format!(
+                    "<tr><td>{name}</td><td>{price}</td><td>{control}</td></tr>",
+                    name = esc(&t.name),
+                    price = esc(&money(t.price)),
+                ));
+            }
+            body.push_str("</tbody></table>");
+        }
     }
     if on_sale {
         body.push_str(&format!(
@@ -314,26 +315,36 @@ fn event_html(
     body
 }
 
-async fn event_detail(s: &AppState, id: &str) -> Result<(EventDetail, bool), AppError> {
+async fn event_detail(s: &AppState, id: &str) -> Result<(EventDetail, Option<Seating>), AppError> {
     let id: EventId = id.parse().map_err(|_| AppError::NotFound)?;
     let e = s.app.public_event(id, None).await?;
-    let seated = s.app.public_seat_statuses(id).await.is_ok();
-    Ok((e, seated))
+    let seating = seats::public_seating(s, id).await?;
+    Ok((e, seating))
 }
 
-async fn event_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let (e, seated) = match event_detail(&s, &id).await {
+async fn event_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (e, seating) = match event_detail(&s, &id).await {
         Ok(found) => found,
         Err(err) => return error_page(err),
     };
     let (csrf, set) = csrf_token(&headers);
-    let body = event_html(&e, seated, &csrf, &[], &HashMap::new());
-    page(StatusCode::OK, &e.summary.title, &body, &set.into_iter().collect::<Vec<_>>())
+    // Only the section to list comes from the address.
+    let values: HashMap<String, String> = q.into_iter().filter(|(k, _)| k == "section").collect();
+    let body = event_html(&e, seating.as_ref(), &csrf, &[], &values, &[]);
+    let scripts: &[&str] = if seating.is_some() { &["seatmap.js"] } else { &[] };
+    let extras = Extras { cookies: set.into_iter().collect(), scripts, wide: seating.is_some() };
+    page_with(StatusCode::OK, &e.summary.title, &body, extras)
 }
 
 async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    let values = form(&body);
-    let (e, seated) = match event_detail(&s, &id).await {
+    let pairs = seats::form_pairs(&body);
+    let values: HashMap<String, String> = pairs.iter().cloned().collect();
+    let (e, seating) = match event_detail(&s, &id).await {
         Ok(found) => found,
         Err(err) => return error_page(err),
     };
@@ -352,26 +363,22 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
     }
     let mut errors: Vec<(String, String)> = vec![];
     let mut lines = vec![];
-    for t in &e.ticket_types {
-        let field = format!("qty_{}", t.id);
-        match values.get(&field).map(|v| v.trim()).filter(|v| !v.is_empty()) {
-            None => {}
-            Some(v) => match v.parse::<i64>() {
-                Ok(0) => {}
-                Ok(n) if n > 0 => lines.push(LineRequest { ticket_type_id: t.id, quantity: n }),
-                _ => errors.push(("lines".into(), format!("{}: {}", t.name, tr("enter a whole number")))),
-            },
-        }
-    }
-    let seats = if seated {
-        match values.get("seats").and_then(|v| v.trim().parse::<u32>().ok()) {
-            Some(n) if n > 0 => Some(SeatRequest::Best { count: n, category: None, wheelchair_spaces: 0 }),
-            _ => {
-                errors.push(("seats".into(), tr("how many seats?").into()));
-                None
+    let chosen = seats::posted_seats(&pairs);
+    let best = seats::wants_best(&values, &chosen);
+    let seat_request = if seating.is_some() {
+        seats::seat_request(&values, &chosen, &mut errors)
+    } else {
+        for t in &e.ticket_types {
+            let field = format!("qty_{}", t.id);
+            match values.get(&field).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                None => {}
+                Some(v) => match v.parse::<i64>() {
+                    Ok(0) => {}
+                    Ok(n) if n > 0 => lines.push(LineRequest { ticket_type_id: t.id, quantity: n }),
+                    _ => errors.push(("lines".into(), format!("{}: {}", t.name, tr("enter a whole number")))),
+                },
             }
         }
-    } else {
         if lines.is_empty() && errors.is_empty() {
             errors.push(("lines".into(), tr("choose at least one ticket").into()));
         }
@@ -385,16 +392,21 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
         }
     };
     let (csrf, _) = csrf_token(&headers);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let mut seat_errors = false;
     if errors.is_empty() {
         let locale = browser_language(&headers);
         let input = PlaceOrder {
             lines,
-            seats,
+            seats: seat_request,
             email,
             name: values.get("name").map(|n| n.trim().to_string()),
             access_code: None,
             locale,
         };
+        // On a seated event, messages about seats go next to the seat list
+        // or the best-available fields.
+        let field = |f: String| if seating.is_some() { seats::seat_field(&f, best) } else { f };
         match s.app.place_order(&buyer_actor(), e.summary.id, input).await {
             Ok(placed) => {
                 let id = placed.order.id;
@@ -404,20 +416,37 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
                 );
                 return redirect(&format!("/orders/{id}"), &[cookie]);
             }
-            Err(AppError::Invalid(v)) => errors.extend(v.fields.into_iter().map(|f| (f.field, f.message))),
-            Err(AppError::SoldOut { message, .. }) => errors.push(("lines".into(), message)),
-            Err(AppError::Rule { field, message, .. }) => errors.push((field, message)),
-            Err(AppError::Conflict { field, message }) => errors.push((field, message)),
+            Err(AppError::Invalid(v)) => errors.extend(v.fields.into_iter().map(|f| (field(f.field), f.message))),
+            Err(AppError::SoldOut { field: f, message, .. }) => errors.push((field(f), message)),
+            Err(AppError::Rule { field: f, message, .. }) => errors.push((field(f), message)),
+            Err(AppError::Conflict { field: f, message }) => {
+                status = StatusCode::CONFLICT;
+                errors.push((field(f), message));
+            }
             Err(other) => return error_page(other),
         }
+        seat_errors = true;
     }
     // Fresh availability, the buyer's values, a message next to each field.
-    let e = match event_detail(&s, &id).await {
-        Ok((e, _)) => e,
+    let (e, seating) = match event_detail(&s, &id).await {
+        Ok(found) => found,
         Err(err) => return error_page(err),
     };
-    let body = event_html(&e, seated, &csrf, &errors, &values);
-    page(StatusCode::UNPROCESSABLE_ENTITY, &e.summary.title, &body, &[])
+    // Hand-picked seats refused: say which seat and why, by its label.
+    if let Some(seating) = &seating
+        && seat_errors
+        && !best
+    {
+        let explained = seats::explain_seats(seating, &chosen, seats::Refused::Buy);
+        if !explained.is_empty() {
+            errors.retain(|(f, _)| f != "seat");
+            errors.extend(explained.into_iter().map(|m| ("seat".to_string(), m)));
+        }
+    }
+    let body = event_html(&e, seating.as_ref(), &csrf, &errors, &values, &chosen);
+    let scripts: &[&str] = if seating.is_some() { &["seatmap.js"] } else { &[] };
+    let extras = Extras { scripts, wide: seating.is_some(), ..Default::default() };
+    page_with(status, &e.summary.title, &body, extras)
 }
 
 /// Who is buying: the signed-in account, or nobody in particular.
@@ -509,9 +538,13 @@ async fn order_page(State(s): State<AppState>, headers: HeaderMap, Path(id): Pat
                 ));
             }
             for t in tickets.iter().filter(|t| t.status == "valid") {
-                let seat = t.seat.as_deref().map(|s| format!(" · {} {}", tr("seat"), esc(s))).unwrap_or_default();
+                let seat = t
+                    .seat
+                    .as_deref()
+                    .map(|s| format!("<p class=\"seat-label\">{}: <strong>{}</strong></p>", tr("Your seat"), esc(s)))
+                    .unwrap_or_default();
                 body.push_str(&format!(
-                    "<section><h3>{kind}{seat}</h3><p>{holder}</p><img class=\"qr\" src=\"{qr}\" alt=\"{qr_alt} {holder}\">\
+                    "<section><h3>{kind}</h3>{seat}<p>{holder}</p><img class=\"qr\" src=\"{qr}\" alt=\"{qr_alt} {holder}\">\
                      <p><a href=\"{page}\">{open}</a></p></section>",
                     qr_alt = tr("QR code of the ticket for"),
                     open = tr("Open this ticket"),
