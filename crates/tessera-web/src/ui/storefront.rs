@@ -40,6 +40,11 @@ pub(super) const ZH: Catalog = &[
     ("How many", "数量"),
     ("not on sale", "未开售"),
     ("Sold out", "已售罄"),
+    ("Only left:", "仅剩："),
+    ("On sale from", "开售时间："),
+    ("Tickets go on sale on", "开售时间："),
+    ("incl. fees of", "含手续费"),
+    ("Plus a service fee per order of", "每笔订单另收服务费"),
     ("Name on the tickets", "票上的姓名"),
     ("E-mail", "电子邮箱"),
     ("Reserve", "预订"),
@@ -227,10 +232,32 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
     page(status, tr("Events"), &body, &[])
 }
 
+/// What the page says about prices and dates beyond the event itself.
+struct Offer {
+    prices: tessera_app::payments::BuyerPrices,
+    now: tessera_domain::Timestamp,
+}
+
+impl Offer {
+    async fn of(s: &AppState, e: &EventDetail) -> Result<Self, AppError> {
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now() })
+    }
+}
+
+/// How many are left, said only when few are (and live, through `availability.js`).
+fn scarcity(available: i64) -> String {
+    match available {
+        n if n <= 0 => tr("Sold out").to_string(),
+        n if n <= 10 => format!("{} {n}", tr("Only left:")),
+        _ => String::new(),
+    }
+}
+
 /// The event's page with its ticket form; `errors` and `values` re-render a
 /// refused form (`seats`: the seat ids it asked for).
 fn event_html(
     e: &EventDetail,
+    offer: &Offer,
     seating: Option<&Seating>,
     csrf: &str,
     errors: &[(String, String)],
@@ -257,9 +284,12 @@ fn event_html(
     }
     let on_sale = e.ticket_types.iter().any(|t| t.on_sale && t.available > 0);
     body.push_str(&format!(
-        "<form method=\"post\" action=\"/events/{}/buy\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        e.summary.id,
-        esc(csrf)
+        "<form method=\"post\" action=\"/events/{id}/buy\" data-event=\"{id}\" data-sold-out=\"{sold_out}\" data-left=\"{left}\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">",
+        id = e.summary.id,
+        csrf = esc(csrf),
+        sold_out = tr("Sold out"),
+        left = tr("Only left:"),
     ));
     match seating {
         Some(seating) if on_sale => body.push_str(&seats::buyer_choice(e, seating, values, seats, errors)),
@@ -273,26 +303,54 @@ fn event_html(
             ));
             for t in &e.ticket_types {
                 let field = format!("qty_{}", t.id);
-                let control = if !t.on_sale {
+                let opens = t.sales_start.filter(|at| *at > offer.now);
+                let control = if let (false, Some(at)) = (t.on_sale, opens) {
+                    format!(
+                        "<span class=\"muted\">{} {}</span>",
+                        tr("On sale from"),
+                        esc(&when(at, &e.summary.timezone))
+                    )
+                } else if !t.on_sale {
                     format!("<span class=\"muted\">{}</span>", tr("not on sale"))
                 } else if t.available <= 0 {
-                    format!("<strong>{}</strong>", tr("Sold out"))
+                    format!("<strong data-avail=\"{}\">{}</strong>", t.id, tr("Sold out"))
                 } else {
                     format!(
                         "<label class=\"muted\" for=\"{field}\">{how_many}</label> <input id=\"{field}\" name=\"{field}\" type=\"number\" \
-                         min=\"0\" max=\"{max}\" value=\"{v}\" inputmode=\"numeric\">",
+                         min=\"0\" max=\"{max}\" value=\"{v}\" inputmode=\"numeric\" data-ticket-type=\"{id}\" data-max-per-order=\"{per_order}\"> \
+                         <span class=\"muted\" data-avail=\"{id}\" aria-live=\"polite\">{left}</span>",
                         how_many = tr("How many"),
                         max = t.max_per_order.min(t.available),
+                        per_order = t.max_per_order,
                         v = value(&field),
+                        id = t.id,
+                        left = esc(&scarcity(t.available)),
                     )
+                };
+                let buyer = offer.prices.ticket_types.iter().find(|p| p.ticket_type_id == t.id);
+                let price = match buyer {
+                    Some(b) if b.fees.amount_minor > 0 => format!(
+                        "{}<br><span class=\"muted\">{} {}</span>",
+                        esc(&money(b.per_ticket)),
+                        tr("incl. fees of"),
+                        esc(&money(b.fees))
+                    ),
+                    Some(b) => esc(&money(b.per_ticket)),
+                    None => esc(&money(t.price)),
                 };
                 body.push_str(&format!(
                     "<tr><td>{name}</td><td>{price}</td><td>{control}</td></tr>",
-                    name = esc(&t.name),
-                    price = esc(&money(t.price)),
+                    name = esc(&t.name)
                 ));
             }
             body.push_str("</tbody></table>");
+            if let Some(fee) = offer.prices.per_order_fee {
+                body.push_str(&format!(
+                    "<p class=\"muted\">{} {}</p>",
+                    tr("Plus a service fee per order of"),
+                    esc(&money(fee))
+                ));
+            }
         }
     }
     if on_sale {
@@ -309,7 +367,18 @@ fn event_html(
             tr("Reserve"),
         ));
     } else {
-        body.push_str(&format!("<p><strong>{}</strong></p>", tr("Nothing is on sale for this event right now.")));
+        let opens = e.ticket_types.iter().filter_map(|t| t.sales_start).filter(|at| *at > offer.now).min();
+        match opens {
+            Some(at) => body.push_str(&format!(
+                "<p role=\"status\"><strong>{} {}</strong></p>",
+                tr("Tickets go on sale on"),
+                esc(&when(at, &e.summary.timezone))
+            )),
+            None => body.push_str(&format!(
+                "<p role=\"status\"><strong>{}</strong></p>",
+                tr("Nothing is on sale for this event right now.")
+            )),
+        }
     }
     body.push_str("</form>");
     body
@@ -335,8 +404,12 @@ async fn event_page(
     let (csrf, set) = csrf_token(&headers);
     // Only the section to list comes from the address.
     let values: HashMap<String, String> = q.into_iter().filter(|(k, _)| k == "section").collect();
-    let body = event_html(&e, seating.as_ref(), &csrf, &[], &values, &[]);
-    let scripts: &[&str] = if seating.is_some() { &["seatmap.js"] } else { &[] };
+    let offer = match Offer::of(&s, &e).await {
+        Ok(o) => o,
+        Err(err) => return error_page(err),
+    };
+    let body = event_html(&e, &offer, seating.as_ref(), &csrf, &[], &values, &[]);
+    let scripts: &[&str] = if seating.is_some() { &["seatmap.js"] } else { &["availability.js"] };
     let extras = Extras { cookies: set.into_iter().collect(), scripts, wide: seating.is_some() };
     page_with(StatusCode::OK, &e.summary.title, &body, extras)
 }
@@ -443,8 +516,12 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             errors.extend(explained.into_iter().map(|m| ("seat".to_string(), m)));
         }
     }
-    let body = event_html(&e, seating.as_ref(), &csrf, &errors, &values, &chosen);
-    let scripts: &[&str] = if seating.is_some() { &["seatmap.js"] } else { &[] };
+    let offer = match Offer::of(&s, &e).await {
+        Ok(o) => o,
+        Err(err) => return error_page(err),
+    };
+    let body = event_html(&e, &offer, seating.as_ref(), &csrf, &errors, &values, &chosen);
+    let scripts: &[&str] = if seating.is_some() { &["seatmap.js"] } else { &["availability.js"] };
     let extras = Extras { scripts, wide: seating.is_some(), ..Default::default() };
     page_with(status, &e.summary.title, &body, extras)
 }

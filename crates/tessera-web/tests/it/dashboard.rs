@@ -326,6 +326,9 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
         "{saved}"
     );
     assert!(staff.get(&event_page).await.html.contains("value=\"2.5\""));
+    // Buyers see what a ticket costs them: 12.50 + 1.00 + 2.5 % = 13.81, tax included.
+    let shop = buyer.get(&format!("/events/{event}")).await;
+    assert!(shop.html.contains("€13.81") && shop.html.contains("incl. fees of €1.31"), "{}", shop.html);
 
     // Cancelling the event wants a ticked box; then it is cancelled.
     let p = staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "cancel")]).await;
@@ -361,9 +364,21 @@ async fn buyers_sign_up_see_their_orders_and_pages_refuse_what_they_must() {
         .as_str()
         .unwrap()
         .to_string();
+    let opens = jiff::Timestamp::now().checked_add(jiff::SignedDuration::from_hours(48)).unwrap();
+    let later = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+            &owner,
+            json!({"name": "Late entry", "price_minor": 0, "currency": "EUR", "sales_start": opens.to_string(), "quota_ids": [q.body["id"]]}),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{later:?}");
     assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
 
     let mut b = Browser::new(&t.base);
+    // A ticket type whose sale has not begun says when it will; the others carry live figures.
+    let shop = b.get(&format!("/events/{event}")).await;
+    assert!(shop.html.contains("On sale from") && shop.html.contains("availability.js"), "{}", shop.html);
     // The listing filters by text, category and dates; a bad date is named.
     assert!(b.get("/?q=talk&category=concert").await.html.contains("Free talk"));
     assert!(!b.get("/?category=theatre").await.html.contains("Free talk"));
