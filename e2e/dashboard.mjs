@@ -123,6 +123,13 @@ try {
     ["attendees", page, `${eventUrl}/attendees`],
     ["check-in figures", page, `${eventUrl}/checkin`],
   ];
+  const events = await (await page.request.get(`${base}/api/v1/events`)).json();
+  const play = events.items.find((e) => e.category === "theatre");
+  if (play) {
+    const orgPath = new URL(eventUrl).pathname.split("/events/")[0];
+    pages.push(["seat map (storefront)", b, `${base}/events/${play.id}`]);
+    pages.push(["seat map (dashboard)", page, `${base}${orgPath}/events/${play.id}/seats`]);
+  }
   for (const [what, p, url] of pages) {
     await p.goto(url);
     await audit(p, what);
