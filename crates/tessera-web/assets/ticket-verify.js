@@ -519,19 +519,22 @@ export function decideOffline(claims, list, presence, scan) {
     if (!before.inside) return refuse("not_inside");
     return { result: "valid", presence: { ...before, inside: false } };
   }
-  const day = dayIn(scan.at, list.timeZone);
-  const today = before.day === day ? before.dayEntries : 0;
+  const today = before.day === dayIn(scan.at, list.timeZone) ? before.dayEntries : 0;
   const admit =
     list.policy === "reentry" ? !before.inside : list.policy === "per_day" ? today < (list.maxPerDay ?? 1) : before.entries === 0;
   if (!admit) return refuse("already_used");
+  return { result: "valid", presence: recordEntry(before, scan, list.timeZone) };
+}
+
+/** The presence after an admission `{ at (ms), gateId }`; the first one is remembered. */
+export function recordEntry(presence, scan, timeZone) {
+  const before = presence ?? { entries: 0, inside: false, first: null, day: null, dayEntries: 0 };
+  const day = dayIn(scan.at, timeZone);
   return {
-    result: "valid",
-    presence: {
-      entries: before.entries + 1,
-      inside: true,
-      first: before.first ?? { at: new Date(scan.at).toISOString(), gateId: scan.gateId ?? null },
-      day,
-      dayEntries: today + 1,
-    },
+    entries: before.entries + 1,
+    inside: true,
+    first: before.first ?? { at: new Date(scan.at).toISOString(), gateId: scan.gateId ?? null },
+    day,
+    dayEntries: (before.day === day ? before.dayEntries : 0) + 1,
   };
 }
