@@ -24,6 +24,8 @@ struct Asset {
 const FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../assets/app.css")),
     ("countdown.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/countdown.js")),
+    ("scanner.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/scanner.js")),
+    ("ticket-verify.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/ticket-verify.js")),
 ];
 
 static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {

@@ -13,6 +13,7 @@
 
 pub(crate) mod account;
 pub(crate) mod assets;
+pub(crate) mod scanner;
 pub(crate) mod storefront;
 
 use crate::AppState;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
         .merge(account::router())
+        .merge(scanner::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }
@@ -119,8 +121,9 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
 /// English text to Simplified Chinese, one table per UI module.
 pub(crate) type Catalog = &'static [(&'static str, &'static str)];
 
-static ZH: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| [SHELL_ZH, storefront::ZH, account::ZH].iter().flat_map(|c| c.iter().copied()).collect());
+static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    [SHELL_ZH, storefront::ZH, account::ZH, scanner::ZH].iter().flat_map(|c| c.iter().copied()).collect()
+});
 
 /// The page text in the request's language; English is the key.
 pub(crate) fn tr(en: &'static str) -> &'static str {

@@ -9,6 +9,7 @@ mod openapi;
 mod orders;
 mod payments;
 mod permissions;
+mod scanner;
 mod seating;
 mod storefront;
 mod tickets;
