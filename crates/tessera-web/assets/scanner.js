@@ -607,6 +607,33 @@ function main(root) {
     }
   });
 
+  // ----- opening without a network -----
+
+  /**
+   * Registers the service worker and caches this page and its files, so that
+   * the scanner reopens offline. Needs a secure context (https or localhost).
+   */
+  async function keepForOffline() {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext || !root.dataset.sw) return;
+    try {
+      await navigator.serviceWorker.register(root.dataset.sw, { scope: "/scan/" });
+      const cache = await caches.open("tessera-scanner");
+      const files = [
+        ...[...document.querySelectorAll('link[rel="stylesheet"], script[src]')].map((e) => e.href ?? e.src),
+        new URL(root.dataset.verify, location.href).href,
+        new URL(root.dataset.qr, location.href).href,
+      ];
+      await Promise.all([location.href, ...files].map((u) => cache.add(u).catch(() => {})));
+      // Older versions of the files are of no use any more.
+      for (const req of await cache.keys()) {
+        if (new URL(req.url).pathname.startsWith("/assets/") && !files.includes(req.url)) await cache.delete(req);
+      }
+      root.dataset.offlineReady = "true";
+    } catch (e) {
+      console.warn("offline copy of the scanner", e);
+    }
+  }
+
   // ----- start -----
 
   addEventListener("online", async () => {
@@ -642,6 +669,7 @@ function main(root) {
     };
     await tick();
     setInterval(tick, 30_000);
+    if (navigator.onLine) await keepForOffline();
   })();
 }
 

@@ -16,8 +16,8 @@ use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::collections::HashMap;
 use tessera_app::checkin::{CheckinStats, ScanAnswer, ScanPoint, ScanRequest};
@@ -106,7 +106,23 @@ pub(super) const ZH: Catalog = &[
 ];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/scan", get(choose)).route("/scan/{org}/{list}", get(scanner_page).post(scan_form))
+    Router::new()
+        .route("/scan", get(choose))
+        .route("/scan/sw.js", get(service_worker))
+        .route("/scan/{org}/{list}", get(scanner_page).post(scan_form))
+}
+
+/// The scanner's service worker, at a path whose scope covers the scanner
+/// pages (a worker under /assets/ could only control /assets/).
+async fn service_worker() -> Response {
+    let body: &'static [u8] = include_bytes!("../../assets/scanner-sw.js");
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A worker's own policy governs its fetches: this one only reaches this server.
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; connect-src 'self'"));
+    res
 }
 
 /// `/scan/{org}/{list}`, with the gate when one is chosen.
@@ -470,10 +486,10 @@ fn render(
         "<p class=\"scan-place\">{place} · <a href=\"/scan\">{change}</a></p>\
          <section id=\"scanner\" class=\"scanner\" aria-label=\"{scanner}\" data-api=\"{api}\" data-list=\"{list_id}\" \
            data-event=\"{event}\" data-gate=\"{gate}\" data-policy=\"{policy}\" data-per-day=\"{per_day}\" \
-           data-timezone=\"{tz}\" data-verify=\"{verify}\" data-qr=\"{qr}\">\
+           data-timezone=\"{tz}\" data-verify=\"{verify}\" data-qr=\"{qr}\" data-sw=\"/scan/sw.js\">\
          <div class=\"scan-status\" hidden><span id=\"net\" class=\"net\" role=\"status\" aria-live=\"polite\"></span> \
            <span id=\"queue\" class=\"queue\" role=\"status\" aria-live=\"polite\"></span></div>\
-         <div id=\"verdict\" class=\"{verdict_class}\" aria-live=\"assertive\" aria-atomic=\"true\" tabindex=\"-1\">{verdict}</div>\
+         <div id=\"verdict\" class=\"{verdict_class}\" aria-live=\"assertive\" aria-atomic=\"true\">{verdict}</div>\
          <div class=\"camera\" id=\"camera\" hidden><video id=\"video\" playsinline muted aria-label=\"{camera}\"></video></div>\
          <p class=\"camera-controls\" hidden><button type=\"button\" id=\"camera-toggle\" class=\"secondary\">{start}</button>\
            <button type=\"button\" id=\"photo-button\" class=\"secondary\" hidden>{photo}</button>\
