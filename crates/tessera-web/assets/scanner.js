@@ -53,8 +53,9 @@ function main(root) {
   const store = openStore(`tessera-scanner-${cfg.listId}`);
   const device = deviceName();
 
-  let online = navigator.onLine;
   let busy = false;
+  /** When a request last failed for want of a network (ms). */
+  let lastFailure = 0;
   let ring = null;
   let listCtx = null;
   let gates = [];
@@ -64,7 +65,6 @@ function main(root) {
   // ----- status line -----
 
   function setOnline(flag) {
-    online = flag;
     el.status.hidden = false;
     el.net.textContent = flag ? S.online : S.offline;
     el.net.className = `net ${flag ? "online" : "offline"}`;
@@ -261,11 +261,13 @@ function main(root) {
         signal: ctl.signal,
       });
     } catch {
+      lastFailure = Date.now();
       setOnline(false);
       return null;
     } finally {
       clearTimeout(timer);
     }
+    lastFailure = 0;
     setOnline(true);
     if (res.status === 401) {
       show({ message: S.signedOut, link: { href: `/account/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, text: S.signIn } });
@@ -356,9 +358,10 @@ function main(root) {
         scanned_at: new Date(Date.now() + clockOffset).toISOString(),
       };
       let answer = null;
-      if (navigator.onLine) {
+      // After a failed request the next scans decide here at once; the periodic sync finds the server again.
+      if (navigator.onLine && Date.now() - lastFailure > 15_000) {
         const { scanned_at: _, ...live } = scan;
-        const res = await request(`${cfg.api}/scans`, { method: "POST", body: live });
+        const res = await request(`${cfg.api}/scans`, { method: "POST", body: live, timeout: 5000 });
         if (res?.ok) {
           answer = await res.json();
         } else if (res && res.status < 500) {
@@ -445,6 +448,7 @@ function main(root) {
 
   el.form.addEventListener("submit", async (e) => {
     e.preventDefault();
+    if (busy) return;
     if (!el.code.value.trim()) {
       fieldError(S.emptyCode);
       el.code.focus();
@@ -638,6 +642,7 @@ function main(root) {
 
   addEventListener("online", async () => {
     setOnline(true);
+    lastFailure = 0;
     try {
       await drain();
       await sync();
