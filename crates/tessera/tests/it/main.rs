@@ -120,6 +120,7 @@ fn start_with(
 }
 
 fn get(url: &str) -> (u16, serde_json::Value) {
+    tessera_remote::install_crypto_provider();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let r = reqwest::get(url).await.unwrap();
