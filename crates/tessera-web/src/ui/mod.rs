@@ -11,6 +11,10 @@
 //! (double submit); scripts that call the JSON API send the session's own
 //! CSRF token, which the page puts in `<meta name="csrf-token">`.
 
+// Handlers return the page to show instead as the error of their helpers'
+// results: one per request, on the way out, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub(crate) mod account;
 pub(crate) mod assets;
 pub(crate) mod scanner;
