@@ -5,7 +5,9 @@
 // browser, queued), and sees the queue upload once back online.
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node scanner.mjs
 import { chromium } from "playwright-core";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 
 const base = process.env.BASE;
@@ -172,7 +174,7 @@ try {
   if (!decoderServed) {
     console.log("camera scan: SKIPPED, this build serves no /assets/qr-decode.js");
   } else {
-    const video = `${shots}/ticket-3-qr.y4m`;
+    const video = join(mkdtempSync(join(tmpdir(), "tessera-camera-")), "ticket-3-qr.y4m");
     writeFileSync(video, y4m(qr, 640, 480));
     const filming = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

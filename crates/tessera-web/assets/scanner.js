@@ -50,6 +50,8 @@ function main(root) {
   /** The server refuses longer input outright; such a QR code is no ticket. */
   const MAX_CODE_INPUT = 1000;
   const verifier = import(root.dataset.verify);
+  // Awaited where needed; a failed load shows there, not as an unhandled rejection here.
+  verifier.catch(() => {});
   const store = openStore(`tessera-scanner-${cfg.listId}`);
   const device = deviceName();
 
