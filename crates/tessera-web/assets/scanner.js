@@ -193,7 +193,9 @@ function main(root) {
     const t0 = Date.now();
     const res = await request(`${cfg.api}/sync?tickets=true${since}`, { timeout: 20_000 });
     if (!res?.ok) return false;
-    const body = await res.json();
+    // A body cut off by the network (or by leaving the page) is a failed sync, nothing worse.
+    const body = await res.json().catch(() => null);
+    if (!body) return false;
     const offset = Date.parse(body.server_time) - (t0 + Date.now()) / 2;
     await store.putMany(
       "tickets",
@@ -282,7 +284,8 @@ function main(root) {
     try {
       const res = await request(`${cfg.api}/stats`);
       if (!res?.ok) return;
-      const s = await res.json();
+      const s = await res.json().catch(() => null);
+      if (!s) return;
       el.stats.textContent = fill(S.statsLine, { checked: s.checked_in, total: s.tickets });
     } catch (e) {
       if (!(e instanceof SignedOut)) throw e;
@@ -365,7 +368,8 @@ function main(root) {
         const { scanned_at: _, ...live } = scan;
         const res = await request(`${cfg.api}/scans`, { method: "POST", body: live, timeout: 5000 });
         if (res?.ok) {
-          answer = await res.json();
+          // Cut off mid-answer: decided here instead (the upload's nonce keeps it one scan).
+          answer = await res.json().catch(() => null);
         } else if (res && res.status < 500) {
           const err = await res.json().catch(() => null);
           show({ message: err?.error?.message ?? S.failed });
@@ -383,8 +387,9 @@ function main(root) {
           firstGate: answer.first_scan?.gate,
         });
         await learn(answer);
-        refreshStats();
-        drain();
+        // In the background: the verdict does not wait for the figures or the queue.
+        refreshStats().catch((e) => console.warn("stats", e));
+        drain().catch((e) => console.warn("upload", e));
       } else {
         await checkOffline(scan);
       }
@@ -629,7 +634,11 @@ function main(root) {
         new URL(root.dataset.verify, location.href).href,
         new URL(root.dataset.qr, location.href).href,
       ];
-      await Promise.all([location.href, ...files].map((u) => cache.add(u).catch(() => {})));
+      const keep = async (u) => {
+        const res = await fetch(u);
+        if (res.ok) await cache.put(u, res);
+      };
+      await Promise.all([location.href, ...files].map((u) => keep(u).catch(() => {})));
       // Older versions of the files are of no use any more.
       for (const req of await cache.keys()) {
         if (new URL(req.url).pathname.startsWith("/assets/") && !files.includes(req.url)) await cache.delete(req);
