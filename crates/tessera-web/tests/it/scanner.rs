@@ -159,6 +159,12 @@ async fn the_scanner_asks_to_sign_in_then_offers_the_lists_and_gates_of_publishe
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     }
 
+    // The service worker sits above the scanner pages, and may only reach this server.
+    let sw = t.client.get(format!("{}/scan/sw.js", t.base)).send().await.unwrap();
+    assert_eq!(sw.status(), 200);
+    assert!(sw.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(sw.headers()["content-security-policy"], "default-src 'none'; connect-src 'self'");
+
     // In Chinese.
     let zh = get(t, &format!("/scan/{org}/{list}?gate={north}&lang=zh-CN"), &owner).await;
     assert!(zh.html.contains("<html lang=\"zh-CN\">") && zh.html.contains("验票"), "{}", zh.html);
