@@ -10,6 +10,7 @@
 use crate::group::GroupCommit;
 use crate::{Actor, App, AppError, Result};
 use std::sync::Arc;
+use tessera_domain::catalog::EventStatus;
 use tessera_domain::checkin::{CheckinList, Direction, EntryPolicy, FirstEntry, Gate, NewCheckinList, ScanResult};
 use tessera_domain::orders::TicketId;
 use tessera_domain::{CheckinListId, EventId, GateId, OrgId, Permission, ScanId, TicketTypeId, Timestamp};
@@ -225,6 +226,21 @@ pub struct ConflictScan {
     pub offline: bool,
 }
 
+/// A check-in list with the event it belongs to: a place gate staff can
+/// choose to scan at.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScanPoint {
+    pub list: CheckinList,
+    pub event_title: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// The venue's IANA time zone: entry days are counted in it.
+    pub timezone: String,
+}
+
+/// How long after its end an event still appears among the places to scan.
+const SCAN_POINT_GRACE_HOURS: i64 = 12;
+
 /// Safety margin of the sync cursor behind the server's clock: covers
 /// transactions that commit a little after they stamped their rows.
 const CURSOR_LAG_SECS: i64 = 30;
@@ -313,6 +329,56 @@ impl App {
     pub async fn checkin_list(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<CheckinList> {
         self.authorize(actor, org, Permission::CheckIn).await?;
         self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The check-in lists of an organization's published events that have
+    /// not ended (or ended less than half a day ago), soonest first: where
+    /// the caller may scan. At most the next 100 events.
+    pub async fn scan_points(&self, actor: &Actor, org: OrgId) -> Result<Vec<ScanPoint>> {
+        self.authorize(actor, org, Permission::CheckIn).await?;
+        let now = self.now();
+        let since = now.checked_sub(jiff::SignedDuration::from_hours(SCAN_POINT_GRACE_HOURS)).unwrap_or(now);
+        let filter = tessera_store::EventFilter {
+            org_id: Some(org),
+            text: None,
+            category: None,
+            from: None,
+            to: None,
+            not_ended_at: Some(since),
+            after: None,
+            limit: 100,
+        };
+        let mut out = Vec::new();
+        for (event, venue) in self.store.list_events(&filter).await?.events {
+            // Drafts have no tickets yet and cancelled events none left.
+            if !matches!(event.status, EventStatus::Published | EventStatus::Ended) {
+                continue;
+            }
+            for list in self.store.checkin_lists(org, event.id).await? {
+                out.push(ScanPoint {
+                    list,
+                    event_title: event.title.clone(),
+                    starts_at: event.starts_at,
+                    ends_at: event.ends_at,
+                    timezone: venue.timezone.to_string(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// One check-in list with its event, for a caller allowed to scan.
+    pub async fn scan_point(&self, actor: &Actor, org: OrgId, list: CheckinListId) -> Result<ScanPoint> {
+        self.authorize(actor, org, Permission::CheckIn).await?;
+        let list = self.store.checkin_list(org, list).await?.ok_or(AppError::NotFound)?;
+        let (event, venue) = self.event_and_venue(org, list.event_id).await?;
+        Ok(ScanPoint {
+            list,
+            event_title: event.title,
+            starts_at: event.starts_at,
+            ends_at: event.ends_at,
+            timezone: venue.timezone.to_string(),
+        })
     }
 
     /// The list and its venue's time zone, for a caller allowed to scan.

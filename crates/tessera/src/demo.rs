@@ -1,6 +1,6 @@
-//! `serve --demo`: a demo organization with a venue and three published
-//! events, each with a check-in list at two gates, so that a newcomer has
-//! something to click (and scan) at once. Seeding goes through the same
+//! `serve --demo`: a demo organization with a venue and four published
+//! events (one of them tonight), each with a check-in list at two gates, so
+//! that a newcomer has something to click (and scan) at once. Seeding goes through the same
 //! app-layer calls as the API. Running it again keeps the
 //! data and gives the organizer a fresh password, printed once.
 
@@ -78,7 +78,18 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         let t = now.checked_add(SignedDuration::from_hours(24 * d))?;
         Ok(Timestamp::from_second(t.as_second() - t.as_second().rem_euclid(86_400) + 19 * 3600)?)
     };
+    // The rehearsal is tonight, so that a ticket bought now can be scanned
+    // now (codes are valid from a day before the start); it sells until it
+    // ends, like a box office. The others are weeks out.
     let events = [
+        (
+            "Open Rehearsal",
+            Category::Concert,
+            "The orchestra rehearses tonight's programme in public. Come and go as you like.",
+            0,
+            4,
+            vec![("Standard", 500, 300)],
+        ),
         (
             "Night of Strings",
             Category::Concert,
@@ -105,7 +116,12 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         ),
     ];
     for (title, category, description, in_days, hours, types) in events {
-        let starts_at = day(in_days)?;
+        let (starts_at, sales_end) = if in_days == 0 {
+            let next_hour = Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(3600) + 3600)?;
+            (next_hour, Some(next_hour.checked_add(SignedDuration::from_hours(hours))?))
+        } else {
+            (day(in_days)?, None)
+        };
         let event = app
             .create_event(
                 &actor,
@@ -119,7 +135,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                     starts_at,
                     ends_at: starts_at.checked_add(SignedDuration::from_hours(hours))?,
                     sales_start: None,
-                    sales_end: None,
+                    sales_end,
                     max_tickets_per_customer: Some(20),
                 },
             )

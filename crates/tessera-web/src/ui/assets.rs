@@ -27,6 +27,9 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("countdown.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/countdown.js")),
     ("sales.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/sales.js")),
     ("seatmap.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seatmap.js")),
+    ("qr-decode.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/qr-decode.js")),
+    ("scanner.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/scanner.js")),
+    ("ticket-verify.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/ticket-verify.js")),
 ];
 
 static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {

@@ -19,6 +19,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
+pub(crate) mod scanner;
 pub(crate) mod seats;
 pub(crate) mod settings;
 pub(crate) mod storefront;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())
+        .merge(scanner::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }
@@ -133,7 +135,7 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
 pub(crate) type Catalog = &'static [(&'static str, &'static str)];
 
 static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH, settings::ZH, admin::ZH, seats::ZH]
+    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH, settings::ZH, admin::ZH, seats::ZH, scanner::ZH]
         .iter()
         .flat_map(|c| c.iter().copied())
         .collect()

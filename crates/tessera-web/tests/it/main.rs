@@ -11,6 +11,7 @@ mod openapi;
 mod orders;
 mod payments;
 mod permissions;
+mod scanner;
 mod seat_pages;
 mod seating;
 mod settings_pages;
