@@ -130,6 +130,13 @@ try {
     pages.push(["seat map (storefront)", b, `${base}/events/${play.id}`]);
     pages.push(["seat map (dashboard)", page, `${base}${orgPath}/events/${play.id}/seats`]);
   }
+  pages.push(["scanner chooser", page, `${base}/scan`]);
+  const firstGate = await (async () => {
+    await page.goto(`${base}/scan`);
+    const href = await page.locator("a[href^='/scan/']").first().getAttribute("href");
+    return href ? `${base}${href}` : null;
+  })();
+  if (firstGate) pages.push(["scanner", page, firstGate]);
   for (const [what, p, url] of pages) {
     await p.goto(url);
     await audit(p, what);
