@@ -268,8 +268,8 @@ pub fn router(app: App, web: WebConfig) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(web.body_limit_bytes))
-        // gzip for clients that ask (a stadium's seat map shrinks from 6.4 MB
-        // to about 1.2 MB); the event streams and images are left alone.
+        // gzip for clients that ask (seat maps shrink several-fold; see
+        // BENCHMARKS.md); the event streams and images are left alone.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn_with_state(web.request_timeout, timeout))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -5,8 +5,8 @@
 //! figures. Plain forms, POST-redirect-GET; every decision is the app's.
 
 use super::{
-    Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors, form_expired_page, input,
-    money, org_tabs, page_with, redirect, signed_in, tr, when,
+    Catalog, Extras, amount_text, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors,
+    form_expired_page, input, money, org_tabs, page_with, parse_amount, redirect, signed_in, tr, when,
 };
 use crate::AppState;
 use axum::Router;
@@ -175,36 +175,6 @@ fn ok_page(title: &str, body: &str, cookies: Option<String>) -> Response {
 
 fn refused_page(title: &str, body: &str) -> Response {
     page_with(StatusCode::UNPROCESSABLE_ENTITY, title, body, Extras { wide: true, ..Default::default() })
-}
-
-/// A decimal amount in the currency's minor units: "12.5" EUR is 1250.
-pub(crate) fn parse_amount(text: &str, currency: Currency) -> Option<i64> {
-    let t = text.trim();
-    let exp = u32::from(currency.exponent());
-    let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
-    if whole.is_empty() && frac.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > exp as usize
-        || whole.len() > 12
-    {
-        return None;
-    }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-    let frac_val: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
-    let scale = 10i64.pow(exp);
-    let frac_scaled = frac_val * 10i64.pow(exp - frac.len() as u32);
-    whole.checked_mul(scale)?.checked_add(frac_scaled)
-}
-
-/// An amount in minor units as the form shows it: 1250 EUR is "12.50".
-fn amount_text(minor: i64, currency: Currency) -> String {
-    let exp = u32::from(currency.exponent());
-    if exp == 0 {
-        return minor.to_string();
-    }
-    let scale = 10i64.pow(exp);
-    format!("{}.{:0width$}", minor / scale, (minor % scale).abs(), width = exp as usize)
 }
 
 /// A `datetime-local` value read as wall-clock time at the venue.
@@ -525,6 +495,36 @@ async fn event_view(s: &AppState, actor: &Actor, org: OrgId, event: &str) -> Res
     Ok(EventView { event, venue, venues })
 }
 
+/// What a form posted on an event's page brings: the signed-in actor, the
+/// organization, the event, the form's fields and the page to return to.
+struct EventForm {
+    actor: Actor,
+    o: OrgWithRole,
+    v: EventView,
+    values: Values,
+    back: String,
+}
+
+/// Reads a form posted on an event's page, or answers with the page to show
+/// instead (sign in, not found, not allowed, the form expired).
+async fn event_form(
+    s: &AppState,
+    headers: &HeaderMap,
+    org: &str,
+    event: &str,
+    uri: &axum::http::Uri,
+    body: &Bytes,
+) -> Result<EventForm, Response> {
+    let (actor, o) = guard(s, org, uri.path()).await?;
+    let values = form(body);
+    let v = event_view(s, &actor, o.org.id, event).await?;
+    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
+    if !csrf_ok(headers, &values) {
+        return Err(form_expired_page(&back));
+    }
+    Ok(EventForm { actor, o, v, values, back })
+}
+
 /// The sub-pages of one event.
 fn event_tabs(org: OrgId, e: &Event, current: &str) -> String {
     let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
@@ -775,16 +775,8 @@ async fn update_event(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let values = form(&body);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(uri.path());
-    }
-    let v = match event_view(&s, &actor, o.org.id, &event).await {
-        Ok(v) => v,
+    let EventForm { actor, o, v, values, back } = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
     let mut errors = vec![];
@@ -803,7 +795,7 @@ async fn update_event(
             max_tickets_per_customer: None,
         };
         match s.app.update_event(&actor, o.org.id, v.event.id, patch).await {
-            Ok(_) => return redirect(uri.path(), &[]),
+            Ok(_) => return redirect(&back, &[]),
             Err(e) => match form_errors(e) {
                 Ok(f) => errors = f,
                 Err(page) => return page,
@@ -883,19 +875,10 @@ async fn create_ticket_type(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
+    let EventForm { actor, o, v, values, back } = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let values = form(&body);
-    let v = match event_view(&s, &actor, o.org.id, &event).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(&back);
-    }
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors: Errors = vec![];
     let currency_text = get("tt_currency").to_uppercase();
@@ -957,19 +940,10 @@ async fn update_ticket_type(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
+    let EventForm { actor, o, v, values, back } = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let values = form(&body);
-    let v = match event_view(&s, &actor, o.org.id, &event).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(&back);
-    }
     let tt_id = match parse_id(&tt) {
         Ok(id) => id,
         Err(r) => return r,
@@ -1021,19 +995,10 @@ async fn create_quota(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
+    let EventForm { actor, o, v, values, back } = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let values = form(&body);
-    let v = match event_view(&s, &actor, o.org.id, &event).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(&back);
-    }
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors: Errors = vec![];
     match get("q_capacity").parse::<i64>() {
@@ -1063,19 +1028,10 @@ async fn update_quota(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
+    let EventForm { actor, o, v, values, back } = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let values = form(&body);
-    let v = match event_view(&s, &actor, o.org.id, &event).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(&back);
-    }
     let quotas = s.app.quotas(&actor, o.org.id, v.event.id).await.unwrap_or_default();
     let Some(current) = quota.parse().ok().and_then(|id| quotas.iter().find(|q| q.id == id)) else {
         return super::not_found_page();
@@ -1205,19 +1161,10 @@ async fn update_pricing(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
+    let EventForm { actor, o, v, values, back } = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let values = form(&body);
-    let v = match event_view(&s, &actor, o.org.id, &event).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, v.event.id);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(&back);
-    }
     let types = s.app.ticket_types(&actor, o.org.id, v.event.id).await.unwrap_or_default();
     let currency = match types.first().map(|t| t.price.currency).or_else(|| Currency::parse("EUR").ok()) {
         Some(c) => c,
@@ -1953,26 +1900,6 @@ async fn checkin(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_are_read_in_minor_units_of_the_currency() {
-        let eur = Currency::parse("EUR").unwrap();
-        let jpy = Currency::parse("JPY").unwrap();
-        let kwd = Currency::parse("KWD").unwrap();
-        assert_eq!(parse_amount("12.5", eur), Some(1250));
-        assert_eq!(parse_amount("12,50", eur), Some(1250));
-        assert_eq!(parse_amount("0.07", eur), Some(7));
-        assert_eq!(parse_amount(".5", eur), Some(50));
-        assert_eq!(parse_amount("3000", jpy), Some(3000));
-        assert_eq!(parse_amount("1.5", jpy), None);
-        assert_eq!(parse_amount("1.234", kwd), Some(1234));
-        for bad in ["", "abc", "-1", "1.234", "1e3", "1.2.3", "9999999999999"] {
-            assert_eq!(parse_amount(bad, eur), None, "{bad}");
-        }
-        assert_eq!(amount_text(1250, eur), "12.50");
-        assert_eq!(amount_text(3000, jpy), "3000");
-        assert_eq!(amount_text(1234, kwd), "1.234");
-    }
 
     #[test]
     fn venue_times_round_trip_through_the_form() {

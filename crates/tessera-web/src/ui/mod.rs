@@ -33,9 +33,9 @@ use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 use tessera_app::AppError;
-use tessera_domain::Money;
 use tessera_domain::account::User;
 use tessera_domain::catalog::Category;
+use tessera_domain::{Currency, Money};
 use tessera_mail::Locale;
 
 /// Scripts and styles only from this server; no inline code of either kind.
@@ -223,6 +223,36 @@ pub(crate) fn category_label(c: Category) -> &'static str {
         Category::Transport => "Transport",
         Category::Other => "Other",
     })
+}
+
+/// A decimal amount in the currency's minor units: "12.5" EUR is 1250.
+pub(crate) fn parse_amount(text: &str, currency: Currency) -> Option<i64> {
+    let t = text.trim();
+    let exp = u32::from(currency.exponent());
+    let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > exp as usize
+        || whole.len() > 12
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac_val: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let scale = 10i64.pow(exp);
+    let frac_scaled = frac_val * 10i64.pow(exp - frac.len() as u32);
+    whole.checked_mul(scale)?.checked_add(frac_scaled)
+}
+
+/// An amount in minor units as the form shows it: 1250 EUR is "12.50".
+pub(crate) fn amount_text(minor: i64, currency: Currency) -> String {
+    let exp = u32::from(currency.exponent());
+    if exp == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(exp);
+    format!("{}.{:0width$}", minor / scale, (minor % scale).abs(), width = exp as usize)
 }
 
 pub(crate) fn money(m: Money) -> String {
@@ -446,6 +476,15 @@ pub(crate) fn field_errors(errors: &[(String, String)], name: &str) -> String {
         .collect()
 }
 
+/// Marks a field invalid and points it at its messages (from [`field_errors`]), if any.
+pub(crate) fn invalid_attrs(name: &str, errs: &str) -> String {
+    if errs.is_empty() {
+        String::new()
+    } else {
+        format!(" aria-invalid=\"true\" aria-describedby=\"{}-error\"", esc(name))
+    }
+}
+
 /// A labelled text input that keeps the entered value and shows its errors.
 pub(crate) fn input(
     name: &str,
@@ -456,11 +495,7 @@ pub(crate) fn input(
     errors: &[(String, String)],
 ) -> String {
     let errs = field_errors(errors, name);
-    let described = if errs.is_empty() {
-        String::new()
-    } else {
-        format!(" aria-invalid=\"true\" aria-describedby=\"{name}-error\"")
-    };
+    let described = invalid_attrs(name, &errs);
     let value =
         if kind == "password" { String::new() } else { esc(values.get(name).map(String::as_str).unwrap_or("")) };
     format!(
@@ -527,4 +562,36 @@ pub(crate) fn org_tabs(org: tessera_domain::OrgId, org_name: &str, current: &str
         esc(org_name),
         tr("Organization")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_in_minor_units_of_the_currency() {
+        let eur = Currency::parse("EUR").unwrap();
+        let jpy = Currency::parse("JPY").unwrap();
+        let kwd = Currency::parse("KWD").unwrap();
+        assert_eq!(parse_amount("12.5", eur), Some(1250));
+        assert_eq!(parse_amount("12,50", eur), Some(1250));
+        assert_eq!(parse_amount("0.07", eur), Some(7));
+        assert_eq!(parse_amount(".5", eur), Some(50));
+        assert_eq!(parse_amount("3000", jpy), Some(3000));
+        assert_eq!(parse_amount("1.5", jpy), None);
+        assert_eq!(parse_amount("1.234", kwd), Some(1234));
+        for bad in ["", "abc", "-1", "1.234", "1e3", "1.2.3", "9999999999999"] {
+            assert_eq!(parse_amount(bad, eur), None, "{bad}");
+        }
+        // As the payments page reads them.
+        assert_eq!(parse_amount("125.5", eur), Some(12550));
+        assert_eq!(parse_amount("125", eur), Some(12500));
+        assert_eq!(parse_amount("12.", eur), Some(1200), "a trailing point is still twelve");
+        for bad in ["-5", "abc", "1 000"] {
+            assert_eq!(parse_amount(bad, eur), None, "{bad}");
+        }
+        assert_eq!(amount_text(1250, eur), "12.50");
+        assert_eq!(amount_text(3000, jpy), "3000");
+        assert_eq!(amount_text(1234, kwd), "1.234");
+    }
 }

@@ -14,7 +14,7 @@
 
 use super::{
     Catalog, Extras, Viewer, csrf_field, csrf_ok, csrf_token, error_page, esc, field_errors, form, form_errors,
-    form_expired_page, input, money, not_found_page, org_tabs, page_with, redirect, signed_in, tr, when,
+    form_expired_page, input, invalid_attrs, money, not_found_page, org_tabs, page_with, redirect, signed_in, tr, when,
 };
 use crate::AppState;
 use axum::Router;
@@ -437,14 +437,6 @@ fn check_marked(errors: &[(String, String)]) -> String {
         String::new()
     } else {
         format!("<p class=\"error\" role=\"alert\">{}</p>", tr("Please check the marked fields."))
-    }
-}
-
-fn invalid_attrs(name: &str, errs: &str) -> String {
-    if errs.is_empty() {
-        String::new()
-    } else {
-        format!(" aria-invalid=\"true\" aria-describedby=\"{}-error\"", esc(name))
     }
 }
 

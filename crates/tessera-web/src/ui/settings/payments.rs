@@ -16,18 +16,6 @@ fn method_label(m: &str) -> &'static str {
     }
 }
 
-/// An amount typed in major units ("125.50") as minor units of `currency`.
-fn minor_units(raw: &str, currency: Currency) -> Option<i64> {
-    let exponent = usize::from(currency.exponent());
-    let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > exponent {
-        return None;
-    }
-    let padded = format!("{whole}{fraction:0<exponent$}");
-    padded.parse::<i64>().ok()
-}
-
 fn provider_label(p: &str) -> &'static str {
     match p {
         "manual" => tr("Manual"),
@@ -329,7 +317,7 @@ pub(super) async fn record_payout(
         .map_err(|_| errors.push(("currency".into(), localize("an ISO 4217 code such as EUR"))))
         .ok();
     let amount = match currency {
-        Some(cur) => minor_units(&val(&values, "amount").replace(',', ""), cur).or_else(|| {
+        Some(cur) => crate::ui::parse_amount(&val(&values, "amount").replace(',', ""), cur).or_else(|| {
             errors.push(("amount".into(), tr("enter an amount such as 125.50").into()));
             None
         }),
@@ -356,24 +344,4 @@ pub(super) async fn record_payout(
         }
     }
     payments_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, None, &Form::refused(values, errors), "").await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_in_major_units_become_minor_units() {
-        let eur = Currency::parse("EUR").unwrap();
-        let jpy = Currency::parse("JPY").unwrap();
-        assert_eq!(minor_units("125.5", eur), Some(12550));
-        assert_eq!(minor_units("125", eur), Some(12500));
-        assert_eq!(minor_units("0.07", eur), Some(7));
-        assert_eq!(minor_units("1500", jpy), Some(1500));
-        assert_eq!(minor_units("12.", eur), Some(1200), "a trailing point is still twelve");
-        for bad in ["", "1.234", "-5", "1e3", ".5", "abc", "1 000"] {
-            assert_eq!(minor_units(bad, eur), None, "{bad}");
-        }
-        assert_eq!(minor_units("1.5", jpy), None);
-    }
 }
