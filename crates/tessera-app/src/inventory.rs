@@ -15,7 +15,7 @@ use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::validation::check_text;
 use tessera_domain::{EventId, OrgId, Permission, ValidationError};
-use tessera_store::{InventoryOp, NewOrder, OpError, OpResult, SeatChoice, Store, StoreError};
+use tessera_store::{IdemWrite, InventoryOp, NewOrder, OpError, OpResult, SeatChoice, Store, StoreError};
 use tokio::sync::broadcast;
 
 /// Requests one transaction decides at most.
@@ -25,7 +25,7 @@ const QUEUE_PER_EVENT: usize = 8_192;
 
 /// One worker per event with pending work; see the module docs.
 pub struct Batcher {
-    group: Arc<GroupCommit<EventId, InventoryOp, OpResult>>,
+    group: Arc<GroupCommit<EventId, (InventoryOp, Option<IdemWrite>), OpResult>>,
     /// Says "this event's availability may have changed" after every batch.
     pub changes: broadcast::Sender<EventId>,
 }
@@ -37,11 +37,11 @@ impl Batcher {
         let group = GroupCommit::new(
             MAX_BATCH,
             QUEUE_PER_EVENT,
-            Arc::new(move |event: EventId, ops: Vec<InventoryOp>| {
+            Arc::new(move |event: EventId, ops: Vec<(InventoryOp, Option<IdemWrite>)>| {
                 let (store, clock, notify) = (store.clone(), clock.clone(), notify.clone());
                 Box::pin(async move {
                     let n = ops.len();
-                    let out = match store.inventory_batch(event, clock.now(), ops).await {
+                    let out = match store.inventory_batch_idem(event, clock.now(), ops).await {
                         Ok(results) => results.into_iter().map(Ok).collect(),
                         Err(e) => {
                             let not_found = matches!(e, StoreError::NotFound);
@@ -65,7 +65,13 @@ impl Batcher {
 
     /// Submits one operation and waits for its own result.
     pub async fn submit(&self, event: EventId, op: InventoryOp) -> Result<OpResult> {
-        self.group.submit(event, op).await
+        self.group.submit(event, (op, None)).await
+    }
+
+    /// [`Self::submit`] for an operation that stores its request's
+    /// idempotent answer with its effect.
+    pub async fn submit_idem(&self, event: EventId, op: InventoryOp, idem: Option<IdemWrite>) -> Result<OpResult> {
+        self.group.submit(event, (op, idem)).await
     }
 }
 
@@ -157,6 +163,7 @@ fn op_error(e: OpError) -> AppError {
         OpError::Reserve(r) => reserve_error(r),
         OpError::NotFound => AppError::NotFound,
         OpError::Rejected(m) => AppError::Rule { code: "payment_rejected", field: "amount".into(), message: m },
+        OpError::ClaimLost => AppError::IdempotencyInProgress { retry_after_secs: 1 },
         OpError::WrongState(s) => {
             let code = match s {
                 OrderState::Expired => "hold_expired",
@@ -255,9 +262,13 @@ impl App {
             expires_at: now.checked_add(jiff::SignedDuration::from_secs(self.config.hold_ttl_secs)).unwrap_or(now),
             seats,
         };
+        let shown = token.clone();
+        let idem = self.idem_write(201, move |order| {
+            serde_json::to_vec(&PlacedOrder { order: order.clone(), access_token: shown.clone() }).unwrap_or_default()
+        });
         let order = self
             .batcher
-            .submit(event, InventoryOp::Reserve(Box::new(new)))
+            .submit_idem(event, InventoryOp::Reserve(Box::new(new)), idem)
             .await?
             .map_err(op_error)?
             .ok_or_else(|| AppError::Internal("a reservation returned no order".into()))?;
@@ -286,8 +297,9 @@ impl App {
     /// Applies a confirmation or cancellation in the order's event batch;
     /// the batch answers with the order as it now is.
     async fn change(&self, order: &Order, op: InventoryOp) -> Result<Order> {
+        let idem = self.idem_write(200, |order| serde_json::to_vec(order).unwrap_or_default());
         self.batcher
-            .submit(order.event_id, op)
+            .submit_idem(order.event_id, op, idem)
             .await?
             .map_err(op_error)?
             .ok_or_else(|| AppError::Internal("an order change returned no order".into()))
@@ -376,29 +388,6 @@ impl App {
     /// A receiver of "this event's availability may have changed" signals.
     pub fn availability_changes(&self) -> broadcast::Receiver<EventId> {
         self.batcher.changes.subscribe()
-    }
-}
-
-/// What happened to an `Idempotency-Key`, for the web layer.
-pub use tessera_store::IdemClaim;
-
-/// How long an unfinished Idempotency-Key claim blocks repeats before it is
-/// presumed abandoned (its process died): well past any request timeout.
-const IDEMPOTENCY_STALE_SECS: i64 = 120;
-
-impl App {
-    /// Claims an Idempotency-Key for a request (`request_hash` covers method,
-    /// path and body) within `scope` (whose credentials sent it).
-    pub async fn idempotency_claim(&self, scope: &str, key: &str, request_hash: &str) -> Result<IdemClaim> {
-        Ok(self.store.idem_claim(scope, key, request_hash, self.now(), IDEMPOTENCY_STALE_SECS).await?)
-    }
-
-    pub async fn idempotency_finish(&self, scope: &str, key: &str, status: u16, body: &str) -> Result<()> {
-        Ok(self.store.idem_finish(scope, key, status, body).await?)
-    }
-
-    pub async fn idempotency_abandon(&self, scope: &str, key: &str) -> Result<()> {
-        Ok(self.store.idem_abandon(scope, key).await?)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod checkin;
 pub mod clock;
 mod group;
+pub mod idempotency;
 pub mod inventory;
 pub mod orgs;
 pub mod outbox;
@@ -113,6 +114,9 @@ pub enum AppError {
     /// The thing is not in a state that allows this (`hold_expired`, `already_paid`, ...).
     #[error("{message}")]
     StateConflict { code: &'static str, message: String },
+    /// Another process is running the first request with this Idempotency-Key.
+    #[error("a request with this Idempotency-Key is still being processed; retry in {retry_after_secs} s")]
+    IdempotencyInProgress { retry_after_secs: u64 },
     #[error("too many attempts; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     /// Something broke that the caller cannot fix; details go to the log only.
@@ -153,6 +157,8 @@ pub struct App {
     pub config: Arc<AppConfig>,
     limiter: Arc<auth::LoginLimiter>,
     batcher: Arc<inventory::Batcher>,
+    /// This process's Idempotency-Key claims and their renewal.
+    leases: Arc<idempotency::Leases>,
     /// Online scans, group-committed per check-in list.
     scans: Arc<checkin::ScanBatcher>,
     /// Check-in lists as scans need them, by id, with when they were read.
@@ -182,6 +188,7 @@ impl App {
             config: Arc::new(config),
             limiter,
             batcher,
+            leases: idempotency::Leases::new(),
             scans,
             list_cache: Default::default(),
             seat_layouts: Default::default(),

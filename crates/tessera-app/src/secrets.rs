@@ -79,32 +79,28 @@ impl MasterKey {
     /// ChaCha20-Poly1305 with a random nonce; `aad` binds the ciphertext to
     /// its owner so it cannot be moved to another row. Base64 of nonce || ciphertext.
     pub fn seal(&self, plaintext: &[u8], aad: &[u8]) -> String {
-        use chacha20poly1305::aead::{Aead, Payload};
-        use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
-        let cipher = ChaCha20Poly1305::new(&self.subkey(b"seal").into());
-        let nonce: [u8; 12] = random_bytes();
-        let ct = cipher
-            .encrypt(&nonce.into(), Payload { msg: plaintext, aad })
-            // Only fails for inputs beyond 256 GiB.
-            .expect("ChaCha20-Poly1305 encryption of a small input");
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        data_encoding::BASE64.encode(&out)
+        seal_with(&self.subkey(b"seal"), plaintext, aad)
     }
 
     pub fn open(&self, sealed: &str, aad: &[u8]) -> Result<Vec<u8>, String> {
-        use chacha20poly1305::aead::{Aead, Payload};
-        use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
-        let bytes = data_encoding::BASE64.decode(sealed.as_bytes()).map_err(|_| "sealed value is not base64")?;
-        if bytes.len() < 12 + 16 {
-            return Err("sealed value is too short".into());
-        }
-        let (nonce, ct) = bytes.split_at(12);
-        let nonce: [u8; 12] = nonce.try_into().map_err(|_| "bad nonce")?;
-        let cipher = ChaCha20Poly1305::new(&self.subkey(b"seal").into());
-        cipher
-            .decrypt(&nonce.into(), Payload { msg: ct, aad })
-            .map_err(|_| "cannot decrypt: wrong master key, or the value was altered".to_string())
+        open_with(&self.subkey(b"seal"), sealed, aad)
+    }
+
+    /// For an Idempotency-Key sent with credentials `scope`: the name it is
+    /// stored under (a keyed hash, so the table never holds the key) and the
+    /// key that seals its stored response (derived from the key itself, so
+    /// the table and the master key alone cannot open it).
+    pub(crate) fn idempotency_secrets(&self, scope: &str, key: &str) -> (String, [u8; 32]) {
+        use hmac::{KeyInit, Mac};
+        let mac = |purpose: &[u8]| {
+            let mut m = hmac::Hmac::<Sha256>::new_from_slice(&self.subkey(purpose)).expect("HMAC takes any key size");
+            m.update(scope.as_bytes());
+            m.update(&[0]);
+            m.update(key.as_bytes());
+            let out: [u8; 32] = m.finalize().into_bytes().into();
+            out
+        };
+        (data_encoding::HEXLOWER.encode(&mac(b"idempotency-name")), mac(b"idempotency-seal"))
     }
 
     /// The secret part of a ticket page's link: HMAC-SHA256 of the ticket id,
@@ -119,6 +115,37 @@ impl MasterKey {
         s.truncate(26);
         s
     }
+}
+
+/// ChaCha20-Poly1305 with a random nonce under `key`; `aad` binds the
+/// ciphertext to its owner so it cannot be moved to another row. Base64 of
+/// nonce || ciphertext.
+pub(crate) fn seal_with(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> String {
+    use chacha20poly1305::aead::{Aead, Payload};
+    use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
+    let cipher = ChaCha20Poly1305::new(key.into());
+    let nonce: [u8; 12] = random_bytes();
+    let ct = cipher
+        .encrypt(&nonce.into(), Payload { msg: plaintext, aad })
+        // Only fails for inputs beyond 256 GiB.
+        .expect("ChaCha20-Poly1305 encryption of a small input");
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&ct);
+    data_encoding::BASE64.encode(&out)
+}
+
+pub(crate) fn open_with(key: &[u8; 32], sealed: &str, aad: &[u8]) -> Result<Vec<u8>, String> {
+    use chacha20poly1305::aead::{Aead, Payload};
+    use chacha20poly1305::{ChaCha20Poly1305, KeyInit};
+    let bytes = data_encoding::BASE64.decode(sealed.as_bytes()).map_err(|_| "sealed value is not base64")?;
+    if bytes.len() < 12 + 16 {
+        return Err("sealed value is too short".into());
+    }
+    let (nonce, ct) = bytes.split_at(12);
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| "bad nonce")?;
+    ChaCha20Poly1305::new(key.into())
+        .decrypt(&nonce.into(), Payload { msg: ct, aad })
+        .map_err(|_| "cannot decrypt: wrong master key, or the value was altered".to_string())
 }
 
 #[cfg(test)]

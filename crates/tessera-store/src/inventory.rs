@@ -9,6 +9,7 @@
 //! a handful of multi-row statements. Correctness rests on the lock and the
 //! transaction, never on a single process; the CHECK on quotas backs it up.
 
+use crate::idempotency::IdemWrite;
 use crate::row::{RowExt, micros};
 use crate::{Backend, Result, Store, StoreError};
 use sqlx::Any;
@@ -97,6 +98,10 @@ pub enum OpError {
     /// what is left to refund); nothing was changed.
     #[error("{0}")]
     Rejected(String),
+    /// The operation's Idempotency-Key claim passed to another process
+    /// (this one stopped renewing it in time); nothing was changed.
+    #[error("the request's Idempotency-Key is being handled elsewhere")]
+    ClaimLost,
 }
 
 /// The outcome of one operation: the new order for a reservation, nothing otherwise.
@@ -348,6 +353,19 @@ impl Store {
         now: Timestamp,
         ops: Vec<InventoryOp>,
     ) -> Result<Vec<OpResult>> {
+        self.inventory_batch_idem(event_id, now, ops.into_iter().map(|o| (o, None)).collect()).await
+    }
+
+    /// [`Self::inventory_batch`] where operations may carry their
+    /// Idempotency-Key claim: an operation whose claim is no longer its
+    /// owner's is skipped ([`OpError::ClaimLost`]), and one that succeeds
+    /// stores its response in the same transaction as its effect.
+    pub async fn inventory_batch_idem(
+        &self,
+        event_id: EventId,
+        now: Timestamp,
+        ops: Vec<(InventoryOp, Option<IdemWrite>)>,
+    ) -> Result<Vec<OpResult>> {
         let mut tx = self.begin_write().await?;
         let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
         let row = sqlx::query(dynsql!("SELECT {} FROM events e WHERE e.id = $1{lock}", crate::catalog::EVENT_COLS))
@@ -357,6 +375,26 @@ impl Store {
         let Some(row) = row else { return Err(StoreError::NotFound) };
         let event = crate::catalog::event_from(&row)?;
         let freed = sweep_in(&mut tx, event_id, now).await?;
+        // Operations whose claim was taken over by another process are not
+        // applied: that process runs the request instead.
+        let held = {
+            let claims: Vec<_> = ops.iter().filter_map(|(_, w)| w.as_ref().map(|w| &w.claim)).collect();
+            crate::idempotency::fence_in(&mut tx, &claims).await?
+        };
+        let mut ops_kept = Vec::with_capacity(ops.len());
+        let mut claims = Vec::with_capacity(ops.len());
+        let mut lost = vec![false; ops.len()];
+        for (i, (op, idem)) in ops.into_iter().enumerate() {
+            if let Some(w) = &idem
+                && !held.contains(&w.claim)
+            {
+                lost[i] = true;
+                continue;
+            }
+            ops_kept.push(op);
+            claims.push(idem);
+        }
+        let ops = ops_kept;
 
         // Payments may revive an expired order, which needs the quotas' counters.
         let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_) | InventoryOp::Payment(_)));
@@ -460,6 +498,16 @@ impl Store {
             };
             results.push(r);
         }
+        for (r, idem) in results.iter().zip(&claims) {
+            if let (Ok(Some(order)), Some(w)) = (r, idem) {
+                let (status, body) = (w.render)(order);
+                crate::idempotency::complete_in(&mut tx, &w.claim, status, &body).await?;
+            }
+        }
+        // The skipped operations' answers, in their places.
+        let mut kept = results.into_iter();
+        let results: Vec<OpResult> =
+            lost.iter().map(|&l| if l { Err(OpError::ClaimLost) } else { kept.next().unwrap_or(Ok(None)) }).collect();
         // Every seat status this batch changed, expired holds first.
         let mut patches: Vec<(u32, SeatStatus)> = freed.iter().map(|i| (*i, SeatStatus::Available)).collect();
         patches.extend(std::mem::take(&mut w.seat_patches));

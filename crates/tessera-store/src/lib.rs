@@ -29,7 +29,7 @@ pub mod testing;
 pub use accounts::{NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};
 pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRecord, TicketRecord};
-pub use idempotency::IdemClaim;
+pub use idempotency::{IdemClaim, IdemRef, IdemRender, IdemWrite};
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 pub use payments::{
     CancellationProgress, EndpointRecord, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,

@@ -47,6 +47,21 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
     }
 
+    /// 409 with `Retry-After`: the first request with this Idempotency-Key
+    /// is still running on a live process.
+    pub fn idempotency_in_progress(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "idempotency_in_progress",
+            format!(
+                "a request with this Idempotency-Key is still being processed; retry with the same key in {retry_after_secs} s"
+            ),
+        )
+        .field(crate::idempotency::HEADER, "in use by a request still running");
+        e.retry_after_secs = Some(retry_after_secs);
+        e
+    }
+
     pub fn invalid(v: ValidationError) -> Self {
         let message = v.to_string();
         let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message);
@@ -78,6 +93,7 @@ impl From<AppError> for ApiError {
                 ApiError::new(S::UNPROCESSABLE_ENTITY, code, message.clone()).field(field, message)
             }
             AppError::StateConflict { code, message } => ApiError::new(S::CONFLICT, code, message),
+            AppError::IdempotencyInProgress { retry_after_secs } => ApiError::idempotency_in_progress(retry_after_secs),
             AppError::RateLimited { retry_after_secs } => {
                 let mut e = ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
                 e.retry_after_secs = Some(retry_after_secs);

@@ -495,7 +495,7 @@ pub async fn public_event_hides_drafts(store: Store) {
 use std::collections::HashMap;
 use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
 use tessera_domain::orders::{OrderId, OrderState};
-use tessera_store::{IdemClaim, InventoryOp, NewOrder, OpError};
+use tessera_store::{IdemClaim, IdemRef, IdemWrite, InventoryOp, NewOrder, OpError};
 
 /// A published event with quotas of the given capacities and ticket types
 /// drawing from the given quotas (by index), each 1-3 per order, free.
@@ -814,29 +814,50 @@ pub async fn per_customer_limits_hold_across_batches(store: Store) {
     assert_eq!(r[0], Err(OpError::Reserve(ReserveError::LimitExceeded { allowed: 4, already: 4 })));
 }
 
+fn claim(scope: &str, key: &str, owner: &str) -> IdemRef {
+    IdemRef { scope: scope.into(), key: key.into(), owner: owner.into() }
+}
+
 pub async fn idempotency_keys_claim_once(store: Store) {
     let t0 = now();
-    assert_eq!(store.idem_claim("s", "k1", "h1", t0, 60).await.unwrap(), IdemClaim::Claimed);
-    assert_eq!(store.idem_claim("s", "k1", "h1", t0, 60).await.unwrap(), IdemClaim::InProgress);
-    assert_eq!(store.idem_claim("s", "k1", "h2", t0, 60).await.unwrap(), IdemClaim::Mismatch);
-    assert_eq!(store.idem_claim("other", "k1", "h2", t0, 60).await.unwrap(), IdemClaim::Claimed, "keys are per scope");
-    store.idem_finish("s", "k1", 201, "{\"id\":1}").await.unwrap();
+    let secs = |s: i64| t0.checked_add(SignedDuration::from_secs(s)).unwrap();
+    let (a, b) = (claim("s", "k1", "process-a"), claim("s", "k1", "process-b"));
+    assert_eq!(store.idem_claim(&a, "h1", t0, 6).await.unwrap(), IdemClaim::Claimed);
     assert_eq!(
-        store.idem_claim("s", "k1", "h1", t0, 60).await.unwrap(),
-        IdemClaim::Replay { status: 201, body: "{\"id\":1}".into() }
+        store.idem_claim(&b, "h1", secs(2), 6).await.unwrap(),
+        IdemClaim::InProgress { retry_after_secs: 4 },
+        "a live claim says how long its lease has left"
     );
-    // An abandoned claim can be taken over once it is stale.
-    assert_eq!(store.idem_claim("s", "k2", "h", t0, 60).await.unwrap(), IdemClaim::Claimed);
-    assert_eq!(store.idem_claim("s", "k2", "h", later(t0, 0), 60).await.unwrap(), IdemClaim::InProgress);
-    let stale = t0.checked_add(SignedDuration::from_secs(61)).unwrap();
-    assert_eq!(store.idem_claim("s", "k2", "h", stale, 60).await.unwrap(), IdemClaim::Claimed);
-    store.idem_abandon("s", "k2").await.unwrap();
-    assert_eq!(store.idem_claim("s", "k2", "h", stale, 60).await.unwrap(), IdemClaim::Claimed);
+    assert_eq!(store.idem_claim(&b, "h2", t0, 6).await.unwrap(), IdemClaim::Mismatch);
+    let other = claim("other", "k1", "process-b");
+    assert_eq!(store.idem_claim(&other, "h2", t0, 6).await.unwrap(), IdemClaim::Claimed, "keys are per scope");
+    assert!(!store.idem_finish(&b, 201, "not b's").await.unwrap(), "only the owner finishes a claim");
+    assert!(store.idem_finish(&a, 201, "{\"id\":1}").await.unwrap());
+    assert_eq!(
+        store.idem_claim(&b, "h1", secs(3600), 6).await.unwrap(),
+        IdemClaim::Replay { status: 201, body: "{\"id\":1}".into() },
+        "a finished claim replays, however late"
+    );
+    // A claim whose owner keeps renewing stays; one whose owner died lapses.
+    let (a2, b2) = (claim("s", "k2", "process-a"), claim("s", "k2", "process-b"));
+    assert_eq!(store.idem_claim(&a2, "h", t0, 6).await.unwrap(), IdemClaim::Claimed);
+    let running = vec![("s".to_string(), "k2".to_string()), ("s".to_string(), "gone".to_string())];
+    assert_eq!(store.idem_renew("process-a", &running, secs(5), 6).await.unwrap(), 1);
+    assert_eq!(store.idem_renew("process-b", &running, secs(5), 6).await.unwrap(), 0, "only the owner's");
+    assert_eq!(store.idem_claim(&b2, "h", secs(10), 6).await.unwrap(), IdemClaim::InProgress { retry_after_secs: 1 });
+    assert_eq!(store.idem_claim(&b2, "h", secs(12), 6).await.unwrap(), IdemClaim::Claimed, "taken over once lapsed");
+    assert!(!store.idem_finish(&a2, 201, "late").await.unwrap(), "the old owner lost it");
+    store.idem_abandon(&a2).await.unwrap();
+    assert_eq!(store.idem_claim(&a2, "h", secs(12), 6).await.unwrap(), IdemClaim::InProgress { retry_after_secs: 6 });
+    store.idem_abandon(&b2).await.unwrap();
+    assert_eq!(store.idem_claim(&a2, "h", secs(12), 6).await.unwrap(), IdemClaim::Claimed, "abandoned: free again");
     // Racing claims: exactly one wins.
     let mut tasks = Vec::new();
-    for _ in 0..10 {
+    for i in 0..10 {
         let s = store.clone();
-        tasks.push(tokio::spawn(async move { s.idem_claim("race", "k", "h", t0, 60).await.unwrap() }));
+        tasks.push(tokio::spawn(async move {
+            s.idem_claim(&claim("race", "k", &format!("p{i}")), "h", t0, 6).await.unwrap()
+        }));
     }
     let mut claimed = 0;
     for t in tasks {
@@ -844,6 +865,51 @@ pub async fn idempotency_keys_claim_once(store: Store) {
     }
     assert_eq!(claimed, 1);
     assert_eq!(store.idem_sweep(later(t0, 1)).await.unwrap(), 4);
+}
+
+/// An inventory operation with a claim stores its answer in the batch that
+/// applies it, and is not applied at all once its claim passed to another
+/// process: a key whose effect committed replays it, and never runs twice.
+pub async fn idempotent_operations_answer_in_their_own_transaction(store: Store) {
+    let (e, _, tids) = on_sale(&store, &[10], &[&[0]]).await;
+    let t0 = now();
+    let exp = later(t0, 1);
+    let render: tessera_store::IdemRender = std::sync::Arc::new(|o| (201, format!("sealed {}", o.reference)));
+    let write = |c: &IdemRef| Some(IdemWrite { claim: c.clone(), render: render.clone() });
+    let a = claim("buyer", "key-a", "process-a");
+    assert_eq!(store.idem_claim(&a, "h", t0, 6).await.unwrap(), IdemClaim::Claimed);
+    let r = store.inventory_batch_idem(e.id, t0, vec![(new_order(&[(tids[0], 1)], "a@example.org", exp), write(&a))]);
+    let order = r.await.unwrap().remove(0).unwrap().unwrap();
+    // The process dies here, before it could store the answer itself: a
+    // retry on another process replays the order all the same.
+    let b = claim("buyer", "key-a", "process-b");
+    assert_eq!(
+        store.idem_claim(&b, "h", later(t0, 1), 6).await.unwrap(),
+        IdemClaim::Replay { status: 201, body: format!("sealed {}", order.reference) }
+    );
+    // A claim taken over while its first request waited for the batch: the
+    // first request is not applied; the taker runs it, once.
+    let c1 = claim("buyer", "key-c", "process-a");
+    let c2 = claim("buyer", "key-c", "process-b");
+    assert_eq!(store.idem_claim(&c1, "h", t0, 6).await.unwrap(), IdemClaim::Claimed);
+    let secs = |s: i64| t0.checked_add(SignedDuration::from_secs(s)).unwrap();
+    assert_eq!(store.idem_claim(&c2, "h", secs(7), 6).await.unwrap(), IdemClaim::Claimed);
+    let ops = vec![
+        (new_order(&[(tids[0], 1)], "c@example.org", exp), write(&c1)),
+        (new_order(&[(tids[0], 1)], "d@example.org", exp), None),
+        (new_order(&[(tids[0], 1)], "c@example.org", exp), write(&c2)),
+    ];
+    let r = store.inventory_batch_idem(e.id, secs(7), ops).await.unwrap();
+    assert_eq!(r[0], Err(OpError::ClaimLost));
+    assert!(matches!(r[1], Ok(Some(_))) && matches!(r[2], Ok(Some(_))), "{r:?}");
+    assert_eq!(counters(&store, &e).await.values().map(|c| c.2).sum::<i64>(), 3, "three holds: a, d and c once");
+    // A failed operation stores nothing: its claim stays open to finish or abandon.
+    let f = claim("buyer", "key-f", "process-a");
+    assert_eq!(store.idem_claim(&f, "h", t0, 6).await.unwrap(), IdemClaim::Claimed);
+    let ops = vec![(new_order(&[(tids[0], 100)], "f@example.org", exp), write(&f))];
+    assert!(store.inventory_batch_idem(e.id, t0, ops).await.unwrap()[0].is_err());
+    store.idem_abandon(&f).await.unwrap();
+    assert_eq!(store.idem_claim(&f, "h", t0, 6).await.unwrap(), IdemClaim::Claimed);
 }
 
 pub async fn capacity_changes_race_with_sales(store: Store) {

@@ -72,6 +72,7 @@ conformance!(
     random_operations_match_a_reference_model,
     per_customer_limits_hold_across_batches,
     idempotency_keys_claim_once,
+    idempotent_operations_answer_in_their_own_transaction,
     capacity_changes_race_with_sales,
     simultaneous_scans_admit_a_single_entry_ticket_once,
     scan_batches_admit_once_and_record_each_nonce_once,

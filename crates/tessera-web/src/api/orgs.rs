@@ -127,13 +127,10 @@ pub async fn create_token(
     caller: Caller,
     ApiPath(org): ApiPath<OrgId>,
     ApiJson(t): ApiJson<NewToken>,
-) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
-    let created = s.app.create_token(&caller.actor, org, t).await?;
-    let mut res = (StatusCode::CREATED, Json(created)).into_response();
-    // The secret is shown once: never kept for Idempotency-Key replays.
-    res.extensions_mut().insert(crate::idempotency::DoNotStore);
-    Ok(res)
+) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+    // A retry with the same Idempotency-Key gets this very token again: the
+    // answer is kept sealed under a key only the client holds.
+    Ok((StatusCode::CREATED, Json(s.app.create_token(&caller.actor, org, t).await?)))
 }
 
 /// Revoke an API token; it stops working at once.

@@ -244,34 +244,42 @@ async fn idempotency_keys_make_retries_safe() {
     let send = |key: &str, body: &Value| {
         s.t.client.post(format!("{}{path}", s.t.base)).header("idempotency-key", key).json(body)
     };
-    let first = s.t.send(send("key-1", &body)).await;
+    let first = s.t.send(send("order-key-0000000001", &body)).await;
     assert_eq!(first.status, 201);
-    let again = s.t.send(send("key-1", &body)).await;
+    let again = s.t.send(send("order-key-0000000001", &body)).await;
     assert_eq!((again.status, again.body["id"].clone()), (201, first.body["id"].clone()));
     assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(
+        again.body["access_token"], first.body["access_token"],
+        "the shown-once token, replayed to the key's holder"
+    );
     let mut other = body.clone();
     other["lines"][0]["quantity"] = json!(2);
-    let r = s.t.send(send("key-1", &other)).await;
+    let r = s.t.send(send("order-key-0000000001", &other)).await;
     assert_eq!((r.status, r.code(), r.fields()), (422, "idempotency_key_reused", vec!["idempotency-key".to_string()]));
     assert_eq!(s.available().await, 99);
     // Twenty concurrent requests with one key create one order.
     let mut tasks = Vec::new();
     for _ in 0..20 {
-        let rb = send("key-2", &body);
+        let rb = send("order-key-0000000002", &body);
         tasks.push(tokio::spawn(async move {
             let r = rb.send().await.unwrap();
             let status = r.status().as_u16();
-            (status, r.json::<Value>().await.unwrap())
+            let retry_after = r.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            (status, retry_after, r.json::<Value>().await.unwrap())
         }));
     }
     let mut ids = std::collections::HashSet::new();
     for t in tasks {
-        let (status, body) = t.await.unwrap();
+        let (status, retry_after, body) = t.await.unwrap();
         match status {
             201 => {
                 ids.insert(body["id"].as_str().unwrap().to_string());
             }
-            409 => assert_eq!(body["error"]["code"], "idempotency_in_progress"),
+            409 => {
+                assert_eq!(body["error"]["code"], "idempotency_in_progress");
+                assert!(retry_after.is_some_and(|s| (1..=6).contains(&s)), "409 says when to retry: {retry_after:?}");
+            }
             other => panic!("{other}: {body}"),
         }
     }
@@ -279,6 +287,51 @@ async fn idempotency_keys_make_retries_safe() {
     assert_eq!(s.available().await, 98);
     let bad = s.t.send(s.t.client.post(format!("{}{path}", s.t.base)).header("idempotency-key", "").json(&body)).await;
     assert_eq!(bad.status, 400);
+    // Without credentials the key is all that ties a retry to its first
+    // request (and its access token): a guessable key is refused.
+    let short = s.t.send(send("4f1c2a", &body)).await;
+    assert_eq!(
+        (short.status, short.code(), short.fields()),
+        (400, "invalid_header", vec!["idempotency-key".to_string()])
+    );
+    assert_eq!(s.available().await, 98);
+    // A refused request is not kept: once corrected, the same key runs it.
+    let mut wrong = body.clone();
+    wrong["lines"][0]["quantity"] = json!(0);
+    let r = s.t.send(send("order-key-0000000003", &wrong)).await;
+    assert_eq!(r.status, 422);
+    let r = s.t.send(send("order-key-0000000003", &body)).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    assert_eq!(s.available().await, 97);
+}
+
+/// Finding: a request refused before it ran (no CSRF header) was kept
+/// under its key and replayed to the corrected retry for a day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_request_is_not_replayed_to_its_corrected_retry() {
+    let t = spawn_app().await;
+    let (auth, org) = t.organizer("idem@example.org", "idem").await;
+    let Auth::Session(session) = &auth else { unreachable!() };
+    let url = format!("{}/api/v1/orgs/{org}/tokens", t.base);
+    let body = json!({"name": "ci", "role": "scanner"});
+    let rb = |csrf: bool| {
+        let rb = t
+            .client
+            .post(&url)
+            .header("cookie", format!("tessera_session={}", session.cookie))
+            .header("idempotency-key", "k1")
+            .json(&body);
+        if csrf { rb.header("x-csrf-token", &session.csrf) } else { rb }
+    };
+    assert_eq!(t.send(rb(false)).await.status, 403);
+    let made = t.send(rb(true)).await;
+    assert_eq!(made.status, 201, "{made:?}");
+    // And a retry of the success is that very token, not a second one.
+    let again = t.send(rb(true)).await;
+    assert_eq!((again.status, &again.body["secret"]), (201, &made.body["secret"]));
+    assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+    let tokens = t.get(&format!("/api/v1/orgs/{org}/tokens"), &auth).await;
+    assert_eq!(tokens.body.as_array().unwrap().len(), 1, "{:?}", tokens.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

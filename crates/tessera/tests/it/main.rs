@@ -2,6 +2,7 @@
 //! demo, graceful shutdown, and both backends.
 
 mod checkin;
+mod crash_retries;
 mod payments;
 mod sale;
 
