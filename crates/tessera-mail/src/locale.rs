@@ -4,34 +4,8 @@ use jiff::Zoned;
 use jiff::civil::Weekday;
 use tessera_domain::money::Money;
 
-/// The languages a buyer can receive mail in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
-pub enum Locale {
-    #[default]
-    #[serde(rename = "en")]
-    En,
-    /// Simplified Chinese.
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-}
-
-impl Locale {
-    /// Maps a BCP 47 tag (`zh-CN`, `zh`, `zh_Hans_SG`, `en-GB`, …) to a locale,
-    /// by its primary language: every Chinese tag gets Simplified Chinese (the
-    /// only Chinese written here), anything else or garbage gets English.
-    pub fn from_tag(tag: &str) -> Locale {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("zh") { Locale::ZhCn } else { Locale::En }
-    }
-
-    /// The tag for `<html lang>` and `Content-Language`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::ZhCn => "zh-CN",
-        }
-    }
-}
+/// The languages a buyer can receive mail in: those of the catalogs.
+pub use tessera_i18n::Locale;
 
 /// Formats an amount for a buyer.
 ///

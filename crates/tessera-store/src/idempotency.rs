@@ -104,8 +104,10 @@ impl Store {
             }
             let lease = row.int("lease_until")?;
             if lease > micros(now) {
+                // `now` was read before this request waited for the
+                // database, so the lease may look longer than one lease.
                 let left = (lease - micros(now) + 999_999) / 1_000_000;
-                return Ok(IdemClaim::InProgress { retry_after_secs: left.clamp(1, 3600) as u64 });
+                return Ok(IdemClaim::InProgress { retry_after_secs: left.clamp(1, lease_secs.max(1)) as u64 });
             }
             // The owner stopped renewing: take over, unless someone else just did.
             let took = sqlx::query(

@@ -263,7 +263,13 @@ pub fn router(app: App, web: WebConfig) -> Router {
     routes
         .merge(pages::router())
         .merge(ui::router(state.clone()))
-        .fallback(not_found)
+        // Pages that lead nowhere speak the visitor's language and show their
+        // menu, as every page does.
+        .fallback_service(
+            axum::routing::any(not_found)
+                .layer(middleware::from_fn_with_state(state.clone(), ui::context))
+                .with_state(state.clone()),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))

@@ -22,6 +22,7 @@ pub(crate) mod dashboard;
 pub(crate) mod scanner;
 pub(crate) mod seats;
 pub(crate) mod settings;
+pub(crate) mod shell;
 pub(crate) mod storefront;
 
 use crate::AppState;
@@ -29,7 +30,7 @@ use crate::extract::SESSION_COOKIE;
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 use tessera_app::AppError;
@@ -53,6 +54,15 @@ pub(crate) struct Viewer {
     pub api_csrf: String,
     /// The session cookie's value (to sign out).
     pub session: String,
+    /// A member of some organization: sees the dashboard and the scanner.
+    pub staff: bool,
+}
+
+/// What every page of this server says, whoever asks.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Site {
+    /// Organizations may take test payments in the sandbox.
+    pub test_mode: bool,
 }
 
 tokio::task_local! {
@@ -60,6 +70,11 @@ tokio::task_local! {
     static LANG: Locale;
     /// The signed-in viewer of the current request, if any.
     static VIEWER: Option<Arc<Viewer>>;
+    static SITE: Site;
+}
+
+pub(crate) fn site() -> Site {
+    SITE.try_with(|s| *s).unwrap_or_default()
 }
 
 pub(crate) fn lang() -> Locale {
@@ -87,7 +102,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// Picks the page language: `?lang=` (remembered in a cookie), the cookie,
 /// then the browser's `Accept-Language`; English otherwise. Looks up the
 /// session cookie's account.
-async fn context(
+pub(crate) async fn context(
     axum::extract::State(s): axum::extract::State<AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -105,13 +120,18 @@ async fn context(
     );
     let viewer = match cookie(req.headers(), SESSION_COOKIE) {
         Some(token) => match s.app.session_user(token).await {
-            Ok(Some((user, api_csrf))) => Some(Arc::new(Viewer { user, api_csrf, session: token.to_string() })),
+            Ok(Some((user, api_csrf))) => {
+                let actor = tessera_app::Actor::User(user.clone());
+                let staff = s.app.my_orgs(&actor).await.map(|o| !o.is_empty()).unwrap_or(false);
+                Some(Arc::new(Viewer { user, api_csrf, session: token.to_string(), staff }))
+            }
             Ok(None) => None,
             Err(e) => return LANG.scope(locale, async { error_page(e) }).await,
         },
         None => None,
     };
-    let mut res = LANG.scope(locale, VIEWER.scope(viewer, next.run(req))).await;
+    let site = Site { test_mode: s.app.config.allow_sandbox_payments };
+    let mut res = SITE.scope(site, LANG.scope(locale, VIEWER.scope(viewer, next.run(req)))).await;
     if asked.is_some()
         && let Ok(v) =
             HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.tag()))
@@ -344,107 +364,50 @@ pub(crate) fn page(status: StatusCode, title: &str, body: &str, set_cookies: &[S
 }
 
 pub(crate) fn page_with(status: StatusCode, title: &str, body: &str, extras: Extras<'_>) -> Response {
-    let viewer = viewer();
-    let mut nav = format!("<a href=\"/\">{}</a>", tr("Events"));
-    match &viewer {
-        Some(v) => {
-            nav.push_str(&format!(
-                " <a href=\"/account\">{}</a> <a href=\"/dashboard\">{}</a> <a href=\"/scan\">{}</a>",
-                tr("My tickets"),
-                tr("Dashboard"),
-                tr("Scanner")
-            ));
-            if v.user.is_platform_admin {
-                nav.push_str(&format!(" <a href=\"/admin\">{}</a>", tr("Admin")));
-            }
-        }
-        None => nav.push_str(&format!(" <a href=\"/account/sign-in\">{}</a>", tr("Sign in"))),
-    }
-    nav.push_str(if lang() == Locale::ZhCn {
-        " <a href=\"?lang=en\" lang=\"en\" hreflang=\"en\">English</a>"
-    } else {
-        " <a href=\"?lang=zh-CN\" lang=\"zh-CN\" hreflang=\"zh-CN\">中文</a>"
-    });
-    let scripts: String = extras
-        .scripts
-        .iter()
-        .map(|s| format!("<script type=\"module\" src=\"{}\"></script>", assets::url(s)))
-        .collect();
-    let csrf_meta = viewer
-        .as_ref()
-        .map(|v| format!("<meta name=\"csrf-token\" content=\"{}\">", esc(&v.api_csrf)))
-        .unwrap_or_default();
-    let html = format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Tessera</title>\
-         <link rel=\"stylesheet\" href=\"{css}\">{csrf_meta}{scripts}</head>\
-         <body class=\"{class}\"><header><nav aria-label=\"{menu}\"><strong>Tessera</strong> {nav}</nav></header>\
-         <main id=\"main\"><h1>{title}</h1>{body}</main></body></html>",
-        title = esc(title),
-        lang = lang().tag(),
-        css = assets::url("app.css"),
-        class = if extras.wide { "wide" } else { "" },
-        menu = tr("Main menu"),
-    );
-    let mut res = (status, Html(html)).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for c in &extras.cookies {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            h.append(header::SET_COOKIE, v);
-        }
-    }
-    res
+    let page = shell::Legacy { shell: shell::Shell::new(title, &extras), body };
+    shell::render(status, &page, &extras.cookies)
 }
 
 /// The page for a URL that leads nowhere.
 pub(crate) fn not_found_page() -> Response {
-    let body = format!("<p>{} <a href=\"/\">{}</a>.</p>", tr("There is nothing here."), tr("See all events"));
-    page(StatusCode::NOT_FOUND, tr("Not found"), &body, &[])
+    shell::message(
+        StatusCode::NOT_FOUND,
+        "shell-not-found-title",
+        vec![shell::t("shell-not-found-text")],
+        Some(("/".into(), shell::t("shell-see-all-events"))),
+    )
 }
 
 /// A form whose token did not match: the session or the page is old.
 pub(crate) fn form_expired_page(back: &str) -> Response {
-    page(
+    shell::message(
         StatusCode::FORBIDDEN,
-        tr("Please try again"),
-        &format!(
-            "<p>{} <a href=\"{}\">{}</a></p>",
-            tr("The form expired."),
-            esc(back),
-            tr("Please go back and try again.")
-        ),
-        &[],
+        "shell-try-again-title",
+        vec![shell::t("shell-form-expired")],
+        Some((back.to_string(), shell::t("shell-go-back"))),
     )
 }
 
 pub(crate) fn error_page(e: AppError) -> Response {
+    use shell::{message, t};
     match e {
         AppError::NotFound => not_found_page(),
-        AppError::Unauthenticated { .. } => {
-            let body = format!(
-                "<p>{} <a href=\"/account/sign-in\">{}</a></p>",
-                tr("Your session has ended. Please sign in again."),
-                tr("Sign in")
-            );
-            page(StatusCode::UNAUTHORIZED, tr("Please sign in"), &body, &[])
-        }
-        AppError::Forbidden(_) => page(
-            StatusCode::FORBIDDEN,
-            tr("Not allowed"),
-            &format!("<p>{}</p>", tr("You may not open this page.")),
-            &[],
+        AppError::Unauthenticated { .. } => message(
+            StatusCode::UNAUTHORIZED,
+            "shell-sign-in-title",
+            vec![t("shell-session-ended")],
+            Some(("/account/sign-in".into(), t("shell-sign-in"))),
         ),
+        AppError::Forbidden(_) => {
+            message(StatusCode::FORBIDDEN, "shell-forbidden-title", vec![t("shell-forbidden-text")], None)
+        }
         AppError::Internal(detail) => {
             tracing::error!(%detail, "page failed");
-            let body = format!("<p>{}</p>", tr("Please try again in a moment."));
-            page(StatusCode::INTERNAL_SERVER_ERROR, tr("Something went wrong"), &body, &[])
+            message(StatusCode::INTERNAL_SERVER_ERROR, "shell-error-title", vec![t("shell-error-text")], None)
         }
         other => {
             let err = crate::error::ApiError::from(other);
-            let body = format!("<p>{}</p><p>{}</p>", esc(&err.message), tr("Please go back and try again."));
-            page(err.status, tr("That did not work"), &body, &[])
+            message(err.status, "shell-failed-title", vec![err.message, t("shell-go-back")], None)
         }
     }
 }

@@ -15,5 +15,6 @@ mod scanner;
 mod seat_pages;
 mod seating;
 mod settings_pages;
+mod shell;
 mod storefront;
 mod tickets;

@@ -129,7 +129,7 @@ async fn the_scanner_asks_to_sign_in_then_offers_the_lists_and_gates_of_publishe
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
     let html = scanner.text().await.unwrap();
     for want in [
-        "<h1>Gig &lt;Live&gt;</h1>",
+        "<h1>Gig &#60;Live&#62;</h1>",
         "Main doors · Gate North",
         &format!("data-api=\"/api/v1/orgs/{org}/checkin-lists/{list}\""),
         &format!("data-gate=\"{north}\""),

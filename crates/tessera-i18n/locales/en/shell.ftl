@@ -1,0 +1,33 @@
+# The page shell: navigation, the language switch, and the pages every part shows.
+
+shell-events = Events
+shell-my-tickets = My tickets
+shell-dashboard = Dashboard
+shell-scanner = Scanner
+shell-admin = Admin
+shell-sign-in = Sign in
+shell-sign-out = Sign out
+shell-main-menu = Main menu
+shell-skip-to-content = Skip to content
+shell-test-mode = Test mode: payments go to the sandbox and cost nothing.
+shell-not-found-title = Not found
+shell-not-found-text = There is nothing here.
+shell-see-all-events = See all events
+shell-try-again-title = Please try again
+shell-form-expired = The form expired.
+shell-error-title = Something went wrong
+shell-error-text = Please try again in a moment.
+shell-failed-title = That did not work
+shell-go-back = Please go back and try again.
+shell-sign-in-title = Please sign in
+shell-session-ended = Your session has ended. Please sign in again.
+shell-forbidden-title = Not allowed
+shell-forbidden-text = You may not open this page.
+shell-check-fields = Please check the marked fields.
+shell-orders = Orders
+shell-venues = Venues
+shell-team = Team
+shell-api-tokens = API tokens
+shell-webhooks = Webhooks
+shell-payments = Payments
+shell-organization = Organization

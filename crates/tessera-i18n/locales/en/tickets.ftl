@@ -1,0 +1,1 @@
+# Messages of this area (filled as its pages move onto the catalogs).

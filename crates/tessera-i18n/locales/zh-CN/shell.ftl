@@ -1,0 +1,33 @@
+# 页面框架：导航、语言切换，以及各部分共用的页面。
+
+shell-events = 活动
+shell-my-tickets = 我的门票
+shell-dashboard = 管理后台
+shell-scanner = 检票
+shell-admin = 平台管理
+shell-sign-in = 登录
+shell-sign-out = 退出
+shell-main-menu = 主菜单
+shell-skip-to-content = 跳到正文
+shell-test-mode = 测试模式：付款进入沙盒，不会真实扣款。
+shell-not-found-title = 未找到
+shell-not-found-text = 这里什么都没有。
+shell-see-all-events = 查看所有活动
+shell-try-again-title = 请重试
+shell-form-expired = 表单已过期。
+shell-error-title = 出错了
+shell-error-text = 请稍后再试。
+shell-failed-title = 操作未成功
+shell-go-back = 请返回后重试。
+shell-sign-in-title = 请登录
+shell-session-ended = 您的登录已过期，请重新登录。
+shell-forbidden-title = 无权访问
+shell-forbidden-text = 您无权打开此页面。
+shell-check-fields = 请检查标出的内容。
+shell-orders = 订单
+shell-venues = 场馆
+shell-team = 团队
+shell-api-tokens = API 令牌
+shell-webhooks = Webhook
+shell-payments = 支付
+shell-organization = 组织
