@@ -111,8 +111,7 @@ fn complete_operation(method: &str, op: &mut Map<String, Value>, shared: &[Value
         let params = op.entry("parameters").or_insert_with(|| json!([]));
         if let Some(params) = params.as_array_mut() {
             params.retain(|p| {
-                !(p["in"] == "header"
-                    && p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key")))
+                !(p["in"] == "header" && p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case("idempotency-key")))
             });
             params.push(idempotency_key_parameter());
         }
@@ -144,7 +143,9 @@ fn complete_operation(method: &str, op: &mut Map<String, Value>, shared: &[Value
         bad_request.push("`malformed_json`: the body is not JSON");
     }
     if post {
-        bad_request.push("`invalid_header`: the Idempotency-Key is malformed (or, without credentials, shorter than 16 characters)");
+        bad_request.push(
+            "`invalid_header`: the Idempotency-Key is malformed (or, without credentials, shorter than 16 characters)",
+        );
     }
     if !bad_request.is_empty() {
         add_response(responses, 400, &bad_request.join("; "));
@@ -161,11 +162,7 @@ fn complete_operation(method: &str, op: &mut Map<String, Value>, shared: &[Value
         } else {
             "; `csrf_failed`: a request with the session cookie lacks the session's X-CSRF-Token"
         };
-        add_response(
-            responses,
-            403,
-            &format!("`forbidden`, `two_factor_required`: the caller may not do this{csrf}"),
-        );
+        add_response(responses, 403, &format!("`forbidden`, `two_factor_required`: the caller may not do this{csrf}"));
     }
     if has_path {
         add_response(responses, 404, "`not_found`: no such resource, or not visible to the caller");
@@ -210,11 +207,17 @@ fn complete_operation(method: &str, op: &mut Map<String, Value>, shared: &[Value
         add_response(responses, 413, "`payload_too_large`: the body is over the size limit");
     }
     if json_body {
-        add_response(responses, 415, "`unsupported_media_type`: the body must be sent as Content-Type: application/json");
+        add_response(
+            responses,
+            415,
+            "`unsupported_media_type`: the body must be sent as Content-Type: application/json",
+        );
     }
     let mut invalid = Vec::new();
     if json_body {
-        invalid.push("`invalid_input`: the body does not fit the schema or breaks a rule; `fields` names every input at fault");
+        invalid.push(
+            "`invalid_input`: the body does not fit the schema or breaks a rule; `fields` names every input at fault",
+        );
     }
     if post {
         invalid.push("`idempotency_key_reused`: this Idempotency-Key was used for a different request");
