@@ -39,6 +39,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# fuzz BASE REPORT-NAME ARGS...: one bounded schemathesis run.
+fuzz() {
+  local base=$1 name=$2
+  shift 2
+  # One worker: hypothesis under several threads trips over a CPython 3.11 ast bug
+  # ("AST constructor recursion depth mismatch") now and then.
+  timeout --kill-after=10 "$budget" "$venv/bin/schemathesis" --config-file .ci/schemathesis.toml run \
+    "$base/api/v1/openapi.json" --url "$base" "$@" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --max-examples "$max_examples" --request-timeout 10 --workers 1 --no-color \
+    --generation-database none --suppress-health-check all --seed 20261207 \
+    --report junit --report-dir "target/schemathesis-$name"
+}
+
 run_backend() {
   local backend=$1 dir db_url="" db_name=""
   dir=$(mktemp -d)
@@ -76,14 +90,15 @@ run_backend() {
 
   local started=$SECONDS status=0
   echo "schemathesis $version on $backend (org $ST_ORG_ID, up to $max_examples examples per operation)"
-  # One worker: hypothesis under several threads trips over a CPython 3.11 ast bug
-  # ("AST constructor recursion depth mismatch") now and then.
-  timeout --kill-after=10 "$budget" "$venv/bin/schemathesis" --config-file .ci/schemathesis.toml run \
-    "$base/api/v1/openapi.json" --url "$base" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-    --max-examples "$max_examples" --request-timeout 10 --workers 1 --no-color \
-    --generation-database none --suppress-health-check all --seed 20261207 \
-    --report junit --report-dir "target/schemathesis-$backend" || status=$?
+  # Every operation with the API token, then the ones only a signed-in
+  # account may use (its own profile, two-factor, starting an organization,
+  # administration) with the session cookie and its CSRF token; not logout,
+  # which would end that session halfway.
+  fuzz "$base" "$backend-token" -H "Authorization: Bearer $ST_TOKEN" || status=$?
+  local session
+  session=$(awk '$6 == "tessera_session" { print $7 }' "$dir/cookies")
+  fuzz "$base" "$backend-session" -H "Cookie: tessera_session=$session" -H "X-CSRF-Token: $csrf" \
+    --include-path-regex '^/api/v1/(me(/.*)?|admin/.*|orgs)$' || status=$?
   echo "schemathesis on $backend took $((SECONDS - started)) s (exit $status)"
   cleanup
   if [ "$status" -ne 0 ]; then
