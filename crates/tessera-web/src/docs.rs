@@ -226,6 +226,15 @@ fn complete_operation(method: &str, op: &mut Map<String, Value>, shared: &[Value
         add_response(responses, 422, &invalid.join("; "));
     }
     add_response(responses, 503, "`timeout`: the request took too long; retry it");
+    if let Some(h) = responses.get_mut("429").and_then(Value::as_object_mut) {
+        let headers = h.entry("headers").or_insert_with(|| json!({}));
+        if let Some(headers) = headers.as_object_mut() {
+            headers.insert(
+                "Retry-After".into(),
+                json!({"description": "Seconds to wait before trying again", "schema": {"type": "integer", "minimum": 0}}),
+            );
+        }
+    }
 
     // OpenAPI requires a description on every response; where an annotation
     // gives none, the status's reason phrase stands in.
@@ -302,7 +311,24 @@ pub fn render(doc: &Value) -> String {
     for tag in by_tag.keys() {
         let _ = write!(h, "<li><a href=\"#tag-{0}\">{0}</a></li>", esc(tag));
     }
-    h.push_str("<li><a href=\"#schemas\">schemas</a></li></ul></nav>");
+    h.push_str("<li><a href=\"#about\">about this API</a></li>");
+    h.push_str("<li><a href=\"#schemas\">schemas</a></li></ul></nav><div id=\"about\">");
+    // The document's description: paragraphs, `## ` headings and `- ` items.
+    let about = doc.pointer("/info/description").and_then(Value::as_str).unwrap_or("");
+    for block in about.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if let Some(title) = block.strip_prefix("## ") {
+            let _ = write!(h, "<h2>{}</h2>", esc(title));
+        } else if block.starts_with("- ") {
+            h.push_str("<ul>");
+            for item in block.split("\n- ") {
+                let _ = write!(h, "<li>{}</li>", esc(item.trim_start_matches("- ")));
+            }
+            h.push_str("</ul>");
+        } else {
+            let _ = write!(h, "<p>{}</p>", esc(block));
+        }
+    }
+    h.push_str("</div>");
     for (tag, ops) in &by_tag {
         let _ = write!(h, "<h2 id=\"tag-{0}\">{0}</h2>", esc(tag));
         for (method, path, op) in ops {
