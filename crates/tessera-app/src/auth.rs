@@ -61,7 +61,9 @@ pub struct NewSession {
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     pub email: Email,
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 

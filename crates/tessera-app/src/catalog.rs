@@ -89,6 +89,7 @@ pub struct EventDetail {
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// Words to find in the title or description.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub category: Option<Category>,
     /// Events starting at or after this instant (RFC 3339). Without `from`,
@@ -101,6 +102,7 @@ pub struct EventQuery {
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// 1-100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 

@@ -55,9 +55,11 @@ pub(crate) fn scan_batcher(store: Store) -> Arc<ScanBatcher> {
 #[serde(deny_unknown_fields)]
 pub struct ScanRequest {
     /// What the QR code (or the typed code) said.
+    #[schema(max_length = 1000)]
     pub code: String,
     /// Chosen by the scanner, unique per scan: a retry with the same nonce
     /// gets the first answer and changes nothing.
+    #[schema(min_length = 1, max_length = 100, pattern = "^[A-Za-z0-9._:-]{1,100}$")]
     pub nonce: String,
     #[serde(default)]
     pub gate_id: Option<GateId>,
@@ -65,6 +67,7 @@ pub struct ScanRequest {
     pub direction: Direction,
     /// The scanning device's name, for the log.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 100)]
     pub device: Option<String>,
 }
 
@@ -94,6 +97,7 @@ pub struct OfflineScan {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanUpload {
+    #[schema(min_items = 1, max_items = 1000)]
     pub scans: Vec<OfflineScan>,
 }
 

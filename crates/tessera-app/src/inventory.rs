@@ -81,6 +81,7 @@ impl Batcher {
 pub struct PlaceOrder {
     /// Ticket types and quantities; leave empty when asking for `seats`.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub lines: Vec<LineRequest>,
     /// On a seated event: the seats (by id) or the best available ones; the
     /// lines follow from the seats' price zones.
@@ -91,6 +92,7 @@ pub struct PlaceOrder {
     pub email: Option<Email>,
     /// The name on the tickets; defaults to the account's name.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// Unlocks hidden ticket types.
     #[serde(default)]

@@ -9,14 +9,17 @@ use tessera_domain::{OrgId, Permission, Role, TokenId, UserId, ValidationError};
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrg {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// URL handle: 3-48 of a-z, 0-9 and '-'.
+    #[schema(min_length = 3, max_length = 48, pattern = "^[a-z0-9][a-z0-9-]{1,46}[a-z0-9]$")]
     pub slug: String,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     pub require_two_factor: Option<bool>,
 }
@@ -38,11 +41,13 @@ pub struct RoleInput {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// At most the creator's own role.
     pub role: Role,
     /// Days until the token stops working; none means it lasts until revoked.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<i64>,
 }
 

@@ -31,8 +31,10 @@ pub struct NewEndpoint {
     /// https URL (http to loopback only where the server allows it).
     pub url: String,
     /// Event types, or `["*"]` for all.
+    #[schema(min_items = 1, max_items = 20)]
     pub event_types: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub description: String,
 }
 
@@ -42,6 +44,7 @@ pub struct EndpointPatch {
     #[serde(default)]
     pub enabled: Option<bool>,
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 20)]
     pub event_types: Option<Vec<String>>,
 }
 

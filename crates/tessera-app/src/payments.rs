@@ -132,8 +132,10 @@ pub struct RefundInput {
     pub amount_minor: Option<i64>,
     /// Void these tickets and refund what they cost (price, tax on top, their fees).
     #[serde(default)]
+    #[schema(min_items = 1, max_items = 500)]
     pub ticket_ids: Option<Vec<String>>,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -184,11 +186,14 @@ pub struct BalanceReport {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPayout {
+    #[schema(minimum = 1)]
     pub amount_minor: i64,
     pub currency: String,
     /// Which provider's balance it leaves (`manual`, `sandbox`, `stripe`).
+    #[schema(pattern = "^(manual|sandbox|stripe)$")]
     pub provider: String,
     /// The bank transfer's or the provider payout's reference.
+    #[schema(min_length = 1, max_length = 200)]
     pub reference: String,
 }
 

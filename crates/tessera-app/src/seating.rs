@@ -539,6 +539,7 @@ pub(crate) type SeatLayouts = std::sync::Mutex<std::collections::HashMap<EventId
 #[serde(deny_unknown_fields)]
 pub struct BlockSeats {
     /// Seat ids from the event's seat map, 1 to 1000.
+    #[schema(min_items = 1, max_items = 1000)]
     pub seat_ids: Vec<String>,
     /// `true` to block (every seat must be available), `false` to release
     /// (every seat must be blocked). All or nothing.

@@ -72,6 +72,7 @@ impl From<&SigningKeyRecord> for PublicKeyView {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReissueTicket {
+    #[schema(min_length = 1, max_length = 200)]
     pub holder_name: String,
 }
 

@@ -313,11 +313,14 @@ fn check_urls(errors: &mut ValidationError, urls: &[String]) {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVenue {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub address: String,
     pub timezone: TimeZoneName,
     /// General-admission capacity.
+    #[schema(minimum = 0, maximum = 10000000)]
     pub capacity: i64,
 }
 
@@ -338,9 +341,12 @@ impl NewVenue {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VenuePatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(max_length = 500)]
     pub address: Option<String>,
     pub timezone: Option<TimeZoneName>,
+    #[schema(minimum = 0, maximum = 10000000)]
     pub capacity: Option<i64>,
 }
 
@@ -361,11 +367,14 @@ impl VenuePatch {
 #[serde(deny_unknown_fields)]
 pub struct NewEvent {
     pub venue_id: VenueId,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     pub category: Category,
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub image_urls: Vec<String>,
     #[schema(value_type = String, format = DateTime)]
     pub starts_at: Timestamp,
@@ -378,6 +387,7 @@ pub struct NewEvent {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sales_end: Option<Timestamp>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     pub max_tickets_per_customer: Option<i64>,
 }
 
@@ -403,9 +413,12 @@ impl NewEvent {
 #[serde(deny_unknown_fields)]
 pub struct EventPatch {
     pub venue_id: Option<VenueId>,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(max_length = 20000)]
     pub description: Option<String>,
     pub category: Option<Category>,
+    #[schema(max_items = 10)]
     pub image_urls: Option<Vec<String>>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Timestamp>,
@@ -454,10 +467,13 @@ fn default_visibility() -> Visibility {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicketType {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
     /// Price in minor units of `currency` (cents for EUR, yen for JPY).
+    #[schema(minimum = 0, maximum = 1_000_000_000_000.0)]
     pub price_minor: i64,
     pub currency: Currency,
     #[serde(default)]
@@ -467,16 +483,20 @@ pub struct NewTicketType {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sales_end: Option<Timestamp>,
     #[serde(default = "default_min")]
+    #[schema(minimum = 1, maximum = 100)]
     pub min_per_order: i64,
     #[serde(default = "default_max")]
+    #[schema(minimum = 1, maximum = 100)]
     pub max_per_order: i64,
     #[serde(default = "default_visibility")]
     pub visibility: Visibility,
     /// Unlocks a hidden ticket type; required when `visibility` is `hidden`.
     #[serde(default)]
+    #[schema(min_length = 4, max_length = 64, pattern = "^[A-Za-z0-9_-]{4,64}$")]
     pub access_code: Option<String>,
     /// Quotas (of the same event) this ticket type draws from.
     #[serde(default)]
+    #[schema(max_items = 16)]
     pub quota_ids: Vec<QuotaId>,
 }
 
@@ -523,8 +543,11 @@ impl NewTicketType {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketTypePatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[schema(minimum = 0, maximum = 1_000_000_000_000.0)]
     pub price_minor: Option<i64>,
     pub currency: Option<Currency>,
     #[serde(default, deserialize_with = "double_option")]
@@ -533,11 +556,14 @@ pub struct TicketTypePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sales_end: Option<Option<Timestamp>>,
+    #[schema(minimum = 1, maximum = 100)]
     pub min_per_order: Option<i64>,
+    #[schema(minimum = 1, maximum = 100)]
     pub max_per_order: Option<i64>,
     pub visibility: Option<Visibility>,
     #[serde(default, deserialize_with = "double_option")]
     pub access_code: Option<Option<String>>,
+    #[schema(max_items = 16)]
     pub quota_ids: Option<Vec<QuotaId>>,
 }
 
@@ -564,7 +590,9 @@ impl TicketTypePatch {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewQuota {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(minimum = 0, maximum = 10000000)]
     pub capacity: i64,
     /// Ticket types (of the same event) that draw from this quota.
     #[serde(default)]
@@ -591,7 +619,9 @@ impl NewQuota {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(minimum = 0, maximum = 10000000)]
     pub capacity: Option<i64>,
     pub ticket_type_ids: Option<Vec<TicketTypeId>>,
 }

@@ -293,17 +293,22 @@ pub struct Gate {
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCheckinList {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Admit only these ticket types; omit or leave empty for all.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub ticket_type_ids: Vec<TicketTypeId>,
     /// `single` (default), `reentry` (again after an exit) or `per_day`.
     #[serde(default = "default_policy")]
+    #[schema(pattern = "^(single|reentry|per_day)$")]
     pub entry_policy: String,
     /// With `per_day`: entries allowed per calendar day in the venue's time zone.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1000)]
     pub max_entries_per_day: Option<i64>,
     /// Names of the gates (entrances), 1 to 50.
+    #[schema(min_items = 1, max_items = 50)]
     pub gates: Vec<String>,
 }
 

@@ -194,32 +194,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document the server serves, as JSON.
 pub fn openapi() -> serde_json::Value {
-    finish_document(&api_routes().split_for_parts().1)
-}
-
-/// OpenAPI requires a description on every response; where a handler's
-/// annotation gives none, the status's reason phrase stands in.
-fn finish_document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
-    let mut v = serde_json::to_value(doc).unwrap_or_default();
-    if let Some(paths) = v.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        for op in paths.values_mut().filter_map(|item| item.as_object_mut()).flat_map(|item| item.values_mut()) {
-            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else { continue };
-            for (status, response) in responses.iter_mut() {
-                let Some(r) = response.as_object_mut() else { continue };
-                let missing = r.get("description").and_then(|d| d.as_str()).is_none_or(str::is_empty);
-                if missing {
-                    let reason = status
-                        .parse::<u16>()
-                        .ok()
-                        .and_then(|c| StatusCode::from_u16(c).ok())
-                        .and_then(|c| c.canonical_reason())
-                        .unwrap_or("Response");
-                    r.insert("description".into(), serde_json::Value::String(reason.into()));
-                }
-            }
-        }
-    }
-    v
+    docs::finish(&api_routes().split_for_parts().1)
 }
 
 /// Unknown API paths answer in JSON; any other unknown URL is a page.
@@ -251,7 +226,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// The whole HTTP application, ready to serve.
 pub fn router(app: App, web: WebConfig) -> Router {
     let (routes, doc) = api_routes().split_for_parts();
-    let doc_value = finish_document(&doc);
+    let doc_value = docs::finish(&doc);
     let state = AppState {
         app,
         web: Arc::new(web.clone()),

@@ -29,6 +29,7 @@ pub struct MeResponse {
 #[serde(deny_unknown_fields)]
 pub struct TotpCode {
     /// Six digits from the authenticator app.
+    #[schema(min_length = 6, max_length = 6, pattern = "^[0-9]{6}$")]
     pub code: String,
 }
 

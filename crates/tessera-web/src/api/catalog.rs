@@ -60,7 +60,8 @@ pub async fn update_venue(
 
 /// All the organization's events, drafts included.
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/events", tag = "catalog", params(("org_id" = OrgId, Path), EventQuery),
-    responses((status = 200, body = EventPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = EventPage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "`invalid_input`: a cursor this server did not issue, `to` before `from`", body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
 pub async fn list_org_events(
     State(s): State<AppState>,

@@ -17,7 +17,7 @@ pub async fn healthz() -> Json<Health> {
 
 /// Readiness: the database answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = Health), (status = 503, description = "`unavailable`: the database does not answer", body = ErrorBody)))]
 pub async fn readyz(State(s): State<AppState>) -> Response {
     match s.app.store.ping().await {
         Ok(()) => Json(Health { status: "ready" }).into_response(),

@@ -20,11 +20,12 @@ pub(crate) fn order_token(headers: &HeaderMap) -> Option<String> {
 
 /// Reserve tickets (all lines or none) and open a pending order that holds them until `expires_at`.
 #[utoipa::path(post, path = "/api/v1/events/{event_id}/orders", tag = "orders",
-    params(("event_id" = EventId, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    params(("event_id" = EventId, Path)),
     request_body = PlaceOrder,
     responses((status = 201, body = PlacedOrder),
               (status = 409, description = "`sold_out` (with what remains)", body = ErrorBody),
-              (status = 422, description = "`invalid_input`, `not_on_sale`, `limit_exceeded`, `access_code_required`", body = ErrorBody)))]
+              (status = 422, description = "`invalid_input`, `not_on_sale`, `limit_exceeded`, `access_code_required`", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn place_order(
     State(s): State<AppState>,
     caller: Caller,
@@ -46,7 +47,8 @@ pub async fn place_order(
 /// An order, for its buyer (with `X-Order-Token`, or signed in as the buyer).
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
-    responses((status = 200, body = Order), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Order), (status = 404, body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn get_order(
     State(s): State<AppState>,
     caller: Caller,
@@ -58,9 +60,10 @@ pub async fn get_order(
 
 /// Confirm a free order: it becomes paid and its tickets are issued.
 #[utoipa::path(post, path = "/api/v1/orders/{order_id}/confirm", tag = "orders",
-    params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, body = Order), (status = 409, description = "`hold_expired`, `already_paid`, ...", body = ErrorBody),
-              (status = 422, description = "`payment_required`", body = ErrorBody)))]
+              (status = 422, description = "`payment_required`", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn confirm_order(
     State(s): State<AppState>,
     caller: Caller,
@@ -73,7 +76,8 @@ pub async fn confirm_order(
 /// Give up a pending order; its tickets go back on sale at once.
 #[utoipa::path(post, path = "/api/v1/orders/{order_id}/cancel", tag = "orders",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
-    responses((status = 200, body = Order), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Order), (status = 409, body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn cancel_own_order(
     State(s): State<AppState>,
     caller: Caller,
@@ -155,7 +159,7 @@ pub async fn get_org_order(
 
 /// Box office: payment received; the order becomes paid and its tickets are issued.
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/orders/{order_id}/mark-paid", tag = "orders",
-    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path)),
     responses((status = 200, body = Order), (status = 409, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
 pub async fn mark_paid(

@@ -78,7 +78,8 @@ pub async fn put_pricing(
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, body = Checkout),
               (status = 409, description = "`hold_expired`, `already_paid`, ...", body = ErrorBody),
-              (status = 422, description = "`free_order`, `payments_not_configured`, `provider_unavailable`", body = ErrorBody)))]
+              (status = 422, description = "`free_order`, `payments_not_configured`, `provider_unavailable`", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn checkout(
     State(s): State<AppState>,
     caller: Caller,
@@ -92,7 +93,8 @@ pub async fn checkout(
 #[utoipa::path(post, path = "/api/v1/orders/{order_id}/refund", tag = "payments",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, body = RefundRecord), (status = 409, body = ErrorBody),
-              (status = 422, description = "`refund_not_allowed`", body = ErrorBody)))]
+              (status = 422, description = "`refund_not_allowed`", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn buyer_refund(
     State(s): State<AppState>,
     caller: Caller,
@@ -105,7 +107,7 @@ pub async fn buyer_refund(
 /// Refund a paid order: everything left (the order becomes refunded and its inventory returns),
 /// some tickets (voided and revoked), or an amount. Never more than was paid.
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/orders/{order_id}/refunds", tag = "payments",
-    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("org_id" = OrgId, Path), ("order_id" = OrderId, Path)),
     request_body = RefundInput,
     responses((status = 200, body = RefundRecord), (status = 409, description = "`not_paid`", body = ErrorBody),
               (status = 422, body = ErrorBody)),

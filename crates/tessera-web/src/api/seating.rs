@@ -37,7 +37,7 @@ fn format_of(headers: &HeaderMap) -> Result<MapFormat, ApiError> {
 #[utoipa::path(put, path = "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map", tag = "seating",
     params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path)),
     request_body(description = "The map (docs/seat-map-format.md), up to 32 MiB",
-                 content((String = "application/json"), (String = "text/csv"))),
+                 content((SeatMapDocument = "application/json"), (String = "text/csv"))),
     responses((status = 200, body = SeatMapSummary), (status = 404, body = ErrorBody),
               (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
@@ -89,19 +89,96 @@ pub async fn map_summary(
     Ok(Json(s.app.seat_map_summary(&caller.actor, org, venue).await?))
 }
 
+/// A seat map in the JSON format of docs/seat-map-format.md (version 1), as
+/// exported and imported. Only describes the document: the app layer reads
+/// and writes it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapDocument {
+    /// Always `tessera-seat-map`.
+    #[schema(example = "tessera-seat-map")]
+    pub format: String,
+    /// The format's version: `1`.
+    #[schema(minimum = 1)]
+    pub version: i64,
+    pub name: Option<String>,
+    /// What the default ranking measures distance to.
+    pub focal_point: Option<SeatMapPoint>,
+    #[serde(default)]
+    pub sections: Vec<SeatMapSection>,
+    /// Standing areas.
+    #[serde(default)]
+    pub areas: Vec<SeatMapArea>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapPoint {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapSection {
+    /// Unique in the map.
+    pub label: String,
+    /// Lower is offered first.
+    pub priority: Option<i64>,
+    /// Default category of the section's seats.
+    pub category: Option<String>,
+    /// Front to back.
+    pub rows: Vec<SeatMapRow>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapRow {
+    /// Unique in the section.
+    pub label: String,
+    /// Default category of the row's seats.
+    pub category: Option<String>,
+    /// In physical order.
+    pub seats: Vec<SeatMapSeat>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapSeat {
+    /// The seat's UUID; assigned at import when absent.
+    pub id: Option<String>,
+    /// Unique in the row.
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub category: Option<String>,
+    /// `wheelchair`, `companion`, `aisle`, `restricted_view`, ...
+    pub flags: Option<Vec<String>>,
+    /// Replaces the distance to the focal point in the default ranking.
+    pub rank: Option<f64>,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatMapArea {
+    /// The area's UUID; assigned at import when absent.
+    pub id: Option<String>,
+    /// Unique among areas.
+    pub name: String,
+    #[schema(minimum = 1)]
+    pub capacity: i64,
+    pub category: String,
+}
+
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
 /// The venue's seat map as a document with seat ids, to edit and import again.
 #[utoipa::path(get, path = "/api/v1/orgs/{org_id}/venues/{venue_id}/seat-map/export", tag = "seating",
     params(("org_id" = OrgId, Path), ("venue_id" = VenueId, Path), ExportQuery),
-    responses((status = 200, description = "The map", content((String = "application/json"), (String = "text/csv"))),
-              (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)),
+    responses((status = 200, description = "The map: a JSON document, or CSV with `format=csv`",
+               content((SeatMapDocument = "application/json"), (String = "text/csv"))),
+              (status = 404, body = ErrorBody), (status = 400, description = "`bad_request`: format must be json or csv", body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
 pub async fn export_map(
     State(s): State<AppState>,
@@ -154,7 +231,7 @@ pub async fn event_seating(
 /// A seated event's seat map (docs/seat-map-format.md, with seat ids), to pick seats from.
 #[utoipa::path(get, path = "/api/v1/events/{event_id}/seat-map", tag = "public",
     params(("event_id" = EventId, Path)),
-    responses((status = 200, description = "The seat map", content_type = "application/json"),
+    responses((status = 200, description = "The seat map", body = SeatMapDocument),
               (status = 404, body = ErrorBody)))]
 pub async fn public_seat_map(State(s): State<AppState>, ApiPath(event): ApiPath<EventId>) -> ApiResult<Response> {
     let doc = s.app.public_seat_map(event).await?;

@@ -13,7 +13,8 @@ use tessera_domain::orders::{OrderId, TicketId};
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}/tickets", tag = "tickets",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, body = Vec<TicketView>), (status = 404, body = ErrorBody),
-              (status = 409, description = "`order_pending`: not paid yet", body = ErrorBody)))]
+              (status = 409, description = "`order_pending`: not paid yet", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn buyer_tickets(
     State(s): State<AppState>,
     caller: Caller,
@@ -35,7 +36,8 @@ pub async fn my_tickets(State(s): State<AppState>, caller: Caller) -> ApiResult<
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}/tickets.pdf", tag = "tickets",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, description = "The PDF", content_type = "application/pdf"), (status = 404, body = ErrorBody),
-              (status = 409, description = "`order_not_paid`", body = ErrorBody)))]
+              (status = 409, description = "`order_not_paid`", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
 pub async fn buyer_tickets_pdf(
     State(s): State<AppState>,
     caller: Caller,
