@@ -60,6 +60,14 @@ tokio::task_local! {
     static LANG: Locale;
     /// The signed-in viewer of the current request, if any.
     static VIEWER: Option<Arc<Viewer>>;
+    /// The request came over TLS or the server's public URL is https.
+    static SECURE: bool;
+}
+
+/// `; Secure` for the cookies the pages set, when the visitor is on HTTPS
+/// (the connection is TLS, or the public URL is https behind a proxy).
+pub(crate) fn secure_attr() -> &'static str {
+    if SECURE.try_with(|s| *s).unwrap_or(false) { "; Secure" } else { "" }
 }
 
 pub(crate) fn lang() -> Locale {
@@ -111,10 +119,15 @@ async fn context(
         },
         None => None,
     };
-    let mut res = LANG.scope(locale, VIEWER.scope(viewer, next.run(req))).await;
+    let tls = req.extensions().get::<axum::extract::ConnectInfo<crate::PeerAddr>>().is_some_and(|c| c.0.1);
+    let secure = s.web.public_https || tls;
+    let mut res = SECURE.scope(secure, LANG.scope(locale, VIEWER.scope(viewer, next.run(req)))).await;
+    let secure = if secure { "; Secure" } else { "" };
     if asked.is_some()
-        && let Ok(v) =
-            HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.tag()))
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+            locale.tag()
+        ))
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -299,7 +312,7 @@ pub(crate) fn csrf_token(headers: &HeaderMap) -> (String, Option<String>) {
         Some(t) => (t.to_string(), None),
         None => {
             let t = random_token();
-            let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict");
+            let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{}", secure_attr());
             (t, Some(set))
         }
     }
