@@ -4,7 +4,9 @@
 //! Rules:
 //! - a platform admin acts as an owner in every organization;
 //! - a user acts with their membership's role; an API token with its own
-//!   role, and only in its own organization;
+//!   role lowered to its creator's current role (`bearer_token` does that on
+//!   every request and refuses a token whose creator left), and only in its
+//!   own organization;
 //! - a caller with no role in the organization gets NotFound, never
 //!   Forbidden, so that another organization's resources do not even
 //!   reveal that they exist (invariant 14);

@@ -3,6 +3,7 @@
 
 use crate::{Actor, App, AppError, Result};
 use data_encoding::BASE64URL_NOPAD;
+use tessera_domain::catalog::access_code_matches;
 use tessera_domain::catalog::{
     Category, Event, EventAction, EventPatch, EventStatus, NewEvent, NewQuota, NewTicketType, NewVenue, Quota,
     QuotaPatch, TicketType, TicketTypePatch, Venue, VenuePatch, Visibility, ticket_type_availability,
@@ -64,13 +65,6 @@ pub struct PublicTicketType {
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct QuotaAvailability {
-    pub id: QuotaId,
-    pub name: String,
-    pub available: i64,
-}
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct EventDetail {
     #[serde(flatten)]
     pub summary: EventSummary,
@@ -79,8 +73,10 @@ pub struct EventDetail {
     pub sales_start: Option<Timestamp>,
     #[schema(value_type = String, format = DateTime)]
     pub sales_end: Timestamp,
+    /// What a buyer needs: each visible ticket type with its availability.
+    /// Quotas are not listed: their names and figures would reveal hidden
+    /// ticket types (organizers see them in the organization's API).
     pub ticket_types: Vec<PublicTicketType>,
-    pub quotas: Vec<QuotaAvailability>,
 }
 
 /// Filters for the public event list. All optional.
@@ -178,15 +174,37 @@ impl App {
     /// (and hidden ones whose `access_code` is given) and live availability.
     /// Drafts do not exist as far as the public knows.
     pub async fn public_event(&self, id: EventId, access_code: Option<&str>) -> Result<EventDetail> {
+        Ok(self.public_event_unlocking(id, access_code).await?.0)
+    }
+
+    /// [`App::public_event`] for a client at `ip` (the API): an access code
+    /// that unlocks nothing counts as a wrong guess of that client address,
+    /// and past `access_code_max_failures_per_ip` in the window any code is
+    /// answered with `RateLimited`, like wrong codes when ordering.
+    pub async fn public_event_from(&self, ip: &str, id: EventId, access_code: Option<&str>) -> Result<EventDetail> {
+        let Some(code) = access_code else { return self.public_event(id, None).await };
+        let now = self.now();
+        self.clients.admit_access_code(ip, now)?;
+        let (detail, unlocked) = self.public_event_unlocking(id, Some(code)).await?;
+        if !unlocked {
+            self.clients.access_code_failed(ip, now);
+        }
+        Ok(detail)
+    }
+
+    /// The public event and whether the access code unlocked a hidden type.
+    async fn public_event_unlocking(&self, id: EventId, access_code: Option<&str>) -> Result<(EventDetail, bool)> {
         let now = self.now();
         // Holds past their expiry stop counting now, swept or not.
         let p = self.store.public_event(id, now).await?.ok_or(AppError::NotFound)?;
+        let unlocks = |t: &&tessera_domain::catalog::TicketType| {
+            t.visibility == Visibility::Hidden && access_code_matches(t.access_code.as_deref(), access_code)
+        };
+        let unlocked = p.ticket_types.iter().any(|t| unlocks(&t));
         let ticket_types = p
             .ticket_types
             .iter()
-            .filter(|t| {
-                t.visibility == Visibility::Public || (access_code.is_some() && t.access_code.as_deref() == access_code)
-            })
+            .filter(|t| t.visibility == Visibility::Public || unlocks(t))
             .map(|t| PublicTicketType {
                 id: t.id,
                 name: t.name.clone(),
@@ -200,18 +218,14 @@ impl App {
                 available: ticket_type_availability(t, &p.quotas),
             })
             .collect();
-        Ok(EventDetail {
+        let detail = EventDetail {
             summary: summary(&p.event, &p.venue),
             description: p.event.description.clone(),
             sales_start: p.event.sales_start,
             sales_end: p.event.effective_sales_end(),
             ticket_types,
-            quotas: p
-                .quotas
-                .iter()
-                .map(|q| QuotaAvailability { id: q.id, name: q.name.clone(), available: q.available() })
-                .collect(),
-        })
+        };
+        Ok((detail, unlocked))
     }
 
     // -------------------------------------------------------------- venues

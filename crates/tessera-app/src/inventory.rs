@@ -197,6 +197,28 @@ pub struct OrderFilter {
 }
 
 impl App {
+    /// [`App::place_order`] for a client at `ip` (the API): wrong access
+    /// codes are counted per client address, and a client past
+    /// `access_code_max_failures_per_ip` in the window gets `RateLimited`
+    /// for any further code, right or wrong, until the window ends.
+    pub async fn place_order_from(
+        &self,
+        ip: &str,
+        actor: &Actor,
+        event: EventId,
+        input: PlaceOrder,
+    ) -> Result<PlacedOrder> {
+        let now = self.now();
+        if input.access_code.is_some() {
+            self.clients.admit_access_code(ip, now)?;
+        }
+        let placed = self.place_order(actor, event, input).await;
+        if let Err(AppError::Rule { code: "access_code_required", .. }) = &placed {
+            self.clients.access_code_failed(ip, now);
+        }
+        placed
+    }
+
     /// Reserves the lines (all or nothing) and opens a pending order that
     /// holds them until `expires_at`.
     pub async fn place_order(&self, actor: &Actor, event: EventId, input: PlaceOrder) -> Result<PlacedOrder> {

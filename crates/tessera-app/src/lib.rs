@@ -33,11 +33,19 @@ use tessera_store::{Store, StoreError};
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     pub session_ttl_secs: i64,
-    /// Failed logins allowed per account within `login_window_secs`.
+    /// Failed logins allowed per (client IP, account) within `login_window_secs`.
     pub login_max_failures_per_account: u32,
     /// Login attempts allowed per client IP within `login_window_secs`.
     pub login_max_attempts_per_ip: u32,
+    /// Failures of one account (from any address) in a window after which a
+    /// client that has failed on it gets no further try in that window.
+    pub login_account_slowdown_after: u32,
+    /// The window of every rate limit (logins, sign-ups, access codes).
     pub login_window_secs: i64,
+    /// Sign-ups allowed per client IP within `login_window_secs`.
+    pub register_max_per_ip: u32,
+    /// Wrong access codes (of hidden ticket types) allowed per client IP within `login_window_secs`.
+    pub access_code_max_failures_per_ip: u32,
     /// Shown in authenticator apps next to the account name.
     pub totp_issuer: String,
     /// How long a reservation holds its inventory before it expires.
@@ -68,7 +76,10 @@ impl Default for AppConfig {
             session_ttl_secs: 14 * 24 * 3600,
             login_max_failures_per_account: 5,
             login_max_attempts_per_ip: 30,
+            login_account_slowdown_after: 20,
             login_window_secs: 900,
+            register_max_per_ip: 10,
+            access_code_max_failures_per_ip: 10,
             totp_issuer: "Tessera".into(),
             hold_ttl_secs: 600,
             master_key: MasterKey::default(),
@@ -156,6 +167,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Arc<AppConfig>,
     limiter: Arc<auth::LoginLimiter>,
+    clients: Arc<auth::ClientLimiter>,
     batcher: Arc<inventory::Batcher>,
     /// This process's Idempotency-Key claims and their renewal.
     leases: Arc<idempotency::Leases>,
@@ -180,6 +192,7 @@ impl App {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         tessera_remote::install_crypto_provider();
         let limiter = Arc::new(auth::LoginLimiter::new(&config));
+        let clients = Arc::new(auth::ClientLimiter::new(&config));
         let batcher = inventory::Batcher::new(store.clone(), clock.clone());
         let scans = checkin::scan_batcher(store.clone());
         Self {
@@ -187,6 +200,7 @@ impl App {
             clock,
             config: Arc::new(config),
             limiter,
+            clients,
             batcher,
             leases: idempotency::Leases::new(),
             scans,

@@ -168,6 +168,10 @@ impl App {
         if role.is_none() && current.is_none() {
             return Err(AppError::NotFound);
         }
+        // Adding someone: they must have an account (an unknown id is a 404, not a foreign-key error).
+        if current.is_none() && self.store.user_auth(user).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
         let touches_owner = current == Some(Role::Owner) || role == Some(Role::Owner);
         if touches_owner && !access.role.grants(Permission::ManageOwners) {
             return Err(AppError::Forbidden("only owners can grant or take away the owner role".into()));

@@ -93,11 +93,19 @@ impl App {
     }
 }
 
-/// One CSV field (RFC 4180), with a leading `=`, `+`, `-` or `@` defused so
-/// that a spreadsheet never runs a holder's name as a formula.
+/// One CSV field (RFC 4180), defused per OWASP's CSV injection advice so
+/// that a spreadsheet never runs a holder's name as a formula: a field that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+/// `'`, and a field holding a separator (`,` or `;`, which spreadsheets in
+/// many locales split on), a tab, a quote or a line break is quoted, so no
+/// cell can start in the middle of it (`Bob;=1+1` stays one cell).
 pub fn csv_field(value: &str) -> String {
     let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.into() };
-    if defused.contains([',', '"', '\n', '\r']) { format!("\"{}\"", defused.replace('"', "\"\"")) } else { defused }
+    if defused.contains([',', ';', '\t', '"', '\n', '\r']) {
+        format!("\"{}\"", defused.replace('"', "\"\""))
+    } else {
+        defused
+    }
 }
 
 /// The attendee list as CSV, a header line first.
@@ -135,5 +143,12 @@ mod tests {
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("-1"), "'-1");
         assert_eq!(csv_field("李雷"), "李雷");
+        // A separator inside a field: quoted, so a spreadsheet splitting on
+        // `;` (or `,` or tabs) sees one cell, not one that starts with `=`.
+        assert_eq!(csv_field("Bob;=1+1"), "\"Bob;=1+1\"");
+        assert_eq!(csv_field("Bob\t=1+1"), "\"Bob\t=1+1\"");
+        assert_eq!(csv_field("Bob,@SUM(A1)"), "\"Bob,@SUM(A1)\"");
+        assert_eq!(csv_field("\tcmd"), "\"'\tcmd\"");
+        assert_eq!(csv_field("+1;x"), "\"'+1;x\"");
     }
 }

@@ -126,7 +126,9 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         if r.lines[..i].iter().any(|p| p.ticket_type_id == l.ticket_type_id) {
             return Err(ReserveError::DuplicateLine { line: i });
         }
-        if tt.visibility == Visibility::Hidden && (r.access_code.is_none() || r.access_code != tt.access_code) {
+        if tt.visibility == Visibility::Hidden
+            && !crate::catalog::access_code_matches(tt.access_code.as_deref(), r.access_code.as_deref())
+        {
             return Err(ReserveError::AccessCodeRequired { line: i });
         }
         if !tt.on_sale(&s.event, s.now) {

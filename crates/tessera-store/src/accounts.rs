@@ -322,6 +322,29 @@ impl Store {
         row.map(|r| Ok((org_from(&r)?, r.parse("role")?))).transpose()
     }
 
+    /// What a token's creator may do in `org` now: their membership's role,
+    /// `Owner` for a platform administrator, `None` when they have no role
+    /// there (or no longer exist).
+    pub async fn creator_role(&self, org: OrgId, user: UserId) -> Result<Option<Role>> {
+        let row = sqlx::query(
+            "SELECT u.is_platform_admin, m.role
+             FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.org_id = $1
+             WHERE u.id = $2",
+        )
+        .bind(org.to_string())
+        .bind(user.to_string())
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        if r.flag("is_platform_admin")? {
+            return Ok(Some(Role::Owner));
+        }
+        match r.opt_text("role")? {
+            Some(role) => Ok(Some(role.parse().map_err(StoreError::Corrupt)?)),
+            None => Ok(None),
+        }
+    }
+
     pub async fn members(&self, org: OrgId) -> Result<Vec<Membership>> {
         let rows = sqlx::query(
             "SELECT m.org_id, m.user_id, u.email, u.name, m.role, m.created_at
@@ -398,6 +421,16 @@ impl Store {
                     .bind(user.to_string())
                     .execute(&mut *tx)
                     .await?;
+                // A former member's tokens go with them, in the same transaction.
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $3
+                     WHERE org_id = $1 AND created_by = $2 AND revoked_at IS NULL",
+                )
+                .bind(org.to_string())
+                .bind(user.to_string())
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
             }
             (None, false) => return Err(StoreError::NotFound),
         }

@@ -254,12 +254,40 @@ fn sqlite_url_with_create(url: &str) -> Result<String> {
         return Err(StoreError::Config("database_url: an SQLite database needs a file path".into()));
     }
     if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        create_private_dir(dir)
             .map_err(|e| StoreError::Config(format!("database_url: cannot create {}: {e}", dir.display())))?;
     }
+    create_private_file(std::path::Path::new(path))
+        .map_err(|e| StoreError::Config(format!("database_url: cannot create {path}: {e}")))?;
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_string() };
     let q = [query, &mode].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("&");
     Ok(format!("sqlite://{path}?{q}"))
+}
+
+/// Creates `dir` (and missing parents) readable by this user only (0700 on
+/// Unix); a directory that exists is left as it is.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Creates an empty database file readable by this user only (0600 on Unix)
+/// if there is none, so SQLite opens it instead of creating it with the
+/// umask's mode; SQLite gives its `-wal` and `-shm` files the database
+/// file's mode. An existing file is left as it is.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -46,11 +46,21 @@ pub struct WebConfig {
     /// Send `Strict-Transport-Security` (only where every visitor comes over
     /// HTTPS with a certificate browsers trust).
     pub hsts: bool,
+    /// Buyers reach the server over HTTPS (its public URL is https, perhaps
+    /// through a proxy): the pages' other cookies (order, form token,
+    /// language) are marked `Secure`, as they are on a TLS connection.
+    pub public_https: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { body_limit_bytes: 64 * 1024, request_timeout: Duration::from_secs(30), cookie_secure: true, hsts: false }
+        Self {
+            body_limit_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(30),
+            cookie_secure: true,
+            hsts: false,
+            public_https: false,
+        }
     }
 }
 
@@ -276,19 +286,20 @@ pub fn router(app: App, web: WebConfig) -> Router {
         .with_state(state)
 }
 
-/// The client's socket address, for any listener (plain TCP or TLS).
+/// The client's socket address, for any listener (plain TCP or TLS), and
+/// whether the connection is TLS.
 #[derive(Debug, Clone, Copy)]
-pub struct PeerAddr(pub SocketAddr);
+pub struct PeerAddr(pub SocketAddr, pub bool);
 
 impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>> for PeerAddr {
     fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
-        PeerAddr(*stream.remote_addr())
+        PeerAddr(*stream.remote_addr(), false)
     }
 }
 
 impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>> for PeerAddr {
     fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
-        PeerAddr(*stream.remote_addr())
+        PeerAddr(*stream.remote_addr(), true)
     }
 }
 

@@ -151,7 +151,10 @@ pub struct AuthConfig {
     pub session_ttl_secs: i64,
     pub login_max_failures_per_account: u32,
     pub login_max_attempts_per_ip: u32,
+    pub login_account_slowdown_after: u32,
     pub login_window_secs: i64,
+    pub register_max_per_ip: u32,
+    pub access_code_max_failures_per_ip: u32,
     pub totp_issuer: String,
 }
 
@@ -208,7 +211,10 @@ impl Default for AuthConfig {
             session_ttl_secs: a.session_ttl_secs,
             login_max_failures_per_account: a.login_max_failures_per_account,
             login_max_attempts_per_ip: a.login_max_attempts_per_ip,
+            login_account_slowdown_after: a.login_account_slowdown_after,
             login_window_secs: a.login_window_secs,
+            register_max_per_ip: a.register_max_per_ip,
+            access_code_max_failures_per_ip: a.access_code_max_failures_per_ip,
             totp_issuer: a.totp_issuer,
         }
     }
@@ -283,6 +289,9 @@ impl Config {
             ("auth.session_ttl_secs", self.auth.session_ttl_secs),
             ("auth.login_max_failures_per_account", i64::from(self.auth.login_max_failures_per_account)),
             ("auth.login_max_attempts_per_ip", i64::from(self.auth.login_max_attempts_per_ip)),
+            ("auth.login_account_slowdown_after", i64::from(self.auth.login_account_slowdown_after)),
+            ("auth.register_max_per_ip", i64::from(self.auth.register_max_per_ip)),
+            ("auth.access_code_max_failures_per_ip", i64::from(self.auth.access_code_max_failures_per_ip)),
             ("auth.login_window_secs", self.auth.login_window_secs),
             ("database.max_connections", i64::from(self.database.max_connections)),
             ("inventory.hold_ttl_secs", self.inventory.hold_ttl_secs),
@@ -311,6 +320,11 @@ impl Config {
             body_limit_bytes: self.http.body_limit_bytes,
             request_timeout: std::time::Duration::from_secs(self.http.request_timeout_secs),
             cookie_secure: self.http.cookie_secure,
+            public_https: self
+                .payments
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://")),
             hsts: self.http.hsts.unwrap_or_else(|| {
                 !self.http.tls_self_signed
                     && self
@@ -332,7 +346,7 @@ impl Config {
         match std::fs::read_to_string(&path) {
             Ok(text) => tessera_app::MasterKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(&self.data_dir)
+                tessera_store::create_private_dir(&self.data_dir)
                     .map_err(|e| format!("cannot create {}: {e}", self.data_dir.display()))?;
                 let key = tessera_app::MasterKey::default();
                 let mut opts = std::fs::OpenOptions::new();
@@ -361,7 +375,10 @@ impl Config {
             session_ttl_secs: self.auth.session_ttl_secs,
             login_max_failures_per_account: self.auth.login_max_failures_per_account,
             login_max_attempts_per_ip: self.auth.login_max_attempts_per_ip,
+            login_account_slowdown_after: self.auth.login_account_slowdown_after,
             login_window_secs: self.auth.login_window_secs,
+            register_max_per_ip: self.auth.register_max_per_ip,
+            access_code_max_failures_per_ip: self.auth.access_code_max_failures_per_ip,
             totp_issuer: self.auth.totp_issuer.clone(),
             hold_ttl_secs: self.inventory.hold_ttl_secs,
             master_key,

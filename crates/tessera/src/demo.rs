@@ -1,8 +1,10 @@
 //! `serve --demo`: a demo organization with a venue and four published
 //! events (one of them tonight), each with a check-in list at two gates, so
 //! that a newcomer has something to click (and scan) at once. Seeding goes through the same
-//! app-layer calls as the API. Running it again keeps the
-//! data and gives the organizer a fresh password, printed once.
+//! app-layer calls as the API. The organizer's password is made and printed
+//! once, when the demo organizer is created; running it again keeps the data
+//! and the password (a restart must not hand a new login to whoever reads
+//! the log, nor take the old one from whoever has it).
 
 use anyhow::{Context, Result};
 use jiff::{SignedDuration, Timestamp};
@@ -18,7 +20,8 @@ pub const ORGANIZER_EMAIL: &str = "organizer@demo.tessera.dev";
 
 pub struct DemoLogin {
     pub email: String,
-    pub password: String,
+    /// Only when the organizer was created by this run.
+    pub password: Option<String>,
 }
 
 fn random_password() -> Result<String> {
@@ -29,12 +32,10 @@ fn random_password() -> Result<String> {
 
 pub async fn seed(app: &App) -> Result<DemoLogin> {
     let email = Email::parse(ORGANIZER_EMAIL).map_err(|e| anyhow::anyhow!(e))?;
-    let password = random_password()?;
-    if let Some(user) = app.store.user_by_email(&email).await? {
-        let hash = tessera_app::auth::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        app.store.set_password_hash(user.id, hash).await?;
-        return Ok(DemoLogin { email: email.to_string(), password });
+    if app.store.user_by_email(&email).await?.is_some() {
+        return Ok(DemoLogin { email: email.to_string(), password: None });
     }
+    let password = random_password()?;
     let user = app
         .create_user(email.clone(), "Demo Organizer".into(), password.clone(), false)
         .await
@@ -200,5 +201,5 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         };
         app.create_checkin_list(&actor, org.id, event.id, doors).await.map_err(err)?;
     }
-    Ok(DemoLogin { email: email.to_string(), password })
+    Ok(DemoLogin { email: email.to_string(), password: Some(password) })
 }

@@ -329,7 +329,15 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
     let app = App::new(store.clone(), Arc::new(SystemClock), config.app(master));
     if demo {
         let login = demo::seed(&app).await.context("seeding demo data")?;
-        println!("demo organization ready; organizer login: {} / {}", login.email, login.password);
+        match &login.password {
+            // .ci/run reads the password from this line of a fresh data directory.
+            Some(password) => println!("demo organization ready; organizer login: {} / {password}", login.email),
+            None => println!(
+                "demo organization ready; organizer login: {} (its password was printed when the demo was first \
+                 created in this data directory)",
+                login.email
+            ),
+        }
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -57,7 +57,7 @@ pub fn self_signed(dir: &Path, extra: &[String]) -> Result<Identity> {
     names.sort();
     names.dedup();
     let made = rcgen::generate_simple_self_signed(names).context("making a self-signed certificate")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    tessera_store::create_private_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     write_private(&key_file, made.signing_key.serialize_pem().as_bytes())?;
     std::fs::write(&cert_file, made.cert.pem()).with_context(|| format!("writing {}", cert_file.display()))?;
     load(&cert_file, &key_file)

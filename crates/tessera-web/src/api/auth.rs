@@ -49,11 +49,15 @@ fn session_response(state: &AppState, status: StatusCode, user: User, s: NewSess
 
 /// Create an account and sign in.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = Registration,
-    responses((status = 201, description = "Signed in; the session cookie is set", body = SessionResponse),
-              (status = 409, description = "E-mail address taken", body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-pub async fn register(State(s): State<AppState>, ApiJson(r): ApiJson<Registration>) -> ApiResult<Response> {
-    let (user, session) = s.app.register(r).await?;
+    responses((status = 201, description = "Signed in; the session cookie is set. An address that already has an account gets the same answer, but no account is made and the session signs nobody in, so the answer does not reveal which addresses have accounts", body = SessionResponse),
+              (status = 422, body = ErrorBody),
+              (status = 429, description = "Too many sign-ups from this client; see Retry-After", body = ErrorBody)))]
+pub async fn register(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(r): ApiJson<Registration>,
+) -> ApiResult<Response> {
+    let (user, session) = s.app.register(&ip, r).await?;
     Ok(session_response(&s, StatusCode::CREATED, user, session))
 }
 

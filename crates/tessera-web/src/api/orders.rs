@@ -2,6 +2,7 @@
 //! the organizer's view of orders; live availability as server-sent events.
 
 use super::*;
+use crate::extract::ClientIp;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
@@ -24,10 +25,12 @@ pub(crate) fn order_token(headers: &HeaderMap) -> Option<String> {
     request_body = PlaceOrder,
     responses((status = 201, body = PlacedOrder),
               (status = 409, description = "`sold_out` (with what remains)", body = ErrorBody),
-              (status = 422, description = "`invalid_input`, `not_on_sale`, `limit_exceeded`, `access_code_required`", body = ErrorBody)),
+              (status = 422, description = "`invalid_input`, `not_on_sale`, `limit_exceeded`, `access_code_required`", body = ErrorBody),
+              (status = 429, description = "Too many wrong access codes from this client; see Retry-After", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn place_order(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     caller: Caller,
     headers: HeaderMap,
     ApiPath(event): ApiPath<EventId>,
@@ -41,7 +44,7 @@ pub async fn place_order(
             .and_then(|v| v.split([',', ';']).next())
             .map(|t| t.trim().to_string());
     }
-    Ok((StatusCode::CREATED, Json(s.app.place_order(&caller.actor, event, input).await?)))
+    Ok((StatusCode::CREATED, Json(s.app.place_order_from(&ip, &caller.actor, event, input).await?)))
 }
 
 /// An order, for its buyer (with `X-Order-Token`, or signed in as the buyer).
@@ -188,8 +191,6 @@ pub struct Availability {
     pub event_id: EventId,
     /// `[{id, available, on_sale}]` per public ticket type.
     pub ticket_types: Vec<serde_json::Value>,
-    /// `[{id, name, available}]` per quota.
-    pub quotas: Vec<serde_json::Value>,
     /// On a seated event: grows with every change to its seats; read
     /// `GET /api/v1/events/{id}/seats` again when it does.
     pub seats_version: Option<i64>,
@@ -203,11 +204,6 @@ async fn availability(s: &AppState, event: EventId) -> ApiResult<Availability> {
             .ticket_types
             .iter()
             .map(|t| serde_json::json!({"id": t.id, "available": t.available, "on_sale": t.on_sale}))
-            .collect(),
-        quotas: d
-            .quotas
-            .iter()
-            .map(|q| serde_json::json!({"id": q.id, "name": q.name, "available": q.available}))
             .collect(),
         seats_version: s.app.seats_version(event).await?,
     })

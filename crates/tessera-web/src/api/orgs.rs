@@ -63,7 +63,10 @@ pub async fn list_members(
     Ok(Json(s.app.members(&caller.actor, org).await?))
 }
 
-/// Add an existing account as a member (or change its role).
+/// Add an existing account as a member (or change its role). An address
+/// without an account is refused (422, `email`); only callers who may manage
+/// the team (owners and admins) get that far, everyone else is refused before
+/// the address is looked up, so only they learn whether an address has an account.
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/members", tag = "organizations", params(("org_id" = OrgId, Path)),
     request_body = MemberInput,
     responses((status = 200, body = Membership), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -80,7 +83,8 @@ pub async fn add_member(
 /// Change a member's role.
 #[utoipa::path(put, path = "/api/v1/orgs/{org_id}/members/{user_id}", tag = "organizations",
     params(("org_id" = OrgId, Path), ("user_id" = UserId, Path)), request_body = RoleInput,
-    responses((status = 200, body = Membership), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = Membership), (status = 403, body = ErrorBody),
+              (status = 404, description = "No account with this id", body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
 pub async fn set_role(
     State(s): State<AppState>,

@@ -1,6 +1,7 @@
 //! The public catalog: no account needed.
 
 use super::*;
+use crate::extract::ClientIp;
 use tessera_app::catalog::{EventDetail, EventPage, EventQuery};
 use tessera_domain::EventId;
 
@@ -22,11 +23,13 @@ pub struct CodeQuery {
 /// One event with its public ticket types and live availability.
 #[utoipa::path(get, path = "/api/v1/events/{event_id}", tag = "public",
     params(("event_id" = EventId, Path), CodeQuery),
-    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = EventDetail), (status = 404, body = ErrorBody),
+              (status = 429, description = "Too many wrong access codes from this client; see Retry-After", body = ErrorBody)))]
 pub async fn get_event(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<EventId>,
     ApiQuery(q): ApiQuery<CodeQuery>,
 ) -> ApiResult<Json<EventDetail>> {
-    Ok(Json(s.app.public_event(id, q.code.as_deref()).await?))
+    Ok(Json(s.app.public_event_from(&ip, id, q.code.as_deref()).await?))
 }

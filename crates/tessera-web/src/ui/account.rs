@@ -49,12 +49,43 @@ pub fn router() -> Router<AppState> {
         .route("/account/sign-out", post(sign_out))
 }
 
-/// A local path to go to after signing in; anything else goes home.
+/// A local path to go to after signing in; anything else goes to the
+/// account page. Only a same-origin path qualifies: one leading `/` (not
+/// `//` or `/\\`), and no control character, backslash or whitespace
+/// trick, also once percent-decoded again (browsers drop tabs and newlines
+/// from URLs, so `/\t/evil.example` would be `//evil.example`).
 fn safe_next(next: Option<&String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => "/account".into(),
+    const HOME: &str = "/account";
+    let Some(n) = next else { return HOME.into() };
+    let decoded: String = percent_decode(n);
+    let bad = |v: &str| {
+        !v.starts_with('/')
+            || v.starts_with("//")
+            || v.starts_with("/\\")
+            || v.chars().any(|c| c.is_control() || c == '\\' || c == '\u{2028}' || c == '\u{2029}')
+    };
+    if bad(n) || bad(&decoded) { HOME.into() } else { n.clone() }
+}
+
+/// `%XX` sequences decoded (invalid ones kept as they are), lossily as UTF-8.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
     }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn session_cookie(s: &AppState, session: &NewSession) -> String {
@@ -105,6 +136,7 @@ async fn sign_in(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
     }
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors = vec![];
+    let mut retry_after = None;
     if get("email").is_empty() {
         errors.push(("email".to_string(), tr("Wrong e-mail address or password.").to_string()));
     }
@@ -116,19 +148,35 @@ async fn sign_in(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
         };
         match s.app.login(&ip, credentials).await {
             Ok((_, session)) => return redirect(&safe_next(values.get("next")), &[session_cookie(&s, &session)]),
-            Err(e) => match form_errors(e) {
-                Ok(fields) => errors = fields,
-                Err(page) => return page,
-            },
+            Err(e) => {
+                retry_after = rate_limited(&e);
+                match form_errors(e) {
+                    Ok(fields) => errors = fields,
+                    Err(page) => return page,
+                }
+            }
         }
     }
     let (csrf, _) = csrf_token(&headers);
-    page_with(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        tr("Sign in"),
-        &sign_in_html(&csrf, &values, &errors),
-        Extras::default(),
-    )
+    refused(retry_after, tr("Sign in"), &sign_in_html(&csrf, &values, &errors))
+}
+
+/// The seconds to wait, when the app refused for too many attempts.
+fn rate_limited(e: &tessera_app::AppError) -> Option<u64> {
+    match e {
+        tessera_app::AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    }
+}
+
+/// A refused form: 422, or 429 with `Retry-After` when rate-limited.
+fn refused(retry_after: Option<u64>, title: &str, body: &str) -> Response {
+    let status = if retry_after.is_some() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = page_with(status, title, body, Extras::default());
+    if let Some(v) = retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    res
 }
 
 fn sign_up_html(csrf: &str, values: &HashMap<String, String>, errors: &[(String, String)]) -> String {
@@ -160,12 +208,13 @@ async fn sign_up_page(headers: HeaderMap) -> Response {
     page_with(StatusCode::OK, tr("Sign up"), &body, Extras { cookies: set.into_iter().collect(), ..Default::default() })
 }
 
-async fn sign_up(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn sign_up(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> Response {
     let values = form(&body);
     if !csrf_ok(&headers, &values) {
         return form_expired_page("/account/sign-up");
     }
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut retry_after = None;
     let errors = match Email::parse(&get("email")) {
         Err(_) => vec![("email".to_string(), tr("enter an e-mail address like name@example.org").to_string())],
         Ok(email) => {
@@ -174,22 +223,20 @@ async fn sign_up(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> 
                 password: values.get("password").cloned().unwrap_or_default(),
                 name: get("name"),
             };
-            match s.app.register(r).await {
+            match s.app.register(&ip, r).await {
                 Ok((_, session)) => return redirect("/account", &[session_cookie(&s, &session)]),
-                Err(e) => match form_errors(e) {
-                    Ok(fields) => fields,
-                    Err(page) => return page,
-                },
+                Err(e) => {
+                    retry_after = rate_limited(&e);
+                    match form_errors(e) {
+                        Ok(fields) => fields,
+                        Err(page) => return page,
+                    }
+                }
             }
         }
     };
     let (csrf, _) = csrf_token(&headers);
-    page_with(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        tr("Sign up"),
-        &sign_up_html(&csrf, &values, &errors),
-        Extras::default(),
-    )
+    refused(retry_after, tr("Sign up"), &sign_up_html(&csrf, &values, &errors))
 }
 
 async fn sign_out(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

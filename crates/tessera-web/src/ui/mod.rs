@@ -71,10 +71,18 @@ tokio::task_local! {
     /// The signed-in viewer of the current request, if any.
     static VIEWER: Option<Arc<Viewer>>;
     static SITE: Site;
+    /// The request came over TLS or the server's public URL is https.
+    static SECURE: bool;
 }
 
 pub(crate) fn site() -> Site {
     SITE.try_with(|s| *s).unwrap_or_default()
+}
+
+/// `; Secure` for the cookies the pages set, when the visitor is on HTTPS
+/// (the connection is TLS, or the public URL is https behind a proxy).
+pub(crate) fn secure_attr() -> &'static str {
+    if SECURE.try_with(|s| *s).unwrap_or(false) { "; Secure" } else { "" }
 }
 
 pub(crate) fn lang() -> Locale {
@@ -131,10 +139,16 @@ pub(crate) async fn context(
         None => None,
     };
     let site = Site { test_mode: s.app.config.allow_sandbox_payments };
-    let mut res = SITE.scope(site, LANG.scope(locale, VIEWER.scope(viewer, next.run(req)))).await;
+    let tls = req.extensions().get::<axum::extract::ConnectInfo<crate::PeerAddr>>().is_some_and(|c| c.0.1);
+    let secure = s.web.public_https || tls;
+    let mut res =
+        SITE.scope(site, SECURE.scope(secure, LANG.scope(locale, VIEWER.scope(viewer, next.run(req))))).await;
+    let secure = if secure { "; Secure" } else { "" };
     if asked.is_some()
-        && let Ok(v) =
-            HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.tag()))
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}",
+            locale.tag()
+        ))
     {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -319,7 +333,7 @@ pub(crate) fn csrf_token(headers: &HeaderMap) -> (String, Option<String>) {
         Some(t) => (t.to_string(), None),
         None => {
             let t = random_token();
-            let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict");
+            let set = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{}", secure_attr());
             (t, Some(set))
         }
     }

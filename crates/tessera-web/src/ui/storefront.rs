@@ -483,9 +483,12 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
         match s.app.place_order(&buyer_actor(), e.summary.id, input).await {
             Ok(placed) => {
                 let id = placed.order.id;
+                // Thirty days: long enough to come back to the order and its
+                // tickets (the e-mail keeps links to each ticket page after that).
                 let cookie = format!(
-                    "tessera_order={}; Path=/orders/{id}; HttpOnly; SameSite=Lax; Max-Age=31536000",
-                    placed.access_token
+                    "tessera_order={}; Path=/orders/{id}; HttpOnly; SameSite=Lax; Max-Age={ORDER_COOKIE_MAX_AGE}{}",
+                    placed.access_token,
+                    super::secure_attr()
                 );
                 return redirect(&format!("/orders/{id}"), &[cookie]);
             }
@@ -525,6 +528,9 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
     let extras = Extras { scripts, wide: seating.is_some(), ..Default::default() };
     page_with(status, &e.summary.title, &body, extras)
 }
+
+/// How long the browser keeps an order's access token: 30 days.
+const ORDER_COOKIE_MAX_AGE: i64 = 30 * 24 * 3600;
 
 /// Who is buying: the signed-in account, or nobody in particular.
 fn buyer_actor() -> Actor {

@@ -58,7 +58,14 @@ impl std::fmt::Debug for Res {
 }
 
 pub fn test_config() -> AppConfig {
-    AppConfig { login_max_attempts_per_ip: 10_000, ..AppConfig::default() }
+    // Every test client is 127.0.0.1: no rate limit may trip by accident
+    // (tests of the limits set their own).
+    AppConfig {
+        login_max_attempts_per_ip: 10_000,
+        register_max_per_ip: 10_000,
+        access_code_max_failures_per_ip: 10_000,
+        ..AppConfig::default()
+    }
 }
 
 pub async fn spawn_app() -> TestApp {

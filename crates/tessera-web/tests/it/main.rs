@@ -14,6 +14,7 @@ mod permissions;
 mod scanner;
 mod seat_pages;
 mod seating;
+mod security;
 mod settings_pages;
 mod shell;
 mod storefront;

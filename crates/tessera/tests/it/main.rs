@@ -130,6 +130,17 @@ fn get(url: &str) -> (u16, serde_json::Value) {
     })
 }
 
+/// The status of `POST /api/v1/auth/login` with these credentials.
+fn login_status(base: &str, email: &str, password: &str) -> u16 {
+    tessera_remote::install_crypto_provider();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let body = serde_json::json!({"email": email, "password": password});
+        let r = reqwest::Client::new().post(format!("{base}/api/v1/auth/login")).json(&body).send().await.unwrap();
+        r.status().as_u16()
+    })
+}
+
 fn terminate(mut child: std::process::Child) {
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
@@ -148,6 +159,24 @@ fn demo_round_trip(db: Option<&str>) {
     let dir = temp_dir();
     let (child, base, lines) = start(&dir, &["--demo"], db);
     let login = lines.iter().find(|l| l.contains("organizer login")).expect("the demo prints a login");
+    #[cfg(unix)]
+    {
+        // Nobody else on the machine reads the data: the directory is 0700,
+        // the database and its WAL files 0600.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: std::path::PathBuf| std::fs::metadata(&p).map(|m| m.permissions().mode() & 0o777);
+        let data = dir.join("tessera-data");
+        assert_eq!(mode(data.clone()).unwrap(), 0o700);
+        assert_eq!(mode(data.join("master.key")).unwrap(), 0o600);
+        if db.is_none() {
+            assert_eq!(mode(data.join("tessera.db")).unwrap(), 0o600);
+            for f in ["tessera.db-wal", "tessera.db-shm"] {
+                if let Ok(m) = mode(data.join(f)) {
+                    assert_eq!(m, 0o600, "{f}");
+                }
+            }
+        }
+    }
     let (status, events) = get(&format!("{base}/api/v1/events"));
     assert_eq!(status, 200);
     assert_eq!(events["items"].as_array().unwrap().len(), 4, "{events}");
@@ -162,11 +191,15 @@ fn demo_round_trip(db: Option<&str>) {
     assert_eq!(status, 200, "{seats}");
     assert_eq!(seats["statuses"].as_str().unwrap(), "a".repeat(700));
     terminate(child);
-    // Starting again keeps the data and prints a fresh password.
+    // Starting again keeps the data and the password: it is not reset (nor
+    // printed) again, and the first one still signs in.
+    let password = login.rsplit(" / ").next().unwrap().trim().to_string();
     let (child, base, lines) = start(&dir, &["--demo"], db);
     let again = lines.iter().find(|l| l.contains("organizer login")).unwrap();
-    assert_ne!(again, login);
+    assert!(!again.contains(" / ") && !again.contains(&password), "{again}");
     assert_eq!(get(&format!("{base}/api/v1/events")).1["items"].as_array().unwrap().len(), 4);
+    let signed_in = login_status(&base, "organizer@demo.tessera.dev", &password);
+    assert_eq!(signed_in, 200, "the password printed on first start still works");
     terminate(child);
 }
 
