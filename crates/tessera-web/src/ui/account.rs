@@ -3,9 +3,10 @@
 //! order page (in the storefront) shows them without the order cookie and
 //! offers a refund where the organizer's policy allows one.
 
+use super::shell::{Shell, Text, render, t};
 use super::{
-    Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors, form_expired_page, input,
-    money, page_with, redirect, tr, viewer,
+    Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors, form_expired_page, money,
+    page_with, redirect, tr, viewer,
 };
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -98,35 +99,70 @@ fn session_cookie(s: &AppState, session: &NewSession) -> String {
     )
 }
 
-fn sign_in_html(csrf: &str, values: &HashMap<String, String>, errors: &[(String, String)]) -> String {
-    format!(
-        "<form method=\"post\" action=\"/account/sign-in\" novalidate>{csrf}\
-         <input type=\"hidden\" name=\"next\" value=\"{next}\">{email}{password}{totp}\
-         <p><button type=\"submit\">{submit}</button></p></form>\
-         <p>{no_account} <a href=\"/account/sign-up\">{sign_up}</a></p>",
-        csrf = csrf_field(csrf),
-        next = esc(&safe_next(values.get("next"))),
-        email = input("email", tr("E-mail"), "email", "autocomplete=\"username\" required", values, errors),
-        password =
-            input("password", tr("Password"), "password", "autocomplete=\"current-password\" required", values, errors),
-        totp = input(
-            "totp_code",
-            tr("Authenticator code (if you use one)"),
-            "text",
-            "autocomplete=\"one-time-code\" inputmode=\"numeric\"",
-            values,
-            errors
-        ),
-        submit = tr("Sign in"),
-        no_account = tr("No account yet?"),
-        sign_up = tr("Sign up"),
-    )
+/// The sign-in form, filled with what was sent and its errors.
+#[derive(askama::Template)]
+#[template(path = "account/sign_in.html")]
+struct SignIn<'a> {
+    shell: Shell,
+    csrf: String,
+    next: String,
+    values: &'a HashMap<String, String>,
+    errors: &'a [(String, String)],
+}
+
+/// The sign-up form, filled with what was sent and its errors.
+#[derive(askama::Template)]
+#[template(path = "account/sign_up.html")]
+struct SignUp<'a> {
+    shell: Shell,
+    csrf: String,
+    values: &'a HashMap<String, String>,
+    errors: &'a [(String, String)],
+}
+
+impl SignIn<'_> {
+    fn v(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+impl SignUp<'_> {
+    fn v(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
+fn sign_in_form(
+    status: StatusCode,
+    csrf: String,
+    cookies: &[String],
+    values: &HashMap<String, String>,
+    errors: &[(String, String)],
+) -> Response {
+    let page = SignIn {
+        shell: Shell::new(t("shell-sign-in"), &Extras::default()),
+        csrf,
+        next: safe_next(values.get("next")),
+        values,
+        errors,
+    };
+    render(status, &page, cookies)
+}
+
+fn sign_up_form(
+    status: StatusCode,
+    csrf: String,
+    cookies: &[String],
+    values: &HashMap<String, String>,
+    errors: &[(String, String)],
+) -> Response {
+    let page = SignUp { shell: Shell::new(t("account-sign-up"), &Extras::default()), csrf, values, errors };
+    render(status, &page, cookies)
 }
 
 async fn sign_in_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let (csrf, set) = csrf_token(&headers);
-    let body = sign_in_html(&csrf, &q, &[]);
-    page_with(StatusCode::OK, tr("Sign in"), &body, Extras { cookies: set.into_iter().collect(), ..Default::default() })
+    sign_in_form(StatusCode::OK, csrf, &set.into_iter().collect::<Vec<_>>(), &q, &[])
 }
 
 async fn sign_in(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> Response {
@@ -138,7 +174,7 @@ async fn sign_in(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
     let mut errors = vec![];
     let mut retry_after = None;
     if get("email").is_empty() {
-        errors.push(("email".to_string(), tr("Wrong e-mail address or password.").to_string()));
+        errors.push(("email".to_string(), t("account-wrong-credentials")));
     }
     if errors.is_empty() {
         let credentials = Credentials {
@@ -158,7 +194,7 @@ async fn sign_in(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
         }
     }
     let (csrf, _) = csrf_token(&headers);
-    refused(retry_after, tr("Sign in"), &sign_in_html(&csrf, &values, &errors))
+    refused(retry_after, sign_in_form(StatusCode::UNPROCESSABLE_ENTITY, csrf, &[], &values, &errors))
 }
 
 /// The seconds to wait, when the app refused for too many attempts.
@@ -170,42 +206,19 @@ fn rate_limited(e: &tessera_app::AppError) -> Option<u64> {
 }
 
 /// A refused form: 422, or 429 with `Retry-After` when rate-limited.
-fn refused(retry_after: Option<u64>, title: &str, body: &str) -> Response {
-    let status = if retry_after.is_some() { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut res = page_with(status, title, body, Extras::default());
-    if let Some(v) = retry_after.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
-        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+fn refused(retry_after: Option<u64>, mut res: Response) -> Response {
+    if let Some(secs) = retry_after {
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
     }
     res
 }
 
-fn sign_up_html(csrf: &str, values: &HashMap<String, String>, errors: &[(String, String)]) -> String {
-    format!(
-        "<form method=\"post\" action=\"/account/sign-up\" novalidate>{csrf}{name}{email}{password}\
-         <p class=\"muted\" id=\"password-hint\">{hint}</p><p><button type=\"submit\">{submit}</button></p></form>\
-         <p>{have} <a href=\"/account/sign-in\">{sign_in}</a></p>",
-        csrf = csrf_field(csrf),
-        name = input("name", tr("Your name"), "text", "autocomplete=\"name\" required", values, errors),
-        email = input("email", tr("E-mail"), "email", "autocomplete=\"email\" required", values, errors),
-        password = input(
-            "password",
-            tr("Password"),
-            "password",
-            "autocomplete=\"new-password\" minlength=\"12\" required",
-            values,
-            errors
-        ),
-        hint = tr("At least 12 characters."),
-        submit = tr("Create an account"),
-        have = tr("Already have an account?"),
-        sign_in = tr("Sign in"),
-    )
-}
-
 async fn sign_up_page(headers: HeaderMap) -> Response {
     let (csrf, set) = csrf_token(&headers);
-    let body = sign_up_html(&csrf, &HashMap::new(), &[]);
-    page_with(StatusCode::OK, tr("Sign up"), &body, Extras { cookies: set.into_iter().collect(), ..Default::default() })
+    sign_up_form(StatusCode::OK, csrf, &set.into_iter().collect::<Vec<_>>(), &HashMap::new(), &[])
 }
 
 async fn sign_up(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> Response {
@@ -216,7 +229,7 @@ async fn sign_up(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut retry_after = None;
     let errors = match Email::parse(&get("email")) {
-        Err(_) => vec![("email".to_string(), tr("enter an e-mail address like name@example.org").to_string())],
+        Err(_) => vec![("email".to_string(), t("account-bad-email"))],
         Ok(email) => {
             let r = Registration {
                 email,
@@ -236,7 +249,7 @@ async fn sign_up(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
         }
     };
     let (csrf, _) = csrf_token(&headers);
-    refused(retry_after, tr("Sign up"), &sign_up_html(&csrf, &values, &errors))
+    refused(retry_after, sign_up_form(StatusCode::UNPROCESSABLE_ENTITY, csrf, &[], &values, &errors))
 }
 
 async fn sign_out(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

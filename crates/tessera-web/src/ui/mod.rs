@@ -141,8 +141,7 @@ pub(crate) async fn context(
     let site = Site { test_mode: s.app.config.allow_sandbox_payments };
     let tls = req.extensions().get::<axum::extract::ConnectInfo<crate::PeerAddr>>().is_some_and(|c| c.0.1);
     let secure = s.web.public_https || tls;
-    let mut res =
-        SITE.scope(site, SECURE.scope(secure, LANG.scope(locale, VIEWER.scope(viewer, next.run(req))))).await;
+    let mut res = SITE.scope(site, SECURE.scope(secure, LANG.scope(locale, VIEWER.scope(viewer, next.run(req))))).await;
     let secure = if secure { "; Secure" } else { "" };
     if asked.is_some()
         && let Ok(v) = HeaderValue::from_str(&format!(

@@ -13,9 +13,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use tessera_i18n::{FluentValue, Locale};
 
-/// What every template can call, in the request's language.
-// `t1`, `t2` and `errors_for` serve the page templates still to come (and
-// components.html); the shell's own pages need only `t`.
+/// What every template can call, in the request's language. A module with
+/// templates imports it (`use super::shell::Text`): the templates' calls
+/// are method calls on the page.
+// `t1` and `t2` serve the templates of the pages still to move.
 #[allow(dead_code)]
 pub(crate) trait Text {
     /// The catalog's message `id`.
