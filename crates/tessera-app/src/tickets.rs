@@ -187,7 +187,7 @@ impl App {
             issued_at: unix_secs(t.created_at),
             valid_from: Some(unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at))),
             valid_until: Some(unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at))),
-            label: code_label(t.seat_label.as_deref()),
+            label: code_label(t.seat_label.as_deref())?,
         };
         let code = tessera_ticket::encode(&key, &claims).map_err(|e| AppError::Internal(e.to_string()))?;
         let key_id = KeyId::of(&key.verifying_key()).to_string();
@@ -399,13 +399,21 @@ fn signed_in(actor: &Actor) -> Result<tessera_domain::UserId> {
     }
 }
 
-/// The seat as the code carries it: the label cut at a character boundary
-/// to the format's limit (the ticket page and PDF print it whole).
-fn code_label(seat: Option<&str>) -> String {
-    let Some(seat) = seat else { return String::new() };
-    let mut end = seat.len().min(tessera_ticket::MAX_LABEL_BYTES);
-    while !seat.is_char_boundary(end) {
-        end -= 1;
+/// The seat as the code carries it: always the whole label. Seat maps
+/// whose ticket labels would not fit are refused at import
+/// (`tessera_seating::MAX_TICKET_LABEL_LEN`), so a longer label here is a
+/// bug, reported instead of signing a cut label.
+fn code_label(seat: Option<&str>) -> Result<String> {
+    let seat = seat.unwrap_or_default();
+    if seat.len() > tessera_ticket::MAX_LABEL_BYTES {
+        return Err(AppError::Internal(format!(
+            "seat label {seat:?} is {} bytes, longer than a ticket code carries ({})",
+            seat.len(),
+            tessera_ticket::MAX_LABEL_BYTES
+        )));
     }
-    seat[..end].to_string()
+    Ok(seat.to_string())
 }
+
+// The seat map refuses exactly the labels a code cannot carry.
+const _: () = assert!(tessera_seating::MAX_TICKET_LABEL_LEN == tessera_ticket::MAX_LABEL_BYTES);

@@ -63,6 +63,6 @@ pub use generate::{CurvedHall, RectHall, Stadium, curved_hall, rect_hall, stadiu
 pub use json::{JsonOptions, from_json, to_json};
 pub use model::{
     Area, AreaDraft, AreaId, IdGen, MapDraft, Point, Row, RowDraft, Seat, SeatDraft, SeatFlags, SeatId, SeatIndex,
-    SeatMap, Section, SectionDraft,
+    SeatMap, Section, SectionDraft, MAX_TICKET_LABEL_LEN, ticket_label,
 };
 pub use rank::Ranking;
