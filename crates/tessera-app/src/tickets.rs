@@ -173,25 +173,43 @@ impl App {
         Ok(Some(key))
     }
 
-    /// The ticket's code, signing and storing it on first use.
+    /// The ticket's code, signing and storing it on first use. Signed for
+    /// the event's dates as stored: if the event moves meanwhile, the code
+    /// is not stored and is signed again for the new dates.
     async fn ensure_code(&self, t: &TicketRecord, event: &Event) -> Result<String> {
         if let Some(code) = &t.code {
             return Ok(code.clone());
         }
         let key = self.current_key(t.org_id).await?;
-        let margin = jiff::SignedDuration::from_secs(VALIDITY_MARGIN_SECS);
-        let claims = Claims {
-            ticket_id: t.id.0,
-            event_id: t.event_id.0,
-            ticket_type_id: t.ticket_type_id.0,
-            issued_at: unix_secs(t.created_at),
-            valid_from: Some(unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at))),
-            valid_until: Some(unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at))),
-            label: code_label(t.seat_label.as_deref())?,
-        };
-        let code = tessera_ticket::encode(&key, &claims).map_err(|e| AppError::Internal(e.to_string()))?;
         let key_id = KeyId::of(&key.verifying_key()).to_string();
-        Ok(self.store.set_ticket_code(t.id, &code, &key_id).await?)
+        let mut event = event.clone();
+        for _ in 0..3 {
+            let code = sign_code(&key, t, &event)?;
+            if let Some(code) =
+                self.store.set_ticket_code_for_dates(t.id, &code, &key_id, (event.starts_at, event.ends_at)).await?
+            {
+                return Ok(code);
+            }
+            event = self.store.event(t.org_id, t.event_id).await?.ok_or(AppError::NotFound)?;
+        }
+        Err(AppError::Internal(format!("ticket {}: the event kept moving while its code was signed", t.id)))
+    }
+
+    /// An event's start or end moves: its valid tickets' codes are signed
+    /// again with the new validity window, stored with the new dates in
+    /// one transaction.
+    pub(crate) async fn move_event(&self, current: &Event, moved: &Event) -> Result<usize> {
+        let tickets = self.store.coded_tickets(moved.id).await?;
+        let mut codes = Vec::with_capacity(tickets.len());
+        if !tickets.is_empty() {
+            let key = self.current_key(moved.org_id).await?;
+            let key_id = KeyId::of(&key.verifying_key()).to_string();
+            for t in &tickets {
+                codes.push((t.id, sign_code(&key, t, moved)?, key_id.clone()));
+            }
+        }
+        self.store.update_event_from(moved, (current.starts_at, current.ends_at), Some(&codes), self.now()).await?;
+        Ok(codes.len())
     }
 
     pub(crate) async fn event_and_venue(&self, org: OrgId, event: EventId) -> Result<(Event, Venue)> {
@@ -382,6 +400,30 @@ impl App {
         let (event, _) = self.event_and_venue(org, t.event_id).await?;
         self.view(&t, &event).await
     }
+}
+
+/// The validity window of an event's codes: from its start less the margin
+/// to its end plus the margin (docs/ticket-format.md, "The validity window").
+pub fn validity_window(event: &Event) -> (u32, u32) {
+    let margin = jiff::SignedDuration::from_secs(VALIDITY_MARGIN_SECS);
+    (
+        unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at)),
+        unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at)),
+    )
+}
+
+fn sign_code(key: &Ed25519SigningKey, t: &TicketRecord, event: &Event) -> Result<String> {
+    let (valid_from, valid_until) = validity_window(event);
+    let claims = Claims {
+        ticket_id: t.id.0,
+        event_id: t.event_id.0,
+        ticket_type_id: t.ticket_type_id.0,
+        issued_at: unix_secs(t.created_at),
+        valid_from: Some(valid_from),
+        valid_until: Some(valid_until),
+        label: code_label(t.seat_label.as_deref())?,
+    };
+    tessera_ticket::encode(key, &claims).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Orders whose tickets `my_tickets` lists, newest first.
