@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 /// The order of the Ed25519 base point's group, little-endian.
 const L: [u8; 32] = [
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 /// The base point B, compressed.
 const BASE_POINT: &str = "5866666666666666666666666666666666666666666666666666666666666666";
@@ -108,8 +108,8 @@ fn main() {
     );
     // A small-order public key: with A the identity, [S]B = R + [k]A holds
     // for R = B and S = 1 whatever the message, so a lax verifier accepts.
-    let identity = Ed25519VerifyingKey::from_bytes(&HEXLOWER.decode(IDENTITY.as_bytes()).unwrap().try_into().unwrap())
-        .unwrap();
+    let identity =
+        Ed25519VerifyingKey::from_bytes(&HEXLOWER.decode(IDENTITY.as_bytes()).unwrap().try_into().unwrap()).unwrap();
     let mut forged = b2.clone();
     forged[1..9].copy_from_slice(&KeyId::of(&identity).0);
     forged[n - 64..n - 32].copy_from_slice(&HEXLOWER.decode(BASE_POINT.as_bytes()).unwrap());
@@ -146,7 +146,13 @@ fn main() {
     block("a trailing line feed", "keys: 2", &format!("{code2}\n"), None, "malformed");
     block("lower case", "keys: 2", &format!("TK1-{}", code2[4..].to_lowercase()), None, "malformed");
     block("Base32 padding", "keys: 2", &format!("{code2}="), None, "malformed");
-    block("a character outside the alphabet", "keys: 2", &format!("{}1{}", &code2[..10], &code2[11..]), None, "malformed");
+    block(
+        "a character outside the alphabet",
+        "keys: 2",
+        &format!("{}1{}", &code2[..10], &code2[11..]),
+        None,
+        "malformed",
+    );
     let last = code2.chars().last().unwrap();
     let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let sloppy = alphabet.chars().nth(alphabet.find(last).unwrap() | 1).unwrap();

@@ -346,8 +346,7 @@ impl KeyFile {
         };
         let mut ring = KeyRing::new();
         for (i, entry) in keys.iter().enumerate() {
-            let entry: PublicKeyEntry =
-                serde_json::from_value(entry.clone()).map_err(|e| format!("keys[{i}]: {e}"))?;
+            let entry: PublicKeyEntry = serde_json::from_value(entry.clone()).map_err(|e| format!("keys[{i}]: {e}"))?;
             let (id, key) = entry_key(&entry).map_err(|e| format!("keys[{i}]: {e}"))?;
             if ring.keys.insert(id, key).is_some() {
                 return Err(format!("keys[{i}]: key_id {id} is listed twice"));

@@ -318,7 +318,15 @@ fn invalid_vectors_in_the_document_get_exactly_their_verdicts() {
         let now = v.fields.get("now").map(|n| n.parse::<i64>().unwrap());
         assert_eq!(verdict(&ring, v.get("code"), now), expected, "{case}");
     }
-    let all = ["malformed", "unsupported_version", "unknown_key", "invalid_signature", "key_refused", "not_yet_valid", "expired"];
+    let all = [
+        "malformed",
+        "unsupported_version",
+        "unknown_key",
+        "invalid_signature",
+        "key_refused",
+        "not_yet_valid",
+        "expired",
+    ];
     assert_eq!(verdicts, all.iter().map(|s| s.to_string()).collect(), "every verdict has a vector");
 }
 
@@ -341,18 +349,28 @@ fn key_files_follow_the_documented_rules() {
     assert!(good.revoked.contains(&t));
     assert!(file(serde_json::json!({ "keys": [] })).unwrap().ring.is_empty());
     // One bad entry refuses the whole file, naming it.
-    let bad = file(serde_json::json!({ "keys": [entry2, { "key_id": "0000000000000000", "public_key": entry.public_key }] }));
+    let bad =
+        file(serde_json::json!({ "keys": [entry2, { "key_id": "0000000000000000", "public_key": entry.public_key }] }));
     assert!(bad.unwrap_err().starts_with("keys[1]: key_id 0000000000000000 does not match"));
     // Upper case is refused, in the key id and in the key.
-    let upper_id = file(serde_json::json!({ "keys": [{ "key_id": entry.key_id.to_uppercase(), "public_key": entry.public_key }] }));
+    let upper_id = file(
+        serde_json::json!({ "keys": [{ "key_id": entry.key_id.to_uppercase(), "public_key": entry.public_key }] }),
+    );
     assert!(upper_id.unwrap_err().contains("lower-case hex"));
-    let upper_key = file(serde_json::json!({ "keys": [{ "key_id": entry.key_id, "public_key": entry.public_key.to_uppercase() }] }));
+    let upper_key = file(
+        serde_json::json!({ "keys": [{ "key_id": entry.key_id, "public_key": entry.public_key.to_uppercase() }] }),
+    );
     assert!(upper_key.unwrap_err().starts_with("keys[0]: public_key"));
     // The same key twice is refused.
     let twice = file(serde_json::json!({ "keys": [entry, entry2, entry] }));
     assert_eq!(twice.unwrap_err(), format!("keys[2]: key_id {} is listed twice", entry.key_id));
     // `revoked`: lower-case hyphenated ticket ids; a bad one refuses the file.
-    for bad in [serde_json::json!("nope"), serde_json::json!(t.to_string().to_uppercase()), serde_json::json!(t.simple().to_string()), serde_json::json!(7)] {
+    for bad in [
+        serde_json::json!("nope"),
+        serde_json::json!(t.to_string().to_uppercase()),
+        serde_json::json!(t.simple().to_string()),
+        serde_json::json!(7),
+    ] {
         let err = file(serde_json::json!({ "keys": [entry], "revoked": [t.to_string(), bad] })).unwrap_err();
         assert!(err.starts_with("revoked[1]: not a ticket id"), "{err}");
     }

@@ -172,7 +172,7 @@ function main(root) {
   async function applySync(m) {
     const v = await verifier;
     ring = v.keyRing(m.keys);
-    if (ring.rejected.length) console.warn("key entries whose id does not match their key were left out", ring.rejected);
+    if (ring.rejected.length) console.warn("key entries refused (bad id, not lower-case hex, small-order or non-canonical key) were left out", ring.rejected);
     listCtx = {
       eventId: m.list.event_id,
       ticketTypeIds: m.list.ticket_type_ids ?? [],
