@@ -41,6 +41,17 @@ const vectors = [...doc.matchAll(/```vector\n([\s\S]*?)```/g)].map(([, block]) =
 
 const bound = (s) => (s === "none" ? null : Number(s));
 
+// The invalid vectors: each with the verdict a verifier must give.
+const invalid = [...doc.matchAll(/```invalid\n([\s\S]*?)```/g)].map(([, block]) => {
+  const v = {};
+  for (const line of block.trim().split("\n")) {
+    const at = line.indexOf(": ");
+    v[line.slice(0, at)] = line.slice(at + 2);
+  }
+  if (v.code?.startsWith('"')) v.code = JSON.parse(v.code);
+  return v;
+});
+
 // Our own encoder, to build codes the decoder must refuse.
 const B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 function base32(bytes) {
@@ -66,6 +77,35 @@ const ringOf = (...vs) => keyRing(vs.map((v) => ({ key_id: v.key_id, public_key:
 test("the format document has its three golden vectors", () => {
   assert.equal(vectors.length, 3);
 });
+
+for (const engine of ENGINES) {
+  test(`[${engine}] the invalid vectors get exactly their verdicts`, async () => {
+    assert.ok(invalid.length >= 20, `found ${invalid.length} invalid vectors`);
+    for (const v of invalid) {
+      if (v.verdict === "key_refused") {
+        const pk = unhex(v.public_key);
+        const { keys, rejected } = keyRing([{ key_id: keyIdOf(pk), public_key: v.public_key }]);
+        assert.equal(keys.size, 0, `${v.case}: the key must be refused`);
+        assert.equal(rejected.length, 1);
+        if (v.code) {
+          // Held anyway, the key verifies nothing.
+          const held = { keys: new Map([[keyIdOf(pk), pk]]), rejected: [] };
+          assert.equal((await verifyCode(v.code, held, engine)).result, "invalid_signature", v.case);
+        }
+        continue;
+      }
+      const ring = ringOf(...v.keys.split(" ").map((n) => vectors[Number(n) - 1]));
+      const r = await verifyCode(v.code, ring, engine);
+      let verdict = r.result === "ok" ? "valid" : r.result;
+      if (r.result === "ok" && v.now) {
+        const now = Number(v.now);
+        if (r.claims.validFrom !== null && now < r.claims.validFrom) verdict = "not_yet_valid";
+        else if (r.claims.validUntil !== null && now >= r.claims.validUntil) verdict = "expired";
+      }
+      assert.equal(verdict, v.verdict, v.case);
+    }
+  });
+}
 
 test("SHA-256 and SHA-512 agree with Node's at every padding boundary", () => {
   for (const n of [0, 1, 3, 55, 56, 63, 64, 65, 111, 112, 119, 120, 127, 128, 129, 255, 256, 1000]) {

@@ -326,9 +326,16 @@ impl App {
             sales_end: n.sales_end,
             max_tickets_per_customer: n.max_tickets_per_customer,
             updated_at: self.now(),
-            ..current
+            ..current.clone()
         };
-        self.store.update_event(&e).await?;
+        if (e.starts_at, e.ends_at) != (current.starts_at, current.ends_at) {
+            // Codes already signed carry the old window: sign them again,
+            // with the date change.
+            let resigned = self.move_event(&current, &e).await?;
+            tracing::info!(%org, event = %id, resigned, "event moved; ticket codes signed again");
+        } else {
+            self.store.update_event_from(&e, (current.starts_at, current.ends_at), None, e.updated_at).await?;
+        }
         Ok(e)
     }
 

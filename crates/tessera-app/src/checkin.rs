@@ -177,6 +177,10 @@ pub struct SyncTicket {
     pub holder_name: String,
     /// `valid` or `void`.
     pub status: String,
+    /// The ticket's current signed code, once it has one (absent on void
+    /// tickets). It changes when the event's dates move: the code is signed
+    /// again with the new validity window and the ticket is listed again.
+    pub code: Option<String>,
 }
 
 /// Check-in figures of a list.
@@ -416,7 +420,9 @@ impl App {
         code: &str,
         at: Timestamp,
     ) -> Result<(ScanResult, Option<TicketRecord>)> {
-        let decoded = match tessera_ticket::decode(code.trim()) {
+        // Exactly as given: white space around a code is malformed
+        // (docs/ticket-format.md); forms where a person types trim first.
+        let decoded = match tessera_ticket::decode(code) {
             Ok(d) => d,
             Err(_) => return Ok((ScanResult::Malformed, None)),
         };
@@ -441,7 +447,17 @@ impl App {
         if !ctx.list.admits_type(ticket.ticket_type_id) {
             return Ok((ScanResult::NotOnList, Some(ticket)));
         }
-        let result = match claims.validity_at(at.as_second()) {
+        // The window of the ticket's current code: when its event moved,
+        // the code was signed again, and an older code still held by the
+        // holder is judged by the new dates.
+        let current = ticket
+            .code
+            .as_deref()
+            .filter(|c| *c != code)
+            .and_then(|c| tessera_ticket::decode(c).ok())
+            .filter(|d| d.claims.ticket_id == claims.ticket_id);
+        let window = current.as_ref().map_or(claims, |d| &d.claims);
+        let result = match window.validity_at(at.as_second()) {
             Validity::Valid => ScanResult::Valid,
             Validity::NotYetValid => ScanResult::NotYetValid,
             Validity::Expired => ScanResult::Expired,
@@ -637,6 +653,7 @@ impl App {
                         ticket_type_id: t.ticket_type_id,
                         ticket_type: t.ticket_type_name,
                         holder_name: t.holder_name,
+                        code: t.code.filter(|_| t.status == "valid"),
                         status: t.status,
                     })
                     .collect(),

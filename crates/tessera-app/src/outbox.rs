@@ -503,6 +503,19 @@ impl App {
                     order_url,
                 }
             }
+            "event_moved" => {
+                if order.state != tessera_domain::orders::OrderState::Paid {
+                    return Ok(None);
+                }
+                MailKind::EventMoved {
+                    org_name: org.name.clone(),
+                    event_name: event.title.clone(),
+                    starts: event.starts_at.to_zoned(tz.clone()),
+                    venue_name: venue.name.clone(),
+                    order_reference: order.reference.clone(),
+                    order_url,
+                }
+            }
             "event_cancelled" => MailKind::EventCancelled {
                 org_name: org.name.clone(),
                 event_name: event.title.clone(),

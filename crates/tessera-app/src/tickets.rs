@@ -174,25 +174,43 @@ impl App {
         Ok(Some(key))
     }
 
-    /// The ticket's code, signing and storing it on first use.
+    /// The ticket's code, signing and storing it on first use. Signed for
+    /// the event's dates as stored: if the event moves meanwhile, the code
+    /// is not stored and is signed again for the new dates.
     async fn ensure_code(&self, t: &TicketRecord, event: &Event) -> Result<String> {
         if let Some(code) = &t.code {
             return Ok(code.clone());
         }
         let key = self.current_key(t.org_id).await?;
-        let margin = jiff::SignedDuration::from_secs(VALIDITY_MARGIN_SECS);
-        let claims = Claims {
-            ticket_id: t.id.0,
-            event_id: t.event_id.0,
-            ticket_type_id: t.ticket_type_id.0,
-            issued_at: unix_secs(t.created_at),
-            valid_from: Some(unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at))),
-            valid_until: Some(unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at))),
-            label: code_label(t.seat_label.as_deref()),
-        };
-        let code = tessera_ticket::encode(&key, &claims).map_err(|e| AppError::Internal(e.to_string()))?;
         let key_id = KeyId::of(&key.verifying_key()).to_string();
-        Ok(self.store.set_ticket_code(t.id, &code, &key_id).await?)
+        let mut event = event.clone();
+        for _ in 0..3 {
+            let code = sign_code(&key, t, &event)?;
+            if let Some(code) =
+                self.store.set_ticket_code_for_dates(t.id, &code, &key_id, (event.starts_at, event.ends_at)).await?
+            {
+                return Ok(code);
+            }
+            event = self.store.event(t.org_id, t.event_id).await?.ok_or(AppError::NotFound)?;
+        }
+        Err(AppError::Internal(format!("ticket {}: the event kept moving while its code was signed", t.id)))
+    }
+
+    /// An event's start or end moves: its valid tickets' codes are signed
+    /// again with the new validity window, stored with the new dates in
+    /// one transaction.
+    pub(crate) async fn move_event(&self, current: &Event, moved: &Event) -> Result<usize> {
+        let tickets = self.store.coded_tickets(moved.id).await?;
+        let mut codes = Vec::with_capacity(tickets.len());
+        if !tickets.is_empty() {
+            let key = self.current_key(moved.org_id).await?;
+            let key_id = KeyId::of(&key.verifying_key()).to_string();
+            for t in &tickets {
+                codes.push((t.id, sign_code(&key, t, moved)?, key_id.clone()));
+            }
+        }
+        self.store.update_event_from(moved, (current.starts_at, current.ends_at), Some(&codes), self.now()).await?;
+        Ok(codes.len())
     }
 
     pub(crate) async fn event_and_venue(&self, org: OrgId, event: EventId) -> Result<(Event, Venue)> {
@@ -385,6 +403,30 @@ impl App {
     }
 }
 
+/// The validity window of an event's codes: from its start less the margin
+/// to its end plus the margin (docs/ticket-format.md, "The validity window").
+pub fn validity_window(event: &Event) -> (u32, u32) {
+    let margin = jiff::SignedDuration::from_secs(VALIDITY_MARGIN_SECS);
+    (
+        unix_secs(event.starts_at.checked_sub(margin).unwrap_or(event.starts_at)),
+        unix_secs(event.ends_at.checked_add(margin).unwrap_or(event.ends_at)),
+    )
+}
+
+fn sign_code(key: &Ed25519SigningKey, t: &TicketRecord, event: &Event) -> Result<String> {
+    let (valid_from, valid_until) = validity_window(event);
+    let claims = Claims {
+        ticket_id: t.id.0,
+        event_id: t.event_id.0,
+        ticket_type_id: t.ticket_type_id.0,
+        issued_at: unix_secs(t.created_at),
+        valid_from: Some(valid_from),
+        valid_until: Some(valid_until),
+        label: code_label(t.seat_label.as_deref())?,
+    };
+    tessera_ticket::encode(key, &claims).map_err(|e| AppError::Internal(e.to_string()))
+}
+
 /// Orders whose tickets `my_tickets` lists, newest first.
 const MY_TICKETS_ORDERS: i64 = 200;
 
@@ -400,13 +442,21 @@ fn signed_in(actor: &Actor) -> Result<tessera_domain::UserId> {
     }
 }
 
-/// The seat as the code carries it: the label cut at a character boundary
-/// to the format's limit (the ticket page and PDF print it whole).
-fn code_label(seat: Option<&str>) -> String {
-    let Some(seat) = seat else { return String::new() };
-    let mut end = seat.len().min(tessera_ticket::MAX_LABEL_BYTES);
-    while !seat.is_char_boundary(end) {
-        end -= 1;
+/// The seat as the code carries it: always the whole label. Seat maps
+/// whose ticket labels would not fit are refused at import
+/// (`tessera_seating::MAX_TICKET_LABEL_LEN`), so a longer label here is a
+/// bug, reported instead of signing a cut label.
+fn code_label(seat: Option<&str>) -> Result<String> {
+    let seat = seat.unwrap_or_default();
+    if seat.len() > tessera_ticket::MAX_LABEL_BYTES {
+        return Err(AppError::Internal(format!(
+            "seat label {seat:?} is {} bytes, longer than a ticket code carries ({})",
+            seat.len(),
+            tessera_ticket::MAX_LABEL_BYTES
+        )));
     }
-    seat[..end].to_string()
+    Ok(seat.to_string())
 }
+
+// The seat map refuses exactly the labels a code cannot carry.
+const _: () = assert!(tessera_seating::MAX_TICKET_LABEL_LEN == tessera_ticket::MAX_LABEL_BYTES);

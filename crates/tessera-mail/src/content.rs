@@ -288,6 +288,34 @@ pub(crate) fn build(mail: &Mail) -> Doc {
             ],
             footer: footer(l, org_name),
         },
+        MailKind::EventMoved { org_name, event_name, starts, venue_name, order_reference, order_url } => Doc {
+            locale: l,
+            title: match l {
+                Locale::En => format!("New date: {event_name} on {}", format_date(starts, l)),
+                Locale::ZhCn => format!("活动改期：{event_name}（{}）", format_date(starts, l)),
+            },
+            org_name: org_name.clone(),
+            heading: t(l, "Your event has moved", "活动时间已变更"),
+            blocks: vec![
+                hello,
+                Block::Para(match l {
+                    Locale::En => format!("{org_name} has moved {event_name} to a new date. Your tickets stay valid."),
+                    Locale::ZhCn => format!("{org_name} 已将「{event_name}」改期，您的门票继续有效。"),
+                }),
+                Block::Facts(vec![
+                    (t(l, "New date", "新时间"), format_datetime(starts, l)),
+                    (t(l, "Where", "地点"), venue_name.clone()),
+                    (t(l, "Order", "订单号"), order_reference.clone()),
+                ]),
+                Block::Para(t(
+                    l,
+                    "The QR codes on your tickets were renewed for the new date. Please use the tickets from your order page; a ticket printed earlier is still recognised at the entrance.",
+                    "门票上的二维码已按新时间更新，请使用订单页面中的门票；此前打印的门票在入场时仍可识别。",
+                )),
+                Block::Button { label: t(l, "View your tickets", "查看门票"), url: order_url.clone() },
+            ],
+            footer: footer(l, org_name),
+        },
         MailKind::EventCancelled { org_name, event_name, order_reference, refund_amount } => {
             let mut blocks = vec![
                 hello,

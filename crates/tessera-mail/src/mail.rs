@@ -82,6 +82,16 @@ pub enum MailKind {
         order_reference: String,
         order_url: String,
     },
+    /// The organizer moved the event to new dates; the tickets stay valid,
+    /// their codes were signed again for the new dates.
+    EventMoved {
+        org_name: String,
+        event_name: String,
+        starts: Zoned,
+        venue_name: String,
+        order_reference: String,
+        order_url: String,
+    },
     /// The organizer cancelled the event; the order is refunded.
     EventCancelled { org_name: String, event_name: String, order_reference: String, refund_amount: Money },
 }

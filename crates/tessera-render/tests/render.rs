@@ -1,9 +1,14 @@
 //! Renders codes and reads them back with an independent QR decoder (rqrr);
-//! PDFs are rasterised with poppler's pdftoppm, which must be installed
-//! (Debian: poppler-utils).
+//! PDFs are read and rasterised in-process by hayro, a PDF renderer
+//! independent of krilla (nothing to install).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use hayro::hayro_interpret::hayro_cmap::BfString;
+use hayro::hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps, InterpreterCache,
+    InterpreterSettings, SoftMask, font::GlyphRun, interpret_page,
+};
+use hayro::hayro_syntax::Pdf;
+use hayro::kurbo::{Affine, BezPath, Rect};
 
 use tessera_render::{RenderError, TicketSheet, order_pdf, qr_png, qr_svg, ticket_html};
 
@@ -92,23 +97,72 @@ fn sheet(n: u64, holder: &str, seat: Option<&str>) -> TicketSheet {
     }
 }
 
-fn scratch_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tessera-render-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+/// Every page of a PDF rasterised by hayro at `dpi`, in grey on white.
+fn rasterise_pdf(pdf: &Pdf, dpi: f32) -> Vec<image::GrayImage> {
+    let cache = hayro::RenderCache::new();
+    let settings = hayro::PixmapSettings {
+        x_scale: dpi / 72.0,
+        y_scale: dpi / 72.0,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            let pixmap = hayro::render(page, &cache, &InterpreterSettings::default(), &Default::default(), &settings);
+            let png = pixmap.into_png().expect("PNG of a rendered page");
+            image::load_from_memory(&png).expect("a PNG").to_luma8()
+        })
+        .collect()
 }
 
-/// Runs a poppler tool; fails the test, never skips it, when it is missing.
-fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> String {
-    let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!(
-            "cannot run `{tool}` ({e}): the PDF tests need poppler-utils \
-             (Debian/Ubuntu: apt-get install -y poppler-utils)"
-        )
-    });
-    assert!(output.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// The text a page draws, one line per glyph run, as the PDF's ToUnicode
+/// maps its glyphs: what a reader copying the text would get.
+struct TextOut(String);
+
+impl<'a> Device<'a> for TextOut {
+    fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, _: DrawProps<'a>, _: &DrawMode) {
+        for glyph in run.glyphs() {
+            match glyph.as_unicode() {
+                Some(BfString::Char(c)) => self.0.push(c),
+                Some(BfString::String(s)) => self.0.push_str(&s),
+                None => self.0.push('\u{fffd}'),
+            }
+        }
+        self.0.push('\n');
+    }
+    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
+    fn pop_clip(&mut self) {}
+    fn pop_transparency_group(&mut self) {}
+}
+
+fn page_texts(pdf: &Pdf) -> Vec<String> {
+    let cache = InterpreterCache::new();
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            let (w, h) = page.render_dimensions();
+            let bbox = Rect::new(0.0, 0.0, f64::from(w), f64::from(h));
+            let mut ctx = Context::new(Affine::IDENTITY, bbox, &cache, page.xref(), InterpreterSettings::default());
+            let mut out = TextOut(String::new());
+            interpret_page(page, &mut ctx, &mut out);
+            out.0
+        })
+        .collect()
+}
+
+/// A PDF text string: UTF-16BE after a byte-order mark, else PDFDocEncoding
+/// (read as Latin-1, enough for the ASCII the tests look for).
+fn pdf_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xfe, 0xff]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 #[test]
@@ -182,17 +236,17 @@ fn order_pdf_has_a_scannable_page_per_ticket() {
     eprintln!("order PDF: {} bytes for {} pages", pdf.len(), tickets.len());
     assert!(pdf.len() < 2 * 60_000, "PDF too big: {} bytes", pdf.len());
 
-    let dir = scratch_dir("pdf");
-    let file = dir.join("order.pdf");
-    std::fs::write(&file, &pdf).unwrap();
+    let doc = Pdf::new(pdf.clone()).expect("hayro reads the PDF");
+    assert_eq!(doc.pages().len(), 2);
+    for page in doc.pages().iter() {
+        let media = page.media_box();
+        let (w, h) = (media.x1 - media.x0, media.y1 - media.y0);
+        assert!((w - 595.28).abs() < 0.1 && (h - 841.89).abs() < 0.1, "A4 expected, got {w} x {h} pt");
+    }
+    let title = pdf_text(doc.metadata().title.as_deref().expect("a title"));
+    assert!(title.contains("Order ORD-2026-00142"), "title: {title}");
 
-    let info = poppler("pdfinfo", &[file.as_os_str()]);
-    assert!(info.lines().any(|l| l.split_whitespace().eq(["Pages:", "2"])), "{info}");
-    assert!(info.contains("595.28 x 841.89 pts (A4)") || info.contains("595.276 x 841.89"), "{info}");
-    assert!(info.contains("Order ORD-2026-00142"), "title: {info}");
-
-    let text = poppler("pdftotext", &[file.as_os_str(), "-".as_ref()]);
-    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let pages = page_texts(&doc);
     for (page, t) in pages.iter().zip(&tickets) {
         for needle in [
             "Nachtkonzert: Die Ärzte & Friends",
@@ -210,30 +264,19 @@ fn order_pdf_has_a_scannable_page_per_ticket() {
     assert!(!pages[1].contains("Seat / zone") && pages[1].contains("Ticket 2 of 2"));
 
     let dpi = 150.0;
-    poppler(
-        "pdftoppm",
-        &["-r".as_ref(), "150".as_ref(), "-png".as_ref(), file.as_os_str(), dir.join("page").as_os_str()],
-    );
-    let mut images: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
-        .collect();
-    images.sort();
-    assert_eq!(images.len(), 2, "{images:?}");
+    let images = rasterise_pdf(&doc, dpi);
+    assert_eq!(images.len(), 2);
     let mut codes = Vec::new();
-    for image in &images {
-        let img = image::open(image).expect("pdftoppm PNG").to_luma8();
+    for (n, img) in images.into_iter().enumerate() {
         let found = decode(img);
-        assert_eq!(found.len(), 1, "one QR code on {}", image.display());
+        assert_eq!(found.len(), 1, "one QR code on page {}", n + 1);
         let (_, ecc, text, width_px) = found.into_iter().next().unwrap();
         assert_eq!(ecc, ECC_M);
-        let width_mm = width_px / dpi * 25.4;
+        let width_mm = width_px / f64::from(dpi) * 25.4;
         assert!(width_mm >= 45.0, "QR code only {width_mm:.1} mm wide");
         codes.push(text);
     }
     assert_eq!(codes, [tickets[0].code.clone(), tickets[1].code.clone()]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -289,4 +332,26 @@ fn ticket_html_escapes_fields_and_inlines_the_qr() {
     t.code = String::new();
     let broken = ticket_html(&t, None);
     assert!(!broken.contains("<svg") && broken.contains("cannot be shown"));
+}
+
+/// The QR versions docs/ticket-format.md gives: computed here with the
+/// encoder Tessera uses (qrcode, level M) and read back from what
+/// `qr_svg` draws.
+#[test]
+fn the_format_documents_qr_versions_hold() {
+    let doc = include_str!("../../../docs/ticket-format.md");
+    let flat = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The shortest code (no label, golden vector 1) and the longest (a 48-byte label).
+    let shortest = format!("TK1-{}", flat.split("code: TK1-").nth(1).unwrap().split(' ').next().unwrap());
+    let longest = code(7, 292);
+    for (text, chars, version) in [(shortest, 219, 8), (longest, 296, 10)] {
+        assert_eq!(text.len(), chars);
+        let qr = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).unwrap();
+        assert_eq!(qr.version(), qrcode::Version::Normal(version), "{chars} characters");
+        let (_, img) = rasterise(&qr_svg(&text).unwrap(), 4);
+        let found = decode(img);
+        assert_eq!((found[0].0, found[0].1), (version as usize, ECC_M), "{chars} characters as drawn");
+        let sentence = format!("{chars} characters (QR version {version}-M");
+        assert!(flat.contains(&sentence), "docs/ticket-format.md must say {sentence:?}");
+    }
 }

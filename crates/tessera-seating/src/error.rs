@@ -79,6 +79,10 @@ pub enum ProblemKind {
     ZeroCapacity,
     #[error("more than {max} {what}")]
     TooMany { what: &'static str, max: usize },
+    #[error(
+        "the seat's ticket label {label:?} is {len} bytes; a ticket code carries at most {max}: shorten the section, row or seat label"
+    )]
+    TicketLabelTooLong { label: String, len: usize, max: usize },
 }
 
 /// One problem and where it is.

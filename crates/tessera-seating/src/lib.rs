@@ -62,7 +62,7 @@ pub use error::{ImportError, Location, Problem, ProblemKind};
 pub use generate::{CurvedHall, RectHall, Stadium, curved_hall, rect_hall, stadium};
 pub use json::{JsonOptions, from_json, to_json};
 pub use model::{
-    Area, AreaDraft, AreaId, IdGen, MapDraft, Point, Row, RowDraft, Seat, SeatDraft, SeatFlags, SeatId, SeatIndex,
-    SeatMap, Section, SectionDraft,
+    Area, AreaDraft, AreaId, IdGen, MAX_TICKET_LABEL_LEN, MapDraft, Point, Row, RowDraft, Seat, SeatDraft, SeatFlags,
+    SeatId, SeatIndex, SeatMap, Section, SectionDraft, ticket_label,
 };
 pub use rank::Ranking;

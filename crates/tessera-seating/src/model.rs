@@ -17,6 +17,16 @@ use uuid::Uuid;
 
 /// Longest label (section, row, seat, area name) accepted, in bytes.
 pub const MAX_LABEL_LEN: usize = 64;
+/// Longest seat label a ticket's signed code carries, in bytes of UTF-8
+/// (`MAX_LABEL_BYTES` of the ticket code format, docs/ticket-format.md). A
+/// map with a seat whose [`ticket_label`] is longer is refused, so a ticket
+/// never carries a cut label.
+pub const MAX_TICKET_LABEL_LEN: usize = 48;
+
+/// The seat's label as tickets, their signed codes and scanners show it.
+pub fn ticket_label(section: &str, row: &str, seat: &str) -> String {
+    format!("{section} · Row {row} · Seat {seat}")
+}
 /// Longest category key accepted, in bytes.
 pub const MAX_CATEGORY_LEN: usize = 32;
 /// Most seats one map may hold; bounds memory for any input.
@@ -420,6 +430,14 @@ impl SeatMap {
                 for (ki, sd_seat) in rd.seats.iter().enumerate() {
                     let site = Site::Seat(si, ri, ki);
                     check_label(&sd_seat.label, site, &mut report);
+                    let full = ticket_label(&sd.label, &rd.label, &sd_seat.label);
+                    if full.len() > MAX_TICKET_LABEL_LEN {
+                        report(
+                            site,
+                            Some("label"),
+                            ProblemKind::TicketLabelTooLong { len: full.len(), label: full, max: MAX_TICKET_LABEL_LEN },
+                        );
+                    }
                     match seat_labels.entry(sd_seat.label.as_str()) {
                         Entry::Occupied(first) => report(
                             site,
@@ -558,6 +576,11 @@ impl SeatMap {
     pub fn labels_of(&self, index: SeatIndex) -> (&str, &str) {
         let row = self.row_of(index);
         (&self.sections[row.section as usize].label, &row.label)
+    }
+    /// The seat's label as its ticket carries it ([`ticket_label`]).
+    pub fn ticket_label(&self, index: SeatIndex) -> String {
+        let (section, row) = self.labels_of(index);
+        ticket_label(section, row, &self.seat(index).label)
     }
     /// "section / row / seat", for messages.
     pub fn full_label(&self, index: SeatIndex) -> String {

@@ -5,6 +5,7 @@ use crate::{Result, Store, StoreError, unique_as};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 use tessera_domain::catalog::{Category, Event, EventStatus, Quota, TicketType, TimeZoneName, Venue};
+use tessera_domain::orders::TicketId;
 use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, VenueId};
 
 /// Which events to list. Every filter is optional; results come in
@@ -265,10 +266,16 @@ impl Store {
     /// Inserts or updates an event; the venue must belong to the same organization.
     async fn write_event(&self, e: &Event, insert: bool) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        self.write_event_in(&mut tx, e, insert).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn write_event_in(&self, tx: &mut Tx<'_>, e: &Event, insert: bool) -> Result<()> {
         let venue: Option<(String,)> = sqlx::query_as("SELECT id FROM venues WHERE id = $1 AND org_id = $2")
             .bind(e.venue_id.to_string())
             .bind(e.org_id.to_string())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         if venue.is_none() {
             return Err(StoreError::invalid("venue_id", "no such venue in this organization"));
@@ -299,12 +306,11 @@ impl Store {
             .bind(micros(e.created_at))
             .bind(micros(e.updated_at))
             .bind(e.max_tickets_per_customer)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -314,6 +320,87 @@ impl Store {
 
     pub async fn update_event(&self, e: &Event) -> Result<()> {
         self.write_event(e, false).await
+    }
+
+    /// Updates an event only if it still has the dates `was` (`Conflict` on
+    /// `starts_at` otherwise, so an edit made from an old copy cannot undo
+    /// a move). With `codes` (the event moves), stores in the same
+    /// transaction its valid tickets' codes (ticket, code, key id) signed
+    /// again for the new dates; a valid ticket of the event with a code not
+    /// in `codes` (signed meanwhile) loses it and is signed again on its
+    /// next delivery. A move also queues an `event_moved` e-mail to each
+    /// order holding a valid ticket, with the change.
+    pub async fn update_event_from(
+        &self,
+        e: &Event,
+        was: (Timestamp, Timestamp),
+        codes: Option<&[(TicketId, String, String)]>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let r = sqlx::query(
+            "UPDATE events SET updated_at = updated_at WHERE id = $1 AND org_id = $2 AND starts_at = $3 AND ends_at = $4",
+        )
+        .bind(e.id.to_string())
+        .bind(e.org_id.to_string())
+        .bind(micros(was.0))
+        .bind(micros(was.1))
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                field: "starts_at".into(),
+                message: "the event's dates changed meanwhile; reload it".into(),
+            });
+        }
+        self.write_event_in(&mut tx, e, false).await?;
+        let Some(codes) = codes else {
+            tx.commit().await?;
+            return Ok(());
+        };
+        sqlx::query(
+            "UPDATE tickets SET code = NULL, key_id = NULL, code_resigned_at = $2 WHERE event_id = $1 AND status = 'valid' AND code IS NOT NULL",
+        )
+        .bind(e.id.to_string())
+        .bind(micros(now))
+        .execute(&mut *tx)
+        .await?;
+        // Each order holding a valid ticket hears of the move once per new
+        // start (in the buyer's language, when the outbox sends it).
+        let orders: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT order_id FROM tickets WHERE event_id = $1 AND status = 'valid' ORDER BY order_id",
+        )
+        .bind(e.id.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let mails: Vec<crate::OutboxMessage> = orders
+            .into_iter()
+            .map(|(order,)| {
+                let starts = micros(e.starts_at);
+                crate::OutboxMessage::new(
+                    "email",
+                    "event_moved",
+                    Some(order.clone()),
+                    serde_json::json!({ "event_id": e.id, "starts_at": starts }),
+                )
+                .dedupe(format!("event_moved:{order}:{starts}"))
+            })
+            .collect();
+        crate::payments::insert_outbox(&mut tx, e.org_id, &mails, now).await?;
+        for (ticket, code, key_id) in codes {
+            sqlx::query(
+                "UPDATE tickets SET code = $2, key_id = $3, code_resigned_at = $4 WHERE id = $1 AND event_id = $5 AND status = 'valid'",
+            )
+            .bind(ticket.to_string())
+            .bind(code)
+            .bind(key_id)
+            .bind(micros(now))
+            .bind(e.id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Moves an event from `from` to `to` only if it is still in `from`, so

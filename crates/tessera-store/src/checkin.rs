@@ -288,6 +288,47 @@ impl Store {
         code.ok_or_else(|| StoreError::Corrupt("ticket code vanished".into()))
     }
 
+    /// Stores a ticket's code, signed for an event starting and ending at
+    /// `dates`, unless it already has one; `None` when the event's dates are
+    /// no longer those (it moved while the code was signed: sign again).
+    pub async fn set_ticket_code_for_dates(
+        &self,
+        id: TicketId,
+        code: &str,
+        key_id: &str,
+        dates: (Timestamp, Timestamp),
+    ) -> Result<Option<String>> {
+        sqlx::query(
+            "UPDATE tickets SET code = $2, key_id = $3 WHERE id = $1 AND code IS NULL \
+             AND EXISTS (SELECT 1 FROM events ev WHERE ev.id = tickets.event_id AND ev.starts_at = $4 AND ev.ends_at = $5)",
+        )
+        .bind(id.to_string())
+        .bind(code)
+        .bind(key_id)
+        .bind(micros(dates.0))
+        .bind(micros(dates.1))
+        .execute(&self.write)
+        .await?;
+        let (code,): (Option<String>,) = sqlx::query_as("SELECT code FROM tickets WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.write)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(code)
+    }
+
+    /// The event's valid tickets that have a code, for signing them again.
+    pub async fn coded_tickets(&self, event: EventId) -> Result<Vec<TicketRecord>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {TICKET_COLS} FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id \
+             WHERE t.event_id = $1 AND t.status = 'valid' AND t.code IS NOT NULL ORDER BY t.created_at, t.id"
+        ))
+        .bind(event.to_string())
+        .fetch_all(&self.write)
+        .await?;
+        rows.iter().map(ticket_from).collect()
+    }
+
     /// Voids a valid ticket of the organization; its code is revoked from
     /// then on. `Conflict` when it is already void.
     pub async fn void_ticket(&self, org: OrgId, id: TicketId, now: Timestamp) -> Result<TicketRecord> {
@@ -363,13 +404,14 @@ impl Store {
         rows.iter().map(|r| Ok((r.parse("id")?, r.opt_ts("voided_at")?))).collect()
     }
 
-    /// The event's tickets issued or voided at or after `since` (all when
-    /// `None`), for scanners' ticket lists.
+    /// The event's tickets issued, voided or signed again (their event
+    /// moved) at or after `since` (all when `None`), for scanners' ticket
+    /// lists.
     pub async fn tickets_changed_since(&self, event: EventId, since: Option<Timestamp>) -> Result<Vec<TicketRecord>> {
         let since = since.map_or(i64::MIN, micros);
         let rows = sqlx::query(dynsql!(
             "SELECT {TICKET_COLS} FROM tickets t JOIN ticket_types tt ON tt.id = t.ticket_type_id \
-             WHERE t.event_id = $1 AND (t.created_at >= $2 OR t.voided_at >= $2) ORDER BY t.created_at, t.id"
+             WHERE t.event_id = $1 AND (t.created_at >= $2 OR t.voided_at >= $2 OR t.code_resigned_at >= $2) ORDER BY t.created_at, t.id"
         ))
         .bind(event.to_string())
         .bind(since)

@@ -107,8 +107,7 @@ fn claim_from(r: &sqlx::any::AnyRow, with_holder: bool) -> Result<SeatClaim> {
 
 /// The seat's label as tickets and scanners show it.
 pub(crate) fn seat_label(map: &SeatMap, index: tessera_seating::SeatIndex) -> String {
-    let (section, row) = map.labels_of(index);
-    format!("{section} · Row {row} · Seat {}", map.seat(index).label)
+    map.ticket_label(index)
 }
 
 /// A venue's seat map as stored.

@@ -17,7 +17,7 @@
 use data_encoding::{BASE32_NOPAD, HEXLOWER};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use uuid::Uuid;
 
@@ -244,11 +244,31 @@ pub fn decode(code: &str) -> Result<Decoded, CodeError> {
     Ok(Decoded { key_id: KeyId(key_id), claims, signed, signature })
 }
 
+/// Why a public key is not fit to verify with: `None` when it is. Refused:
+/// small-order ("weak") points, which verify forged signatures under the
+/// lax equation, and non-canonical encodings (a y coordinate of p or more,
+/// or the sign bit set on x = 0), which give one key two key ids.
+pub fn key_unfit(key: &VerifyingKey) -> Option<&'static str> {
+    if key.is_weak() {
+        Some("is a small-order point")
+    } else if key.to_edwards().compress().to_bytes() != key.to_bytes() {
+        Some("is not the canonical encoding of its point")
+    } else {
+        None
+    }
+}
+
 impl Decoded {
-    /// Checks the signature with `key`, which must be the key the code names.
+    /// Checks the signature with `key`, which must be the key the code names,
+    /// by the strict rules: canonical S (< L), R and the key canonical and
+    /// not of small order (ed25519-dalek's `verify_strict`, plus the key's
+    /// canonical encoding).
     pub fn verify_with(&self, key: &VerifyingKey) -> Result<(), CodeError> {
         if KeyId::of(key) != self.key_id {
             return Err(CodeError::UnknownKey(self.key_id));
+        }
+        if key_unfit(key).is_some() {
+            return Err(CodeError::BadSignature);
         }
         let signature = Signature::from_bytes(&self.signature);
         key.verify_strict(&signature_input(&self.signed), &signature).map_err(|_| CodeError::BadSignature)
@@ -277,9 +297,77 @@ impl PublicKeyEntry {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct KeyFile {
-    keys: Vec<PublicKeyEntry>,
+/// One key entry checked: lower-case hex of the right length, a canonical
+/// point not of small order, and the key id its hash.
+fn entry_key(entry: &PublicKeyEntry) -> Result<(KeyId, VerifyingKey), String> {
+    let lower_hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !lower_hex(&entry.key_id, 16) {
+        return Err(format!("key_id {:?} is not 16 lower-case hex digits", entry.key_id));
+    }
+    if !lower_hex(&entry.public_key, 64) {
+        return Err(format!("public_key of {} is not 64 lower-case hex digits", entry.key_id));
+    }
+    let mut bytes = [0u8; 32];
+    HEXLOWER
+        .decode_mut(entry.public_key.as_bytes(), &mut bytes)
+        .map_err(|_| format!("public_key of {} is not lower-case hex", entry.key_id))?;
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| format!("public_key of {} is not an Ed25519 point", entry.key_id))?;
+    if let Some(why) = key_unfit(&key) {
+        return Err(format!("public_key of {} {why}", entry.key_id));
+    }
+    let id = KeyId::of(&key);
+    if id.to_string() != entry.key_id {
+        return Err(format!("key_id {} does not match its public key (expected {id})", entry.key_id));
+    }
+    Ok((id, key))
+}
+
+/// A key file as `tessera ticket verify --keys` reads it (the scanner sync
+/// answer is one): the keys, and the revoked ticket ids. The rules are those
+/// of docs/ticket-format.md, "Key files": any bad entry, in `keys` or in
+/// `revoked`, refuses the whole file, naming the entry; a key id listed
+/// twice is refused; hex and ticket ids are lower case only; other fields
+/// are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct KeyFile {
+    pub ring: KeyRing,
+    pub revoked: BTreeSet<Uuid>,
+}
+
+impl KeyFile {
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        let doc: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("key file: {e}"))?;
+        let Some(doc) = doc.as_object() else { return Err("key file: not a JSON object".into()) };
+        let keys = match doc.get("keys") {
+            Some(serde_json::Value::Array(keys)) => keys,
+            Some(_) => return Err("keys: not an array".into()),
+            None => return Err("keys: missing".into()),
+        };
+        let mut ring = KeyRing::new();
+        for (i, entry) in keys.iter().enumerate() {
+            let entry: PublicKeyEntry = serde_json::from_value(entry.clone()).map_err(|e| format!("keys[{i}]: {e}"))?;
+            let (id, key) = entry_key(&entry).map_err(|e| format!("keys[{i}]: {e}"))?;
+            if ring.keys.insert(id, key).is_some() {
+                return Err(format!("keys[{i}]: key_id {id} is listed twice"));
+            }
+        }
+        let mut revoked = BTreeSet::new();
+        match doc.get("revoked") {
+            None => {}
+            Some(serde_json::Value::Array(ids)) => {
+                for (i, id) in ids.iter().enumerate() {
+                    let parsed = id
+                        .as_str()
+                        .and_then(|s| Uuid::try_parse(s).ok().filter(|u| u.hyphenated().to_string() == s))
+                        .ok_or_else(|| format!("revoked[{i}]: not a ticket id (a lower-case hyphenated UUID)"))?;
+                    revoked.insert(parsed);
+                }
+            }
+            Some(_) => return Err("revoked: not an array".into()),
+        }
+        Ok(Self { ring, revoked })
+    }
 }
 
 impl KeyRing {
@@ -305,31 +393,19 @@ impl KeyRing {
         self.keys.contains_key(&id)
     }
 
-    /// Adds a key given as hex, checking that its id matches.
+    /// Adds a key given as hex, checking that it is lower case, a canonical
+    /// point not of small order, and that its id matches.
     pub fn insert_entry(&mut self, entry: &PublicKeyEntry) -> Result<KeyId, String> {
-        let bytes = HEXLOWER
-            .decode(entry.public_key.as_bytes())
-            .map_err(|_| format!("public_key of {} is not lowercase hex", entry.key_id))?;
-        let bytes: [u8; 32] =
-            bytes.try_into().map_err(|_| format!("public_key of {} is not 32 bytes", entry.key_id))?;
-        let key = VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| format!("public_key of {} is not an Ed25519 point", entry.key_id))?;
-        let id = KeyId::of(&key);
-        if id.to_string() != entry.key_id {
-            return Err(format!("key_id {} does not match its public key (expected {id})", entry.key_id));
-        }
-        self.keys.insert(id, key);
-        Ok(id)
+        let id = entry_key(entry)?;
+        self.keys.insert(id.0, id.1);
+        Ok(id.0)
     }
 
-    /// Reads a JSON document with a `keys` array of [`PublicKeyEntry`].
+    /// Reads a key file (docs/ticket-format.md, "Key files"): every entry
+    /// must be good, or the whole file is refused; `revoked` is ignored here
+    /// (see [`KeyFile`]).
     pub fn from_json(json: &str) -> Result<Self, String> {
-        let file: KeyFile = serde_json::from_str(json).map_err(|e| format!("key file: {e}"))?;
-        let mut ring = KeyRing::new();
-        for entry in &file.keys {
-            ring.insert_entry(entry)?;
-        }
-        Ok(ring)
+        Ok(KeyFile::from_json(json)?.ring)
     }
 
     /// Decodes the code and checks its signature with the key it names.

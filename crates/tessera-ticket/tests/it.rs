@@ -22,15 +22,26 @@ impl Vector {
 }
 
 fn doc_vectors() -> Vec<Vector> {
+    doc_blocks("```vector")
+}
+
+fn doc_blocks(opening: &str) -> Vec<Vector> {
     let mut out = Vec::new();
     let mut current: Option<Vector> = None;
     for line in DOC.lines() {
         match (&mut current, line.trim()) {
-            (None, "```vector") => current = Some(Vector::default()),
+            (None, l) if l == opening => current = Some(Vector::default()),
             (Some(_), "```") => out.push(current.take().unwrap()),
             (Some(v), l) => {
                 let (k, val) = l.split_once(':').unwrap_or_else(|| panic!("bad vector line {l:?}"));
-                v.fields.insert(k.trim().to_string(), val.trim().to_string());
+                // A value in double quotes is a JSON string (it may hold white space).
+                let val = val.trim();
+                let val = if val.starts_with('"') && k.trim() == "code" {
+                    serde_json::from_str::<String>(val).unwrap()
+                } else {
+                    val.to_string()
+                };
+                v.fields.insert(k.trim().to_string(), val);
             }
             (None, _) => {}
         }
@@ -246,4 +257,125 @@ fn key_files_are_checked() {
     let short = serde_json::json!({ "keys": [{ "key_id": entry.key_id, "public_key": "abcd" }] });
     assert!(KeyRing::from_json(&short.to_string()).is_err());
     assert!(KeyRing::from_json("not json").is_err());
+}
+
+/// What a verifier says about a code, in the words of the invalid vectors.
+fn verdict(ring: &KeyRing, code: &str, now: Option<i64>) -> &'static str {
+    match ring.verify(code) {
+        Ok(v) => match now.map(|n| v.claims.validity_at(n)) {
+            Some(Validity::NotYetValid) => "not_yet_valid",
+            Some(Validity::Expired) => "expired",
+            _ => "valid",
+        },
+        Err(CodeError::Malformed(_)) => "malformed",
+        Err(CodeError::UnsupportedVersion(_)) => "unsupported_version",
+        Err(CodeError::UnknownKey(_)) => "unknown_key",
+        Err(CodeError::BadSignature) => "invalid_signature",
+        Err(CodeError::Unencodable(_)) => unreachable!(),
+    }
+}
+
+#[test]
+fn invalid_vectors_in_the_document_get_exactly_their_verdicts() {
+    use ed25519_dalek::Verifier;
+    let golden = doc_vectors();
+    let invalid = doc_blocks("```invalid");
+    assert!(invalid.len() >= 20, "docs/ticket-format.md should carry the invalid vectors, found {}", invalid.len());
+    let mut verdicts = std::collections::BTreeSet::new();
+    for v in &invalid {
+        let case = v.get("case");
+        let expected = v.get("verdict");
+        verdicts.insert(expected.to_string());
+        if expected == "key_refused" {
+            let public_key = v.get("public_key");
+            let bytes: [u8; 32] = HEXLOWER.decode(public_key.as_bytes()).unwrap().try_into().unwrap();
+            let key = Ed25519VerifyingKey::from_bytes(&bytes).unwrap();
+            let entry = PublicKeyEntry { key_id: KeyId::of(&key).to_string(), public_key: public_key.to_string() };
+            assert!(KeyRing::new().insert_entry(&entry).is_err(), "{case}: the key entry must be refused");
+            let file = serde_json::json!({ "keys": [entry] }).to_string();
+            assert!(KeyFile::from_json(&file).is_err(), "{case}: the key file must be refused");
+            if let Some(code) = v.fields.get("code") {
+                // The code is a forgery a lax verifier accepts ...
+                let bytes = BASE32_NOPAD.decode(&code.as_bytes()[4..]).unwrap();
+                let (signed, sig) = bytes.split_at(bytes.len() - 64);
+                let msg = [SIGNATURE_CONTEXT, signed].concat();
+                let sig = ed25519_dalek::Signature::from_slice(sig).unwrap();
+                assert!(key.verify(&msg, &sig).is_ok(), "{case}: not a lax forgery");
+                // ... and ours, even holding the key, does not.
+                assert_eq!(decode(code).unwrap().verify_with(&key), Err(CodeError::BadSignature), "{case}");
+            }
+            continue;
+        }
+        let mut ring = KeyRing::new();
+        for n in v.get("keys").split_whitespace() {
+            let g = &golden[n.parse::<usize>().unwrap() - 1];
+            ring.insert_entry(&PublicKeyEntry {
+                key_id: g.get("key_id").to_string(),
+                public_key: g.get("public_key").to_string(),
+            })
+            .unwrap();
+        }
+        let now = v.fields.get("now").map(|n| n.parse::<i64>().unwrap());
+        assert_eq!(verdict(&ring, v.get("code"), now), expected, "{case}");
+    }
+    let all = [
+        "malformed",
+        "unsupported_version",
+        "unknown_key",
+        "invalid_signature",
+        "key_refused",
+        "not_yet_valid",
+        "expired",
+    ];
+    assert_eq!(verdicts, all.iter().map(|s| s.to_string()).collect(), "every verdict has a vector");
+}
+
+#[test]
+fn key_files_follow_the_documented_rules() {
+    let k = key(21);
+    let other = key(22);
+    let entry = PublicKeyEntry::of(&k.verifying_key());
+    let entry2 = PublicKeyEntry::of(&other.verifying_key());
+    let file = |v: serde_json::Value| KeyFile::from_json(&v.to_string());
+    let t = Uuid::from_u128(0x0193_5d2a_7c00_7000_8000_0000_0000_0001);
+    // A good file: other fields (the sync answer's) are ignored.
+    let good = file(serde_json::json!({
+        "list": {}, "cursor": "1",
+        "keys": [{ "key_id": entry.key_id, "public_key": entry.public_key, "created_at": "x", "retired_at": null }, entry2],
+        "revoked": [t.to_string()],
+    }))
+    .unwrap();
+    assert_eq!(good.ring.len(), 2);
+    assert!(good.revoked.contains(&t));
+    assert!(file(serde_json::json!({ "keys": [] })).unwrap().ring.is_empty());
+    // One bad entry refuses the whole file, naming it.
+    let bad =
+        file(serde_json::json!({ "keys": [entry2, { "key_id": "0000000000000000", "public_key": entry.public_key }] }));
+    assert!(bad.unwrap_err().starts_with("keys[1]: key_id 0000000000000000 does not match"));
+    // Upper case is refused, in the key id and in the key.
+    let upper_id = file(
+        serde_json::json!({ "keys": [{ "key_id": entry.key_id.to_uppercase(), "public_key": entry.public_key }] }),
+    );
+    assert!(upper_id.unwrap_err().contains("lower-case hex"));
+    let upper_key = file(
+        serde_json::json!({ "keys": [{ "key_id": entry.key_id, "public_key": entry.public_key.to_uppercase() }] }),
+    );
+    assert!(upper_key.unwrap_err().starts_with("keys[0]: public_key"));
+    // The same key twice is refused.
+    let twice = file(serde_json::json!({ "keys": [entry, entry2, entry] }));
+    assert_eq!(twice.unwrap_err(), format!("keys[2]: key_id {} is listed twice", entry.key_id));
+    // `revoked`: lower-case hyphenated ticket ids; a bad one refuses the file.
+    for bad in [
+        serde_json::json!("nope"),
+        serde_json::json!(t.to_string().to_uppercase()),
+        serde_json::json!(t.simple().to_string()),
+        serde_json::json!(7),
+    ] {
+        let err = file(serde_json::json!({ "keys": [entry], "revoked": [t.to_string(), bad] })).unwrap_err();
+        assert!(err.starts_with("revoked[1]: not a ticket id"), "{err}");
+    }
+    assert_eq!(file(serde_json::json!({ "keys": [entry], "revoked": "x" })).unwrap_err(), "revoked: not an array");
+    assert_eq!(file(serde_json::json!({ "revoked": [] })).unwrap_err(), "keys: missing");
+    assert!(file(serde_json::json!([])).is_err());
+    assert!(file(serde_json::json!({ "keys": [{ "key_id": entry.key_id }] })).unwrap_err().starts_with("keys[0]:"));
 }

@@ -172,7 +172,7 @@ function main(root) {
   async function applySync(m) {
     const v = await verifier;
     ring = v.keyRing(m.keys);
-    if (ring.rejected.length) console.warn("key entries whose id does not match their key were left out", ring.rejected);
+    if (ring.rejected.length) console.warn("key entries refused (bad id, not lower-case hex, small-order or non-canonical key) were left out", ring.rejected);
     listCtx = {
       eventId: m.list.event_id,
       ticketTypeIds: m.list.ticket_type_ids ?? [],
@@ -204,6 +204,7 @@ function main(root) {
         ticket_type: t.ticket_type,
         holder_name: t.holder_name,
         status: t.status,
+        code: t.code ?? null,
       })),
     );
     const m = {
@@ -415,15 +416,29 @@ function main(root) {
     let result = { ok: null, unknown_key: "unknown", invalid_signature: "invalid_signature" }[checked.result];
     if (result === undefined) result = "malformed";
     let presence = null;
+    const ticket = claims ? await store.get("tickets", claims.ticketId) : null;
     if (result === null) {
       presence = await store.get("presence", claims.ticketId);
       const at = Date.parse(scan.scanned_at);
-      const d = v.decideOffline(claims, listCtx, presence, { at, direction: scan.direction, gateId: cfg.gateId });
+      // As the server does: the window of the ticket's current code (the
+      // sync brings it; it changes when the event moves), so an older code
+      // still held is judged by the new dates.
+      let judged = claims;
+      if (ticket?.code && ticket.code !== scan.code) {
+        try {
+          const current = v.decodeCode(ticket.code).claims;
+          if (current.ticketId === claims.ticketId) {
+            judged = { ...claims, validFrom: current.validFrom, validUntil: current.validUntil };
+          }
+        } catch {
+          // A stored code that does not decode changes nothing.
+        }
+      }
+      const d = v.decideOffline(judged, listCtx, presence, { at, direction: scan.direction, gateId: cfg.gateId });
       result = d.result;
       if (result === "valid") await store.put("presence", d.presence, claims.ticketId);
     }
     await store.put("queue", { ...scan, admitted: result === "valid" });
-    const ticket = claims ? await store.get("tickets", claims.ticketId) : null;
     show({
       result,
       direction: scan.direction,

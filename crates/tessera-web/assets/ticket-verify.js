@@ -444,14 +444,20 @@ export async function verifyEd25519(publicKey, message, signature, engine = "aut
 /**
  * Builds a key ring from key-file entries `{ key_id, public_key }`. An
  * entry whose id is not the SHA-256 of its key, or whose key is not 32
- * bytes of lower-case hex, is left out and reported in `rejected`.
+ * bytes of lower-case hex, not a canonical point or of small order, is left
+ * out and reported in `rejected`. (The scanner page gets its keys from the
+ * server's sync; it keeps the good ones and shows the rest as refused,
+ * where `tessera ticket verify` refuses the whole file.)
  */
 export function keyRing(entries) {
   const keys = new Map();
   const rejected = [];
   for (const e of entries ?? []) {
     const pk = typeof e?.public_key === "string" && /^[0-9a-f]{64}$/.test(e.public_key) ? unhex(e.public_key) : null;
-    if (!pk || typeof e.key_id !== "string" || keyIdOf(pk) !== e.key_id) {
+    // As docs/ticket-format.md says for key files: the key must be a
+    // canonical point (decodePoint refuses y >= p and -0) not of small order.
+    const point = pk ? decodePoint(pk) : null;
+    if (!point || isSmallOrder(point) || typeof e.key_id !== "string" || keyIdOf(pk) !== e.key_id) {
       rejected.push(e?.key_id ?? null);
       continue;
     }

@@ -27,7 +27,10 @@ fn every_kind_composes_in_both_languages() {
                 Locale::En => "€96.90",
                 Locale::ZhCn => "96.90 EUR",
             };
-            if !matches!(kind, MailKind::RefundNotice { .. } | MailKind::EventReminder { .. }) {
+            if !matches!(
+                kind,
+                MailKind::RefundNotice { .. } | MailKind::EventReminder { .. } | MailKind::EventMoved { .. }
+            ) {
                 assert!(parsed.text.contains(total) && parsed.html.contains(total), "{name}: {}", parsed.text);
             }
         }
@@ -189,6 +192,14 @@ fn refunds_and_cancellations_say_what_happens_to_the_money() {
     let cancelled = text(Locale::En, &kinds[5]);
     assert_eq!(cancelled.subject, "Cancelled: The Winter's Tale");
     assert!(cancelled.text.contains("You will receive a refund of €96.90"));
+
+    let moved = text(Locale::En, &kinds[6]);
+    assert_eq!(moved.subject, "New date: The Winter's Tale on Sat 12 Dec 2026");
+    assert!(moved.text.contains("Your tickets stay valid"), "{}", moved.text);
+    assert!(moved.text.contains("https://tickets.example.org/orders/K7QX-42"));
+    let moved_zh = text(Locale::ZhCn, &kinds[6]);
+    assert_eq!(moved_zh.subject, "活动改期：The Winter's Tale（2026年12月12日）");
+    assert!(moved_zh.text.contains("您的门票继续有效"), "{}", moved_zh.text);
 }
 
 #[test]

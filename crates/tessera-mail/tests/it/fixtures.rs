@@ -94,6 +94,14 @@ pub fn all_kinds() -> Vec<MailKind> {
             order_reference: "K7QX-42".to_owned(),
             refund_amount: eur(9690),
         },
+        MailKind::EventMoved {
+            org_name: "Kammerspiele Nord".to_owned(),
+            event_name: "The Winter's Tale".to_owned(),
+            starts: evening(),
+            venue_name: "Großer Saal".to_owned(),
+            order_reference: "K7QX-42".to_owned(),
+            order_url: "https://tickets.example.org/orders/K7QX-42".to_owned(),
+        },
     ]
 }
 

@@ -202,3 +202,33 @@ fn the_format_documents_examples_import() {
     assert_eq!(map.seats()[3].label, "1 \"north\"");
     assert_eq!(map.sections()[1].label, "Stalls, left");
 }
+
+#[test]
+fn a_seat_whose_ticket_label_would_not_fit_a_ticket_code_is_refused_by_name() {
+    // Each part is within the 64-byte limit, but together they are longer
+    // than a ticket code's label: the map is refused instead of the label
+    // being cut on the tickets (which could drop the seat number).
+    let section = "Upper Circle East Balcony Left";
+    let text = format!(
+        "section,row,seat,x,y,category,flags\n{section},AA,12,0,0,A,\n{section},AA,3,1,0,A,\nStalls,B,1,0,5,A,\n"
+    );
+    let err = from_csv(&text, &mut ids()).unwrap_err();
+    let full = ticket_label(section, "AA", "12");
+    assert!(full.len() > MAX_TICKET_LABEL_LEN, "the test's label must be too long: {full}");
+    assert_eq!(
+        first_problem(&err),
+        format!(
+            "line 2, column seat: the seat's ticket label {full:?} is {} bytes; a ticket code carries at most 48: shorten the section, row or seat label",
+            full.len()
+        )
+    );
+    assert_eq!(err.problems.len(), 2, "both seats of the long section are named: {err:?}");
+    let json = to_json(&from_csv(&text.replace(section, "Upper Circle"), &mut ids()).unwrap(), &JsonOptions::default())
+        .replace("Upper Circle", section);
+    let err = from_json(&json, &mut ids()).unwrap_err();
+    assert!(first_problem(&err).starts_with("sections[0].rows[0].seats[0].label: the seat's ticket label"), "{err:?}");
+    // A label of exactly the limit fits, whole.
+    let fits = "S".repeat(48 - ticket_label("", "AA", "12").len());
+    let map = from_csv(&text.replace(section, &fits), &mut ids()).unwrap();
+    assert_eq!(map.ticket_label(SeatIndex(0)).len(), 48);
+}

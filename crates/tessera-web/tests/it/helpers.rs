@@ -244,3 +244,29 @@ impl SseReader {
         }
     }
 }
+
+/// Every page of a PDF, rasterised in-process by hayro (a renderer
+/// independent of the krilla that wrote it) at `dpi`, in grey on white.
+pub fn pdf_pages(pdf: &[u8], dpi: f32) -> Vec<image::GrayImage> {
+    let pdf = hayro::hayro_syntax::Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
+    let cache = hayro::RenderCache::new();
+    let settings = hayro::PixmapSettings {
+        x_scale: dpi / 72.0,
+        y_scale: dpi / 72.0,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            let interpreter = hayro::hayro_interpret::InterpreterSettings::default();
+            let pixmap = hayro::render(page, &cache, &interpreter, &Default::default(), &settings);
+            image::load_from_memory(&pixmap.into_png().expect("PNG of a page")).expect("a PNG").to_luma8()
+        })
+        .collect()
+}
+
+/// The text of every QR code rqrr finds on `img`.
+pub fn qr_codes_on(img: image::GrayImage) -> Vec<String> {
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    prepared.detect_grids().iter().map(|g| g.decode().expect("a QR code rqrr finds decodes").1).collect()
+}

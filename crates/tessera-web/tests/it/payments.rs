@@ -178,14 +178,6 @@ impl Shop {
     }
 }
 
-fn decode_qr(png: &[u8]) -> String {
-    let img = image::load_from_memory(png).unwrap().to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(img);
-    let grids = prepared.detect_grids();
-    assert!(!grids.is_empty(), "no QR code found");
-    grids[0].decode().unwrap().1
-}
-
 async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannable_pdf() {
     let sink = tokio::task::spawn_blocking(tessera_mail::testing::SmtpSink::start).await.unwrap();
     let cfg = AppConfig { smtp: Some(sink.config()), ..config() };
@@ -277,23 +269,8 @@ async fn a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannabl
     let zh_parsed = mail_parser::MessageParser::default().parse(&zh_mail.raw).unwrap();
     assert!(zh_parsed.subject().unwrap_or("").contains("订单"), "{:?}", zh_parsed.subject());
     let pdf = parsed.attachments().find(|a| a.contents().starts_with(b"%PDF")).expect("a PDF attachment");
-    let dir = std::env::temp_dir().join(format!("tessera-mail-{id}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("t.pdf"), pdf.contents()).unwrap();
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", "150", "-f", "1", "-l", "1"])
-        .arg(dir.join("t.pdf"))
-        .arg(dir.join("page"))
-        .output()
-        .expect("pdftoppm (poppler-utils) is installed");
-    assert!(out.status.success());
-    let png = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "png"))
-        .unwrap();
-    let code = decode_qr(&std::fs::read(&png).unwrap());
-    let _ = std::fs::remove_dir_all(&dir);
+    let first_page = pdf_pages(pdf.contents(), 150.0).into_iter().next().expect("a page");
+    let code = qr_codes_on(first_page).into_iter().next().expect("a QR code on the first page");
     let tickets = s.as_buyer(reqwest::Method::GET, &format!("/api/v1/orders/{id}/tickets"), &token).await;
     assert!(tickets.body.as_array().unwrap().iter().any(|t| t["code"] == code.as_str()), "{code}");
 }

@@ -23,7 +23,12 @@ struct Setup {
 /// An on-sale event with a single-entry list of two gates, a scanner token,
 /// and the clock moved to the event's start (codes are valid from a day before).
 async fn setup() -> Setup {
-    let t = spawn_app().await;
+    setup_on(&tessera_store::testing::sqlite_url()).await
+}
+
+/// [`setup`] on the database at `url` (SQLite or PostgreSQL).
+async fn setup_on(url: &str) -> Setup {
+    let t = spawn_app_on(url, test_config(), tessera_web::WebConfig::default()).await;
     let (owner, org) = t.organizer("owner@tickets.example.org", "tix").await;
     let venue = t.venue(&owner, &org, "Hall").await;
     let e = t.sellable_event(&owner, &org, &venue, "Gig").await;
@@ -190,13 +195,12 @@ async fn ticket_pages_qr_images_and_the_pdf() {
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let bytes = pdf.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    // Two tickets, two pages, as poppler reads the file.
-    let path = std::env::temp_dir().join(format!("tessera-{order}.pdf"));
-    std::fs::write(&path, &bytes).unwrap();
-    let info = std::process::Command::new("pdfinfo").arg(&path).output().expect("pdfinfo (poppler-utils) is installed");
-    let _ = std::fs::remove_file(&path);
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 2")), "{info}");
+    // Two tickets, two pages, each with its ticket's QR code, as an
+    // independent PDF renderer (hayro) draws them.
+    let pages = pdf_pages(&bytes, 150.0);
+    assert_eq!(pages.len(), 2);
+    let found: Vec<Vec<String>> = pages.into_iter().map(qr_codes_on).collect();
+    assert_eq!(found, [vec![code_of(&tickets[0])], vec![code_of(&tickets[1])]]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,6 +213,14 @@ async fn every_refusal_has_its_result() {
     assert_eq!((r.status, r.body["result"].as_str()), (200, Some("malformed")));
     let r = s.scan(&code[..code.len() - 10], "r2", 0).await;
     assert_eq!(r.body["result"], "malformed", "truncated");
+    // White space around a code is malformed (docs/ticket-format.md): the
+    // API takes the code exactly as sent.
+    for (n, spaced) in
+        [format!(" {code}"), format!("{code} "), format!("{code}\n"), format!("\t{code}\r\n")].iter().enumerate()
+    {
+        let r = s.scan(spaced, &format!("ws{n}"), 0).await;
+        assert_eq!((r.status, r.body["result"].as_str()), (200, Some("malformed")), "{spaced:?}");
+    }
     // One character changed inside the signature.
     let mut tampered = code.clone().into_bytes();
     let i = tampered.len() - 5;
@@ -277,7 +289,7 @@ async fn every_refusal_has_its_result() {
     let stats = s.stats().await;
     assert_eq!(stats["checked_in"], 0, "{stats}");
     for (result, n) in
-        [("malformed", 2), ("invalid_signature", 1), ("unknown", 1), ("not_yet_valid", 1), ("expired", 1)]
+        [("malformed", 6), ("invalid_signature", 1), ("unknown", 1), ("not_yet_valid", 1), ("expired", 1)]
     {
         assert_eq!(stats["scans"][result], n, "{result}: {stats}");
     }
@@ -583,4 +595,81 @@ async fn a_signed_in_buyer_lists_their_orders_and_tickets() {
     let bad = t.get("/api/v1/me/orders?limit=lots", &buyer).await;
     assert_eq!(bad.status, 400, "{bad:?}");
     assert!(bad.body.to_string().contains("limit"), "{bad:?}");
+}
+
+/// Issue 15: an event moved after its tickets were delivered. The codes
+/// already signed carried the old window, so valid tickets scanned as
+/// `not_yet_valid`; now they are signed again with the move.
+async fn moving_an_event_signs_its_codes_again(url: &str) {
+    let s = setup_on(url).await;
+    let (order, token, tickets) = s.buy(2, "Ada Lovelace").await;
+    let old: Vec<String> = tickets.iter().map(code_of).collect();
+    let sync_url = format!("/api/v1/orgs/{}/checkin-lists/{}/sync?tickets=true", s.org, s.list);
+    let before = s.t.get(&sync_url, &s.scanner).await;
+    let cursor = before.body["cursor"].as_str().unwrap().to_string();
+
+    // A week later, same length.
+    let e = s.t.get(&format!("/api/v1/orgs/{}/events/{}", s.org, s.event), &s.owner).await;
+    let ends: jiff::Timestamp = e.body["ends_at"].as_str().unwrap().parse().unwrap();
+    let week = jiff::SignedDuration::from_hours(7 * 24);
+    let (new_start, new_end) = (s.starts.checked_add(week).unwrap(), ends.checked_add(week).unwrap());
+    let r =
+        s.t.patch(
+            &format!("/api/v1/orgs/{}/events/{}", s.org, s.event),
+            &s.owner,
+            json!({"starts_at": new_start.to_string(), "ends_at": new_end.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    s.t.clock.set(new_start);
+
+    // The buyer's codes changed, and carry the new window.
+    let now: Vec<String> = s.tickets(&order, &token).await.iter().map(code_of).collect();
+    for (new, old) in now.iter().zip(&old) {
+        assert_ne!(new, old, "the code must be signed again");
+        let claims = tessera_ticket::decode(new).unwrap().claims;
+        let margin = tessera_app::tickets::VALIDITY_MARGIN_SECS;
+        assert_eq!(i64::from(claims.valid_from.unwrap()), new_start.as_second() - margin);
+        assert_eq!(i64::from(claims.valid_until.unwrap()), new_end.as_second() + margin);
+        assert_eq!(claims.ticket_id, tessera_ticket::decode(old).unwrap().claims.ticket_id);
+    }
+    // The new code scans valid at the new start; so does an old code still
+    // held (judged by the ticket's current window), once per ticket.
+    let r = s.scan(&now[0], "moved-1", 0).await;
+    assert_eq!(r.body["result"], "valid", "{r:?}");
+    let r = s.scan(&old[1], "moved-2", 0).await;
+    assert_eq!(r.body["result"], "valid", "{r:?}");
+    assert_eq!(s.scan(&old[0], "moved-3", 1).await.body["result"], "already_used");
+    // The scanner sync lists both tickets again, with their new codes.
+    let after = s.t.get(&format!("{sync_url}&since={cursor}"), &s.scanner).await;
+    assert_eq!(after.status, 200, "{after:?}");
+    let listed = after.body["tickets"].as_array().unwrap();
+    for (ticket, code) in tickets.iter().zip(&now) {
+        let t = listed.iter().find(|t| t["id"] == ticket["id"]).unwrap_or_else(|| panic!("{after:?}"));
+        assert_eq!(t["code"].as_str(), Some(code.as_str()));
+    }
+    // The buyer's order gets one "your event moved" e-mail, with the change.
+    let mails = s.t.store.outbox_for(&order, "email", 20).await.unwrap();
+    assert_eq!(mails.iter().filter(|m| m.topic == "event_moved").count(), 1, "{mails:?}");
+    // An edit made from a copy that still has the old dates is refused,
+    // so it cannot put the old dates back under the new codes.
+    let org: tessera_domain::OrgId = s.org.parse().unwrap();
+    let event = s.t.store.event(org, s.event.parse().unwrap()).await.unwrap().unwrap();
+    let stale = s.t.store.update_event_from(&event, (s.starts, ends), None, new_start).await;
+    assert!(matches!(stale, Err(tessera_store::StoreError::Conflict { .. })), "{stale:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_an_event_signs_its_codes_again_on_sqlite() {
+    moving_an_event_signs_its_codes_again(&tessera_store::testing::sqlite_url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_an_event_signs_its_codes_again_on_postgres() {
+    let Some(admin) = tessera_store::testing::postgres_admin_url("moving_an_event_signs_its_codes_again") else {
+        return;
+    };
+    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
+    moving_an_event_signs_its_codes_again(&url).await;
+    tessera_store::testing::drop_postgres_database(&admin, &url).await;
 }

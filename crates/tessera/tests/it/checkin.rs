@@ -144,3 +144,51 @@ fn a_bought_ticket_scans_once_and_verifies_offline_with_the_cli() {
     assert_eq!(mode & 0o077, 0, "master.key must not be readable by others");
     terminate(child);
 }
+
+/// Golden vector 2 of docs/ticket-format.md: (code, key_id, public_key, ticket_id).
+fn golden_vector_2() -> (String, String, String, String) {
+    let doc = include_str!("../../../../docs/ticket-format.md");
+    let block = doc.split("```vector").nth(2).unwrap().split("```").next().unwrap();
+    let field = |k: &str| {
+        block.lines().find_map(|l| l.strip_prefix(&format!("{k}: "))).unwrap_or_else(|| panic!("{k}")).to_string()
+    };
+    (field("code"), field("key_id"), field("public_key"), field("ticket_id"))
+}
+
+#[test]
+fn ticket_verify_follows_the_documented_key_file_and_whitespace_rules() {
+    let dir = temp_dir();
+    let (code, key_id, public_key, ticket_id) = golden_vector_2();
+    let path = dir.join("keys.json");
+    let run = |file: Value, code: &str| {
+        std::fs::write(&path, file.to_string()).unwrap();
+        let out = tessera().args(["ticket", "verify", code, "--keys"]).arg(&path).output().unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap_or(-1), text)
+    };
+    let good = json!({"key_id": key_id, "public_key": public_key, "created_at": "2026-01-01T00:00:00Z"});
+    let (status, out) = run(json!({"keys": [good], "cursor": "1"}), &code);
+    assert!(status == 0 && out.contains("result:         valid signature, "), "{out}");
+    // White space around the code is malformed, as the format document says.
+    for spaced in [format!(" {code}"), format!("{code} "), format!("{code}\n")] {
+        let (status, out) = run(json!({"keys": [good]}), &spaced);
+        assert!(status == 1 && out.contains("malformed"), "{spaced:?}: {out}");
+    }
+    // `revoked` is read: a listed ticket is revoked, exit 1.
+    let (status, out) = run(json!({"keys": [good], "revoked": [ticket_id]}), &code);
+    assert!(status == 1 && out.contains("result:         revoked"), "{out}");
+    // One bad entry refuses the whole file (exit 2, the entry named), even
+    // beside the good key; so do upper case, a duplicate and a bad revoked id.
+    let refused = [
+        (json!({"keys": [good, {"key_id": "0000000000000000", "public_key": public_key}]}), "keys[1]: key_id"),
+        (json!({"keys": [{"key_id": key_id.to_uppercase(), "public_key": public_key}]}), "keys[0]: key_id"),
+        (json!({"keys": [{"key_id": key_id, "public_key": public_key.to_uppercase()}]}), "keys[0]: public_key"),
+        (json!({"keys": [good, good]}), "keys[1]: key_id"),
+        (json!({"keys": [good], "revoked": [ticket_id.to_uppercase()]}), "revoked[0]: not a ticket id"),
+        (json!({"keys": [good], "revoked": "all"}), "revoked: not an array"),
+    ];
+    for (file, why) in refused {
+        let (status, out) = run(file.clone(), &code);
+        assert!(status == 2 && out.contains(why), "{file}: {out}");
+    }
+}
