@@ -173,18 +173,7 @@ impl Store {
     /// the claim was lost (taken over) or already finished (by the effect's
     /// own transaction).
     pub async fn idem_finish(&self, claim: &IdemRef, status: u16, body: &str) -> Result<bool> {
-        let r = sqlx::query(
-            "UPDATE idempotency_keys SET status = $4, response = $5
-             WHERE scope = $1 AND idem_key = $2 AND owner = $3 AND status IS NULL",
-        )
-        .bind(&claim.scope)
-        .bind(&claim.key)
-        .bind(&claim.owner)
-        .bind(i64::from(status))
-        .bind(body)
-        .execute(&self.write)
-        .await?;
-        Ok(r.rows_affected() == 1)
+        Ok(store_response(&self.write, claim, status, body).await? == 1)
     }
 
     /// Forgets a claim whose request changed nothing (refused, failed, or
@@ -243,16 +232,25 @@ pub(crate) async fn fence_in(tx: &mut Tx, claims: &[&IdemRef]) -> Result<Vec<Ide
 
 /// Inside an effect's transaction, after the effect: its response.
 pub(crate) async fn complete_in(tx: &mut Tx, claim: &IdemRef, status: u16, body: &str) -> Result<()> {
-    sqlx::query(
+    store_response(&mut **tx, claim, status, body).await.map(|_| ())
+}
+
+/// Writes the response of a claim its owner still holds, unfinished;
+/// returns how many records it wrote (0 or 1).
+async fn store_response<'e, E>(ex: E, claim: &IdemRef, status: u16, body: &str) -> Result<u64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let r = sqlx::query(
         "UPDATE idempotency_keys SET status = $4, response = $5
          WHERE scope = $1 AND idem_key = $2 AND owner = $3 AND status IS NULL",
     )
-    .bind(&claim.scope)
-    .bind(&claim.key)
-    .bind(&claim.owner)
+    .bind(claim.scope.clone())
+    .bind(claim.key.clone())
+    .bind(claim.owner.clone())
     .bind(i64::from(status))
-    .bind(body)
-    .execute(&mut **tx)
+    .bind(body.to_string())
+    .execute(ex)
     .await?;
-    Ok(())
+    Ok(r.rows_affected())
 }

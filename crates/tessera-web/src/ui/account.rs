@@ -3,7 +3,7 @@
 //! order page (in the storefront) shows them without the order cookie and
 //! offers a refund where the organizer's policy allows one.
 
-use super::shell::{Shell, Text, render, t};
+use super::shell::{Filled, Shell, Text, render, t};
 use super::{
     Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors, form_expired_page, money,
     page_with, redirect, tr, viewer,
@@ -106,7 +106,7 @@ struct SignIn<'a> {
     shell: Shell,
     csrf: String,
     next: String,
-    values: &'a HashMap<String, String>,
+    values: Filled<'a>,
     errors: &'a [(String, String)],
 }
 
@@ -116,20 +116,8 @@ struct SignIn<'a> {
 struct SignUp<'a> {
     shell: Shell,
     csrf: String,
-    values: &'a HashMap<String, String>,
+    values: Filled<'a>,
     errors: &'a [(String, String)],
-}
-
-impl SignIn<'_> {
-    fn v(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
-    }
-}
-
-impl SignUp<'_> {
-    fn v(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
-    }
 }
 
 fn sign_in_form(
@@ -143,7 +131,7 @@ fn sign_in_form(
         shell: Shell::new(t("shell-sign-in"), &Extras::default()),
         csrf,
         next: safe_next(values.get("next")),
-        values,
+        values: Filled(values),
         errors,
     };
     render(status, &page, cookies)
@@ -156,7 +144,8 @@ fn sign_up_form(
     values: &HashMap<String, String>,
     errors: &[(String, String)],
 ) -> Response {
-    let page = SignUp { shell: Shell::new(t("account-sign-up"), &Extras::default()), csrf, values, errors };
+    let page =
+        SignUp { shell: Shell::new(t("account-sign-up"), &Extras::default()), csrf, values: Filled(values), errors };
     render(status, &page, cookies)
 }
 

@@ -59,6 +59,17 @@ pub(crate) fn t(id: &str) -> String {
     tessera_i18n::t(lang(), id)
 }
 
+/// What a refused form sent, for its template to fill the form again:
+/// `{{ values.v("email") }}`.
+pub(crate) struct Filled<'a>(pub &'a std::collections::HashMap<String, String>);
+
+impl Filled<'_> {
+    /// The value sent for `name`, or nothing.
+    pub(crate) fn v(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or("")
+    }
+}
+
 /// A link of the main navigation.
 pub(crate) struct NavLink {
     pub href: &'static str,

@@ -9,35 +9,7 @@ use crate::helpers::*;
 use serde_json::json;
 use tessera_app::AppConfig;
 
-tokio::task_local! {
-    static DB: String;
-}
-
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
-                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
-                    super::DB.scope(url.clone(), super::$case()).await;
-                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
     an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part_of_an_order,
     buyers_sign_up_see_their_orders_and_pages_refuse_what_they_must,
 );

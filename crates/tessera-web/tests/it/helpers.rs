@@ -270,3 +270,37 @@ pub fn qr_codes_on(img: image::GrayImage) -> Vec<String> {
     let mut prepared = rqrr::PreparedImage::prepare(img);
     prepared.detect_grids().iter().map(|g| g.decode().expect("a QR code rqrr finds decodes").1).collect()
 }
+
+tokio::task_local! {
+    /// The database the current test's server runs on, for cases run by
+    /// [`on_both_backends!`].
+    pub static DB: String;
+}
+
+/// Every named case (an `async fn` of the calling module, which reads its
+/// database from [`DB`]) runs twice: on SQLite and on PostgreSQL (which CI
+/// requires).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    $crate::helpers::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
+                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
+                    $crate::helpers::DB.scope(url.clone(), super::$case()).await;
+                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
+                }
+            )*
+        }
+    };
+}

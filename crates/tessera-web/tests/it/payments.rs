@@ -8,37 +8,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use tessera_app::{AppConfig, Clock};
 
-tokio::task_local! {
-    /// The database the current test's server runs on.
-    static DB: String;
-}
-
-/// Every case runs twice: on SQLite and on PostgreSQL (which CI requires).
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
-                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
-                    super::DB.scope(url.clone(), super::$case()).await;
-                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
     a_buyer_pays_through_the_sandbox_and_receives_the_email_with_a_scannable_pdf,
     a_late_payment_takes_the_inventory_back_if_it_is_there_and_is_refunded_if_not,
     stripe_checkout_and_webhooks_forged_repeated_reordered_or_mismatched,

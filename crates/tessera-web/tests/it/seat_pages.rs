@@ -7,37 +7,7 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 use tessera_app::AppConfig;
 
-tokio::task_local! {
-    /// The database the current test's server runs on.
-    static DB: String;
-}
-
-/// Every case runs twice: on SQLite and on PostgreSQL (which CI requires).
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
-                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
-                    super::DB.scope(url.clone(), super::$case()).await;
-                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
     exact_seats_bought_through_the_storefront_form_are_on_the_tickets,
     refused_seat_choices_re_render_with_the_problem_named_and_nothing_held,
     organizers_block_and_release_seats_on_the_dashboard_page,

@@ -12,35 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use tessera_app::AppConfig;
 use tessera_web::WebConfig;
 
-tokio::task_local! {
-    static DB: String;
-}
-
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
-                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
-                    super::DB.scope(url.clone(), super::$case()).await;
-                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
     a_token_never_has_more_power_than_its_creator_has_now,
     an_unknown_user_as_member_is_404,
     registration_does_not_reveal_accounts_and_is_rate_limited,

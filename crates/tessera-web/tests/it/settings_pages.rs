@@ -8,37 +8,7 @@ use crate::helpers::*;
 use serde_json::json;
 use tessera_app::AppConfig;
 
-tokio::task_local! {
-    /// The database the current test's server runs on.
-    static DB: String;
-}
-
-/// Every case runs twice: on SQLite and on PostgreSQL (which CI requires).
-macro_rules! on_both_backends {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::DB.scope(tessera_store::testing::sqlite_url(), super::$case()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(admin) = tessera_store::testing::postgres_admin_url(stringify!($case)) else { return };
-                    let url = tessera_store::testing::fresh_postgres_url(&admin).await;
-                    super::DB.scope(url.clone(), super::$case()).await;
-                    tessera_store::testing::drop_postgres_database(&admin, &url).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_backends!(
+crate::on_both_backends!(
     venues_are_created_edited_and_given_seat_maps,
     team_members_are_added_changed_and_removed_after_confirming,
     api_tokens_show_their_secret_once_and_are_revoked,
