@@ -4,41 +4,22 @@
 //! A page is a struct deriving [`askama::Template`] with a `shell: Shell`
 //! field and its own data; its template extends `base.html`, escapes every
 //! value automatically, and takes its words from the catalogs
-//! (`tessera-i18n`) with `{{ t("id") }}`, `{{ t1("id", "name", value) }}`
-//! or `{{ t2(…) }}`, in the request's language. [`render`] turns it into a
+//! (`tessera-i18n`) with `{{ t("id") }}`, in the request's language
+//! (messages with arguments get a method here when a page first needs one). [`render`] turns it into a
 //! response with the UI's headers.
 
 use super::{CSP, Extras, assets, lang, viewer};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use tessera_i18n::{FluentValue, Locale};
+use tessera_i18n::Locale;
 
 /// What every template can call, in the request's language. A module with
 /// templates imports it (`use super::shell::Text`): the templates' calls
 /// are method calls on the page.
-// `t1` and `t2` serve the templates of the pages still to move.
-#[allow(dead_code)]
 pub(crate) trait Text {
     /// The catalog's message `id`.
     fn t(&self, id: &str) -> String {
         tessera_i18n::t(lang(), id)
-    }
-
-    /// The message `id` with one argument.
-    fn t1<V: Into<FluentValue<'static>>>(&self, id: &str, name: &str, value: V) -> String {
-        tessera_i18n::t_args(lang(), id, &[(name, value.into())])
-    }
-
-    /// The message `id` with two arguments.
-    fn t2<A: Into<FluentValue<'static>>, B: Into<FluentValue<'static>>>(
-        &self,
-        id: &str,
-        n1: &str,
-        v1: A,
-        n2: &str,
-        v2: B,
-    ) -> String {
-        tessera_i18n::t_args(lang(), id, &[(n1, v1.into()), (n2, v2.into())])
     }
 
     /// The messages for field `name` among a form's errors.
