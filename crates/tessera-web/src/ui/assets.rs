@@ -22,7 +22,22 @@ struct Asset {
 
 /// Every embedded file: name, type, content.
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../../assets/app.css")),
+    // One stylesheet, kept in a file per area: base.css has the tokens and
+    // the components every page uses; the others style their pages only.
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        concat!(
+            include_str!("../../assets/css/base.css"),
+            include_str!("../../assets/css/storefront.css"),
+            include_str!("../../assets/css/dashboard.css"),
+            include_str!("../../assets/css/orders.css"),
+            include_str!("../../assets/css/account.css"),
+            include_str!("../../assets/css/scanner.css"),
+            include_str!("../../assets/css/seats.css"),
+        )
+        .as_bytes(),
+    ),
     ("availability.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/availability.js")),
     ("countdown.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/countdown.js")),
     ("sales.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/sales.js")),

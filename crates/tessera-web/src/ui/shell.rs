@@ -16,10 +16,21 @@ use tessera_i18n::Locale;
 /// What every template can call, in the request's language. A module with
 /// templates imports it (`use super::shell::Text`): the templates' calls
 /// are method calls on the page.
+#[allow(dead_code, reason = "t1 and t2 serve the pages moving to templates next")]
 pub(crate) trait Text {
     /// The catalog's message `id`.
     fn t(&self, id: &str) -> String {
         tessera_i18n::t(lang(), id)
+    }
+
+    /// The catalog's message `id` with one argument: `{{ t1("id", "name", value) }}`.
+    fn t1(&self, id: &str, name: &str, value: impl Arg) -> String {
+        tessera_i18n::t_args(lang(), id, &[(name, value.fluent())])
+    }
+
+    /// The catalog's message `id` with two arguments.
+    fn t2(&self, id: &str, n1: &str, v1: impl Arg, n2: &str, v2: impl Arg) -> String {
+        tessera_i18n::t_args(lang(), id, &[(n1, v1.fluent()), (n2, v2.fluent())])
     }
 
     /// The messages for field `name` among a form's errors.
@@ -33,6 +44,52 @@ pub(crate) trait Text {
 }
 
 impl<T: askama::Template> Text for T {}
+
+/// A value a message's argument can take: text, or a number (which picks
+/// the plural form).
+pub(crate) trait Arg {
+    fn fluent(self) -> tessera_i18n::FluentValue<'static>;
+}
+
+impl Arg for &str {
+    fn fluent(self) -> tessera_i18n::FluentValue<'static> {
+        self.to_string().into()
+    }
+}
+
+impl Arg for &String {
+    fn fluent(self) -> tessera_i18n::FluentValue<'static> {
+        self.clone().into()
+    }
+}
+
+impl Arg for String {
+    fn fluent(self) -> tessera_i18n::FluentValue<'static> {
+        self.into()
+    }
+}
+
+macro_rules! number_arg {
+    ($($ty:ty),*) => {$(
+        impl Arg for $ty {
+            fn fluent(self) -> tessera_i18n::FluentValue<'static> {
+                self.into()
+            }
+        }
+        impl Arg for &$ty {
+            fn fluent(self) -> tessera_i18n::FluentValue<'static> {
+                (*self).into()
+            }
+        }
+    )*};
+}
+number_arg!(i32, i64, u32, u64, usize);
+
+/// The message `id` with arguments, for Rust code that fills a template's data.
+#[allow(dead_code, reason = "serves the pages moving to templates next")]
+pub(crate) fn t_args(id: &str, args: &[(&str, tessera_i18n::FluentValue<'_>)]) -> String {
+    tessera_i18n::t_args(lang(), id, args)
+}
 
 /// The message `id` in the request's language, for Rust code that fills a
 /// template's data.
@@ -56,6 +113,40 @@ pub(crate) struct NavLink {
     pub href: &'static str,
     pub label: String,
     pub current: bool,
+}
+
+/// The organization's sections in the dashboard, for the `org_tabs`
+/// component of `components.html`: `{% call c::org_tabs(tabs) %}{% endcall %}`.
+#[allow(dead_code, reason = "the dashboard's pages move to templates next")]
+pub(crate) struct OrgTabs {
+    pub org_name: String,
+    /// (href, label, current) of each section.
+    pub tabs: Vec<(String, String, bool)>,
+}
+
+#[allow(dead_code, reason = "the dashboard's pages move to templates next")]
+impl OrgTabs {
+    /// The sections of organization `org`, the one named `current` marked
+    /// (overview, events, orders, venues, team, tokens, webhooks, payments).
+    pub(crate) fn new(org: tessera_domain::OrgId, org_name: &str, current: &str) -> OrgTabs {
+        let sections = [
+            ("overview", "/overview", "shell-tab-overview"),
+            ("events", "", "shell-tab-events"),
+            ("orders", "/orders", "shell-tab-orders"),
+            ("venues", "/venues", "shell-tab-venues"),
+            ("team", "/team", "shell-tab-team"),
+            ("tokens", "/tokens", "shell-tab-tokens"),
+            ("webhooks", "/webhooks", "shell-tab-webhooks"),
+            ("payments", "/payments", "shell-tab-payments"),
+        ];
+        OrgTabs {
+            org_name: org_name.to_string(),
+            tabs: sections
+                .iter()
+                .map(|(key, path, label)| (format!("/dashboard/orgs/{org}{path}"), t(label), *key == current))
+                .collect(),
+        }
+    }
 }
 
 /// What the shell shows around a page.
@@ -174,14 +265,16 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 11] = [
+        const AREAS: [&str; 13] = [
             "common",
             "shell",
             "errors",
             "storefront",
             "account",
             "dashboard",
+            "orders",
             "settings",
+            "security",
             "seats",
             "scanner",
             "tickets",

@@ -1,0 +1,1 @@
+# Order lists, order pages, the overview and the box office in the dashboard.

@@ -1,0 +1,1 @@
+# Password reset, e-mail verification, invitations and two-factor sign-in.
