@@ -26,6 +26,27 @@ enum Cli {
     Scan(ScanArgs),
     /// Many buyers, one seated event: best-available seat holds over HTTP.
     Seats(SeatsArgs),
+    /// Page weight and server time of the demo's pages, one client after another.
+    Pages(PagesArgs),
+}
+
+#[derive(Parser, Clone)]
+struct PagesArgs {
+    /// The server (started with `serve --demo`), e.g. http://127.0.0.1:8080
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// The demo organizer, for the dashboard's pages.
+    #[arg(long, default_value = "organizer@demo.tessera.dev")]
+    email: String,
+    /// The demo organizer's password (printed by `serve --demo`).
+    #[arg(long)]
+    password: String,
+    /// Requests per page, one after another over one keep-alive connection.
+    #[arg(long, default_value_t = 300)]
+    count: usize,
+    /// The pages: `{event}` is the first listed event, `{org}` the organizer's first organization.
+    #[arg(long = "page", default_values_t = ["/".to_string(), "/events/{event}".to_string(), "/dashboard/orgs/{org}/overview".to_string()])]
+    pages: Vec<String>,
 }
 
 #[derive(Parser, Clone)]
@@ -643,6 +664,100 @@ async fn seats(args: SeatsArgs) -> Result<()> {
     Ok(())
 }
 
+/// What one page costs: server time (client-side latency over loopback, the
+/// baseline `/healthz` measured the same way in the same run) and the bytes a
+/// browser fetches for it, gzip-compressed as the server sends them: the HTML
+/// and the stylesheets and scripts it links (which a browser then caches).
+async fn pages(args: PagesArgs) -> Result<()> {
+    // Redirects not followed: a page that sends to the sign-in page fails the run.
+    let c = reqwest::Client::builder().pool_max_idle_per_host(1).redirect(reqwest::redirect::Policy::none()).build()?;
+    let base = args.url.trim_end_matches('/');
+    let r = c
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": args.email, "password": args.password}))
+        .send()
+        .await?;
+    if r.status().as_u16() != 200 {
+        bail!("login: {} {}", r.status(), r.text().await?);
+    }
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tessera_session="))
+        .context("no session cookie")?
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let (_, events) = json_req(c.get(format!("{base}/api/v1/events"))).await?;
+    let event = events["items"][0]["id"].as_str().context("no listed event")?.to_string();
+    let (_, orgs) = json_req(c.get(format!("{base}/api/v1/orgs")).header("cookie", &cookie)).await?;
+    let org = orgs[0]["id"]
+        .as_str()
+        .or_else(|| orgs["items"][0]["id"].as_str())
+        .or_else(|| orgs[0]["org"]["id"].as_str())
+        .context("no organization")?
+        .to_string();
+
+    // Latencies of `count` sequential GETs after a warm-up, and the last body's size.
+    let time = |path: String| {
+        let c = c.clone();
+        let cookie = cookie.clone();
+        async move {
+            let mut tally = Tally::default();
+            let mut bytes = 0;
+            for i in 0..(args.count + 20) {
+                let at = Instant::now();
+                let r = c
+                    .get(format!("{base}{path}"))
+                    .header("cookie", &cookie)
+                    .header("accept-encoding", "gzip")
+                    .send()
+                    .await?;
+                let status = r.status().as_u16();
+                let body = r.bytes().await?;
+                if status != 200 {
+                    bail!("{path}: {status}");
+                }
+                if i >= 20 {
+                    tally.latencies_us.push(at.elapsed().as_micros() as u64);
+                }
+                bytes = body.len();
+            }
+            Ok::<_, anyhow::Error>((tally, bytes))
+        }
+    };
+    let (mut floor, _) = time("/healthz".into()).await?;
+    let floor_p50 = floor.pct(0.5);
+    println!("pages: {} requests each, one at a time; baseline /healthz p50 {floor_p50:.2} ms", args.count);
+    println!("| page | p50 ms | p95 ms | p50 − baseline ms | HTML gzip | CSS+JS gzip | total gzip | HTML raw |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for page in &args.pages {
+        let path = page.replace("{event}", &event).replace("{org}", &org);
+        let raw = c.get(format!("{base}{path}")).header("cookie", &cookie).send().await?.text().await?;
+        let mut assets = 0;
+        for link in raw.split("/assets/").skip(1) {
+            let name: String = link.chars().take_while(|ch| *ch != '"' && *ch != '\'').collect();
+            let r = c.get(format!("{base}/assets/{name}")).header("accept-encoding", "gzip").send().await?;
+            assets += r.bytes().await?.len();
+        }
+        let (mut t, html) = time(path.clone()).await?;
+        let p50 = t.pct(0.5);
+        println!(
+            "| `{page}` | {p50:.2} | {:.2} | {:.2} | {:.1} KiB | {:.1} KiB | {:.1} KiB | {:.1} KiB |",
+            t.pct(0.95),
+            p50 - floor_p50,
+            html as f64 / 1024.0,
+            assets as f64 / 1024.0,
+            (html + assets) as f64 / 1024.0,
+            raw.len() as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     tessera_remote::install_crypto_provider();
@@ -651,5 +766,6 @@ fn main() -> Result<()> {
         Cli::FlashSale(args) => rt.block_on(flash_sale(args)),
         Cli::Scan(args) => rt.block_on(scan(args)),
         Cli::Seats(args) => rt.block_on(seats(args)),
+        Cli::Pages(args) => rt.block_on(pages(args)),
     }
 }
