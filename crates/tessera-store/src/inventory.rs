@@ -667,6 +667,18 @@ impl Store {
         Ok(orders)
     }
 
+    /// The order with this reference (references are unique), as
+    /// (order id, buyer's e-mail address): for "find my order".
+    pub async fn order_by_reference(&self, reference: &str) -> Result<Option<(OrderId, String)>> {
+        let row = sqlx::query("SELECT id, buyer_email FROM orders WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id = row.text("id")?.parse().map_err(|_| StoreError::Corrupt("an order id".into()))?;
+        Ok(Some((id, row.text("buyer_email")?)))
+    }
+
     /// Tickets issued for an event, by status: for checks and reports.
     pub async fn ticket_counts(&self, event: EventId) -> Result<HashMap<String, i64>> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM tickets WHERE event_id = $1 GROUP BY status")
