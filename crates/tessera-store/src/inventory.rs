@@ -667,6 +667,29 @@ impl Store {
         Ok(orders)
     }
 
+    /// The lowest base price of the public ticket types of each of `events`,
+    /// as (event id, price in minor units, currency): the event cards'
+    /// "from €25". Events without public ticket types are left out.
+    pub async fn lowest_public_prices(&self, events: &[EventId]) -> Result<Vec<(EventId, i64, String)>> {
+        let ids: Vec<String> = events.iter().map(ToString::to_string).collect();
+        let mut out = Vec::new();
+        for chunk in in_chunks(&ids) {
+            let rows = in_query(
+                "SELECT event_id, MIN(price_minor) AS low, currency FROM ticket_types \
+                 WHERE visibility = 'public' AND event_id IN ({in}) GROUP BY event_id, currency",
+                &[],
+                chunk,
+            )
+            .fetch_all(&self.read)
+            .await?;
+            for r in &rows {
+                let id = r.text("event_id")?.parse().map_err(|_| StoreError::Corrupt("an event id".into()))?;
+                out.push((id, r.int("low")?, r.text("currency")?));
+            }
+        }
+        Ok(out)
+    }
+
     /// The order with this reference (references are unique), as
     /// (order id, buyer's e-mail address): for "find my order".
     pub async fn order_by_reference(&self, reference: &str) -> Result<Option<(OrderId, String)>> {
