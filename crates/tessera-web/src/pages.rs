@@ -11,7 +11,7 @@ use crate::ui::shell::{self, Shell, Text, render, t, t_args};
 use crate::ui::{self, Extras, money};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tessera_app::AppError;
@@ -44,6 +44,8 @@ struct Sandbox {
     open: bool,
     message: Option<String>,
     failed: bool,
+    /// Where the buyer goes on after paying: the order's confirmation.
+    next: Option<String>,
 }
 
 fn sandbox_response(status: StatusCode, page: Sandbox) -> Response {
@@ -61,6 +63,7 @@ fn sandbox_message(status: StatusCode, message: String) -> Response {
         open: false,
         message: Some(message),
         failed: true,
+        next: None,
     };
     sandbox_response(status, page)
 }
@@ -85,6 +88,7 @@ async fn sandbox_page(State(s): State<AppState>, Path(id): Path<String>) -> Resp
         open,
         message: (!open).then(|| t_args("storefront-sandbox-state", &[("state", p.state.as_str().to_string().into())])),
         failed: false,
+        next: None,
     };
     sandbox_response(StatusCode::OK, page)
 }
@@ -106,26 +110,32 @@ async fn sandbox_submit(State(s): State<AppState>, Path(id): Path<String>, body:
                 Ok((_, o)) => o,
                 Err(e) => return page_error(e),
             };
-            match form.outcome {
-                // Declined: back on the order, which still waits for a payment.
-                tessera_app::payments::SandboxOutcome::Decline => {
-                    let page = Sandbox {
-                        shell: Shell::new(t("storefront-sandbox-title"), &Extras::default()),
-                        payment_id: id.clone(),
-                        order: Some(SandboxOrder {
-                            id: order.id.to_string(),
-                            reference: order.reference.clone(),
-                            amount: money(order.total),
-                        }),
-                        open: false,
-                        message: Some(t("storefront-sandbox-declined")),
-                        failed: true,
-                    };
-                    sandbox_response(StatusCode::OK, page)
-                }
-                // Paid, or paid later: the confirmation says what comes next.
-                _ => ui::redirect(&format!("/orders/{}/confirmed", order.id), &[]),
+            let declined = form.outcome == tessera_app::payments::SandboxOutcome::Decline;
+            let confirmed = format!("/orders/{}/confirmed", order.id);
+            let page = Sandbox {
+                shell: Shell::new(t("storefront-sandbox-title"), &Extras::default()),
+                payment_id: id.clone(),
+                order: Some(SandboxOrder {
+                    id: order.id.to_string(),
+                    reference: order.reference.clone(),
+                    amount: money(order.total),
+                }),
+                open: false,
+                message: Some(match form.outcome {
+                    tessera_app::payments::SandboxOutcome::Decline => t("storefront-sandbox-declined"),
+                    tessera_app::payments::SandboxOutcome::Delayed => t("storefront-sandbox-later"),
+                    _ => t("storefront-sandbox-accepted"),
+                }),
+                failed: declined,
+                next: (!declined).then(|| confirmed.clone()),
+            };
+            let mut res = sandbox_response(StatusCode::OK, page);
+            // Like a provider sending the buyer back: on to the confirmation
+            // (the page links it too, for a browser that ignores Refresh).
+            if !declined && let Ok(v) = HeaderValue::from_str(&format!("0; url={confirmed}")) {
+                res.headers_mut().insert(HeaderName::from_static("refresh"), v);
             }
+            res
         }
         Err(AppError::NotFound) => sandbox_missing(),
         Err(AppError::Invalid(v)) => {
