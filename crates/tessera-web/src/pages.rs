@@ -84,7 +84,11 @@ async fn sandbox_page(State(s): State<AppState>, Path(id): Path<String>) -> Resp
     let page = Sandbox {
         shell: Shell::new(t("storefront-sandbox-title"), &Extras::default()),
         payment_id: p.id.clone(),
-        order: Some(SandboxOrder { id: order.id.to_string(), reference: order.reference.clone(), amount: money(p.amount) }),
+        order: Some(SandboxOrder {
+            id: order.id.to_string(),
+            reference: order.reference.clone(),
+            amount: money(p.amount),
+        }),
         open,
         message: (!open).then(|| t_args("storefront-sandbox-state", &[("state", p.state.as_str().to_string().into())])),
         failed: false,
@@ -92,6 +96,10 @@ async fn sandbox_page(State(s): State<AppState>, Path(id): Path<String>) -> Resp
     };
     sandbox_response(StatusCode::OK, page)
 }
+
+/// Seconds the sandbox shows its outcome before sending the buyer on, as
+/// providers' "redirecting…" pages do.
+const SANDBOX_REFRESH_SECS: u32 = 3;
 
 #[derive(serde::Deserialize)]
 struct SandboxForm {
@@ -132,7 +140,7 @@ async fn sandbox_submit(State(s): State<AppState>, Path(id): Path<String>, body:
             let mut res = sandbox_response(StatusCode::OK, page);
             // Like a provider sending the buyer back: on to the confirmation
             // (the page links it too, for a browser that ignores Refresh).
-            if !declined && let Ok(v) = HeaderValue::from_str(&format!("0; url={confirmed}")) {
+            if !declined && let Ok(v) = HeaderValue::from_str(&format!("{SANDBOX_REFRESH_SECS}; url={confirmed}")) {
                 res.headers_mut().insert(HeaderName::from_static("refresh"), v);
             }
             res

@@ -68,7 +68,8 @@ impl Shop {
             )
             .await;
         assert_eq!(r.status, 201, "{r:?}");
-        let (id, token) = (r.body["id"].as_str().unwrap().to_string(), r.body["access_token"].as_str().unwrap().to_string());
+        let (id, token) =
+            (r.body["id"].as_str().unwrap().to_string(), r.body["access_token"].as_str().unwrap().to_string());
         let rb = self.t.client.post(self.url(&format!("/api/v1/orders/{id}/checkout"))).header("x-order-token", &token);
         let c = self.t.send(rb).await;
         assert_eq!(c.status, 200, "{c:?}");
@@ -126,7 +127,10 @@ impl Shop {
 }
 
 /// The mails the sink got for `to`, once `n` mails in all have arrived.
-async fn mails(sink: tessera_mail::testing::SmtpSink, n: usize) -> (Vec<tessera_mail::testing::Received>, tessera_mail::testing::SmtpSink) {
+async fn mails(
+    sink: tessera_mail::testing::SmtpSink,
+    n: usize,
+) -> (Vec<tessera_mail::testing::Received>, tessera_mail::testing::SmtpSink) {
     tokio::task::spawn_blocking(move || (sink.wait_for(n, Duration::from_secs(20)), sink)).await.unwrap()
 }
 
@@ -211,7 +215,11 @@ async fn find_my_order_mails_the_link_and_answers_the_same_either_way() {
 
     // A match (in other letter case): the same answer as no match.
     let hit = s
-        .post_form("/orders/find", "/orders/find", &format!("email=ADA%40example.org&reference={}", reference.to_lowercase()))
+        .post_form(
+            "/orders/find",
+            "/orders/find",
+            &format!("email=ADA%40example.org&reference={}", reference.to_lowercase()),
+        )
         .await;
     assert_eq!(hit.status(), 200);
     let hit = hit.text().await.unwrap();
@@ -219,7 +227,8 @@ async fn find_my_order_mails_the_link_and_answers_the_same_either_way() {
     let miss = s.post_form("/orders/find", "/orders/find", "email=ADA%40example.org&reference=ZZZZZZZZ").await;
     assert_eq!(miss.status(), 200);
     assert_eq!(miss.text().await.unwrap(), hit, "no difference between a match and none");
-    let wrong_mail = s.post_form("/orders/find", "/orders/find", &format!("email=eve%40example.org&reference={reference}")).await;
+    let wrong_mail =
+        s.post_form("/orders/find", "/orders/find", &format!("email=eve%40example.org&reference={reference}")).await;
     assert_eq!(wrong_mail.status(), 200);
 
     // Only the match sent a mail: the order's link, in the buyer's hands.
@@ -251,7 +260,8 @@ async fn find_my_order_mails_the_link_and_answers_the_same_either_way() {
     assert_eq!(forged.status(), 403);
 
     // The API: the same answer, its bad inputs, then the limit per client (4 here).
-    let api = s.t.post("/api/v1/orders/lookup", &Auth::None, json!({"email": "x@example.org", "reference": "NOPE"})).await;
+    let api =
+        s.t.post("/api/v1/orders/lookup", &Auth::None, json!({"email": "x@example.org", "reference": "NOPE"})).await;
     assert_eq!((api.status, api.body["status"].as_str()), (202, Some("accepted")), "{api:?}");
     let bad = s.t.post("/api/v1/orders/lookup", &Auth::None, json!({"email": "nope", "reference": ""})).await;
     assert_eq!(bad.status, 422, "{bad:?}");
@@ -259,10 +269,12 @@ async fn find_my_order_mails_the_link_and_answers_the_same_either_way() {
     let rb = s.t.client.post(s.url("/api/v1/orders/lookup")).header("content-type", "application/json").body("{");
     assert_eq!(s.t.send(rb).await.status, 400);
     // Four accepted so far (three forms, one API call): the fifth is refused.
-    let limited = s.t.post("/api/v1/orders/lookup", &Auth::None, json!({"email": "x@example.org", "reference": "NOPE"})).await;
+    let limited =
+        s.t.post("/api/v1/orders/lookup", &Auth::None, json!({"email": "x@example.org", "reference": "NOPE"})).await;
     assert_eq!((limited.status, limited.code()), (429, "rate_limited"), "{limited:?}");
     assert!(limited.headers.get("retry-after").is_some());
-    let page = s.post_form("/orders/find", "/orders/find", &format!("email=ada%40example.org&reference={reference}")).await;
+    let page =
+        s.post_form("/orders/find", "/orders/find", &format!("email=ada%40example.org&reference={reference}")).await;
     assert_eq!(page.status(), 429);
     assert!(page.text().await.unwrap().contains("Too many requests"));
     s.drain_outbox().await;
@@ -289,7 +301,8 @@ async fn the_refund_button_shows_only_while_the_policy_allows_it() {
     assert!(html.contains("class=\"confirm\""), "behind a confirmation: {html}");
 
     // A staff refund of part of it: "partially refunded", with the amount.
-    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/refunds", s.org), &s.owner, json!({"amount_minor": 1000})).await;
+    let r =
+        s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/refunds", s.org), &s.owner, json!({"amount_minor": 1000})).await;
     assert_eq!(r.status, 200, "{r:?}");
     let (_, html) = s.page(&format!("/orders/{id}"), &cookie).await;
     assert!(html.contains("Partially refunded") && html.contains("Refunded: €10.00"), "{html}");
@@ -315,7 +328,10 @@ async fn my_tickets_groups_the_tickets_by_event_and_lists_the_orders() {
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Upcoming events") && html.contains("Gig") && html.contains("Hall"), "{html}");
     assert_eq!(html.matches("class=\"qr\"").count(), 2, "{html}");
-    assert!(html.contains("Grace Hopper") && html.contains(&format!("/orders/{id}")) && html.contains("Paid"), "{html}");
+    assert!(
+        html.contains("Grace Hopper") && html.contains(&format!("/orders/{id}")) && html.contains("Paid"),
+        "{html}"
+    );
     assert!(html.contains("€50.00"), "{html}");
     // In Chinese.
     let (_, zh) = s.page("/account?lang=zh-CN", &cookie).await;

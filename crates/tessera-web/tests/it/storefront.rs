@@ -121,7 +121,7 @@ async fn a_buyer_finds_an_event_pays_in_the_sandbox_and_prints_the_tickets() {
     assert_eq!(paid.status(), 200);
     // Sent on to the confirmation, as a provider would.
     let next = paid.headers()["refresh"].to_str().unwrap().to_string();
-    assert_eq!(next, format!("0; url={order_path}/confirmed"));
+    assert_eq!(next, format!("3; url={order_path}/confirmed"));
     let thanks = browser.get(url(&format!("{order_path}/confirmed"))).header("cookie", &cookies).send().await.unwrap();
     assert!(thanks.text().await.unwrap().contains("Your tickets are on their way to ada@example.org"));
     let order = browser.get(url(&order_path)).header("cookie", &cookies).send().await.unwrap().text().await.unwrap();
@@ -147,7 +147,7 @@ async fn a_buyer_finds_an_event_pays_in_the_sandbox_and_prints_the_tickets() {
     let chosen = browser.get(url(&format!("/events/{event}?lang=zh-CN"))).send().await.unwrap();
     let lang_cookie = set_cookie(&chosen, "tessera_lang").expect("the choice is remembered");
     let html = chosen.text().await.unwrap();
-    assert!(html.contains("去付款") && !html.contains("€25.00"), "{html}");
+    assert!(html.contains("预订") && !html.contains("€25.00"), "{html}");
     let again = browser.get(url("/")).header("cookie", &lang_cookie).send().await.unwrap().text().await.unwrap();
     assert!(again.contains("搜索活动"));
     let en = browser.get(url("/?lang=en")).header("cookie", &lang_cookie).send().await.unwrap().text().await.unwrap();
