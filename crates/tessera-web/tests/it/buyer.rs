@@ -380,5 +380,17 @@ async fn buyer_pages_escape_what_organizers_and_buyers_typed() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(!html.contains("<img src=x") && html.contains("alert(1)"), "{html}");
+    // A quantity that is no number: the message next to that field.
+    let r = s
+        .post_form(
+            &format!("/events/{}", s.event),
+            &format!("/events/{}/buy", s.event),
+            &format!("qty_{}=two&name=Eve&email=eve%40example.org", s.ticket_type),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    let field = format!("id=\"qty_{}-error\"", s.ticket_type);
+    assert!(html.contains(&field) && html.contains("enter a whole number") && html.contains("value=\"two\""), "{html}");
     let _: Value = json!({});
 }
