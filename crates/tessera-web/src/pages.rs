@@ -8,7 +8,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::ui::shell::{self, Shell, Text, render, t, t_args};
-use crate::ui::{self, Extras, money};
+use crate::ui::{Extras, money};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
