@@ -51,7 +51,7 @@ storefront-only-left = { $count ->
 storefront-left-script = Only { $count } left
 storefront-on-sale-from = On sale from { $when }
 storefront-sales-open-on = Tickets go on sale on { $when }
-storefront-incl-fees = incl. { $fees } fees
+storefront-incl-fees = incl. fees of { $fees }
 storefront-per-order-fee = Plus a service fee of { $fee } per order.
 storefront-max-per-order = { $count ->
     [one] At most 1 per order
