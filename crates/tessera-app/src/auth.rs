@@ -202,6 +202,17 @@ impl ClientLimiter {
         Ok(())
     }
 
+    /// "Find my order" requests, counted per client address against the
+    /// same budget as sign-ups: each one may send an e-mail.
+    pub(crate) fn admit_find_order(&self, ip: &str, now: Timestamp) -> Result<()> {
+        let key = format!("find-order:{ip}");
+        if self.windows.count(&key, now) >= self.registrations_per_ip {
+            return Err(self.windows.refuse(now));
+        }
+        self.windows.bump(key, now);
+        Ok(())
+    }
+
     pub(crate) fn admit_access_code(&self, ip: &str, now: Timestamp) -> Result<()> {
         if self.windows.count(&format!("code:{ip}"), now) >= self.access_code_failures_per_ip {
             return Err(self.windows.refuse(now));

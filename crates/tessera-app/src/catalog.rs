@@ -192,6 +192,22 @@ impl App {
         Ok(detail)
     }
 
+    /// The lowest base price of each listed event's public ticket types,
+    /// for the event cards ("from €25"); one query for the whole list.
+    pub async fn lowest_prices(
+        &self,
+        events: &[EventId],
+    ) -> Result<std::collections::HashMap<EventId, tessera_domain::Money>> {
+        let mut out = std::collections::HashMap::new();
+        for (id, minor, currency) in self.store.lowest_public_prices(events).await? {
+            let Ok(currency) = tessera_domain::Currency::parse(&currency) else { continue };
+            let price = tessera_domain::Money::new(minor, currency);
+            // Mixed currencies in one event are rare; keep one of them.
+            out.entry(id).or_insert(price);
+        }
+        Ok(out)
+    }
+
     /// The public event and whether the access code unlocked a hidden type.
     async fn public_event_unlocking(&self, id: EventId, access_code: Option<&str>) -> Result<(EventDetail, bool)> {
         let now = self.now();

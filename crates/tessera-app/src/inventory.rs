@@ -299,9 +299,20 @@ impl App {
         Ok(PlacedOrder { order, access_token: token })
     }
 
-    /// Whether the caller is this order's buyer: by access token, or signed in as the buyer.
-    fn is_buyer(actor: &Actor, token: Option<&str>, token_hash: &str, buyer: Option<tessera_domain::UserId>) -> bool {
-        let by_token = token.is_some_and(|t| crate::secrets::constant_time_eq(&hash_token(t), token_hash));
+    /// Whether the caller is this order's buyer: by access token (the one
+    /// handed out when ordering, or the order link's), or signed in as the buyer.
+    fn is_buyer(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+        token: Option<&str>,
+        token_hash: &str,
+        buyer: Option<tessera_domain::UserId>,
+    ) -> bool {
+        let by_token = token.is_some_and(|t| {
+            crate::secrets::constant_time_eq(&hash_token(t), token_hash)
+                | crate::secrets::constant_time_eq(&self.config.master_key.order_link_token(&id.to_string()), t)
+        });
         let by_account = matches!(actor, Actor::User(u) if Some(u.id) == buyer);
         by_token || by_account
     }
@@ -309,13 +320,48 @@ impl App {
     /// An order, for its buyer: by access token, or as the signed-in buyer.
     pub async fn buyer_order(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
         let (order, token_hash, buyer) = self.store.order(id).await?.ok_or(AppError::NotFound)?;
-        if Self::is_buyer(actor, token, &token_hash, buyer) { Ok(order) } else { Err(AppError::NotFound) }
+        if self.is_buyer(actor, id, token, &token_hash, buyer) { Ok(order) } else { Err(AppError::NotFound) }
+    }
+
+    /// The order's secret link, `/o/{id}/{token}` (a path; the e-mails put
+    /// the public URL in front): whoever holds it opens the order, like a
+    /// ticket's link opens the ticket. Stateless: derived from the id.
+    pub fn order_link(&self, id: OrderId) -> String {
+        format!("/o/{id}/{}", self.config.master_key.order_link_token(&id.to_string()))
+    }
+
+    /// "Find my order": when `reference` names an order bought with `email`
+    /// (letter case aside), its secret link goes to that address by e-mail.
+    /// The answer is the same whether or not anything matched, so nobody
+    /// learns which orders exist; each request from `ip` counts against a
+    /// per-address limit (`RateLimited` past it). `locale` is the language
+    /// of the e-mail.
+    pub async fn find_order(&self, ip: &str, email: &Email, reference: &str, locale: &str) -> Result<()> {
+        self.clients.admit_find_order(ip, self.now())?;
+        let reference = reference.trim().to_ascii_uppercase();
+        if reference.is_empty() || reference.len() > 64 {
+            return Ok(());
+        }
+        let Some((id, buyer_email)) = self.store.order_by_reference(&reference).await? else { return Ok(()) };
+        if !buyer_email.eq_ignore_ascii_case(email.as_str()) {
+            return Ok(());
+        }
+        let order = self.store.order_head(id).await?.ok_or(AppError::NotFound)?.0;
+        let locale = tessera_mail::Locale::from_tag(locale).tag();
+        let m = tessera_store::OutboxMessage::new(
+            "email",
+            "find_order",
+            Some(id.to_string()),
+            serde_json::json!({ "locale": locale }),
+        );
+        self.store.enqueue(order.org_id, &[m], self.now()).await?;
+        Ok(())
     }
 
     /// The order's head (no lines, tickets or history), for its buyer.
     async fn buyer_order_head(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<Order> {
         let (order, token_hash, buyer) = self.store.order_head(id).await?.ok_or(AppError::NotFound)?;
-        if Self::is_buyer(actor, token, &token_hash, buyer) { Ok(order) } else { Err(AppError::NotFound) }
+        if self.is_buyer(actor, id, token, &token_hash, buyer) { Ok(order) } else { Err(AppError::NotFound) }
     }
 
     /// Applies a confirmation or cancellation in the order's event batch;

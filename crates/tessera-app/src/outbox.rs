@@ -410,7 +410,9 @@ impl App {
         let (event, venue) = self.event_and_venue(order.org_id, order.event_id).await?;
         let tz = venue.timezone.tz();
         let payload: serde_json::Value = serde_json::from_str(&row.payload).unwrap_or_default();
-        let order_url = format!("{}/orders/{}", self.config.public_url, order.id);
+        // The secret link opens the order in any browser, not only the one
+        // that placed it.
+        let order_url = format!("{}{}", self.config.public_url, self.order_link(order.id));
         let cur = order.total.currency;
         let money = |a: i64| tessera_domain::Money::new(a, cur);
         let kind = match row.topic.as_str() {
@@ -516,6 +518,12 @@ impl App {
                     order_url,
                 }
             }
+            "find_order" => MailKind::FindOrder {
+                org_name: org.name.clone(),
+                event_name: event.title.clone(),
+                order_reference: order.reference.clone(),
+                order_url,
+            },
             "event_cancelled" => MailKind::EventCancelled {
                 org_name: org.name.clone(),
                 event_name: event.title.clone(),

@@ -703,6 +703,31 @@ impl App {
         self.open_and_run_refund(&order, amount, tickets, reason, actor_name(actor), key).await
     }
 
+    /// What a buyer could refund of their own paid order right now, by the
+    /// event's policy: (until when, the amount they get back), or `None`
+    /// when the policy allows nothing now. The order page shows its refund
+    /// button only then.
+    pub async fn buyer_refund_offer(
+        &self,
+        order: &Order,
+    ) -> Result<Option<(tessera_domain::Timestamp, tessera_domain::Money)>> {
+        if order.state != OrderState::Paid {
+            return Ok(None);
+        }
+        let Some(event) = self.store.event(order.org_id, order.event_id).await? else { return Ok(None) };
+        let pricing = self.store.event_pricing(order.event_id).await?;
+        let left = order.paid.amount_minor - order.refunded.amount_minor;
+        let Ok(amount) = tessera_domain::payments::buyer_refund(&pricing.refunds, event.starts_at, self.now(), left)
+        else {
+            return Ok(None);
+        };
+        let deadline = event
+            .starts_at
+            .checked_sub(jiff::SignedDuration::from_hours(pricing.refunds.deadline_hours))
+            .unwrap_or(event.starts_at);
+        Ok(Some((deadline, tessera_domain::Money::new(amount, order.total.currency))))
+    }
+
     /// A buyer refunds their own paid order, as the event's policy allows.
     pub async fn buyer_refund(&self, actor: &Actor, id: OrderId, token: Option<&str>) -> Result<RefundRecord> {
         let order = self.buyer_order(actor, id, token).await?;

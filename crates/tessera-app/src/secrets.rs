@@ -106,9 +106,19 @@ impl MasterKey {
     /// The secret part of a ticket page's link: HMAC-SHA256 of the ticket id,
     /// 130 bits in lower-case Base32. Stateless, so a link never needs storing.
     pub fn link_token(&self, id: &str) -> String {
+        self.link_token_for(b"ticket-link", id)
+    }
+
+    /// The secret part of an order's link (`/o/{order_id}/{token}`), for the
+    /// e-mails and "find my order": like a ticket link, under its own subkey,
+    /// so a ticket's link never opens its order.
+    pub fn order_link_token(&self, id: &str) -> String {
+        self.link_token_for(b"order-link", id)
+    }
+
+    fn link_token_for(&self, purpose: &[u8], id: &str) -> String {
         use hmac::{KeyInit, Mac};
-        let mut mac =
-            hmac::Hmac::<Sha256>::new_from_slice(&self.subkey(b"ticket-link")).expect("HMAC takes any key size");
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.subkey(purpose)).expect("HMAC takes any key size");
         mac.update(id.as_bytes());
         let tag = mac.finalize().into_bytes();
         let mut s = data_encoding::BASE32_NOPAD.encode(&tag).to_lowercase();

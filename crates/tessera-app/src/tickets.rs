@@ -219,6 +219,12 @@ impl App {
         Ok((event, venue))
     }
 
+    /// The event and venue of an order the caller already may see (the
+    /// buyer's pages head the order with them).
+    pub async fn order_event(&self, order: &Order) -> Result<(Event, Venue)> {
+        self.event_and_venue(order.org_id, order.event_id).await
+    }
+
     fn ticket_link(&self, id: TicketId) -> String {
         format!("/t/{id}/{}", self.config.master_key.link_token(&id.to_string()))
     }

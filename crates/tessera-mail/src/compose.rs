@@ -96,7 +96,8 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         MailKind::PaymentReminder { order_url, .. }
         | MailKind::RefundNotice { order_url, .. }
         | MailKind::EventReminder { order_url, .. }
-        | MailKind::EventMoved { order_url, .. } => check("order_url", order_url),
+        | MailKind::EventMoved { order_url, .. }
+        | MailKind::FindOrder { order_url, .. } => check("order_url", order_url),
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
     }
 }

@@ -37,11 +37,37 @@ fn view_order(locale: Locale, url: &str) -> Block {
     Block::Button { label: t(locale, "View your order", "查看订单"), url: url.to_owned() }
 }
 
+/// The "find my order" mail, its words from the catalogs (`mail.ftl`).
+fn find_order(l: Locale, hello: Block, org: &str, event: &str, reference: &str, url: &str) -> Doc {
+    let text = |id: &str, a: &[(&str, &str)]| {
+        let args: Vec<(&str, tessera_i18n::FluentValue<'_>)> =
+            a.iter().map(|(k, v)| (*k, v.to_string().into())).collect();
+        tessera_i18n::t_args(l, id, &args)
+    };
+    Doc {
+        locale: l,
+        title: text("mail-find-order-subject", &[("reference", reference), ("event", event)]),
+        org_name: org.to_owned(),
+        heading: text("mail-find-order-heading", &[]),
+        blocks: vec![
+            hello,
+            Block::Para(text("mail-find-order-intro", &[("reference", reference), ("event", event)])),
+            Block::Button { label: text("mail-find-order-open", &[]), url: url.to_owned() },
+            Block::Para(text("mail-find-order-keep", &[])),
+            Block::Para(text("mail-find-order-not-you", &[])),
+        ],
+        footer: footer(l, org),
+    }
+}
+
 /// The subject and the document of a mail.
 pub(crate) fn build(mail: &Mail) -> Doc {
     let l = mail.locale;
     let hello = Block::Para(greeting(l, &mail.to_name));
     match &mail.kind {
+        MailKind::FindOrder { org_name, event_name, order_reference, order_url } => {
+            find_order(l, hello, org_name, event_name, order_reference, order_url)
+        }
         MailKind::OrderConfirmation {
             org_name,
             event_name,

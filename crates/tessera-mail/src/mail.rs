@@ -92,6 +92,9 @@ pub enum MailKind {
         order_reference: String,
         order_url: String,
     },
+    /// The buyer asked "find my order" with the order's reference and
+    /// e-mail address: the order's secret link.
+    FindOrder { org_name: String, event_name: String, order_reference: String, order_url: String },
     /// The organizer cancelled the event; the order is refunded.
     EventCancelled { org_name: String, event_name: String, order_reference: String, refund_amount: Money },
 }

@@ -667,6 +667,41 @@ impl Store {
         Ok(orders)
     }
 
+    /// The lowest base price of the public ticket types of each of `events`,
+    /// as (event id, price in minor units, currency): the event cards'
+    /// "from €25". Events without public ticket types are left out.
+    pub async fn lowest_public_prices(&self, events: &[EventId]) -> Result<Vec<(EventId, i64, String)>> {
+        let ids: Vec<String> = events.iter().map(ToString::to_string).collect();
+        let mut out = Vec::new();
+        for chunk in in_chunks(&ids) {
+            let rows = in_query(
+                "SELECT event_id, MIN(price_minor) AS low, currency FROM ticket_types \
+                 WHERE visibility = 'public' AND event_id IN ({in}) GROUP BY event_id, currency",
+                &[],
+                chunk,
+            )
+            .fetch_all(&self.read)
+            .await?;
+            for r in &rows {
+                let id = r.text("event_id")?.parse().map_err(|_| StoreError::Corrupt("an event id".into()))?;
+                out.push((id, r.int("low")?, r.text("currency")?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The order with this reference (references are unique), as
+    /// (order id, buyer's e-mail address): for "find my order".
+    pub async fn order_by_reference(&self, reference: &str) -> Result<Option<(OrderId, String)>> {
+        let row = sqlx::query("SELECT id, buyer_email FROM orders WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(&self.read)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id = row.text("id")?.parse().map_err(|_| StoreError::Corrupt("an order id".into()))?;
+        Ok(Some((id, row.text("buyer_email")?)))
+    }
+
     /// Tickets issued for an event, by status: for checks and reports.
     pub async fn ticket_counts(&self, event: EventId) -> Result<HashMap<String, i64>> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM tickets WHERE event_id = $1 GROUP BY status")

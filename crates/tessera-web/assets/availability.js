@@ -16,7 +16,7 @@ if (form && window.EventSource) {
       const note = form.querySelector(`[data-avail="${t.id}"]`);
       const field = form.querySelector(`input[data-ticket-type="${t.id}"]`);
       if (note) {
-        note.textContent = t.available <= 0 ? form.dataset.soldOut : t.available <= 10 ? `${form.dataset.left} ${t.available}` : "";
+        note.textContent = t.available <= 0 ? form.dataset.soldOut : t.available <= 10 ? form.dataset.left.replace("{n}", String(t.available)) : "";
       }
       if (field) {
         field.disabled = t.available <= 0 || !t.on_sale;

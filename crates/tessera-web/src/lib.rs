@@ -168,6 +168,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::deliveries))
         .routes(routes!(payments::redeliver))
         .routes(routes!(orders::get_order))
+        .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))
         .routes(routes!(orders::list_orders))
@@ -246,7 +247,6 @@ pub fn router(app: App, web: WebConfig) -> Router {
     };
     let x_request_id = HeaderName::from_static("x-request-id");
     routes
-        .merge(pages::router())
         .merge(ui::router(state.clone()))
         // Pages that lead nowhere speak the visitor's language and show their
         // menu, as every page does.

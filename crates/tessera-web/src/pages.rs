@@ -1,13 +1,17 @@
 //! Pages outside the JSON API: a ticket's own page and its QR image, reached
 //! by the unguessable link `/t/{ticket_id}/{token}` that the buyer gets with
-//! the order. No session is needed: the link is the credential, like the
-//! paper ticket it replaces.
+//! the order, and the sandbox provider's payment page. No session is
+//! needed: the link is the credential, like the paper ticket it replaces.
+//! The ticket page itself comes from `tessera-render` (the same sheet as
+//! the PDF); the rest are templates on the shell.
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::ui::shell::{self, Shell, Text, render, t, t_args};
+use crate::ui::{Extras, money};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tessera_app::AppError;
@@ -24,8 +28,48 @@ pub fn router() -> Router<AppState> {
         .route("/pay/sandbox/{payment_id}", get(sandbox_page).post(sandbox_submit))
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+struct SandboxOrder {
+    id: String,
+    reference: String,
+    amount: String,
+}
+
+/// The sandbox provider's hosted payment page (a template on the shell).
+#[derive(askama::Template)]
+#[template(path = "storefront/sandbox.html")]
+struct Sandbox {
+    shell: Shell,
+    payment_id: String,
+    order: Option<SandboxOrder>,
+    open: bool,
+    message: Option<String>,
+    failed: bool,
+    /// Where the buyer goes on after paying: the order's confirmation.
+    next: Option<String>,
+}
+
+fn sandbox_response(status: StatusCode, page: Sandbox) -> Response {
+    let mut res = render(status, &page, &[]);
+    // Not a page to keep in a shared cache or show in another site's frame.
+    res.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+fn sandbox_message(status: StatusCode, message: String) -> Response {
+    let page = Sandbox {
+        shell: Shell::new(t("storefront-sandbox-title"), &Extras::default()),
+        payment_id: String::new(),
+        order: None,
+        open: false,
+        message: Some(message),
+        failed: true,
+        next: None,
+    };
+    sandbox_response(status, page)
+}
+
+fn sandbox_missing() -> Response {
+    shell::message(StatusCode::NOT_FOUND, "storefront-sandbox-not-found", vec![t("storefront-sandbox-missing")], None)
 }
 
 /// The sandbox provider's hosted payment page: test money only. A tester
@@ -33,46 +77,29 @@ fn esc(s: &str) -> String {
 async fn sandbox_page(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     let (p, order) = match s.app.sandbox_payment(&id).await {
         Ok(found) => found,
-        Err(AppError::NotFound) => {
-            return html_page(StatusCode::NOT_FOUND, "Payment not found", "This test payment does not exist.");
-        }
+        Err(AppError::NotFound) => return sandbox_missing(),
         Err(e) => return page_error(e),
     };
-    let state = p.state.as_str();
-    let form = if state == "open" {
-        format!(
-            "<form method=\"post\" action=\"/pay/sandbox/{id}\">\
-             <fieldset><legend>Outcome</legend>\
-             <p><label><input type=\"radio\" name=\"outcome\" value=\"success\" checked> Payment succeeds</label></p>\
-             <p><label><input type=\"radio\" name=\"outcome\" value=\"decline\"> Card declined</label></p>\
-             <p><label><input type=\"radio\" name=\"outcome\" value=\"delayed\"> Confirmation arrives later, after \
-             <input type=\"number\" name=\"delay_secs\" value=\"60\" min=\"1\" max=\"86400\" aria-label=\"seconds\"> seconds</label></p>\
-             </fieldset><p><button type=\"submit\">Pay {amount}</button></p></form>",
-            id = esc(&p.id),
-            amount = esc(&p.amount.to_string()),
-        )
-    } else {
-        format!("<p>This payment is <strong>{}</strong>.</p>", esc(state))
+    let open = p.state.as_str() == "open";
+    let page = Sandbox {
+        shell: Shell::new(t("storefront-sandbox-title"), &Extras::default()),
+        payment_id: p.id.clone(),
+        order: Some(SandboxOrder {
+            id: order.id.to_string(),
+            reference: order.reference.clone(),
+            amount: money(p.amount),
+        }),
+        open,
+        message: (!open).then(|| t_args("storefront-sandbox-state", &[("state", p.state.as_str().to_string().into())])),
+        failed: false,
+        next: None,
     };
-    let body = format!(
-        "<p><strong>Test payment.</strong> No money moves; this page stands in for a payment provider.</p>\
-         <p>Order {reference} &middot; {amount}</p>{form}<p><a href=\"/orders/{order}\">Back to the order</a></p>",
-        reference = esc(&order.reference),
-        amount = esc(&p.amount.to_string()),
-        order = esc(&order.id.to_string()),
-    );
-    sandbox_html(StatusCode::OK, &body)
+    sandbox_response(StatusCode::OK, page)
 }
 
-fn sandbox_html(status: StatusCode, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Sandbox payment</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111}}\
-         button{{font-size:1.1rem;padding:.5rem 1rem}}</style></head><body><main><h1>Sandbox payment</h1>{body}</main></body></html>"
-    );
-    let csp = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-    (status, [(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp))], Html(page)).into_response()
-}
+/// Seconds the sandbox shows its outcome before sending the buyer on, as
+/// providers' "redirecting…" pages do.
+const SANDBOX_REFRESH_SECS: u32 = 3;
 
 #[derive(serde::Deserialize)]
 struct SandboxForm {
@@ -82,40 +109,48 @@ struct SandboxForm {
 }
 
 async fn sandbox_submit(State(s): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
-    let form: SandboxForm = match serde_urlencoded_like(&body) {
-        Some(f) => f,
-        None => {
-            return sandbox_html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "<p role=\"alert\">Choose an outcome: success, decline or delayed.</p>",
-            );
-        }
+    let Some(form) = serde_urlencoded_like(&body) else {
+        return sandbox_message(StatusCode::UNPROCESSABLE_ENTITY, t("storefront-sandbox-choose"));
     };
     match s.app.sandbox_complete(&id, form.outcome, form.delay_secs.unwrap_or(60)).await {
         Ok(()) => {
-            let (state, order) = match s.app.sandbox_payment(&id).await {
-                Ok((p, o)) => (p.state.as_str().to_string(), o),
+            let order = match s.app.sandbox_payment(&id).await {
+                Ok((_, o)) => o,
                 Err(e) => return page_error(e),
             };
-            let msg = match form.outcome {
-                tessera_app::payments::SandboxOutcome::Delayed => "The confirmation will arrive later.".to_string(),
-                _ => format!("The payment is {}; the order is {}.", esc(&state), esc(order.state.as_str())),
+            let declined = form.outcome == tessera_app::payments::SandboxOutcome::Decline;
+            let confirmed = format!("/orders/{}/confirmed", order.id);
+            let page = Sandbox {
+                shell: Shell::new(t("storefront-sandbox-title"), &Extras::default()),
+                payment_id: id.clone(),
+                order: Some(SandboxOrder {
+                    id: order.id.to_string(),
+                    reference: order.reference.clone(),
+                    amount: money(order.total),
+                }),
+                open: false,
+                message: Some(match form.outcome {
+                    tessera_app::payments::SandboxOutcome::Decline => t("storefront-sandbox-declined"),
+                    tessera_app::payments::SandboxOutcome::Delayed => t("storefront-sandbox-later"),
+                    _ => t("storefront-sandbox-accepted"),
+                }),
+                failed: declined,
+                next: (!declined).then(|| confirmed.clone()),
             };
-            sandbox_html(
-                StatusCode::OK,
-                &format!("<p role=\"status\">{msg}</p><p><a href=\"/orders/{}\">Back to the order</a></p>", order.id),
-            )
+            let mut res = sandbox_response(StatusCode::OK, page);
+            // Like a provider sending the buyer back: on to the confirmation
+            // (the page links it too, for a browser that ignores Refresh).
+            if !declined && let Ok(v) = HeaderValue::from_str(&format!("{SANDBOX_REFRESH_SECS}; url={confirmed}")) {
+                res.headers_mut().insert(HeaderName::from_static("refresh"), v);
+            }
+            res
         }
-        Err(AppError::NotFound) => {
-            html_page(StatusCode::NOT_FOUND, "Payment not found", "This test payment does not exist.")
-        }
+        Err(AppError::NotFound) => sandbox_missing(),
         Err(AppError::Invalid(v)) => {
             let msg = v.fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ");
-            sandbox_html(StatusCode::UNPROCESSABLE_ENTITY, &format!("<p role=\"alert\">{}</p>", esc(&msg)))
+            sandbox_message(StatusCode::UNPROCESSABLE_ENTITY, msg)
         }
-        Err(AppError::StateConflict { message, .. }) => {
-            sandbox_html(StatusCode::CONFLICT, &format!("<p role=\"alert\">{}</p>", esc(&message)))
-        }
+        Err(AppError::StateConflict { message, .. }) => sandbox_message(StatusCode::CONFLICT, message),
         Err(e) => page_error(e),
     }
 }
@@ -134,20 +169,14 @@ fn serde_urlencoded_like(body: &[u8]) -> Option<SandboxForm> {
     serde_json::from_value(serde_json::Value::Object(map)).ok()
 }
 
-fn html_page(status: StatusCode, title: &str, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#111}}</style></head>\
-         <body><main><h1>{title}</h1><p>{body}</p></main></body></html>"
-    );
-    (status, [(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP))], Html(page)).into_response()
-}
-
 fn page_error(e: AppError) -> Response {
     match e {
-        AppError::NotFound => {
-            html_page(StatusCode::NOT_FOUND, "Ticket not found", "Check the link in your order confirmation.")
-        }
+        AppError::NotFound => shell::message(
+            StatusCode::NOT_FOUND,
+            "storefront-ticket-not-found",
+            vec![t("storefront-ticket-check-link")],
+            None,
+        ),
         other => ApiError::from(other).into_response(),
     }
 }
@@ -172,14 +201,12 @@ async fn ticket_page(State(s): State<AppState>, Path((id, token)): Path<(String,
             Html(tessera_render::ticket_html(&sheet, None)),
         )
             .into_response(),
-        Ok((t, None)) => {
-            let why = match t.replaced_by {
-                Some(_) => {
-                    "This ticket was replaced by a new one (for example after a name change); use the new ticket."
-                }
-                None => "This ticket was cancelled or refunded and no longer admits anyone.",
+        Ok((ticket, None)) => {
+            let why = match ticket.replaced_by {
+                Some(_) => t("storefront-ticket-replaced"),
+                None => t("storefront-ticket-cancelled"),
             };
-            html_page(StatusCode::GONE, "Ticket no longer valid", why)
+            shell::message(StatusCode::GONE, "storefront-ticket-gone", vec![why], None)
         }
         Err(e) => page_error(e),
     }

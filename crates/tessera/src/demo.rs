@@ -191,6 +191,14 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             let seating = tessera_app::seating::SetEventSeating { zones };
             app.set_event_seating(&actor, org.id, event.id, seating).await.map_err(err)?;
         }
+        // Buyers of the concert may cancel and get their money back until a
+        // day before, so that the refund on the order page can be tried.
+        if title == "Night of Strings" {
+            let mut pricing = app.event_pricing(&actor, org.id, event.id).await.map_err(err)?;
+            pricing.refunds =
+                tessera_domain::payments::RefundPolicy { buyer_refunds: true, deadline_hours: 24, fee_minor: 0 };
+            app.set_event_pricing(&actor, org.id, event.id, pricing).await.map_err(err)?;
+        }
         app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
         let doors = tessera_domain::checkin::NewCheckinList {
             name: "Main entrance".into(),

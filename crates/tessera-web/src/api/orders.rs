@@ -47,6 +47,68 @@ pub async fn place_order(
     Ok((StatusCode::CREATED, Json(s.app.place_order_from(&ip, &caller.actor, event, input).await?)))
 }
 
+/// "Find my order": the order's reference and the address it was bought with.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLookup {
+    /// The buyer's e-mail address, as given when ordering (letter case aside).
+    pub email: String,
+    /// The order's reference, as in the confirmation e-mail.
+    #[schema(max_length = 64)]
+    pub reference: String,
+    /// The language of the e-mail (`en`, `zh-CN`); the browser's otherwise.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// The same answer for every well-formed lookup.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LookupAccepted {
+    /// Always `accepted`: whether an order matched is not revealed.
+    pub status: &'static str,
+}
+
+/// Find an order without its token or an account: when the reference and
+/// the e-mail address match an order, its secret link (`/o/{id}/{token}`,
+/// which opens the order in any browser) is e-mailed to that address. The
+/// answer is the same whether or not an order matched.
+#[utoipa::path(post, path = "/api/v1/orders/lookup", tag = "orders",
+    request_body = OrderLookup,
+    responses((status = 202, description = "If an order matched, its link was e-mailed to its buyer", body = LookupAccepted),
+              (status = 400, description = "`malformed_json`: the body is not the JSON described", body = ErrorBody),
+              (status = 422, description = "`invalid_input`: `email` is not an address or `reference` is empty or too long", body = ErrorBody),
+              (status = 429, description = "Too many lookups from this client; see Retry-After", body = ErrorBody)),
+    security(()))]
+pub async fn lookup_order(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<OrderLookup>,
+) -> ApiResult<(StatusCode, Json<LookupAccepted>)> {
+    let mut errors = tessera_domain::ValidationError::default();
+    let email = tessera_domain::account::Email::parse(input.email.trim());
+    if email.is_err() {
+        errors.add("email", "enter an e-mail address like name@example.org");
+    }
+    let reference = input.reference.trim();
+    if reference.is_empty() || reference.len() > 64 {
+        errors.add("reference", "enter the order reference (at most 64 characters)");
+    }
+    let Ok(email) = email else { return Err(crate::ApiError::invalid(errors)) };
+    if !errors.fields.is_empty() {
+        return Err(crate::ApiError::invalid(errors));
+    }
+    let locale = input.locale.or_else(|| {
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split([',', ';']).next())
+            .map(|t| t.trim().to_string())
+    });
+    s.app.find_order(&ip, &email, reference, locale.as_deref().unwrap_or("en")).await?;
+    Ok((StatusCode::ACCEPTED, Json(LookupAccepted { status: "accepted" })))
+}
+
 /// An order, for its buyer (with `X-Order-Token`, or signed in as the buyer).
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),

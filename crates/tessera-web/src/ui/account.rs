@@ -1,12 +1,13 @@
-//! The buyer's account: sign up, sign in and out, and "my orders" with the
-//! tickets of each. Orders placed while signed in belong to the account; the
+//! The buyer's account: sign up, sign in and out, and "my tickets" (the
+//! tickets grouped by event, then the orders). Orders placed while signed in belong to the account; the
 //! order page (in the storefront) shows them without the order cookie and
 //! offers a refund where the organizer's policy allows one.
 
 use super::shell::{Filled, Shell, Text, render, t};
+use super::storefront::{EventHead, TicketCard, order_state};
 use super::{
-    Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors, form_expired_page, money,
-    page_with, redirect, tr, viewer,
+    Catalog, Extras, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, redirect, viewer,
+    when,
 };
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -20,26 +21,19 @@ use std::collections::HashMap;
 use tessera_app::Actor;
 use tessera_app::auth::{Credentials, NewSession, Registration};
 use tessera_domain::account::Email;
+use tessera_domain::catalog::{Event, Venue};
+use tessera_domain::{EventId, Timestamp};
 
+/// The account's pages take their words from the catalogs; these entries
+/// stay only because code not yet on the catalogs (`ui::form_errors`, the
+/// dashboard's order list, the admin pages) still looks them up with `tr()`.
 pub(super) const ZH: Catalog = &[
-    ("Sign up", "注册"),
-    ("Create an account", "创建账户"),
-    ("Your name", "您的姓名"),
-    ("Password", "密码"),
-    ("At least 12 characters.", "至少 12 个字符。"),
-    ("Authenticator code (if you use one)", "身份验证器代码（如已启用）"),
-    ("No account yet?", "还没有账户？"),
-    ("Already have an account?", "已有账户？"),
     ("Wrong e-mail address or password.", "电子邮箱或密码错误。"),
     ("Enter the code from your authenticator app.", "请输入身份验证器中的代码。"),
     ("Too many attempts; please wait a minute and try again.", "尝试次数过多，请稍等一分钟再试。"),
-    ("My orders", "我的订单"),
-    ("You have no orders yet.", "您还没有订单。"),
     ("Reference", "订单号"),
     ("State", "状态"),
     ("Placed", "下单时间"),
-    ("Signed in as", "当前账户"),
-    ("E-mail", "电子邮箱"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -254,52 +248,101 @@ async fn sign_out(State(s): State<AppState>, headers: HeaderMap, body: Bytes) ->
     redirect("/", &[clear])
 }
 
+/// One event of the buyer's tickets: its head and their tickets.
+struct EventGroup {
+    head: EventHead,
+    tickets: Vec<TicketCard>,
+}
+
+struct OrderRow {
+    id: String,
+    reference: String,
+    event: String,
+    event_when: String,
+    placed: String,
+    state: String,
+    state_kind: &'static str,
+    total: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "account/my_tickets.html")]
+struct MyTickets {
+    shell: Shell,
+    name: String,
+    email: String,
+    csrf: String,
+    upcoming: Vec<EventGroup>,
+    past: Vec<EventGroup>,
+    orders: Vec<OrderRow>,
+}
+
+/// "My tickets": the signed-in buyer's tickets grouped by event, upcoming
+/// first (soonest on top), past events folded away, then every order.
 async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let Some(v) = viewer() else {
         return redirect("/account/sign-in?next=/account", &[]);
     };
     let actor = Actor::User(v.user.clone());
-    let orders = match s.app.my_orders(&actor, 100, 0).await {
-        Ok(o) => o,
+    let (orders, tickets) = match tokio::try_join!(s.app.my_orders(&actor, 100, 0), s.app.my_tickets(&actor)) {
+        Ok(found) => found,
         Err(e) => return error_page(e),
     };
-    let (csrf, set) = csrf_token(&headers);
-    let mut body = format!(
-        "<p>{} <strong>{}</strong> ({}) <form class=\"inline\" method=\"post\" action=\"/account/sign-out\">{}\
-         <button class=\"secondary\" type=\"submit\">{}</button></form></p>",
-        tr("Signed in as"),
-        esc(&v.user.name),
-        esc(v.user.email.as_str()),
-        csrf_field(&csrf),
-        tr("Sign out"),
-    );
-    if orders.is_empty() {
-        body.push_str(&format!("<p>{} <a href=\"/\">{}</a></p>", tr("You have no orders yet."), tr("See all events")));
-    } else {
-        body.push_str(&format!(
-            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-             <th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
-            tr("Reference"),
-            tr("Placed"),
-            tr("State"),
-            tr("Total"),
-        ));
-        for o in &orders {
-            body.push_str(&format!(
-                "<tr><td><a href=\"/orders/{id}\">{reference}</a></td><td>{placed}</td><td>{state}</td><td class=\"num\">{total}</td></tr>",
-                id = o.id,
-                reference = esc(&o.reference),
-                placed = esc(&super::when(o.created_at, "UTC")),
-                state = tr(o.state.as_str()),
-                total = esc(&money(o.total)),
-            ));
+    // Each event once, read through one of its orders.
+    let mut events: HashMap<EventId, (Event, Venue)> = HashMap::new();
+    for o in &orders {
+        if events.contains_key(&o.event_id) {
+            continue;
         }
-        body.push_str("</tbody></table></div>");
+        match s.app.order_event(o).await {
+            Ok(ev) => {
+                events.insert(o.event_id, ev);
+            }
+            Err(e) => return error_page(e),
+        }
     }
-    page_with(
-        StatusCode::OK,
-        tr("My orders"),
-        &body,
-        Extras { cookies: set.into_iter().collect(), ..Default::default() },
-    )
+    let now = s.app.now();
+    let mut groups: Vec<(Timestamp, bool, EventGroup)> = vec![];
+    for (id, (event, venue)) in &events {
+        let mine: Vec<TicketCard> = tickets.iter().filter(|t| t.event_id == *id).map(TicketCard::of).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let upcoming = event.ends_at > now;
+        groups.push((event.starts_at, upcoming, EventGroup { head: EventHead::of(event, venue), tickets: mine }));
+    }
+    groups.sort_by_key(|(at, _, _)| *at);
+    let (up, past): (Vec<_>, Vec<_>) = groups.into_iter().partition(|(_, upcoming, _)| *upcoming);
+    let rows = orders
+        .iter()
+        .map(|o| {
+            let (state, state_kind) = order_state(o);
+            let (event, event_when) = events
+                .get(&o.event_id)
+                .map(|(e, v)| (e.title.clone(), when(e.starts_at, v.timezone.as_str())))
+                .unwrap_or_default();
+            OrderRow {
+                id: o.id.to_string(),
+                reference: o.reference.clone(),
+                event,
+                event_when,
+                placed: when(o.created_at, "UTC"),
+                state,
+                state_kind,
+                total: money(o.total),
+            }
+        })
+        .collect();
+    let (csrf, set) = csrf_token(&headers);
+    let page = MyTickets {
+        shell: Shell::new(t("account-my-tickets"), &Extras::default()),
+        name: v.user.name.clone(),
+        email: v.user.email.as_str().to_string(),
+        csrf,
+        upcoming: up.into_iter().map(|(_, _, g)| g).collect(),
+        // The most recent past event first.
+        past: past.into_iter().rev().map(|(_, _, g)| g).collect(),
+        orders: rows,
+    };
+    render(StatusCode::OK, &page, &set.into_iter().collect::<Vec<_>>())
 }

@@ -40,6 +40,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
     ("availability.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/availability.js")),
     ("countdown.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/countdown.js")),
+    ("storefront.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/storefront.js")),
     ("sales.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/sales.js")),
     ("seatmap.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seatmap.js")),
     ("qr-decode.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/qr-decode.js")),

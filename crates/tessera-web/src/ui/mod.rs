@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(seats::router())
         .merge(scanner::router())
+        .merge(crate::pages::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
 }

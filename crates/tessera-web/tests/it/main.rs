@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod browser;
+mod buyer;
 mod catalog;
 mod dashboard;
 mod helpers;

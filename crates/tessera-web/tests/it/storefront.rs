@@ -58,7 +58,7 @@ async fn a_buyer_finds_an_event_pays_in_the_sandbox_and_prints_the_tickets() {
     assert_eq!(home.status(), 200);
     assert!(home.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
     let html = home.text().await.unwrap();
-    assert!(html.contains("Night &lt;Gig&gt;") && html.contains(&format!("/events/{event}")), "{html}");
+    assert!(html.contains("Night &#60;Gig&#62;") && html.contains(&format!("/events/{event}")), "{html}");
     assert!(!browser.get(url("/?q=opera")).send().await.unwrap().text().await.unwrap().contains("Night"));
 
     // The event page, and a refused form that keeps what was typed.
@@ -119,6 +119,11 @@ async fn a_buyer_finds_an_event_pays_in_the_sandbox_and_prints_the_tickets() {
     let payment = sandbox.rsplit('/').next().unwrap().to_string();
     let paid = post(format!("/pay/sandbox/{payment}"), "outcome=success".into(), String::new()).await.unwrap();
     assert_eq!(paid.status(), 200);
+    // Sent on to the confirmation, as a provider would.
+    let next = paid.headers()["refresh"].to_str().unwrap().to_string();
+    assert_eq!(next, format!("3; url={order_path}/confirmed"));
+    let thanks = browser.get(url(&format!("{order_path}/confirmed"))).header("cookie", &cookies).send().await.unwrap();
+    assert!(thanks.text().await.unwrap().contains("Your tickets are on their way to ada@example.org"));
     let order = browser.get(url(&order_path)).header("cookie", &cookies).send().await.unwrap().text().await.unwrap();
     assert!(order.contains("Download the tickets"), "{order}");
     assert_eq!(order.matches("class=\"qr\"").count(), 2, "{order}");
