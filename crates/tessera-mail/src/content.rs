@@ -328,7 +328,6 @@ fn event_cancelled(l: Locale, hello: Block, kind: &MailKind) -> Doc {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     /// Every `mail-…` id this file names exists in the catalogs (the
     /// catalogs' own tests check that both languages have it).
