@@ -6,6 +6,7 @@ mod bad_input;
 mod browser;
 mod catalog;
 mod dashboard;
+mod errors;
 mod helpers;
 mod openapi;
 mod orders;
