@@ -342,7 +342,8 @@ impl App {
             let code = self.ensure_code(&t, &event).await?;
             sheets.push(self.sheet(&t, code, &event, &venue, &order));
         }
-        let title = tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
+        let title =
+            tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
         tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))
     }
 
@@ -361,7 +362,8 @@ impl App {
             links.push((t.holder_name.clone(), label, format!("{}{}", self.config.public_url, self.ticket_link(t.id))));
             sheets.push(self.sheet(&t, code, &event, &venue, &order));
         }
-        let title = tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
+        let title =
+            tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
         let pdf = tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
         Ok((pdf, links))
     }

@@ -133,11 +133,8 @@ pub fn ticket_html(t: &TicketSheet, pdf_href: Option<&str>) -> String {
             text("tickets-download-pdf")
         );
     }
-    let _ = write!(
-        page,
-        "<p class=\"note\">{}</p>\n</article>\n</main>\n</body>\n</html>\n",
-        text("tickets-page-note")
-    );
+    let _ =
+        write!(page, "<p class=\"note\">{}</p>\n</article>\n</main>\n</body>\n</html>\n", text("tickets-page-note"));
     page
 }
 

@@ -192,7 +192,14 @@ impl Pen<'_, '_> {
                 let paint = rgb::Color::new(color.0, color.1, color.2).into();
                 self.surface.set_stroke(Some(Stroke { paint, width: size * 0.035, ..Stroke::default() }));
             }
-            self.surface.draw_text(Point::from_xy(x, baseline), face.font.clone(), size, run, false, TextDirection::Auto);
+            self.surface.draw_text(
+                Point::from_xy(x, baseline),
+                face.font.clone(),
+                size,
+                run,
+                false,
+                TextDirection::Auto,
+            );
             if outline {
                 self.surface.set_stroke(None);
             }
@@ -308,7 +315,11 @@ pub fn order_pdf(title: &str, tickets: &[TicketSheet]) -> Result<Vec<u8>, Render
 
 /// The title of an order's PDF ("Gala – order K7QX-42"), in `locale`.
 pub fn order_title(locale: Locale, event: &str, reference: &str) -> String {
-    t_args(locale, "tickets-pdf-title", &[("event", FluentValue::from(event)), ("reference", FluentValue::from(reference))])
+    t_args(
+        locale,
+        "tickets-pdf-title",
+        &[("event", FluentValue::from(event)), ("reference", FluentValue::from(reference))],
+    )
 }
 
 fn draw_ticket(

@@ -313,7 +313,8 @@ fn order_pdf_prints_chinese() {
     let doc = Pdf::new(pdf).expect("hayro reads the PDF");
     let text = &page_texts(&doc)[0];
     // (One line per run of one font.)
-    for needle in ["春节音乐会", "张伟", "上海大剧院", "区", "排", "持票人", "订单号", "门票编号", "张，共"] {
+    for needle in ["春节音乐会", "张伟", "上海大剧院", "区", "排", "持票人", "订单号", "门票编号", "张，共"]
+    {
         assert!(text.contains(needle), "page lacks {needle:?}:\n{text}");
     }
     assert!(!text.contains('\u{fffd}'), "a character without a glyph:\n{text}");
