@@ -360,7 +360,7 @@ impl App {
                 None => t.ticket_type_name.clone(),
             };
             links.push((t.holder_name.clone(), label, format!("{}{}", self.config.public_url, self.ticket_link(t.id))));
-            sheets.push(self.sheet(&t, code, &event, &venue, &order));
+            sheets.push(self.sheet(&t, code, &event, &venue, order));
         }
         let title =
             tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
