@@ -63,3 +63,14 @@ errors-code-invalid-token = This access token is not valid.
 errors-code-token-expired = This access token has expired.
 errors-code-token-revoked = This access token was revoked.
 errors-code-token-creator-gone = The account that created this access token no longer exists.
+
+## Orders (the checkout)
+errors-line-count = { $max ->
+    [one] must have 1 line
+   *[other] must have 1 to { $max } lines
+}
+errors-sold-by-seat = this event is sold by seat; choose seats instead
+errors-not-a-ticket-type = not a ticket type of this event
+errors-repeated-ticket-type = appears more than once
+errors-quantity-between = must be between { $min } and { $max }
+errors-email-required-for-guests = required when you are not signed in

@@ -57,3 +57,13 @@ errors-code-invalid-token = 此访问令牌无效。
 errors-code-token-expired = 此访问令牌已过期。
 errors-code-token-revoked = 此访问令牌已被撤销。
 errors-code-token-creator-gone = 创建此访问令牌的账户已不存在。
+
+## 订单（结账）
+errors-line-count = { $max ->
+   *[other] 需要 1 至 { $max } 项
+}
+errors-sold-by-seat = 本活动按座位售票，请改为选择座位
+errors-not-a-ticket-type = 不是本活动的票种
+errors-repeated-ticket-type = 重复出现
+errors-quantity-between = 数量须在 { $min } 到 { $max } 之间
+errors-email-required-for-guests = 未登录时必须填写

@@ -33,6 +33,23 @@ async fn bad_input_reads_in_chinese_or_english() {
     let plain = t.post(&venues, &owner, bad).await;
     assert_eq!(plain.body["error"]["fields"]["name"], "must not be empty");
 
+    // The checkout: a quantity out of range, and a guest without an e-mail address.
+    let venue = t.venue(&owner, &org, "Hall").await;
+    let e = t.sellable_event(&owner, &org, &venue, "Gala").await;
+    let event = e["id"].as_str().unwrap();
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+    let types = t.get(&format!("/api/v1/orgs/{org}/events/{event}/ticket-types"), &owner).await;
+    let tt = types.body[0]["id"].as_str().unwrap();
+    let orders = format!("/api/v1/events/{event}/orders");
+    let zero = json!({"lines": [{"ticket_type_id": tt, "quantity": 0}], "email": "fan@example.org", "name": "Fan"});
+    let r = in_language(&t, &Auth::None, &orders, zero, "zh-CN").await;
+    assert_eq!((r.status, r.code()), (422, "invalid_input"), "{r:?}");
+    let said = r.body["error"]["fields"]["lines[0].quantity"].as_str().unwrap_or_default().to_string();
+    assert!(said.starts_with("数量须在 1 到 "), "{r:?}");
+    let guest = json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "name": "Fan"});
+    let r = in_language(&t, &Auth::None, &orders, guest, "zh-CN").await;
+    assert_eq!(r.body["error"]["fields"]["email"], "未登录时必须填写", "{r:?}");
+
     // A refusal by code, and an unknown resource.
     let good = json!({"name": "Hall", "timezone": "Europe/Berlin", "capacity": 10});
     let signed_out = in_language(&t, &Auth::None, &venues, good, "zh").await;
