@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import { audit, assertTranslated } from "./checks.mjs";
 
 const base = process.env.BASE;
 const shots = process.env.SHOTS ?? "screenshots";
@@ -60,6 +61,7 @@ try {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Where are you scanning?" }).waitFor();
   await page.screenshot({ path: `${shots}/scanner-choose-phone.png`, fullPage: true });
+  await audit(page, "scanner: choose");
   const card = page.locator("li", { has: page.getByRole("heading", { name: "Open Rehearsal" }) });
   await card.getByRole("link", { name: "Gate Front" }).click();
   await page.getByRole("heading", { name: "Open Rehearsal" }).waitFor();
@@ -83,6 +85,7 @@ try {
   await net.filter({ hasText: "Online" }).waitFor();
   await page.getByText(/Keys last updated: \d/).waitFor();
   await page.screenshot({ path: `${shots}/scanner-ready-phone.png`, fullPage: true });
+  await audit(page, "scanner: ready");
 
   // An empty form is refused next to the field.
   await page.getByRole("button", { name: "Check" }).click();
@@ -98,6 +101,7 @@ try {
   await page.locator("#verdict.ok").waitFor();
   assert.match(await verdict.innerText(), /Admitted[\s\S]*Grace Hopper[\s\S]*Standard/);
   await page.screenshot({ path: `${shots}/scanner-admitted-phone.png`, fullPage: true });
+  await audit(page, "scanner: admitted");
 
   // Ticket 1 again: amber, with when and at which gate it first came in.
   await scan(one);
@@ -146,10 +150,38 @@ try {
   assert.deepEqual(conflicts, [], "refused offline scans admitted nobody");
   await page.screenshot({ path: `${shots}/scanner-synced-phone.png`, fullPage: true });
 
-  // The scanner in Chinese.
-  await page.goto(`${scannerUrl}&lang=zh-CN`);
+  // The scanner in Chinese: the page, and the verdicts the script shows.
+  await page.goto(`${base}/scan?lang=zh-CN`);
+  await page.getByRole("heading", { name: "您在哪里检票？" }).waitFor();
+  await audit(page, "scanner: choose, Chinese");
+  await assertTranslated(page, "scanner: choose, Chinese");
+  await page.goto(scannerUrl);
   await page.getByRole("button", { name: "验票" }).waitFor();
-  await page.screenshot({ path: `${shots}/scanner-zh-phone.png`, fullPage: true });
+  await net.filter({ hasText: "在线" }).waitFor();
+  await page.getByText(/密钥更新于：\d/).waitFor();
+  await audit(page, "scanner: ready, Chinese");
+  await assertTranslated(page, "scanner: ready, Chinese");
+  const scanZh = async (code) => {
+    await page.getByLabel("票码").fill(code);
+    await page.getByRole("button", { name: "验票" }).click();
+  };
+  await page.getByLabel("票码").fill("");
+  await page.getByRole("button", { name: "验票" }).click();
+  await page.getByText("请输入或扫描票码。").waitFor();
+  await scanZh(one);
+  await page.locator("#verdict.warn").waitFor();
+  assert.match(await verdict.innerText(), /已使用[\s\S]*首次入场：.*闸口 Front/);
+  await page.screenshot({ path: `${shots}/scanner-zh-already-used-phone.png`, fullPage: true });
+  await audit(page, "scanner: already used, Chinese");
+  await assertTranslated(page, "scanner: already used, Chinese");
+  await scanZh("hello");
+  await page.locator("#verdict.bad").waitFor();
+  assert.match(await verdict.innerText(), /不是门票票码/);
+  await page.locator("#stats").filter({ hasText: `${before + 2} / ` }).waitFor();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `${shots}/scanner-zh-desktop.png`, fullPage: true });
+  await audit(page, "scanner: desktop, Chinese");
+  await page.setViewportSize(phone);
   await page.goto(`${base}/scan?lang=en`);
 
   // The QR image of ticket 3, read back as grey levels, for the fake camera below.
@@ -168,7 +200,7 @@ try {
 
   assert.deepEqual(problems, [], "no script errors");
   await staff.close();
-  console.log("scanner at phone width: online, already used, offline, upload: ok");
+  console.log("scanner at phone width: online, already used, offline, upload, in Chinese too: ok");
 
   // ----- the camera: Chromium's fake camera films ticket 3's QR code; then a photo of it -----
   if (!decoderServed) {

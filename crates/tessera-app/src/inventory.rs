@@ -14,7 +14,7 @@ use tessera_domain::account::Email;
 use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::validation::check_text;
-use tessera_domain::{EventId, OrgId, Permission, ValidationError};
+use tessera_domain::{EventId, MessageKey, OrgId, Permission, ValidationError};
 use tessera_store::{IdemWrite, InventoryOp, NewOrder, OpError, OpResult, SeatChoice, Store, StoreError};
 use tokio::sync::broadcast;
 
@@ -140,17 +140,29 @@ fn reserve_error(e: ReserveError) -> AppError {
         ReserveError::AccessCodeRequired { .. } => {
             AppError::Rule { code: "access_code_required", field: field_of(&message), message }
         }
-        ReserveError::BadLineCount => AppError::invalid("lines", message),
+        ReserveError::BadLineCount => AppError::Invalid(ValidationError::single_key(
+            "lines",
+            MessageKey::new("errors-line-count").num("max", tessera_domain::inventory::MAX_LINES),
+            message,
+        )),
         ReserveError::BadSeats(m) => AppError::invalid("seats", m),
-        ReserveError::SeatedEvent => {
-            AppError::invalid("lines", "this event is sold by seat; ask for seats instead of lines")
-        }
+        ReserveError::SeatedEvent => AppError::Invalid(ValidationError::single_key(
+            "lines",
+            MessageKey::new("errors-sold-by-seat"),
+            "this event is sold by seat; ask for seats instead of lines",
+        )),
         ReserveError::SeatsUnavailable(m) => AppError::Conflict { field: "seats".into(), message: m },
         ReserveError::UnknownTicketType { .. } | ReserveError::DuplicateLine { .. } | ReserveError::Quantity { .. } => {
-            let mut v = ValidationError::new();
+            let key = match e {
+                ReserveError::UnknownTicketType { .. } => MessageKey::new("errors-not-a-ticket-type"),
+                ReserveError::DuplicateLine { .. } => MessageKey::new("errors-repeated-ticket-type"),
+                ReserveError::Quantity { min, max, .. } => {
+                    MessageKey::new("errors-quantity-between").num("min", min).num("max", max)
+                }
+                _ => unreachable!("matched above"),
+            };
             let (field, msg) = message.split_once(": ").unwrap_or(("lines", &message));
-            v.add(field, msg);
-            AppError::Invalid(v)
+            AppError::Invalid(ValidationError::single_key(field, key, msg))
         }
     }
 }
@@ -225,7 +237,10 @@ impl App {
         let (user, email, default_name) = match actor {
             Actor::User(u) => (Some(u.id), u.email.clone(), Some(u.name.clone())),
             _ => {
-                let email = input.email.clone().ok_or_else(|| AppError::invalid("email", "required for guests"))?;
+                let email = input.email.clone().ok_or_else(|| {
+                    let key = MessageKey::new("errors-email-required-for-guests");
+                    AppError::Invalid(ValidationError::single_key("email", key, "required for guests"))
+                })?;
                 (None, email, None)
             }
         };

@@ -302,11 +302,22 @@ impl App {
         Ok(out)
     }
 
-    fn sheet(&self, t: &TicketRecord, code: String, event: &Event, venue: &Venue, reference: &str) -> TicketSheet {
+    /// What one ticket prints, in the buyer's language (the order's).
+    fn sheet(&self, t: &TicketRecord, code: String, event: &Event, venue: &Venue, order: &Order) -> TicketSheet {
         let local = event.starts_at.to_zoned(venue.timezone.tz());
+        let locale = tessera_mail::Locale::from_tag(&order.locale);
+        let when = match locale {
+            tessera_mail::Locale::En => local.strftime("%a %-d %b %Y, %H:%M").to_string(),
+            tessera_mail::Locale::ZhCn => {
+                let full = tessera_mail::format_datetime(&local, locale);
+                // The zone's name follows in brackets; its abbreviation is not needed twice.
+                full.rsplit_once(' ').map(|(head, _)| head.to_string()).unwrap_or(full)
+            }
+        };
         TicketSheet {
+            locale,
             event_name: event.title.clone(),
-            starts_at: format!("{} ({})", local.strftime("%a %-d %b %Y, %H:%M"), venue.timezone.as_str()),
+            starts_at: format!("{when} ({})", venue.timezone.as_str()),
             venue: [venue.name.as_str(), venue.address.as_str()]
                 .iter()
                 .filter(|s| !s.is_empty())
@@ -316,7 +327,7 @@ impl App {
             ticket_type: t.ticket_type_name.clone(),
             holder_name: t.holder_name.clone(),
             seat: t.seat_label.clone(),
-            order_reference: reference.to_string(),
+            order_reference: order.reference.clone(),
             ticket_id: t.id.to_string(),
             code,
         }
@@ -335,9 +346,10 @@ impl App {
         let mut sheets = Vec::new();
         for t in self.store.order_tickets(order.id).await?.into_iter().filter(|t| t.status == "valid") {
             let code = self.ensure_code(&t, &event).await?;
-            sheets.push(self.sheet(&t, code, &event, &venue, &order.reference));
+            sheets.push(self.sheet(&t, code, &event, &venue, &order));
         }
-        let title = format!("{} – order {}", event.title, order.reference);
+        let title =
+            tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
         tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))
     }
 
@@ -354,9 +366,10 @@ impl App {
                 None => t.ticket_type_name.clone(),
             };
             links.push((t.holder_name.clone(), label, format!("{}{}", self.config.public_url, self.ticket_link(t.id))));
-            sheets.push(self.sheet(&t, code, &event, &venue, &order.reference));
+            sheets.push(self.sheet(&t, code, &event, &venue, order));
         }
-        let title = format!("{} – order {}", event.title, order.reference);
+        let title =
+            tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
         let pdf = tessera_render::order_pdf(&title, &sheets).map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
         Ok((pdf, links))
     }
@@ -375,7 +388,7 @@ impl App {
         let (event, venue) = self.event_and_venue(t.org_id, t.event_id).await?;
         let (order, _, _) = self.store.order_head(t.order_id).await?.ok_or(AppError::NotFound)?;
         let code = self.ensure_code(&t, &event).await?;
-        let sheet = self.sheet(&t, code, &event, &venue, &order.reference);
+        let sheet = self.sheet(&t, code, &event, &venue, &order);
         Ok((t, Some(sheet)))
     }
 

@@ -20,6 +20,11 @@
 //!   filter or mark something safe;
 //! - no proc-macro and template recompiles.
 //!
+//! The words themselves are messages of the `mail` area of the catalogs
+//! (`tessera-i18n`: `locales/en/mail.ftl`, `locales/zh-CN/mail.ftl`), with
+//! names, amounts and dates as arguments; `content` builds each kind's
+//! document from them.
+//!
 //! The HTML is a single column with inline styles only (mail clients drop
 //! `<style>` and remote CSS), semantic elements (`<main>`, `<h1>`, tables
 //! with `<th scope>` and `<caption>`), `lang` set, and no images at all.

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use tessera_i18n::{FluentValue, t_args};
+
 use crate::TicketSheet;
 
 /// `text` with the five characters that matter in HTML text and quoted
@@ -61,8 +63,8 @@ dd{margin:.1rem 0 0;font-size:1.05rem;overflow-wrap:anywhere}
 @media print{body{background:#fff}main{max-width:none;padding:0}.ticket{border:0}.actions{display:none}}
 ";
 
-/// A complete HTML5 page for one ticket: the QR code large (inline SVG) and
-/// every field of `t`, all escaped. It has an inline style sheet and no
+/// A complete HTML5 page for one ticket, its words in `t.locale`: the QR code
+/// large (inline SVG) and every field of `t`, all escaped. It has an inline style sheet and no
 /// scripts, loads nothing, and fits screens down to 360 px wide. With
 /// `pdf_href` it links to the printable PDF (an href that would run code,
 /// such as `javascript:`, is left out).
@@ -70,19 +72,23 @@ dd{margin:.1rem 0 0;font-size:1.05rem;overflow-wrap:anywhere}
 /// Should `t.code` not fit in a QR code, the page says so where the code
 /// would be instead of failing.
 pub fn ticket_html(t: &TicketSheet, pdf_href: Option<&str>) -> String {
+    let l = t.locale;
+    let text = |id: &str| escape(&tessera_i18n::t(l, id));
     let mut page = String::with_capacity(16 * 1024);
     let event = escape(&t.event_name);
     let _ = write!(
         page,
         concat!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
             "<meta name=\"robots\" content=\"noindex, nofollow\">\n",
             "<meta name=\"referrer\" content=\"no-referrer\">\n",
-            "<title>Ticket: {event}</title>\n<style>\n{style}</style>\n</head>\n<body>\n<main>\n",
+            "<title>{title}</title>\n<style>\n{style}</style>\n</head>\n<body>\n<main>\n",
             "<article class=\"ticket\" aria-labelledby=\"event-name\">\n<header>\n",
             "<h1 id=\"event-name\">{event}</h1>\n<p class=\"when\">{when}</p>\n"
         ),
+        lang = l.tag(),
+        title = escape(&t_args(l, "tickets-page-title", &[("event", FluentValue::from(t.event_name.as_str()))])),
         event = event,
         style = STYLE,
         when = escape(&t.starts_at),
@@ -93,44 +99,42 @@ pub fn ticket_html(t: &TicketSheet, pdf_href: Option<&str>) -> String {
     page.push_str("</header>\n<figure class=\"qr\">\n");
     match crate::encode(&t.code) {
         Ok(qr) => {
-            let label =
-                format!(" role=\"img\" aria-label=\"{}\"", escape(&format!("QR code of ticket {}", t.ticket_id)));
+            let label = t_args(l, "tickets-qr-label", &[("id", FluentValue::from(t.ticket_id.as_str()))]);
+            let label = format!(" role=\"img\" aria-label=\"{}\"", escape(&label));
             page.push_str(&crate::svg_for(&qr, &label));
-            page.push_str(
-                "\n<figcaption>Show this code at the entrance. Turn your screen brightness up.</figcaption>\n",
-            );
+            let _ = write!(page, "\n<figcaption>{}</figcaption>\n", text("tickets-qr-caption"));
         }
         Err(e) => {
             let _ = writeln!(
                 page,
-                "<p class=\"qr-error\" role=\"alert\">This ticket's code cannot be shown ({}). Please contact the organiser.</p>",
-                escape(&e.to_string())
+                "<p class=\"qr-error\" role=\"alert\" data-reason=\"{}\">{}</p>",
+                escape(&e.to_string()),
+                text("tickets-qr-broken")
             );
         }
     }
     page.push_str("</figure>\n<dl>\n");
     let mut field = |label: &str, value: &str, class: &str| {
-        let _ = writeln!(page, "<div{class}><dt>{label}</dt><dd>{}</dd></div>", escape(value));
+        let _ = writeln!(page, "<div{class}><dt>{}</dt><dd>{}</dd></div>", text(label), escape(value));
     };
-    field("Ticket type", &t.ticket_type, "");
+    field("tickets-type", &t.ticket_type, "");
     if let Some(seat) = t.seat.as_deref().filter(|s| !s.trim().is_empty()) {
-        field("Seat / zone", seat, "");
+        field("tickets-seat", seat, "");
     }
-    field("Holder", &t.holder_name, "");
-    field("Order reference", &t.order_reference, "");
-    field("Ticket ID", &t.ticket_id, " class=\"wide mono\"");
+    field("tickets-holder", &t.holder_name, "");
+    field("tickets-order", &t.order_reference, "");
+    field("tickets-id", &t.ticket_id, " class=\"wide mono\"");
     page.push_str("</dl>\n");
     if let Some(href) = pdf_href.filter(|h| safe_href(h)) {
         let _ = writeln!(
             page,
-            "<p class=\"actions\"><a class=\"button\" href=\"{}\" download>Download PDF ticket</a></p>",
-            escape(href)
+            "<p class=\"actions\"><a class=\"button\" href=\"{}\" download>{}</a></p>",
+            escape(href),
+            text("tickets-download-pdf")
         );
     }
-    page.push_str(
-        "<p class=\"note\">This code admits one person once. Keep it private: anyone with a copy can use it.</p>\n\
-         </article>\n</main>\n</body>\n</html>\n",
-    );
+    let _ =
+        write!(page, "<p class=\"note\">{}</p>\n</article>\n</main>\n</body>\n</html>\n", text("tickets-page-note"));
     page
 }
 

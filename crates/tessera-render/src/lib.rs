@@ -19,7 +19,7 @@ use qrcode::types::QrError;
 use qrcode::{Color, EcLevel, QrCode, Version};
 
 pub use html::ticket_html;
-pub use pdf::order_pdf;
+pub use pdf::{order_pdf, order_title};
 
 /// Everything printed on one ticket; all strings already formatted for display
 /// (the date/time is already in the venue's time zone, e.g.
@@ -38,6 +38,9 @@ pub struct TicketSheet {
     pub ticket_id: String,
     /// Goes into the QR code verbatim.
     pub code: String,
+    /// The language of the words around the fields (labels, notes): the
+    /// buyer's. The fields come already in it.
+    pub locale: tessera_i18n::Locale,
 }
 
 /// Why something could not be rendered.

@@ -10,7 +10,8 @@ use hayro::hayro_interpret::{
 use hayro::hayro_syntax::Pdf;
 use hayro::kurbo::{Affine, BezPath, Rect};
 
-use tessera_render::{RenderError, TicketSheet, order_pdf, qr_png, qr_svg, ticket_html};
+use tessera_i18n::Locale;
+use tessera_render::{RenderError, TicketSheet, order_pdf, order_title, qr_png, qr_svg, ticket_html};
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -94,6 +95,7 @@ fn sheet(n: u64, holder: &str, seat: Option<&str>) -> TicketSheet {
         order_reference: format!("ORD-2026-00{n}42"),
         ticket_id: format!("0195f3a2-7c1e-7d40-9b1a-00000000000{n}"),
         code: code(n, 200 + 20 * n as usize),
+        locale: Locale::En,
     }
 }
 
@@ -288,6 +290,59 @@ fn order_pdf_survives_text_the_font_lacks_and_long_fields() {
     t.order_reference = String::new();
     let pdf = order_pdf("", &[t]).expect("renders");
     assert!(pdf.starts_with(b"%PDF-"));
+}
+
+/// A Chinese ticket: the holder's name, the title and the venue print as
+/// real glyphs (not the missing-glyph boxes DejaVu Sans alone gives), and
+/// the labels are Chinese.
+#[test]
+fn order_pdf_prints_chinese() {
+    let chinese = |holder: &str| {
+        let mut t = sheet(4, holder, Some("A区 3排 8座"));
+        t.locale = Locale::ZhCn;
+        t.event_name = "春节音乐会".into();
+        t.venue = "上海大剧院，人民大道300号".into();
+        t.ticket_type = "普通票".into();
+        t
+    };
+    let title = order_title(Locale::ZhCn, "春节音乐会", "ORD-2026-00442");
+    assert_eq!(title, "春节音乐会 – 订单 ORD-2026-00442");
+    let pdf = order_pdf(&title, &[chinese("张伟")]).expect("renders");
+    eprintln!("Chinese order PDF: {} bytes", pdf.len());
+    assert!(pdf.len() < 120_000, "the CJK font is subset: {} bytes", pdf.len());
+    let doc = Pdf::new(pdf).expect("hayro reads the PDF");
+    let text = &page_texts(&doc)[0];
+    // (One line per run of one font.)
+    for needle in ["春节音乐会", "张伟", "上海大剧院", "区", "排", "持票人", "订单号", "门票编号", "张，共"]
+    {
+        assert!(text.contains(needle), "page lacks {needle:?}:\n{text}");
+    }
+    assert!(!text.contains('\u{fffd}'), "a character without a glyph:\n{text}");
+    assert!(!text.contains("Holder"), "{text}");
+
+    // Two names of as many characters: boxes would look the same, glyphs do not.
+    let raster = |holder: &str| {
+        let doc = Pdf::new(order_pdf(&title, &[chinese(holder)]).expect("renders")).expect("reads");
+        rasterise_pdf(&doc, 72.0).remove(0)
+    };
+    let (a, b) = (raster("张伟"), raster("李娜"));
+    let differing = a.pixels().zip(b.pixels()).filter(|(p, q)| p.0[0].abs_diff(q.0[0]) > 64).count();
+    assert!(differing > 20, "the two names draw alike ({differing} pixels differ): missing glyphs?");
+    // And the name draws ink at all: a page without it is lighter.
+    let ink = |img: &image::GrayImage| img.pixels().map(|p| u64::from(255 - p.0[0])).sum::<u64>();
+    assert!(ink(&a) > ink(&raster("")), "the name draws nothing");
+}
+
+#[test]
+fn ticket_html_speaks_the_buyers_language() {
+    let mut t = sheet(5, "张伟", None);
+    t.locale = Locale::ZhCn;
+    let html = ticket_html(&t, Some("/t.pdf"));
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{}", &html[..60]);
+    for needle in ["<dt>持票人</dt>", "下载 PDF 门票", "门票 0195f3a2", "<title>门票："] {
+        assert!(html.contains(needle), "{needle}: {html}");
+    }
+    assert!(!html.contains("Holder") && !html.contains("Download"));
 }
 
 #[test]

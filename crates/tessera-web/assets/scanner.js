@@ -8,14 +8,15 @@
 // offline scan of a ticket is "already used"; each offline scan is queued
 // in IndexedDB and uploaded (idempotently, by nonce) once back online.
 //
-// The page's strings come from the server in the page's language (the
-// `scanner-strings` JSON block); nothing here picks a language.
+// The page's strings come from the server's catalogs (scanner.ftl) in the
+// page's language, as JSON in the section's `data-strings` attribute;
+// nothing here picks a language. Placeholders such as {n} are filled here.
 
 const root = document.getElementById("scanner");
 if (root) main(root);
 
 function main(root) {
-  const S = JSON.parse(document.getElementById("scanner-strings").textContent);
+  const S = JSON.parse(root.dataset.strings);
   const cfg = {
     api: root.dataset.api,
     listId: root.dataset.list,

@@ -1,11 +1,88 @@
 //! One error type for the HTTP API, one JSON body shape for every failure:
 //! `{"error": {"code", "message", "fields", "request_id"}}`. Internal
 //! details go to the log, never into a response.
+//!
+//! The `code` and the field names are stable; the messages are for people
+//! and come from the `errors` area of the catalogs in the request's
+//! language ([`locale`]): a page's language on pages, `Accept-Language` on
+//! the API. A field message carries its catalog id ([`MessageKey`]); a
+//! refusal is said by its `code` (`errors-code-<code>`). In English a
+//! refusal keeps the app's own, more detailed message; a message not yet in
+//! the catalogs reads as a localized sentence with the English detail.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tessera_app::AppError;
-use tessera_domain::ValidationError;
+use tessera_domain::{FieldError, MessageArg, MessageKey, ValidationError};
+use tessera_i18n::{FluentValue, Locale};
+
+tokio::task_local! {
+    /// The language of the request's `Accept-Language`, for API errors.
+    static REQUEST_LANG: Locale;
+}
+
+/// Sets the language error messages are said in: the first tag of
+/// `Accept-Language`, English without one. (Pages override it with their
+/// own language choice, see [`locale`].)
+pub async fn request_language(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let locale = crate::ui::browser_language(req.headers()).map(|t| Locale::from_tag(&t)).unwrap_or_default();
+    REQUEST_LANG.scope(locale, next.run(req)).await
+}
+
+/// The language of the current request's error messages: the page's
+/// language on pages, else `Accept-Language`, else English.
+pub(crate) fn locale() -> Locale {
+    crate::ui::page_lang().or_else(|| REQUEST_LANG.try_with(|l| *l).ok()).unwrap_or_default()
+}
+
+/// A message of the catalogs in the request's language.
+pub(crate) fn say(key: &MessageKey) -> String {
+    let args: Vec<(&str, FluentValue<'_>)> = key
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let v = match value {
+                MessageArg::Text(t) => FluentValue::from(t.as_str()),
+                MessageArg::Number(n) => FluentValue::from(*n),
+            };
+            (*name, v)
+        })
+        .collect();
+    tessera_i18n::t_args(locale(), key.id, &args)
+}
+
+fn say_id(id: &'static str) -> String {
+    say(&MessageKey::new(id))
+}
+
+/// A field's message in the request's language.
+pub(crate) fn field_message(f: &FieldError) -> String {
+    match (&f.key, locale()) {
+        (Some(key), _) => say(key),
+        (None, Locale::En) => f.message.clone(),
+        (None, _) => say(&MessageKey::new("errors-field-detail").text("detail", f.message.as_str())),
+    }
+}
+
+/// A refusal with a stable `code` in the request's language: the app's
+/// English message in English, else the catalog's message for the code.
+pub(crate) fn refusal_message(code: &str, english: &str) -> String {
+    let l = locale();
+    if l == Locale::En {
+        return english.to_string();
+    }
+    let id = format!("errors-code-{}", code.replace('_', "-"));
+    if tessera_i18n::exists(&id) {
+        tessera_i18n::t(l, &id)
+    } else {
+        say(&MessageKey::new("errors-refused").text("detail", english))
+    }
+}
+
+/// A whole-request message in the request's language, or `english` in English.
+pub(crate) fn localized(id: &'static str, english: impl Into<String>) -> String {
+    if locale() == Locale::En { english.into() } else { say_id(id) }
+}
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -44,7 +121,7 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+        Self::new(StatusCode::NOT_FOUND, "not_found", localized("errors-not-found", "no such resource"))
     }
 
     /// 409 with `Retry-After`: the first request with this Idempotency-Key
@@ -53,9 +130,12 @@ impl ApiError {
         let mut e = Self::new(
             StatusCode::CONFLICT,
             "idempotency_in_progress",
-            format!(
-                "a request with this Idempotency-Key is still being processed; retry with the same key in {retry_after_secs} s"
-            ),
+            match locale() {
+                Locale::En => format!(
+                    "a request with this Idempotency-Key is still being processed; retry with the same key in {retry_after_secs} s"
+                ),
+                _ => say(&MessageKey::new("errors-idempotency-in-progress").num("seconds", retry_after_secs)),
+            },
         )
         .field(crate::idempotency::HEADER, "in use by a request still running");
         e.retry_after_secs = Some(retry_after_secs);
@@ -63,9 +143,9 @@ impl ApiError {
     }
 
     pub fn invalid(v: ValidationError) -> Self {
-        let message = v.to_string();
+        let message = localized("errors-invalid-input", v.to_string());
         let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message);
-        e.fields = v.fields.into_iter().map(|f| (f.field, f.message)).collect();
+        e.fields = v.fields.iter().map(|f| (f.field.clone(), field_message(f))).collect();
         e
     }
 }
@@ -74,34 +154,64 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         use StatusCode as S;
         match e {
-            AppError::Unauthenticated { code, message } => ApiError::new(S::UNAUTHORIZED, code, message),
-            AppError::InvalidCredentials => ApiError::new(S::UNAUTHORIZED, "invalid_credentials", e.to_string()),
-            AppError::TotpRequired => {
-                ApiError::new(S::UNAUTHORIZED, "totp_required", e.to_string()).field("totp_code", "required")
+            AppError::Unauthenticated { code, message } => {
+                ApiError::new(S::UNAUTHORIZED, code, refusal_message(code, &message))
             }
-            AppError::Forbidden(m) => ApiError::new(S::FORBIDDEN, "forbidden", m),
-            AppError::TwoFactorRequired => ApiError::new(S::FORBIDDEN, "two_factor_required", e.to_string()),
+            AppError::InvalidCredentials => ApiError::new(
+                S::UNAUTHORIZED,
+                "invalid_credentials",
+                localized("errors-invalid-credentials", e.to_string()),
+            ),
+            AppError::TotpRequired => {
+                ApiError::new(S::UNAUTHORIZED, "totp_required", localized("errors-totp-required", e.to_string()))
+                    .field("totp_code", localized("errors-totp-required", "required"))
+            }
+            AppError::Forbidden(m) => ApiError::new(S::FORBIDDEN, "forbidden", localized("errors-forbidden", m)),
+            AppError::TwoFactorRequired => ApiError::new(
+                S::FORBIDDEN,
+                "two_factor_required",
+                localized("errors-two-factor-required", e.to_string()),
+            ),
             AppError::NotFound => ApiError::not_found(),
             AppError::Invalid(v) => ApiError::invalid(v),
             AppError::Conflict { field, message } => {
-                ApiError::new(S::CONFLICT, "conflict", format!("{field}: {message}")).field(field, message)
+                let message = localized("errors-conflict", message);
+                let summary = if locale() == Locale::En { format!("{field}: {message}") } else { message.clone() };
+                ApiError::new(S::CONFLICT, "conflict", summary).field(field, message)
             }
             AppError::SoldOut { field, available, message } => {
-                ApiError::new(S::CONFLICT, "sold_out", message.clone()).field(field, format!("only {available} left"))
+                let left = match locale() {
+                    Locale::En => format!("only {available} left"),
+                    _ => say(&MessageKey::new("errors-sold-out").num("available", available)),
+                };
+                let message = localized("errors-sold-out", message);
+                let message = if locale() == Locale::En { message } else { left.clone() };
+                ApiError::new(S::CONFLICT, "sold_out", message).field(field, left)
             }
             AppError::Rule { code, field, message } => {
+                let message = refusal_message(code, &message);
                 ApiError::new(S::UNPROCESSABLE_ENTITY, code, message.clone()).field(field, message)
             }
-            AppError::StateConflict { code, message } => ApiError::new(S::CONFLICT, code, message),
+            AppError::StateConflict { code, message } => {
+                ApiError::new(S::CONFLICT, code, refusal_message(code, &message))
+            }
             AppError::IdempotencyInProgress { retry_after_secs } => ApiError::idempotency_in_progress(retry_after_secs),
             AppError::RateLimited { retry_after_secs } => {
-                let mut e = ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
+                let message = match locale() {
+                    Locale::En => e.to_string(),
+                    _ => say(&MessageKey::new("errors-rate-limited").num("seconds", retry_after_secs)),
+                };
+                let mut e = ApiError::new(S::TOO_MANY_REQUESTS, "rate_limited", message);
                 e.retry_after_secs = Some(retry_after_secs);
                 e
             }
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
+                ApiError::new(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    localized("errors-internal", "something went wrong on our side"),
+                )
             }
         }
     }
@@ -121,5 +231,56 @@ impl IntoResponse for ApiError {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every stable code the app layer refuses with has a message in the
+    /// catalogs (the catalogs' own tests check both languages have it).
+    #[test]
+    fn every_refusal_code_has_a_message() {
+        let sources = [
+            include_str!("../../tessera-app/src/payments.rs"),
+            include_str!("../../tessera-app/src/inventory.rs"),
+            include_str!("../../tessera-app/src/tickets.rs"),
+            include_str!("../../tessera-app/src/outbox.rs"),
+            include_str!("../../tessera-app/src/checkin.rs"),
+            include_str!("../../tessera-app/src/auth.rs"),
+            include_str!("../../tessera-app/src/lib.rs"),
+        ];
+        let mut missing = Vec::new();
+        for source in sources {
+            for part in source.split("code: \"").skip(1) {
+                let code: String = part.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                let id = format!("errors-code-{}", code.replace('_', "-"));
+                if !code.is_empty() && !tessera_i18n::exists(&id) {
+                    missing.push(id);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no message for {missing:?}");
+    }
+
+    #[test]
+    fn field_messages_follow_the_request_language() {
+        let mut v = ValidationError::new();
+        tessera_domain::validation::check_text(&mut v, "name", "", 1, 10);
+        tessera_domain::validation::check_text(&mut v, "city", "Bremen an der Weser", 1, 10);
+        v.add("code", "not a code");
+        let en = ApiError::invalid(v.clone());
+        assert_eq!(en.fields[0].1, "must not be empty");
+        assert_eq!(en.fields[1].1, "must be at most 10 characters");
+        assert_eq!(en.fields[2].1, "not a code");
+        let zh = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(REQUEST_LANG.scope(Locale::ZhCn, async move { ApiError::invalid(v) }));
+        assert_eq!(zh.message, "部分输入无效，请查看各字段的提示。");
+        assert_eq!(zh.fields[0].1, "不能为空");
+        assert_eq!(zh.fields[1].1, "最多 10 个字符");
+        assert_eq!(zh.fields[2].1, "填写的值无效（not a code）");
     }
 }

@@ -256,6 +256,7 @@ pub fn router(app: App, web: WebConfig) -> Router {
                 .with_state(state.clone()),
         )
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(error::request_language))
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::middleware))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(web.body_limit_bytes))

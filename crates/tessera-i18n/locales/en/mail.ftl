@@ -1,4 +1,84 @@
-# Messages of this area (filled as its pages move onto the catalogs).
+# E-mails to buyers (tessera-mail). Values arrive formatted as text: money
+# and dates by the mail crate's locale functions.
+
+## Shared by every mail
+mail-greeting = Hello,
+mail-greeting-name = Hello { $name },
+mail-footer = This message was sent automatically by { $org } through Tessera because of your order. Replies to it are not read.
+mail-view-order = View your order
+mail-view-tickets = View your tickets
+mail-fact-event = Event
+mail-fact-when = When
+mail-fact-where = Where
+mail-fact-order = Order
+mail-fact-new-date = New date
+mail-fact-amount-due = Amount due
+mail-fact-pay-by = Pay by
+mail-fact-payment-reference = Payment reference
+mail-fact-refunded = Refunded
+mail-fact-reason = Reason
+mail-fact-still-paid = Still paid on the order
+
+## Order confirmation
+mail-confirmation-subject = Order confirmation: { $event } (order { $reference })
+mail-confirmation-heading = Your order is confirmed
+mail-confirmation-intro = Thank you for your order. Your tickets for { $event } are confirmed.
+mail-confirmation-table = Your order
+mail-confirmation-item = Item
+mail-confirmation-quantity = Qty
+mail-confirmation-unit-price = Unit price
+mail-confirmation-amount = Amount
+mail-confirmation-fees = Fees
+mail-confirmation-taxes = Taxes
+mail-confirmation-total = Total
+mail-confirmation-tickets = { $count ->
+    [one] Your ticket
+   *[other] Your tickets
+}
+mail-confirmation-ticket-holder = { $holder } – { $label }
+mail-confirmation-open-ticket = Open ticket
+mail-confirmation-pdf = { $count ->
+    [one] Your ticket is also attached to this e-mail as a PDF. Show it on your phone or bring it printed.
+   *[other] Your tickets are also attached to this e-mail as a PDF. Show them on your phone or bring them printed.
+}
+
+## Payment reminder (bank transfer)
+mail-payment-subject = Payment due: { $event } (order { $reference })
+mail-payment-heading = Your payment is due
+mail-payment-intro = Your tickets for { $event } are reserved. Please pay { $amount } by { $due }; after that the reservation is released.
+mail-payment-how = How to pay
+mail-payment-quote = Please quote the payment reference { $reference } so that we can match your payment.
+
+## Refund
+mail-refund-subject = Refund for order { $reference }: { $event }
+mail-refund-heading = We have refunded you
+mail-refund-intro = We have refunded { $amount } of your order { $reference } for { $event }.
+mail-refund-in-full = Your order is now refunded in full, and its tickets are no longer valid.
+mail-refund-way-back = The money goes back the way you paid; depending on your bank it can take a few days to arrive.
+
+## A payment that arrived after the reservation expired
+mail-late-subject = Your payment for order { $reference } has been refunded
+mail-late-heading = Your payment arrived too late
+mail-late-intro = Your payment of { $amount } for order { $reference } ({ $event }) reached us after the reservation had expired, and the tickets had been sold in the meantime.
+mail-late-sorry = We have therefore refunded the full amount. We are sorry for the inconvenience.
+
+## Reminder before the event
+mail-reminder-subject = Reminder: { $event } on { $date }
+mail-reminder-heading = See you soon
+mail-reminder-intro = { $event } is coming up. Here are the details.
+mail-reminder-bring = Please have your tickets ready at the entrance, on your phone or printed.
+
+## The event moved to another date
+mail-moved-subject = New date: { $event } on { $date }
+mail-moved-heading = Your event has moved
+mail-moved-intro = { $org } has moved { $event } to a new date. Your tickets stay valid.
+mail-moved-renewed = The QR codes on your tickets were renewed for the new date. Please use the tickets from your order page; a ticket printed earlier is still recognised at the entrance.
+
+## The event was cancelled
+mail-cancelled-subject = Cancelled: { $event }
+mail-cancelled-heading = The event has been cancelled
+mail-cancelled-intro = We are sorry to tell you that { $org } has cancelled { $event }. The tickets of your order { $reference } are no longer valid.
+mail-cancelled-refund = You will receive a refund of { $amount }, the way you paid. There is nothing you need to do.
 
 # "Find my order": the order's secret link, asked for on /orders/find.
 mail-find-order-subject = Your order { $reference }: { $event }

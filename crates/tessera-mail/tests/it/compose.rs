@@ -210,3 +210,18 @@ fn a_resend_carries_the_same_message_id() {
     assert_eq!(first.message_id, again.message_id);
     assert_eq!(first.message_id, format!("{}@tessera", m.message_id));
 }
+
+#[test]
+fn one_ticket_reads_in_the_singular() {
+    let mut kind = fixtures::confirmation(true);
+    if let MailKind::OrderConfirmation { tickets, .. } = &mut kind {
+        tickets.truncate(1);
+    }
+    let one = parse(&compose(&mail(Locale::En, kind.clone()), &from()).unwrap().formatted());
+    assert!(one.text.contains("Your ticket\n"), "{}", one.text);
+    assert!(one.text.contains("Your ticket is also attached to this e-mail as a PDF. Show it on your phone"));
+    let two = parse(&compose(&mail(Locale::En, fixtures::confirmation(true)), &from()).unwrap().formatted());
+    assert!(two.text.contains("Your tickets are also attached"), "{}", two.text);
+    let zh = parse(&compose(&mail(Locale::ZhCn, kind), &from()).unwrap().formatted());
+    assert!(zh.text.contains("门票的 PDF 文件已附在本邮件中"), "{}", zh.text);
+}

@@ -89,6 +89,11 @@ pub(crate) fn lang() -> Locale {
     LANG.try_with(|l| *l).unwrap_or_default()
 }
 
+/// The page language, on a page's request only.
+pub(crate) fn page_lang() -> Option<Locale> {
+    LANG.try_with(|l| *l).ok()
+}
+
 pub(crate) fn viewer() -> Option<Arc<Viewer>> {
     VIEWER.try_with(Clone::clone).ok().flatten()
 }
@@ -485,9 +490,11 @@ pub(crate) fn input(
 /// otherwise the page to show instead.
 pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response> {
     match e {
-        AppError::Invalid(v) => Ok(v.fields.into_iter().map(|f| (f.field, f.message)).collect()),
-        AppError::SoldOut { message, .. } => Ok(vec![("lines".into(), message)]),
-        AppError::Rule { field, message, .. } => Ok(vec![(field, message)]),
+        AppError::Invalid(v) => {
+            Ok(v.fields.iter().map(|f| (f.field.clone(), crate::error::field_message(f))).collect())
+        }
+        e @ AppError::SoldOut { .. } => Ok(vec![("lines".into(), crate::error::ApiError::from(e).message)]),
+        AppError::Rule { code, field, message } => Ok(vec![(field, crate::error::refusal_message(code, &message))]),
         AppError::InvalidCredentials => Ok(vec![("password".into(), tr("Wrong e-mail address or password.").into())]),
         AppError::TotpRequired => {
             Ok(vec![("totp_code".into(), tr("Enter the code from your authenticator app.").into())])
@@ -495,7 +502,7 @@ pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response
         AppError::RateLimited { .. } => {
             Ok(vec![("email".into(), tr("Too many attempts; please wait a minute and try again.").into())])
         }
-        AppError::Conflict { field, message } => Ok(vec![(field, message)]),
+        AppError::Conflict { field, message } => Ok(vec![(field, crate::error::localized("errors-conflict", message))]),
         other => Err(error_page(other)),
     }
 }

@@ -7,6 +7,7 @@ mod browser;
 mod buyer;
 mod catalog;
 mod dashboard;
+mod errors;
 mod helpers;
 mod openapi;
 mod orders;
