@@ -8,6 +8,7 @@ use super::{
     Catalog, Extras, amount_text, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors,
     form_expired_page, input, money, org_tabs, page_with, parse_amount, redirect, signed_in, tr, when,
 };
+use super::shell::{self, Filled, OrgTabs, Shell, Text, render, t, t_args};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -26,7 +27,8 @@ use tessera_domain::catalog::{
     Category, Event, EventAction, EventPatch, NewEvent, NewQuota, NewTicketType, QuotaPatch, TicketTypePatch, Venue,
 };
 use tessera_domain::orders::{Order, OrderId, OrderState};
-use tessera_domain::{Currency, EventId, OrgId, Timestamp};
+use tessera_domain::checkin::NewCheckinList;
+use tessera_domain::{CheckinListId, Currency, EventId, OrgId, Timestamp};
 
 pub(super) const ZH: Catalog = &[
     ("Your organizations", "您的组织"),
@@ -157,6 +159,11 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/orgs/{org}/events/{event}/attendees", get(attendees))
         .route("/dashboard/orgs/{org}/events/{event}/attendees.csv", get(attendees_csv))
         .route("/dashboard/orgs/{org}/events/{event}/checkin", get(checkin))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists", post(create_list))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}", post(update_list))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}/delete", post(delete_list))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}/gates", post(add_gate))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}/gates/{gate}/delete", post(remove_gate))
         .route("/dashboard/orgs/{org}/orders", get(orders))
         .route("/dashboard/orgs/{org}/orders/{order}", get(order_page))
         .route("/dashboard/orgs/{org}/orders/{order}/{action}", post(order_action))
@@ -1825,8 +1832,141 @@ async fn attendees_csv(
     }
 }
 
+// ------------------------------------------------------------ check-in setup
+
+/// The event's tabs for the templates' `event_tabs` macro: (href, label, current).
+fn event_tab_links(org: OrgId, e: &Event, current: &str) -> Vec<(String, String, bool)> {
+    let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
+    [
+        ("overview", base.clone(), e.title.clone()),
+        ("orders", format!("/dashboard/orgs/{org}/orders?event={}", e.id), t("dashboard-tab-orders")),
+        ("sales", format!("{base}/sales"), t("dashboard-tab-sales")),
+        ("attendees", format!("{base}/attendees"), t("dashboard-tab-attendees")),
+        ("checkin", format!("{base}/checkin"), t("dashboard-tab-checkin")),
+        ("seats", format!("{base}/seats"), t("dashboard-tab-seats")),
+        ("public", format!("/events/{}", e.id), t("dashboard-tab-public")),
+    ]
+    .into_iter()
+    .map(|(key, href, label)| (href, label, key == current))
+    .collect()
+}
+
+/// A scan result's name for people.
+fn scan_result_label(result: &str) -> String {
+    t(match result {
+        "valid" => "dashboard-result-valid",
+        "already_used" => "dashboard-result-already-used",
+        "not_inside" => "dashboard-result-not-inside",
+        "revoked" => "dashboard-result-revoked",
+        "wrong_event" => "dashboard-result-wrong-event",
+        "not_on_list" => "dashboard-result-not-on-list",
+        "not_yet_valid" => "dashboard-result-not-yet-valid",
+        "expired" => "dashboard-result-expired",
+        "invalid_signature" => "dashboard-result-invalid-signature",
+        "malformed" => "dashboard-result-malformed",
+        _ => "dashboard-result-unknown",
+    })
+}
+
+/// An entry policy's name for people.
+fn policy_label(policy: &str) -> String {
+    t(match policy {
+        "reentry" => "dashboard-policy-reentry",
+        "per_day" => "dashboard-policy-per-day",
+        _ => "dashboard-policy-single",
+    })
+}
+
+/// One gate of a list, with the admissions there.
+struct GateView {
+    name: String,
+    admitted: i64,
+    remove_action: String,
+}
+
+/// One ticket admitted more often than allowed while scanners were offline.
+struct ConflictView {
+    ticket: String,
+    winner: String,
+    others: Vec<String>,
+}
+
+/// A check-in list as its section of the page shows it.
+struct ListView {
+    id: String,
+    name: String,
+    policy: String,
+    policy_text: String,
+    per_day: String,
+    per_day_n: i64,
+    /// Ticket types the list admits, by name; empty: all.
+    admits: Vec<String>,
+    /// (ticket type id, name, admitted) for the edit form.
+    types: Vec<(String, String, bool)>,
+    gates: Vec<GateView>,
+    checked_in: i64,
+    tickets: i64,
+    inside: i64,
+    /// (ticket type, checked in, tickets).
+    by_type: Vec<(String, i64, i64)>,
+    /// (result, count).
+    scans: Vec<(String, i64)>,
+    /// Admissions at gates no longer on the list.
+    gone_gates: i64,
+    conflicts: Vec<ConflictView>,
+    scanner: String,
+    delete_action: String,
+}
+
+/// The event's check-in tab: its lists with gates and figures, and the forms
+/// that make, change and remove them.
+#[derive(askama::Template)]
+#[template(path = "dashboard/checkin.html")]
+struct CheckinPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    event_tabs: Vec<(String, String, bool)>,
+    base: String,
+    csrf: String,
+    published: bool,
+    lists: Vec<ListView>,
+    /// (id, name) of the event's ticket types.
+    types: Vec<(String, String)>,
+    errors: &'a [(String, String)],
+    /// The form that was refused ("new", "<list>" or "gate-<list>"), whose
+    /// values fill it again.
+    posted: &'a str,
+    values: Filled<'a>,
+    checked: &'a [String],
+}
+
+impl CheckinPage<'_> {
+    /// What the form `form` shows in `name`: what was posted, when it is the
+    /// refused form, or else `saved`.
+    fn val<'s>(&'s self, form: &str, name: &str, saved: &'s str) -> &'s str {
+        if self.posted == form { self.values.v(name) } else { saved }
+    }
+
+    /// Whether ticket type `id` is ticked in the form `form`.
+    fn ticked(&self, form: &str, id: &str, saved: &bool) -> bool {
+        if self.posted == form { self.checked.iter().any(|c| c == id) } else { *saved }
+    }
+
+    /// The event's ticket types, none ticked, for the new list's form.
+    fn types_unticked(&self) -> Vec<(String, String, bool)> {
+        self.types.iter().map(|(id, name)| (id.clone(), name.clone(), false)).collect()
+    }
+
+    /// Whether entry policy `p` is chosen in the form `form`.
+    fn policy_is(&self, form: &str, p: &str, saved: &str) -> bool {
+        let v = self.val(form, "entry_policy", saved);
+        v == p || (v.is_empty() && p == "single")
+    }
+}
+
 async fn checkin(
     State(s): State<AppState>,
+    headers: HeaderMap,
     Path((org, event)): Path<(String, String)>,
     uri: axum::http::Uri,
 ) -> Response {
@@ -1838,63 +1978,343 @@ async fn checkin(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let lists = match s.app.checkin_lists(&actor, o.org.id, v.event.id).await {
+    let (csrf, set) = csrf_token(&headers);
+    checkin_page(&s, &actor, &o, &v, StatusCode::OK, csrf, set, &HashMap::new(), &[], "", &[]).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn checkin_page(
+    s: &AppState,
+    actor: &Actor,
+    o: &OrgWithRole,
+    v: &EventView,
+    status: StatusCode,
+    csrf: String,
+    set_cookie: Option<String>,
+    values: &Values,
+    errors: &[(String, String)],
+    posted: &str,
+    checked: &[String],
+) -> Response {
+    let org = o.org.id;
+    let e = &v.event;
+    let tz = v.venue.timezone.as_str();
+    let lists = match s.app.checkin_lists(actor, org, e.id).await {
         Ok(l) => l,
-        Err(e) => return error_page(e),
+        Err(err) => return error_page(err),
     };
-    let mut body = org_tabs(o.org.id, &o.org.name, "events");
-    body.push_str(&event_tabs(o.org.id, &v.event, "checkin"));
-    if lists.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No check-in lists.")));
-    }
+    let types = match s.app.ticket_types(actor, org, e.id).await {
+        Ok(t) => t,
+        Err(err) => return error_page(err),
+    };
+    let base = format!("/dashboard/orgs/{org}/events/{}/checkin", e.id);
+    let mut views = Vec::with_capacity(lists.len());
     for l in &lists {
-        let st = match s.app.checkin_stats(&actor, o.org.id, l.id).await {
+        let st = match s.app.checkin_stats(actor, org, l.id).await {
             Ok(st) => st,
-            Err(e) => return error_page(e),
+            Err(err) => return error_page(err),
         };
-        body.push_str(&format!(
-            "<h2>{name}</h2><p><a href=\"/scan/{org}/{list}\">{open}</a></p><div class=\"stats\"><div>{ci}<strong>{checked} / {tickets}</strong></div><div>{inside_l}<strong>{inside}</strong></div></div>",
-            name = esc(&l.name),
-            org = o.org.id,
-            list = l.id,
-            open = tr("Open the scanner"),
-            ci = tr("Checked in"),
-            checked = st.checked_in,
-            tickets = st.tickets,
-            inside_l = tr("Inside now"),
-            inside = st.inside,
-        ));
-        let type_rows: Vec<(String, i64, String)> = st
-            .by_ticket_type
-            .iter()
-            .map(|t| (t.name.clone(), t.checked_in, format!("{} / {}", t.checked_in, t.tickets)))
-            .collect();
-        if !type_rows.is_empty() {
-            body.push_str(&bar_chart_horizontal(&format!("{} · {}", l.name, tr("Ticket types")), &type_rows));
-        }
-        body.push_str(&format!(
-            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
-            tr("Gate"),
-            tr("Admitted")
-        ));
-        for g in &st.by_gate {
-            body.push_str(&format!("<tr><td>{}</td><td class=\"num\">{}</td></tr>", esc(&g.name), g.admitted));
-        }
-        body.push_str("</tbody></table></div>");
-        if !st.scans.is_empty() {
-            body.push_str(&format!("<h3>{}</h3><ul>", tr("Scans by result")));
-            for (result, n) in &st.scans {
-                body.push_str(&format!("<li>{}: {n}</li>", esc(result)));
+        let conflicts = match s.app.checkin_conflicts(actor, org, l.id).await {
+            Ok(c) => c,
+            Err(err) => return error_page(err),
+        };
+        let gate_name = |g: Option<tessera_domain::GateId>| {
+            g.and_then(|g| l.gates.iter().find(|x| x.id == g)).map(|g| g.name.clone()).unwrap_or_else(|| t("dashboard-no-gate"))
+        };
+        let scan_text = |c: &tessera_app::checkin::ConflictScan| {
+            let key = if c.offline { "dashboard-conflict-scan-offline" } else { "dashboard-conflict-scan" };
+            shell::t_args(
+                key,
+                &[
+                    ("time", when(c.scanned_at, tz).into()),
+                    ("gate", gate_name(c.gate_id).into()),
+                    ("device", c.device.clone().into()),
+                ],
+            )
+        };
+        let admitted_at = |g: tessera_domain::GateId| {
+            st.by_gate.iter().find(|x| x.gate_id == Some(g)).map(|x| x.admitted).unwrap_or(0)
+        };
+        views.push(ListView {
+            id: l.id.to_string(),
+            name: l.name.clone(),
+            policy: l.entry_policy.clone(),
+            policy_text: policy_label(&l.entry_policy),
+            per_day: l.max_entries_per_day.map(|n| n.to_string()).unwrap_or_default(),
+            per_day_n: l.max_entries_per_day.unwrap_or(0),
+            admits: types.iter().filter(|t| l.ticket_type_ids.contains(&t.id)).map(|t| t.name.clone()).collect(),
+            types: types.iter().map(|t| (t.id.to_string(), t.name.clone(), l.ticket_type_ids.contains(&t.id))).collect(),
+            gates: l
+                .gates
+                .iter()
+                .map(|g| GateView {
+                    name: g.name.clone(),
+                    admitted: admitted_at(g.id),
+                    remove_action: format!("{base}/lists/{}/gates/{}/delete", l.id, g.id),
+                })
+                .collect(),
+            checked_in: st.checked_in,
+            tickets: st.tickets,
+            inside: st.inside,
+            by_type: st.by_ticket_type.iter().map(|t| (t.name.clone(), t.checked_in, t.tickets)).collect(),
+            scans: st.scans.iter().map(|(r, n)| (scan_result_label(r), *n)).collect(),
+            gone_gates: st
+                .by_gate
+                .iter()
+                .filter(|g| g.gate_id.is_none_or(|id| !l.gates.iter().any(|x| x.id == id)))
+                .map(|g| g.admitted)
+                .sum(),
+            conflicts: conflicts
+                .iter()
+                .map(|c| ConflictView {
+                    ticket: c.ticket_id.to_string(),
+                    winner: scan_text(&c.winner),
+                    others: c.others.iter().map(scan_text).collect(),
+                })
+                .collect(),
+            scanner: format!("/scan/{org}/{}", l.id),
+            delete_action: format!("{base}/lists/{}/delete", l.id),
+        });
+    }
+    let page = CheckinPage {
+        shell: Shell::new(t_args("dashboard-checkin-title", &[("event", e.title.clone().into())]), &Extras {
+            wide: true,
+            ..Default::default()
+        }),
+        tabs: OrgTabs::new(org, &o.org.name, "events"),
+        event_tabs: event_tab_links(org, e, "checkin"),
+        base,
+        csrf,
+        published: e.status == tessera_domain::catalog::EventStatus::Published,
+        lists: views,
+        types: types.iter().map(|t| (t.id.to_string(), t.name.clone())).collect(),
+        errors,
+        posted,
+        values: Filled(values),
+        checked,
+    };
+    render(status, &page, &set_cookie.into_iter().collect::<Vec<_>>())
+}
+
+/// The list fields of a form: name, admitted ticket types, entry policy.
+fn list_input(values: &Values, body: &Bytes, gates: Vec<String>, errors: &mut Errors) -> NewCheckinList {
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let per_day = get("max_entries_per_day");
+    let max_entries_per_day = match (get("entry_policy").as_str(), per_day.as_str()) {
+        ("per_day", "") => None,
+        ("per_day", n) => match n.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(("max_entries_per_day".into(), t("dashboard-whole-number")));
+                None
             }
-            body.push_str("</ul>");
+        },
+        _ => None,
+    };
+    let mut ticket_type_ids = Vec::new();
+    for id in values_all(body, "ticket_type_id") {
+        match id.parse() {
+            Ok(id) => ticket_type_ids.push(id),
+            Err(_) => errors.push(("ticket_type_ids".into(), t("dashboard-unknown-ticket-type"))),
         }
     }
-    page_with(
-        StatusCode::OK,
-        &format!("{} · {}", tr("Check-in"), v.event.title),
-        &body,
-        Extras { wide: true, ..Default::default() },
+    NewCheckinList {
+        name: get("name"),
+        ticket_type_ids,
+        entry_policy: match get("entry_policy").as_str() {
+            "" => "single".into(),
+            p => p.into(),
+        },
+        max_entries_per_day,
+        gates,
+    }
+}
+
+/// The app's field names as the ids of the form's fields: `prefix` + field.
+fn prefixed(errors: Errors, prefix: &str) -> Errors {
+    errors
+        .into_iter()
+        .map(|(k, m)| {
+            let k = match k.as_str() {
+                "ticket_type_ids" => "types".to_string(),
+                k if k.starts_with("gates") => "gates".to_string(),
+                k => k.to_string(),
+            };
+            (format!("{prefix}{k}"), m)
+        })
+        .collect()
+}
+
+/// A refused check-in form: the tab again with the messages, 422.
+async fn refuse_checkin(
+    s: &AppState,
+    f: &EventForm,
+    headers: &HeaderMap,
+    errors: &[(String, String)],
+    posted: &str,
+    body: &Bytes,
+) -> Response {
+    let (csrf, _) = csrf_token(headers);
+    let checked = values_all(body, "ticket_type_id");
+    checkin_page(
+        s,
+        &f.actor,
+        &f.o,
+        &f.v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        csrf,
+        None,
+        &f.values,
+        errors,
+        posted,
+        &checked,
     )
+    .await
+}
+
+async fn create_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event)): Path<(String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let mut errors: Errors = vec![];
+    let gates: Vec<String> = f
+        .values
+        .get("gates")
+        .map(|g| g.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+        .unwrap_or_default();
+    if gates.is_empty() {
+        errors.push(("gates".into(), t("dashboard-gates-required")));
+    }
+    let input = list_input(&f.values, &body, gates, &mut errors);
+    let mut errors = prefixed(errors, "new-");
+    if errors.is_empty() {
+        match s.app.create_checkin_list(&f.actor, f.o.org.id, f.v.event.id, input).await {
+            Ok(_) => return redirect(&format!("{}/checkin", f.back), &[]),
+            Err(e) => match form_errors(e) {
+                Ok(fields) => errors = prefixed(fields, "new-"),
+                Err(page) => return page,
+            },
+        }
+    }
+    refuse_checkin(&s, &f, &headers, &errors, "new", &body).await
+}
+
+async fn update_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let list: CheckinListId = match parse_id(&list) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let mut errors: Errors = vec![];
+    let input = list_input(&f.values, &body, vec![], &mut errors);
+    let prefix = format!("{list}-");
+    let mut errors = prefixed(errors, &prefix);
+    if errors.is_empty() {
+        match s.app.update_checkin_list(&f.actor, f.o.org.id, list, input).await {
+            Ok(_) => return redirect(&format!("{}/checkin", f.back), &[]),
+            Err(e) => match form_errors(e) {
+                Ok(fields) => errors = prefixed(fields, &prefix),
+                Err(page) => return page,
+            },
+        }
+    }
+    refuse_checkin(&s, &f, &headers, &errors, &list.to_string(), &body).await
+}
+
+async fn delete_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let list: CheckinListId = match parse_id(&list) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match s.app.delete_checkin_list(&f.actor, f.o.org.id, list).await {
+        Ok(()) => redirect(&format!("{}/checkin", f.back), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(_) => {
+                let errors = vec![(format!("{list}-name"), t("dashboard-list-scanned"))];
+                refuse_checkin(&s, &f, &headers, &errors, "", &body).await
+            }
+            Err(page) => page,
+        },
+    }
+}
+
+async fn add_gate(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let list: CheckinListId = match parse_id(&list) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let name = f.values.get("gate").map(|g| g.trim().to_string()).unwrap_or_default();
+    let errors = match s.app.add_gate(&f.actor, f.o.org.id, list, &name).await {
+        Ok(_) => return redirect(&format!("{}/checkin", f.back), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(fields) => fields.into_iter().map(|(_, m)| (format!("gate-{list}"), m)).collect::<Errors>(),
+            Err(page) => return page,
+        },
+    };
+    refuse_checkin(&s, &f, &headers, &errors, &format!("gate-{list}"), &body).await
+}
+
+async fn remove_gate(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list, gate)): Path<(String, String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let (list, gate): (CheckinListId, tessera_domain::GateId) = match (parse_id(&list), parse_id(&gate)) {
+        (Ok(l), Ok(g)) => (l, g),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match s.app.remove_gate(&f.actor, f.o.org.id, list, gate).await {
+        Ok(()) => redirect(&format!("{}/checkin", f.back), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(_) => {
+                let errors = vec![(format!("gate-{list}"), t("dashboard-last-gate"))];
+                refuse_checkin(&s, &f, &headers, &errors, "", &body).await
+            }
+            Err(page) => page,
+        },
+    }
 }
 
 #[cfg(test)]
