@@ -344,6 +344,14 @@ impl App {
         Ok(e)
     }
 
+    /// How many of the event's tickets carry a signed code: moving its dates
+    /// signs them again and tells their holders.
+    pub async fn tickets_to_reissue(&self, actor: &Actor, org: OrgId, id: EventId) -> Result<usize> {
+        self.authorize(actor, org, Permission::ViewCatalog).await?;
+        self.store.event(org, id).await?.ok_or(AppError::NotFound)?;
+        Ok(self.store.coded_tickets(id).await?.len())
+    }
+
     /// Publishes, cancels or ends an event. Publishing needs something to sell:
     /// at least one ticket type that draws from a quota; it also makes the
     /// check-in list [`DEFAULT_LIST_NAME`] with the gate [`DEFAULT_GATE_NAME`]

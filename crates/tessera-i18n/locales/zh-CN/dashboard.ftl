@@ -72,3 +72,103 @@ dashboard-entry-policy = 入场规则
 dashboard-per-day-label = 每天入场次数（选择“每天限定入场次数”时）
 dashboard-gates-one-per-line = 入口，每行一个
 dashboard-gates-required = 请至少填写一个入口
+
+## Organizations
+
+dashboard-your-orgs = 您的组织
+dashboard-no-orgs = 您还不是任何组织的成员。
+dashboard-role = 角色：{ $role }
+dashboard-create-org = 创建组织
+dashboard-org-name = 名称
+dashboard-org-slug = 网址标识（a-z、0-9、-）
+dashboard-create = 创建
+
+## Events
+
+dashboard-new-event = 新建活动
+dashboard-no-events = 还没有活动。
+dashboard-event-title = 标题
+dashboard-starts = 开始
+dashboard-ends = 结束
+dashboard-venue = 场馆
+dashboard-venues = 场馆
+dashboard-venue-first = 请先创建场馆。
+dashboard-status = 状态
+dashboard-status-draft = 草稿
+dashboard-status-published = 已发布
+dashboard-status-cancelled = 已取消
+dashboard-status-ended = 已结束
+dashboard-description = 描述
+dashboard-category = 类别
+dashboard-times-at-venue = 时间均为场馆当地时间（{ $zone }）。
+dashboard-sales-start = 开售时间（可选）
+dashboard-sales-end = 停售时间（可选）
+dashboard-max-per-customer = 每位购票者限购张数，合计所有订单（可选）
+dashboard-max-per-customer-hint = 按电子邮箱和账户累计。留空则不限。
+dashboard-create-event = 创建活动
+dashboard-choose-venue = 请选择场馆
+dashboard-choose-category = 请选择类别
+dashboard-enter-date-time = 请输入日期和时间
+dashboard-enter-amount = 请输入金额，例如 12.50
+dashboard-enter-percent = 请输入百分比，例如 2.5
+dashboard-currency-code = 请使用三个字母的 ISO 4217 货币代码，例如 CNY
+dashboard-publish = 发布
+dashboard-end-event = 结束活动
+dashboard-cancel-event = 取消活动
+dashboard-cancel-question = 取消活动会为所有订单退款并通知购票者，且无法撤销。
+dashboard-cancel-yes = 确定取消活动
+dashboard-confirm-cancel = 请点击“取消活动”下方的按钮确认取消。
+dashboard-event-details = 活动信息
+dashboard-reissue-note = 本活动已有 { $count } 张门票。修改开始或结束时间后，这些门票会按新时间重新签发，并以邮件通知持票人。
+dashboard-reissue-confirm = 如修改时间：确认重新签发 { $count } 张门票并通知持票人
+dashboard-confirm-move-needed = 将重新签发 { $count } 张门票并通知持票人：请勾选方框以确认新的时间
+
+## Ticket types and quotas
+
+dashboard-ticket-types = 票种
+dashboard-no-ticket-types = 还没有票种：添加一个才能售票。
+dashboard-name = 名称
+dashboard-price = 价格
+dashboard-currency = 货币
+dashboard-currency-hint = 三个字母；留空则为 { $currency }。
+dashboard-available = 可售
+dashboard-per-order = 每单数量
+dashboard-hidden = 隐藏
+dashboard-change-type = 修改“{ $name }”
+dashboard-add-type = 添加票种
+dashboard-min-per-order = 每单至少
+dashboard-max-per-order = 每单最多
+dashboard-tt-sales-start = 开售时间（可选，场馆当地时间）
+dashboard-tt-sales-end = 停售时间（可选，场馆当地时间）
+dashboard-visibility = 可见范围
+dashboard-visibility-public = 所有人，显示在活动页面
+dashboard-visibility-hidden = 隐藏：仅限持有访问码的购票者
+dashboard-access-code = 访问码
+dashboard-access-code-hint = 隐藏票种必填：8 至 64 个字母、数字、- 或 _。只有持有访问码的购票者才能看到并购买此票种。
+dashboard-draws-from = 占用这些配额
+dashboard-quotas = 配额
+dashboard-quotas-hint = 配额是多个票种共享的名额；票种只有在其所有配额都有余量时才可售。
+dashboard-capacity = 容量
+dashboard-sold = 已售
+dashboard-held = 保留中
+dashboard-change-quota = 修改“{ $name }”
+dashboard-add-quota = 添加配额
+dashboard-counts-types = 计入这些票种
+
+## Fees, taxes and refunds
+
+dashboard-pricing = 手续费、税费和退款
+dashboard-change = 修改
+dashboard-fees = 服务费
+dashboard-fee-ticket = 每张票
+dashboard-fee-percent = 每张票，按票价百分比
+dashboard-fee-order = 每单
+dashboard-fees-absorbed = 由主办方承担手续费（购票者只看到票价）
+dashboard-tax = 税费
+dashboard-tax-rate = { $name }：税率（%）
+dashboard-tax-inclusive = 价格已含税
+dashboard-refunds = 退款
+dashboard-buyer-refunds = 购票者可自行退款
+dashboard-refund-deadline = 截止于开始前（小时）
+dashboard-refund-fee = 退款时扣除的费用
+dashboard-reminder = 提醒邮件：开始前几小时发送（0 为不发送）
