@@ -393,10 +393,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         if !self.store.remove_gate(id, gate).await? {
-            return Err(AppError::Conflict {
-                field: "gate".into(),
-                message: "a list keeps at least one gate".into(),
-            });
+            return Err(AppError::Conflict { field: "gate".into(), message: "a list keeps at least one gate".into() });
         }
         self.forget_list(id);
         Ok(())

@@ -4,11 +4,11 @@
 //! live by `sales.js` from the event's availability stream) and check-in
 //! figures. Plain forms, POST-redirect-GET; every decision is the app's.
 
+use super::shell::{self, Filled, OrgTabs, Shell, Text, render, t, t_args};
 use super::{
     Catalog, Extras, amount_text, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors,
     form_expired_page, input, money, org_tabs, page_with, parse_amount, redirect, signed_in, tr, when,
 };
-use super::shell::{self, Filled, OrgTabs, Shell, Text, render, t, t_args};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -26,49 +26,24 @@ use tessera_app::{Actor, AppError};
 use tessera_domain::catalog::{
     Category, Event, EventAction, EventPatch, NewEvent, NewQuota, NewTicketType, QuotaPatch, TicketTypePatch, Venue,
 };
-use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::checkin::NewCheckinList;
+use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::{CheckinListId, Currency, EventId, OrgId, Timestamp};
 
 pub(super) const ZH: Catalog = &[
-    ("Your organizations", "您的组织"),
-    ("You are not a member of any organization yet.", "您还不是任何组织的成员。"),
-    ("Create an organization", "创建组织"),
     ("Name", "名称"),
-    ("Web address handle (a-z, 0-9, -)", "网址标识（a-z、0-9、-）"),
-    ("Create", "创建"),
     ("Role", "角色"),
-    ("New event", "新建活动"),
-    ("No events yet.", "还没有活动。"),
-    ("Title", "标题"),
-    ("Description", "描述"),
-    ("Venue", "场馆"),
-    ("Starts (venue time)", "开始（场馆当地时间）"),
-    ("Ends (venue time)", "结束（场馆当地时间）"),
-    ("Sales open (optional)", "开售时间（可选）"),
-    ("Sales close (optional)", "停售时间（可选）"),
-    ("Save", "保存"),
     ("Status", "状态"),
-    ("Starts", "开始"),
     ("draft", "草稿"),
     ("published", "已发布"),
     ("ended", "已结束"),
-    ("Publish", "发布"),
-    ("Cancel the event", "取消活动"),
-    ("Cancelling refunds every order. This cannot be undone.", "取消活动会为所有订单退款，且无法撤销。"),
-    ("End the event", "结束活动"),
     ("Ticket types", "票种"),
     ("Price", "价格"),
     ("Currency", "货币"),
     ("Available", "可售"),
-    ("Per order", "每单数量"),
-    ("Add a ticket type", "添加票种"),
-    ("Quotas", "配额"),
     ("Capacity", "容量"),
     ("Sold", "已售"),
     ("Held", "保留中"),
-    ("Add a quota", "添加配额"),
-    ("Counts these ticket types", "计入这些票种"),
     ("Sales", "销售"),
     ("Attendees", "参与者"),
     ("Check-in", "检票"),
@@ -113,30 +88,11 @@ pub(super) const ZH: Catalog = &[
     ("Download CSV", "下载 CSV"),
     ("No attendees yet.", "还没有参与者。"),
     ("Checked in", "已检票"),
-    ("Inside now", "场内人数"),
     ("Admitted", "已入场"),
     ("Gate", "入口"),
-    ("Scans by result", "扫描结果统计"),
     ("Open the scanner", "打开检票器"),
-    ("No check-in lists.", "没有检票名单。"),
-    ("Tick the box to confirm the cancellation.", "请勾选以确认取消。"),
-    ("Fees, taxes and refunds", "手续费、税费和退款"),
-    ("Change", "修改"),
-    ("Service fees", "服务费"),
-    ("Per ticket", "每张票"),
-    ("Per ticket, % of the price", "每张票，按票价百分比"),
-    ("The organizer pays the fees (buyers see the ticket price only)", "由主办方承担手续费（购票者只看到票价）"),
     ("Tax", "税费"),
-    ("The price includes the tax", "价格已含税"),
-    ("Buyers may refund their own orders", "购票者可自行退款"),
-    ("Until hours before the start", "截止于开始前（小时）"),
-    ("Kept back from a buyer's refund", "退款时扣除的费用"),
-    ("Reminder e-mail, hours before the start (0: none)", "提醒邮件：开始前几小时发送（0 为不发送）"),
-    ("enter a percentage like 2.5", "请输入百分比，例如 2.5"),
     ("enter an amount like 12.50", "请输入金额，例如 12.50"),
-    ("enter a date and time", "请输入日期和时间"),
-    ("choose a venue", "请选择场馆"),
-    ("Create a venue first.", "请先创建场馆。"),
     ("Show more", "显示更多"),
     ("valid", "有效"),
     ("void", "已作废"),
@@ -772,11 +728,10 @@ async fn event_page_with(
     let org = o.org.id;
     let e = &v.event;
     let tz = v.venue.timezone.as_str();
-    let (types, quotas) =
-        match (s.app.ticket_types(actor, org, e.id).await, s.app.quotas(actor, org, e.id).await) {
-            (Ok(t), Ok(q)) => (t, q),
-            (Err(err), _) | (_, Err(err)) => return error_page(err),
-        };
+    let (types, quotas) = match (s.app.ticket_types(actor, org, e.id).await, s.app.quotas(actor, org, e.id).await) {
+        (Ok(t), Ok(q)) => (t, q),
+        (Err(err), _) | (_, Err(err)) => return error_page(err),
+    };
     let reissue = match s.app.tickets_to_reissue(actor, org, e.id).await {
         Ok(n) => n,
         Err(err) => return error_page(err),
@@ -811,7 +766,10 @@ async fn event_page_with(
                 access_code: t.access_code.clone().unwrap_or_default(),
                 sales_start: t.sales_start.map(|x| local_text(x, tz)).unwrap_or_default(),
                 sales_end: t.sales_end.map(|x| local_text(x, tz)).unwrap_or_default(),
-                quotas: quotas.iter().map(|q| (q.id.to_string(), q.name.clone(), t.quota_ids.contains(&q.id))).collect(),
+                quotas: quotas
+                    .iter()
+                    .map(|q| (q.id.to_string(), q.name.clone(), t.quota_ids.contains(&q.id)))
+                    .collect(),
                 action: format!("{base}/ticket-types/{}", t.id),
             })
             .collect(),
@@ -956,9 +914,7 @@ async fn apply_event_action(s: &AppState, headers: &HeaderMap, f: EventForm, act
     match s.app.event_action(&f.actor, f.o.org.id, f.v.event.id, action).await {
         Ok(_) => redirect(&f.back, &[]),
         Err(e) => match form_errors(e) {
-            Ok(errors) => {
-                refuse_event_form(s, &f.actor, &f.o, &f.v, headers, &HashMap::new(), &errors, "", &[]).await
-            }
+            Ok(errors) => refuse_event_form(s, &f.actor, &f.o, &f.v, headers, &HashMap::new(), &errors, "", &[]).await,
             Err(page) => page,
         },
     }
@@ -2128,7 +2084,9 @@ async fn checkin_page(
             Err(err) => return error_page(err),
         };
         let gate_name = |g: Option<tessera_domain::GateId>| {
-            g.and_then(|g| l.gates.iter().find(|x| x.id == g)).map(|g| g.name.clone()).unwrap_or_else(|| t("dashboard-no-gate"))
+            g.and_then(|g| l.gates.iter().find(|x| x.id == g))
+                .map(|g| g.name.clone())
+                .unwrap_or_else(|| t("dashboard-no-gate"))
         };
         let scan_text = |c: &tessera_app::checkin::ConflictScan| {
             let key = if c.offline { "dashboard-conflict-scan-offline" } else { "dashboard-conflict-scan" };
@@ -2152,7 +2110,10 @@ async fn checkin_page(
             per_day: l.max_entries_per_day.map(|n| n.to_string()).unwrap_or_default(),
             per_day_n: l.max_entries_per_day.unwrap_or(0),
             admits: types.iter().filter(|t| l.ticket_type_ids.contains(&t.id)).map(|t| t.name.clone()).collect(),
-            types: types.iter().map(|t| (t.id.to_string(), t.name.clone(), l.ticket_type_ids.contains(&t.id))).collect(),
+            types: types
+                .iter()
+                .map(|t| (t.id.to_string(), t.name.clone(), l.ticket_type_ids.contains(&t.id)))
+                .collect(),
             gates: l
                 .gates
                 .iter()
@@ -2186,10 +2147,10 @@ async fn checkin_page(
         });
     }
     let page = CheckinPage {
-        shell: Shell::new(t_args("dashboard-checkin-title", &[("event", e.title.clone().into())]), &Extras {
-            wide: true,
-            ..Default::default()
-        }),
+        shell: Shell::new(
+            t_args("dashboard-checkin-title", &[("event", e.title.clone().into())]),
+            &Extras { wide: true, ..Default::default() },
+        ),
         tabs: OrgTabs::new(org, &o.org.name, "events"),
         event_tabs: event_tab_links(org, e, "checkin"),
         base,

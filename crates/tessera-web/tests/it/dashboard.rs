@@ -558,7 +558,12 @@ async fn organizers_make_change_and_delete_checkin_lists_and_gates_in_the_dashbo
         .submit(
             &tab,
             &create,
-            &[("name", "VIP <door>"), ("entry_policy", "per_day"), ("max_entries_per_day", "0"), ("gates", "North\nnorth")],
+            &[
+                ("name", "VIP <door>"),
+                ("entry_policy", "per_day"),
+                ("max_entries_per_day", "0"),
+                ("gates", "North\nnorth"),
+            ],
         )
         .await;
     assert_eq!(p.status, 422, "{}", p.html);
@@ -598,7 +603,8 @@ async fn organizers_make_change_and_delete_checkin_lists_and_gates_in_the_dashbo
 
     // Changed: a bad count is named on that list's form; then every ticket type, re-entry.
     let edit = format!("{tab}/lists/{list}");
-    let p = staff.submit(&tab, &edit, &[("name", "VIP"), ("entry_policy", "per_day"), ("max_entries_per_day", "x")]).await;
+    let p =
+        staff.submit(&tab, &edit, &[("name", "VIP"), ("entry_policy", "per_day"), ("max_entries_per_day", "x")]).await;
     assert_eq!(p.status, 422, "{}", p.html);
     assert!(p.html.contains(&format!("{list}-max_entries_per_day-error")), "{}", p.html);
     let p = staff.submit(&tab, &edit, &[("name", "Everyone"), ("entry_policy", "reentry")]).await;
@@ -690,7 +696,12 @@ async fn hidden_ticket_types_access_codes_and_buyer_limits_are_set_on_the_event_
     assert!(p.html.contains("tt_max-error"), "{}", p.html);
     assert_eq!(t.get(&types, &owner).await.body.as_array().unwrap().len(), 1, "nothing refused was made");
     let mut good = base.to_vec();
-    good.extend([("tt_access_code", "FRIENDS-2026"), ("tt_min", "2"), ("tt_max", "4"), ("tt_description", "For our friends")]);
+    good.extend([
+        ("tt_access_code", "FRIENDS-2026"),
+        ("tt_min", "2"),
+        ("tt_max", "4"),
+        ("tt_description", "For our friends"),
+    ]);
     let p = staff.submit(&page, &add, &good).await;
     assert_eq!(p.status, 303, "{}", p.html);
     let made = t.get(&types, &owner).await.body[1].clone();
@@ -736,7 +747,9 @@ async fn hidden_ticket_types_access_codes_and_buyer_limits_are_set_on_the_event_
         ]
     };
     let send = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
-    for (limit, status, saved) in [("many", 422, json!(null)), ("0", 422, json!(null)), ("6", 303, json!(6)), ("", 303, json!(null))] {
+    for (limit, status, saved) in
+        [("many", 422, json!(null)), ("0", 422, json!(null)), ("6", 303, json!(6)), ("", 303, json!(null))]
+    {
         let fields = send(&details(limit));
         let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let p = staff.submit(&page, &page, &refs).await;
