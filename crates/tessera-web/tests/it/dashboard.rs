@@ -665,6 +665,33 @@ async fn organizers_make_change_and_delete_checkin_lists_and_gates_in_the_dashbo
     let left = t.get(&lists, &owner).await.body;
     assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
     assert_eq!(left[0]["id"].as_str(), Some(list.as_str()));
+
+    // The same through the API.
+    let one = format!("/api/v1/orgs/{org}/checkin-lists/{list}");
+    let r = t.put(&one, &owner, json!({"name": "", "entry_policy": "per_day"})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert_eq!(r.fields(), ["max_entries_per_day", "name"]);
+    let r = t.put(&one, &owner, json!({"name": "Doors", "ticket_type_ids": [tt], "entry_policy": "single"})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!((r.body["name"].as_str(), r.body["ticket_type_ids"][0].as_str()), (Some("Doors"), Some(tt.as_str())));
+    let r = t.post(&format!("{one}/gates"), &owner, json!({"name": "West"})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let west = r.body["id"].as_str().unwrap().to_string();
+    let r = t.post(&format!("{one}/gates"), &owner, json!({"name": " west "})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    let r = t.req(reqwest::Method::DELETE, &format!("{one}/gates/{west}"), &owner, None).await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let last = gate_ids(&t.get(&one, &owner).await.body)[0].clone();
+    let r = t.req(reqwest::Method::DELETE, &format!("{one}/gates/{last}"), &owner, None).await;
+    assert_eq!(r.status, 409, "{r:?}");
+    let r = t.req(reqwest::Method::DELETE, &one, &owner, None).await;
+    assert_eq!(r.status, 409, "scanned at: {r:?}");
+    let r = t.post(&lists, &owner, json!({"name": "Spare", "gates": ["A"]})).await;
+    let spare = r.body["id"].as_str().unwrap().to_string();
+    let r = t.req(reqwest::Method::DELETE, &format!("/api/v1/orgs/{org}/checkin-lists/{spare}"), &owner, None).await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let r = t.get(&format!("/api/v1/orgs/{org}/checkin-lists/{spare}"), &owner).await;
+    assert_eq!(r.status, 404);
 }
 
 async fn hidden_ticket_types_access_codes_and_buyer_limits_are_set_on_the_event_page() {
