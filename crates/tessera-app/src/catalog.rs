@@ -11,6 +11,11 @@ use tessera_domain::catalog::{
 use tessera_domain::{EventId, Money, OrgId, Permission, QuotaId, TicketTypeId, Timestamp, VenueId};
 use tessera_store::EventFilter;
 
+/// The check-in list a published event gets when it has none.
+pub const DEFAULT_LIST_NAME: &str = "All tickets";
+/// The one gate of that list.
+pub const DEFAULT_GATE_NAME: &str = "Main entrance";
+
 // ------------------------------------------------------------ public views
 
 /// An event in a listing.
@@ -355,8 +360,18 @@ impl App {
         Ok(e)
     }
 
+    /// How many of the event's tickets carry a signed code: moving its dates
+    /// signs them again and tells their holders.
+    pub async fn tickets_to_reissue(&self, actor: &Actor, org: OrgId, id: EventId) -> Result<usize> {
+        self.authorize(actor, org, Permission::ViewCatalog).await?;
+        self.store.event(org, id).await?.ok_or(AppError::NotFound)?;
+        Ok(self.store.coded_tickets(id).await?.len())
+    }
+
     /// Publishes, cancels or ends an event. Publishing needs something to sell:
-    /// at least one ticket type that draws from a quota.
+    /// at least one ticket type that draws from a quota; it also makes the
+    /// check-in list [`DEFAULT_LIST_NAME`] with the gate [`DEFAULT_GATE_NAME`]
+    /// when the event has no list, in the same transaction.
     pub async fn event_action(&self, actor: &Actor, org: OrgId, id: EventId, action: EventAction) -> Result<Event> {
         self.authorize(actor, org, Permission::ManageCatalog).await?;
         let current = self.store.event(org, id).await?.ok_or(AppError::NotFound)?;
@@ -389,7 +404,23 @@ impl App {
             effects.push(job);
             effects.push(tessera_store::OutboxMessage::new("webhook", "event.cancelled", Some(id.to_string()), hook));
         }
-        if !self.store.set_event_status_with(org, id, current.status, to, now, &effects).await? {
+        // A published event can be scanned at once: it gets a list admitting
+        // every ticket at one gate, unless the organizer made lists already.
+        let default_list = (action == EventAction::Publish).then(|| tessera_domain::checkin::CheckinList {
+            id: tessera_domain::CheckinListId::new(),
+            org_id: org,
+            event_id: id,
+            name: DEFAULT_LIST_NAME.into(),
+            ticket_type_ids: vec![],
+            entry_policy: "single".into(),
+            max_entries_per_day: None,
+            gates: vec![tessera_domain::checkin::Gate {
+                id: tessera_domain::GateId::new(),
+                name: DEFAULT_GATE_NAME.into(),
+            }],
+            created_at: now,
+        });
+        if !self.store.set_event_status_with(org, id, current.status, to, now, &effects, default_list.as_ref()).await? {
             return Err(AppError::Conflict {
                 field: "status".into(),
                 message: "the event changed meanwhile; reload it".into(),

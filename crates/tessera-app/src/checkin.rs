@@ -328,6 +328,82 @@ impl App {
         Ok(list)
     }
 
+    /// Changes a list's name, the ticket types it admits and its entry
+    /// policy (`gates` of the input are ignored: gates are added and
+    /// removed one by one, so their ids, on scans and devices, stay).
+    pub async fn update_checkin_list(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: CheckinListId,
+        input: NewCheckinList,
+    ) -> Result<CheckinList> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        let current = self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)?;
+        let input = NewCheckinList { gates: vec!["-".into()], ..input };
+        let policy = input.validate()?;
+        let list = CheckinList {
+            name: input.name.trim().to_string(),
+            ticket_type_ids: input.ticket_type_ids,
+            entry_policy: policy.name().to_string(),
+            max_entries_per_day: policy.per_day(),
+            ..current
+        };
+        self.store.update_checkin_list(&list).await?;
+        self.forget_list(id);
+        Ok(list)
+    }
+
+    /// Deletes a list nobody has scanned at yet; once scanned at, its record
+    /// stays (`Conflict`).
+    pub async fn delete_checkin_list(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<()> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)?;
+        if !self.store.delete_checkin_list(org, id).await? {
+            return Err(AppError::Conflict {
+                field: "list".into(),
+                message: "tickets were scanned at this list; it stays as their record".into(),
+            });
+        }
+        self.forget_list(id);
+        Ok(())
+    }
+
+    /// Adds a gate (1 to 100 characters, unique in the list; at most 50).
+    pub async fn add_gate(&self, actor: &Actor, org: OrgId, id: CheckinListId, name: &str) -> Result<Gate> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        let list = self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)?;
+        let mut e = ValidationError::new();
+        check_text(&mut e, "name", name, 1, 100);
+        e.check(list.gates.len() < 50, "name", "a list has at most 50 gates");
+        let taken = list.gates.iter().any(|g| g.name.to_lowercase() == name.trim().to_lowercase());
+        e.check(!taken, "name", "gate names must be unique");
+        e.finish()?;
+        let gate = Gate { id: GateId::new(), name: name.trim().to_string() };
+        self.store.add_gate(id, &gate).await?;
+        self.forget_list(id);
+        Ok(gate)
+    }
+
+    /// Removes a gate; a list keeps at least one (`Conflict`).
+    pub async fn remove_gate(&self, actor: &Actor, org: OrgId, id: CheckinListId, gate: GateId) -> Result<()> {
+        self.authorize(actor, org, Permission::ManageCatalog).await?;
+        let list = self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)?;
+        if !list.gates.iter().any(|g| g.id == gate) {
+            return Err(AppError::NotFound);
+        }
+        if !self.store.remove_gate(id, gate).await? {
+            return Err(AppError::Conflict { field: "gate".into(), message: "a list keeps at least one gate".into() });
+        }
+        self.forget_list(id);
+        Ok(())
+    }
+
+    /// Drops a changed list from the scans' cache, so the next scan reads it.
+    fn forget_list(&self, id: CheckinListId) {
+        self.list_cache.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+    }
+
     pub async fn checkin_lists(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<Vec<CheckinList>> {
         self.authorize(actor, org, Permission::CheckIn).await?;
         self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
@@ -390,8 +466,8 @@ impl App {
     }
 
     /// The list and its venue's time zone, for a caller allowed to scan.
-    /// Lists do not change once made, so a scanner's stream of scans reads
-    /// them from memory; the venue's zone is re-read every few seconds.
+    /// A scanner's stream of scans reads lists from memory, re-read every few
+    /// seconds (and at once after a change made here).
     async fn list_context(&self, actor: &Actor, org: OrgId, id: CheckinListId) -> Result<Arc<ListContext>> {
         self.authorize(actor, org, Permission::CheckIn).await?;
         let cached = self.list_cache.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();

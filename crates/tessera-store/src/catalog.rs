@@ -413,11 +413,13 @@ impl Store {
         to: EventStatus,
         now: Timestamp,
     ) -> Result<bool> {
-        self.set_event_status_with(org, id, from, to, now, &[]).await
+        self.set_event_status_with(org, id, from, to, now, &[], None).await
     }
 
     /// Changes an event's status if it is still `from`, and queues `effects`
-    /// (a cancellation's refund job, webhooks) in the same transaction.
+    /// (a cancellation's refund job, webhooks) in the same transaction; with
+    /// `default_list`, writes that check-in list too when the event has none.
+    #[allow(clippy::too_many_arguments)]
     pub async fn set_event_status_with(
         &self,
         org: OrgId,
@@ -426,6 +428,7 @@ impl Store {
         to: EventStatus,
         now: Timestamp,
         effects: &[crate::OutboxMessage],
+        default_list: Option<&tessera_domain::checkin::CheckinList>,
     ) -> Result<bool> {
         let mut tx = self.write.begin().await?;
         let r =
@@ -441,6 +444,16 @@ impl Store {
             return Ok(false);
         }
         crate::payments::insert_outbox(&mut tx, org, effects, now).await?;
+        if let Some(list) = default_list {
+            // Only for an event with no list yet: one made by hand stays the only one.
+            let any: Option<(String,)> = sqlx::query_as("SELECT id FROM checkin_lists WHERE event_id = $1 LIMIT 1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if any.is_none() {
+                crate::checkin::insert_checkin_list(&mut tx, list).await?;
+            }
+        }
         tx.commit().await?;
         Ok(true)
     }

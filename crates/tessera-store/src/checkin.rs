@@ -426,44 +426,100 @@ impl Store {
     /// list's event (`Invalid` on `ticket_type_ids` otherwise).
     pub async fn create_checkin_list(&self, list: &CheckinList) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        sqlx::query(
-            "INSERT INTO checkin_lists (id, org_id, event_id, name, entry_policy, max_entries_per_day, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        insert_checkin_list(&mut tx, list).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Renames a list, changes the ticket types it admits and its entry
+    /// policy; its gates stay. Ticket types must belong to the list's event.
+    pub async fn update_checkin_list(&self, list: &CheckinList) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let r = sqlx::query(
+            "UPDATE checkin_lists SET name = $3, entry_policy = $4, max_entries_per_day = $5 WHERE id = $1 AND org_id = $2",
         )
         .bind(list.id.to_string())
         .bind(list.org_id.to_string())
-        .bind(list.event_id.to_string())
         .bind(&list.name)
         .bind(&list.entry_policy)
         .bind(list.max_entries_per_day)
-        .bind(micros(list.created_at))
         .execute(&mut *tx)
         .await?;
-        for t in &list.ticket_type_ids {
-            let ok: Option<(String,)> = sqlx::query_as("SELECT id FROM ticket_types WHERE id = $1 AND event_id = $2")
-                .bind(t.to_string())
-                .bind(list.event_id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if ok.is_none() {
-                return Err(StoreError::invalid("ticket_type_ids", format!("{t} is not a ticket type of this event")));
-            }
-            sqlx::query("INSERT INTO checkin_list_types (list_id, ticket_type_id) VALUES ($1, $2)")
-                .bind(list.id.to_string())
-                .bind(t.to_string())
-                .execute(&mut *tx)
-                .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
         }
-        for g in &list.gates {
-            sqlx::query("INSERT INTO gates (id, list_id, name) VALUES ($1, $2, $3)")
-                .bind(g.id.to_string())
-                .bind(list.id.to_string())
-                .bind(&g.name)
-                .execute(&mut *tx)
-                .await
-                .map_err(crate::unique_as("gates", "gate names must be unique"))?;
-        }
+        sqlx::query("DELETE FROM checkin_list_types WHERE list_id = $1")
+            .bind(list.id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        insert_list_types(&mut tx, list).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Deletes a list that has never been scanned at, with its gates;
+    /// `false` when scans exist (their record is kept, so is the list).
+    pub async fn delete_checkin_list(&self, org: OrgId, id: CheckinListId) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let scanned: Option<(String,)> = sqlx::query_as("SELECT id FROM scans WHERE list_id = $1 LIMIT 1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if scanned.is_some() {
+            return Ok(false);
+        }
+        for sql in [
+            "DELETE FROM checkin_presence WHERE list_id = $1",
+            "DELETE FROM checkin_list_types WHERE list_id = $1",
+            "DELETE FROM gates WHERE list_id = $1",
+        ] {
+            sqlx::query(sql).bind(id.to_string()).execute(&mut *tx).await?;
+        }
+        let r = sqlx::query("DELETE FROM checkin_lists WHERE id = $1 AND org_id = $2")
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Adds a gate to a list (`Conflict` on `gates` when the name is taken).
+    pub async fn add_gate(&self, list: CheckinListId, gate: &Gate) -> Result<()> {
+        sqlx::query("INSERT INTO gates (id, list_id, name) VALUES ($1, $2, $3)")
+            .bind(gate.id.to_string())
+            .bind(list.to_string())
+            .bind(&gate.name)
+            .execute(&self.write)
+            .await
+            .map_err(crate::unique_as("gates", "gate names must be unique"))?;
+        Ok(())
+    }
+
+    /// Removes a gate from a list, unless it is the list's last one; `false`
+    /// then. Its past scans keep their gate id (shown as no gate).
+    pub async fn remove_gate(&self, list: CheckinListId, gate: GateId) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM gates WHERE list_id = $1")
+            .bind(list.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if n <= 1 {
+            return Ok(false);
+        }
+        let r = sqlx::query("DELETE FROM gates WHERE id = $1 AND list_id = $2")
+            .bind(gate.to_string())
+            .bind(list.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn fill_list(&self, r: &AnyRow) -> Result<CheckinList> {
@@ -889,4 +945,52 @@ impl Store {
             .collect::<Result<_>>()?;
         Ok(CheckinCounts { checked_in, inside, by_ticket_type, by_gate, by_result })
     }
+}
+
+/// Writes a new list with its ticket types and gates, in `tx`.
+pub(crate) async fn insert_checkin_list(tx: &mut Tx, list: &CheckinList) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO checkin_lists (id, org_id, event_id, name, entry_policy, max_entries_per_day, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(list.id.to_string())
+    .bind(list.org_id.to_string())
+    .bind(list.event_id.to_string())
+    .bind(&list.name)
+    .bind(&list.entry_policy)
+    .bind(list.max_entries_per_day)
+    .bind(micros(list.created_at))
+    .execute(&mut **tx)
+    .await?;
+    insert_list_types(tx, list).await?;
+    for g in &list.gates {
+        sqlx::query("INSERT INTO gates (id, list_id, name) VALUES ($1, $2, $3)")
+            .bind(g.id.to_string())
+            .bind(list.id.to_string())
+            .bind(&g.name)
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::unique_as("gates", "gate names must be unique"))?;
+    }
+    Ok(())
+}
+
+/// The ticket types a list admits, each checked to be of the list's event
+/// (`Invalid` on `ticket_type_ids` otherwise).
+async fn insert_list_types(tx: &mut Tx, list: &CheckinList) -> Result<()> {
+    for t in &list.ticket_type_ids {
+        let ok: Option<(String,)> = sqlx::query_as("SELECT id FROM ticket_types WHERE id = $1 AND event_id = $2")
+            .bind(t.to_string())
+            .bind(list.event_id.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if ok.is_none() {
+            return Err(StoreError::invalid("ticket_type_ids", format!("{t} is not a ticket type of this event")));
+        }
+        sqlx::query("INSERT INTO checkin_list_types (list_id, ticket_type_id) VALUES ($1, $2)")
+            .bind(list.id.to_string())
+            .bind(t.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -111,7 +111,9 @@ pub async fn update_event(
     Ok(Json(s.app.update_event(&caller.actor, org, id, p).await?))
 }
 
-/// Publish a draft event: it becomes public and its sales window applies.
+/// Publish a draft event: it becomes public and its sales window applies. An event with no
+/// check-in list gets one in the same step, "All tickets" (every ticket type, one entry per
+/// ticket) with one gate, "Main entrance", so its tickets can be scanned at once.
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/events/{event_id}/publish", tag = "catalog",
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)),
     responses((status = 200, body = Event), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),

@@ -4,8 +4,8 @@
 
 use super::*;
 use tessera_app::checkin::{CheckinStats, Conflict, ScanAnswer, ScanRequest, ScanUpload, SyncAnswer, UploadAnswer};
-use tessera_domain::checkin::{CheckinList, NewCheckinList};
-use tessera_domain::{CheckinListId, EventId, OrgId};
+use tessera_domain::checkin::{CheckinList, Gate, NewCheckinList};
+use tessera_domain::{CheckinListId, EventId, GateId, OrgId};
 
 /// Create a check-in list for an event: which ticket types it admits, its gates and its entry policy.
 #[utoipa::path(post, path = "/api/v1/orgs/{org_id}/events/{event_id}/checkin-lists", tag = "check-in",
@@ -46,6 +46,109 @@ pub async fn get_list(
     ApiPath((org, id)): ApiPath<(OrgId, CheckinListId)>,
 ) -> ApiResult<Json<CheckinList>> {
     Ok(Json(s.app.checkin_list(&caller.actor, org, id).await?))
+}
+
+/// A check-in list's settings, all replaced; its gates are added and removed one by one.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListSettings {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Admit only these ticket types; omit or leave empty for all.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub ticket_type_ids: Vec<tessera_domain::TicketTypeId>,
+    /// `single` (default), `reentry` or `per_day`.
+    #[serde(default = "single")]
+    #[schema(pattern = "^(single|reentry|per_day)$")]
+    pub entry_policy: String,
+    /// With `per_day`: entries allowed per calendar day in the venue's time zone.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 1000)]
+    pub max_entries_per_day: Option<i64>,
+}
+
+fn single() -> String {
+    "single".into()
+}
+
+/// A new gate of a list.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGate {
+    /// Unique in the list (ignoring case), 1 to 100 characters; a list has at most 50 gates.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+}
+
+/// Change a check-in list's name, the ticket types it admits and its entry policy. Scanners pick
+/// the change up within seconds.
+#[utoipa::path(put, path = "/api/v1/orgs/{org_id}/checkin-lists/{list_id}", tag = "check-in",
+    params(("org_id" = OrgId, Path), ("list_id" = CheckinListId, Path)),
+    request_body = ListSettings,
+    responses((status = 200, body = CheckinList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn update_list(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, CheckinListId)>,
+    ApiJson(input): ApiJson<ListSettings>,
+) -> ApiResult<Json<CheckinList>> {
+    let input = NewCheckinList {
+        name: input.name,
+        ticket_type_ids: input.ticket_type_ids,
+        entry_policy: input.entry_policy,
+        max_entries_per_day: input.max_entries_per_day,
+        gates: vec![],
+    };
+    Ok(Json(s.app.update_checkin_list(&caller.actor, org, id, input).await?))
+}
+
+/// Delete a check-in list and its gates. A list tickets were scanned at stays as their record: 409.
+#[utoipa::path(delete, path = "/api/v1/orgs/{org_id}/checkin-lists/{list_id}", tag = "check-in",
+    params(("org_id" = OrgId, Path), ("list_id" = CheckinListId, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn delete_list(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, CheckinListId)>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_checkin_list(&caller.actor, org, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a gate to a check-in list.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates", tag = "check-in",
+    params(("org_id" = OrgId, Path), ("list_id" = CheckinListId, Path)),
+    request_body = NewGate,
+    responses((status = 201, body = Gate), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn add_gate(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, CheckinListId)>,
+    ApiJson(input): ApiJson<NewGate>,
+) -> ApiResult<(StatusCode, Json<Gate>)> {
+    Ok((StatusCode::CREATED, Json(s.app.add_gate(&caller.actor, org, id, &input.name).await?)))
+}
+
+/// Remove a gate from a check-in list; a list keeps at least one (409). Its past scans stay counted.
+#[utoipa::path(delete, path = "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates/{gate_id}", tag = "check-in",
+    params(("org_id" = OrgId, Path), ("list_id" = CheckinListId, Path), ("gate_id" = GateId, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn remove_gate(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id, gate)): ApiPath<(OrgId, CheckinListId, GateId)>,
+) -> ApiResult<StatusCode> {
+    s.app.remove_gate(&caller.actor, org, id, gate).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Scan a code online. Every outcome is a 200 with a `result` (`valid`, `already_used`, `revoked`,

@@ -4,6 +4,7 @@
 //! live by `sales.js` from the event's availability stream) and check-in
 //! figures. Plain forms, POST-redirect-GET; every decision is the app's.
 
+use super::shell::{self, Filled, OrgTabs, Shell, Text, render, t, t_args};
 use super::{
     Catalog, Extras, amount_text, csrf_field, csrf_ok, csrf_token, error_page, esc, form, form_errors,
     form_expired_page, input, money, org_tabs, page_with, parse_amount, redirect, signed_in, tr, when,
@@ -25,48 +26,24 @@ use tessera_app::{Actor, AppError};
 use tessera_domain::catalog::{
     Category, Event, EventAction, EventPatch, NewEvent, NewQuota, NewTicketType, QuotaPatch, TicketTypePatch, Venue,
 };
+use tessera_domain::checkin::NewCheckinList;
 use tessera_domain::orders::{Order, OrderId, OrderState};
-use tessera_domain::{Currency, EventId, OrgId, Timestamp};
+use tessera_domain::{CheckinListId, Currency, EventId, OrgId, Timestamp};
 
 pub(super) const ZH: Catalog = &[
-    ("Your organizations", "您的组织"),
-    ("You are not a member of any organization yet.", "您还不是任何组织的成员。"),
-    ("Create an organization", "创建组织"),
     ("Name", "名称"),
-    ("Web address handle (a-z, 0-9, -)", "网址标识（a-z、0-9、-）"),
-    ("Create", "创建"),
     ("Role", "角色"),
-    ("New event", "新建活动"),
-    ("No events yet.", "还没有活动。"),
-    ("Title", "标题"),
-    ("Description", "描述"),
-    ("Venue", "场馆"),
-    ("Starts (venue time)", "开始（场馆当地时间）"),
-    ("Ends (venue time)", "结束（场馆当地时间）"),
-    ("Sales open (optional)", "开售时间（可选）"),
-    ("Sales close (optional)", "停售时间（可选）"),
-    ("Save", "保存"),
     ("Status", "状态"),
-    ("Starts", "开始"),
     ("draft", "草稿"),
     ("published", "已发布"),
     ("ended", "已结束"),
-    ("Publish", "发布"),
-    ("Cancel the event", "取消活动"),
-    ("Cancelling refunds every order. This cannot be undone.", "取消活动会为所有订单退款，且无法撤销。"),
-    ("End the event", "结束活动"),
     ("Ticket types", "票种"),
     ("Price", "价格"),
     ("Currency", "货币"),
     ("Available", "可售"),
-    ("Per order", "每单数量"),
-    ("Add a ticket type", "添加票种"),
-    ("Quotas", "配额"),
     ("Capacity", "容量"),
     ("Sold", "已售"),
     ("Held", "保留中"),
-    ("Add a quota", "添加配额"),
-    ("Counts these ticket types", "计入这些票种"),
     ("Sales", "销售"),
     ("Attendees", "参与者"),
     ("Check-in", "检票"),
@@ -111,30 +88,11 @@ pub(super) const ZH: Catalog = &[
     ("Download CSV", "下载 CSV"),
     ("No attendees yet.", "还没有参与者。"),
     ("Checked in", "已检票"),
-    ("Inside now", "场内人数"),
     ("Admitted", "已入场"),
     ("Gate", "入口"),
-    ("Scans by result", "扫描结果统计"),
     ("Open the scanner", "打开检票器"),
-    ("No check-in lists.", "没有检票名单。"),
-    ("Tick the box to confirm the cancellation.", "请勾选以确认取消。"),
-    ("Fees, taxes and refunds", "手续费、税费和退款"),
-    ("Change", "修改"),
-    ("Service fees", "服务费"),
-    ("Per ticket", "每张票"),
-    ("Per ticket, % of the price", "每张票，按票价百分比"),
-    ("The organizer pays the fees (buyers see the ticket price only)", "由主办方承担手续费（购票者只看到票价）"),
     ("Tax", "税费"),
-    ("The price includes the tax", "价格已含税"),
-    ("Buyers may refund their own orders", "购票者可自行退款"),
-    ("Until hours before the start", "截止于开始前（小时）"),
-    ("Kept back from a buyer's refund", "退款时扣除的费用"),
-    ("Reminder e-mail, hours before the start (0: none)", "提醒邮件：开始前几小时发送（0 为不发送）"),
-    ("enter a percentage like 2.5", "请输入百分比，例如 2.5"),
     ("enter an amount like 12.50", "请输入金额，例如 12.50"),
-    ("enter a date and time", "请输入日期和时间"),
-    ("choose a venue", "请选择场馆"),
-    ("Create a venue first.", "请先创建场馆。"),
     ("Show more", "显示更多"),
     ("valid", "有效"),
     ("void", "已作废"),
@@ -148,6 +106,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/orgs/{org}/events/new", get(new_event_page).post(create_event))
         .route("/dashboard/orgs/{org}/events/{event}", get(event_page).post(update_event))
         .route("/dashboard/orgs/{org}/events/{event}/action", post(event_action))
+        .route("/dashboard/orgs/{org}/events/{event}/cancel", post(cancel_event))
         .route("/dashboard/orgs/{org}/events/{event}/ticket-types", post(create_ticket_type))
         .route("/dashboard/orgs/{org}/events/{event}/ticket-types/{tt}", post(update_ticket_type))
         .route("/dashboard/orgs/{org}/events/{event}/quotas", post(create_quota))
@@ -157,6 +116,11 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/orgs/{org}/events/{event}/attendees", get(attendees))
         .route("/dashboard/orgs/{org}/events/{event}/attendees.csv", get(attendees_csv))
         .route("/dashboard/orgs/{org}/events/{event}/checkin", get(checkin))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists", post(create_list))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}", post(update_list))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}/delete", post(delete_list))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}/gates", post(add_gate))
+        .route("/dashboard/orgs/{org}/events/{event}/checkin/lists/{list}/gates/{gate}/delete", post(remove_gate))
         .route("/dashboard/orgs/{org}/orders", get(orders))
         .route("/dashboard/orgs/{org}/orders/{order}", get(order_page))
         .route("/dashboard/orgs/{org}/orders/{order}/{action}", post(order_action))
@@ -194,6 +158,39 @@ fn local_text(t: Timestamp, tz: &str) -> String {
 
 // ------------------------------------------------------------ organizations
 
+/// The dashboard's home: the viewer's organizations and a form for a new one.
+#[derive(askama::Template)]
+#[template(path = "dashboard/home.html")]
+struct Home<'a> {
+    shell: Shell,
+    csrf: String,
+    /// (href, name, role) of each organization.
+    orgs: Vec<(String, String, String)>,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+}
+
+fn home_page(
+    status: StatusCode,
+    orgs: &[OrgWithRole],
+    csrf: String,
+    set_cookie: Option<String>,
+    values: &Values,
+    errors: &[(String, String)],
+) -> Response {
+    let page = Home {
+        shell: Shell::new(t("shell-dashboard"), &Extras { wide: true, ..Default::default() }),
+        csrf,
+        orgs: orgs
+            .iter()
+            .map(|o| (format!("/dashboard/orgs/{}", o.org.id), o.org.name.clone(), o.role.as_str().to_string()))
+            .collect(),
+        values: Filled(values),
+        errors,
+    };
+    render(status, &page, &set_cookie.into_iter().collect::<Vec<_>>())
+}
+
 async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
     let (_, actor) = match signed_in("/dashboard") {
         Ok(v) => v,
@@ -204,35 +201,7 @@ async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
         Err(e) => return error_page(e),
     };
     let (csrf, set) = csrf_token(&headers);
-    ok_page(tr("Dashboard"), &home_html(&orgs, &csrf, &HashMap::new(), &[]), set)
-}
-
-fn home_html(orgs: &[OrgWithRole], csrf: &str, values: &Values, errors: &[(String, String)]) -> String {
-    let mut body = format!("<h2>{}</h2>", tr("Your organizations"));
-    if orgs.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("You are not a member of any organization yet.")));
-    } else {
-        body.push_str("<ul class=\"cards\">");
-        for o in orgs {
-            body.push_str(&format!(
-                "<li><a href=\"/dashboard/orgs/{}\"><strong>{}</strong></a><br><span class=\"muted\">{} · {}</span></li>",
-                o.org.id,
-                esc(&o.org.name),
-                tr("Role"),
-                esc(o.role.as_str())
-            ));
-        }
-        body.push_str("</ul>");
-    }
-    body.push_str(&format!(
-        "<h2>{}</h2><form method=\"post\" action=\"/dashboard/orgs\" novalidate>{}{}{}<p><button type=\"submit\">{}</button></p></form>",
-        tr("Create an organization"),
-        csrf_field(csrf),
-        input("name", tr("Name"), "text", "required maxlength=\"200\"", values, errors),
-        input("slug", tr("Web address handle (a-z, 0-9, -)"), "text", "required pattern=\"[a-z0-9-]{3,48}\"", values, errors),
-        tr("Create"),
-    ));
-    body
+    home_page(StatusCode::OK, &orgs, csrf, set, &HashMap::new(), &[])
 }
 
 async fn create_org(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -254,7 +223,7 @@ async fn create_org(State(s): State<AppState>, headers: HeaderMap, body: Bytes) 
     };
     let orgs = s.app.my_orgs(&actor).await.unwrap_or_default();
     let (csrf, _) = csrf_token(&headers);
-    refused_page(tr("Dashboard"), &home_html(&orgs, &csrf, &values, &errors))
+    home_page(StatusCode::UNPROCESSABLE_ENTITY, &orgs, csrf, None, &values, &errors)
 }
 
 /// The organization, for a page of it; the viewer must be a member.
@@ -272,6 +241,36 @@ async fn guard(s: &AppState, org: &str, here: &str) -> Result<(Actor, OrgWithRol
 
 // ------------------------------------------------------------ events
 
+/// An event's status for people, and the badge kind it shows with.
+fn status_badge(status: tessera_domain::catalog::EventStatus) -> (String, &'static str) {
+    use tessera_domain::catalog::EventStatus;
+    match status {
+        EventStatus::Draft => (t("dashboard-status-draft"), "info"),
+        EventStatus::Published => (t("dashboard-status-published"), "ok"),
+        EventStatus::Cancelled => (t("dashboard-status-cancelled"), "bad"),
+        EventStatus::Ended => (t("dashboard-status-ended"), "warn"),
+    }
+}
+
+/// One event in the organization's list.
+struct EventRow {
+    href: String,
+    title: String,
+    starts: String,
+    venue: String,
+    status: (String, &'static str),
+}
+
+/// The organization's events.
+#[derive(askama::Template)]
+#[template(path = "dashboard/events.html")]
+struct Events {
+    shell: Shell,
+    tabs: OrgTabs,
+    new_href: String,
+    events: Vec<EventRow>,
+}
+
 async fn events(State(s): State<AppState>, Path(org): Path<String>, uri: axum::http::Uri) -> Response {
     let (actor, o) = match guard(&s, &org, uri.path()).await {
         Ok(v) => v,
@@ -284,75 +283,96 @@ async fn events(State(s): State<AppState>, Path(org): Path<String>, uri: axum::h
         Ok(p) => p,
         Err(e) => return error_page(e),
     };
-    let mut body = org_tabs(o.org.id, &o.org.name, "events");
-    body.push_str(&format!(
-        "<p><a class=\"button\" href=\"/dashboard/orgs/{}/events/new\">{}</a></p>",
-        o.org.id,
-        tr("New event")
-    ));
-    if page.items.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No events yet.")));
-    } else {
-        body.push_str(&format!(
-            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            tr("Title"),
-            tr("Starts"),
-            tr("Venue"),
-            tr("Status")
-        ));
-        for e in &page.items {
-            body.push_str(&format!(
-                "<tr><td><a href=\"/dashboard/orgs/{org}/events/{id}\">{title}</a></td><td>{when}</td><td>{venue}</td><td>{status}</td></tr>",
-                org = o.org.id,
-                id = e.id,
-                title = esc(&e.title),
-                when = esc(&when(e.starts_at, &e.timezone)),
-                venue = esc(&e.venue.name),
-                status = tr(e.status.as_str()),
-            ));
-        }
-        body.push_str("</tbody></table></div>");
-    }
-    ok_page(&o.org.name, &body, None)
+    let page = Events {
+        shell: Shell::new(o.org.name.clone(), &Extras { wide: true, ..Default::default() }),
+        tabs: OrgTabs::new(o.org.id, &o.org.name, "events"),
+        new_href: format!("/dashboard/orgs/{}/events/new", o.org.id),
+        events: page
+            .items
+            .iter()
+            .map(|e| EventRow {
+                href: format!("/dashboard/orgs/{}/events/{}", o.org.id, e.id),
+                title: e.title.clone(),
+                starts: when(e.starts_at, &e.timezone),
+                venue: e.venue.name.clone(),
+                status: status_badge(e.status),
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &page, &[])
 }
 
-fn event_form_html(action: &str, venues: &[Venue], csrf: &str, values: &Values, errors: &[(String, String)]) -> String {
-    let chosen_venue = values.get("venue_id").cloned().unwrap_or_default();
-    let venue_options: String = venues
+/// The choices of the event form's selects: (value, label, chosen).
+fn venue_options(venues: &[Venue], values: &Values) -> Vec<(String, String, bool)> {
+    let chosen = values.get("venue_id").cloned().unwrap_or_default();
+    venues
         .iter()
         .map(|v| {
-            let sel = if v.id.to_string() == chosen_venue { " selected" } else { "" };
-            format!("<option value=\"{}\"{sel}>{} ({})</option>", v.id, esc(&v.name), esc(v.timezone.as_str()))
+            let id = v.id.to_string();
+            let sel = id == chosen;
+            (id, format!("{} ({})", v.name, v.timezone.as_str()), sel)
         })
-        .collect();
-    let chosen_cat = values.get("category").cloned().unwrap_or_else(|| "concert".into());
-    let cat_options: String = super::CATEGORIES
+        .collect()
+}
+
+fn category_options(values: &Values) -> Vec<(String, String, bool)> {
+    let chosen = values.get("category").cloned().unwrap_or_else(|| "concert".into());
+    super::CATEGORIES
         .iter()
-        .map(|c| {
-            let sel = if c.as_str() == chosen_cat { " selected" } else { "" };
-            format!("<option value=\"{c}\"{sel}>{}</option>", super::category_label(*c))
-        })
-        .collect();
-    let desc_errors = super::field_errors(errors, "description");
-    format!(
-        "<form method=\"post\" action=\"{action}\" novalidate>{csrf}{title}\
-         <p><label for=\"description\">{desc_label}</label><br><textarea id=\"description\" name=\"description\" rows=\"5\" cols=\"60\">{desc}</textarea>{desc_errors}</p>\
-         <p><label for=\"category\">{cat_label}</label><br><select id=\"category\" name=\"category\">{cat_options}</select></p>\
-         <p><label for=\"venue_id\">{venue_label}</label><br><select id=\"venue_id\" name=\"venue_id\">{venue_options}</select>{venue_errors}</p>\
-         {starts}{ends}{sales_start}{sales_end}<p><button type=\"submit\">{save}</button></p></form>",
-        csrf = csrf_field(csrf),
-        title = input("title", tr("Title"), "text", "required maxlength=\"200\"", values, errors),
-        desc_label = tr("Description"),
-        desc = esc(values.get("description").map(String::as_str).unwrap_or("")),
-        cat_label = tr("Category"),
-        venue_label = tr("Venue"),
-        venue_errors = super::field_errors(errors, "venue_id"),
-        starts = input("starts_at", tr("Starts (venue time)"), "datetime-local", "required", values, errors),
-        ends = input("ends_at", tr("Ends (venue time)"), "datetime-local", "required", values, errors),
-        sales_start = input("sales_start", tr("Sales open (optional)"), "datetime-local", "", values, errors),
-        sales_end = input("sales_end", tr("Sales close (optional)"), "datetime-local", "", values, errors),
-        save = tr("Save"),
-    )
+        .map(|c| (c.as_str().to_string(), super::category_label(*c).to_string(), c.as_str() == chosen))
+        .collect()
+}
+
+/// The time zone the event form's times are read in: the chosen venue's.
+fn form_zone(venues: &[Venue], values: &Values) -> String {
+    let chosen = values.get("venue_id").cloned().unwrap_or_default();
+    venues
+        .iter()
+        .find(|v| v.id.to_string() == chosen)
+        .or(venues.first())
+        .map(|v| v.timezone.as_str().to_string())
+        .unwrap_or_else(|| "UTC".into())
+}
+
+/// A new event's form.
+#[derive(askama::Template)]
+#[template(path = "dashboard/new_event.html")]
+struct NewEventPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    action: String,
+    venues_href: String,
+    venues: Vec<(String, String, bool)>,
+    categories: Vec<(String, String, bool)>,
+    zone: String,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_event_form(
+    status: StatusCode,
+    o: &OrgWithRole,
+    venues: &[Venue],
+    csrf: String,
+    set_cookie: Option<String>,
+    values: &Values,
+    errors: &[(String, String)],
+) -> Response {
+    let page = NewEventPage {
+        shell: Shell::new(t("dashboard-new-event"), &Extras { wide: true, ..Default::default() }),
+        tabs: OrgTabs::new(o.org.id, &o.org.name, "events"),
+        csrf,
+        action: format!("/dashboard/orgs/{}/events/new", o.org.id),
+        venues_href: format!("/dashboard/orgs/{}/venues", o.org.id),
+        venues: venue_options(venues, values),
+        categories: category_options(values),
+        zone: form_zone(venues, values),
+        values: Filled(values),
+        errors,
+    };
+    render(status, &page, &set_cookie.into_iter().collect::<Vec<_>>())
 }
 
 /// The event fields of a form, read in the chosen venue's time zone.
@@ -363,13 +383,14 @@ struct EventFields {
     sales_start: Option<Timestamp>,
     sales_end: Option<Timestamp>,
     category: Option<Category>,
+    max_tickets_per_customer: Option<i64>,
 }
 
 fn read_event_fields(values: &Values, venues: &[Venue], errors: &mut Errors) -> EventFields {
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let venue = venues.iter().find(|v| v.id.to_string() == get("venue_id")).cloned();
     if venue.is_none() {
-        errors.push(("venue_id".into(), tr("choose a venue").into()));
+        errors.push(("venue_id".into(), t("dashboard-choose-venue")));
     }
     let tz = venue.as_ref().map(|v| v.timezone.as_str().to_string()).unwrap_or_else(|| "UTC".into());
     let mut time = |k: &str, required: bool| {
@@ -377,11 +398,11 @@ fn read_event_fields(values: &Values, venues: &[Venue], errors: &mut Errors) -> 
         if text.is_empty() && !required {
             return None;
         }
-        let t = parse_local(&text, &tz);
-        if t.is_none() {
-            errors.push((k.into(), tr("enter a date and time").into()));
+        let at = parse_local(&text, &tz);
+        if at.is_none() {
+            errors.push((k.into(), t("dashboard-enter-date-time")));
         }
-        t
+        at
     };
     let starts_at = time("starts_at", true);
     let ends_at = time("ends_at", true);
@@ -389,9 +410,19 @@ fn read_event_fields(values: &Values, venues: &[Venue], errors: &mut Errors) -> 
     let sales_end = time("sales_end", false);
     let category = get("category").parse().ok();
     if category.is_none() {
-        errors.push(("category".into(), "choose a category".into()));
+        errors.push(("category".into(), t("dashboard-choose-category")));
     }
-    EventFields { venue, starts_at, ends_at, sales_start, sales_end, category }
+    let max_tickets_per_customer = match get("max_tickets_per_customer").as_str() {
+        "" => None,
+        n => match n.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(("max_tickets_per_customer".into(), t("dashboard-whole-number")));
+                None
+            }
+        },
+    };
+    EventFields { venue, starts_at, ends_at, sales_start, sales_end, category, max_tickets_per_customer }
 }
 
 async fn new_event_page(
@@ -408,25 +439,8 @@ async fn new_event_page(
         Ok(v) => v,
         Err(e) => return error_page(e),
     };
-    let mut body = org_tabs(o.org.id, &o.org.name, "events");
-    if venues.is_empty() {
-        body.push_str(&format!(
-            "<p>{} <a href=\"/dashboard/orgs/{}/venues\">{}</a></p>",
-            tr("Create a venue first."),
-            o.org.id,
-            tr("Venues")
-        ));
-        return ok_page(tr("New event"), &body, None);
-    }
     let (csrf, set) = csrf_token(&headers);
-    body.push_str(&event_form_html(
-        &format!("/dashboard/orgs/{}/events/new", o.org.id),
-        &venues,
-        &csrf,
-        &HashMap::new(),
-        &[],
-    ));
-    ok_page(tr("New event"), &body, set)
+    new_event_form(StatusCode::OK, &o, &venues, csrf, set, &HashMap::new(), &[])
 }
 
 async fn create_event(
@@ -463,7 +477,7 @@ async fn create_event(
             ends_at,
             sales_start: f.sales_start,
             sales_end: f.sales_end,
-            max_tickets_per_customer: None,
+            max_tickets_per_customer: f.max_tickets_per_customer,
         };
         match s.app.create_event(&actor, o.org.id, input).await {
             Ok(e) => return redirect(&format!("/dashboard/orgs/{}/events/{}", o.org.id, e.id), &[]),
@@ -474,10 +488,7 @@ async fn create_event(
         }
     }
     let (csrf, _) = csrf_token(&headers);
-    let mut body = org_tabs(o.org.id, &o.org.name, "events");
-    body.push_str(&format!("<p class=\"error\" role=\"alert\">{}</p>", tr("Please check the marked fields.")));
-    body.push_str(&event_form_html(uri.path(), &venues, &csrf, &values, &errors));
-    refused_page(tr("New event"), &body)
+    new_event_form(StatusCode::UNPROCESSABLE_ENTITY, &o, &venues, csrf, None, &values, &errors)
 }
 
 /// Everything an event page shows.
@@ -563,7 +574,115 @@ fn event_values(v: &EventView) -> Values {
     if let Some(t) = e.sales_end {
         m.insert("sales_end".into(), local_text(t, tz));
     }
+    if let Some(n) = e.max_tickets_per_customer {
+        m.insert("max_tickets_per_customer".into(), n.to_string());
+    }
     m
+}
+
+/// A ticket type as the event page shows it and fills its edit form.
+struct TypeView {
+    id: String,
+    name: String,
+    description: String,
+    price: String,
+    price_text: String,
+    available: i64,
+    min: i64,
+    max: i64,
+    hidden: bool,
+    access_code: String,
+    sales_start: String,
+    sales_end: String,
+    /// (quota id, name, drawn from).
+    quotas: Vec<(String, String, bool)>,
+    action: String,
+}
+
+struct QuotaView {
+    id: String,
+    name: String,
+    capacity: i64,
+    sold: i64,
+    held: i64,
+    available: i64,
+    action: String,
+}
+
+/// The event's page: its state and life cycle, ticket types, quotas,
+/// pricing and details, each a form.
+#[derive(askama::Template)]
+#[template(path = "dashboard/event.html")]
+struct EventPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    event_tabs: Vec<(String, String, bool)>,
+    csrf: String,
+    base: String,
+    cancel_action: String,
+    errors: &'a [(String, String)],
+    status: (String, &'static str),
+    starts: String,
+    venue_name: String,
+    zone: String,
+    can_publish: bool,
+    can_end: bool,
+    can_cancel: bool,
+    types: Vec<TypeView>,
+    quotas: Vec<QuotaView>,
+    /// The quotas, all ticked, for a new ticket type.
+    new_quotas: Vec<(String, String, bool)>,
+    currency: String,
+    venues: Vec<(String, String, bool)>,
+    categories: Vec<(String, String, bool)>,
+    /// The event form, the new ticket type's and the new quota's.
+    values: Filled<'a>,
+    /// Which form was refused: "tt-<id>", "q-<id>" or "" (those with
+    /// fields of their own names read `values`).
+    posted: &'a str,
+    checked: &'a [String],
+    pricing: Option<PricingView>,
+    /// Signed tickets the event has: they are re-issued when its dates move.
+    reissue: usize,
+}
+
+/// The event's fees, taxes, refunds and reminder, as their form shows them.
+struct PricingView {
+    values: Values,
+    absorbed: bool,
+    buyer_refunds: bool,
+    /// (field, inclusive field, ticket type name, inclusive).
+    taxes: Vec<(String, String, String, bool)>,
+}
+
+impl EventPage<'_> {
+    /// What field `name` of form `form` shows: what was posted, when it is
+    /// the refused form, or else `saved`.
+    fn val<'s>(&'s self, form: &str, name: &str, saved: &'s str) -> &'s str {
+        if self.posted == form { self.values.v(name) } else { saved }
+    }
+
+    /// Whether box `id` is ticked in form `form`.
+    fn ticked(&self, form: &str, id: &str, saved: &bool) -> bool {
+        if self.posted == form { self.checked.iter().any(|c| c == id) } else { *saved }
+    }
+
+    /// Whether the new ticket type's form has visibility `v`.
+    fn new_visibility_is(&self, v: &str) -> bool {
+        let chosen = self.values.v("tt_visibility");
+        chosen == v || (chosen.is_empty() && v == "public")
+    }
+
+    /// Whether a ticket type's form has visibility `v`.
+    fn visibility_is(&self, form: &str, v: &str, hidden: &bool) -> bool {
+        let saved = if *hidden { "hidden" } else { "public" };
+        self.val(form, "visibility", saved) == v
+    }
+
+    /// A pricing field's value.
+    fn pv(&self, name: &str) -> &str {
+        self.pricing.as_ref().and_then(|p| p.values.get(name)).map(String::as_str).unwrap_or("")
+    }
 }
 
 async fn event_page(
@@ -581,191 +700,104 @@ async fn event_page(
         Err(r) => return r,
     };
     let (csrf, set) = csrf_token(&headers);
-    let body = match event_body(&s, &actor, &o, &v, &csrf, &event_values(&v), &[]).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    ok_page(&v.event.title, &body, set)
+    let values = event_values(&v);
+    let view = PageInput { values: &values, errors: &[], posted: "", checked: &[] };
+    event_page_with(&s, &actor, &o, &v, StatusCode::OK, csrf, set, view).await
 }
 
-async fn event_body(
+/// What a refused form brings back to the event page.
+struct PageInput<'a> {
+    values: &'a Values,
+    errors: &'a [(String, String)],
+    posted: &'a str,
+    checked: &'a [String],
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event_page_with(
     s: &AppState,
     actor: &Actor,
     o: &OrgWithRole,
     v: &EventView,
-    csrf: &str,
-    values: &Values,
-    errors: &[(String, String)],
-) -> Result<String, Response> {
+    status: StatusCode,
+    csrf: String,
+    set_cookie: Option<String>,
+    input: PageInput<'_>,
+) -> Response {
+    use tessera_domain::catalog::EventStatus;
     let org = o.org.id;
     let e = &v.event;
-    let types = s.app.ticket_types(actor, org, e.id).await.map_err(error_page)?;
-    let quotas = s.app.quotas(actor, org, e.id).await.map_err(error_page)?;
-    let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
-    let mut body = org_tabs(org, &o.org.name, "events");
-    body.push_str(&event_tabs(org, e, "overview"));
-    if !errors.is_empty() {
-        body.push_str(&format!("<div role=\"alert\"><p class=\"error\">{}</p>", tr("Please check the marked fields.")));
-        for (f, m) in errors {
-            body.push_str(&format!("<p class=\"error\">{}: {}</p>", esc(f), esc(m)));
-        }
-        body.push_str("</div>");
-    }
-    body.push_str(&format!(
-        "<p>{} <strong>{}</strong> · {} · {}</p>",
-        tr("Status"),
-        tr(e.status.as_str()),
-        esc(&when(e.starts_at, v.venue.timezone.as_str())),
-        esc(&v.venue.name)
-    ));
-    // Life cycle.
-    let action = |name: &str, label: &str, class: &str, note: &str| {
-        format!(
-            "<form class=\"inline\" method=\"post\" action=\"{base}/action\">{}<input type=\"hidden\" name=\"action\" value=\"{name}\">\
-             <button type=\"submit\" class=\"{class}\">{}</button>{note}</form> ",
-            csrf_field(csrf),
-            esc(label)
-        )
+    let tz = v.venue.timezone.as_str();
+    let (types, quotas) = match (s.app.ticket_types(actor, org, e.id).await, s.app.quotas(actor, org, e.id).await) {
+        (Ok(t), Ok(q)) => (t, q),
+        (Err(err), _) | (_, Err(err)) => return error_page(err),
     };
-    let mut actions = String::new();
-    use tessera_domain::catalog::EventStatus;
-    if e.status == EventStatus::Draft {
-        actions.push_str(&action("publish", tr("Publish"), "", ""));
-    }
-    if e.status == EventStatus::Published {
-        actions.push_str(&action("end", tr("End the event"), "secondary", ""));
-    }
-    if matches!(e.status, EventStatus::Draft | EventStatus::Published) {
-        let note = format!(
-            " <label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> {}</label>",
-            tr("Cancelling refunds every order. This cannot be undone.")
-        );
-        actions.push_str(&action("cancel", tr("Cancel the event"), "danger", &note));
-    }
-    if !actions.is_empty() {
-        body.push_str(&format!("<p>{actions}</p>"));
-    }
-    // Ticket types.
-    body.push_str(&format!(
-        "<h2>{}</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
-         <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        tr("Ticket types"),
-        tr("Name"),
-        tr("Price"),
-        tr("Available"),
-        tr("Per order")
-    ));
-    for t in &types {
-        let available = tessera_domain::catalog::ticket_type_availability(t, &quotas);
-        body.push_str(&format!(
-            "<tr><td><details><summary>{name}</summary>\
-             <form method=\"post\" action=\"{base}/ticket-types/{id}\">{csrf}\
-             <p><label>{name_l}<br><input name=\"name\" value=\"{name}\" required></label></p>\
-             <p><label>{price_l}<br><input name=\"price\" value=\"{price_v}\" inputmode=\"decimal\" required></label></p>\
-             <p><label>{per_l} (max)<br><input name=\"max_per_order\" type=\"number\" min=\"1\" value=\"{max}\"></label></p>\
-             <p><button type=\"submit\">{save}</button></p></form></details></td>\
-             <td class=\"num\">{price}</td><td class=\"num\">{available}</td><td>{min}–{max}</td></tr>",
-            id = t.id,
-            name = esc(&t.name),
-            name_l = tr("Name"),
-            price_l = tr("Price"),
-            per_l = tr("Per order"),
-            price_v = esc(&amount_text(t.price.amount_minor, t.price.currency)),
-            price = esc(&money(t.price)),
-            min = t.min_per_order,
-            max = t.max_per_order,
-            save = tr("Save"),
-            csrf = csrf_field(csrf),
-        ));
-    }
-    body.push_str("</tbody></table></div>");
-    let quota_boxes: String = quotas
-        .iter()
-        .map(|q| {
-            format!(
-                "<label><input type=\"checkbox\" name=\"quota_id\" value=\"{}\" checked> {}</label> ",
-                q.id,
-                esc(&q.name)
-            )
-        })
-        .collect();
-    let currency = types.first().map(|t| t.price.currency.to_string()).unwrap_or_else(|| "EUR".into());
-    body.push_str(&format!(
-        "<details><summary>{add}</summary><form method=\"post\" action=\"{base}/ticket-types\" novalidate>{csrf}\
-         {name}{price}{currency}{max}<fieldset><legend>{quotas_l}</legend>{quota_boxes}</fieldset>\
-         <p><button type=\"submit\">{create}</button></p></form></details>",
-        add = tr("Add a ticket type"),
-        csrf = csrf_field(csrf),
-        name = input("tt_name", tr("Name"), "text", "required maxlength=\"200\"", values, errors),
-        price = input("tt_price", tr("Price"), "text", "inputmode=\"decimal\" required", values, errors),
-        currency = input(
-            "tt_currency",
-            tr("Currency"),
-            "text",
-            &format!("maxlength=\"3\" placeholder=\"{}\"", esc(&currency)),
-            values,
-            errors
-        ),
-        max = input("tt_max", tr("Per order"), "number", "min=\"1\" placeholder=\"10\"", values, errors),
-        quotas_l = tr("Quotas"),
-        create = tr("Create"),
-    ));
-    // Quotas.
-    body.push_str(&format!(
-        "<h2>{}</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th>\
-         <th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
-        tr("Quotas"),
-        tr("Name"),
-        tr("Capacity"),
-        tr("Sold"),
-        tr("Held"),
-        tr("Available")
-    ));
-    for q in &quotas {
-        body.push_str(&format!(
-            "<tr><td><details><summary>{name}</summary><form method=\"post\" action=\"{base}/quotas/{id}\">{csrf}\
-             <p><label>{name_l}<br><input name=\"name\" value=\"{name}\" required></label></p>\
-             <p><label>{cap_l}<br><input name=\"capacity\" type=\"number\" min=\"0\" value=\"{capacity}\" required></label></p>\
-             <p><button type=\"submit\">{save}</button></p></form></details></td>\
-             <td class=\"num\">{capacity}</td><td class=\"num\">{sold}</td><td class=\"num\">{held}</td><td class=\"num\">{available}</td></tr>",
-            id = q.id,
-            name = esc(&q.name),
-            name_l = tr("Name"),
-            cap_l = tr("Capacity"),
-            capacity = q.capacity,
-            sold = q.sold,
-            held = q.held,
-            available = q.available(),
-            save = tr("Save"),
-            csrf = csrf_field(csrf),
-        ));
-    }
-    body.push_str("</tbody></table></div>");
-    let type_boxes: String = types
-        .iter()
-        .map(|t| {
-            format!(
-                "<label><input type=\"checkbox\" name=\"ticket_type_id\" value=\"{}\"> {}</label> ",
-                t.id,
-                esc(&t.name)
-            )
-        })
-        .collect();
-    body.push_str(&format!(
-        "<details><summary>{add}</summary><form method=\"post\" action=\"{base}/quotas\" novalidate>{csrf}{name}{capacity}\
-         <fieldset><legend>{counts}</legend>{type_boxes}</fieldset><p><button type=\"submit\">{create}</button></p></form></details>",
-        add = tr("Add a quota"),
-        csrf = csrf_field(csrf),
-        name = input("q_name", tr("Name"), "text", "required", values, errors),
-        capacity = input("q_capacity", tr("Capacity"), "number", "min=\"0\" required", values, errors),
-        counts = tr("Counts these ticket types"),
-        create = tr("Create"),
-    ));
-    body.push_str(&pricing_html(s, actor, org, e, &types, csrf, values, errors).await);
-    // Details.
-    body.push_str(&format!("<h2>{}</h2>", tr("Event")));
-    body.push_str(&event_form_html(&base, &v.venues, csrf, values, errors));
-    Ok(body)
+    let reissue = match s.app.tickets_to_reissue(actor, org, e.id).await {
+        Ok(n) => n,
+        Err(err) => return error_page(err),
+    };
+    let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
+    let pricing = pricing_view(s, actor, org, e, &types, input.values).await;
+    let page = EventPage {
+        shell: Shell::new(e.title.clone(), &Extras { wide: true, ..Default::default() }),
+        tabs: OrgTabs::new(org, &o.org.name, "events"),
+        event_tabs: event_tab_links(org, e, "overview"),
+        csrf,
+        errors: input.errors,
+        status: status_badge(e.status),
+        starts: when(e.starts_at, tz),
+        venue_name: v.venue.name.clone(),
+        zone: tz.to_string(),
+        can_publish: e.status == EventStatus::Draft,
+        can_end: e.status == EventStatus::Published,
+        can_cancel: matches!(e.status, EventStatus::Draft | EventStatus::Published),
+        types: types
+            .iter()
+            .map(|t| TypeView {
+                id: t.id.to_string(),
+                name: t.name.clone(),
+                description: t.description.clone(),
+                price: money(t.price),
+                price_text: amount_text(t.price.amount_minor, t.price.currency),
+                available: tessera_domain::catalog::ticket_type_availability(t, &quotas),
+                min: t.min_per_order,
+                max: t.max_per_order,
+                hidden: t.visibility == tessera_domain::catalog::Visibility::Hidden,
+                access_code: t.access_code.clone().unwrap_or_default(),
+                sales_start: t.sales_start.map(|x| local_text(x, tz)).unwrap_or_default(),
+                sales_end: t.sales_end.map(|x| local_text(x, tz)).unwrap_or_default(),
+                quotas: quotas
+                    .iter()
+                    .map(|q| (q.id.to_string(), q.name.clone(), t.quota_ids.contains(&q.id)))
+                    .collect(),
+                action: format!("{base}/ticket-types/{}", t.id),
+            })
+            .collect(),
+        quotas: quotas
+            .iter()
+            .map(|q| QuotaView {
+                id: q.id.to_string(),
+                name: q.name.clone(),
+                capacity: q.capacity,
+                sold: q.sold,
+                held: q.held,
+                available: q.available(),
+                action: format!("{base}/quotas/{}", q.id),
+            })
+            .collect(),
+        new_quotas: quotas.iter().map(|q| (q.id.to_string(), q.name.clone(), true)).collect(),
+        currency: types.first().map(|t| t.price.currency.to_string()).unwrap_or_else(|| "EUR".into()),
+        venues: venue_options(&v.venues, input.values),
+        categories: category_options(input.values),
+        values: Filled(input.values),
+        posted: input.posted,
+        checked: input.checked,
+        pricing,
+        reissue,
+        cancel_action: format!("{base}/cancel"),
+        base,
+    };
+    render(status, &page, &set_cookie.into_iter().collect::<Vec<_>>())
 }
 
 async fn update_event(
@@ -781,6 +813,18 @@ async fn update_event(
     };
     let mut errors = vec![];
     let f = read_event_fields(&values, &v.venues, &mut errors);
+    // Moving the dates re-issues the tickets and tells their holders: the
+    // form says so, and a ticked box confirms it.
+    let moves = (f.starts_at, f.ends_at) != (Some(v.event.starts_at), Some(v.event.ends_at));
+    if errors.is_empty() && moves && !values.contains_key("confirm_move") {
+        let n = match s.app.tickets_to_reissue(&actor, o.org.id, v.event.id).await {
+            Ok(n) => n,
+            Err(e) => return error_page(e),
+        };
+        if n > 0 {
+            errors.push(("confirm_move".into(), t_args("dashboard-confirm-move-needed", &[("count", n.into())])));
+        }
+    }
     if errors.is_empty() {
         let patch = EventPatch {
             venue_id: f.venue.map(|v| v.id),
@@ -792,7 +836,7 @@ async fn update_event(
             ends_at: f.ends_at,
             sales_start: Some(f.sales_start),
             sales_end: Some(f.sales_end),
-            max_tickets_per_customer: None,
+            max_tickets_per_customer: Some(f.max_tickets_per_customer),
         };
         match s.app.update_event(&actor, o.org.id, v.event.id, patch).await {
             Ok(_) => return redirect(&back, &[]),
@@ -802,9 +846,11 @@ async fn update_event(
             },
         }
     }
-    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors).await
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors, "", &[]).await
 }
 
+/// The event page again with a refused form's values and messages, 422.
+#[allow(clippy::too_many_arguments)]
 async fn refuse_event_form(
     s: &AppState,
     actor: &Actor,
@@ -813,14 +859,14 @@ async fn refuse_event_form(
     headers: &HeaderMap,
     values: &Values,
     errors: &[(String, String)],
+    posted: &str,
+    checked: &[String],
 ) -> Response {
     let (csrf, _) = csrf_token(headers);
     let mut merged = event_values(v);
     merged.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
-    match event_body(s, actor, o, v, &csrf, &merged, errors).await {
-        Ok(b) => refused_page(&v.event.title, &b),
-        Err(r) => r,
-    }
+    let input = PageInput { values: &merged, errors, posted, checked };
+    event_page_with(s, actor, o, v, StatusCode::UNPROCESSABLE_ENTITY, csrf, None, input).await
 }
 
 async fn event_action(
@@ -830,41 +876,112 @@ async fn event_action(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o) = match guard(&s, &org, uri.path()).await {
-        Ok(v) => v,
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
         Err(r) => return r,
     };
-    let values = form(&body);
-    let back = format!("/dashboard/orgs/{}/events/{}", o.org.id, esc(&event));
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(&back);
-    }
-    let id: EventId = match parse_id(&event) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let action = match values.get("action").map(String::as_str) {
+    let action = match f.values.get("action").map(String::as_str) {
         Some("publish") => EventAction::Publish,
-        Some("cancel") if values.get("confirm").map(String::as_str) == Some("yes") => EventAction::Cancel,
+        // The cancel button sits behind a confirmation (its own route);
+        // a bare "cancel" here has not been confirmed.
+        Some("cancel") if f.values.get("confirm").map(String::as_str) == Some("yes") => EventAction::Cancel,
         Some("cancel") => {
-            let errors = vec![("confirm".to_string(), tr("Tick the box to confirm the cancellation.").to_string())];
-            return match event_view(&s, &actor, o.org.id, &event).await {
-                Ok(v) => refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await,
-                Err(r) => r,
-            };
+            let errors = vec![("cancel".to_string(), t("dashboard-confirm-cancel"))];
+            return refuse_event_form(&s, &f.actor, &f.o, &f.v, &headers, &HashMap::new(), &errors, "", &[]).await;
         }
         Some("end") => EventAction::End,
         _ => return error_page(AppError::invalid("action", "must be publish, cancel or end")),
     };
-    match s.app.event_action(&actor, o.org.id, id, action).await.map(|_| ()) {
-        Ok(()) => redirect(&back, &[]),
+    apply_event_action(&s, &headers, f, action).await
+}
+
+/// The confirmed cancellation (from the `c::confirm` component).
+async fn cancel_event(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event)): Path<(String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    apply_event_action(&s, &headers, f, EventAction::Cancel).await
+}
+
+async fn apply_event_action(s: &AppState, headers: &HeaderMap, f: EventForm, action: EventAction) -> Response {
+    match s.app.event_action(&f.actor, f.o.org.id, f.v.event.id, action).await {
+        Ok(_) => redirect(&f.back, &[]),
         Err(e) => match form_errors(e) {
-            Ok(errors) => match event_view(&s, &actor, o.org.id, &event).await {
-                Ok(v) => refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await,
-                Err(r) => r,
-            },
+            Ok(errors) => refuse_event_form(s, &f.actor, &f.o, &f.v, headers, &HashMap::new(), &errors, "", &[]).await,
             Err(page) => page,
         },
+    }
+}
+
+/// The fields a ticket type's form has besides name and price, read with
+/// `prefix` ("tt_" on the new one's form, "" on an edit form), in the
+/// venue's time zone.
+struct TypeFields {
+    description: String,
+    min: Option<i64>,
+    max: Option<i64>,
+    sales_start: Option<Timestamp>,
+    sales_end: Option<Timestamp>,
+    visibility: tessera_domain::catalog::Visibility,
+    access_code: Option<String>,
+}
+
+fn read_type_fields(values: &Values, prefix: &str, tz: &str, errors: &mut Errors) -> TypeFields {
+    let get = |k: &str| values.get(&format!("{prefix}{k}")).map(|v| v.trim().to_string()).unwrap_or_default();
+    let number = |k: &str, default: i64, errors: &mut Errors| match get(k).as_str() {
+        "" => Some(default),
+        n => n.parse::<i64>().ok().or_else(|| {
+            errors.push((format!("{prefix}{k}"), t("dashboard-whole-number")));
+            None
+        }),
+    };
+    let min = number("min", 1, errors);
+    let max = number("max", 10, errors);
+    let time = |k: &str, errors: &mut Errors| {
+        let text = get(k);
+        if text.is_empty() {
+            return None;
+        }
+        let at = parse_local(&text, tz);
+        if at.is_none() {
+            errors.push((format!("{prefix}{k}"), t("dashboard-enter-date-time")));
+        }
+        at
+    };
+    let sales_start = time("sales_start", errors);
+    let sales_end = time("sales_end", errors);
+    let visibility = if get("visibility") == "hidden" {
+        tessera_domain::catalog::Visibility::Hidden
+    } else {
+        tessera_domain::catalog::Visibility::Public
+    };
+    let code = get("access_code");
+    TypeFields {
+        description: values.get(&format!("{prefix}description")).cloned().unwrap_or_default(),
+        min,
+        max,
+        sales_start,
+        sales_end,
+        visibility,
+        access_code: (!code.is_empty()).then_some(code),
+    }
+}
+
+/// The app's names of a ticket type's fields as the form's.
+fn type_field(app_field: &str) -> &str {
+    match app_field {
+        "price_minor" => "price",
+        "min_per_order" => "min",
+        "max_per_order" => "max",
+        "quota_ids" => "quotas",
+        f => f,
     }
 }
 
@@ -889,43 +1006,40 @@ async fn create_ticket_type(
         Currency::parse(&currency_text).ok()
     };
     if currency.is_none() {
-        errors.push(("tt_currency".into(), "use a three-letter ISO 4217 code such as EUR".into()));
+        errors.push(("tt_currency".into(), t("dashboard-currency-code")));
     }
     let price = currency.and_then(|c| parse_amount(&get("tt_price"), c));
     if price.is_none() {
-        errors.push(("tt_price".into(), tr("enter an amount like 12.50").into()));
+        errors.push(("tt_price".into(), t("dashboard-enter-amount")));
     }
-    let max = match get("tt_max").as_str() {
-        "" => Some(10),
-        t => t.parse::<i64>().ok(),
-    };
-    if max.is_none() {
-        errors.push(("tt_max".into(), "enter a whole number".into()));
-    }
-    if let (true, Some(currency), Some(price_minor), Some(max)) = (errors.is_empty(), currency, price, max) {
+    let f = read_type_fields(&values, "tt_", v.venue.timezone.as_str(), &mut errors);
+    if let (true, Some(currency), Some(price_minor), Some(min), Some(max)) =
+        (errors.is_empty(), currency, price, f.min, f.max)
+    {
         let input = NewTicketType {
             name: get("tt_name"),
-            description: String::new(),
+            description: f.description,
             price_minor,
             currency,
-            sales_start: None,
-            sales_end: None,
-            min_per_order: 1,
+            sales_start: f.sales_start,
+            sales_end: f.sales_end,
+            min_per_order: min,
             max_per_order: max,
-            visibility: tessera_domain::catalog::Visibility::Public,
-            access_code: None,
+            visibility: f.visibility,
+            access_code: f.access_code,
             quota_ids: values_all(&body, "quota_id").iter().filter_map(|q| q.parse().ok()).collect(),
         };
         match s.app.create_ticket_type(&actor, o.org.id, v.event.id, input).await {
             Ok(_) => return redirect(&back, &[]),
             Err(e) => match form_errors(e) {
                 // The app names the JSON fields; the form's carry a prefix.
-                Ok(f) => errors = f.into_iter().map(|(k, m)| (format!("tt_{k}"), m)).collect(),
+                Ok(f) => errors = f.into_iter().map(|(k, m)| (format!("tt_{}", type_field(&k)), m)).collect(),
                 Err(page) => return page,
             },
         }
     }
-    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors).await
+    let checked = values_all(&body, "quota_id");
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors, "tt-new", &checked).await
 }
 
 /// Every value of a repeated form field (checkboxes).
@@ -956,25 +1070,22 @@ async fn update_ticket_type(
     let mut errors: Errors = vec![];
     let price = parse_amount(&get("price"), current.price.currency);
     if price.is_none() {
-        errors.push(("price".into(), tr("enter an amount like 12.50").into()));
+        errors.push(("price".into(), t("dashboard-enter-amount")));
     }
-    let max = get("max_per_order").parse::<i64>().ok();
-    if max.is_none() {
-        errors.push(("max_per_order".into(), "enter a whole number".into()));
-    }
+    let f = read_type_fields(&values, "", v.venue.timezone.as_str(), &mut errors);
     if errors.is_empty() {
         let patch = TicketTypePatch {
             name: Some(get("name")),
-            description: None,
+            description: Some(f.description),
             price_minor: price,
             currency: None,
-            sales_start: None,
-            sales_end: None,
-            min_per_order: None,
-            max_per_order: max,
-            visibility: None,
-            access_code: None,
-            quota_ids: None,
+            sales_start: Some(f.sales_start),
+            sales_end: Some(f.sales_end),
+            min_per_order: f.min,
+            max_per_order: f.max,
+            visibility: Some(f.visibility),
+            access_code: Some(f.access_code),
+            quota_ids: Some(values_all(&body, "quota_id").iter().filter_map(|q| q.parse().ok()).collect()),
         };
         match s.app.update_ticket_type(&actor, o.org.id, tt_id, patch).await {
             Ok(_) => return redirect(&back, &[]),
@@ -984,8 +1095,9 @@ async fn update_ticket_type(
             },
         }
     }
-    let errors: Errors = errors.into_iter().map(|(k, m)| (format!("{}: {k}", current.name), m)).collect();
-    refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await
+    let errors: Errors = errors.into_iter().map(|(k, m)| (format!("{tt_id}-{}", type_field(&k)), m)).collect();
+    let checked = values_all(&body, "quota_id");
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors, &format!("tt-{tt_id}"), &checked).await
 }
 
 async fn create_quota(
@@ -1002,7 +1114,7 @@ async fn create_quota(
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut errors: Errors = vec![];
     match get("q_capacity").parse::<i64>() {
-        Err(_) => errors.push(("q_capacity".into(), "enter a whole number".into())),
+        Err(_) => errors.push(("q_capacity".into(), t("dashboard-whole-number"))),
         Ok(capacity) => {
             let input = NewQuota {
                 name: get("q_name"),
@@ -1018,7 +1130,8 @@ async fn create_quota(
             }
         }
     }
-    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors).await
+    let checked = values_all(&body, "ticket_type_id");
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors, "", &checked).await
 }
 
 async fn update_quota(
@@ -1038,7 +1151,7 @@ async fn update_quota(
     };
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let errors: Errors = match get("capacity").parse::<i64>() {
-        Err(_) => vec![("capacity".into(), "enter a whole number".into())],
+        Err(_) => vec![("capacity".into(), t("dashboard-whole-number"))],
         Ok(capacity) => {
             let patch = QuotaPatch { name: Some(get("name")), capacity: Some(capacity), ticket_type_ids: None };
             match s.app.update_quota(&actor, o.org.id, current.id, patch).await {
@@ -1050,8 +1163,8 @@ async fn update_quota(
             }
         }
     };
-    let errors: Errors = errors.into_iter().map(|(k, m)| (format!("{}: {k}", current.name), m)).collect();
-    refuse_event_form(&s, &actor, &o, &v, &headers, &HashMap::new(), &errors).await
+    let errors: Errors = errors.into_iter().map(|(k, m)| (format!("{}-{k}", current.id), m)).collect();
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors, &format!("q-{}", current.id), &[]).await
 }
 
 /// A percentage as typed ("2.5") in basis points (250).
@@ -1069,22 +1182,19 @@ fn percent_text(bp: i64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The event's fees, taxes, refund policy and reminder, as a form.
-#[allow(clippy::too_many_arguments)]
-async fn pricing_html(
+/// The event's fees, taxes, refund policy and reminder as their form shows
+/// them: what is saved, or what a refused form sent.
+async fn pricing_view(
     s: &AppState,
     actor: &Actor,
     org: OrgId,
     e: &Event,
     types: &[tessera_domain::catalog::TicketType],
-    csrf: &str,
     values: &Values,
-    errors: &[(String, String)],
-) -> String {
-    let Ok(p) = s.app.event_pricing(actor, org, e.id).await else { return String::new() };
+) -> Option<PricingView> {
+    let p = s.app.event_pricing(actor, org, e.id).await.ok()?;
     let currency = types.first().map(|t| t.price.currency).or_else(|| Currency::parse("EUR").ok());
     let amount = |minor: i64| currency.map(|c| amount_text(minor, c)).unwrap_or_default();
-    // What is saved, unless a refused form brings its own values.
     let mut v: Values = HashMap::new();
     v.insert("fee_ticket".into(), amount(p.fees.per_ticket_minor));
     v.insert("fee_percent".into(), percent_text(p.fees.per_ticket_bp));
@@ -1100,58 +1210,20 @@ async fn pricing_html(
     if posted {
         v.extend(values.iter().map(|(k, val)| (k.clone(), val.clone())));
     }
-    let checked = |name: &str, saved: bool| {
-        let on = if posted { values.get(name).is_some() } else { saved };
-        if on { " checked" } else { "" }
-    };
-    let mut taxes = String::new();
-    for t in types {
-        let field = format!("tax_{}", t.id);
-        let inclusive = format!("tax_inclusive_{}", t.id);
-        let saved_inclusive = p.taxes.get(&t.id).is_none_or(|r| r.inclusive);
-        taxes.push_str(&format!(
-            "{}<p><label><input type=\"checkbox\" name=\"{inclusive}\" value=\"yes\"{}> {}</label></p>",
-            input(&field, &format!("{} · {} (%)", t.name, tr("Tax")), "text", "inputmode=\"decimal\"", &v, errors),
-            checked(&inclusive, saved_inclusive),
-            tr("The price includes the tax"),
-        ));
-    }
-    format!(
-        "<h2>{title}</h2><details><summary>{summary}</summary><form method=\"post\" action=\"/dashboard/orgs/{org}/events/{id}/pricing\" novalidate>{csrf}\
-         <fieldset><legend>{fees}</legend>{fee_ticket}{fee_percent}{fee_order}\
-         <p><label><input type=\"checkbox\" name=\"fees_absorbed\" value=\"yes\"{absorbed}> {absorbed_l}</label></p></fieldset>\
-         <fieldset><legend>{tax_l}</legend>{taxes}</fieldset>\
-         <fieldset><legend>{refunds}</legend><p><label><input type=\"checkbox\" name=\"buyer_refunds\" value=\"yes\"{buyer}> {buyer_l}</label></p>\
-         {deadline}{refund_fee}</fieldset>{reminder}<p><button type=\"submit\">{save}</button></p></form></details>",
-        title = tr("Fees, taxes and refunds"),
-        summary = tr("Change"),
-        id = e.id,
-        csrf = csrf_field(csrf),
-        fees = tr("Service fees"),
-        fee_ticket = input("fee_ticket", tr("Per ticket"), "text", "inputmode=\"decimal\"", &v, errors),
-        fee_percent =
-            input("fee_percent", tr("Per ticket, % of the price"), "text", "inputmode=\"decimal\"", &v, errors),
-        fee_order = input("fee_order", tr("Per order"), "text", "inputmode=\"decimal\"", &v, errors),
-        absorbed = checked("fees_absorbed", p.fees.absorbed),
-        absorbed_l = tr("The organizer pays the fees (buyers see the ticket price only)"),
-        tax_l = tr("Tax"),
-        refunds = tr("Refunds"),
-        buyer = checked("buyer_refunds", p.refunds.buyer_refunds),
-        buyer_l = tr("Buyers may refund their own orders"),
-        deadline =
-            input("refund_deadline_hours", tr("Until hours before the start"), "number", "min=\"0\"", &v, errors),
-        refund_fee =
-            input("refund_fee", tr("Kept back from a buyer's refund"), "text", "inputmode=\"decimal\"", &v, errors),
-        reminder = input(
-            "reminder_hours",
-            tr("Reminder e-mail, hours before the start (0: none)"),
-            "number",
-            "min=\"0\"",
-            &v,
-            errors
-        ),
-        save = tr("Save"),
-    )
+    let on = |name: &str, saved: bool| if posted { values.contains_key(name) } else { saved };
+    Some(PricingView {
+        absorbed: on("fees_absorbed", p.fees.absorbed),
+        buyer_refunds: on("buyer_refunds", p.refunds.buyer_refunds),
+        taxes: types
+            .iter()
+            .map(|t| {
+                let inclusive = format!("tax_inclusive_{}", t.id);
+                let saved = p.taxes.get(&t.id).is_none_or(|r| r.inclusive);
+                (format!("tax_{}", t.id), inclusive.clone(), t.name.clone(), on(&inclusive, saved))
+            })
+            .collect(),
+        values: v,
+    })
 }
 
 async fn update_pricing(
@@ -1173,12 +1245,12 @@ async fn update_pricing(
     let mut errors: Errors = vec![];
     let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut money_field = |k: &str| {
-        let t = get(k);
-        if t.is_empty() {
+        let text = get(k);
+        if text.is_empty() {
             return 0;
         }
-        parse_amount(&t, currency).unwrap_or_else(|| {
-            errors.push((k.to_string(), tr("enter an amount like 12.50").to_string()));
+        parse_amount(&text, currency).unwrap_or_else(|| {
+            errors.push((k.to_string(), t("dashboard-enter-amount")));
             0
         })
     };
@@ -1187,7 +1259,7 @@ async fn update_pricing(
     let refund_fee = money_field("refund_fee");
     let mut percent = |k: &str| {
         parse_percent(&get(k)).unwrap_or_else(|| {
-            errors.push((k.to_string(), tr("enter a percentage like 2.5").to_string()));
+            errors.push((k.to_string(), t("dashboard-enter-percent")));
             0
         })
     };
@@ -1209,8 +1281,8 @@ async fn update_pricing(
     }
     let mut hours = |k: &str| match get(k).as_str() {
         "" => 0,
-        t => t.parse::<i64>().unwrap_or_else(|_| {
-            errors.push((k.to_string(), "enter a whole number".to_string()));
+        n => n.parse::<i64>().unwrap_or_else(|_| {
+            errors.push((k.to_string(), t("dashboard-whole-number")));
             0
         }),
     };
@@ -1240,7 +1312,7 @@ async fn update_pricing(
             },
         }
     }
-    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors).await
+    refuse_event_form(&s, &actor, &o, &v, &headers, &values, &errors, "", &[]).await
 }
 
 // ------------------------------------------------------------ orders
@@ -1825,8 +1897,141 @@ async fn attendees_csv(
     }
 }
 
+// ------------------------------------------------------------ check-in setup
+
+/// The event's tabs for the templates' `event_tabs` macro: (href, label, current).
+fn event_tab_links(org: OrgId, e: &Event, current: &str) -> Vec<(String, String, bool)> {
+    let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
+    [
+        ("overview", base.clone(), e.title.clone()),
+        ("orders", format!("/dashboard/orgs/{org}/orders?event={}", e.id), t("dashboard-tab-orders")),
+        ("sales", format!("{base}/sales"), t("dashboard-tab-sales")),
+        ("attendees", format!("{base}/attendees"), t("dashboard-tab-attendees")),
+        ("checkin", format!("{base}/checkin"), t("dashboard-tab-checkin")),
+        ("seats", format!("{base}/seats"), t("dashboard-tab-seats")),
+        ("public", format!("/events/{}", e.id), t("dashboard-tab-public")),
+    ]
+    .into_iter()
+    .map(|(key, href, label)| (href, label, key == current))
+    .collect()
+}
+
+/// A scan result's name for people.
+fn scan_result_label(result: &str) -> String {
+    t(match result {
+        "valid" => "dashboard-result-valid",
+        "already_used" => "dashboard-result-already-used",
+        "not_inside" => "dashboard-result-not-inside",
+        "revoked" => "dashboard-result-revoked",
+        "wrong_event" => "dashboard-result-wrong-event",
+        "not_on_list" => "dashboard-result-not-on-list",
+        "not_yet_valid" => "dashboard-result-not-yet-valid",
+        "expired" => "dashboard-result-expired",
+        "invalid_signature" => "dashboard-result-invalid-signature",
+        "malformed" => "dashboard-result-malformed",
+        _ => "dashboard-result-unknown",
+    })
+}
+
+/// An entry policy's name for people.
+fn policy_label(policy: &str) -> String {
+    t(match policy {
+        "reentry" => "dashboard-policy-reentry",
+        "per_day" => "dashboard-policy-per-day",
+        _ => "dashboard-policy-single",
+    })
+}
+
+/// One gate of a list, with the admissions there.
+struct GateView {
+    name: String,
+    admitted: i64,
+    remove_action: String,
+}
+
+/// One ticket admitted more often than allowed while scanners were offline.
+struct ConflictView {
+    ticket: String,
+    winner: String,
+    others: Vec<String>,
+}
+
+/// A check-in list as its section of the page shows it.
+struct ListView {
+    id: String,
+    name: String,
+    policy: String,
+    policy_text: String,
+    per_day: String,
+    per_day_n: i64,
+    /// Ticket types the list admits, by name; empty: all.
+    admits: Vec<String>,
+    /// (ticket type id, name, admitted) for the edit form.
+    types: Vec<(String, String, bool)>,
+    gates: Vec<GateView>,
+    checked_in: i64,
+    tickets: i64,
+    inside: i64,
+    /// (ticket type, checked in, tickets).
+    by_type: Vec<(String, i64, i64)>,
+    /// (result, count).
+    scans: Vec<(String, i64)>,
+    /// Admissions at gates no longer on the list.
+    gone_gates: i64,
+    conflicts: Vec<ConflictView>,
+    scanner: String,
+    delete_action: String,
+}
+
+/// The event's check-in tab: its lists with gates and figures, and the forms
+/// that make, change and remove them.
+#[derive(askama::Template)]
+#[template(path = "dashboard/checkin.html")]
+struct CheckinPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    event_tabs: Vec<(String, String, bool)>,
+    base: String,
+    csrf: String,
+    published: bool,
+    lists: Vec<ListView>,
+    /// (id, name) of the event's ticket types.
+    types: Vec<(String, String)>,
+    errors: &'a [(String, String)],
+    /// The form that was refused ("new", "<list>" or "gate-<list>"), whose
+    /// values fill it again.
+    posted: &'a str,
+    values: Filled<'a>,
+    checked: &'a [String],
+}
+
+impl CheckinPage<'_> {
+    /// What the form `form` shows in `name`: what was posted, when it is the
+    /// refused form, or else `saved`.
+    fn val<'s>(&'s self, form: &str, name: &str, saved: &'s str) -> &'s str {
+        if self.posted == form { self.values.v(name) } else { saved }
+    }
+
+    /// Whether ticket type `id` is ticked in the form `form`.
+    fn ticked(&self, form: &str, id: &str, saved: &bool) -> bool {
+        if self.posted == form { self.checked.iter().any(|c| c == id) } else { *saved }
+    }
+
+    /// The event's ticket types, none ticked, for the new list's form.
+    fn types_unticked(&self) -> Vec<(String, String, bool)> {
+        self.types.iter().map(|(id, name)| (id.clone(), name.clone(), false)).collect()
+    }
+
+    /// Whether entry policy `p` is chosen in the form `form`.
+    fn policy_is(&self, form: &str, p: &str, saved: &str) -> bool {
+        let v = self.val(form, "entry_policy", saved);
+        v == p || (v.is_empty() && p == "single")
+    }
+}
+
 async fn checkin(
     State(s): State<AppState>,
+    headers: HeaderMap,
     Path((org, event)): Path<(String, String)>,
     uri: axum::http::Uri,
 ) -> Response {
@@ -1838,63 +2043,348 @@ async fn checkin(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let lists = match s.app.checkin_lists(&actor, o.org.id, v.event.id).await {
+    let (csrf, set) = csrf_token(&headers);
+    checkin_page(&s, &actor, &o, &v, StatusCode::OK, csrf, set, &HashMap::new(), &[], "", &[]).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn checkin_page(
+    s: &AppState,
+    actor: &Actor,
+    o: &OrgWithRole,
+    v: &EventView,
+    status: StatusCode,
+    csrf: String,
+    set_cookie: Option<String>,
+    values: &Values,
+    errors: &[(String, String)],
+    posted: &str,
+    checked: &[String],
+) -> Response {
+    let org = o.org.id;
+    let e = &v.event;
+    let tz = v.venue.timezone.as_str();
+    let lists = match s.app.checkin_lists(actor, org, e.id).await {
         Ok(l) => l,
-        Err(e) => return error_page(e),
+        Err(err) => return error_page(err),
     };
-    let mut body = org_tabs(o.org.id, &o.org.name, "events");
-    body.push_str(&event_tabs(o.org.id, &v.event, "checkin"));
-    if lists.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No check-in lists.")));
-    }
+    let types = match s.app.ticket_types(actor, org, e.id).await {
+        Ok(t) => t,
+        Err(err) => return error_page(err),
+    };
+    let base = format!("/dashboard/orgs/{org}/events/{}/checkin", e.id);
+    let mut views = Vec::with_capacity(lists.len());
     for l in &lists {
-        let st = match s.app.checkin_stats(&actor, o.org.id, l.id).await {
+        let st = match s.app.checkin_stats(actor, org, l.id).await {
             Ok(st) => st,
-            Err(e) => return error_page(e),
+            Err(err) => return error_page(err),
         };
-        body.push_str(&format!(
-            "<h2>{name}</h2><p><a href=\"/scan/{org}/{list}\">{open}</a></p><div class=\"stats\"><div>{ci}<strong>{checked} / {tickets}</strong></div><div>{inside_l}<strong>{inside}</strong></div></div>",
-            name = esc(&l.name),
-            org = o.org.id,
-            list = l.id,
-            open = tr("Open the scanner"),
-            ci = tr("Checked in"),
-            checked = st.checked_in,
-            tickets = st.tickets,
-            inside_l = tr("Inside now"),
-            inside = st.inside,
-        ));
-        let type_rows: Vec<(String, i64, String)> = st
-            .by_ticket_type
-            .iter()
-            .map(|t| (t.name.clone(), t.checked_in, format!("{} / {}", t.checked_in, t.tickets)))
-            .collect();
-        if !type_rows.is_empty() {
-            body.push_str(&bar_chart_horizontal(&format!("{} · {}", l.name, tr("Ticket types")), &type_rows));
-        }
-        body.push_str(&format!(
-            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
-            tr("Gate"),
-            tr("Admitted")
-        ));
-        for g in &st.by_gate {
-            body.push_str(&format!("<tr><td>{}</td><td class=\"num\">{}</td></tr>", esc(&g.name), g.admitted));
-        }
-        body.push_str("</tbody></table></div>");
-        if !st.scans.is_empty() {
-            body.push_str(&format!("<h3>{}</h3><ul>", tr("Scans by result")));
-            for (result, n) in &st.scans {
-                body.push_str(&format!("<li>{}: {n}</li>", esc(result)));
+        let conflicts = match s.app.checkin_conflicts(actor, org, l.id).await {
+            Ok(c) => c,
+            Err(err) => return error_page(err),
+        };
+        let gate_name = |g: Option<tessera_domain::GateId>| {
+            g.and_then(|g| l.gates.iter().find(|x| x.id == g))
+                .map(|g| g.name.clone())
+                .unwrap_or_else(|| t("dashboard-no-gate"))
+        };
+        let scan_text = |c: &tessera_app::checkin::ConflictScan| {
+            let key = if c.offline { "dashboard-conflict-scan-offline" } else { "dashboard-conflict-scan" };
+            shell::t_args(
+                key,
+                &[
+                    ("time", when(c.scanned_at, tz).into()),
+                    ("gate", gate_name(c.gate_id).into()),
+                    ("device", c.device.clone().into()),
+                ],
+            )
+        };
+        let admitted_at = |g: tessera_domain::GateId| {
+            st.by_gate.iter().find(|x| x.gate_id == Some(g)).map(|x| x.admitted).unwrap_or(0)
+        };
+        views.push(ListView {
+            id: l.id.to_string(),
+            name: l.name.clone(),
+            policy: l.entry_policy.clone(),
+            policy_text: policy_label(&l.entry_policy),
+            per_day: l.max_entries_per_day.map(|n| n.to_string()).unwrap_or_default(),
+            per_day_n: l.max_entries_per_day.unwrap_or(0),
+            admits: types.iter().filter(|t| l.ticket_type_ids.contains(&t.id)).map(|t| t.name.clone()).collect(),
+            types: types
+                .iter()
+                .map(|t| (t.id.to_string(), t.name.clone(), l.ticket_type_ids.contains(&t.id)))
+                .collect(),
+            gates: l
+                .gates
+                .iter()
+                .map(|g| GateView {
+                    name: g.name.clone(),
+                    admitted: admitted_at(g.id),
+                    remove_action: format!("{base}/lists/{}/gates/{}/delete", l.id, g.id),
+                })
+                .collect(),
+            checked_in: st.checked_in,
+            tickets: st.tickets,
+            inside: st.inside,
+            by_type: st.by_ticket_type.iter().map(|t| (t.name.clone(), t.checked_in, t.tickets)).collect(),
+            scans: st.scans.iter().map(|(r, n)| (scan_result_label(r), *n)).collect(),
+            gone_gates: st
+                .by_gate
+                .iter()
+                .filter(|g| g.gate_id.is_none_or(|id| !l.gates.iter().any(|x| x.id == id)))
+                .map(|g| g.admitted)
+                .sum(),
+            conflicts: conflicts
+                .iter()
+                .map(|c| ConflictView {
+                    ticket: c.ticket_id.to_string(),
+                    winner: scan_text(&c.winner),
+                    others: c.others.iter().map(scan_text).collect(),
+                })
+                .collect(),
+            scanner: format!("/scan/{org}/{}", l.id),
+            delete_action: format!("{base}/lists/{}/delete", l.id),
+        });
+    }
+    let page = CheckinPage {
+        shell: Shell::new(
+            t_args("dashboard-checkin-title", &[("event", e.title.clone().into())]),
+            &Extras { wide: true, ..Default::default() },
+        ),
+        tabs: OrgTabs::new(org, &o.org.name, "events"),
+        event_tabs: event_tab_links(org, e, "checkin"),
+        base,
+        csrf,
+        published: e.status == tessera_domain::catalog::EventStatus::Published,
+        lists: views,
+        types: types.iter().map(|t| (t.id.to_string(), t.name.clone())).collect(),
+        errors,
+        posted,
+        values: Filled(values),
+        checked,
+    };
+    render(status, &page, &set_cookie.into_iter().collect::<Vec<_>>())
+}
+
+/// The list fields of a form: name, admitted ticket types, entry policy.
+fn list_input(values: &Values, body: &Bytes, gates: Vec<String>, errors: &mut Errors) -> NewCheckinList {
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let per_day = get("max_entries_per_day");
+    let max_entries_per_day = match (get("entry_policy").as_str(), per_day.as_str()) {
+        ("per_day", "") => None,
+        ("per_day", n) => match n.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(("max_entries_per_day".into(), t("dashboard-whole-number")));
+                None
             }
-            body.push_str("</ul>");
+        },
+        _ => None,
+    };
+    let mut ticket_type_ids = Vec::new();
+    for id in values_all(body, "ticket_type_id") {
+        match id.parse() {
+            Ok(id) => ticket_type_ids.push(id),
+            Err(_) => errors.push(("ticket_type_ids".into(), t("dashboard-unknown-ticket-type"))),
         }
     }
-    page_with(
-        StatusCode::OK,
-        &format!("{} · {}", tr("Check-in"), v.event.title),
-        &body,
-        Extras { wide: true, ..Default::default() },
+    NewCheckinList {
+        name: get("name"),
+        ticket_type_ids,
+        entry_policy: match get("entry_policy").as_str() {
+            "" => "single".into(),
+            p => p.into(),
+        },
+        max_entries_per_day,
+        gates,
+    }
+}
+
+/// The app's field names as the ids of the form's fields: `prefix` + field.
+fn prefixed(errors: Errors, prefix: &str) -> Errors {
+    errors
+        .into_iter()
+        .map(|(k, m)| {
+            let k = match k.as_str() {
+                "ticket_type_ids" => "types".to_string(),
+                k if k.starts_with("gates") => "gates".to_string(),
+                k => k.to_string(),
+            };
+            (format!("{prefix}{k}"), m)
+        })
+        .collect()
+}
+
+/// A refused check-in form: the tab again with the messages, 422.
+async fn refuse_checkin(
+    s: &AppState,
+    f: &EventForm,
+    headers: &HeaderMap,
+    errors: &[(String, String)],
+    posted: &str,
+    body: &Bytes,
+) -> Response {
+    let (csrf, _) = csrf_token(headers);
+    let checked = values_all(body, "ticket_type_id");
+    checkin_page(
+        s,
+        &f.actor,
+        &f.o,
+        &f.v,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        csrf,
+        None,
+        &f.values,
+        errors,
+        posted,
+        &checked,
     )
+    .await
+}
+
+async fn create_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event)): Path<(String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let mut errors: Errors = vec![];
+    let gates: Vec<String> = f
+        .values
+        .get("gates")
+        .map(|g| g.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect())
+        .unwrap_or_default();
+    if gates.is_empty() {
+        errors.push(("gates".into(), t("dashboard-gates-required")));
+    }
+    let input = list_input(&f.values, &body, gates, &mut errors);
+    let mut errors = prefixed(errors, "new-");
+    if errors.is_empty() {
+        match s.app.create_checkin_list(&f.actor, f.o.org.id, f.v.event.id, input).await {
+            Ok(_) => return redirect(&format!("{}/checkin", f.back), &[]),
+            Err(e) => match form_errors(e) {
+                Ok(fields) => errors = prefixed(fields, "new-"),
+                Err(page) => return page,
+            },
+        }
+    }
+    refuse_checkin(&s, &f, &headers, &errors, "new", &body).await
+}
+
+async fn update_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let list: CheckinListId = match parse_id(&list) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let mut errors: Errors = vec![];
+    let input = list_input(&f.values, &body, vec![], &mut errors);
+    let prefix = format!("{list}-");
+    let mut errors = prefixed(errors, &prefix);
+    if errors.is_empty() {
+        match s.app.update_checkin_list(&f.actor, f.o.org.id, list, input).await {
+            Ok(_) => return redirect(&format!("{}/checkin", f.back), &[]),
+            Err(e) => match form_errors(e) {
+                Ok(fields) => errors = prefixed(fields, &prefix),
+                Err(page) => return page,
+            },
+        }
+    }
+    refuse_checkin(&s, &f, &headers, &errors, &list.to_string(), &body).await
+}
+
+async fn delete_list(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let list: CheckinListId = match parse_id(&list) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match s.app.delete_checkin_list(&f.actor, f.o.org.id, list).await {
+        Ok(()) => redirect(&format!("{}/checkin", f.back), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(_) => {
+                let errors = vec![(format!("{list}-name"), t("dashboard-list-scanned"))];
+                refuse_checkin(&s, &f, &headers, &errors, "", &body).await
+            }
+            Err(page) => page,
+        },
+    }
+}
+
+async fn add_gate(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let list: CheckinListId = match parse_id(&list) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let name = f.values.get("gate").map(|g| g.trim().to_string()).unwrap_or_default();
+    let errors = match s.app.add_gate(&f.actor, f.o.org.id, list, &name).await {
+        Ok(_) => return redirect(&format!("{}/checkin", f.back), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(fields) => fields.into_iter().map(|(_, m)| (format!("gate-{list}"), m)).collect::<Errors>(),
+            Err(page) => return page,
+        },
+    };
+    refuse_checkin(&s, &f, &headers, &errors, &format!("gate-{list}"), &body).await
+}
+
+async fn remove_gate(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, list, gate)): Path<(String, String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let f = match event_form(&s, &headers, &org, &event, &uri, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let (list, gate): (CheckinListId, tessera_domain::GateId) = match (parse_id(&list), parse_id(&gate)) {
+        (Ok(l), Ok(g)) => (l, g),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    match s.app.remove_gate(&f.actor, f.o.org.id, list, gate).await {
+        Ok(()) => redirect(&format!("{}/checkin", f.back), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(_) => {
+                let errors = vec![(format!("gate-{list}"), t("dashboard-last-gate"))];
+                refuse_checkin(&s, &f, &headers, &errors, "", &body).await
+            }
+            Err(page) => page,
+        },
+    }
 }
 
 #[cfg(test)]

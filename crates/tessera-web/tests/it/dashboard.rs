@@ -10,6 +10,9 @@ use serde_json::json;
 use tessera_app::AppConfig;
 
 crate::on_both_backends!(
+    hidden_ticket_types_access_codes_and_buyer_limits_are_set_on_the_event_page,
+    publishing_makes_a_default_checkin_list_only_for_an_event_without_one,
+    organizers_make_change_and_delete_checkin_lists_and_gates_in_the_dashboard,
     an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part_of_an_order,
     buyers_sign_up_see_their_orders_and_pages_refuse_what_they_must,
 );
@@ -75,7 +78,7 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
         .await;
     assert_eq!(bad.status, 422);
     assert!(
-        bad.html.contains("id=\"starts_at-error\"") && bad.html.contains("value=\"Gala &lt;night&gt;\""),
+        bad.html.contains("id=\"starts_at-error\"") && bad.html.contains("value=\"Gala &#60;night&#62;\""),
         "{}",
         bad.html
     );
@@ -157,7 +160,7 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
     assert_eq!((tt["price"]["amount_minor"].as_i64(), tt["max_per_order"].as_i64()), (Some(1250), Some(4)));
     let p = staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "publish")]).await;
     assert_eq!(p.status, 303);
-    assert!(staff.get(&event_page).await.html.contains("published"));
+    assert!(staff.get(&event_page).await.html.contains("Published"));
 
     // A buyer buys three through the storefront and pays in the sandbox.
     let mut buyer = Browser::new(&t.base);
@@ -302,13 +305,39 @@ async fn an_organizer_builds_an_event_in_the_dashboard_sells_it_and_refunds_part
     let shop = buyer.get(&format!("/events/{event}")).await;
     assert!(shop.html.contains("€13.81") && shop.html.contains("incl. fees of €1.31"), "{}", shop.html);
 
-    // Cancelling the event wants a ticked box; then it is cancelled.
+    // Moving the event with tickets sold says what happens and wants it confirmed.
+    let later =
+        jiff::Zoned::now().checked_add(jiff::Span::new().days(21)).unwrap().strftime("%Y-%m-%dT20:00").to_string();
+    let later_end =
+        jiff::Zoned::now().checked_add(jiff::Span::new().days(21)).unwrap().strftime("%Y-%m-%dT23:00").to_string();
+    let shown = staff.get(&event_page).await;
+    assert!(shown.html.contains("Changing its start or end re-issues them"), "{}", shown.html);
+    let fields = [
+        ("title", "Gala"),
+        ("venue_id", venue.as_str()),
+        ("category", "concert"),
+        ("starts_at", later.as_str()),
+        ("ends_at", later_end.as_str()),
+    ];
+    let p = staff.submit(&event_page, &event_page, &fields).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("confirm_move-error") && p.html.contains("will be re-issued"), "{}", p.html);
+    let kept = t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body["starts_at"].clone();
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm_move", "yes"));
+    let p = staff.submit(&event_page, &event_page, &confirmed).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    assert_ne!(t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body["starts_at"], kept);
+
+    // Cancelling the event asks first (a confirmation that works without
+    // scripts); an unconfirmed cancel is refused; the confirmed one cancels.
+    let shown = staff.get(&event_page).await;
+    assert!(shown.html.contains(&format!("action=\"{event_page}/cancel\"")), "{}", shown.html);
     let p = staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "cancel")]).await;
     assert_eq!(p.status, 422);
-    assert!(p.html.contains("Tick the box"), "{}", p.html);
+    assert!(p.html.contains("Confirm the cancellation"), "{}", p.html);
     assert_eq!(t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body["status"], "published");
-    let p =
-        staff.submit(&event_page, &format!("{event_page}/action"), &[("action", "cancel"), ("confirm", "yes")]).await;
+    let p = staff.submit(&event_page, &format!("{event_page}/cancel"), &[]).await;
     assert_eq!(p.status, 303, "{}", p.html);
     assert_eq!(t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body["status"], "cancelled");
 }
@@ -442,4 +471,320 @@ async fn buyers_sign_up_see_their_orders_and_pages_refuse_what_they_must() {
     let css = c.get("/assets/app.css").await;
     assert_eq!((css.status, css.content_type.as_str()), (200, "text/css; charset=utf-8"));
     assert_eq!(c.get("/assets/nope.js").await.status, 404);
+}
+
+/// The event page's path and the event's id, for a new sellable draft event.
+async fn draft_event(t: &TestApp, owner: &Auth, org: &str, title: &str) -> (String, String, String) {
+    let venue = t.venue(owner, org, &format!("{title} hall")).await;
+    let e = t.sellable_event(owner, org, &venue, title).await;
+    let id = e["id"].as_str().unwrap().to_string();
+    let tt = t.get(&format!("/api/v1/orgs/{org}/events/{id}/ticket-types"), owner).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (format!("/dashboard/orgs/{org}/events/{id}"), id, tt)
+}
+
+async fn publishing_makes_a_default_checkin_list_only_for_an_event_without_one() {
+    let t = app().await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let mut staff = Browser::new(&t.base);
+    staff.sign_in("owner@example.org", PASSWORD).await;
+
+    // Published from the dashboard: one list, every ticket, one gate.
+    let (page, event, _) = draft_event(&t, &owner, &org, "Gala").await;
+    let lists = format!("/api/v1/orgs/{org}/events/{event}/checkin-lists");
+    assert_eq!(t.get(&lists, &owner).await.body, json!([]));
+    let draft = staff.get(&format!("{page}/checkin")).await;
+    assert!(draft.html.contains("Main entrance"), "a draft says what publishing will make: {}", draft.html);
+    let p = staff.submit(&page, &format!("{page}/action"), &[("action", "publish")]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let made = t.get(&lists, &owner).await.body;
+    assert_eq!(made.as_array().unwrap().len(), 1, "{made}");
+    assert_eq!(made[0]["name"], "All tickets");
+    assert_eq!(made[0]["ticket_type_ids"], json!([]));
+    assert_eq!(made[0]["entry_policy"], "single");
+    assert_eq!(made[0]["gates"].as_array().unwrap().len(), 1);
+    assert_eq!(made[0]["gates"][0]["name"], "Main entrance");
+    let tab = staff.get(&format!("{page}/checkin")).await;
+    assert_eq!(tab.status, 200);
+    let list = made[0]["id"].as_str().unwrap();
+    assert!(tab.html.contains(&format!("/scan/{org}/{list}")), "{}", tab.html);
+    // The scanner's choice of places offers it.
+    let scan = staff.get("/scan").await;
+    assert!(scan.html.contains(&format!("/scan/{org}/{list}")), "{}", scan.html);
+
+    // An event with its own list keeps it as the only one; through the API too.
+    let (_, own, _) = draft_event(&t, &owner, &org, "Fair").await;
+    let own_lists = format!("/api/v1/orgs/{org}/events/{own}/checkin-lists");
+    let r = t.post(&own_lists, &owner, json!({"name": "Doors", "gates": ["West"]})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let r = t.post(&format!("/api/v1/orgs/{org}/events/{own}/publish"), &owner, json!({})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let kept = t.get(&own_lists, &owner).await.body;
+    assert_eq!(kept.as_array().unwrap().len(), 1, "{kept}");
+    assert_eq!(kept[0]["name"], "Doors");
+    // A refused publish makes nothing.
+    let r = t.post(&format!("/api/v1/orgs/{org}/events/{own}/publish"), &owner, json!({})).await;
+    assert_eq!(r.status, 409, "{r:?}");
+    assert_eq!(t.get(&own_lists, &owner).await.body.as_array().unwrap().len(), 1);
+}
+
+async fn organizers_make_change_and_delete_checkin_lists_and_gates_in_the_dashboard() {
+    let t = app().await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let mut staff = Browser::new(&t.base);
+    staff.sign_in("owner@example.org", PASSWORD).await;
+    let (page, event, tt) = draft_event(&t, &owner, &org, "Gala").await;
+    let tab = format!("{page}/checkin");
+    let lists = format!("/api/v1/orgs/{org}/events/{event}/checkin-lists");
+    let create = format!("{tab}/lists");
+
+    // Refused: no name, no gate, a per-day policy with a count that is no number.
+    let p = staff
+        .submit(
+            &tab,
+            &create,
+            &[("name", " "), ("entry_policy", "per_day"), ("max_entries_per_day", "two"), ("gates", "\n")],
+        )
+        .await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    for id in ["new-gates-error", "new-max_entries_per_day-error"] {
+        assert!(p.html.contains(id), "{id}: {}", p.html);
+    }
+    assert!(p.html.contains("value=\"two\""), "the values stay: {}", p.html);
+    // The app's own rules: an unknown policy, a per-day count out of range, twice the same gate.
+    let p = staff
+        .submit(
+            &tab,
+            &create,
+            &[
+                ("name", "VIP <door>"),
+                ("entry_policy", "per_day"),
+                ("max_entries_per_day", "0"),
+                ("gates", "North\nnorth"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("new-max_entries_per_day-error"), "{}", p.html);
+    assert!(p.html.contains("value=\"VIP &#60;door&#62;\""), "escaped and kept: {}", p.html);
+    let p = staff.submit(&tab, &create, &[("name", "VIP"), ("entry_policy", "twice"), ("gates", "North")]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    let p = staff.submit(&tab, &create, &[("name", "VIP"), ("ticket_type_id", "nope"), ("gates", "North")]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("new-types-error"), "{}", p.html);
+    assert_eq!(t.get(&lists, &owner).await.body, json!([]), "nothing refused was made");
+
+    // Made: the one ticket type, two entries a day, two gates.
+    let p = staff
+        .submit(
+            &tab,
+            &create,
+            &[
+                ("name", "VIP"),
+                ("ticket_type_id", &tt),
+                ("entry_policy", "per_day"),
+                ("max_entries_per_day", "2"),
+                ("gates", "North\r\n South \r\n"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let made = t.get(&lists, &owner).await.body[0].clone();
+    assert_eq!((made["name"].as_str(), made["entry_policy"].as_str()), (Some("VIP"), Some("per_day")));
+    assert_eq!(made["max_entries_per_day"], 2);
+    assert_eq!(made["ticket_type_ids"], json!([tt]));
+    let gates: Vec<&str> = made["gates"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert_eq!(gates, ["North", "South"]);
+    let list = made["id"].as_str().unwrap().to_string();
+    let shown = staff.get(&tab).await;
+    assert!(shown.html.contains("North") && shown.html.contains("South") && shown.html.contains("VIP"));
+
+    // Changed: a bad count is named on that list's form; then every ticket type, re-entry.
+    let edit = format!("{tab}/lists/{list}");
+    let p =
+        staff.submit(&tab, &edit, &[("name", "VIP"), ("entry_policy", "per_day"), ("max_entries_per_day", "x")]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains(&format!("{list}-max_entries_per_day-error")), "{}", p.html);
+    let p = staff.submit(&tab, &edit, &[("name", "Everyone"), ("entry_policy", "reentry")]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let changed = t.get(&lists, &owner).await.body[0].clone();
+    assert_eq!((changed["name"].as_str(), changed["entry_policy"].as_str()), (Some("Everyone"), Some("reentry")));
+    assert_eq!(changed["ticket_type_ids"], json!([]));
+    assert_eq!(changed["gates"].as_array().unwrap().len(), 2, "gates stay as they were");
+
+    // Gates: a taken name is refused, a new one added, one removed, the last one kept.
+    let gate_form = format!("{tab}/lists/{list}/gates");
+    let p = staff.submit(&tab, &gate_form, &[("gate", "south")]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains(&format!("gate-{list}-error")) && p.html.contains("value=\"south\""), "{}", p.html);
+    let p = staff.submit(&tab, &gate_form, &[("gate", "")]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    let p = staff.submit(&tab, &gate_form, &[("gate", "East")]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let gate_ids = |v: &serde_json::Value| -> Vec<String> {
+        v["gates"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_string()).collect()
+    };
+    let now = gate_ids(&t.get(&lists, &owner).await.body[0]);
+    assert_eq!(now.len(), 3);
+    for g in &now[..2] {
+        let p = staff.submit(&tab, &format!("{tab}/lists/{list}/gates/{g}/delete"), &[]).await;
+        assert_eq!(p.status, 303, "{}", p.html);
+    }
+    let p = staff.submit(&tab, &format!("{tab}/lists/{list}/gates/{}/delete", now[2]), &[]).await;
+    assert_eq!(p.status, 422, "the last gate stays: {}", p.html);
+    assert_eq!(gate_ids(&t.get(&lists, &owner).await.body[0]).len(), 1);
+    let p = staff.submit(&tab, &format!("{tab}/lists/{list}/gates/not-a-gate/delete"), &[]).await;
+    assert_eq!(p.status, 404);
+
+    // A forged form changes nothing.
+    let p = staff.post(&edit, &[("csrf", "nope"), ("name", "Hijacked")]).await;
+    assert_eq!(p.status, 403);
+    assert_eq!(t.get(&lists, &owner).await.body[0]["name"], "Everyone");
+
+    // A list scanned at stays; one never scanned at goes.
+    let p = t
+        .post(
+            &format!("/api/v1/orgs/{org}/checkin-lists/{list}/scans"),
+            &owner,
+            json!({"code": "not a ticket", "nonce": "n-1"}),
+        )
+        .await;
+    assert_eq!(p.status, 200, "{p:?}");
+    let p = staff.submit(&tab, &format!("{tab}/lists/{list}/delete"), &[]).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("stays as their record"), "{}", p.html);
+    let p = staff.submit(&tab, &create, &[("name", "Spare"), ("gates", "Back door")]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let spare = t.get(&lists, &owner).await.body[1]["id"].as_str().unwrap().to_string();
+    let shown = staff.get(&tab).await;
+    assert!(shown.html.contains("class=\"confirm\""), "deleting asks first: {}", shown.html);
+    let p = staff.submit(&tab, &format!("{tab}/lists/{spare}/delete"), &[]).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let left = t.get(&lists, &owner).await.body;
+    assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
+    assert_eq!(left[0]["id"].as_str(), Some(list.as_str()));
+
+    // The same through the API.
+    let one = format!("/api/v1/orgs/{org}/checkin-lists/{list}");
+    let r = t.put(&one, &owner, json!({"name": "", "entry_policy": "per_day"})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    assert_eq!(r.fields(), ["max_entries_per_day", "name"]);
+    let r = t.put(&one, &owner, json!({"name": "Doors", "ticket_type_ids": [tt], "entry_policy": "single"})).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!((r.body["name"].as_str(), r.body["ticket_type_ids"][0].as_str()), (Some("Doors"), Some(tt.as_str())));
+    let r = t.post(&format!("{one}/gates"), &owner, json!({"name": "West"})).await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let west = r.body["id"].as_str().unwrap().to_string();
+    let r = t.post(&format!("{one}/gates"), &owner, json!({"name": " west "})).await;
+    assert_eq!(r.status, 422, "{r:?}");
+    let r = t.req(reqwest::Method::DELETE, &format!("{one}/gates/{west}"), &owner, None).await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let last = gate_ids(&t.get(&one, &owner).await.body)[0].clone();
+    let r = t.req(reqwest::Method::DELETE, &format!("{one}/gates/{last}"), &owner, None).await;
+    assert_eq!(r.status, 409, "{r:?}");
+    let r = t.req(reqwest::Method::DELETE, &one, &owner, None).await;
+    assert_eq!(r.status, 409, "scanned at: {r:?}");
+    let r = t.post(&lists, &owner, json!({"name": "Spare", "gates": ["A"]})).await;
+    let spare = r.body["id"].as_str().unwrap().to_string();
+    let r = t.req(reqwest::Method::DELETE, &format!("/api/v1/orgs/{org}/checkin-lists/{spare}"), &owner, None).await;
+    assert_eq!(r.status, 204, "{r:?}");
+    let r = t.get(&format!("/api/v1/orgs/{org}/checkin-lists/{spare}"), &owner).await;
+    assert_eq!(r.status, 404);
+}
+
+async fn hidden_ticket_types_access_codes_and_buyer_limits_are_set_on_the_event_page() {
+    let t = app().await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let mut staff = Browser::new(&t.base);
+    staff.sign_in("owner@example.org", PASSWORD).await;
+    let (page, event, tt) = draft_event(&t, &owner, &org, "Gala").await;
+    let types = format!("/api/v1/orgs/{org}/events/{event}/ticket-types");
+    let quota = t.get(&format!("/api/v1/orgs/{org}/events/{event}/quotas"), &owner).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let add = format!("{page}/ticket-types");
+
+    // A hidden ticket type needs a code, and a long enough one.
+    let base = [("tt_name", "Friends"), ("tt_price", "5"), ("tt_visibility", "hidden"), ("quota_id", quota.as_str())];
+    let p = staff.submit(&page, &add, &base).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("id=\"tt_access_code-error\""), "{}", p.html);
+    let mut short = base.to_vec();
+    short.push(("tt_access_code", "abc"));
+    let p = staff.submit(&page, &add, &short).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    let mut bad_limits = base.to_vec();
+    bad_limits.extend([("tt_access_code", "FRIENDS-2026"), ("tt_min", "3"), ("tt_max", "2")]);
+    let p = staff.submit(&page, &add, &bad_limits).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains("tt_max-error"), "{}", p.html);
+    assert_eq!(t.get(&types, &owner).await.body.as_array().unwrap().len(), 1, "nothing refused was made");
+    let mut good = base.to_vec();
+    good.extend([
+        ("tt_access_code", "FRIENDS-2026"),
+        ("tt_min", "2"),
+        ("tt_max", "4"),
+        ("tt_description", "For our friends"),
+    ]);
+    let p = staff.submit(&page, &add, &good).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let made = t.get(&types, &owner).await.body[1].clone();
+    assert_eq!((made["visibility"].as_str(), made["access_code"].as_str()), (Some("hidden"), Some("FRIENDS-2026")));
+    assert_eq!((made["min_per_order"].as_i64(), made["max_per_order"].as_i64()), (Some(2), Some(4)));
+    assert_eq!(made["description"], "For our friends");
+    assert_eq!(made["quota_ids"], json!([quota]));
+
+    // The existing public type is hidden on its own form: refused without a code, then done.
+    let edit = format!("{page}/ticket-types/{tt}");
+    let fields = [("name", "GA"), ("price", "25.00"), ("visibility", "hidden"), ("quota_id", quota.as_str())];
+    let p = staff.submit(&page, &edit, &fields).await;
+    assert_eq!(p.status, 422, "{}", p.html);
+    assert!(p.html.contains(&format!("id=\"{tt}-access_code-error\"")), "{}", p.html);
+    let mut with_code = fields.to_vec();
+    with_code.extend([("access_code", "GA-SECRET-1"), ("sales_end", "2099-01-01T10:00")]);
+    let p = staff.submit(&page, &edit, &with_code).await;
+    assert_eq!(p.status, 303, "{}", p.html);
+    let ga = t.get(&types, &owner).await.body[0].clone();
+    assert_eq!((ga["visibility"].as_str(), ga["access_code"].as_str()), (Some("hidden"), Some("GA-SECRET-1")));
+    assert_eq!(ga["sales_end"], "2099-01-01T09:00:00Z", "read at the venue (Berlin)");
+    let shown = staff.get(&page).await;
+    assert!(shown.html.contains("value=\"GA-SECRET-1\"") && shown.html.contains("2099-01-01T10:00"), "{}", shown.html);
+
+    // A limit per buyer over all orders: a word is refused, a number kept, empty removes it.
+    let api_event = t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body;
+    let venue = api_event["venue_id"].as_str().unwrap().to_string();
+    let form = staff.get(&page).await;
+    let value_of = |name: &str| {
+        let marker = format!("name=\"{name}\" type=\"datetime-local\" value=\"");
+        let at = form.html.find(&marker).unwrap() + marker.len();
+        form.html[at..].split('"').next().unwrap().to_string()
+    };
+    let (starts, ends) = (value_of("starts_at"), value_of("ends_at"));
+    let details = |limit: &'static str| {
+        vec![
+            ("title", "Gala".to_string()),
+            ("venue_id", venue.clone()),
+            ("category", "concert".to_string()),
+            ("starts_at", starts.clone()),
+            ("ends_at", ends.clone()),
+            ("max_tickets_per_customer", limit.to_string()),
+        ]
+    };
+    let send = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    for (limit, status, saved) in
+        [("many", 422, json!(null)), ("0", 422, json!(null)), ("6", 303, json!(6)), ("", 303, json!(null))]
+    {
+        let fields = send(&details(limit));
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let p = staff.submit(&page, &page, &refs).await;
+        assert_eq!(p.status, status, "{limit}: {}", p.html);
+        if status == 422 {
+            assert!(p.html.contains("max_tickets_per_customer-error"), "{}", p.html);
+        }
+        let now = t.get(&format!("/api/v1/orgs/{org}/events/{event}"), &owner).await.body;
+        assert_eq!(now["max_tickets_per_customer"], saved, "{limit}");
+    }
 }

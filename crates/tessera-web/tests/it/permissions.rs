@@ -86,6 +86,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/checkin-lists", Rule::Org(Role::Scanner)),
     ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/checkin-lists", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}", Rule::Org(Role::Scanner)),
+    ("PUT", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates", Rule::Org(Role::Admin)),
     ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/scans", Rule::Org(Role::Scanner)),
     ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/scans/upload", Rule::Org(Role::Scanner)),
     ("GET", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/sync", Rule::Org(Role::Scanner)),
@@ -108,6 +110,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
 
 /// Endpoints whose access is covered by other tests (public, auth flows, operations).
 const ELSEWHERE: &[(&str, &str)] = &[
+    // Deleting a check-in list or a gate: tests/it/dashboard.rs (owner, and
+    // the 409s for a scanned list and a list's last gate).
+    ("DELETE", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}"),
+    ("DELETE", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates/{gate_id}"),
     // Buyer endpoints, the provider's webhook, and endpoints that need a paid
     // order or an endpoint with deliveries: tests/it/payments.rs (buyer,
     // owner, and a stranger's 404 on deliveries).
@@ -258,6 +264,8 @@ impl Fixture {
             ("POST", "/api/v1/orgs/{org_id}/webhooks") => {
                 Some(json!({"url": format!("https://hooks.example.org/{n}"), "event_types": ["order.paid"]}))
             }
+            ("PUT", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}") => Some(json!({"name": format!("L{n}")})),
+            ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates") => Some(json!({"name": format!("G{n}")})),
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/venues") => {
