@@ -8,6 +8,7 @@ mod buyer;
 mod catalog;
 mod dashboard;
 mod errors;
+mod escaping;
 mod helpers;
 mod openapi;
 mod orders;
