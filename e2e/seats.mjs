@@ -223,7 +223,7 @@ try {
 
     await pickOnMap(page, target, false);
     await page.getByRole("button", { name: "Block chosen seats" }).click();
-    await page.locator(".seat-info").filter({ hasText: "Seats blocked: 1" }).waitFor();
+    await page.locator(".seat-info").filter({ hasText: zh ? "已锁定 1 个座位" : "One seat blocked." }).waitFor();
     // The buyer's page hears of it on the availability stream: the seat
     // leaves the choice, with a message, and cannot be ticked any more.
     await buyer.page.locator(".seat-info").filter({ hasText: `${label(target)} was just taken by someone else.` }).waitFor();
@@ -256,7 +256,7 @@ try {
     // And release it again, so that the demo stays as it was.
     await pickOnMap(page, target, false);
     await page.getByRole("button", { name: "Release chosen seats" }).click();
-    await page.locator(".seat-info").filter({ hasText: "Seats released: 1" }).waitFor();
+    await page.locator(".seat-info").filter({ hasText: zh ? "已释放 1 个座位" : "One seat released." }).waitFor();
     assert.deepEqual(errors, []);
     await context.close();
     console.log("organizer blocks a seat, the storefront shows it unavailable: ok");
