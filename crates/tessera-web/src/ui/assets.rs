@@ -42,6 +42,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("countdown.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/countdown.js")),
     ("sales.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/sales.js")),
     ("seatmap.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seatmap.js")),
+    ("seat-editor.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seat-editor.js")),
     ("qr-decode.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/qr-decode.js")),
     ("scanner.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/scanner.js")),
     ("ticket-verify.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/ticket-verify.js")),

@@ -20,6 +20,7 @@ pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
 pub(crate) mod scanner;
+pub(crate) mod seat_editor;
 pub(crate) mod seats;
 pub(crate) mod settings;
 pub(crate) mod shell;
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())
+        .merge(seat_editor::router())
         .merge(scanner::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())
