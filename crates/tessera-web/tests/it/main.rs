@@ -12,6 +12,7 @@ mod orders;
 mod payments;
 mod permissions;
 mod scanner;
+mod seat_editor;
 mod seat_pages;
 mod seating;
 mod security;
