@@ -186,3 +186,24 @@ seats-editor-saving = Saving…
 seats-editor-unsaved = Changes not saved yet.
 seats-editor-refused = The seat map was not saved:
 seats-editor-failed = The editor could not be loaded; please use the form below.
+
+## Event images
+seats-image-title = Image of { $event }
+seats-image-back = ← Back to the event: { $event }
+seats-image-intro = The image shows on the event’s page and in the list of events. It is resized for phones and large screens and its metadata (camera, place) is removed.
+seats-image-current = The current image
+seats-image-none = The event has no image yet.
+seats-image-file = Image file
+seats-image-hint = JPEG, PNG or WebP, at most { $megabytes } MB and { $pixels } pixels on a side; at least { $min } pixels wide looks best.
+seats-image-upload = Upload the image
+seats-image-replace = Replace the image
+seats-image-remove = Remove the image
+seats-image-remove-question = Remove the event’s image? The page shows none until you upload another.
+seats-image-remove-yes = Yes, remove it
+seats-image-uploaded = The image was saved.
+seats-image-removed = The image was removed.
+seats-image-missing = choose an image file
+seats-image-not-image = this file is not a JPEG, PNG or WebP image
+seats-image-broken = this image could not be read; it may be damaged
+seats-image-too-large = the file is larger than { $megabytes } MB
+seats-image-too-many-pixels = the image is { $width } × { $height } pixels; at most { $max } pixels on a side and { $megapixels } million pixels in all

@@ -163,3 +163,24 @@ seats-editor-saving = 正在保存…
 seats-editor-unsaved = 更改尚未保存。
 seats-editor-refused = 座位图未保存：
 seats-editor-failed = 编辑器无法加载，请使用下方表单。
+
+## Event images
+seats-image-title = { $event } 的图片
+seats-image-back = ← 返回活动：{ $event }
+seats-image-intro = 图片显示在活动页面和活动列表中。系统会为手机和大屏幕生成不同尺寸，并删除其中的元数据（相机、地点等）。
+seats-image-current = 当前图片
+seats-image-none = 此活动还没有图片。
+seats-image-file = 图片文件
+seats-image-hint = 支持 JPEG、PNG 或 WebP，最大 { $megabytes } MB，每边最多 { $pixels } 像素；宽度至少 { $min } 像素效果最佳。
+seats-image-upload = 上传图片
+seats-image-replace = 更换图片
+seats-image-remove = 删除图片
+seats-image-remove-question = 确定删除活动图片吗？在您上传新图片之前，页面将不显示图片。
+seats-image-remove-yes = 确定删除
+seats-image-uploaded = 图片已保存。
+seats-image-removed = 图片已删除。
+seats-image-missing = 请选择图片文件
+seats-image-not-image = 此文件不是 JPEG、PNG 或 WebP 图片
+seats-image-broken = 无法读取此图片，文件可能已损坏
+seats-image-too-large = 文件超过 { $megabytes } MB
+seats-image-too-many-pixels = 图片为 { $width } × { $height } 像素；每边最多 { $max } 像素，总计最多 { $megapixels } 百万像素

@@ -19,6 +19,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
+pub(crate) mod media;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(seats::router())
         .merge(seat_editor::router())
+        .merge(media::router())
         .merge(scanner::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())

@@ -7,6 +7,7 @@ mod browser;
 mod catalog;
 mod dashboard;
 mod helpers;
+mod media;
 mod openapi;
 mod orders;
 mod payments;
