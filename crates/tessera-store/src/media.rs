@@ -118,14 +118,13 @@ impl Store {
     /// One variant's content type and bytes, when the event's image still
     /// has this hash and width.
     pub async fn event_image_data(&self, event: EventId, hash: &str, width: i64) -> Result<Option<(String, Vec<u8>)>> {
-        let row = sqlx::query(
-            "SELECT content_type, data FROM event_images WHERE event_id = $1 AND hash = $2 AND width = $3",
-        )
-        .bind(event.to_string())
-        .bind(hash)
-        .bind(width)
-        .fetch_optional(&self.read)
-        .await?;
+        let row =
+            sqlx::query("SELECT content_type, data FROM event_images WHERE event_id = $1 AND hash = $2 AND width = $3")
+                .bind(event.to_string())
+                .bind(hash)
+                .bind(width)
+                .fetch_optional(&self.read)
+                .await?;
         row.map(|r| Ok((r.text("content_type")?, r.try_get::<Vec<u8>, _>("data")?))).transpose()
     }
 }

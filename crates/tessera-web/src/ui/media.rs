@@ -64,7 +64,9 @@ impl ImageProblem {
     /// The problem in the request's language.
     pub(crate) fn message(&self) -> String {
         match self {
-            ImageProblem::TooLarge => t_args("seats-image-too-large", &[("megabytes", (MAX_UPLOAD_BYTES >> 20).into())]),
+            ImageProblem::TooLarge => {
+                t_args("seats-image-too-large", &[("megabytes", (MAX_UPLOAD_BYTES >> 20).into())])
+            }
             ImageProblem::NotAnImage => t("seats-image-not-image"),
             ImageProblem::Broken => t("seats-image-broken"),
             ImageProblem::TooManyPixels { width, height } => t_args(
@@ -129,7 +131,8 @@ pub(crate) fn process(bytes: &[u8]) -> Result<Processed, ImageProblem> {
     }
     let mut variants = Vec::with_capacity(targets.len());
     for w in targets {
-        let sized = if w == width { flat.clone() } else { flat.resize(w, u32::MAX, image::imageops::FilterType::Triangle) };
+        let sized =
+            if w == width { flat.clone() } else { flat.resize(w, u32::MAX, image::imageops::FilterType::Triangle) };
         let mut out = Vec::new();
         let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY);
         sized.to_rgb8().write_with_encoder(encoder).map_err(|_| ImageProblem::Broken)?;
@@ -240,13 +243,11 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
     if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)]).into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)])
+            .into_response();
     }
     let content_type = HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("image/jpeg"));
-    (
-        [(header::CONTENT_TYPE, content_type), (header::ETAG, etag_value), (header::CACHE_CONTROL, cache)],
-        data,
-    )
+    ([(header::CONTENT_TYPE, content_type), (header::ETAG, etag_value), (header::CACHE_CONTROL, cache)], data)
         .into_response()
 }
 
@@ -395,7 +396,8 @@ async fn read_upload(
         .find(|p| p.name == "image" && !p.content.is_empty())
         .ok_or_else(|| (StatusCode::UNPROCESSABLE_ENTITY, t("seats-image-missing")))?;
     let processed = process_blocking(file.content.to_vec()).await.map_err(|problem| {
-        let status = if problem == ImageProblem::TooLarge { problem.status() } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let status =
+            if problem == ImageProblem::TooLarge { problem.status() } else { StatusCode::UNPROCESSABLE_ENTITY };
         (status, problem.message())
     })?;
     match s.app.set_event_image(actor, org, event, &processed.hash, &processed.variants).await {
@@ -476,7 +478,8 @@ mod tests {
     use super::*;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
-        let img = image::RgbaImage::from_fn(width, height, |x, y| image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 200]));
+        let img =
+            image::RgbaImage::from_fn(width, height, |x, y| image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 200]));
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()

@@ -171,9 +171,8 @@ async fn editor_render(
         Err(e) => return error_page(e),
     };
     let (seats, sections) = outline(&doc);
-    let summary = (seats > 0).then(|| {
-        t_args("seats-editor-summary", &[("seats", seats.into()), ("sections", sections.len().into())])
-    });
+    let summary = (seats > 0)
+        .then(|| t_args("seats-editor-summary", &[("seats", seats.into()), ("sections", sections.len().into())]));
     let here = format!("/dashboard/orgs/{org}/venues/{venue}/seat-map/edit");
     let attrs = vec![
         ("export", format!("/api/v1/orgs/{org}/venues/{venue}/seat-map/export")),
@@ -259,7 +258,10 @@ async fn edit_page(
     let notice = match (q.get("row"), q.get("section")) {
         (Some(row), Some(section)) => Some(t_args(
             "seats-editor-row-added",
-            &[("row", row.chars().take(MAX_LABEL_CHARS).collect::<String>().into()), ("section", section.chars().take(MAX_LABEL_CHARS).collect::<String>().into())],
+            &[
+                ("row", row.chars().take(MAX_LABEL_CHARS).collect::<String>().into()),
+                ("section", section.chars().take(MAX_LABEL_CHARS).collect::<String>().into()),
+            ],
         )),
         _ => None,
     };
@@ -293,7 +295,8 @@ fn parse_row(values: &HashMap<String, String>, errors: &mut Vec<(String, String)
     let mut whole = |k: &str, min: i64, max: i64| match get(k).parse::<i64>() {
         Ok(n) if (min..=max).contains(&n) => n,
         _ => {
-            errors.push((k.to_string(), t_args("seats-editor-need-whole", &[("min", min.into()), ("max", max.into())])));
+            errors
+                .push((k.to_string(), t_args("seats-editor-need-whole", &[("min", min.into()), ("max", max.into())])));
             min
         }
     };

@@ -82,13 +82,20 @@ pub(crate) fn seat_name(map: &SeatMap, i: SeatIndex) -> String {
     let (section, row) = map.labels_of(i);
     t_args(
         "seats-seat-name",
-        &[("section", section.to_string().into()), ("row", row.to_string().into()), ("seat", map.seat(i).label.clone().into())],
+        &[
+            ("section", section.to_string().into()),
+            ("row", row.to_string().into()),
+            ("seat", map.seat(i).label.clone().into()),
+        ],
     )
 }
 
 /// A seat within its section: "Row A · Seat 5".
 fn row_and_seat(map: &SeatMap, i: SeatIndex) -> String {
-    t_args("seats-row-seat", &[("row", map.labels_of(i).1.to_string().into()), ("seat", map.seat(i).label.clone().into())])
+    t_args(
+        "seats-row-seat",
+        &[("row", map.labels_of(i).1.to_string().into()), ("seat", map.seat(i).label.clone().into())],
+    )
 }
 
 /// A message about one seat, named for people.
@@ -898,7 +905,10 @@ async fn setup_form(
                     SetupCategory {
                         field: format!("zone-{i}"),
                         category: c.clone(),
-                        label: t_args("seats-setup-category", &[("category", c.clone().into()), ("count", (*n).into())]),
+                        label: t_args(
+                            "seats-setup-category",
+                            &[("category", c.clone().into()), ("count", (*n).into())],
+                        ),
                         chosen: chosen.get(c).cloned().or(guess).unwrap_or_default(),
                     }
                 })

@@ -103,7 +103,10 @@ async fn images_set_through_the_api_are_served_resized_stripped_and_cached() {
     let src = r.body["src"].as_str().unwrap().to_string();
     let srcset = r.body["srcset"].as_str().unwrap().to_string();
     assert!(src.starts_with(&format!("/media/events/{}/", s.event)) && src.ends_with("/800.jpg"), "{src}");
-    assert!(srcset.contains("/400.jpg 400w") && srcset.contains("/800.jpg 800w") && !srcset.contains("1600"), "{srcset}");
+    assert!(
+        srcset.contains("/400.jpg 400w") && srcset.contains("/800.jpg 800w") && !srcset.contains("1600"),
+        "{srcset}"
+    );
     assert_eq!((r.body["width"].as_i64(), r.body["height"].as_i64()), (Some(800), Some(400)));
 
     let served = s.fetch(&src, None).await;

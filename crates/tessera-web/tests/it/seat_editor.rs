@@ -143,11 +143,31 @@ async fn the_editor_refuses_bad_rows_and_invalid_maps_naming_the_seats() {
 
     for (fields, field, message) in [
         ("section=&row=B&seats=3&start=1&spacing=1&curve=0&category=A", "section", "enter a name"),
-        ("section=Stalls&row=B&seats=0&start=1&spacing=1&curve=0&category=A", "seats", "enter a whole number between 1 and 500"),
-        ("section=Stalls&row=B&seats=many&start=1&spacing=1&curve=0&category=A", "seats", "enter a whole number between 1 and 500"),
-        ("section=Stalls&row=B&seats=3&start=1&spacing=0&curve=0&category=A", "spacing", "enter a number between 0.1 and 100"),
-        ("section=Stalls&row=B&seats=3&start=1&spacing=NaN&curve=0&category=A", "spacing", "enter a number between 0.1 and 100"),
-        ("section=Stalls&row=B&seats=3&start=1&spacing=1&curve=99&category=A", "curve", "enter a number between -20 and 20"),
+        (
+            "section=Stalls&row=B&seats=0&start=1&spacing=1&curve=0&category=A",
+            "seats",
+            "enter a whole number between 1 and 500",
+        ),
+        (
+            "section=Stalls&row=B&seats=many&start=1&spacing=1&curve=0&category=A",
+            "seats",
+            "enter a whole number between 1 and 500",
+        ),
+        (
+            "section=Stalls&row=B&seats=3&start=1&spacing=0&curve=0&category=A",
+            "spacing",
+            "enter a number between 0.1 and 100",
+        ),
+        (
+            "section=Stalls&row=B&seats=3&start=1&spacing=NaN&curve=0&category=A",
+            "spacing",
+            "enter a number between 0.1 and 100",
+        ),
+        (
+            "section=Stalls&row=B&seats=3&start=1&spacing=1&curve=99&category=A",
+            "curve",
+            "enter a number between -20 and 20",
+        ),
         ("section=Stalls&row=A&seats=3&start=1&spacing=1&curve=0&category=A", "row", "Stalls already has a row A"),
     ] {
         let r = e.add_row(fields).await;
@@ -159,7 +179,8 @@ async fn the_editor_refuses_bad_rows_and_invalid_maps_naming_the_seats() {
     }
     // A map the import refuses: the seat at fault named by its labels.
     let long = "S".repeat(40);
-    let r = e.add_row(&format!("section={long}&row={}&seats=2&start=1&spacing=1&curve=0&category=A", "R".repeat(40))).await;
+    let r =
+        e.add_row(&format!("section={long}&row={}&seats=2&start=1&spacing=1&curve=0&category=A", "R".repeat(40))).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("{long} · Row {} · Seat 1: the seat", "R".repeat(40))), "{html}");

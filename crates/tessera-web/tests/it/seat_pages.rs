@@ -451,9 +451,8 @@ async fn organizers_sell_an_event_by_seat_from_its_seat_page() {
 
     // Category B without a ticket type: refused by name, the choice kept.
     let setup = format!("{here}/setup");
-    let r = th
-        .post(&setup, format!("csrf={csrf}&category-0=A&zone-0={}&category-1=B&zone-1=", types[0]), &cookies)
-        .await;
+    let r =
+        th.post(&setup, format!("csrf={csrf}&category-0=A&zone-0={}&category-1=B&zone-1=", types[0]), &cookies).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("role=\"alert\"") && html.contains("href=\"#zone-1\""), "{html}");
