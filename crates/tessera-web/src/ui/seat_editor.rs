@@ -330,7 +330,7 @@ fn append_row(doc: &mut Value, r: &NewRow) -> Result<(usize, usize), (String, St
     let map_back = back_of(&all_sections.iter().flat_map(|s| list(s, "rows").to_vec()).collect::<Vec<_>>());
     let sections = doc
         .as_object_mut()
-        .and_then(|o| Some(o.entry("sections").or_insert_with(|| json!([]))))
+        .map(|o| o.entry("sections").or_insert_with(|| json!([])))
         .and_then(Value::as_array_mut)
         .ok_or_else(|| ("section".to_string(), t("seats-editor-need-text")))?;
     let at = match sections.iter().position(|s| str_of(s, "label") == r.section) {

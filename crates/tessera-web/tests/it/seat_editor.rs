@@ -82,7 +82,7 @@ async fn editor() -> Editor {
     Editor { t, owner, org, venue, browser, cookies: format!("{session}; {form}"), csrf }
 }
 
-fn row_of<'v>(doc: &'v Value, section: usize, row: usize) -> &'v Value {
+fn row_of(doc: &Value, section: usize, row: usize) -> &Value {
     &doc["sections"][section]["rows"][row]
 }
 
