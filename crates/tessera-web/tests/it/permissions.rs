@@ -108,6 +108,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
 
 /// Endpoints whose access is covered by other tests (public, auth flows, operations).
 const ELSEWHERE: &[(&str, &str)] = &[
+    // Event images take the image itself as the body, not JSON:
+    // tests/it/media.rs (owner, a stranger's 404, anonymous 401).
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/image"),
+    ("DELETE", "/api/v1/orgs/{org_id}/events/{event_id}/image"),
     // Buyer endpoints, the provider's webhook, and endpoints that need a paid
     // order or an endpoint with deliveries: tests/it/payments.rs (buyer,
     // owner, and a stranger's 404 on deliveries).
