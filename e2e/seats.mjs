@@ -3,11 +3,16 @@
 // tickets; the best-available button fills the form; a keyboard-only buyer
 // chooses through the list of seats; the organizer blocks a seat on the
 // dashboard's seat page and the storefront then shows it unavailable (live,
-// on a buyer's open page, and on a fresh one).
+// on a buyer's open page, and on a fresh one). Then, at phone and desktop
+// width, in English and Chinese, the organizer draws a new venue's seat map
+// in the editor (rows added, a category set on a selection, a box dragged),
+// saves it, sells an event by seat from its seat page and finds the drawn
+// seats on the event's seat picker; and visits the event's image page.
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node seats.mjs
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
+import { audit, assertTranslated } from "./checks.mjs";
 
 const base = process.env.BASE;
 const shots = process.env.SHOTS ?? "screenshots";
@@ -223,7 +228,7 @@ try {
 
     await pickOnMap(page, target, false);
     await page.getByRole("button", { name: "Block chosen seats" }).click();
-    await page.locator(".seat-info").filter({ hasText: "Seats blocked: 1" }).waitFor();
+    await page.locator(".seat-info").filter({ hasText: "One seat blocked." }).waitFor();
     // The buyer's page hears of it on the availability stream: the seat
     // leaves the choice, with a message, and cannot be ticked any more.
     await buyer.page.locator(".seat-info").filter({ hasText: `${label(target)} was just taken by someone else.` }).waitFor();
@@ -256,10 +261,142 @@ try {
     // And release it again, so that the demo stays as it was.
     await pickOnMap(page, target, false);
     await page.getByRole("button", { name: "Release chosen seats" }).click();
-    await page.locator(".seat-info").filter({ hasText: "Seats released: 1" }).waitFor();
+    await page.locator(".seat-info").filter({ hasText: "One seat released." }).waitFor();
     assert.deepEqual(errors, []);
     await context.close();
     console.log("organizer blocks a seat, the storefront shows it unavailable: ok");
+  }
+
+  // 5. The seat-map editor: draw, set a category, save, sell by seat, see the seats.
+  for (const [size, viewport] of [["phone", phone], ["desktop", desktop]]) {
+    for (const lang of ["en", "zh-CN"]) {
+      const zh = lang === "zh-CN";
+      const { context, page, errors } = await open(viewport);
+      await page.goto(`${base}/account/sign-in?lang=en`);
+      await page.getByLabel("E-mail").fill("organizer@demo.tessera.dev");
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith("/account/sign-in"));
+      await page.goto(`${base}/dashboard?lang=${lang}`);
+      const api = (method, path, body) =>
+        page.evaluate(
+          async ([method, path, body]) => {
+            const csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
+            const r = await fetch(path, {
+              method,
+              headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": csrf },
+              body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            return { status: r.status, body: await r.json().catch(() => null) };
+          },
+          [method, path, body],
+        );
+      const orgs = (await api("GET", "/api/v1/orgs")).body;
+      const org = orgs.find((o) => o.slug === "demo").id;
+      const venue = await api("POST", `/api/v1/orgs/${org}/venues`, {
+        name: `Editor hall ${size} ${lang}`,
+        address: "Probenstraße 2, Berlin",
+        timezone: "Europe/Berlin",
+        capacity: 100,
+      });
+      assert.equal(venue.status, 201, JSON.stringify(venue.body));
+      const editor = `${base}/dashboard/orgs/${org}/venues/${venue.body.id}/seat-map/edit`;
+      await page.goto(editor);
+      await page.locator("#seat-editor[data-ready]").waitFor();
+      await audit(page, `seat-map editor, empty, ${size}, ${lang}`);
+      if (zh) await assertTranslated(page, `seat-map editor, ${size}`);
+
+      // Two rows with the form (the script adds them to the drawing).
+      const section = zh ? "池座" : "Stalls";
+      for (const [row, category] of [["A", "Front"], ["B", "Front"]]) {
+        await page.locator("#section").fill(section);
+        await page.locator("#row").fill(row);
+        await page.locator("#seats").fill("8");
+        await page.locator("#curve").fill("0.5");
+        await page.locator("#category").fill(category);
+        await page.locator("#add-row button[type=submit]").click();
+      }
+      assert.equal(await page.locator("circle.editor-seat").count(), 16);
+      // Row B is selected as added: it becomes the back category.
+      assert.equal(await page.locator("circle.editor-seat.selected").count(), 8);
+      await page.locator("#tool-category").fill("Back");
+      await page.locator("[data-tool=category]").click();
+      // The first seat marked as a wheelchair space, by keyboard.
+      await page.locator("[data-tool=none]").click();
+      await page.locator("svg.editor-svg").focus();
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("Space");
+      assert.equal(await page.locator("circle.editor-seat.selected").count(), 1);
+      await page.locator("[data-flag=wheelchair]").check();
+      await page.locator("[data-tool=flags]").click();
+      await page.locator("[data-flag=wheelchair]").uncheck();
+      if (size === "desktop") {
+        // A box dragged over the whole drawing selects every seat.
+        const box = await page.locator("svg.editor-svg").boundingBox();
+        await page.mouse.move(box.x + 2, box.y + 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+        await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2, { steps: 4 });
+        await page.mouse.up();
+        assert.equal(await page.locator("circle.editor-seat.selected").count(), 16);
+        await page.locator("[data-tool=none]").click();
+      }
+      await page.screenshot({ path: `${shots}/seat-editor-${size}-${lang}.png`, fullPage: true });
+      await page.locator("[data-tool=save]").click();
+      await page.locator("#seat-editor[data-saved='16']").waitFor();
+      await audit(page, `seat-map editor, drawn, ${size}, ${lang}`);
+      const summary = (await api("GET", `/api/v1/orgs/${org}/venues/${venue.body.id}/seat-map`)).body;
+      assert.deepEqual(summary.categories, { Back: 8, Front: 8 }, JSON.stringify(summary));
+      await page.reload();
+      await page.locator("#seat-editor[data-ready]").waitFor();
+      assert.equal(await page.locator("circle.editor-seat").count(), 16, "the saved map is drawn again");
+
+      // An event at the hall, sold by seat from its seat page.
+      const start = new Date(Date.now() + 20 * 86400e3);
+      const event = await api("POST", `/api/v1/orgs/${org}/events`, {
+        venue_id: venue.body.id,
+        title: `Drawn seats ${size} ${lang}`,
+        category: "theatre",
+        starts_at: start.toISOString(),
+        ends_at: new Date(start.getTime() + 2 * 3600e3).toISOString(),
+      });
+      assert.equal(event.status, 201, JSON.stringify(event.body));
+      const ev = event.body.id;
+      for (const [name, price] of [["Front", 3000], ["Back", 1500]]) {
+        const quota = await api("POST", `/api/v1/orgs/${org}/events/${ev}/quotas`, { name, capacity: 8 });
+        const tt = await api("POST", `/api/v1/orgs/${org}/events/${ev}/ticket-types`, {
+          name, price_minor: price, currency: "EUR", max_per_order: 8, quota_ids: [quota.body.id],
+        });
+        assert.equal(tt.status, 201, JSON.stringify(tt.body));
+      }
+      await page.goto(`${base}/dashboard/orgs/${org}/events/${ev}/seats`);
+      await page.locator("form.seat-setup").waitFor();
+      await audit(page, `sell by seat, ${size}, ${lang}`);
+      if (zh) await assertTranslated(page, `sell by seat, ${size}`);
+      await page.locator("form.seat-setup button[type=submit]").click();
+      await page.locator("#seatmap[data-ready]").waitFor();
+      await audit(page, `event seats, ${size}, ${lang}`);
+      if (zh) await assertTranslated(page, `event seats, ${size}`);
+      assert.equal((await api("POST", `/api/v1/orgs/${org}/events/${ev}/publish`, {})).status, 200);
+
+      // The buyer's seat picker offers the drawn seats.
+      await page.goto(`${base}/events/${ev}`);
+      await page.locator("#seatmap[data-ready]").waitFor();
+      assert.equal(await page.locator("input[name=seat]").count(), 16);
+      assert.equal(await page.locator("input[name=seat]:disabled").count(), 0);
+      await page.locator("svg.seatmap").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${shots}/seat-editor-picker-${size}-${lang}.png` });
+
+      // The event's image page.
+      await page.goto(`${base}/dashboard/orgs/${org}/events/${ev}/image`);
+      await page.locator("input#image[type=file]").waitFor();
+      await audit(page, `event image, ${size}, ${lang}`);
+      if (zh) await assertTranslated(page, `event image, ${size}`);
+      await page.screenshot({ path: `${shots}/event-image-${size}-${lang}.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+      await context.close();
+      console.log(`seat-map editor journey, ${size}, ${lang}: ok`);
+    }
   }
 } finally {
   await browser.close();

@@ -13,6 +13,7 @@ pub mod clock;
 mod group;
 pub mod idempotency;
 pub mod inventory;
+pub mod media;
 pub mod orgs;
 pub mod outbox;
 pub mod payments;

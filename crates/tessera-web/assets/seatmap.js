@@ -26,6 +26,11 @@ if (root) {
   });
 }
 
+/** A catalog message with `{name}` places filled from `args`. */
+function fill(message, args) {
+  return message.replace(/\{(\w+)\}/g, (all, name) => (name in args ? String(args[name]) : all));
+}
+
 function texts(el) {
   try {
     return JSON.parse(el.dataset.text || "{}");
@@ -341,7 +346,7 @@ async function start(root) {
   };
   const name = (k) => {
     const row = m.rows[m.row[k]];
-    return `${m.sections[row.section].label} · ${t.row ?? "Row"} ${row.label} · ${t.seat ?? "Seat"} ${m.labels[k]}`;
+    return fill(t.seatName ?? "{section} · {row} · {seat}", { section: m.sections[row.section].label, row: row.label, seat: m.labels[k] });
   };
   const words = (k) => {
     const parts = [];
@@ -476,8 +481,8 @@ async function start(root) {
     }
     const on = !chosen.has(k);
     if (on && mode === "buy" && chosen.size >= max) {
-      say(`${t.atMost ?? "at most"} ${max} ${t.perOrder ?? ""}`);
-      info.textContent = `${t.atMost ?? "at most"} ${max} ${t.perOrder ?? ""}`;
+      say(fill(t.atMost ?? "max {max}", { max }));
+      info.textContent = fill(t.atMost ?? "max {max}", { max });
       return;
     }
     setChosen(k, on);
@@ -528,7 +533,7 @@ async function start(root) {
     drawSeats();
     seatList?.dispatchEvent(new Event("seats-changed"));
     if (lost.length && mode === "buy") {
-      const msg = lost.map((k) => `${name(k)} ${t.justTaken ?? ""}`).join(" ");
+      const msg = lost.map((k) => fill(t.justTaken ?? "{seat}", { seat: name(k) })).join(" ");
       info.textContent = msg;
       say(msg);
     }
@@ -893,7 +898,8 @@ async function start(root) {
         if (res.ok) {
           for (const k of picked) setChosen(k, false);
           fromSeating(body);
-          const msg = `${action === "block" ? t.blockedDone : t.releasedDone} ${picked.length}`;
+          const one = picked.length === 1;
+          const msg = fill((action === "block" ? (one ? t.blockedOne : t.blockedDone) : (one ? t.releasedOne : t.releasedDone)) ?? "{count}", { count: picked.length });
           info.textContent = msg;
           say(msg);
         } else {

@@ -16,6 +16,8 @@ mod tls;
 mod ui;
 
 pub use tls::TlsListener;
+/// Event images for the demo seeding: a drawn picture, and an upload made ready to store.
+pub use ui::media::{demo_image_png, prepare_image};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -192,6 +194,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(seating::block_seats))
         .routes(routes!(seating::public_seat_map))
         .routes(routes!(seating::public_seats))
+        .routes(routes!(media::put_event_image, media::delete_event_image))
         .routes(routes!(checkin::list_lists, checkin::create_list))
         .routes(routes!(checkin::get_list, checkin::update_list, checkin::delete_list))
         .routes(routes!(checkin::add_gate))

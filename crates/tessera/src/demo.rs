@@ -1,5 +1,5 @@
 //! `serve --demo`: a demo organization with a venue and four published
-//! events (one of them tonight), each with a check-in list at two gates, so
+//! events (one of them tonight, each with a drawn image), each with a check-in list at two gates, so
 //! that a newcomer has something to click (and scan) at once. Seeding goes through the same
 //! app-layer calls as the API. The organizer's password is made and printed
 //! once, when the demo organizer is created; running it again keeps the data
@@ -116,7 +116,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             vec![("Early bird", 19900, 150), ("Regular", 29900, 600), ("Student", 4900, 100)],
         ),
     ];
-    for (title, category, description, in_days, hours, types) in events {
+    for (n, (title, category, description, in_days, hours, types)) in events.into_iter().enumerate() {
         let (starts_at, sales_end) = if in_days == 0 {
             let next_hour = Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(3600) + 3600)?;
             (next_hour, Some(next_hour.checked_add(SignedDuration::from_hours(hours))?))
@@ -199,7 +199,12 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                 tessera_domain::payments::RefundPolicy { buyer_refunds: true, deadline_hours: 24, fee_minor: 0 };
             app.set_event_pricing(&actor, org.id, event.id, pricing).await.map_err(err)?;
         }
-        app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
+        // A picture drawn for each event, stored like an organizer's upload.
+        let (hash, variants) =
+            tessera_web::prepare_image(&tessera_web::demo_image_png(n as u32)).map_err(|e| anyhow::anyhow!(e))?;
+        app.set_event_image(&actor, org.id, event.id, &hash, &variants).await.map_err(err)?;
+        // Its own check-in list with two gates, made before publishing so
+        // that publishing does not add the default one.
         let doors = tessera_domain::checkin::NewCheckinList {
             name: "Main entrance".into(),
             ticket_type_ids: vec![],
@@ -208,6 +213,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             gates: vec!["Front".into(), "Side".into()],
         };
         app.create_checkin_list(&actor, org.id, event.id, doors).await.map_err(err)?;
+        app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
     }
     Ok(DemoLogin { email: email.to_string(), password: Some(password) })
 }

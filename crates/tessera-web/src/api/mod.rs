@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod checkin;
+pub mod media;
 pub mod ops;
 pub mod orders;
 pub mod orgs;

@@ -43,6 +43,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("storefront.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/storefront.js")),
     ("sales.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/sales.js")),
     ("seatmap.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seatmap.js")),
+    ("seat-editor.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/seat-editor.js")),
     ("qr-decode.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/qr-decode.js")),
     ("scanner.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/scanner.js")),
     ("ticket-verify.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/ticket-verify.js")),

@@ -19,7 +19,9 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
+pub(crate) mod media;
 pub(crate) mod scanner;
+pub(crate) mod seat_editor;
 pub(crate) mod seats;
 pub(crate) mod settings;
 pub(crate) mod shell;
@@ -107,6 +109,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())
+        .merge(seat_editor::router())
+        .merge(media::router())
         .merge(scanner::router())
         .merge(crate::pages::router())
         .layer(axum::middleware::from_fn_with_state(state, context))

@@ -1,5 +1,5 @@
 //! Seats in the browser: the storefront's seat choice on a seated event and
-//! the organizer's seat page.
+//! the organizer's seat page, with the form that sells an event by seat.
 //!
 //! Both pages work without scripts: seats are listed one section at a time,
 //! row by row, as labelled checkboxes (`name="seat"`, the seat id), and a
@@ -7,119 +7,28 @@
 //! over the same form: choosing a seat on the map ticks its checkbox (or adds
 //! a hidden field for a seat of another section), so one form submits either
 //! way. What may be held, bought, blocked or seen is decided by the app
-//! layer; this module only lists, labels and explains.
+//! layer; this module only lists, labels and explains. The markup is in
+//! `templates/seats/`, the words in the `seats` catalog.
 
-use super::{
-    Catalog, Extras, csrf_field, csrf_ok, csrf_token, error_page, esc, field_errors, lang, money, org_tabs, page,
-    page_with, redirect, signed_in, tr,
-};
+use super::shell::{Filled, OrgTabs, Shell, Text, render, t, t_args};
+use super::{Catalog, Extras, csrf_ok, csrf_token, error_page, lang, money, redirect, signed_in};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::sync::Arc;
 use tessera_app::catalog::EventDetail;
 use tessera_app::inventory::SeatRequest;
-use tessera_app::seating::{BlockSeats, SeatLayout};
+use tessera_app::seating::{BlockSeats, SeatLayout, SetEventSeating};
 use tessera_app::{Actor, AppError};
 use tessera_domain::{EventId, Money, OrgId, TicketTypeId};
 use tessera_seating::{SeatFlags, SeatId, SeatIndex, SeatMap};
 
-pub(super) const ZH: Catalog = &[
-    ("Choose your seats", "选择座位"),
-    ("Price zone", "价区"),
-    ("Seats free", "空余座位"),
-    ("List of seats", "座位列表"),
-    ("Sections", "区域"),
-    ("Section", "区域"),
-    ("Row", "排"),
-    ("Seat", "座"),
-    ("free", "空余"),
-    ("not available", "不可选"),
-    ("wheelchair space", "轮椅位"),
-    ("companion seat", "陪同座位"),
-    ("restricted view", "视线受限"),
-    ("aisle", "靠过道"),
-    ("Best available", "最佳座位"),
-    ("We choose the best free seats together for you.", "我们为您挑选相邻的最佳空座。"),
-    ("How many seats", "座位数量"),
-    ("Any", "任意"),
-    ("Wheelchair spaces", "轮椅位数量"),
-    ("The seats I chose", "我选择的座位"),
-    ("The best available seats", "最佳空余座位"),
-    ("Seats you chose in other sections", "您在其他区域选择的座位"),
-    ("choose at least one seat, or ask for the best available seats", "请至少选择一个座位，或选择最佳座位"),
-    ("how many seats?", "需要几个座位？"),
-    ("is not a seat of this event", "不是本活动的座位"),
-    ("was chosen twice", "被重复选择"),
-    ("has just been taken; please choose another seat", "刚刚被他人选走，请另选座位"),
-    ("is not for sale", "不出售"),
-    ("available", "可选"),
-    ("held", "保留中"),
-    ("sold", "已售"),
-    ("blocked", "已锁定"),
-    ("chosen", "已选"),
-    ("Seat map", "座位图"),
-    ("Zoom in", "放大"),
-    ("Zoom out", "缩小"),
-    ("Show the whole map", "显示全图"),
-    ("Stage", "舞台"),
-    ("Your seats", "您的座位"),
-    ("No seats chosen yet.", "尚未选择座位。"),
-    ("Subtotal", "小计"),
-    ("Remove", "移除"),
-    ("at most", "最多"),
-    ("seats per order", "个座位（每单）"),
-    (
-        "Tap or click a seat to choose it. Drag to move, pinch or use + and − to zoom.",
-        "点按座位即可选择。拖动移动地图，双指或 + / − 缩放。",
-    ),
-    (
-        "Seat map: arrow keys move between seats, Enter or Space chooses, + and − zoom.",
-        "座位图：方向键在座位间移动，回车或空格选择，+ 和 − 缩放。",
-    ),
-    ("Zoom in to choose a seat.", "请放大后选择座位。"),
-    ("was just taken by someone else.", "刚被他人选走。"),
-    ("We choose the best seats together when you reserve.", "预订时我们将为您挑选相邻的最佳座位。"),
-    ("The seat map could not be loaded; please use the list of seats.", "座位图无法加载，请使用座位列表。"),
-    ("Seats", "座位"),
-    ("Available", "可售"),
-    ("Held", "保留中"),
-    ("Sold", "已售"),
-    ("Blocked", "已锁定"),
-    ("Block chosen seats", "锁定所选座位"),
-    ("Release chosen seats", "释放所选座位"),
-    (
-        "Blocked seats are kept back from sale (production, press) until released.",
-        "锁定的座位不对外出售（如制作、媒体用），直至释放。",
-    ),
-    ("Held and sold seats", "保留和已售座位"),
-    ("Buyer", "购票人"),
-    ("No seat of this section is held or sold.", "本区域没有保留或已售的座位。"),
-    ("Seats blocked:", "已锁定座位："),
-    ("Seats released:", "已释放座位："),
-    ("is held or sold; only free seats can be blocked", "已被保留或售出，只能锁定空余座位"),
-    ("is not blocked", "未被锁定"),
-    ("This event is not sold by seat.", "此活动不按座位销售。"),
-    ("Back to the event", "返回活动"),
-    ("Earlier", "上一页"),
-    ("Later", "下一页"),
-    ("Choose seats on the map or in the list first.", "请先在座位图或列表中选择座位。"),
-    ("Working…", "处理中…"),
-    ("Select seats to block or release.", "选择要锁定或释放的座位。"),
-    ("Selected", "已选"),
-    (
-        "Arrow keys move between seats; Space chooses; Tab leaves the list.",
-        "方向键在座位间移动，空格键选择，Tab 键离开列表。",
-    ),
-    ("Skip the list of seats", "跳过座位列表"),
-    ("Clear", "清除"),
-];
+pub(super) const ZH: Catalog = &[];
 
 /// Price-zone colours, in the order zones first appear in the map; each has
 /// at least 4.5:1 contrast on white. `seatmap.js` gets them from the page.
@@ -129,6 +38,9 @@ const ZONE_COLOURS: [&str; 8] =
 /// Seats a buyer may ask for at once (the allocator's limit).
 const MAX_SEATS: u32 = tessera_seating::MAX_REQUEST_SEATS;
 
+/// Seat categories the set-up form reads at most.
+const MAX_CATEGORIES: usize = 1000;
+
 /// Rows per page of the organizer's table of taken seats.
 const TAKEN_PER_PAGE: usize = 200;
 
@@ -136,6 +48,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard/orgs/{org}/events/{event}/seats", get(manage_page).post(manage_post))
         .route("/dashboard/orgs/{org}/events/{event}/seats/map.json", get(manage_map))
+        .route("/dashboard/orgs/{org}/events/{event}/seats/setup", post(setup_post))
 }
 
 /// A seated event's map with every seat's status, one byte per seat in map
@@ -167,27 +80,42 @@ pub(crate) async fn public_seating(s: &AppState, event: EventId) -> Result<Optio
 /// A seat's name for people: "Stalls · Row A · Seat 5".
 pub(crate) fn seat_name(map: &SeatMap, i: SeatIndex) -> String {
     let (section, row) = map.labels_of(i);
-    format!("{section} · {} {row} · {} {}", tr("Row"), tr("Seat"), map.seat(i).label)
+    t_args(
+        "seats-seat-name",
+        &[
+            ("section", section.to_string().into()),
+            ("row", row.to_string().into()),
+            ("seat", map.seat(i).label.clone().into()),
+        ],
+    )
 }
 
 /// A seat within its section: "Row A · Seat 5".
 fn row_and_seat(map: &SeatMap, i: SeatIndex) -> String {
-    format!("{} {} · {} {}", tr("Row"), map.labels_of(i).1, tr("Seat"), map.seat(i).label)
+    t_args(
+        "seats-row-seat",
+        &[("row", map.labels_of(i).1.to_string().into()), ("seat", map.seat(i).label.clone().into())],
+    )
 }
 
-fn flag_words(flags: SeatFlags) -> Vec<&'static str> {
+/// A message about one seat, named for people.
+fn about_seat(id: &str, map: &SeatMap, i: SeatIndex) -> String {
+    t_args(id, &[("seat", seat_name(map, i).into())])
+}
+
+fn flag_words(flags: SeatFlags) -> Vec<String> {
     let mut out = vec![];
     if flags.contains(SeatFlags::WHEELCHAIR) {
-        out.push(tr("wheelchair space"));
+        out.push(t("seats-wheelchair"));
     }
     if flags.contains(SeatFlags::COMPANION) {
-        out.push(tr("companion seat"));
+        out.push(t("seats-companion"));
     }
     if flags.contains(SeatFlags::RESTRICTED_VIEW) {
-        out.push(tr("restricted view"));
+        out.push(t("seats-restricted"));
     }
     if flags.contains(SeatFlags::AISLE) {
-        out.push(tr("aisle"));
+        out.push(t("seats-aisle"));
     }
     out
 }
@@ -215,6 +143,20 @@ pub(crate) struct Zone {
     pub colour: &'static str,
 }
 
+impl Zone {
+    /// The zone's name with its price: "Zone A · €45.00".
+    fn with_price(&self) -> String {
+        match self.price {
+            Some(p) => format!("{} · {}", self.name, money(p)),
+            None => self.name.clone(),
+        }
+    }
+
+    fn price_text(&self) -> String {
+        self.price.map(money).unwrap_or_else(|| "—".into())
+    }
+}
+
 /// The map's seat categories in order of first appearance, with names and
 /// prices from the event's ticket types.
 fn zones(layout: &SeatLayout, types: &[(TicketTypeId, String, Money)]) -> Vec<Zone> {
@@ -238,15 +180,6 @@ fn zones(layout: &SeatLayout, types: &[(TicketTypeId, String, Money)]) -> Vec<Zo
         .collect()
 }
 
-fn swatch(colour: &str, square: bool) -> String {
-    let shape = if square {
-        format!("<rect x=\"1\" y=\"1\" width=\"10\" height=\"10\" fill=\"{colour}\"/>")
-    } else {
-        format!("<circle cx=\"6\" cy=\"6\" r=\"5\" fill=\"{colour}\"/>")
-    };
-    format!("<svg class=\"swatch\" viewBox=\"0 0 12 12\" width=\"12\" height=\"12\" aria-hidden=\"true\">{shape}</svg>")
-}
-
 /// The section a page lists: the asked one, else the one holding the first
 /// chosen seat, else the first.
 fn section_shown(map: &SeatMap, asked: Option<&String>, chosen: &[SeatIndex]) -> usize {
@@ -266,131 +199,135 @@ enum ListFor {
     Staff,
 }
 
-/// The seats of one section, row by row, as checkboxes; the section chooser
-/// above when the map has more than one. `link` is the page's own path.
+/// One seat's checkbox in the list.
+pub(crate) struct SeatBox {
+    id: String,
+    label: String,
+    /// Symbols for its flags.
+    marks: String,
+    /// Words for screen readers: its flags, and its zone in a mixed row.
+    hidden: String,
+    class: &'static str,
+    checked: bool,
+    disabled: bool,
+    /// The state staff see next to a seat that is not free.
+    state: Option<String>,
+}
+
+pub(crate) struct RowView {
+    /// "Row A".
+    legend: String,
+    /// The zone of every seat of the row, when they share one.
+    zone: Option<String>,
+    seats: Vec<SeatBox>,
+}
+
+pub(crate) struct SectionLink {
+    href: String,
+    label: String,
+    /// "6 free".
+    free: String,
+    current: bool,
+}
+
+/// The seats of one section, row by row, as checkboxes (the section chooser
+/// above when the map has more than one), and the chosen seats of other
+/// sections, so that a refused form keeps every choice.
+pub(crate) struct SeatList {
+    /// Where the "skip the list" link goes.
+    skip_to: &'static str,
+    sections: Vec<SectionLink>,
+    /// The listed section's heading and its free seats ("Section Stalls", "6 free").
+    section: Option<(String, String)>,
+    rows: Vec<RowView>,
+    /// (seat id, seat name) of seats chosen in other sections.
+    others: Vec<(String, String)>,
+    /// The listed section's number, posted back.
+    shown: usize,
+}
+
 fn seat_list(
     seating: &Seating,
     zones: &[Zone],
     section: usize,
-    chosen: &HashSet<SeatIndex>,
+    chosen: &[SeatIndex],
     who: ListFor,
     link: &str,
-) -> String {
+) -> SeatList {
     let zone_name = |key: &str| match zones.iter().find(|z| z.key == key) {
-        Some(Zone { name, price: Some(p), .. }) => format!("{name} · {}", money(*p)),
-        Some(z) => z.name.clone(),
+        Some(z) => z.with_price(),
         None => key.to_string(),
     };
     let map = &seating.layout.map;
     let sections = map.sections();
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<details class=\"seat-list\" id=\"seat-list\" open><summary>{}</summary><p><a href=\"#{}\">{}</a></p>",
-        tr("List of seats"),
-        if who == ListFor::Buyer { "best" } else { "taken" },
-        tr("Skip the list of seats")
-    );
     let free_in = |s: &tessera_seating::Section| {
         let rows = &map.rows()[s.rows.start as usize..s.rows.end as usize];
         rows.iter().flat_map(|r| r.seats.clone()).filter(|&i| seating.status(i as usize) == b'a').count()
     };
-    if sections.len() > 1 {
-        let _ = write!(out, "<nav class=\"sections\" aria-label=\"{}\"><ul>", tr("Sections"));
-        for (n, s) in sections.iter().enumerate() {
-            let current = if n == section { " aria-current=\"page\"" } else { "" };
-            let _ = write!(
-                out,
-                "<li><a href=\"{link}?section={n}#seat-list\"{current}>{} <span class=\"muted\">({} {})</span></a></li>",
-                esc(&s.label),
-                free_in(s),
-                tr("free")
-            );
-        }
-        out.push_str("</ul></nav>");
-    }
-    let Some(s) = sections.get(section) else {
-        out.push_str("</details>");
-        return out;
+    let links = if sections.len() > 1 {
+        sections
+            .iter()
+            .enumerate()
+            .map(|(n, s)| SectionLink {
+                href: format!("{link}?section={n}#seat-list"),
+                label: s.label.clone(),
+                free: t_args("seats-free", &[("count", free_in(s).into())]),
+                current: n == section,
+            })
+            .collect()
+    } else {
+        vec![]
     };
-    let _ = write!(
-        out,
-        "<h3 class=\"section-name\">{} {} <span class=\"muted\">· {} {}</span></h3>",
-        tr("Section"),
-        esc(&s.label),
-        free_in(s),
-        tr("free")
-    );
-    for row in &map.rows()[s.rows.start as usize..s.rows.end as usize] {
-        let first = &map.seats()[row.seats.start as usize];
-        let uniform =
-            map.seats()[row.seats.start as usize..row.seats.end as usize].iter().all(|x| x.category == first.category);
-        let zone = if uniform {
-            format!(" <span class=\"muted\">· {}</span>", esc(&zone_name(&first.category)))
-        } else {
-            String::new()
-        };
-        let _ = write!(
-            out,
-            "<fieldset class=\"seat-row\"><legend>{} {}{zone}</legend><div class=\"seat-boxes\">",
-            tr("Row"),
-            esc(&row.label)
-        );
-        for i in row.seats.clone() {
-            let seat = &map.seats()[i as usize];
-            let status = seating.status(i as usize);
-            let enabled = match who {
-                ListFor::Buyer => status == b'a',
-                ListFor::Staff => status == b'a' || status == b'b',
-            };
-            let checked = enabled && chosen.contains(&SeatIndex(i));
-            let mut hidden: Vec<String> = flag_words(seat.flags).into_iter().map(str::to_string).collect();
-            if !uniform {
-                hidden.push(zone_name(&seat.category));
+    let chosen_set: HashSet<SeatIndex> = chosen.iter().copied().collect();
+    let mut rows = vec![];
+    let shown = sections.get(section);
+    if let Some(s) = shown {
+        for row in &map.rows()[s.rows.start as usize..s.rows.end as usize] {
+            let seats = &map.seats()[row.seats.start as usize..row.seats.end as usize];
+            let uniform = seats.iter().all(|x| x.category == seats[0].category);
+            let mut boxes = vec![];
+            for i in row.seats.clone() {
+                let seat = &map.seats()[i as usize];
+                let status = seating.status(i as usize);
+                let enabled = match who {
+                    ListFor::Buyer => status == b'a',
+                    ListFor::Staff => status == b'a' || status == b'b',
+                };
+                let mut hidden = flag_words(seat.flags);
+                if !uniform {
+                    hidden.push(zone_name(&seat.category));
+                }
+                // A buyer's taken seat is a disabled checkbox, which screen
+                // readers announce as unavailable; staff see the state.
+                let state = match (who, status) {
+                    (_, b'a') | (ListFor::Buyer, _) => None,
+                    (ListFor::Staff, b'h') => Some(t("seats-state-held")),
+                    (ListFor::Staff, b's') => Some(t("seats-state-sold")),
+                    (ListFor::Staff, _) => Some(t("seats-state-blocked")),
+                };
+                boxes.push(SeatBox {
+                    id: seat.id.0.to_string(),
+                    label: seat.label.clone(),
+                    marks: flag_marks(seat.flags),
+                    hidden: hidden.join(", "),
+                    class: match status {
+                        b'a' => "seat-box",
+                        b'b' if who == ListFor::Staff => "seat-box blocked",
+                        _ => "seat-box taken",
+                    },
+                    checked: enabled && chosen_set.contains(&SeatIndex(i)),
+                    disabled: !enabled,
+                    state,
+                });
             }
-            let state = match (who, status) {
-                (_, b'a') | (ListFor::Buyer, _) => None,
-                (ListFor::Staff, b'h') => Some(tr("held")),
-                (ListFor::Staff, b's') => Some(tr("sold")),
-                (ListFor::Staff, _) => Some(tr("blocked")),
-            };
-            let class = match status {
-                b'a' => "seat-box",
-                b'b' if who == ListFor::Staff => "seat-box blocked",
-                _ => "seat-box taken",
-            };
-            // A buyer's taken seat is a disabled checkbox, which screen
-            // readers announce as unavailable; staff see the state.
-            let visible_state = match (who, state) {
-                (ListFor::Staff, Some(st)) => format!(" <small>{st}</small>"),
-                _ => String::new(),
-            };
-            let extra = if hidden.is_empty() {
-                String::new()
-            } else {
-                format!("<span class=\"visually-hidden\">, {}</span>", esc(&hidden.join(", ")))
-            };
-            let _ = write!(
-                out,
-                "<label class=\"{class}\"><input type=\"checkbox\" name=\"seat\" value=\"{id}\"{checked}{disabled}>{label}{marks}{extra}{visible_state}</label>",
-                id = seat.id.0,
-                checked = if checked { " checked" } else { "" },
-                disabled = if enabled { "" } else { " disabled" },
-                label = esc(&seat.label),
-                marks = flag_marks(seat.flags),
-            );
+            rows.push(RowView {
+                legend: t_args("seats-row", &[("row", row.label.clone().into())]),
+                zone: uniform.then(|| zone_name(&seats[0].category)),
+                seats: boxes,
+            });
         }
-        out.push_str("</div></fieldset>");
     }
-    out.push_str("</details>");
-    out
-}
-
-/// Chosen seats outside the listed section, as ticked checkboxes, so that a
-/// refused form keeps every choice.
-fn other_chosen(seating: &Seating, section: usize, chosen: &[SeatIndex], who: ListFor) -> String {
-    let map = &seating.layout.map;
-    let others: Vec<SeatIndex> = chosen
+    let others = chosen
         .iter()
         .copied()
         .filter(|&i| map.row_of(i).section as usize != section)
@@ -398,24 +335,21 @@ fn other_chosen(seating: &Seating, section: usize, chosen: &[SeatIndex], who: Li
             ListFor::Buyer => seating.status(i.get()) == b'a',
             ListFor::Staff => matches!(seating.status(i.get()), b'a' | b'b'),
         })
+        .map(|i| (map.seat(i).id.0.to_string(), seat_name(map, i)))
         .collect();
-    if others.is_empty() {
-        return String::new();
+    SeatList {
+        skip_to: if who == ListFor::Buyer { "best" } else { "taken" },
+        sections: links,
+        section: shown.map(|s| {
+            (
+                t_args("seats-section", &[("section", s.label.clone().into())]),
+                t_args("seats-free", &[("count", free_in(s).into())]),
+            )
+        }),
+        rows,
+        others,
+        shown: section,
     }
-    let mut out = format!(
-        "<fieldset class=\"seat-row other-chosen\"><legend>{}</legend><div class=\"seat-boxes\">",
-        tr("Seats you chose in other sections")
-    );
-    for i in others {
-        let _ = write!(
-            out,
-            "<label class=\"seat-box wide\"><input type=\"checkbox\" name=\"seat\" value=\"{}\" checked>{}</label>",
-            map.seat(i).id.0,
-            esc(&seat_name(map, i))
-        );
-    }
-    out.push_str("</div></fieldset>");
-    out
 }
 
 /// The seat ids a form posted, in order, as written.
@@ -450,7 +384,7 @@ pub(crate) fn seat_request(
 ) -> Option<SeatRequest> {
     if !wants_best(values, seats) {
         if seats.is_empty() {
-            errors.push(("seat".into(), tr("choose at least one seat, or ask for the best available seats").into()));
+            errors.push(("seat".into(), t("seats-choose-one")));
             return None;
         }
         return Some(SeatRequest::Ids(seats.to_vec()));
@@ -459,11 +393,11 @@ pub(crate) fn seat_request(
     let count = match number("count") {
         Some(Ok(n)) if n > 0 => Some(n),
         Some(Ok(_)) | None => {
-            errors.push(("count".into(), tr("how many seats?").into()));
+            errors.push(("count".into(), t("seats-how-many-missing")));
             None
         }
         Some(Err(_)) => {
-            errors.push(("count".into(), tr("enter a whole number").into()));
+            errors.push(("count".into(), t("seats-whole-number")));
             None
         }
     };
@@ -471,7 +405,7 @@ pub(crate) fn seat_request(
         None => 0,
         Some(Ok(n)) => n,
         Some(Err(_)) => {
-            errors.push(("wheelchair".into(), tr("enter a whole number").into()));
+            errors.push(("wheelchair".into(), t("seats-whole-number")));
             0
         }
     };
@@ -505,27 +439,25 @@ pub(crate) fn explain_seats(seating: &Seating, ids: &[String], why: Refused) -> 
     for id in ids {
         let Some(i) = index_of(map, id) else {
             if !unknown {
-                out.push(format!("“{}” {}", esc_plain(id), tr("is not a seat of this event")));
+                out.push(t_args("seats-not-a-seat", &[("id", esc_plain(id).into())]));
                 unknown = true;
             }
             continue;
         };
         if !seen.insert(i) {
-            out.push(format!("{} {}", seat_name(map, i), tr("was chosen twice")));
+            out.push(about_seat("seats-chosen-twice", map, i));
             continue;
         }
         let status = seating.status(i.get());
         let problem = match why {
-            Refused::Buy if status == b'b' => Some(tr("is not for sale")),
-            Refused::Buy if status != b'a' => Some(tr("has just been taken; please choose another seat")),
-            Refused::Block if status != b'a' && status != b'b' => {
-                Some(tr("is held or sold; only free seats can be blocked"))
-            }
-            Refused::Release if status != b'b' => Some(tr("is not blocked")),
+            Refused::Buy if status == b'b' => Some("seats-not-for-sale"),
+            Refused::Buy if status != b'a' => Some("seats-just-taken"),
+            Refused::Block if status != b'a' && status != b'b' => Some("seats-cannot-block"),
+            Refused::Release if status != b'b' => Some("seats-not-blocked"),
             _ => None,
         };
         if let Some(p) = problem {
-            out.push(format!("{} {p}", seat_name(map, i)));
+            out.push(about_seat(p, map, i));
         }
     }
     out
@@ -544,52 +476,66 @@ fn esc_plain(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
-/// Texts `seatmap.js` shows, in the page's language.
+/// Texts `seatmap.js` shows, in the page's language, as JSON. Messages with
+/// a number or a seat carry `{max}`, `{seat}` or `{count}` for the script
+/// to fill.
 fn script_texts() -> String {
-    let pairs: &[(&str, &str)] = &[
-        ("map", tr("Seat map")),
-        ("zoomIn", tr("Zoom in")),
-        ("zoomOut", tr("Zoom out")),
-        ("fit", tr("Show the whole map")),
-        ("best", tr("Best available")),
-        ("row", tr("Row")),
-        ("seat", tr("Seat")),
-        ("stage", tr("Stage")),
-        ("available", tr("available")),
-        ("taken", tr("not available")),
-        ("held", tr("held")),
-        ("sold", tr("sold")),
-        ("blocked", tr("blocked")),
-        ("chosen", tr("chosen")),
-        ("yourSeats", tr("Your seats")),
-        ("none", tr("No seats chosen yet.")),
-        ("subtotal", tr("Subtotal")),
-        ("remove", tr("Remove")),
-        ("atMost", tr("at most")),
-        ("perOrder", tr("seats per order")),
-        ("help", tr("Tap or click a seat to choose it. Drag to move, pinch or use + and − to zoom.")),
-        ("keys", tr("Seat map: arrow keys move between seats, Enter or Space chooses, + and − zoom.")),
-        ("zoomToChoose", tr("Zoom in to choose a seat.")),
-        ("justTaken", tr("was just taken by someone else.")),
-        ("bestNote", tr("We choose the best seats together when you reserve.")),
-        ("failed", tr("The seat map could not be loaded; please use the list of seats.")),
-        ("wheelchair", tr("wheelchair space")),
-        ("companion", tr("companion seat")),
-        ("restricted", tr("restricted view")),
-        ("aisle", tr("aisle")),
-        ("order", tr("Order")),
-        ("nothingChosen", tr("Choose seats on the map or in the list first.")),
-        ("working", tr("Working…")),
-        ("selectHelp", tr("Select seats to block or release.")),
-        ("selected", tr("Selected")),
-        ("clear", tr("Clear")),
-        ("blockedDone", tr("Seats blocked:")),
-        ("releasedDone", tr("Seats released:")),
-        ("seatCount", tr("Seats")),
-        ("listKeys", tr("Arrow keys move between seats; Space chooses; Tab leaves the list.")),
+    let plain: &[(&str, &str)] = &[
+        ("map", "seats-map"),
+        ("zoomIn", "seats-zoom-in"),
+        ("zoomOut", "seats-zoom-out"),
+        ("fit", "seats-fit"),
+        ("best", "seats-best"),
+        ("stage", "seats-stage"),
+        ("available", "seats-state-available"),
+        ("taken", "seats-state-taken"),
+        ("held", "seats-state-held"),
+        ("sold", "seats-state-sold"),
+        ("blocked", "seats-state-blocked"),
+        ("chosen", "seats-state-chosen"),
+        ("yourSeats", "seats-your-seats"),
+        ("none", "seats-none-chosen"),
+        ("subtotal", "seats-subtotal"),
+        ("remove", "seats-remove"),
+        ("help", "seats-map-help"),
+        ("keys", "seats-map-keys"),
+        ("zoomToChoose", "seats-zoom-to-choose"),
+        ("bestNote", "seats-best-when-reserving"),
+        ("failed", "seats-map-failed"),
+        ("wheelchair", "seats-wheelchair"),
+        ("companion", "seats-companion"),
+        ("restricted", "seats-restricted"),
+        ("aisle", "seats-aisle"),
+        ("order", "seats-order"),
+        ("nothingChosen", "seats-nothing-chosen"),
+        ("working", "seats-working"),
+        ("selectHelp", "seats-select-help"),
+        ("selected", "seats-selected"),
+        ("clear", "seats-clear"),
+        ("seatCount", "seats-count-label"),
+        ("listKeys", "seats-list-keys"),
     ];
-    let obj: serde_json::Map<String, serde_json::Value> =
-        pairs.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string()))).collect();
+    let mut obj: serde_json::Map<String, serde_json::Value> =
+        plain.iter().map(|(k, id)| (k.to_string(), serde_json::Value::String(t(id)))).collect();
+    let with = |id: &str, name: &str| serde_json::Value::String(t_args(id, &[(name, format!("{{{name}}}").into())]));
+    obj.insert("atMost".into(), with("seats-at-most", "max"));
+    obj.insert("justTaken".into(), with("seats-taken-by-other", "seat"));
+    obj.insert(
+        "seatName".into(),
+        serde_json::Value::String(t_args(
+            "seats-seat-name",
+            &[("section", "{section}".into()), ("row", "{row}".into()), ("seat", "{seat}".into())],
+        )),
+    );
+    // Counts: the form for one, and the form for many with `{count}` to fill.
+    let count = |id: &str, one: bool| {
+        let n: tessera_i18n::FluentValue = if one { 1.into() } else { "{count}".into() };
+        serde_json::Value::String(t_args(id, &[("count", n)]))
+    };
+    obj.insert("blockedOne".into(), count("seats-done-blocked", true));
+    obj.insert("blockedDone".into(), count("seats-done-blocked", false));
+    obj.insert("releasedOne".into(), count("seats-done-released", true));
+    obj.insert("releasedDone".into(), count("seats-done-released", false));
     serde_json::Value::Object(obj).to_string()
 }
 
@@ -611,34 +557,25 @@ fn zones_json(zones: &[Zone]) -> String {
     .to_string()
 }
 
-/// Where `seatmap.js` draws, and what it needs to know.
-fn map_container(attrs: &[(&str, String)]) -> String {
-    let mut out = String::from("<div class=\"seatmap-app\" id=\"seatmap\" hidden");
-    for (k, v) in attrs {
-        let _ = write!(out, " data-{k}=\"{}\"", esc(v));
-    }
-    out.push_str("></div>");
-    out
-}
-
-fn alert(errors: &[(String, String)]) -> String {
-    if errors.is_empty() {
-        return String::new();
-    }
-    let mut out = format!(
-        "<div role=\"alert\" class=\"alert\"><p class=\"error\">{}</p><ul>",
-        tr("Please check the marked fields.")
-    );
-    for (_, m) in errors {
-        let _ = write!(out, "<li>{}</li>", esc(m));
-    }
-    out.push_str("</ul></div>");
-    out
-}
-
-/// The storefront's seat choice on a seated event: zones with prices, the
+/// The storefront's seat choice, inside the buy form: zones with prices, the
 /// map's place, the list of one section's seats, the best-available fields,
-/// and which of the two to reserve. Goes inside the buy form.
+/// and which of the two to reserve.
+#[derive(askama::Template)]
+#[template(path = "seats/picker.html")]
+struct Picker<'a> {
+    zones: Vec<(&'a Zone, usize)>,
+    /// `data-*` attributes for `seatmap.js`.
+    attrs: Vec<(&'static str, String)>,
+    list: SeatList,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+    max: u32,
+    wheelchair: bool,
+    best: bool,
+}
+
+/// The buyer's seat choice as HTML (rendered from `seats/picker.html`), for
+/// the storefront's event page to place inside its buy form.
 pub(crate) fn buyer_choice(
     e: &EventDetail,
     seating: &Seating,
@@ -652,136 +589,133 @@ pub(crate) fn buyer_choice(
     let zones = zones(&seating.layout, &types);
     let chosen: Vec<SeatIndex> = chosen_ids.iter().filter_map(|id| index_of(map, id)).collect();
     let section = section_shown(map, values.get("section"), &chosen);
-    let value = |k: &str| esc(values.get(k).map(String::as_str).unwrap_or(""));
-    let mut out = alert(errors);
-
-    // Zones: name, price, free seats; the colour the map uses.
     let mut free: HashMap<&str, usize> = HashMap::new();
     for (i, seat) in map.seats().iter().enumerate() {
         if seating.status(i) == b'a' {
             *free.entry(seat.category.as_str()).or_default() += 1;
         }
     }
-    let _ = write!(
-        out,
-        "<h2 id=\"seats\">{}</h2><table class=\"zones\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-         <th scope=\"col\" class=\"num\">{}</th></tr></thead><tbody>",
-        tr("Choose your seats"),
-        tr("Price zone"),
-        tr("Price"),
-        tr("Seats free")
-    );
-    for z in &zones {
-        let _ = write!(
-            out,
-            "<tr><td>{} {}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            swatch(z.colour, false),
-            esc(&z.name),
-            z.price.map(|p| esc(&money(p))).unwrap_or_else(|| "—".into()),
-            free.get(z.key.as_str()).copied().unwrap_or(0)
-        );
-    }
-    out.push_str("</tbody></table>");
-
-    out.push_str(&map_container(&[
+    let id = e.summary.id;
+    let attrs = vec![
         ("mode", "buy".into()),
-        ("map", format!("/api/v1/events/{}/seat-map", e.summary.id)),
-        ("statuses", format!("/api/v1/events/{}/seats", e.summary.id)),
-        ("stream", format!("/api/v1/events/{}/availability", e.summary.id)),
+        ("map", format!("/api/v1/events/{id}/seat-map")),
+        ("statuses", format!("/api/v1/events/{id}/seats")),
+        ("stream", format!("/api/v1/events/{id}/availability")),
         ("zones", zones_json(&zones)),
         ("currency", zones.iter().find_map(|z| z.price).map(|p| p.currency.to_string()).unwrap_or_default()),
         ("locale", lang().tag().to_string()),
         ("max", MAX_SEATS.to_string()),
         ("text", script_texts()),
-    ]));
-    out.push_str("<div id=\"seat-extra\"></div>");
-    out.push_str(&field_errors(errors, "seat"));
-    out.push_str(&other_chosen(seating, section, &chosen, ListFor::Buyer));
-    let chosen_set: HashSet<SeatIndex> = chosen.iter().copied().collect();
-    out.push_str(&seat_list(
-        seating,
-        &zones,
-        section,
-        &chosen_set,
-        ListFor::Buyer,
-        &format!("/events/{}", e.summary.id),
-    ));
-    let _ = write!(out, "<input type=\"hidden\" name=\"section\" value=\"{section}\">");
-
-    // Best available, for everything.
-    let described = |k: &str| {
-        if errors.iter().any(|(f, _)| f == k) {
-            format!(" aria-invalid=\"true\" aria-describedby=\"{k}-error\"")
-        } else {
-            String::new()
-        }
-    };
-    let _ = write!(
-        out,
-        "<fieldset class=\"best\" id=\"best\"><legend>{legend}</legend><p class=\"muted\">{note}</p>\
-         <p><label for=\"count\">{how_many}</label> <input id=\"count\" name=\"count\" type=\"number\" min=\"1\" max=\"{MAX_SEATS}\" \
-         inputmode=\"numeric\" value=\"{count}\"{count_err}>{count_msg}</p>\
-         <p><label for=\"category\">{zone}</label> <select id=\"category\" name=\"category\"{cat_err}><option value=\"\">{any}</option>",
-        legend = tr("Best available"),
-        note = tr("We choose the best free seats together for you."),
-        how_many = tr("How many seats"),
-        count = value("count"),
-        count_err = described("count"),
-        count_msg = field_errors(errors, "count"),
-        zone = tr("Price zone"),
-        cat_err = described("category"),
-        any = tr("Any"),
-    );
-    let picked = values.get("category").map(String::as_str).unwrap_or("");
-    for z in &zones {
-        let _ = write!(
-            out,
-            "<option value=\"{}\"{}>{}{}</option>",
-            esc(&z.key),
-            if picked == z.key { " selected" } else { "" },
-            esc(&z.name),
-            z.price.map(|p| format!(" · {}", esc(&money(p)))).unwrap_or_default()
-        );
-    }
-    out.push_str("</select>");
-    out.push_str(&field_errors(errors, "category"));
-    out.push_str("</p>");
-    if map.seats().iter().any(|s| s.flags.contains(SeatFlags::WHEELCHAIR)) {
-        let _ = write!(
-            out,
-            "<p><label for=\"wheelchair\">{}</label> <input id=\"wheelchair\" name=\"wheelchair\" type=\"number\" min=\"0\" \
-             max=\"{MAX_SEATS}\" inputmode=\"numeric\" value=\"{}\"{}>{}</p>",
-            tr("Wheelchair spaces"),
-            value("wheelchair"),
-            described("wheelchair"),
-            field_errors(errors, "wheelchair")
-        );
-    }
-    out.push_str("</fieldset>");
-
-    // Which of the two to reserve.
+    ];
     let best = match values.get("mode").map(String::as_str) {
         Some(mode) => mode == "best",
         None => chosen_ids.is_empty() && values.contains_key("count"),
     };
-    let _ = write!(
-        out,
-        "<fieldset class=\"mode\"><legend>{}</legend>\
-         <label><input type=\"radio\" name=\"mode\" value=\"seats\"{}> {}</label> \
-         <label><input type=\"radio\" name=\"mode\" value=\"best\"{}> {}</label></fieldset>",
-        tr("Reserve"),
-        if best { "" } else { " checked" },
-        tr("The seats I chose"),
-        if best { " checked" } else { "" },
-        tr("The best available seats"),
-    );
-    out
+    let list = seat_list(seating, &zones, section, &chosen, ListFor::Buyer, &format!("/events/{id}"));
+    let page = Picker {
+        zones: zones.iter().map(|z| (z, free.get(z.key.as_str()).copied().unwrap_or(0))).collect(),
+        attrs,
+        list,
+        values: Filled(values),
+        errors,
+        max: MAX_SEATS,
+        wheelchair: map.seats().iter().any(|s| s.flags.contains(SeatFlags::WHEELCHAIR)),
+        best,
+    };
+    askama::Template::render(&page).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the seat choice did not render");
+        String::new()
+    })
 }
 
 // ------------------------------------------------------------ organizer page
 
+/// One held or sold seat in the organizer's table.
+pub(crate) struct TakenRow {
+    seat: String,
+    state: String,
+    /// (order id, reference).
+    order: Option<(String, String)>,
+    /// (name, e-mail).
+    buyer: Option<(String, String)>,
+}
+
 /// The organizer's page of one event's seats: statuses, who holds what,
 /// blocking and releasing.
+#[derive(askama::Template)]
+#[template(path = "seats/manage.html")]
+struct Manage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    event_href: String,
+    /// "← Back to the event: …".
+    back: String,
+    here: String,
+    /// The organization's orders, to which an order id is appended.
+    orders_href: String,
+    csrf: &'a str,
+    /// Seats by status: available, held, sold, blocked.
+    counts: [i64; 4],
+    notice: Option<String>,
+    errors: &'a [(String, String)],
+    attrs: Vec<(&'static str, String)>,
+    list: SeatList,
+    /// "Section Stalls".
+    section_heading: String,
+    taken: Vec<TakenRow>,
+    /// (earlier page's link, "2 / 3", later page's link) when there are several pages.
+    pager: Option<(Option<String>, String, Option<String>)>,
+    setup: Option<Setup>,
+}
+
+/// The form that sells an event by seat: the venue's seat categories, each
+/// with the ticket type it sells as.
+pub(crate) struct Setup {
+    /// What to say about the venue's map: how the seats are copied, or that there is none.
+    intro: String,
+    map_href: String,
+    /// The venue has a seat map.
+    has_map: bool,
+    categories: Vec<SetupCategory>,
+    /// (id, name · price) of the event's ticket types.
+    types: Vec<(String, String)>,
+}
+
+/// The page of an event not sold by seat: the form to sell it by seat.
+#[derive(askama::Template)]
+#[template(path = "seats/setup.html")]
+struct SetupPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    event_href: String,
+    /// "← Back to the event: …".
+    back: String,
+    here: String,
+    csrf: &'a str,
+    errors: &'a [(String, String)],
+    setup: Setup,
+}
+
+/// One seat category of the set-up form: its select is `field`.
+pub(crate) struct SetupCategory {
+    field: String,
+    category: String,
+    /// "Category “A” (6 seats)".
+    label: String,
+    /// The ticket type id preselected, or nothing.
+    chosen: String,
+}
+
+fn notice(q: &HashMap<String, String>) -> Option<String> {
+    let n = q.get("n").and_then(|n| n.parse::<i64>().ok());
+    match (q.get("done").map(String::as_str), n) {
+        (Some("blocked"), Some(n)) => Some(t_args("seats-done-blocked", &[("count", n.into())])),
+        (Some("released"), Some(n)) => Some(t_args("seats-done-released", &[("count", n.into())])),
+        (Some("seated"), _) => Some(t("seats-setup-done")),
+        _ => None,
+    }
+}
+
 async fn manage_page(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -797,11 +731,7 @@ async fn manage_page(
         return super::not_found_page();
     };
     let (csrf, set) = csrf_token(&headers);
-    let notice = match (q.get("done").map(String::as_str), q.get("n").and_then(|n| n.parse::<usize>().ok())) {
-        (Some("blocked"), Some(n)) => Some(format!("{} {n}", tr("Seats blocked:"))),
-        (Some("released"), Some(n)) => Some(format!("{} {n}", tr("Seats released:"))),
-        _ => None,
-    };
+    let notice = notice(&q);
     manage_render(&s, &actor, org, event, &q, &csrf, set, StatusCode::OK, &[], &[], notice).await
 }
 
@@ -832,7 +762,7 @@ async fn manage_post(
     let mut errors = vec![];
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if seats.is_empty() {
-        errors.push(("seat".to_string(), tr("Choose seats on the map or in the list first.").to_string()));
+        errors.push(("seat".to_string(), t("seats-nothing-chosen")));
     } else {
         let input = BlockSeats { seat_ids: seats.clone(), blocked: block };
         match s.app.block_seats(&actor, org, event, input).await {
@@ -856,6 +786,145 @@ async fn manage_post(
     manage_render(&s, &actor, org, event, &q, &csrf, set, status, &errors, &seats_with(why, seats), None).await
 }
 
+/// Sells the event by seat: the venue's map copied, each category mapped to
+/// the ticket type chosen for it (`zone.<category>` fields).
+async fn setup_post(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let base = format!("/dashboard/orgs/{org}/events/{event}/seats");
+    let actor = match signed_in(&base) {
+        Ok((_, actor)) => actor,
+        Err(to_sign_in) => return to_sign_in,
+    };
+    let (Ok(org), Ok(event)) = (org.parse::<OrgId>(), event.parse::<EventId>()) else {
+        return super::not_found_page();
+    };
+    let values = super::form(&body);
+    if !csrf_ok(&headers, &values) {
+        return super::form_expired_page(&base);
+    }
+    // Category n is named by `category-n`, its ticket type chosen in `zone-n`.
+    let mut errors = vec![];
+    let mut zones = HashMap::new();
+    let mut fields = HashMap::new();
+    for n in 0..MAX_CATEGORIES {
+        let Some(category) = values.get(&format!("category-{n}")) else { break };
+        fields.insert(category.clone(), format!("zone-{n}"));
+        match values.get(&format!("zone-{n}")).map(|v| v.trim().parse::<TicketTypeId>()) {
+            Some(Ok(id)) => {
+                zones.insert(category.clone(), id);
+            }
+            _ => errors.push((format!("zone-{n}"), t("seats-setup-pick-type"))),
+        }
+    }
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if errors.is_empty() {
+        match s.app.set_event_seating(&actor, org, event, SetEventSeating { zones: zones.clone() }).await {
+            Ok(_) => return redirect(&format!("{base}?done=seated"), &[]),
+            Err(AppError::Invalid(v)) => {
+                for f in v.fields {
+                    match f.field.strip_prefix("zones.").and_then(|c| fields.get(c)) {
+                        Some(field) => errors.push((field.clone(), t("seats-setup-pick-type"))),
+                        None => errors.push(("setup".into(), f.message)),
+                    }
+                }
+            }
+            Err(AppError::Conflict { message, .. }) => {
+                status = StatusCode::CONFLICT;
+                errors.push(("setup".into(), message));
+            }
+            Err(other) => return error_page(other),
+        }
+    }
+    if errors.is_empty() {
+        errors.push(("setup".into(), t("seats-setup-pick-type")));
+    }
+    let (csrf, set) = csrf_token(&headers);
+    let chosen: HashMap<String, String> = zones.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+    let ctx = match page_context(&s, &actor, org, event).await {
+        Ok(c) => c,
+        Err(e) => return error_page(e),
+    };
+    let setup = match setup_form(&s, &actor, org, &ctx, &chosen).await {
+        Ok(f) => f,
+        Err(e) => return error_page(e),
+    };
+    let page = SetupPage {
+        shell: Shell::new(t_args("seats-title", &[("event", ctx.event.title.clone().into())]), &Extras::default()),
+        tabs: OrgTabs::new(org, &ctx.org_name, "events"),
+        event_href: format!("/dashboard/orgs/{org}/events/{event}"),
+        back: t_args("seats-back", &[("event", ctx.event.title.clone().into())]),
+        here: base,
+        csrf: &csrf,
+        errors: &errors,
+        setup,
+    };
+    render(status, &page, &set.into_iter().collect::<Vec<_>>())
+}
+
+/// What every seat page of an event shows.
+struct PageContext {
+    org_name: String,
+    event: tessera_domain::catalog::Event,
+}
+
+async fn page_context(s: &AppState, actor: &Actor, org: OrgId, event: EventId) -> Result<PageContext, AppError> {
+    let org_name = s.app.org(actor, org).await?.org.name;
+    let event = s.app.event(actor, org, event).await?;
+    Ok(PageContext { org_name, event })
+}
+
+/// The set-up form's data: the venue's categories and the event's ticket
+/// types, `chosen` (category → ticket type id) preselected.
+async fn setup_form(
+    s: &AppState,
+    actor: &Actor,
+    org: OrgId,
+    ctx: &PageContext,
+    chosen: &HashMap<String, String>,
+) -> Result<Setup, AppError> {
+    let venue = s.app.venue(actor, org, ctx.event.venue_id).await?;
+    let summary = match s.app.seat_map_summary(actor, org, venue.id).await {
+        Ok(m) => Some(m),
+        Err(AppError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    let types = s.app.ticket_types(actor, org, ctx.event.id).await?;
+    let categories = summary
+        .as_ref()
+        .map(|m| {
+            m.categories
+                .iter()
+                .enumerate()
+                .map(|(i, (c, n))| {
+                    // One ticket type named like the category is the likely one.
+                    let guess = types.iter().find(|t| t.name.eq_ignore_ascii_case(c)).map(|t| t.id.to_string());
+                    SetupCategory {
+                        field: format!("zone-{i}"),
+                        category: c.clone(),
+                        label: t_args(
+                            "seats-setup-category",
+                            &[("category", c.clone().into()), ("count", (*n).into())],
+                        ),
+                        chosen: chosen.get(c).cloned().or(guess).unwrap_or_default(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let about = if summary.is_some() { "seats-setup-intro" } else { "seats-setup-no-map" };
+    Ok(Setup {
+        intro: t_args(about, &[("venue", venue.name.clone().into())]),
+        map_href: format!("/dashboard/orgs/{org}/venues/{}/seat-map/edit", venue.id),
+        has_map: summary.is_some(),
+        categories,
+        types: types.iter().map(|t| (t.id.to_string(), format!("{} · {}", t.name, money(t.price)))).collect(),
+    })
+}
+
 fn seats_with(why: Refused, seats: Vec<String>) -> Vec<(Refused, String)> {
     seats.into_iter().map(|id| (why, id)).collect()
 }
@@ -875,25 +944,30 @@ async fn manage_render(
     notice: Option<String>,
 ) -> Response {
     let here = format!("/dashboard/orgs/{org}/events/{event}/seats");
-    let org_name = match s.app.org(actor, org).await {
-        Ok(o) => o.org.name,
+    let cookies: Vec<String> = set_cookie.into_iter().collect();
+    let ctx = match page_context(s, actor, org, event).await {
+        Ok(c) => c,
         Err(e) => return error_page(e),
     };
-    let ev = match s.app.event(actor, org, event).await {
-        Ok(ev) => ev,
-        Err(e) => return error_page(e),
-    };
-    let back = format!(
-        "<p><a href=\"/dashboard/orgs/{org}/events/{event}\">← {}: {}</a></p>",
-        tr("Back to the event"),
-        esc(&ev.title)
-    );
+    let title = t_args("seats-title", &[("event", ctx.event.title.clone().into())]);
     let view = match s.app.event_seating(actor, org, event).await {
         Ok(v) => v,
         Err(AppError::NotFound) => {
-            let body =
-                format!("{}{back}<p>{}</p>", org_tabs(org, &org_name, "events"), tr("This event is not sold by seat."));
-            return page(StatusCode::NOT_FOUND, &format!("{} · {}", tr("Seats"), ev.title), &body, &[]);
+            let setup = match setup_form(s, actor, org, &ctx, &HashMap::new()).await {
+                Ok(f) => f,
+                Err(e) => return error_page(e),
+            };
+            let page = SetupPage {
+                shell: Shell::new(title, &Extras::default()),
+                tabs: OrgTabs::new(org, &ctx.org_name, "events"),
+                event_href: format!("/dashboard/orgs/{org}/events/{event}"),
+                back: t_args("seats-back", &[("event", ctx.event.title.clone().into())]),
+                here,
+                csrf,
+                errors: &[],
+                setup,
+            };
+            return render(StatusCode::OK, &page, &cookies);
         }
         Err(e) => return error_page(e),
     };
@@ -929,35 +1003,9 @@ async fn manage_render(
     let chosen: Vec<SeatIndex> =
         if errors.is_empty() { vec![] } else { refused.iter().filter_map(|(_, id)| index_of(map, id)).collect() };
     let section = section_shown(map, q.get("section"), &chosen);
-
-    let mut body = org_tabs(org, &org_name, "events");
-    body.push_str(&back);
     let count = |k: &str| view.counts.get(k).copied().unwrap_or(0);
-    let _ = write!(
-        body,
-        "<div class=\"stats\"><div>{} <strong data-count=\"available\">{}</strong></div>\
-         <div>{} <strong data-count=\"held\">{}</strong></div><div>{} <strong data-count=\"sold\">{}</strong></div>\
-         <div>{} <strong data-count=\"blocked\">{}</strong></div></div>",
-        tr("Available"),
-        count("available"),
-        tr("Held"),
-        count("held"),
-        tr("Sold"),
-        count("sold"),
-        tr("Blocked"),
-        count("blocked"),
-    );
-    if let Some(n) = notice {
-        let _ = write!(body, "<p role=\"status\" class=\"notice\">{}</p>", esc(&n));
-    }
-    body.push_str(&alert(&errors));
-    let _ = write!(
-        body,
-        "<p class=\"muted\">{}</p>",
-        tr("Blocked seats are kept back from sale (production, press) until released.")
-    );
     let zones = zones(&layout, &types);
-    let published = ev.status != tessera_domain::catalog::EventStatus::Draft;
+    let published = ctx.event.status != tessera_domain::catalog::EventStatus::Draft;
     let mut attrs = vec![
         ("mode", "manage".to_string()),
         ("map", format!("{here}/map.json")),
@@ -971,25 +1019,8 @@ async fn manage_render(
     if published {
         attrs.push(("stream", format!("/api/v1/events/{event}/availability")));
     }
-    let _ = write!(
-        body,
-        "<form method=\"post\" action=\"{here}\" class=\"manage-seats\">{}<input type=\"hidden\" name=\"section\" value=\"{section}\">",
-        csrf_field(csrf)
-    );
-    body.push_str(&map_container(&attrs));
-    let _ = write!(
-        body,
-        "<p class=\"actions\"><button type=\"submit\" name=\"action\" value=\"block\">{}</button> \
-         <button type=\"submit\" name=\"action\" value=\"release\" class=\"secondary\">{}</button></p>",
-        tr("Block chosen seats"),
-        tr("Release chosen seats")
-    );
-    body.push_str("<div id=\"seat-extra\"></div>");
-    body.push_str(&field_errors(&errors, "seat"));
-    body.push_str(&other_chosen(&seating, section, &chosen, ListFor::Staff));
-    let chosen_set: HashSet<SeatIndex> = chosen.iter().copied().collect();
-    body.push_str(&seat_list(&seating, &zones, section, &chosen_set, ListFor::Staff, &here));
-    body.push_str("</form>");
+    let list = seat_list(&seating, &zones, section, &chosen, ListFor::Staff, &here);
+    let here_ = here.clone();
 
     // Who holds or bought what, in the listed section.
     let taken: Vec<_> = view
@@ -1004,68 +1035,53 @@ async fn manage_render(
     let page_no = q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0);
     let pages = taken.len().div_ceil(TAKEN_PER_PAGE).max(1);
     let page_no = page_no.min(pages - 1);
-    let section_label = map.sections().get(section).map(|s| s.label.as_str()).unwrap_or("");
-    let _ = write!(
-        body,
-        "<h2 id=\"taken\">{} <span class=\"muted\">· {} {}</span></h2>",
-        tr("Held and sold seats"),
-        tr("Section"),
-        esc(section_label)
-    );
-    if taken.is_empty() {
-        let _ = write!(body, "<p>{}</p>", tr("No seat of this section is held or sold."));
+    let taken = taken
+        .iter()
+        .skip(page_no * TAKEN_PER_PAGE)
+        .take(TAKEN_PER_PAGE)
+        .map(|tk| TakenRow {
+            seat: row_and_seat(map, SeatIndex(tk.seat_index)),
+            state: t(if tk.state == "held" { "seats-state-held" } else { "seats-state-sold" }),
+            order: tk.order_id.clone().zip(tk.order_reference.clone()),
+            buyer: tk.buyer_name.clone().zip(tk.buyer_email.clone()),
+        })
+        .collect();
+    // Changing the category → ticket type mapping is offered until a seat is taken.
+    let setup = if view.taken.is_empty() {
+        let chosen: HashMap<String, String> = view.zones.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        setup_form(s, actor, org, &ctx, &chosen).await.ok()
     } else {
-        let _ = write!(
-            body,
-            "<div class=\"scroll\"><table class=\"taken\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th>\
-             <th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            tr("Seat"),
-            tr("State"),
-            tr("Order"),
-            tr("Buyer")
-        );
-        for t in taken.iter().skip(page_no * TAKEN_PER_PAGE).take(TAKEN_PER_PAGE) {
-            let order = match (&t.order_id, &t.order_reference) {
-                (Some(id), Some(r)) => format!("<a href=\"/dashboard/orgs/{org}/orders/{}\">{}</a>", esc(id), esc(r)),
-                _ => "—".into(),
-            };
-            let buyer = match (&t.buyer_name, &t.buyer_email) {
-                (Some(n), Some(e)) => format!("{}<br><span class=\"muted\">{}</span>", esc(n), esc(e)),
-                _ => "—".into(),
-            };
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{order}</td><td>{buyer}</td></tr>",
-                esc(&row_and_seat(map, SeatIndex(t.seat_index))),
-                if t.state == "held" { tr("held") } else { tr("sold") },
-            );
-        }
-        body.push_str("</tbody></table></div>");
-        if pages > 1 {
-            body.push_str("<p class=\"pager\">");
-            if page_no > 0 {
-                let _ = write!(
-                    body,
-                    "<a href=\"{here}?section={section}&page={}#taken\">{}</a> ",
-                    page_no - 1,
-                    tr("Earlier")
-                );
-            }
-            let _ = write!(body, "<span class=\"muted\">{} / {pages}</span>", page_no + 1);
-            if page_no + 1 < pages {
-                let _ = write!(
-                    body,
-                    " <a href=\"{here}?section={section}&page={}#taken\">{}</a>",
-                    page_no + 1,
-                    tr("Later")
-                );
-            }
-            body.push_str("</p>");
-        }
-    }
-    let title = format!("{} · {}", tr("Seats"), ev.title);
-    let extras = Extras { cookies: set_cookie.into_iter().collect(), scripts: &["seatmap.js"], wide: true };
-    page_with(status, &title, &body, extras)
+        None
+    };
+    let page = Manage {
+        shell: Shell::new(title, &Extras { cookies: vec![], scripts: &["seatmap.js"], wide: true }),
+        tabs: OrgTabs::new(org, &ctx.org_name, "events"),
+        event_href: format!("/dashboard/orgs/{org}/events/{event}"),
+        back: t_args("seats-back", &[("event", ctx.event.title.clone().into())]),
+        here,
+        orders_href: format!("/dashboard/orgs/{org}/orders/"),
+        csrf,
+        counts: [count("available"), count("held"), count("sold"), count("blocked")],
+        notice,
+        errors: &errors,
+        attrs,
+        list,
+        section_heading: t_args(
+            "seats-section",
+            &[("section", map.sections().get(section).map(|s| s.label.clone()).unwrap_or_default().into())],
+        ),
+        taken,
+        pager: (pages > 1).then(|| {
+            let link = |n: usize| format!("{here_}?section={section}&page={n}#taken");
+            (
+                page_no.checked_sub(1).map(link),
+                t_args("seats-page-of", &[("page", (page_no + 1).into()), ("pages", pages.into())]),
+                (page_no + 1 < pages).then(|| link(page_no + 1)),
+            )
+        }),
+        setup,
+    };
+    render(status, &page, &cookies)
 }
 
 /// The event's map document for the organizer's map (drafts too).

@@ -314,7 +314,7 @@ pub(super) const ZH: Catalog = &[
 mod payments;
 mod team;
 mod tokens;
-mod venues;
+pub(crate) mod venues;
 mod webhooks;
 
 pub fn router() -> Router<AppState> {

@@ -114,6 +114,10 @@ const ELSEWHERE: &[(&str, &str)] = &[
     // the 409s for a scanned list and a list's last gate).
     ("DELETE", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}"),
     ("DELETE", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates/{gate_id}"),
+    // Event images take the image itself as the body, not JSON:
+    // tests/it/media.rs (owner, a stranger's 404, anonymous 401).
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/image"),
+    ("DELETE", "/api/v1/orgs/{org_id}/events/{event_id}/image"),
     // Buyer endpoints, the provider's webhook, and endpoints that need a paid
     // order or an endpoint with deliveries: tests/it/payments.rs (buyer,
     // owner, and a stranger's 404 on deliveries).

@@ -11,6 +11,7 @@ crate::on_both_backends!(
     exact_seats_bought_through_the_storefront_form_are_on_the_tickets,
     refused_seat_choices_re_render_with_the_problem_named_and_nothing_held,
     organizers_block_and_release_seats_on_the_dashboard_page,
+    organizers_sell_an_event_by_seat_from_its_seat_page,
 );
 
 /// A small theatre: Stalls (rows A and B, four seats each; A1 a wheelchair
@@ -360,7 +361,7 @@ async fn organizers_block_and_release_seats_on_the_dashboard_page() {
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.contains("done=blocked&n=2"), "{to}");
     let done = th.browser.get(th.url(&to)).header("cookie", &cookies).send().await.unwrap().text().await.unwrap();
-    assert!(done.contains("Seats blocked: 2") && done.contains("data-count=\"blocked\">2<"), "{done}");
+    assert!(done.contains("2 seats blocked.") && done.contains("data-count=\"blocked\">2<"), "{done}");
     assert_eq!(th.statuses().await["statuses"], "baaahaabaaaa");
     let shop = th.browser.get(th.url(&format!("/events/{}", th.event))).send().await.unwrap().text().await.unwrap();
     assert!(checkbox(&shop, &s[0]).unwrap().contains("disabled"), "{shop}");
@@ -407,4 +408,75 @@ async fn organizers_block_and_release_seats_on_the_dashboard_page() {
     let taken = &view.body["taken"][0];
     assert_eq!((taken["buyer_email"].as_str(), taken["state"].as_str()), (Some("nina@example.org"), Some("held")));
     assert_eq!(taken["order_reference"].as_str().map(str::len), Some(12));
+}
+
+/// An event on a venue with a seat map, not yet sold by seat: its seat page
+/// offers the set-up form (each category of the map with a ticket type);
+/// a category left without one is refused by name, nothing changes; once
+/// every category has its type, the storefront lists the seats.
+async fn organizers_sell_an_event_by_seat_from_its_seat_page() {
+    let th = theatre().await;
+    let (t, owner, org) = (&th.t, &th.owner, &th.org);
+    let existing = t.get(&format!("/api/v1/orgs/{org}/events/{}", th.event), owner).await;
+    let venue = existing.body["venue_id"].as_str().unwrap().to_string();
+    let e = t.post(&format!("/api/v1/orgs/{org}/events"), owner, event_body(&venue, "Uncle Vanya", 40)).await;
+    assert_eq!(e.status, 201, "{e:?}");
+    let event = e.body["id"].as_str().unwrap().to_string();
+    let mut types = vec![];
+    for (name, price) in [("Front", 5000), ("Back", 2000)] {
+        let q = t
+            .post(&format!("/api/v1/orgs/{org}/events/{event}/quotas"), owner, json!({"name": name, "capacity": 100}))
+            .await;
+        let tt = t
+            .post(
+                &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+                owner,
+                json!({"name": name, "price_minor": price, "currency": "EUR", "max_per_order": 8, "quota_ids": [q.body["id"]]}),
+            )
+            .await;
+        assert_eq!(tt.status, 201, "{tt:?}");
+        types.push(tt.body["id"].as_str().unwrap().to_string());
+    }
+    let here = format!("/dashboard/orgs/{org}/events/{event}/seats");
+    let session = th.session_cookie();
+    let page = th.browser.get(th.url(&here)).header("cookie", &session).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let cookies = format!("{session}; {}", set_cookie(&page, "tessera_form").expect("a form cookie"));
+    let html = page.text().await.unwrap();
+    let csrf = hidden_csrf(&html);
+    assert!(html.contains("This event is not sold by seat."), "{html}");
+    assert!(html.contains(&format!("action=\"{here}/setup\"")), "{html}");
+    assert!(html.contains("Category “A” (8 seats)") && html.contains("Category “B” (4 seats)"), "{html}");
+    assert!(html.contains(&format!("/venues/{venue}/seat-map/edit")), "a link to the map editor: {html}");
+
+    // Category B without a ticket type: refused by name, the choice kept.
+    let setup = format!("{here}/setup");
+    let r =
+        th.post(&setup, format!("csrf={csrf}&category-0=A&zone-0={}&category-1=B&zone-1=", types[0]), &cookies).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("role=\"alert\"") && html.contains("href=\"#zone-1\""), "{html}");
+    assert!(html.contains("id=\"zone-1-error\">choose the ticket type this category sells as"), "{html}");
+    assert!(html.contains(&format!("<option value=\"{}\" selected>", types[0])), "{html}");
+    // A ticket type of another event: refused too.
+    let r = th
+        .post(&setup, format!("csrf={csrf}&category-0=A&zone-0={}&category-1=B&zone-1=nonsense", types[0]), &cookies)
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(t.get(&format!("/api/v1/orgs/{org}/events/{event}/seating"), owner).await.status, 404);
+    // A forged form does nothing.
+    let body = format!("csrf=forged&category-0=A&zone-0={}&category-1=B&zone-1={}", types[0], types[1]);
+    assert_eq!(th.post(&setup, body, &cookies).await.status(), 403);
+
+    let body = format!("csrf={csrf}&category-0=A&zone-0={}&category-1=B&zone-1={}", types[0], types[1]);
+    let r = th.post(&setup, body, &cookies).await;
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    assert!(r.headers()["location"].to_str().unwrap().ends_with("?done=seated"));
+    let seating = t.get(&format!("/api/v1/orgs/{org}/events/{event}/seating"), owner).await;
+    assert_eq!(seating.status, 200);
+    assert_eq!(seating.body["seats"], 12);
+    assert_eq!(seating.body["zones"]["B"].as_str(), Some(types[1].as_str()));
+    let done = th.browser.get(th.url(&format!("{here}?done=seated"))).header("cookie", &session).send().await.unwrap();
+    let html = done.text().await.unwrap();
+    assert!(html.contains("The event is now sold by seat.") && html.contains("data-mode=\"manage\""), "{html}");
 }

@@ -550,10 +550,10 @@ fn shape_has_field(shape: &str, field: &str) -> bool {
 }
 
 /// One part of a `multipart/form-data` body (RFC 7578).
-struct Part<'a> {
-    name: String,
-    filename: Option<String>,
-    content: &'a [u8],
+pub(crate) struct Part<'a> {
+    pub(crate) name: String,
+    pub(crate) filename: Option<String>,
+    pub(crate) content: &'a [u8],
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -601,7 +601,7 @@ fn header_param(header: &str, key: &str) -> Option<String> {
 }
 
 /// The parts of a `multipart/form-data` body; `None` when it is not one.
-fn multipart<'a>(content_type: &str, body: &'a [u8]) -> Option<Vec<Part<'a>>> {
+pub(crate) fn multipart<'a>(content_type: &str, body: &'a [u8]) -> Option<Vec<Part<'a>>> {
     if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
         return None;
     }
