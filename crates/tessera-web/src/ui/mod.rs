@@ -19,6 +19,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
+pub(crate) mod orders;
 pub(crate) mod scanner;
 pub(crate) mod seats;
 pub(crate) mod settings;
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(storefront::router())
         .merge(account::router())
         .merge(dashboard::router())
+        .merge(orders::router())
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())
