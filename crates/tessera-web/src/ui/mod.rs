@@ -20,6 +20,7 @@ pub(crate) mod admin;
 pub(crate) mod assets;
 pub(crate) mod dashboard;
 pub(crate) mod orders;
+pub(crate) mod overview;
 pub(crate) mod scanner;
 pub(crate) mod seats;
 pub(crate) mod settings;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(dashboard::router())
         .merge(orders::router())
+        .merge(overview::router())
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())
