@@ -50,7 +50,8 @@ try {
   page.setDefaultTimeout(15000);
   await signIn(page);
   await page.getByRole("link", { name: "Dashboard" }).click();
-  await page.getByRole("link", { name: "Tessera Demo Productions" }).click();
+  // One organization: the dashboard opens on its overview.
+  await page.getByRole("navigation", { name: "Organization" }).getByRole("link", { name: "Events" }).click();
   await page.getByRole("link", { name: "New event" }).click();
 
   // A refused form keeps what was typed, then the event is created.

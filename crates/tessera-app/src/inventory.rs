@@ -235,6 +235,19 @@ impl App {
                 (None, email, None)
             }
         };
+        self.place_order_for(user, email, default_name, event, input).await
+    }
+
+    /// [`App::place_order`] for a buyer named here: the account (if any),
+    /// the address for e-mails, and the name when the input has none.
+    pub(crate) async fn place_order_for(
+        &self,
+        user: Option<tessera_domain::UserId>,
+        email: Email,
+        default_name: Option<String>,
+        event: EventId,
+        input: PlaceOrder,
+    ) -> Result<PlacedOrder> {
         let name = input.name.clone().or(default_name).unwrap_or_default();
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &name, 1, 200);

@@ -61,7 +61,12 @@ impl Store {
     /// An organization's paid orders summed per currency and per bucket of
     /// `bucket_secs` seconds of the payment time, paid at or after `since`;
     /// with `since` None, one bucket (start 0) per currency: the totals to date.
-    pub async fn org_sales(&self, org: OrgId, since: Option<Timestamp>, bucket_secs: i64) -> Result<Vec<OrgSalesBucket>> {
+    pub async fn org_sales(
+        &self,
+        org: OrgId,
+        since: Option<Timestamp>,
+        bucket_secs: i64,
+    ) -> Result<Vec<OrgSalesBucket>> {
         let width = bucket_secs.max(60) * 1_000_000;
         // Orders are counted apart from their lines, so that an order with
         // two lines counts once; both scans use orders_by_org's org_id.

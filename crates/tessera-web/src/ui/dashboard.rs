@@ -185,7 +185,7 @@ fn local_text(t: Timestamp, tz: &str) -> String {
 
 // ------------------------------------------------------------ organizations
 
-async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
+async fn home(State(s): State<AppState>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
     let (_, actor) = match signed_in("/dashboard") {
         Ok(v) => v,
         Err(r) => return r,
@@ -194,6 +194,12 @@ async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
         Ok(o) => o,
         Err(e) => return error_page(e),
     };
+    // One organization: straight to its overview (`?all` shows this page).
+    if let [only] = orgs.as_slice()
+        && uri.query().is_none_or(|q| !q.split('&').any(|p| p == "all"))
+    {
+        return redirect(&format!("/dashboard/orgs/{}/overview", only.org.id), &[]);
+    }
     let (csrf, set) = csrf_token(&headers);
     ok_page(tr("Dashboard"), &home_html(&orgs, &csrf, &HashMap::new(), &[]), set)
 }

@@ -18,6 +18,7 @@
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
+pub(crate) mod boxoffice;
 pub(crate) mod dashboard;
 pub(crate) mod orders;
 pub(crate) mod overview;
@@ -103,6 +104,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(orders::router())
         .merge(overview::router())
+        .merge(boxoffice::router())
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())

@@ -472,7 +472,9 @@ fn review_of(ord: &Order, base: &str, input: &RefundInput) -> Review {
             pairs.push(("amount", amount_text(*a, ord.total.currency)));
             t_args("orders-refund-question-amount", &[("amount", money(m).into()), ("buyer", buyer.into())])
         }
-        (None, None) => t_args("orders-refund-question-amount", &[("amount", money(left).into()), ("buyer", buyer.into())]),
+        (None, None) => {
+            t_args("orders-refund-question-amount", &[("amount", money(left).into()), ("buyer", buyer.into())])
+        }
     };
     if let Some(r) = &input.reason {
         pairs.push(("reason", r.clone()));
@@ -608,8 +610,20 @@ async fn order_page(
                 order_view(&s, &actor, &o, &ord, StatusCode::OK, csrf, cookies, &q, &chosen, &[], Some(review)).await
             }
             Err(errors) => {
-                order_view(&s, &actor, &o, &ord, StatusCode::UNPROCESSABLE_ENTITY, csrf, cookies, &q, &chosen, &errors, None)
-                    .await
+                order_view(
+                    &s,
+                    &actor,
+                    &o,
+                    &ord,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    csrf,
+                    cookies,
+                    &q,
+                    &chosen,
+                    &errors,
+                    None,
+                )
+                .await
             }
         };
     }

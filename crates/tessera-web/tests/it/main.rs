@@ -9,6 +9,7 @@ mod dashboard;
 mod helpers;
 mod openapi;
 mod orders;
+mod orders_pages;
 mod payments;
 mod permissions;
 mod scanner;
