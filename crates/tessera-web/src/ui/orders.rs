@@ -798,12 +798,15 @@ pub(super) fn bar_chart_horizontal(title: &str, rows: &[(String, i64, String)]) 
 
 // ------------------------------------------------------------ sales and attendees
 
+/// A row of a chart's table: label, tickets, revenue as shown.
+type FigureRow = (String, i64, String);
+
 /// An event's sales figures: the part `sales.js` refreshes.
 pub(super) struct SalesFigures {
     tickets: i64,
     revenue: String,
-    by_type: Option<(HChart, Vec<(String, i64, String)>)>,
-    by_day: Option<(VChart, Vec<(String, i64, String)>)>,
+    by_type: Option<(HChart, Vec<FigureRow>)>,
+    by_day: Option<(VChart, Vec<FigureRow>)>,
 }
 
 fn sales_figures(r: &SalesReport) -> SalesFigures {

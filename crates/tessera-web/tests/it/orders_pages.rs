@@ -168,6 +168,11 @@ async fn orders_filter_export_and_refund_part_with_a_confirmation() {
     assert_eq!(staff.post(&action, &[("csrf", rest.csrf().as_str())]).await.status, 303);
     let order = s.t.get(&api, &s.owner).await.body;
     assert_eq!(order["refund_status"], "full", "{order}");
+    // The API documents it.
+    let doc = s.t.get("/api/v1/openapi.json", &Auth::None).await.body;
+    let schema = &doc["components"]["schemas"]["Order"]["properties"]["refund_status"];
+    assert!(schema.is_object(), "{}", doc["components"]["schemas"]["Order"]);
+    assert!(doc["components"]["schemas"]["RefundStatus"].to_string().contains("partial"));
     assert!(staff.get(&detail).await.html.contains("badge-info\">Refunded"));
 
     // Another organization sees none of it.
