@@ -88,8 +88,8 @@ try {
       await page.locator("main a[href*='/orders/']").click();
       await page.locator("#amount").fill("1");
       await page.locator("form.refund-form button[type=submit]").click();
+      await check(page, lang, `refund review ${tag}`);
       await page.locator(".refund-review details.confirm summary").click();
-      await check(page, lang, `refund confirmation ${tag}`);
       await page.screenshot({ path: `${shots}/orders-refund-confirm-${tag}.png`, fullPage: true });
       await page.locator(".refund-review details.confirm button[type=submit]").click();
       await page.locator(".stats .badge", { hasText: words[lang].partial }).waitFor();
