@@ -53,7 +53,10 @@ async function journey(run) {
   await page.locator("#email").fill("organizer@demo.tessera.dev");
   await page.locator("#password").fill(password);
   await page.locator("main form button[type=submit]").click();
-  await page.waitForURL(/\/dashboard$/);
+  // One organization: the dashboard opens on its overview; `?all` lists the organizations.
+  await page.waitForURL(/\/dashboard\/orgs\/[^/]+\/overview$/);
+  await check(page, "overview");
+  await page.goto(`${base}/dashboard?all`);
   await check(page, "dashboard home");
   await page.locator("main .cards a").first().click();
   await page.waitForURL(/\/dashboard\/orgs\/[^/]+$/);

@@ -14,7 +14,7 @@ use tessera_domain::account::Email;
 use tessera_domain::inventory::{LineRequest, ReserveError, ReserveRequest};
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::validation::check_text;
-use tessera_domain::{EventId, MessageKey, OrgId, Permission, ValidationError};
+use tessera_domain::{EventId, MessageKey, OrgId, Permission, Timestamp, ValidationError};
 use tessera_store::{IdemWrite, InventoryOp, NewOrder, OpError, OpResult, SeatChoice, Store, StoreError};
 use tokio::sync::broadcast;
 
@@ -204,8 +204,14 @@ pub(crate) fn actor_name(actor: &Actor) -> String {
 pub struct OrderFilter {
     pub event: Option<EventId>,
     pub state: Option<OrderState>,
+    /// Only paid orders with part (not all) of their payment given back.
+    pub partially_refunded: bool,
     /// The reference exactly, or part of the buyer's name or e-mail address.
     pub search: Option<String>,
+    /// Placed at or after this instant.
+    pub placed_from: Option<Timestamp>,
+    /// Placed before this instant.
+    pub placed_before: Option<Timestamp>,
 }
 
 impl App {
@@ -244,6 +250,19 @@ impl App {
                 (None, email, None)
             }
         };
+        self.place_order_for(user, email, default_name, event, input).await
+    }
+
+    /// [`App::place_order`] for a buyer named here: the account (if any),
+    /// the address for e-mails, and the name when the input has none.
+    pub(crate) async fn place_order_for(
+        &self,
+        user: Option<tessera_domain::UserId>,
+        email: Email,
+        default_name: Option<String>,
+        event: EventId,
+        input: PlaceOrder,
+    ) -> Result<PlacedOrder> {
         let name = input.name.clone().or(default_name).unwrap_or_default();
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &name, 1, 200);
@@ -440,7 +459,15 @@ impl App {
         if search.is_some_and(|q| q.chars().count() > 200) {
             return Err(AppError::invalid("q", "search text is longer than 200 characters"));
         }
-        Ok(self.store.orders(org, filter.event, filter.state, search, limit.clamp(1, 500), offset.max(0)).await?)
+        let find = tessera_store::inventory::OrderSearch {
+            event: filter.event,
+            state: filter.state,
+            partially_refunded: filter.partially_refunded,
+            search,
+            placed_from: filter.placed_from,
+            placed_before: filter.placed_before,
+        };
+        Ok(self.store.orders(org, &find, limit.clamp(1, 500), offset.max(0)).await?)
     }
 
     /// Cancels a pending or paid order: inventory back, tickets void.

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod boxoffice;
 pub mod catalog;
 pub mod checkin;
 pub mod clock;

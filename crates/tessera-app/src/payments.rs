@@ -952,6 +952,18 @@ impl App {
     /// Staff mark an order paid (cash, a transfer that arrived): a `manual`
     /// payment that succeeds at once, with its ledger postings.
     pub async fn mark_paid(&self, actor: &Actor, org: OrgId, id: OrderId) -> Result<Order> {
+        self.mark_paid_with(actor, org, id, None).await
+    }
+
+    /// [`App::mark_paid`], saying how the money came (`cash`, `card`): kept
+    /// with the payment's provider event, next to who took it.
+    pub(crate) async fn mark_paid_with(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: OrderId,
+        method: Option<&str>,
+    ) -> Result<Order> {
         self.authorize(actor, org, Permission::ManageOrders).await?;
         let (order, _, _) =
             self.store.order_head(id).await?.filter(|(o, _, _)| o.org_id == org).ok_or(AppError::NotFound)?;
@@ -974,7 +986,7 @@ impl App {
             provider: "manual".into(),
             event_id: format!("staff:{}", uuid::Uuid::now_v7()),
             kind: "payment.received".into(),
-            payload: serde_json::json!({ "by": actor_name(actor) }).to_string(),
+            payload: serde_json::json!({ "by": actor_name(actor), "method": method }).to_string(),
             payment_id: payment.id,
             order: id,
             outcome: PaymentState::Succeeded,

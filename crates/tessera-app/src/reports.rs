@@ -31,7 +31,120 @@ pub struct SalesReport {
 /// (offsets are whole quarter hours).
 const BUCKET_SECS: i64 = 900;
 
+/// An organization at a glance: what sold today and to date, how full the
+/// coming events are, and tickets sold over the last 30 days.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Overview {
+    /// The zone "today" and the days are cut in: the organization's first venue's.
+    pub timezone: String,
+    pub today_orders: i64,
+    pub today_tickets: i64,
+    /// Per currency (face value of paid orders, as on the sales page).
+    pub today_revenue: Vec<Money>,
+    pub tickets_to_date: i64,
+    pub revenue_to_date: Vec<Money>,
+    pub events: Vec<EventShare>,
+    /// The last [`OVERVIEW_DAYS`] days, today last.
+    pub days: Vec<OverviewDay>,
+}
+
+/// How much of a coming event is sold.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EventShare {
+    pub event_id: EventId,
+    pub title: String,
+    pub starts_at: tessera_domain::Timestamp,
+    /// The IANA zone of its venue.
+    pub timezone: String,
+    pub capacity: i64,
+    pub sold: i64,
+}
+
+/// Tickets sold on one day, and in all up to its end.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OverviewDay {
+    /// `YYYY-MM-DD` in the overview's zone.
+    pub date: String,
+    pub tickets: i64,
+    pub cumulative: i64,
+}
+
+/// Days in the overview's chart.
+pub const OVERVIEW_DAYS: usize = 30;
+
 impl App {
+    /// The organization's overview (see [`Overview`]).
+    pub async fn overview(&self, actor: &Actor, org: OrgId) -> Result<Overview> {
+        self.authorize(actor, org, Permission::ViewOrders).await?;
+        let venues = self.store.venues(org).await?;
+        let zone_of = |venue: &str| {
+            venues.iter().find(|v| v.id.to_string() == venue).map(|v| v.timezone.to_string()).unwrap_or("UTC".into())
+        };
+        let timezone = venues.first().map(|v| v.timezone.to_string()).unwrap_or_else(|| "UTC".into());
+        let zone = jiff::tz::TimeZone::get(&timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let now = self.now();
+        let today = now.to_zoned(zone.clone()).date();
+        let internal = |e: jiff::Error| AppError::Internal(format!("overview days: {e}"));
+        let first_day = today.checked_sub(jiff::Span::new().days(OVERVIEW_DAYS as i64 - 1)).map_err(internal)?;
+        let since = first_day.to_zoned(zone.clone()).map_err(internal)?.timestamp();
+        let money = |currency: &str, minor: i64| -> Result<Money> {
+            let c = Currency::parse(currency).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(Money::new(minor, c))
+        };
+
+        let totals = self.store.org_sales(org, None, 0).await?;
+        let buckets = self.store.org_sales(org, Some(since), BUCKET_SECS).await?;
+        let mut per_day: BTreeMap<jiff::civil::Date, i64> = BTreeMap::new();
+        let (mut today_orders, mut today_tickets) = (0, 0);
+        let mut today_revenue: BTreeMap<String, i64> = BTreeMap::new();
+        for b in &buckets {
+            let day = jiff::Timestamp::from_second(b.start_secs).map_err(internal)?.to_zoned(zone.clone()).date();
+            *per_day.entry(day).or_default() += b.tickets;
+            if day == today {
+                today_orders += b.orders;
+                today_tickets += b.tickets;
+                *today_revenue.entry(b.currency.clone()).or_default() += b.revenue_minor;
+            }
+        }
+        let tickets_to_date: i64 = totals.iter().map(|b| b.tickets).sum();
+        let in_window: i64 = per_day.values().sum();
+        let mut cumulative = tickets_to_date - in_window;
+        let mut days = Vec::with_capacity(OVERVIEW_DAYS);
+        let mut day = first_day;
+        for _ in 0..OVERVIEW_DAYS {
+            let tickets = per_day.get(&day).copied().unwrap_or(0);
+            cumulative += tickets;
+            days.push(OverviewDay { date: day.to_string(), tickets, cumulative });
+            day = day.tomorrow().map_err(internal)?;
+        }
+        let events = self
+            .store
+            .event_shares(org, now, 50)
+            .await?
+            .into_iter()
+            .map(|e| {
+                Ok(EventShare {
+                    event_id: e.event_id.parse().map_err(|_| AppError::Internal("an event id".into()))?,
+                    timezone: zone_of(&e.venue_id),
+                    title: e.title,
+                    starts_at: e.starts_at,
+                    capacity: e.capacity,
+                    sold: e.sold,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Overview {
+            timezone,
+            today_orders,
+            today_tickets,
+            today_revenue: today_revenue.iter().map(|(c, m)| money(c, *m)).collect::<Result<_>>()?,
+            tickets_to_date,
+            revenue_to_date: totals.iter().map(|b| money(&b.currency, b.revenue_minor)).collect::<Result<_>>()?,
+            events,
+            days,
+        })
+    }
+
     pub async fn sales_report(&self, actor: &Actor, org: OrgId, event: EventId) -> Result<SalesReport> {
         self.authorize(actor, org, Permission::ViewOrders).await?;
         let e = self.store.event(org, event).await?.ok_or(AppError::NotFound)?;

@@ -336,6 +336,16 @@ impl App {
     /// A PDF with one page per valid ticket of a paid order, for its buyer.
     pub async fn buyer_tickets_pdf(&self, actor: &Actor, order: OrderId, token: Option<&str>) -> Result<Vec<u8>> {
         let order = self.buyer_order(actor, order, token).await?;
+        self.tickets_pdf(&order).await
+    }
+
+    /// The same PDF for the organization's staff (the box office prints it).
+    pub async fn org_tickets_pdf(&self, actor: &Actor, org: OrgId, order: OrderId) -> Result<Vec<u8>> {
+        let order = self.get_org_order(actor, org, order).await?;
+        self.tickets_pdf(&order).await
+    }
+
+    async fn tickets_pdf(&self, order: &Order) -> Result<Vec<u8>> {
         if order.state != OrderState::Paid {
             return Err(AppError::StateConflict {
                 code: "order_not_paid",

@@ -49,6 +49,31 @@ impl fmt::Display for OrderState {
     }
 }
 
+/// How much of an order's payment went back to the buyer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundStatus {
+    /// Nothing given back (or nothing paid).
+    None,
+    /// Some of the payment given back, not all of it.
+    Partial,
+    /// All of the payment given back.
+    Full,
+}
+
+impl RefundStatus {
+    /// The status for `paid` received and `refunded` given back (minor units).
+    pub fn of(paid_minor: i64, refunded_minor: i64) -> RefundStatus {
+        if refunded_minor <= 0 {
+            RefundStatus::None
+        } else if refunded_minor < paid_minor {
+            RefundStatus::Partial
+        } else {
+            RefundStatus::Full
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct OrderLine {
     pub ticket_type_id: TicketTypeId,
@@ -103,9 +128,14 @@ pub struct Order {
     pub tax: Money,
     /// Service fees the buyer pays (zero when the organizer absorbs them).
     pub fees: Money,
-    /// Received from the buyer so far, and given back.
+    /// Received from the buyer so far, and given back (refunds under way
+    /// included: they reserve their amount when they open, and a failed
+    /// one gives it back).
     pub paid: Money,
     pub refunded: Money,
+    /// How much of what was paid went back: always
+    /// [`RefundStatus::of`]`(paid, refunded)`.
+    pub refund_status: RefundStatus,
     pub lines: Vec<OrderLine>,
     pub tickets: Vec<Ticket>,
     pub history: Vec<HistoryEntry>,
@@ -116,4 +146,25 @@ pub struct Order {
     pub expires_at: Timestamp,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub paid_at: Option<Timestamp>,
+}
+
+impl Order {
+    /// The state as people read it: a paid order with part of its payment
+    /// given back is `partially_refunded`, one with all of it given back
+    /// (an amount refund voids no ticket, so its state stays `paid`) is
+    /// `refunded`; otherwise the order's state.
+    pub fn shown_state(&self) -> &'static str {
+        match (self.state, self.refund_status) {
+            (OrderState::Paid, RefundStatus::Partial) => "partially_refunded",
+            (OrderState::Paid, RefundStatus::Full) => "refunded",
+            (state, _) => state.as_str(),
+        }
+    }
+
+    /// Sets what was paid and given back, and the refund status with them.
+    pub fn set_money(&mut self, paid: Money, refunded: Money) {
+        self.refund_status = RefundStatus::of(paid.amount_minor, refunded.amount_minor);
+        self.paid = paid;
+        self.refunded = refunded;
+    }
 }

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use tessera_domain::catalog::{Event, TicketType};
 use tessera_domain::inventory::{LineRequest, QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
-use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, Ticket, TicketId};
+use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, RefundStatus, Ticket, TicketId};
 use tessera_domain::payments::EventPricing;
 use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
 use tessera_seating::{SeatStatus, check_exact};
@@ -598,15 +598,8 @@ impl Store {
     }
 
     /// An organization's orders, newest first, with lines (no tickets or history).
-    pub async fn orders(
-        &self,
-        org: OrgId,
-        event: Option<EventId>,
-        state: Option<OrderState>,
-        search: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<Order>> {
+    pub async fn orders(&self, org: OrgId, find: &OrderSearch<'_>, limit: i64, offset: i64) -> Result<Vec<Order>> {
+        let OrderSearch { event, state, partially_refunded, search, placed_from, placed_before } = *find;
         let mut sql = format!("SELECT {ORDER_COLS} FROM orders o WHERE o.org_id = $1");
         let mut args = vec![text(org)];
         if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
@@ -630,6 +623,18 @@ impl Store {
         if let Some(s) = state {
             args.push(text(s.as_str()));
             let _ = write!(sql, " AND o.state = ${}", args.len());
+        }
+        if partially_refunded {
+            // What RefundStatus::of calls partial, on a paid order.
+            sql.push_str(" AND o.state = 'paid' AND o.refunded_minor > 0 AND o.refunded_minor < o.paid_minor");
+        }
+        if let Some(t) = placed_from {
+            args.push(Arg::Int(crate::row::micros(t)));
+            let _ = write!(sql, " AND o.created_at >= ${}", args.len());
+        }
+        if let Some(t) = placed_before {
+            args.push(Arg::Int(crate::row::micros(t)));
+            let _ = write!(sql, " AND o.created_at < ${}", args.len());
         }
         let _ =
             write!(sql, " ORDER BY o.created_at DESC, o.id DESC LIMIT ${} OFFSET ${}", args.len() + 1, args.len() + 2);
@@ -727,6 +732,21 @@ impl Store {
     }
 }
 
+/// Which of an organization's orders to list; every part narrows the list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrderSearch<'a> {
+    pub event: Option<EventId>,
+    pub state: Option<OrderState>,
+    /// Only paid orders with part (not all) of their payment given back.
+    pub partially_refunded: bool,
+    /// The reference exactly, or part of the buyer's name or e-mail address.
+    pub search: Option<&'a str>,
+    /// Placed at or after this instant.
+    pub placed_from: Option<Timestamp>,
+    /// Placed before this instant.
+    pub placed_before: Option<Timestamp>,
+}
+
 pub(crate) const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at, o.subtotal_minor, o.tax_minor, o.fee_charged_minor, o.paid_minor, o.refunded_minor, o.fee_minor, o.locale";
 
 fn line_from(r: &AnyRow, currency: Currency) -> Result<OrderLine> {
@@ -751,6 +771,7 @@ pub(crate) fn order_from(r: &AnyRow) -> Result<Order> {
         fees: money("fee_charged_minor")?,
         paid: money("paid_minor")?,
         refunded: money("refunded_minor")?,
+        refund_status: RefundStatus::of(r.int("paid_minor")?, r.int("refunded_minor")?),
         id: r.parse("id")?,
         org_id: r.parse("org_id")?,
         event_id: r.parse("event_id")?,
@@ -1281,6 +1302,7 @@ fn reserve(
         fees: receipt.fees_charged,
         paid: Money::zero(currency),
         refunded: Money::zero(currency),
+        refund_status: RefundStatus::None,
         lines,
         tickets: vec![],
         history,

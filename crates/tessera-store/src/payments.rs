@@ -527,7 +527,7 @@ pub(crate) fn apply_provider_event(
     let s = money.splits.entry(order_id.clone()).or_default();
     s.0 = Split { sales: s.0.sales + split.sales, tax: s.0.tax + split.tax, fees: s.0.fees + split.fees };
     w.money.paid.push((order_id.clone(), amount));
-    e.order.paid = Money::new(e.order.paid.amount_minor + amount, cur);
+    e.order.set_money(Money::new(e.order.paid.amount_minor + amount, cur), e.order.refunded);
     let actor = format!("provider:{}", pe.provider);
     let note = format!("paid {} with {}", Money::new(amount, cur), pe.provider);
     // Revived only if everything the hold had is still free: its quotas'
@@ -600,7 +600,7 @@ pub(crate) fn apply_provider_event(
                 Arg::Int(micros(now)),
             ]);
             w.money.refund_reserved.push((order_id.clone(), amount));
-            e.order.refunded = Money::new(e.order.refunded.amount_minor + amount, cur);
+            e.order.set_money(e.order.paid, Money::new(e.order.refunded.amount_minor + amount, cur));
             let job = OutboxMessage::new(
                 "refund",
                 "refund",

@@ -4,7 +4,7 @@
 
 use crate::row::RowExt;
 use crate::{Result, Store};
-use tessera_domain::{EventId, Timestamp};
+use tessera_domain::{EventId, OrgId, Timestamp};
 
 /// Tickets sold and revenue of one ticket type in one time bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,101 @@ pub struct Attendee {
     pub checked_in_at: Option<Timestamp>,
 }
 
+/// An organization's paid orders in one currency and one time bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgSalesBucket {
+    /// Start of the bucket, Unix seconds (UTC); 0 for totals to date.
+    pub start_secs: i64,
+    pub currency: String,
+    pub orders: i64,
+    pub tickets: i64,
+    /// Face value sold (unit price × quantity), in minor units.
+    pub revenue_minor: i64,
+}
+
+/// How much of an event is sold: across its quotas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventShare {
+    pub event_id: String,
+    pub title: String,
+    pub starts_at: Timestamp,
+    pub venue_id: String,
+    pub capacity: i64,
+    pub sold: i64,
+}
+
 impl Store {
+    /// An organization's paid orders summed per currency and per bucket of
+    /// `bucket_secs` seconds of the payment time, paid at or after `since`;
+    /// with `since` None, one bucket (start 0) per currency: the totals to date.
+    pub async fn org_sales(
+        &self,
+        org: OrgId,
+        since: Option<Timestamp>,
+        bucket_secs: i64,
+    ) -> Result<Vec<OrgSalesBucket>> {
+        let width = bucket_secs.max(60) * 1_000_000;
+        // Orders are counted apart from their lines, so that an order with
+        // two lines counts once; both scans use orders_by_org's org_id.
+        let rows = sqlx::query(
+            "SELECT bucket, currency, CAST(COUNT(*) AS BIGINT) AS orders, CAST(SUM(tickets) AS BIGINT) AS tickets, \
+                    CAST(SUM(revenue) AS BIGINT) AS revenue \
+             FROM (SELECT CASE WHEN $3 > 0 THEN o.paid_at / $2 ELSE 0 END AS bucket, o.currency, \
+                          (SELECT SUM(l.quantity) FROM order_lines l WHERE l.order_id = o.id) AS tickets, \
+                          (SELECT SUM(l.quantity * l.unit_price_minor) FROM order_lines l WHERE l.order_id = o.id) AS revenue \
+                   FROM orders o \
+                   WHERE o.org_id = $1 AND o.state = 'paid' AND o.paid_at IS NOT NULL AND o.paid_at >= $4) s \
+             GROUP BY bucket, currency ORDER BY bucket, currency",
+        )
+        .bind(org.to_string())
+        .bind(width)
+        .bind(i64::from(since.is_some()))
+        .bind(since.map(crate::row::micros).unwrap_or(0))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OrgSalesBucket {
+                    start_secs: r.int("bucket")? * (width / 1_000_000),
+                    currency: r.text("currency")?,
+                    orders: r.int("orders")?,
+                    tickets: r.int("tickets")?,
+                    revenue_minor: r.int("revenue")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The organization's events that have not ended (cancelled ones left
+    /// out), soonest first, each with its quotas' capacity and sold tickets.
+    pub async fn event_shares(&self, org: OrgId, now: Timestamp, limit: i64) -> Result<Vec<EventShare>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.title, e.starts_at, e.venue_id, \
+                    CAST(COALESCE((SELECT SUM(q.capacity) FROM quotas q WHERE q.event_id = e.id), 0) AS BIGINT) AS capacity, \
+                    CAST(COALESCE((SELECT SUM(q.sold) FROM quotas q WHERE q.event_id = e.id), 0) AS BIGINT) AS sold \
+             FROM events e \
+             WHERE e.org_id = $1 AND e.ends_at >= $2 AND e.status <> 'cancelled' \
+             ORDER BY e.starts_at, e.id LIMIT $3",
+        )
+        .bind(org.to_string())
+        .bind(crate::row::micros(now))
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventShare {
+                    event_id: r.text("id")?,
+                    title: r.text("title")?,
+                    starts_at: r.ts("starts_at")?,
+                    venue_id: r.text("venue_id")?,
+                    capacity: r.int("capacity")?,
+                    sold: r.int("sold")?,
+                })
+            })
+            .collect()
+    }
+
     /// Paid orders' lines of an event, summed per ticket type and per
     /// bucket of `bucket_secs` seconds of the payment time.
     pub async fn sales_buckets(&self, event: EventId, bucket_secs: i64) -> Result<Vec<SalesBucket>> {

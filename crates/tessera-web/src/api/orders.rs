@@ -201,7 +201,7 @@ pub async fn list_orders(
         .list_orders(
             &caller.actor,
             org,
-            &OrderFilter { event: q.event_id, state: q.state, search: q.q },
+            &OrderFilter { event: q.event_id, state: q.state, search: q.q, ..Default::default() },
             q.limit.unwrap_or(100),
             q.offset.unwrap_or(0),
         )

@@ -18,8 +18,11 @@
 pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod assets;
+pub(crate) mod boxoffice;
 pub(crate) mod dashboard;
 pub(crate) mod media;
+pub(crate) mod orders;
+pub(crate) mod overview;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
@@ -106,6 +109,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(storefront::router())
         .merge(account::router())
         .merge(dashboard::router())
+        .merge(orders::router())
+        .merge(overview::router())
+        .merge(boxoffice::router())
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())
@@ -380,10 +386,6 @@ pub(crate) struct Extras<'a> {
     pub scripts: &'a [&'a str],
     /// A wider layout (dashboards, seat maps).
     pub wide: bool,
-}
-
-pub(crate) fn page(status: StatusCode, title: &str, body: &str, set_cookies: &[String]) -> Response {
-    page_with(status, title, body, Extras { cookies: set_cookies.to_vec(), ..Default::default() })
 }
 
 pub(crate) fn page_with(status: StatusCode, title: &str, body: &str, extras: Extras<'_>) -> Response {

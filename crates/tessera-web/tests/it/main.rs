@@ -13,6 +13,7 @@ mod helpers;
 mod media;
 mod openapi;
 mod orders;
+mod orders_pages;
 mod payments;
 mod permissions;
 mod scanner;
