@@ -42,6 +42,7 @@ pub(crate) fn build(mail: &Mail) -> Doc {
     let l = mail.locale;
     let hello = Block::Para(greeting(l, &mail.to_name));
     match &mail.kind {
+        MailKind::Account(a) => crate::account::build(mail, a),
         MailKind::OrderConfirmation {
             org_name,
             event_name,
