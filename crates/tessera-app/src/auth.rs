@@ -493,12 +493,26 @@ impl App {
         }
         let secret = data_encoding::BASE32_NOPAD.encode(&random_bytes::<20>());
         self.store.set_totp(user.id, Some(secret.clone()), false).await?;
+        Ok(self.enrollment(user, secret))
+    }
+
+    fn enrollment(&self, user: &User, secret: String) -> TotpEnrollment {
         let label = percent_encode(&format!("{}:{}", self.config.totp_issuer, user.email));
         let otpauth_uri = format!(
             "otpauth://totp/{label}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",
             percent_encode(&self.config.totp_issuer)
         );
-        Ok(TotpEnrollment { secret, otpauth_uri })
+        TotpEnrollment { secret, otpauth_uri }
+    }
+
+    /// The enrolment started and not yet confirmed, if any (the pages show
+    /// it again until it is confirmed with a code).
+    pub async fn totp_pending(&self, user: &User) -> Result<Option<TotpEnrollment>> {
+        let auth = self.store.user_auth(user.id).await?.ok_or(AppError::NotFound)?;
+        if auth.user.totp_enabled {
+            return Ok(None);
+        }
+        Ok(auth.totp_secret.map(|secret| self.enrollment(&auth.user, secret)))
     }
 
     async fn check_user_totp(&self, user: UserId, code: &str) -> Result<()> {
