@@ -230,7 +230,15 @@ impl App {
     /// already a member is refused (409 on `email`).
     pub async fn invite(&self, actor: &Actor, org: OrgId, input: NewInvitation, locale: Locale) -> Result<InvitationView> {
         let access = self.authorize(actor, org, Permission::ManageMembers).await?;
-        let inviter = actor.user()?;
+        // An API token invites on behalf of the member who made it.
+        let (inviter_id, inviter_name) = match actor {
+            Actor::User(u) => (u.id, u.name.clone()),
+            Actor::Token(tk) => {
+                let name = self.store.user_auth(tk.created_by).await?.map(|a| a.user.name).unwrap_or_default();
+                (tk.created_by, name)
+            }
+            Actor::Anonymous => return Err(actor.user().err().unwrap_or(AppError::NotFound)),
+        };
         if input.role == Role::Owner && !access.role.grants(Permission::ManageOwners) {
             return Err(AppError::Forbidden("only owners can invite owners".into()));
         }
@@ -250,7 +258,7 @@ impl App {
             org_id: org,
             email: input.email.clone(),
             role: input.role,
-            invited_by: inviter.id,
+            invited_by: inviter_id,
             created_at: now,
             expires_at: self.in_secs(INVITATION_TTL_DAYS * 24 * 3600),
             accepted_at: None,
@@ -259,7 +267,7 @@ impl App {
         self.store.create_invitation(&rec, &hash_token(&token)).await?;
         let url = format!("{}/account/invitation?token={token}", self.config.public_url);
         let mail = serde_json::json!({
-            "kind": "invite", "org": access.org.name, "inviter": inviter.name,
+            "kind": "invite", "org": access.org.name, "inviter": inviter_name,
             "role": input.role.as_str(), "days": INVITATION_TTL_DAYS,
         });
         self.queue_account_mail(Some(org), &input.email, "", locale, mail, &url).await?;
