@@ -18,6 +18,7 @@ crate::on_both_backends!(
     invitations_by_mail_with_a_role,
     two_factor_enrolment_in_the_pages_with_recovery_codes,
     staff_without_two_factor_are_sent_to_enrol,
+    the_team_page_invites_lists_withdraws_and_requires_two_factor,
 );
 
 struct Mailed {
@@ -377,4 +378,48 @@ async fn staff_without_two_factor_are_sent_to_enrol() {
 async fn with_email(t: &TestApp, email: &str) -> tessera_domain::UserId {
     let email = tessera_domain::account::Email::parse(email).unwrap();
     t.store.user_by_email(&email).await.unwrap().unwrap().id
+}
+
+async fn the_team_page_invites_lists_withdraws_and_requires_two_factor() {
+    let m = mailed().await;
+    let t = &m.t;
+    let (owner, org) = t.organizer("owner@example.org", "gala").await;
+    let _ = owner;
+    let mut b = Browser::new(&t.base);
+    b.sign_in("owner@example.org", "correct horse battery").await;
+    let team = format!("/dashboard/orgs/{org}/team");
+    let page = b.get(&team).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("No pending invitations."), "{}", page.html);
+    // Bad inputs are named next to their fields, values kept.
+    let bad = b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob-at"), ("invite_role", "king")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.html.contains("id=\"invite_email-error\"") && bad.html.contains("id=\"invite_role-error\""), "{}", bad.html);
+    assert!(bad.html.contains("value=\"bob-at\""));
+    let sent = b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob@example.org"), ("invite_role", "scanner")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.html);
+    let page = b.get(&format!("{team}?done=invited")).await;
+    assert!(page.html.contains("The invitation was sent.") && page.html.contains("bob@example.org"), "{}", page.html);
+    assert!(m.link_token("bob@example.org", "/account/invitation").await.len() > 20);
+    let again = b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob@example.org"), ("invite_role", "staff")]).await;
+    assert_eq!(again.status, 409);
+    assert!(again.html.contains("already has a pending invitation"));
+    // Withdrawing goes through the confirmation form.
+    let id = t.get(&format!("/api/v1/orgs/{org}/invitations"), &owner_auth(t).await).await.body[0]["id"].as_str().unwrap().to_string();
+    assert!(page.html.contains(&format!("{team}/invitations/{id}/revoke")));
+    let gone = b.submit(&team, &format!("{team}/invitations/{id}/revoke"), &[]).await;
+    assert_eq!(gone.status, 303);
+    assert!(b.get(&team).await.html.contains("No pending invitations."));
+    // The Chinese page speaks Chinese.
+    let zh = b.get(&format!("{team}?lang=zh-CN")).await;
+    assert!(zh.html.contains("邀请成员") && zh.html.contains("所有者"), "{}", zh.html);
+    // The two-factor requirement is switched here.
+    let on = b.submit(&team, &format!("{team}/two-factor"), &[("require_two_factor", "on")]).await;
+    assert_eq!(on.status, 303);
+    let o = t.store.org(org.parse().unwrap()).await.unwrap().unwrap();
+    assert!(o.require_two_factor);
+}
+
+async fn owner_auth(t: &TestApp) -> Auth {
+    Auth::Session(session_from(&t.login("owner@example.org", "correct horse battery", None).await))
 }
