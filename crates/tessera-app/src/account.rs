@@ -199,7 +199,10 @@ impl App {
     /// when the holder asks again). Limited per account.
     pub async fn send_verification(&self, ip: &str, user: &User, locale: Locale) -> Result<()> {
         if user.email_verified {
-            return Err(AppError::Conflict { field: "email".into(), message: "this address is already verified".into() });
+            return Err(AppError::Conflict {
+                field: "email".into(),
+                message: "this address is already verified".into(),
+            });
         }
         self.clients.admit_password_reset(ip, &format!("verify:{}", user.id), self.now())?;
         let token = random_token();
@@ -228,7 +231,13 @@ impl App {
     /// Invites an address into the organization with a role, by e-mail.
     /// Only owners invite owners; an address with a pending invitation or
     /// already a member is refused (409 on `email`).
-    pub async fn invite(&self, actor: &Actor, org: OrgId, input: NewInvitation, locale: Locale) -> Result<InvitationView> {
+    pub async fn invite(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        input: NewInvitation,
+        locale: Locale,
+    ) -> Result<InvitationView> {
         let access = self.authorize(actor, org, Permission::ManageMembers).await?;
         // An API token invites on behalf of the member who made it.
         let (inviter_id, inviter_name) = match actor {
@@ -244,7 +253,10 @@ impl App {
         }
         let now = self.now();
         if self.store.members(org).await?.iter().any(|m| m.email == input.email) {
-            return Err(AppError::Conflict { field: "email".into(), message: "this address is already a member".into() });
+            return Err(AppError::Conflict {
+                field: "email".into(),
+                message: "this address is already a member".into(),
+            });
         }
         if self.store.pending_invitations(org, now).await?.iter().any(|i| i.email == input.email) {
             return Err(AppError::Conflict {
@@ -301,7 +313,13 @@ impl App {
             .filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > now)
             .ok_or_else(bad_link)?;
         let org = self.store.org(inv.org_id).await?.ok_or_else(bad_link)?;
-        Ok(InvitationInfo { org_id: org.id, org_name: org.name, email: inv.email, role: inv.role, expires_at: inv.expires_at })
+        Ok(InvitationInfo {
+            org_id: org.id,
+            org_name: org.name,
+            email: inv.email,
+            role: inv.role,
+            expires_at: inv.expires_at,
+        })
     }
 
     /// Accepts an invitation as `user`, who must have the invited address:

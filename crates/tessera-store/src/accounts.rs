@@ -29,8 +29,7 @@ pub struct SessionRecord {
     pub expires_at: Timestamp,
 }
 
-const USER_COLS: &str =
-    "id, email, name, password_hash, is_platform_admin, totp_secret, totp_enabled, totp_last_step, created_at, email_verified_at";
+const USER_COLS: &str = "id, email, name, password_hash, is_platform_admin, totp_secret, totp_enabled, totp_last_step, created_at, email_verified_at";
 
 fn user_from(row: &AnyRow) -> Result<User> {
     let email = row.text("email")?;
@@ -539,8 +538,7 @@ pub struct InvitationRecord {
     pub revoked_at: Option<Timestamp>,
 }
 
-const INVITATION_COLS: &str =
-    "id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at";
+const INVITATION_COLS: &str = "id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at";
 
 fn invitation_from(row: &AnyRow) -> Result<InvitationRecord> {
     let email = row.text("email")?;
@@ -627,7 +625,12 @@ impl Store {
     /// Uses a password-reset link: sets the new password hash, spends every
     /// other reset link of the account and ends all its sessions, in one
     /// transaction. `None` when the link is not valid (nothing changes).
-    pub async fn reset_password(&self, token_hash: &str, password_hash: String, now: Timestamp) -> Result<Option<UserId>> {
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: String,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
         let mut tx = self.write.begin().await?;
         let Some(user) = self.take_link(&mut tx, token_hash, LinkPurpose::PasswordReset, now).await? else {
             return Ok(None);
@@ -822,11 +825,10 @@ impl Store {
 
     /// How many unused recovery codes the user has.
     pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-                .bind(user.to_string())
-                .fetch_one(&self.read)
-                .await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user.to_string())
+            .fetch_one(&self.read)
+            .await?;
         Ok(n)
     }
 }

@@ -50,3 +50,4 @@ settings-role-owner-desc = Everything, including making and removing owners.
 settings-role-admin-desc = Runs the organization: venues, events, team, tokens, payments; not owners.
 settings-role-staff-desc = Box office: sees the catalog, sells, manages orders, checks in.
 settings-role-scanner-desc = Gate staff: check-in only.
+settings-seat-map-editor = Edit the seat map visually

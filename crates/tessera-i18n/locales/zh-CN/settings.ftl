@@ -50,3 +50,4 @@ settings-role-owner-desc = 全部权限，包括任免所有者。
 settings-role-admin-desc = 管理组织：场馆、活动、团队、令牌、支付；不含所有者。
 settings-role-staff-desc = 售票处：查看活动目录、售票、管理订单、检票。
 settings-role-scanner-desc = 入口工作人员：仅检票。
+settings-seat-map-editor = 可视化编辑座位图

@@ -74,8 +74,19 @@ struct Forgot<'a> {
     errors: &'a [(String, String)],
 }
 
-fn forgot_form(status: StatusCode, csrf: String, cookies: &[String], values: &HashMap<String, String>, errors: &[(String, String)]) -> Response {
-    let page = Forgot { shell: Shell::new(t("security-forgot-title"), &Extras::default()), csrf, values: Filled(values), errors };
+fn forgot_form(
+    status: StatusCode,
+    csrf: String,
+    cookies: &[String],
+    values: &HashMap<String, String>,
+    errors: &[(String, String)],
+) -> Response {
+    let page = Forgot {
+        shell: Shell::new(t("security-forgot-title"), &Extras::default()),
+        csrf,
+        values: Filled(values),
+        errors,
+    };
     render(status, &page, cookies)
 }
 
@@ -124,10 +135,19 @@ struct Reset<'a> {
 }
 
 fn link_invalid(status: StatusCode, again: (&str, &str)) -> Response {
-    super::shell::message(status, "security-link-invalid-title", vec![t("security-link-invalid")], Some((again.0.to_string(), t(again.1))))
+    super::shell::message(
+        status,
+        "security-link-invalid-title",
+        vec![t("security-link-invalid")],
+        Some((again.0.to_string(), t(again.1))),
+    )
 }
 
-async fn reset_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn reset_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let token = q.get("token").cloned().unwrap_or_default();
     let user = match s.app.password_reset_account(&token).await {
         Ok(u) => u,
@@ -170,7 +190,10 @@ async fn reset(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Re
             }
             Err(e) => match field_errors(e) {
                 Ok(f) if f.iter().any(|(k, _)| k == "token") => {
-                    return link_invalid(StatusCode::UNPROCESSABLE_ENTITY, ("/account/forgot-password", "security-forgot-again"));
+                    return link_invalid(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ("/account/forgot-password", "security-forgot-again"),
+                    );
                 }
                 Ok(f) => errors = f,
                 Err(page) => return page,
@@ -179,10 +202,16 @@ async fn reset(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Re
     }
     let email = match s.app.password_reset_account(&token).await {
         Ok(u) => u.email.to_string(),
-        Err(_) => return link_invalid(StatusCode::UNPROCESSABLE_ENTITY, ("/account/forgot-password", "security-forgot-again")),
+        Err(_) => {
+            return link_invalid(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ("/account/forgot-password", "security-forgot-again"),
+            );
+        }
     };
     let (csrf, _) = csrf_token(&headers);
-    let page = Reset { shell: Shell::new(t("security-reset-title"), &Extras::default()), csrf, token, email, errors: &errors };
+    let page =
+        Reset { shell: Shell::new(t("security-reset-title"), &Extras::default()), csrf, token, email, errors: &errors };
     render(StatusCode::UNPROCESSABLE_ENTITY, &page, &[])
 }
 
@@ -203,7 +232,12 @@ async fn verify(State(s): State<AppState>, Query(q): Query<HashMap<String, Strin
     }
 }
 
-async fn resend_verification(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: HeaderMap, body: Bytes) -> Response {
+async fn resend_verification(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let values = form(&body);
     if !csrf_ok(&headers, &values) {
         return form_expired_page("/account/security");
@@ -246,7 +280,14 @@ struct Security<'a> {
     errors: &'a [(String, String)],
 }
 
-async fn security_view(s: &AppState, headers: &HeaderMap, status: StatusCode, errors: &[(String, String)], notice: Option<String>, required: bool) -> Response {
+async fn security_view(
+    s: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    errors: &[(String, String)],
+    notice: Option<String>,
+    required: bool,
+) -> Response {
     let (v, _) = match signed_in("/account/security") {
         Ok(x) => x,
         Err(r) => return r,
@@ -284,7 +325,11 @@ async fn security_view(s: &AppState, headers: &HeaderMap, status: StatusCode, er
     render(status, &page, &cookies(set))
 }
 
-async fn security_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn security_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let notice = match q.get("done").map(String::as_str) {
         Some("verification-sent") => Some(t("security-verification-sent")),
         Some("too-many") => Some(t("security-too-many")),
@@ -401,7 +446,11 @@ fn role_name(r: Role) -> String {
     })
 }
 
-async fn invitation_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn invitation_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let token = q.get("token").cloned().unwrap_or_default();
     let info = match s.app.invitation(&token).await {
         Ok(i) => i,
@@ -412,7 +461,10 @@ async fn invitation_page(State(s): State<AppState>, headers: HeaderMap, Query(q)
     let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
     let (csrf, set) = csrf_token(&headers);
     let page = Invitation {
-        shell: Shell::new(t_args("security-invitation-title", &[("org", info.org_name.clone().into())]), &Extras::default()),
+        shell: Shell::new(
+            t_args("security-invitation-title", &[("org", info.org_name.clone().into())]),
+            &Extras::default(),
+        ),
         csrf,
         token,
         role: role_name(info.role),

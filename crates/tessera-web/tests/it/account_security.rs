@@ -87,10 +87,15 @@ async fn password_reset_by_mail_ends_every_session_and_works_once() {
     assert_eq!(b.get("/account/reset-password?token=nonsense").await.status, 404);
 
     // Bad inputs: a weak password (named), a wrong token (one answer).
-    let weak = t.post("/api/v1/auth/password-reset/confirm", &Auth::None, json!({"token": token, "password": "short"})).await;
+    let weak =
+        t.post("/api/v1/auth/password-reset/confirm", &Auth::None, json!({"token": token, "password": "short"})).await;
     assert_eq!((weak.status, weak.fields()), (422, vec!["password".to_string()]), "{weak:?}");
     let wrong = t
-        .post("/api/v1/auth/password-reset/confirm", &Auth::None, json!({"token": "x", "password": "a brand new password"}))
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            &Auth::None,
+            json!({"token": "x", "password": "a brand new password"}),
+        )
         .await;
     assert_eq!((wrong.status, wrong.fields()), (422, vec!["token".to_string()]), "{wrong:?}");
     // The page refuses two different passwords, keeping the link.
@@ -117,7 +122,11 @@ async fn password_reset_by_mail_ends_every_session_and_works_once() {
     assert_eq!(t.login("ann@example.org", "a brand new password", None).await.status, 200);
     // Used once: the same link again is refused.
     let again = t
-        .post("/api/v1/auth/password-reset/confirm", &Auth::None, json!({"token": token, "password": "yet another password"}))
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            &Auth::None,
+            json!({"token": token, "password": "yet another password"}),
+        )
         .await;
     assert_eq!((again.status, again.fields()), (422, vec!["token".to_string()]));
 
@@ -127,14 +136,19 @@ async fn password_reset_by_mail_ends_every_session_and_works_once() {
     assert_ne!(late, token);
     t.clock.advance_secs(3601);
     let r = t
-        .post("/api/v1/auth/password-reset/confirm", &Auth::None, json!({"token": late, "password": "yet another password"}))
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            &Auth::None,
+            json!({"token": late, "password": "yet another password"}),
+        )
         .await;
     assert_eq!((r.status, r.fields()), (422, vec!["token".to_string()]));
     assert_eq!(t.login("ann@example.org", "a brand new password", None).await.status, 200);
 }
 
 async fn password_reset_is_enumeration_safe_and_rate_limited() {
-    let m = mailed_with(AppConfig { password_reset_max_per_ip: 6, password_reset_max_per_address: 2, ..test_config() }).await;
+    let m = mailed_with(AppConfig { password_reset_max_per_ip: 6, password_reset_max_per_address: 2, ..test_config() })
+        .await;
     let t = &m.t;
     t.register("ann@example.org").await;
     let known = t.post("/api/v1/auth/password-reset", &Auth::None, json!({"email": "ann@example.org"})).await;
@@ -215,19 +229,32 @@ async fn invitations_by_mail_with_a_role() {
     let m = mailed().await;
     let t = &m.t;
     let (owner, org) = t.organizer("owner@example.org", "gala").await;
-    let inv = t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "bob@example.org", "role": "staff"})).await;
+    let inv = t
+        .post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "bob@example.org", "role": "staff"}))
+        .await;
     assert_eq!(inv.status, 201, "{inv:?}");
     let list = t.get(&format!("/api/v1/orgs/{org}/invitations"), &owner).await;
     assert_eq!(list.body.as_array().unwrap().len(), 1);
     assert_eq!(list.body[0]["email"], "bob@example.org");
     // Bad inputs: the same address again, an address that is a member, no address.
-    let dup = t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "bob@example.org", "role": "admin"})).await;
+    let dup = t
+        .post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "bob@example.org", "role": "admin"}))
+        .await;
     assert_eq!((dup.status, dup.fields()), (409, vec!["email".to_string()]), "{dup:?}");
-    let member = t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "owner@example.org", "role": "staff"})).await;
+    let member = t
+        .post(
+            &format!("/api/v1/orgs/{org}/invitations"),
+            &owner,
+            json!({"email": "owner@example.org", "role": "staff"}),
+        )
+        .await;
     assert_eq!(member.status, 409);
-    let bad = t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "nope", "role": "staff"})).await;
+    let bad =
+        t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "nope", "role": "staff"})).await;
     assert_eq!(bad.status, 422);
-    let role = t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "x@example.org", "role": "king"})).await;
+    let role = t
+        .post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "x@example.org", "role": "king"}))
+        .await;
     assert_eq!(role.status, 422);
 
     let mails = m.mails_to("bob@example.org").await;
@@ -247,7 +274,8 @@ async fn invitations_by_mail_with_a_role() {
     // Bob signs up with the invited address and accepts on the page.
     t.register("bob@example.org").await;
     b.sign_in("bob@example.org", "correct horse battery").await;
-    let accepted = b.submit(&format!("/account/invitation?token={token}"), "/account/invitation", &[("token", &token)]).await;
+    let accepted =
+        b.submit(&format!("/account/invitation?token={token}"), "/account/invitation", &[("token", &token)]).await;
     assert_eq!(accepted.status, 303, "{}", accepted.html);
     assert_eq!(accepted.location.as_deref(), Some(format!("/dashboard/orgs/{org}").as_str()));
     let members = t.get(&format!("/api/v1/orgs/{org}/members"), &owner).await;
@@ -259,7 +287,13 @@ async fn invitations_by_mail_with_a_role() {
     assert_eq!(again.status, 422, "used once");
 
     // Revoked invitations stop working; revoking twice is a 404.
-    let dan = t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "dan@example.org", "role": "scanner"})).await;
+    let dan = t
+        .post(
+            &format!("/api/v1/orgs/{org}/invitations"),
+            &owner,
+            json!({"email": "dan@example.org", "role": "scanner"}),
+        )
+        .await;
     let id = dan.body["id"].as_str().unwrap().to_string();
     let dan_token = m.link_token("dan@example.org", "/account/invitation").await;
     let rv = t.req(reqwest::Method::DELETE, &format!("/api/v1/orgs/{org}/invitations/{id}"), &owner, None).await;
@@ -271,10 +305,13 @@ async fn invitations_by_mail_with_a_role() {
     assert_eq!((r.status, r.fields()), (422, vec!["token".to_string()]));
     // Only owners invite owners; staff invite nobody.
     let bob_auth = Auth::Session(session_from(&t.login("bob@example.org", "correct horse battery", None).await));
-    let r = t.post(&format!("/api/v1/orgs/{org}/invitations"), &bob_auth, json!({"email": "e@example.org", "role": "staff"})).await;
+    let r = t
+        .post(&format!("/api/v1/orgs/{org}/invitations"), &bob_auth, json!({"email": "e@example.org", "role": "staff"}))
+        .await;
     assert_eq!(r.status, 403);
     // Invitations expire after seven days.
-    t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "eve@example.org", "role": "admin"})).await;
+    t.post(&format!("/api/v1/orgs/{org}/invitations"), &owner, json!({"email": "eve@example.org", "role": "admin"}))
+        .await;
     let eve_token = m.link_token("eve@example.org", "/account/invitation").await;
     t.clock.advance_secs(7 * 24 * 3600 + 1);
     let eve = Auth::Session(t.register("eve@example.org").await);
@@ -315,7 +352,8 @@ async fn two_factor_enrolment_in_the_pages_with_recovery_codes() {
     let code = code_now(&t, &secret);
     let on = b.submit("/account/security", "/account/security/totp/enable", &[("code", &code)]).await;
     assert_eq!(on.status, 200, "{}", on.html);
-    let codes: Vec<String> = on.html.split("<li><code>").skip(1).map(|s| s.split('<').next().unwrap().to_string()).collect();
+    let codes: Vec<String> =
+        on.html.split("<li><code>").skip(1).map(|s| s.split('<').next().unwrap().to_string()).collect();
     assert_eq!(codes.len(), 10, "{}", on.html);
     assert!(b.get("/account/security").await.html.contains("10"), "codes left shown");
 
@@ -331,7 +369,11 @@ async fn two_factor_enrolment_in_the_pages_with_recovery_codes() {
     // On the sign-in page too.
     let mut c = Browser::new(&t.base);
     let p = c
-        .submit("/account/sign-in", "/account/sign-in", &[("email", "ann@example.org"), ("password", "correct horse battery"), ("totp_code", &codes[1])])
+        .submit(
+            "/account/sign-in",
+            "/account/sign-in",
+            &[("email", "ann@example.org"), ("password", "correct horse battery"), ("totp_code", &codes[1])],
+        )
         .await;
     assert_eq!(p.status, 303, "{}", p.html);
 
@@ -339,21 +381,37 @@ async fn two_factor_enrolment_in_the_pages_with_recovery_codes() {
     t.clock.advance_secs(30);
     let code = code_now(&t, &secret);
     let r = b
-        .submit("/account/security", "/account/security/totp/disable", &[("disable_password", "wrong password!"), ("disable_code", &code)])
+        .submit(
+            "/account/security",
+            "/account/security/totp/disable",
+            &[("disable_password", "wrong password!"), ("disable_code", &code)],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.html.contains("id=\"disable_password-error\""));
     let r = b
-        .submit("/account/security", "/account/security/totp/disable", &[("disable_password", "correct horse battery"), ("disable_code", "123456")])
+        .submit(
+            "/account/security",
+            "/account/security/totp/disable",
+            &[("disable_password", "correct horse battery"), ("disable_code", "123456")],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.html.contains("id=\"disable_code-error\""));
     let r = b
-        .submit("/account/security", "/account/security/totp/disable", &[("disable_password", "correct horse battery"), ("disable_code", &code)])
+        .submit(
+            "/account/security",
+            "/account/security/totp/disable",
+            &[("disable_password", "correct horse battery"), ("disable_code", &code)],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
     assert_eq!(t.login("ann@example.org", "correct horse battery", None).await.status, 200);
-    assert_eq!(t.store.recovery_codes_left(with_email(&t, "ann@example.org").await).await.unwrap(), 0, "the codes went too");
+    assert_eq!(
+        t.store.recovery_codes_left(with_email(&t, "ann@example.org").await).await.unwrap(),
+        0,
+        "the codes went too"
+    );
 }
 
 async fn staff_without_two_factor_are_sent_to_enrol() {
@@ -392,20 +450,36 @@ async fn the_team_page_invites_lists_withdraws_and_requires_two_factor() {
     assert_eq!(page.status, 200);
     assert!(page.html.contains("No pending invitations."), "{}", page.html);
     // Bad inputs are named next to their fields, values kept.
-    let bad = b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob-at"), ("invite_role", "king")]).await;
+    let bad =
+        b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob-at"), ("invite_role", "king")]).await;
     assert_eq!(bad.status, 422);
-    assert!(bad.html.contains("id=\"invite_email-error\"") && bad.html.contains("id=\"invite_role-error\""), "{}", bad.html);
+    assert!(
+        bad.html.contains("id=\"invite_email-error\"") && bad.html.contains("id=\"invite_role-error\""),
+        "{}",
+        bad.html
+    );
     assert!(bad.html.contains("value=\"bob-at\""));
-    let sent = b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob@example.org"), ("invite_role", "scanner")]).await;
+    let sent = b
+        .submit(
+            &team,
+            &format!("{team}/invitations"),
+            &[("invite_email", "bob@example.org"), ("invite_role", "scanner")],
+        )
+        .await;
     assert_eq!(sent.status, 303, "{}", sent.html);
     let page = b.get(&format!("{team}?done=invited")).await;
     assert!(page.html.contains("The invitation was sent.") && page.html.contains("bob@example.org"), "{}", page.html);
     assert!(m.link_token("bob@example.org", "/account/invitation").await.len() > 20);
-    let again = b.submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob@example.org"), ("invite_role", "staff")]).await;
+    let again = b
+        .submit(&team, &format!("{team}/invitations"), &[("invite_email", "bob@example.org"), ("invite_role", "staff")])
+        .await;
     assert_eq!(again.status, 409);
     assert!(again.html.contains("already has a pending invitation"));
     // Withdrawing goes through the confirmation form.
-    let id = t.get(&format!("/api/v1/orgs/{org}/invitations"), &owner_auth(t).await).await.body[0]["id"].as_str().unwrap().to_string();
+    let id = t.get(&format!("/api/v1/orgs/{org}/invitations"), &owner_auth(t).await).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(page.html.contains(&format!("{team}/invitations/{id}/revoke")));
     let gone = b.submit(&team, &format!("{team}/invitations/{id}/revoke"), &[]).await;
     assert_eq!(gone.status, 303);

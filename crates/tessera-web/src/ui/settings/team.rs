@@ -227,7 +227,10 @@ pub(super) async fn set_two_factor(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let patch = tessera_app::orgs::OrgPatch { name: None, require_two_factor: Some(val(&values, "require_two_factor") == "on") };
+    let patch = tessera_app::orgs::OrgPatch {
+        name: None,
+        require_two_factor: Some(val(&values, "require_two_factor") == "on"),
+    };
     match s.app.update_org(&c.actor, c.id(), patch).await {
         Ok(_) => redirect(&format!("{}/team?done=two-factor#two-factor", c.base()), &[]),
         Err(e) => error_page(e),
@@ -249,10 +252,8 @@ pub(super) async fn add_member(
     let email = Email::parse(val(&values, "email"))
         .map_err(|_| errors.push(("email".into(), t("settings-invite-bad-email"))))
         .ok();
-    let role = val(&values, "role")
-        .parse::<Role>()
-        .map_err(|_| errors.push(("role".into(), t("settings-choose-role"))))
-        .ok();
+    let role =
+        val(&values, "role").parse::<Role>().map_err(|_| errors.push(("role".into(), t("settings-choose-role")))).ok();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if let (Some(email), Some(role)) = (email, role) {
         match s.app.set_member(&c.actor, c.id(), &email, role).await {
