@@ -196,15 +196,16 @@ impl App {
     // ---------------------------------------------- e-mail verification
 
     /// Sends a link that verifies the account's address (at sign-up, and
-    /// when the holder asks again). Limited per account.
-    pub async fn send_verification(&self, ip: &str, user: &User, locale: Locale) -> Result<()> {
+    /// when the holder asks again). Limited per account, not per client:
+    /// sign-ups have their own per-client limit.
+    pub async fn send_verification(&self, user: &User, locale: Locale) -> Result<()> {
         if user.email_verified {
             return Err(AppError::Conflict {
                 field: "email".into(),
                 message: "this address is already verified".into(),
             });
         }
-        self.clients.admit_password_reset(ip, &format!("verify:{}", user.id), self.now())?;
+        self.clients.admit_verification(&user.id.to_string(), self.now())?;
         let token = random_token();
         self.store
             .create_account_link(

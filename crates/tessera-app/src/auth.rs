@@ -213,6 +213,18 @@ impl ClientLimiter {
         Ok(())
     }
 
+    /// Counts a verification e-mail for one account (at sign-up, which has
+    /// its own per-client limit, or asked again), refusing it over the
+    /// per-address limit.
+    pub(crate) fn admit_verification(&self, account: &str, now: Timestamp) -> Result<()> {
+        let key = format!("verify-to:{account}");
+        if self.windows.count(&key, now) >= self.resets_per_address {
+            return Err(self.windows.refuse(now));
+        }
+        self.windows.bump(key, now);
+        Ok(())
+    }
+
     fn admit_registration(&self, ip: &str, now: Timestamp) -> Result<()> {
         let key = format!("register:{ip}");
         if self.windows.count(&key, now) >= self.registrations_per_ip {
@@ -344,7 +356,7 @@ impl App {
                 let session = self.start_session(user.id).await?;
                 // The address is not checked yet: send the link (a failure to
                 // queue it must not undo the account; the holder can ask again).
-                if let Err(e) = self.send_verification(ip, &user, locale).await {
+                if let Err(e) = self.send_verification(&user, locale).await {
                     tracing::warn!(user = %user.id, error = %e, "verification e-mail not queued");
                 }
                 Ok((user, session))

@@ -93,11 +93,10 @@ pub async fn verify_email(State(s): State<AppState>, ApiJson(r): ApiJson<LinkTok
     security(("session" = [])))]
 pub async fn resend_verification(
     State(s): State<AppState>,
-    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     caller: Caller,
 ) -> ApiResult<StatusCode> {
-    s.app.send_verification(&ip, caller.actor.user()?, mail_locale(&headers)).await?;
+    s.app.send_verification(caller.actor.user()?, mail_locale(&headers)).await?;
     Ok(StatusCode::ACCEPTED)
 }
 

@@ -232,12 +232,7 @@ async fn verify(State(s): State<AppState>, Query(q): Query<HashMap<String, Strin
     }
 }
 
-async fn resend_verification(
-    State(s): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn resend_verification(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let values = form(&body);
     if !csrf_ok(&headers, &values) {
         return form_expired_page("/account/security");
@@ -246,7 +241,7 @@ async fn resend_verification(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match s.app.send_verification(&ip, &v.user, lang()).await {
+    match s.app.send_verification(&v.user, lang()).await {
         Ok(()) => redirect("/account/security?done=verification-sent", &[]),
         Err(AppError::Conflict { .. }) => redirect("/account/security", &[]),
         Err(AppError::RateLimited { .. }) => redirect("/account/security?done=too-many", &[]),
