@@ -32,7 +32,7 @@ pub async fn hash_password(password: String) -> Result<String> {
     .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub(crate) async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || argon2().verify_password(password.as_bytes(), hash.as_str()).is_ok())
         .await
         .unwrap_or(false)
@@ -182,6 +182,8 @@ pub struct ClientLimiter {
     windows: Windows,
     registrations_per_ip: u32,
     access_code_failures_per_ip: u32,
+    resets_per_ip: u32,
+    resets_per_address: u32,
 }
 
 impl ClientLimiter {
@@ -190,7 +192,37 @@ impl ClientLimiter {
             windows: Windows::new(c.login_window_secs),
             registrations_per_ip: c.register_max_per_ip,
             access_code_failures_per_ip: c.access_code_max_failures_per_ip,
+            resets_per_ip: c.password_reset_max_per_ip,
+            resets_per_address: c.password_reset_max_per_address,
         }
+    }
+
+    /// Counts a mailed-link request (password reset, verification again)
+    /// from `ip` for `address`, refusing it over either limit, so that
+    /// nobody can flood an inbox or the outbox.
+    pub(crate) fn admit_password_reset(&self, ip: &str, address: &str, now: Timestamp) -> Result<()> {
+        let ip_key = format!("reset-ip:{ip}");
+        let address_key = format!("reset-to:{address}");
+        if self.windows.count(&ip_key, now) >= self.resets_per_ip
+            || self.windows.count(&address_key, now) >= self.resets_per_address
+        {
+            return Err(self.windows.refuse(now));
+        }
+        self.windows.bump(ip_key, now);
+        self.windows.bump(address_key, now);
+        Ok(())
+    }
+
+    /// Counts a verification e-mail for one account (at sign-up, which has
+    /// its own per-client limit, or asked again), refusing it over the
+    /// per-address limit.
+    pub(crate) fn admit_verification(&self, account: &str, now: Timestamp) -> Result<()> {
+        let key = format!("verify-to:{account}");
+        if self.windows.count(&key, now) >= self.resets_per_address {
+            return Err(self.windows.refuse(now));
+        }
+        self.windows.bump(key, now);
+        Ok(())
     }
 
     fn admit_registration(&self, ip: &str, now: Timestamp) -> Result<()> {
@@ -304,6 +336,17 @@ impl App {
     /// that was never stored (so it signs nobody in). We cannot send e-mail
     /// here to tell the owner; see ARCHITECTURE.md's known limits.
     pub async fn register(&self, ip: &str, r: Registration) -> Result<(User, NewSession)> {
+        self.register_in(ip, r, tessera_mail::Locale::En).await
+    }
+
+    /// [`register`](Self::register), with the verification e-mail of a new
+    /// account in `locale`.
+    pub async fn register_in(
+        &self,
+        ip: &str,
+        r: Registration,
+        locale: tessera_mail::Locale,
+    ) -> Result<(User, NewSession)> {
         let now = self.now();
         self.clients.admit_registration(ip, now)?;
         let mut e = ValidationError::new();
@@ -322,6 +365,11 @@ impl App {
         match result {
             Ok(user) => {
                 let session = self.start_session(user.id).await?;
+                // The address is not checked yet: send the link (a failure to
+                // queue it must not undo the account; the holder can ask again).
+                if let Err(e) = self.send_verification(&user, locale).await {
+                    tracing::warn!(user = %user.id, error = %e, "verification e-mail not queued");
+                }
                 Ok((user, session))
             }
             // Taken (found above, or by a racing sign-up): the same answer, no account, no session.
@@ -336,6 +384,7 @@ impl App {
                     name,
                     is_platform_admin: false,
                     totp_enabled: false,
+                    email_verified: false,
                     created_at: now,
                 };
                 Ok((user, self.new_session_values()))
@@ -390,10 +439,14 @@ impl App {
             let secret = auth.totp_secret.as_deref().and_then(totp::decode_secret).ok_or_else(|| {
                 AppError::Internal(format!("user {} has TOTP enabled but no readable secret", auth.user.id))
             })?;
-            let step = totp::matching_step(&secret, code, now);
-            let fresh = match step {
-                Some(s) => s > auth.totp_last_step && self.store.consume_totp_step(auth.user.id, s).await?,
-                None => false,
+            let fresh = if crate::account::normalize_recovery_code(code).is_some() {
+                // A recovery code instead of the app's code: each works once.
+                self.use_recovery_code(auth.user.id, code).await?
+            } else {
+                match totp::matching_step(&secret, code, now) {
+                    Some(s) => s > auth.totp_last_step && self.store.consume_totp_step(auth.user.id, s).await?,
+                    None => false,
+                }
             };
             if !fresh {
                 self.limiter.failed(ip, &account, now);
@@ -463,12 +516,26 @@ impl App {
         }
         let secret = data_encoding::BASE32_NOPAD.encode(&random_bytes::<20>());
         self.store.set_totp(user.id, Some(secret.clone()), false).await?;
+        Ok(self.enrollment(user, secret))
+    }
+
+    fn enrollment(&self, user: &User, secret: String) -> TotpEnrollment {
         let label = percent_encode(&format!("{}:{}", self.config.totp_issuer, user.email));
         let otpauth_uri = format!(
             "otpauth://totp/{label}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",
             percent_encode(&self.config.totp_issuer)
         );
-        Ok(TotpEnrollment { secret, otpauth_uri })
+        TotpEnrollment { secret, otpauth_uri }
+    }
+
+    /// The enrolment started and not yet confirmed, if any (the pages show
+    /// it again until it is confirmed with a code).
+    pub async fn totp_pending(&self, user: &User) -> Result<Option<TotpEnrollment>> {
+        let auth = self.store.user_auth(user.id).await?.ok_or(AppError::NotFound)?;
+        if auth.user.totp_enabled {
+            return Ok(None);
+        }
+        Ok(auth.totp_secret.map(|secret| self.enrollment(&auth.user, secret)))
     }
 
     async fn check_user_totp(&self, user: UserId, code: &str) -> Result<()> {

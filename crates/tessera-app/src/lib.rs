@@ -5,6 +5,7 @@
 //!
 //! This crate knows the store's API but no SQL, and nothing of HTTP.
 
+pub mod account;
 pub mod auth;
 pub mod authz;
 pub mod boxoffice;
@@ -48,6 +49,10 @@ pub struct AppConfig {
     pub register_max_per_ip: u32,
     /// Wrong access codes (of hidden ticket types) allowed per client IP within `login_window_secs`.
     pub access_code_max_failures_per_ip: u32,
+    /// Password-reset (and verification) e-mails asked for per client IP within `login_window_secs`.
+    pub password_reset_max_per_ip: u32,
+    /// Password-reset e-mails asked for per address (verification e-mails per account) within `login_window_secs`.
+    pub password_reset_max_per_address: u32,
     /// Shown in authenticator apps next to the account name.
     pub totp_issuer: String,
     /// How long a reservation holds its inventory before it expires.
@@ -82,6 +87,8 @@ impl Default for AppConfig {
             login_window_secs: 900,
             register_max_per_ip: 10,
             access_code_max_failures_per_ip: 10,
+            password_reset_max_per_ip: 10,
+            password_reset_max_per_address: 3,
             totp_issuer: "Tessera".into(),
             hold_ttl_secs: 600,
             master_key: MasterKey::default(),

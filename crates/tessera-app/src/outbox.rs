@@ -403,6 +403,9 @@ impl App {
 
     /// The e-mail an outbox row stands for, built from the order as it is now.
     async fn compose_mail(&self, row: &OutboxRow) -> Result<Option<Mail>> {
+        if row.topic == "account" {
+            return self.compose_account_mail(row);
+        }
         let order_id: OrderId =
             row.subject_id.as_deref().unwrap_or_default().parse().map_err(|_| AppError::NotFound)?;
         let Some((order, _, _)) = self.store.order(order_id).await? else { return Ok(None) };

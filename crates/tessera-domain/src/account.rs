@@ -81,6 +81,8 @@ pub struct User {
     pub name: String,
     pub is_platform_admin: bool,
     pub totp_enabled: bool,
+    /// The owner followed the verification link sent to the address.
+    pub email_verified: bool,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }

@@ -99,6 +99,7 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         | MailKind::EventMoved { order_url, .. }
         | MailKind::FindOrder { order_url, .. } => check("order_url", order_url),
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
+        MailKind::Account(a) => check("url", a.url()),
     }
 }
 

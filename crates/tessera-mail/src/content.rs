@@ -55,6 +55,7 @@ pub(crate) fn build(mail: &Mail) -> Doc {
     let l = mail.locale;
     let hello = Block::Para(greeting(l, &mail.to_name));
     match &mail.kind {
+        MailKind::Account(a) => crate::account::build(mail, a),
         MailKind::OrderConfirmation { .. } => order_confirmation(l, hello, &mail.kind),
         MailKind::PaymentReminder { .. } => payment_reminder(l, hello, &mail.kind),
         MailKind::RefundNotice { .. } => refund_notice(l, hello, &mail.kind),

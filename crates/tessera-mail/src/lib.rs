@@ -34,6 +34,7 @@
 //! [`testing::SmtpSink`] runs a real SMTP server (Python's aiosmtpd,
 //! installed on demand) for tests of this and other crates.
 
+mod account;
 mod compose;
 mod content;
 mod locale;
@@ -44,6 +45,7 @@ mod send;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use account::AccountMail;
 pub use compose::{compose, mailbox};
 pub use lettre::Message;
 pub use lettre::message::Mailbox;

@@ -97,6 +97,8 @@ pub enum MailKind {
     FindOrder { org_name: String, event_name: String, order_reference: String, order_url: String },
     /// The organizer cancelled the event; the order is refunded.
     EventCancelled { org_name: String, event_name: String, order_reference: String, refund_amount: Money },
+    /// About the recipient's account: password reset, verification, invitation.
+    Account(crate::account::AccountMail),
 }
 
 /// One line of an order: a ticket type (or other item) and its quantity.

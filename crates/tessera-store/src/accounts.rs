@@ -29,8 +29,7 @@ pub struct SessionRecord {
     pub expires_at: Timestamp,
 }
 
-const USER_COLS: &str =
-    "id, email, name, password_hash, is_platform_admin, totp_secret, totp_enabled, totp_last_step, created_at";
+const USER_COLS: &str = "id, email, name, password_hash, is_platform_admin, totp_secret, totp_enabled, totp_last_step, created_at, email_verified_at";
 
 fn user_from(row: &AnyRow) -> Result<User> {
     let email = row.text("email")?;
@@ -40,6 +39,7 @@ fn user_from(row: &AnyRow) -> Result<User> {
         name: row.text("name")?,
         is_platform_admin: row.flag("is_platform_admin")?,
         totp_enabled: row.flag("totp_enabled")?,
+        email_verified: row.opt_int("email_verified_at")?.is_some(),
         created_at: row.ts("created_at")?,
     })
 }
@@ -103,6 +103,7 @@ impl Store {
             name: u.name,
             is_platform_admin: u.is_platform_admin,
             totp_enabled: false,
+            email_verified: false,
             created_at: u.created_at,
         })
     }
@@ -502,5 +503,332 @@ impl Store {
         .execute(&self.write)
         .await?;
         Ok(())
+    }
+}
+
+// ------------------------------------------------ account security
+
+/// What a one-time link does when followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    PasswordReset,
+    VerifyEmail,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::PasswordReset => "password_reset",
+            LinkPurpose::VerifyEmail => "verify_email",
+        }
+    }
+}
+
+/// An invitation into an organization, as stored (never its secret).
+#[derive(Debug, Clone)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub org_id: OrgId,
+    pub email: Email,
+    pub role: Role,
+    pub invited_by: UserId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+const INVITATION_COLS: &str = "id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at";
+
+fn invitation_from(row: &AnyRow) -> Result<InvitationRecord> {
+    let email = row.text("email")?;
+    Ok(InvitationRecord {
+        id: row.text("id")?,
+        org_id: row.parse("org_id")?,
+        email: Email::parse(&email).map_err(|e| StoreError::Corrupt(format!("email {email:?}: {e}")))?,
+        role: row.parse("role")?,
+        invited_by: row.parse("invited_by")?,
+        created_at: row.ts("created_at")?,
+        expires_at: row.ts("expires_at")?,
+        accepted_at: row.opt_ts("accepted_at")?,
+        revoked_at: row.opt_ts("revoked_at")?,
+    })
+}
+
+impl Store {
+    /// Stores a one-time link (by the hash of its secret).
+    pub async fn create_account_link(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        purpose: LinkPurpose,
+        email: &Email,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO account_links (token_hash, user_id, purpose, email, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash.to_string())
+        .bind(user.to_string())
+        .bind(purpose.as_str())
+        .bind(email.as_str().to_string())
+        .bind(micros(now))
+        .bind(micros(expires_at))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The account a link acts on, if the link is unused, unexpired and
+    /// still addressed to the account's current e-mail address.
+    pub async fn account_link(&self, token_hash: &str, purpose: LinkPurpose, now: Timestamp) -> Result<Option<User>> {
+        let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(dynsql!(
+            "SELECT {cols} FROM account_links l JOIN users u ON u.id = l.user_id
+             WHERE l.token_hash = $1 AND l.purpose = $2 AND l.used_at IS NULL AND l.expires_at > $3
+               AND l.email = u.email"
+        ))
+        .bind(token_hash.to_string())
+        .bind(purpose.as_str())
+        .bind(micros(now))
+        .fetch_optional(&self.write)
+        .await?;
+        row.as_ref().map(user_from).transpose()
+    }
+
+    /// Marks a valid link used and returns its account; `None` when the link
+    /// is unknown, used, expired or for another address. Only one of two
+    /// racing uses wins.
+    async fn take_link(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        token_hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "UPDATE account_links SET used_at = $3
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3
+               AND email = (SELECT email FROM users WHERE id = account_links.user_id)
+             RETURNING user_id",
+        )
+        .bind(token_hash.to_string())
+        .bind(purpose.as_str())
+        .bind(micros(now))
+        .fetch_optional(&mut **tx)
+        .await?;
+        row.map(|(id,)| id.parse().map_err(|_| StoreError::Corrupt(format!("user id {id:?}")))).transpose()
+    }
+
+    /// Uses a password-reset link: sets the new password hash, spends every
+    /// other reset link of the account and ends all its sessions, in one
+    /// transaction. `None` when the link is not valid (nothing changes).
+    pub async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: String,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        let mut tx = self.write.begin().await?;
+        let Some(user) = self.take_link(&mut tx, token_hash, LinkPurpose::PasswordReset, now).await? else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(user.to_string())
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND purpose = $3 AND used_at IS NULL")
+            .bind(user.to_string())
+            .bind(micros(now))
+            .bind(LinkPurpose::PasswordReset.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    /// Uses a verification link: marks the address verified. `None` when the
+    /// link is not valid.
+    pub async fn verify_email(&self, token_hash: &str, now: Timestamp) -> Result<Option<UserId>> {
+        let mut tx = self.write.begin().await?;
+        let Some(user) = self.take_link(&mut tx, token_hash, LinkPurpose::VerifyEmail, now).await? else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1")
+            .bind(user.to_string())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    /// Marks an address verified without a link (an accepted invitation
+    /// proves it too).
+    pub async fn mark_email_verified(&self, user: UserId, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1")
+            .bind(user.to_string())
+            .bind(micros(now))
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------ invitations
+
+    pub async fn create_invitation(&self, inv: &InvitationRecord, token_hash: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (id, org_id, email, role, token_hash, invited_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(inv.id.clone())
+        .bind(inv.org_id.to_string())
+        .bind(inv.email.as_str().to_string())
+        .bind(inv.role.as_str())
+        .bind(token_hash.to_string())
+        .bind(inv.invited_by.to_string())
+        .bind(micros(inv.created_at))
+        .bind(micros(inv.expires_at))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The organization's invitations still pending (not accepted, revoked
+    /// or expired), oldest first.
+    pub async fn pending_invitations(&self, org: OrgId, now: Timestamp) -> Result<Vec<InvitationRecord>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {INVITATION_COLS} FROM invitations
+             WHERE org_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+             ORDER BY created_at, id"
+        ))
+        .bind(org.to_string())
+        .bind(micros(now))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(invitation_from).collect()
+    }
+
+    /// An invitation by the hash of its link's secret, whatever its state.
+    pub async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<InvitationRecord>> {
+        let row = sqlx::query(dynsql!("SELECT {INVITATION_COLS} FROM invitations WHERE token_hash = $1"))
+            .bind(token_hash.to_string())
+            .fetch_optional(&self.write)
+            .await?;
+        row.as_ref().map(invitation_from).transpose()
+    }
+
+    /// Revokes a pending invitation of `org`; NotFound if there is none.
+    pub async fn revoke_invitation(&self, org: OrgId, id: &str, now: Timestamp) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE invitations SET revoked_at = $3
+             WHERE org_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+        )
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .bind(micros(now))
+        .execute(&self.write)
+        .await?;
+        if r.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Accepts a pending invitation for `user`: marks it accepted and makes
+    /// the user a member with its role (an existing member keeps the higher
+    /// of the two roles), in one transaction. `false` when the invitation
+    /// is no longer pending.
+    pub async fn accept_invitation(&self, id: &str, user: UserId, now: Timestamp) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "UPDATE invitations SET accepted_at = $3, accepted_by = $2
+             WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3
+             RETURNING org_id, role",
+        )
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .bind(micros(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((org, role)) = row else { return Ok(false) };
+        let role: Role = role.parse().map_err(StoreError::Corrupt)?;
+        let current: Option<(String,)> =
+            sqlx::query_as("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
+                .bind(org.clone())
+                .bind(user.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        match current {
+            None => {
+                sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(org)
+                    .bind(user.to_string())
+                    .bind(role.as_str())
+                    .bind(micros(now))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some((cur,)) => {
+                let cur: Role = cur.parse().map_err(StoreError::Corrupt)?;
+                if role > cur {
+                    sqlx::query("UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2")
+                        .bind(org)
+                        .bind(user.to_string())
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $1")
+            .bind(user.to_string())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    // --------------------------------------------------- recovery codes
+
+    /// Replaces the user's recovery codes with new ones (by their hashes).
+    pub async fn replace_recovery_codes(&self, user: UserId, code_hashes: &[String], now: Timestamp) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user.to_string()).execute(&mut *tx).await?;
+        for h in code_hashes {
+            sqlx::query("INSERT INTO recovery_codes (code_hash, user_id, created_at) VALUES ($1, $2, $3)")
+                .bind(h.clone())
+                .bind(user.to_string())
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Spends one recovery code of the user; false if it is not one of
+    /// theirs or was used already.
+    pub async fn use_recovery_code(&self, user: UserId, code_hash: &str, now: Timestamp) -> Result<bool> {
+        let r = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        )
+        .bind(user.to_string())
+        .bind(code_hash.to_string())
+        .bind(micros(now))
+        .execute(&self.write)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// How many unused recovery codes the user has.
+    pub async fn recovery_codes_left(&self, user: UserId) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user.to_string())
+            .fetch_one(&self.read)
+            .await?;
+        Ok(n)
     }
 }

@@ -27,7 +27,7 @@ mod row;
 pub mod seating;
 pub mod testing;
 
-pub use accounts::{NewUser, SessionRecord, UserAuth};
+pub use accounts::{InvitationRecord, LinkPurpose, NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};
 pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRecord, TicketRecord};
 pub use idempotency::{IdemClaim, IdemRef, IdemRender, IdemWrite};

@@ -396,6 +396,7 @@ impl Config {
             webhooks_allow_loopback: self.webhooks.allow_loopback,
             webhook_disable_after: self.webhooks.disable_after,
             smtp: self.mail.smtp.clone(),
+            ..tessera_app::AppConfig::default()
         }
     }
 

@@ -3,6 +3,7 @@
 //! The `#[utoipa::path]` on each handler is also what routes it, so the
 //! OpenAPI document cannot miss an endpoint.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod catalog;

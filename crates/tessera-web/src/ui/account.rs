@@ -219,7 +219,7 @@ async fn sign_up(State(s): State<AppState>, ClientIp(ip): ClientIp, headers: Hea
                 password: values.get("password").cloned().unwrap_or_default(),
                 name: get("name"),
             };
-            match s.app.register(&ip, r).await {
+            match s.app.register_in(&ip, r, super::lang()).await {
                 Ok((_, session)) => return redirect("/account", &[session_cookie(&s, &session)]),
                 Err(e) => {
                     retry_after = rate_limited(&e);

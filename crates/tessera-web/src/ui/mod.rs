@@ -26,6 +26,7 @@ pub(crate) mod overview;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
+pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod shell;
 pub(crate) mod storefront;
@@ -108,6 +109,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
         .merge(account::router())
+        .merge(security::router())
         .merge(dashboard::router())
         .merge(orders::router())
         .merge(overview::router())
@@ -426,6 +428,8 @@ pub(crate) fn error_page(e: AppError) -> Response {
         AppError::Forbidden(_) => {
             message(StatusCode::FORBIDDEN, "shell-forbidden-title", vec![t("shell-forbidden-text")], None)
         }
+        // Not locked out: sent to enrol, then back to work.
+        AppError::TwoFactorRequired => redirect("/account/security?required=1#two-factor", &[]),
         AppError::Internal(detail) => {
             tracing::error!(%detail, "page failed");
             message(StatusCode::INTERNAL_SERVER_ERROR, "shell-error-title", vec![t("shell-error-text")], None)

@@ -1,6 +1,7 @@
 //! API tests: a real server on a loopback port with a fresh SQLite database
 //! per test, driven over HTTP.
 
+mod account_security;
 mod auth;
 mod bad_input;
 mod browser;

@@ -47,6 +47,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/orgs/{org_id}/members", Rule::Org(Role::Admin)),
     ("PUT", "/api/v1/orgs/{org_id}/members/{user_id}", Rule::Org(Role::Admin)),
     ("DELETE", "/api/v1/orgs/{org_id}/members/{user_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/invitations", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/invitations", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/tokens", Rule::Org(Role::Admin)),
     ("POST", "/api/v1/orgs/{org_id}/tokens", Rule::Org(Role::Admin)),
     ("DELETE", "/api/v1/orgs/{org_id}/tokens/{token_id}", Rule::Org(Role::Admin)),
@@ -143,6 +145,13 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/me/totp/setup"),
     ("POST", "/api/v1/me/totp/enable"),
     ("POST", "/api/v1/me/totp/disable"),
+    // Account security: tests/it/account_security.rs.
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/password-reset/confirm"),
+    ("POST", "/api/v1/auth/verify-email"),
+    ("POST", "/api/v1/me/verify-email"),
+    ("POST", "/api/v1/invitations/accept"),
+    ("DELETE", "/api/v1/orgs/{org_id}/invitations/{invitation_id}"),
     ("POST", "/api/v1/events/{event_id}/orders"),
     ("GET", "/api/v1/events/{event_id}/availability"),
     ("GET", "/api/v1/events/{event_id}/seat-map"),
@@ -238,6 +247,9 @@ impl Fixture {
         let body = match (method, template) {
             ("POST", "/api/v1/orgs") => Some(json!({"name": "New", "slug": format!("new-org-{n}")})),
             ("PATCH", "/api/v1/orgs/{org_id}") => Some(json!({"name": "Alpha"})),
+            ("POST", "/api/v1/orgs/{org_id}/invitations") => {
+                Some(json!({"email": format!("invitee{n}@example.org"), "role": "scanner"}))
+            }
             ("POST", "/api/v1/orgs/{org_id}/members") => {
                 let id = self.throwaway_user().await;
                 let email = self.t.store.user_auth(id).await.unwrap().unwrap().user.email;

@@ -3,6 +3,7 @@
 //! said on the member's row.
 
 use super::*;
+use crate::ui::shell::{Filled, OrgTabs, Shell, Text, t, t_args};
 use tessera_domain::UserId;
 use tessera_domain::account::{Email, Membership};
 
@@ -16,96 +17,224 @@ pub(super) async fn team_page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    team_view(&s, &c, StatusCode::OK, &Form::default(), None, &done_notice(&q)).await
+    team_view(&s, &c, StatusCode::OK, &Form::default(), None, team_notice(&q)).await
 }
 
-/// The team: members with a role form each, and the form to add one.
-/// `row_error` is a refused role change, shown on its member's row.
+/// One member's row on the team page.
+struct MemberRow {
+    user_id: UserId,
+    name: String,
+    email: String,
+    role: &'static str,
+    you: bool,
+    since: String,
+    remove_question: String,
+    remove_action: String,
+    /// A refused role change, said on the row.
+    error: Option<String>,
+}
+
+/// One pending invitation.
+struct InviteRow {
+    revoke_action: String,
+    email: String,
+    role: String,
+    expires: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "settings/team.html")]
+struct TeamPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    base: String,
+    notice: Option<String>,
+    members: Vec<MemberRow>,
+    roles: Vec<(&'static str, String)>,
+    invitations: Vec<InviteRow>,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+    require_two_factor: bool,
+    can_settings: bool,
+}
+
+/// A role's name, from the catalog.
+fn role_name(r: Role) -> String {
+    t(match r {
+        Role::Owner => "settings-role-owner",
+        Role::Admin => "settings-role-admin",
+        Role::Staff => "settings-role-staff",
+        Role::Scanner => "settings-role-scanner",
+    })
+}
+
+/// The "done" message after a redirect to the team page.
+fn team_notice(q: &HashMap<String, String>) -> Option<String> {
+    let id = match q.get("done").map(String::as_str) {
+        Some("member-added") => "settings-done-member-added",
+        Some("role-changed") => "settings-done-role-changed",
+        Some("member-removed") => "settings-done-member-removed",
+        Some("invited") => "settings-done-invited",
+        Some("invitation-revoked") => "settings-done-invitation-revoked",
+        Some("two-factor") => "settings-done-two-factor",
+        _ => return None,
+    };
+    Some(t(id))
+}
+
+/// The team: members with a role form each, pending invitations, the forms
+/// to invite and to add one, and the two-factor requirement. `row_error`
+/// is a refused role change, shown on its member's row.
 async fn team_view(
     s: &AppState,
     c: &Ctx,
     status: StatusCode,
     add: &Form,
     row_error: Option<(UserId, String)>,
-    notice: &str,
+    notice: Option<String>,
 ) -> Response {
     let members = match s.app.members(&c.actor, c.id()).await {
         Ok(m) => m,
         Err(e) => return error_page(e),
     };
-    let base = c.base();
-    // Who first, then what can be done: on a phone the actions stay in view.
-    let mut body = format!("{notice}<h2 id=\"members\">{}</h2>", tr("Members"));
-    body.push_str(&table_start(
-        tr("Members"),
-        &[(tr("Member"), false), (tr("Role"), false), (tr("Actions"), false), (tr("Member since"), false)],
-    ));
-    for m in &members {
-        let you = if m.user_id == c.viewer.user.id { format!(" {}", tr("(you)")) } else { String::new() };
-        let id = format!("role-{}", m.user_id);
-        let error = match &row_error {
-            Some((u, msg)) if *u == m.user_id => format!("<p class=\"error\" id=\"{id}-error\">{}</p>", esc(msg)),
-            _ => String::new(),
-        };
-        let invalid = if error.is_empty() {
-            String::new()
-        } else {
-            format!(" aria-invalid=\"true\" aria-describedby=\"{id}-error\"")
-        };
-        let options: String = role_options()
-            .iter()
-            .map(|(v, l)| {
-                let sel = if *v == m.role.as_str() { " selected" } else { "" };
-                format!("<option value=\"{v}\"{sel}>{l}</option>")
+    let invitations = match s.app.invitations(&c.actor, c.id()).await {
+        Ok(i) => i,
+        Err(e) => return error_page(e),
+    };
+    let members = members
+        .into_iter()
+        .map(|m| {
+            let you = m.user_id == c.viewer.user.id;
+            MemberRow {
+                user_id: m.user_id,
+                error: row_error.as_ref().filter(|(u, _)| *u == m.user_id).map(|(_, e)| e.clone()),
+                remove_action: format!("{}/team/{}/remove", c.base(), m.user_id),
+                remove_question: if you {
+                    t("settings-remove-self-question")
+                } else {
+                    t_args("settings-remove-question", &[("name", m.name.clone().into())])
+                },
+                name: m.name,
+                email: m.email.to_string(),
+                role: m.role.as_str(),
+                you,
+                since: when(m.created_at, "UTC"),
+            }
+        })
+        .collect();
+    let page = TeamPage {
+        shell: Shell::new(t("settings-team-title"), &Extras { cookies: vec![], scripts: &[], wide: true }),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "team"),
+        csrf: c.csrf.clone(),
+        base: c.base(),
+        notice,
+        members,
+        roles: Role::ALL.iter().map(|r| (r.as_str(), role_name(*r))).collect(),
+        invitations: invitations
+            .into_iter()
+            .map(|i| InviteRow {
+                revoke_action: format!("{}/team/invitations/{}/revoke", c.base(), i.id),
+                email: i.email.to_string(),
+                role: role_name(i.role),
+                expires: when(i.expires_at, "UTC"),
             })
-            .collect();
-        body.push_str(&format!(
-            "<tr><th scope=\"row\">{name}{you}<br><span class=\"muted\">{email}</span></th><td>\
-             <form class=\"row-form\" method=\"post\" action=\"{base}/team/{uid}/role\">{csrf}\
-             <label class=\"visually-hidden\" for=\"{id}\">{role_of} {name}</label>\
-             <select id=\"{id}\" name=\"role\"{invalid}>{options}</select> \
-             <button class=\"secondary\" type=\"submit\">{change}<span class=\"visually-hidden\"> ({name})</span></button></form>{error}</td>\
-             <td><a href=\"{base}/team/{uid}/remove\">{remove}<span class=\"visually-hidden\"> {name}</span></a></td><td>{since}</td></tr>",
-            name = esc(&m.name),
-            email = esc(m.email.as_str()),
-            uid = m.user_id,
-            csrf = csrf_field(&c.csrf),
-            role_of = tr("Role of"),
-            change = tr("Change the role"),
-            since = esc(&when(m.created_at, "UTC")),
-            remove = tr("Remove"),
-        ));
+            .collect(),
+        values: Filled(&add.values),
+        errors: &add.errors,
+        require_two_factor: c.org.org.require_two_factor,
+        can_settings: c.org.role.grants(tessera_domain::Permission::ManageOrgSettings),
+    };
+    super::super::shell::render(status, &page, &c.cookies)
+}
+
+/// Invites an address with a role; the invitee gets a link by e-mail.
+pub(super) async fn invite(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    let values = form(&body);
+    let c = match posted(&s, &headers, &org, &format!("/dashboard/orgs/{org}/team"), &values).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut errors = vec![];
+    let email = Email::parse(val(&values, "invite_email"))
+        .map_err(|_| errors.push(("invite_email".to_string(), t("settings-invite-bad-email"))))
+        .ok();
+    let role = val(&values, "invite_role")
+        .parse::<Role>()
+        .map_err(|_| errors.push(("invite_role".to_string(), t("settings-choose-role"))))
+        .ok();
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if let (Some(email), Some(role)) = (email, role) {
+        let input = tessera_app::account::NewInvitation { email, role };
+        match s.app.invite(&c.actor, c.id(), input, super::super::lang()).await {
+            Ok(_) => return redirect(&format!("{}/team?done=invited#pending", c.base()), &[]),
+            Err(AppError::Forbidden(_)) => {
+                status = StatusCode::FORBIDDEN;
+                errors.push(("invite_role".into(), t("settings-invite-owner-only")));
+            }
+            Err(AppError::Conflict { message, .. }) => {
+                status = StatusCode::CONFLICT;
+                let id = if message.contains("member") && !message.contains("pending") {
+                    "settings-invite-already-member"
+                } else {
+                    "settings-invite-already-pending"
+                };
+                errors.push(("invite_email".into(), t(id)));
+            }
+            Err(e) => match refused(e) {
+                Ok(fields) => {
+                    errors = fields.into_iter().map(|(f, m)| (format!("invite_{f}"), m)).collect();
+                }
+                Err(page) => return page,
+            },
+        }
     }
-    body.push_str(TABLE_END);
-    body.push_str(&format!(
-        "<h2 id=\"add\">{title}</h2><form method=\"post\" action=\"{base}/team\" novalidate>{csrf}{marked}{email}{email_hint}{role}\
-         <p><button type=\"submit\">{submit}</button></p></form>\
-         <h3>{roles}</h3><dl><dt>{owner}</dt><dd>{owner_d}</dd><dt>{admin}</dt><dd>{admin_d}</dd>\
-         <dt>{staff}</dt><dd>{staff_d}</dd><dt>{scanner}</dt><dd>{scanner_d}</dd></dl>",
-        title = tr("Add a member"),
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&add.errors),
-        email = input("email", tr("E-mail"), "email", "required autocomplete=\"off\"", &add.values, &add.errors),
-        email_hint = hint(tr("The person needs a Tessera account with this e-mail address.")),
-        role = select(
-            "role",
-            tr("Role"),
-            &role_options(),
-            if add.get("role").is_empty() { "staff" } else { add.get("role") },
-            &add.errors
-        ),
-        submit = tr("Add the member"),
-        roles = tr("What each role may do"),
-        owner = role_label(Role::Owner),
-        owner_d = tr("Everything, including making and removing owners."),
-        admin = role_label(Role::Admin),
-        admin_d = tr("Runs the organization: venues, events, team, tokens, payments; not owners."),
-        staff = role_label(Role::Staff),
-        staff_d = tr("Box office: sees the catalog, sells, manages orders, checks in."),
-        scanner = role_label(Role::Scanner),
-        scanner_d = tr("Gate staff: check-in only."),
-    ));
-    render(c, status, tr("Team"), "team", &body)
+    team_view(&s, &c, status, &Form::refused(values, errors), None, None).await
+}
+
+/// Withdraws a pending invitation (after the confirmation on the page).
+pub(super) async fn revoke_invitation(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let values = form(&body);
+    let c = match posted(&s, &headers, &org, &format!("/dashboard/orgs/{org}/team"), &values).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match s.app.revoke_invitation(&c.actor, c.id(), &id).await {
+        Ok(()) => redirect(&format!("{}/team?done=invitation-revoked#pending", c.base()), &[]),
+        Err(e) => error_page(e),
+    }
+}
+
+/// Switches the organization's two-factor requirement.
+pub(super) async fn set_two_factor(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    let values = form(&body);
+    let c = match posted(&s, &headers, &org, &format!("/dashboard/orgs/{org}/team"), &values).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let patch = tessera_app::orgs::OrgPatch {
+        name: None,
+        require_two_factor: Some(val(&values, "require_two_factor") == "on"),
+    };
+    match s.app.update_org(&c.actor, c.id(), patch).await {
+        Ok(_) => redirect(&format!("{}/team?done=two-factor#two-factor", c.base()), &[]),
+        Err(e) => error_page(e),
+    }
 }
 
 pub(super) async fn add_member(
@@ -121,12 +250,10 @@ pub(super) async fn add_member(
     };
     let mut errors = vec![];
     let email = Email::parse(val(&values, "email"))
-        .map_err(|_| errors.push(("email".into(), tr("enter an e-mail address like name@example.org").into())))
+        .map_err(|_| errors.push(("email".into(), t("settings-invite-bad-email"))))
         .ok();
-    let role = val(&values, "role")
-        .parse::<Role>()
-        .map_err(|_| errors.push(("role".into(), tr("Choose a role.").into())))
-        .ok();
+    let role =
+        val(&values, "role").parse::<Role>().map_err(|_| errors.push(("role".into(), t("settings-choose-role")))).ok();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if let (Some(email), Some(role)) = (email, role) {
         match s.app.set_member(&c.actor, c.id(), &email, role).await {
@@ -142,7 +269,7 @@ pub(super) async fn add_member(
             },
         }
     }
-    team_view(&s, &c, status, &Form::refused(values, errors), None, "").await
+    team_view(&s, &c, status, &Form::refused(values, errors), None, None).await
 }
 
 pub(super) async fn change_role(
@@ -163,8 +290,8 @@ pub(super) async fn change_role(
             &c,
             StatusCode::UNPROCESSABLE_ENTITY,
             &Form::default(),
-            Some((user, tr("Choose a role.").into())),
-            "",
+            Some((user, t("settings-choose-role"))),
+            None,
         )
         .await;
     };
@@ -174,7 +301,7 @@ pub(super) async fn change_role(
         Err(AppError::Conflict { message, .. }) => (StatusCode::CONFLICT, message),
         Err(e) => return error_page(e),
     };
-    team_view(&s, &c, status, &Form::default(), Some((user, localize(&message))), "").await
+    team_view(&s, &c, status, &Form::default(), Some((user, localize(&message))), None).await
 }
 
 /// The member to remove, for the confirmation page.

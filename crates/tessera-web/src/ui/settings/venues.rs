@@ -232,6 +232,11 @@ async fn venue_view(
         }
         Some(m) => body.push_str(&map_summary_html(m, &here)),
     }
+    // The visual editor (another page, by the seats area) beside the forms.
+    body.push_str(&format!(
+        "<p><a class=\"button secondary\" href=\"{here}/seat-map/edit\">{}</a></p>",
+        esc(&super::super::shell::t("settings-seat-map-editor"))
+    ));
     body.push_str(&generate_forms(c, &here, forms.generate.as_ref()));
     body.push_str(&import_form(c, &here, &forms.import));
     render(c, status, &v.name, "venues", &body)
