@@ -15,6 +15,8 @@ dashboard-tab-sales = Sales
 dashboard-tab-attendees = Attendees
 dashboard-tab-checkin = Check-in
 dashboard-tab-seats = Seats
+dashboard-tab-box-office = Box office
+dashboard-tab-image = Image
 dashboard-tab-public = Public page
 
 ## Check-in setup

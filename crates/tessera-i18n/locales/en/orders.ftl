@@ -96,14 +96,6 @@ orders-attendees-title = Attendees · { $event }
 orders-attendees-csv = Download the attendees (CSV)
 orders-no-attendees = No attendees yet.
 orders-checked-in = Checked in
-orders-event-tab-overview = Event
-orders-event-tab-orders = Orders
-orders-event-tab-sales = Sales
-orders-event-tab-attendees = Attendees
-orders-event-tab-checkin = Check-in
-orders-event-tab-seats = Seats
-orders-event-tab-box-office = Box office
-orders-event-tab-public = Public page
 orders-event-tabs = Event
 
 ## Overview

@@ -15,6 +15,8 @@ dashboard-tab-sales = 销售
 dashboard-tab-attendees = 参与者
 dashboard-tab-checkin = 检票
 dashboard-tab-seats = 座位
+dashboard-tab-box-office = 现场售票
+dashboard-tab-image = 活动图片
 dashboard-tab-public = 公开页面
 
 ## Check-in setup

@@ -93,14 +93,6 @@ orders-attendees-title = 参与者 · { $event }
 orders-attendees-csv = 下载参与者名单（CSV）
 orders-no-attendees = 还没有参与者。
 orders-checked-in = 检票时间
-orders-event-tab-overview = 活动
-orders-event-tab-orders = 订单
-orders-event-tab-sales = 销售
-orders-event-tab-attendees = 参与者
-orders-event-tab-checkin = 检票
-orders-event-tab-seats = 座位
-orders-event-tab-box-office = 现场售票
-orders-event-tab-public = 公开页面
 orders-event-tabs = 活动
 
 ## Overview

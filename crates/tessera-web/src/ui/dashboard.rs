@@ -1291,8 +1291,10 @@ pub(super) fn event_tab_links(org: OrgId, e: &Event, current: &str) -> Vec<(Stri
         ("orders", format!("/dashboard/orgs/{org}/orders?event={}", e.id), t("dashboard-tab-orders")),
         ("sales", format!("{base}/sales"), t("dashboard-tab-sales")),
         ("attendees", format!("{base}/attendees"), t("dashboard-tab-attendees")),
+        ("box-office", format!("{base}/box-office"), t("dashboard-tab-box-office")),
         ("checkin", format!("{base}/checkin"), t("dashboard-tab-checkin")),
         ("seats", format!("{base}/seats"), t("dashboard-tab-seats")),
+        ("image", format!("{base}/image"), t("dashboard-tab-image")),
         ("public", format!("/events/{}", e.id), t("dashboard-tab-public")),
     ]
     .into_iter()

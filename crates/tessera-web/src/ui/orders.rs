@@ -70,20 +70,7 @@ pub(super) fn state_badge(shown: &str) -> (&'static str, String) {
 
 /// The sub-pages of one event, for the `event_tabs` macro of `orders/parts.html`.
 pub(super) fn event_tabs(org: OrgId, e: &Event, current: &str) -> Vec<(String, String, bool)> {
-    let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
-    [
-        ("overview", base.clone(), "orders-event-tab-overview"),
-        ("orders", format!("/dashboard/orgs/{org}/orders?event={}", e.id), "orders-event-tab-orders"),
-        ("sales", format!("{base}/sales"), "orders-event-tab-sales"),
-        ("attendees", format!("{base}/attendees"), "orders-event-tab-attendees"),
-        ("box-office", format!("{base}/box-office"), "orders-event-tab-box-office"),
-        ("checkin", format!("{base}/checkin"), "orders-event-tab-checkin"),
-        ("seats", format!("{base}/seats"), "orders-event-tab-seats"),
-        ("public", format!("/events/{}", e.id), "orders-event-tab-public"),
-    ]
-    .into_iter()
-    .map(|(key, href, label)| (href, t(label), key == current))
-    .collect()
+    super::dashboard::event_tab_links(org, e, current)
 }
 
 /// The shell of a dashboard page: wide, with its cookies.

@@ -144,6 +144,8 @@ pub(crate) struct EventHead {
     pub map_url: String,
     /// The title links to the event's page.
     pub linked: bool,
+    /// The event's picture, on its own page.
+    pub image: Option<super::media::ImageUrls>,
 }
 
 impl EventHead {
@@ -163,6 +165,7 @@ impl EventHead {
             address: address.to_string(),
             map_url: format!("https://www.openstreetmap.org/search?query={query}"),
             linked: true,
+            image: None,
         }
     }
 
@@ -219,6 +222,7 @@ pub(crate) fn order_state(o: &Order) -> (String, &'static str) {
 
 struct Card {
     id: String,
+    image: Option<super::media::ImageUrls>,
     title: String,
     month: String,
     day: String,
@@ -285,6 +289,7 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
         Ok(l) => l,
         Err(e) => return error_page(e),
     };
+    let mut images = super::media::event_images(&s, &ids).await;
     let cards = events
         .iter()
         .map(|e| {
@@ -292,6 +297,7 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
             let (month, day) = local.as_ref().map_or((1, 1), |z| (i64::from(z.month()), i64::from(z.day())));
             Card {
                 id: e.id.to_string(),
+                image: images.remove(&e.id),
                 title: e.title.clone(),
                 month: t_args("storefront-month", &[("month", month.into())]),
                 day: t_args("storefront-day", &[("day", day.into())]),
@@ -330,11 +336,14 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
 struct Offer {
     prices: tessera_app::payments::BuyerPrices,
     now: Timestamp,
+    /// The organizer's picture of the event, if any.
+    image: Option<super::media::ImageUrls>,
 }
 
 impl Offer {
     async fn of(s: &AppState, e: &EventDetail) -> Result<Self, AppError> {
-        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now() })
+        let image = super::media::event_image(s, e.summary.id).await;
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image })
     }
 }
 
@@ -454,7 +463,7 @@ fn event_response(
     let extras = Extras { scripts, wide: seating.is_some(), ..Default::default() };
     let page = EventPage {
         shell: Shell::new(e.summary.title.clone(), &extras),
-        head: EventHead::of_public(e),
+        head: EventHead { image: offer.image.clone(), ..EventHead::of_public(e) },
         description: e.description.clone(),
         csrf,
         errors,

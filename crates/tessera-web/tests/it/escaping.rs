@@ -42,7 +42,11 @@ async fn markup_in_names_comes_out_escaped_on_every_page() {
     assert_eq!(e.status, 201, "{e:?}");
     let event = e.body["id"].as_str().unwrap().to_string();
     let q = t
-        .post(&format!("/api/v1/orgs/{org}/events/{event}/quotas"), &owner, json!({"name": format!("Q {SCRIPT}"), "capacity": 100}))
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/quotas"),
+            &owner,
+            json!({"name": format!("Q {SCRIPT}"), "capacity": 100}),
+        )
         .await;
     assert_eq!(q.status, 201, "{q:?}");
     let tt = t
@@ -78,9 +82,8 @@ async fn markup_in_names_comes_out_escaped_on_every_page() {
     let token = r.body["access_token"].as_str().unwrap().to_string();
     let paid = t.post(&format!("/api/v1/orgs/{org}/orders/{order}/mark-paid"), &owner, json!({})).await;
     assert_eq!(paid.status, 200, "{paid:?}");
-    let tickets = t
-        .send(t.client.get(format!("{}/api/v1/orders/{order}/tickets", t.base)).header("x-order-token", &token))
-        .await;
+    let tickets =
+        t.send(t.client.get(format!("{}/api/v1/orders/{order}/tickets", t.base)).header("x-order-token", &token)).await;
     assert_eq!(tickets.status, 200, "{tickets:?}");
 
     let mut visitor = Browser::new(&t.base);
@@ -99,12 +102,16 @@ async fn markup_in_names_comes_out_escaped_on_every_page() {
     let o = format!("/dashboard/orgs/{org}");
     let e = format!("{o}/events/{event}");
     for path in [
-        "/dashboard".to_string(),
+        "/dashboard?all".to_string(),
+        format!("{o}/overview"),
         o.clone(),
         e.clone(),
         format!("{e}/sales"),
         format!("{e}/attendees"),
         format!("{e}/checkin"),
+        format!("{e}/box-office"),
+        format!("{e}/seats"),
+        format!("{e}/image"),
         format!("{o}/orders"),
         format!("{o}/orders?q=Fan"),
         format!("{o}/orders/{order}"),
