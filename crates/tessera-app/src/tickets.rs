@@ -356,7 +356,7 @@ impl App {
         let mut sheets = Vec::new();
         for t in self.store.order_tickets(order.id).await?.into_iter().filter(|t| t.status == "valid") {
             let code = self.ensure_code(&t, &event).await?;
-            sheets.push(self.sheet(&t, code, &event, &venue, &order));
+            sheets.push(self.sheet(&t, code, &event, &venue, order));
         }
         let title =
             tessera_render::order_title(tessera_mail::Locale::from_tag(&order.locale), &event.title, &order.reference);
