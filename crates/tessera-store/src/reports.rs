@@ -46,7 +46,8 @@ pub struct OrgSalesBucket {
     pub revenue_minor: i64,
 }
 
-/// How much of an event is sold: across its quotas.
+/// How much of an event is sold: its valid tickets against the most it can
+/// sell (the sum of its quotas, or less when one quota covers every type).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventShare {
     pub event_id: String,
@@ -105,7 +106,10 @@ impl Store {
         let rows = sqlx::query(
             "SELECT e.id, e.title, e.starts_at, e.venue_id, \
                     CAST(COALESCE((SELECT SUM(q.capacity) FROM quotas q WHERE q.event_id = e.id), 0) AS BIGINT) AS capacity, \
-                    CAST(COALESCE((SELECT SUM(q.sold) FROM quotas q WHERE q.event_id = e.id), 0) AS BIGINT) AS sold \
+                    (SELECT MIN(q.capacity) FROM quotas q WHERE q.event_id = e.id AND NOT EXISTS ( \
+                        SELECT 1 FROM ticket_types t WHERE t.event_id = e.id AND NOT EXISTS ( \
+                            SELECT 1 FROM ticket_type_quotas l WHERE l.quota_id = q.id AND l.ticket_type_id = t.id))) AS covering, \
+                    (SELECT COUNT(*) FROM tickets k WHERE k.event_id = e.id AND k.voided_at IS NULL) AS sold \
              FROM events e \
              WHERE e.org_id = $1 AND e.ends_at >= $2 AND e.status <> 'cancelled' \
              ORDER BY e.starts_at, e.id LIMIT $3",
@@ -122,7 +126,14 @@ impl Store {
                     title: r.text("title")?,
                     starts_at: r.ts("starts_at")?,
                     venue_id: r.text("venue_id")?,
-                    capacity: r.int("capacity")?,
+                    // Quotas may overlap (one for the whole event, one per
+                    // type): a quota covering every type bounds the sum.
+                    capacity: match r.opt_int("covering")? {
+                        Some(cover) => cover.min(r.int("capacity")?),
+                        None => r.int("capacity")?,
+                    },
+                    // Tickets, not quota counters: a ticket counts once in
+                    // every quota it draws on.
                     sold: r.int("sold")?,
                 })
             })

@@ -73,10 +73,12 @@ fn page(o: &tessera_app::orgs::OrgWithRole, v: &Overview) -> OverviewPage {
         .iter()
         .map(|e| {
             let percent = if e.capacity > 0 { (e.sold * 100 / e.capacity).clamp(0, 100) } else { 0 };
+            // A few tickets of a large event are "<1 %", not "0 %".
+            let percent_text = if percent == 0 && e.sold > 0 { "<1".to_string() } else { percent.to_string() };
             let shown = if e.capacity > 0 {
                 t_args(
                     "orders-share-sold",
-                    &[("sold", e.sold.into()), ("capacity", e.capacity.into()), ("percent", percent.into())],
+                    &[("sold", e.sold.into()), ("capacity", e.capacity.into()), ("percent", percent_text.into())],
                 )
             } else {
                 t("orders-no-capacity")
@@ -105,7 +107,10 @@ fn page(o: &tessera_app::orgs::OrgWithRole, v: &Overview) -> OverviewPage {
                 x: 40 + i as i64 * 18,
                 y: 200 - h,
                 h,
-                tick: (i % 7 == 0 || i as i64 == n - 1).then(|| d.date.get(5..).unwrap_or(&d.date).to_string()),
+                // A label every week and on the last day, none so close to
+                // the last that the two overlap.
+                tick: ((i % 7 == 0 && n - 1 - i as i64 >= 4) || i as i64 == n - 1)
+                    .then(|| d.date.get(5..).unwrap_or(&d.date).to_string()),
             }
         })
         .collect();

@@ -12,6 +12,7 @@ use serde_json::json;
 crate::on_both_backends!(
     orders_filter_export_and_refund_part_with_a_confirmation,
     the_overview_counts_today_to_date_and_the_last_30_days,
+    the_overview_counts_a_ticket_once_across_overlapping_quotas,
     the_box_office_sells_once_per_form_to_staff_only,
 );
 
@@ -226,6 +227,46 @@ async fn the_overview_counts_today_to_date_and_the_last_30_days() {
     let mut stranger = Browser::new(&s.t.base);
     stranger.sign_in("stranger@example.org", PASSWORD).await;
     assert_eq!(stranger.get(&overview).await.status, 404);
+}
+
+async fn the_overview_counts_a_ticket_once_across_overlapping_quotas() {
+    let s = shop().await;
+    // A second quota of 60 over the same type: each ticket draws on both.
+    let q =
+        s.t.post(
+            &format!("/api/v1/orgs/{}/events/{}/quotas", s.org, s.event),
+            &s.owner,
+            json!({"name": "Cap", "capacity": 60}),
+        )
+        .await;
+    assert_eq!(q.status, 201, "{q:?}");
+    let house = s.t.get(&format!("/api/v1/orgs/{}/events/{}/quotas", s.org, s.event), &s.owner).await.body;
+    let ids: Vec<&serde_json::Value> = house.as_array().unwrap().iter().map(|q| &q["id"]).collect();
+    assert_eq!(ids.len(), 2);
+    let linked = s
+        .t
+        .patch(&format!("/api/v1/orgs/{}/ticket-types/{}", s.org, s.ticket_type), &s.owner, json!({"quota_ids": ids}))
+        .await;
+    assert_eq!(linked.status, 200, "{linked:?}");
+    s.order(3, "Grace Hopper", "grace@example.org", true).await;
+    let mut staff = s.staff().await;
+    let p = staff.get(&format!("/dashboard/orgs/{}/overview", s.org)).await;
+    // 3 tickets (not 6 quota units) of at most 60 (not 160).
+    assert!(p.html.contains("3 of 60 sold (5 %)"), "{}", p.html);
+    // One ticket of 1,000 is under 1 %, not 0 %.
+    let big =
+        s.t.patch(
+            &format!("/api/v1/orgs/{}/quotas/{}", s.org, ids[1].as_str().unwrap()),
+            &s.owner,
+            json!({"capacity": 1000}),
+        )
+        .await;
+    assert_eq!(big.status, 200, "{big:?}");
+    let house_id = ids[0].as_str().unwrap();
+    let h = s.t.patch(&format!("/api/v1/orgs/{}/quotas/{house_id}", s.org), &s.owner, json!({"capacity": 1000})).await;
+    assert_eq!(h.status, 200, "{h:?}");
+    let p = staff.get(&format!("/dashboard/orgs/{}/overview", s.org)).await;
+    assert!(p.html.contains("3 of 1000 sold (&#60;1 %)"), "{}", p.html);
 }
 
 async fn the_box_office_sells_once_per_form_to_staff_only() {
