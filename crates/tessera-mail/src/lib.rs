@@ -49,7 +49,7 @@ pub use account::AccountMail;
 pub use compose::{compose, mailbox};
 pub use lettre::Message;
 pub use lettre::message::Mailbox;
-pub use locale::{Locale, format_date, format_datetime, format_money};
+pub use locale::{Locale, format_date, format_datetime, format_money, money_pattern};
 pub use mail::{Line, Mail, MailKind, TicketLink};
 pub use send::{Mailer, Security, SendError, SmtpConfig};
 

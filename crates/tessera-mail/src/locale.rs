@@ -20,15 +20,21 @@ pub use tessera_i18n::Locale;
 /// sign goes in front: `-€0.05`.
 pub fn format_money(money: Money, locale: Locale) -> String {
     let sign = if money.amount_minor < 0 { "-" } else { "" };
-    let number = plain_number(money);
-    let code = money.currency.code();
+    format!("{sign}{}", money_pattern(money.currency, locale).replace("{}", &plain_number(money)))
+}
+
+/// Where the number goes in an amount of `currency` in `locale`: `€{}`,
+/// `{} EUR`; the storefront's script formats its running total with it, so
+/// that it reads as the server's amounts do.
+pub fn money_pattern(currency: tessera_domain::Currency, locale: Locale) -> String {
+    let code = currency.code();
     match (locale, code) {
-        (Locale::En, "EUR") => format!("{sign}€{number}"),
-        (Locale::En, "GBP") => format!("{sign}£{number}"),
-        (Locale::En, "USD") => format!("{sign}${number}"),
-        (Locale::En, _) => format!("{sign}{code} {number}"),
-        (Locale::ZhCn, "CNY") => format!("{sign}¥{number}"),
-        (Locale::ZhCn, _) => format!("{sign}{number} {code}"),
+        (Locale::En, "EUR") => "€{}".into(),
+        (Locale::En, "GBP") => "£{}".into(),
+        (Locale::En, "USD") => "${}".into(),
+        (Locale::En, _) => format!("{code} {{}}"),
+        (Locale::ZhCn, "CNY") => "¥{}".into(),
+        (Locale::ZhCn, _) => format!("{{}} {code}"),
     }
 }
 

@@ -7,7 +7,6 @@ if (form) {
   const rows = [...form.querySelectorAll(".ticket-row")];
   const totalBox = form.querySelector(".running-total");
   const totalOut = form.querySelector("[data-total]");
-  const lang = document.documentElement.lang || "en";
 
   const count = (input) => {
     const n = Number.parseInt(input.value, 10);
@@ -17,6 +16,7 @@ if (form) {
   const update = () => {
     let minor = 0;
     let currency = null;
+    let pattern = "{}";
     let any = false;
     for (const row of rows) {
       const input = row.querySelector("input[type=number]");
@@ -30,13 +30,18 @@ if (form) {
         any = true;
         minor += n * Number(row.dataset.unitMinor || 0);
         currency = row.dataset.currency;
+        pattern = row.dataset.money || pattern;
       }
     }
     if (!totalBox || !totalOut) return;
     totalBox.hidden = !any;
     if (any && currency) {
       const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
-      totalOut.value = new Intl.NumberFormat(lang, { style: "currency", currency }).format(minor / 10 ** digits);
+      // Grouped with commas and the currency's decimals, placed as the
+      // server places it (data-money), so the total reads like the prices.
+      const number = new Intl.NumberFormat("en", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+        .format(minor / 10 ** digits);
+      totalOut.value = pattern.replace("{}", number);
     }
   };
 

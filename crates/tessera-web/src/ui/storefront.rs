@@ -365,6 +365,8 @@ struct TicketRow {
     fees: Option<String>,
     unit_minor: i64,
     currency: String,
+    /// How the running total reads: `€{}` or `{} EUR`, as the server writes amounts.
+    money_pattern: String,
     status: RowStatus,
     max: i64,
     max_per_order: i64,
@@ -439,6 +441,7 @@ fn event_response(
                 fees,
                 unit_minor: per_ticket.amount_minor,
                 currency: per_ticket.currency.code().to_string(),
+                money_pattern: tessera_mail::money_pattern(per_ticket.currency, super::lang()),
                 status,
                 max: tt.max_per_order.min(tt.available).max(0),
                 max_per_order: tt.max_per_order,
