@@ -72,7 +72,8 @@ pub struct Registration {
 pub struct Credentials {
     pub email: String,
     pub password: String,
-    /// The current code from the authenticator app, if the account uses TOTP.
+    /// The current code from the authenticator app, if the account uses
+    /// TOTP, or one of its recovery codes (each works once).
     #[serde(default)]
     pub totp_code: Option<String>,
 }
@@ -572,6 +573,8 @@ impl App {
         }
         self.check_user_totp(user.id, code).await?;
         self.store.set_totp(user.id, None, false).await?;
+        // Recovery codes belong to the enrolment they came with.
+        self.store.replace_recovery_codes(user.id, &[], self.now()).await?;
         Ok(())
     }
 }

@@ -106,21 +106,32 @@ pub async fn totp_setup(State(s): State<AppState>, caller: Caller) -> ApiResult<
     Ok(Json(s.app.totp_setup(caller.actor.user()?).await?))
 }
 
+/// Two-factor authentication turned on, with its recovery codes.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TotpEnabled {
+    /// Ten single-use codes that sign in (or turn two-factor off) without
+    /// the authenticator app. Shown this once: only their hashes are kept.
+    pub recovery_codes: Vec<String>,
+}
+
 /// Confirm enrolment with a current code; from then on login needs a code.
+/// The answer carries the recovery codes, shown only here.
 #[utoipa::path(post, path = "/api/v1/me/totp/enable", tag = "auth", request_body = TotpCode,
-    responses((status = 204), (status = 422, body = ErrorBody)), security(("session" = [])))]
+    responses((status = 200, body = TotpEnabled), (status = 409, body = ErrorBody, description = "Already enabled"),
+        (status = 422, body = ErrorBody)), security(("session" = [])))]
 pub async fn totp_enable(
     State(s): State<AppState>,
     caller: Caller,
     ApiJson(c): ApiJson<TotpCode>,
-) -> ApiResult<StatusCode> {
-    s.app.totp_enable(caller.actor.user()?, &c.code).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> ApiResult<Json<TotpEnabled>> {
+    let recovery_codes = s.app.totp_enable_with_recovery(caller.actor.user()?, &c.code).await?;
+    Ok(Json(TotpEnabled { recovery_codes }))
 }
 
-/// Turn TOTP off (needs a current code).
+/// Turn TOTP off (needs a current code); its recovery codes go with it.
 #[utoipa::path(post, path = "/api/v1/me/totp/disable", tag = "auth", request_body = TotpCode,
-    responses((status = 204), (status = 422, body = ErrorBody)), security(("session" = [])))]
+    responses((status = 204), (status = 409, body = ErrorBody, description = "Not enabled"),
+        (status = 422, body = ErrorBody)), security(("session" = [])))]
 pub async fn totp_disable(
     State(s): State<AppState>,
     caller: Caller,

@@ -158,8 +158,19 @@ async fn totp_two_factor_login() {
     let code = |offset: i64| totp::code_at(&secret, t.clock.now().as_second() / 30 + offset);
     let r = t.post("/api/v1/me/totp/enable", &auth, json!({"code": "000000"})).await;
     assert!(r.status == 422 || code(0) == "000000", "{r:?}");
-    assert_eq!(t.post("/api/v1/me/totp/enable", &auth, json!({"code": code(0)})).await.status, 204);
+    let on = t.post("/api/v1/me/totp/enable", &auth, json!({"code": code(0)})).await;
+    assert_eq!(on.status, 200, "{on:?}");
+    let recovery: Vec<String> =
+        on.body["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert_eq!(recovery.len(), 10);
     assert_eq!(t.get("/api/v1/me", &auth).await.body["user"]["totp_enabled"], true);
+    let again = t.post("/api/v1/me/totp/enable", &auth, json!({"code": code(1)})).await;
+    assert_eq!(again.status, 409, "{again:?}");
+    // A recovery code signs in once, in place of the app's code.
+    let r = t.login("ann@example.org", "correct horse battery", Some(&recovery[3])).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let r = t.login("ann@example.org", "correct horse battery", Some(&recovery[3])).await;
+    assert_eq!(r.status, 401, "a recovery code works once");
 
     let r = t.login("ann@example.org", "correct horse battery", None).await;
     assert_eq!((r.status, r.code(), r.fields()), (401, "totp_required", vec!["totp_code".to_string()]));
@@ -198,7 +209,7 @@ async fn organizations_can_require_two_factor() {
     let code = totp::code_at(&secret, t.clock.now().as_second() / 30);
     assert_eq!(
         t.post("/api/v1/me/totp/enable", &Auth::Session(staff.clone()), json!({"code": code})).await.status,
-        204
+        200
     );
     assert_eq!(t.get(&format!("/api/v1/orgs/{org}/venues"), &Auth::Session(staff)).await.status, 200);
 }
