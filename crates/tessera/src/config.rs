@@ -155,6 +155,8 @@ pub struct AuthConfig {
     pub login_window_secs: i64,
     pub register_max_per_ip: u32,
     pub access_code_max_failures_per_ip: u32,
+    pub password_reset_max_per_ip: u32,
+    pub password_reset_max_per_address: u32,
     pub totp_issuer: String,
 }
 
@@ -215,6 +217,8 @@ impl Default for AuthConfig {
             login_window_secs: a.login_window_secs,
             register_max_per_ip: a.register_max_per_ip,
             access_code_max_failures_per_ip: a.access_code_max_failures_per_ip,
+            password_reset_max_per_ip: a.password_reset_max_per_ip,
+            password_reset_max_per_address: a.password_reset_max_per_address,
             totp_issuer: a.totp_issuer,
         }
     }
@@ -292,6 +296,8 @@ impl Config {
             ("auth.login_account_slowdown_after", i64::from(self.auth.login_account_slowdown_after)),
             ("auth.register_max_per_ip", i64::from(self.auth.register_max_per_ip)),
             ("auth.access_code_max_failures_per_ip", i64::from(self.auth.access_code_max_failures_per_ip)),
+            ("auth.password_reset_max_per_ip", i64::from(self.auth.password_reset_max_per_ip)),
+            ("auth.password_reset_max_per_address", i64::from(self.auth.password_reset_max_per_address)),
             ("auth.login_window_secs", self.auth.login_window_secs),
             ("database.max_connections", i64::from(self.database.max_connections)),
             ("inventory.hold_ttl_secs", self.inventory.hold_ttl_secs),
@@ -379,6 +385,8 @@ impl Config {
             login_window_secs: self.auth.login_window_secs,
             register_max_per_ip: self.auth.register_max_per_ip,
             access_code_max_failures_per_ip: self.auth.access_code_max_failures_per_ip,
+            password_reset_max_per_ip: self.auth.password_reset_max_per_ip,
+            password_reset_max_per_address: self.auth.password_reset_max_per_address,
             totp_issuer: self.auth.totp_issuer.clone(),
             hold_ttl_secs: self.inventory.hold_ttl_secs,
             master_key,
