@@ -122,7 +122,14 @@ pub(crate) fn process(bytes: &[u8]) -> Result<Processed, ImageProblem> {
     limits.max_image_height = Some(MAX_SIDE_PX);
     limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
     decoder.limits(limits);
-    let decoded = decoder.decode().map_err(|_| ImageProblem::Broken)?;
+    let mut decoder = decoder.into_decoder().map_err(|_| ImageProblem::Broken)?;
+    // A phone's photo stored sideways with an EXIF orientation: turned
+    // upright, since the re-encoded copies carry no EXIF.
+    let orientation =
+        image::ImageDecoder::orientation(&mut decoder).unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut decoded = DynamicImage::from_decoder(decoder).map_err(|_| ImageProblem::Broken)?;
+    decoded.apply_orientation(orientation);
+    let width = decoded.width();
     // JPEG has no transparency: transparent parts become white.
     let flat = flatten(&decoded);
     let mut targets: Vec<u32> = WIDTHS_PX.iter().copied().filter(|w| *w <= width).collect();
@@ -495,6 +502,30 @@ mod tests {
         let small = process(&png(120, 80)).unwrap();
         assert_eq!(small.variants.len(), 1);
         assert_eq!(small.variants[0].width, 120, "never enlarged");
+    }
+
+    /// A 40 × 20 JPEG whose EXIF says "rotate 90° clockwise to show".
+    fn sideways_jpeg() -> Vec<u8> {
+        let img = image::RgbImage::from_fn(40, 20, |x, _| image::Rgb([if x < 20 { 250 } else { 10 }, 60, 60]));
+        let mut jpeg = Vec::new();
+        img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut jpeg)).unwrap();
+        // TIFF, little-endian, one IFD entry: Orientation (0x0112), SHORT, 6.
+        let tiff: [u8; 26] =
+            [b'I', b'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0];
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
+        app1.extend_from_slice(b"Exif\0\0");
+        app1.extend_from_slice(&tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_photo_taken_sideways_is_turned_upright() {
+        let p = process(&sideways_jpeg()).unwrap();
+        assert_eq!((p.variants[0].width, p.variants[0].height), (20, 40));
     }
 
     #[test]
