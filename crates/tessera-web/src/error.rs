@@ -79,6 +79,12 @@ pub(crate) fn refusal_message(code: &str, english: &str) -> String {
     }
 }
 
+/// A message of the catalogs in the request's language, or `english` in
+/// English (where the caller has a more detailed text, e.g. serde's).
+pub(crate) fn localized_key(key: &MessageKey, english: impl Into<String>) -> String {
+    if locale() == Locale::En { english.into() } else { say(key) }
+}
+
 /// A whole-request message in the request's language, or `english` in English.
 pub(crate) fn localized(id: &'static str, english: impl Into<String>) -> String {
     if locale() == Locale::En { english.into() } else { say_id(id) }
