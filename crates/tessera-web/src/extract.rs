@@ -41,6 +41,16 @@ fn serde_problem(msg: &str) -> MessageKey {
         MessageKey::new("errors-input-invalid-value").text("expected", expected())
     } else if msg.starts_with("invalid digit") || msg.starts_with("cannot parse integer") || msg.contains("number") {
         MessageKey::new("errors-input-not-a-number")
+    } else if msg == "must be an e-mail address" {
+        MessageKey::new("errors-email")
+    } else if msg == "must be at most 254 characters" {
+        MessageKey::new("errors-too-long").num("max", 254)
+    } else if msg.starts_with("must be an IANA time zone name") {
+        MessageKey::new("errors-timezone")
+    } else if after("unknown IANA time zone `").is_some() {
+        MessageKey::new("errors-unknown-timezone").text("value", backticked(msg).unwrap_or_default())
+    } else if after("unknown ISO 4217 currency code `").is_some() {
+        MessageKey::new("errors-unknown-currency").text("value", backticked(msg).unwrap_or_default())
     } else {
         MessageKey::new("errors-field-detail").text("detail", msg)
     }

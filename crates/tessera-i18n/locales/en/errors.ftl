@@ -297,3 +297,8 @@ errors-seat-without-zone = { $label } has no price zone
 errors-seat-problems = these seats cannot be taken: { $detail }
 errors-seat-list-problems = { $detail }
 errors-zone-seat-limit = at most { $max } seats of this price zone per order
+
+## Values a type checks as it is read
+errors-timezone = must be an IANA time zone name such as Europe/Berlin
+errors-unknown-timezone = unknown IANA time zone `{ $value }`
+errors-unknown-currency = unknown ISO 4217 currency code `{ $value }`

@@ -243,3 +243,8 @@ errors-seat-without-zone = { $label } 没有对应的价格区
 errors-seat-problems = 无法选择这些座位：{ $detail }
 errors-seat-list-problems = 所选座位有误：{ $detail }
 errors-zone-seat-limit = 每个订单在此价格区最多可选 { $max } 个座位
+
+## 读取时由类型本身检查的值
+errors-timezone = 须为 IANA 时区名称，例如 Asia/Shanghai 或 Europe/Berlin
+errors-unknown-timezone = 未知的 IANA 时区“{ $value }”
+errors-unknown-currency = 未知的 ISO 4217 货币代码“{ $value }”

@@ -851,8 +851,10 @@ async fn refund(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<St
         Ok(_) => redirect(&format!("/orders/{}", order.id), &[]),
         Err(e) => {
             let message = match e {
-                AppError::Rule { message, .. } | AppError::StateConflict { message, .. } => message,
-                AppError::Conflict { message, .. } => message,
+                AppError::Rule { code, message, .. } | AppError::StateConflict { code, message } => {
+                    crate::error::refusal_message(code, &message)
+                }
+                AppError::Conflict { message, .. } => crate::error::localized("errors-conflict", message),
                 other => return error_page(other),
             };
             super::shell::message(

@@ -109,6 +109,12 @@ async fn rejected_bodies_forms_and_imports_name_the_field_in_the_readers_languag
             "missing field `capacity`",
         ),
         (
+            r#"{"name":"Hall","timezone":"Mars/Olympus","capacity":1}"#,
+            "timezone",
+            "未知的 IANA 时区“Mars/Olympus”",
+            "unknown IANA time zone `Mars/Olympus`",
+        ),
+        (
             r#"{"name":"Hall","timezone":"Europe/Berlin","capacity":1,"seats":2}"#,
             "seats",
             "未知字段 `seats`",
