@@ -237,7 +237,7 @@ errors-more-than-left = 超过了可退的剩余金额
 ## 所选座位
 errors-not-sold-by-seat = 本活动不按座位售票
 errors-seat-request-count = 每次须选择 1 到 { $max } 个座位，而不是 { $requested } 个
-errors-wheelchair-party = { $count } 人的同行人数中申请了 { $spaces } 个轮椅位，超过了人数
+errors-wheelchair-party = 为 { $count } 人申请了 { $spaces } 个轮椅位，超过了人数
 errors-unknown-seat-category = 未知的座位类别 { $value }
 errors-seat-without-zone = { $label } 没有对应的价格区
 errors-seat-problems = 无法选择这些座位：{ $detail }

@@ -131,6 +131,25 @@ async fn rejected_bodies_forms_and_imports_name_the_field_in_the_readers_languag
         assert!(en.body["error"]["fields"][field].as_str().unwrap_or_default().starts_with(english), "{en:?}");
     }
 
+    // A query parameter of the wrong kind, and one out of range; a malformed id in the path.
+    let get = |path: String, lang: &'static str| {
+        t.send(t.client.get(format!("{}{path}", t.base)).header("accept-language", lang))
+    };
+    let zh = get("/api/v1/events?limit=many".into(), "zh-CN").await;
+    assert_eq!((zh.status, zh.code()), (400, "invalid_query"), "{zh:?}");
+    assert_eq!(zh.body["error"]["fields"]["limit"], "不是有效的数字", "{zh:?}");
+    let en = get("/api/v1/events?limit=many".into(), "en").await;
+    assert_eq!((en.status, en.code()), (400, "invalid_query"), "{en:?}");
+    assert!(en.body["error"]["fields"]["limit"].as_str().is_some_and(|m| m.contains("invalid digit")), "{en:?}");
+    let zh = get("/api/v1/events?limit=0".into(), "zh-CN").await;
+    assert_eq!((zh.status, zh.code()), (422, "invalid_input"), "{zh:?}");
+    assert_eq!(zh.body["error"]["fields"]["limit"], "须在 1 到 100 之间", "{zh:?}");
+    let zh = get("/api/v1/events/not-an-id".into(), "zh-CN").await;
+    assert_eq!((zh.status, zh.code()), (400, "invalid_path"), "{zh:?}");
+    let fields = zh.body["error"]["fields"].as_object().cloned().unwrap_or_default();
+    assert!(fields.values().any(|m| m == "编号格式不正确"), "{zh:?}");
+    assert!(zh.body["error"]["message"].as_str().is_some_and(|m| m.starts_with("路径参数 ")), "{zh:?}");
+
     // The checkout with a quantity of 0, in both languages.
     let venue = t.venue(&owner, &org, "Hall").await;
     let e = t.sellable_event(&owner, &org, &venue, "Gala").await;
