@@ -143,7 +143,7 @@ impl ApiError {
                 _ => say(&MessageKey::new("errors-idempotency-in-progress").num("seconds", retry_after_secs)),
             },
         )
-        .field(crate::idempotency::HEADER, "in use by a request still running");
+        .field(crate::idempotency::HEADER, localized("errors-idempotency-key-in-use", "in use by a request still running"));
         e.retry_after_secs = Some(retry_after_secs);
         e
     }

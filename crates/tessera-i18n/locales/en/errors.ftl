@@ -302,3 +302,12 @@ errors-zone-seat-limit = at most { $max } seats of this price zone per order
 errors-timezone = must be an IANA time zone name such as Europe/Berlin
 errors-unknown-timezone = unknown IANA time zone `{ $value }`
 errors-unknown-currency = unknown ISO 4217 currency code `{ $value }`
+
+## Seat-map documents and the API's own answers
+errors-map-content-type = send the seat map as application/json or text/csv
+errors-map-too-large = a seat map document is at most { $mib } MiB
+errors-map-not-utf8 = the seat map is not UTF-8 text
+errors-map-export-format = format must be json or csv
+errors-no-such-endpoint = no such endpoint
+errors-method-not-allowed = this endpoint does not take that method
+errors-idempotency-key-in-use = in use by a request still running

@@ -248,3 +248,12 @@ errors-zone-seat-limit = 每个订单在此价格区最多可选 { $max } 个座
 errors-timezone = 须为 IANA 时区名称，例如 Asia/Shanghai 或 Europe/Berlin
 errors-unknown-timezone = 未知的 IANA 时区“{ $value }”
 errors-unknown-currency = 未知的 ISO 4217 货币代码“{ $value }”
+
+## 座位图文件和 API 自身的回答
+errors-map-content-type = 请以 application/json 或 text/csv 格式发送座位图
+errors-map-too-large = 座位图文件最大为 { $mib } MiB
+errors-map-not-utf8 = 座位图不是 UTF-8 文本
+errors-map-export-format = 格式须为 json 或 csv
+errors-no-such-endpoint = 没有这个接口
+errors-method-not-allowed = 此接口不支持该请求方法
+errors-idempotency-key-in-use = 正被一个仍在处理中的请求使用

@@ -188,6 +188,17 @@ async fn rejected_bodies_forms_and_imports_name_the_field_in_the_readers_languag
     assert!(flag.starts_with("未知的标记 \"sparkly\""), "{zh:?}");
     let en = put("en").await;
     assert_eq!(en.body["error"]["fields"]["map: line 3, column x"], "not a number: \"east\"", "{en:?}");
+    let mut rb = t
+        .client
+        .put(format!("{}{map}", t.base))
+        .header("content-type", "text/plain")
+        .header("accept-language", "zh-CN");
+    if let Auth::Session(s) = &owner {
+        rb = rb.header("cookie", format!("tessera_session={}", s.cookie)).header("x-csrf-token", &s.csrf);
+    }
+    let r = t.send(rb.body(csv)).await;
+    assert_eq!((r.status, r.code()), (415, "unsupported_media_type"), "{r:?}");
+    assert_eq!(r.body["error"]["message"], "请以 application/json 或 text/csv 格式发送座位图", "{r:?}");
 
     // The event form of the dashboard: the app's rule next to its field, in the page's language.
     let mut staff = crate::browser::Browser::new(&t.base);
