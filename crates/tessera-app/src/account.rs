@@ -11,7 +11,7 @@ use crate::auth::hash_password;
 use crate::secrets::{hash_token, random_bytes, random_token};
 use crate::{Actor, App, AppError, Result};
 use tessera_domain::account::{Email, User, check_password};
-use tessera_domain::{OrgId, Permission, Role, Timestamp, UserId};
+use tessera_domain::{MessageKey, OrgId, Permission, Role, Timestamp, UserId};
 use tessera_mail::{AccountMail, Locale, Mail, MailKind};
 use tessera_store::{InvitationRecord, LinkPurpose, OutboxMessage, OutboxRow};
 
@@ -31,7 +31,11 @@ const NO_ORG: &str = "00000000-0000-0000-0000-000000000000";
 /// The answer to a link that is unknown, used, expired or no longer for
 /// the account's address: one answer for all, so that it tells nothing.
 fn bad_link() -> AppError {
-    AppError::invalid("token", "this link is invalid, expired or already used; ask for a new one")
+    AppError::invalid_key(
+        "token",
+        MessageKey::new("errors-bad-link"),
+        "this link is invalid, expired or already used; ask for a new one",
+    )
 }
 
 /// A pending invitation, as its organization sees it.
@@ -156,7 +160,7 @@ impl App {
     /// per e-mail address.
     pub async fn request_password_reset(&self, ip: &str, email: &str, locale: Locale) -> Result<()> {
         let now = self.now();
-        let email = Email::parse(email).map_err(|m| AppError::invalid("email", m.to_string()))?;
+        let email = Email::parse_keyed(email).map_err(|m| AppError::invalid_keyed("email", m))?;
         self.clients.admit_password_reset(ip, email.as_str(), now)?;
         let Some(user) = self.store.user_by_email(&email).await? else {
             return Ok(());
@@ -187,7 +191,7 @@ impl App {
     /// account ends (whoever knew the old password is signed out).
     pub async fn reset_password(&self, token: &str, password: String) -> Result<()> {
         self.password_reset_account(token).await?;
-        check_password(&password).map_err(|m| AppError::invalid("password", m))?;
+        check_password(&password).map_err(|m| AppError::invalid_keyed("password", m))?;
         let hash = hash_password(password).await?;
         self.store.reset_password(&hash_token(token), hash, self.now()).await?.ok_or_else(bad_link)?;
         Ok(())
@@ -373,7 +377,7 @@ impl App {
     pub async fn totp_disable_with_password(&self, user: &User, password: String, code: &str) -> Result<()> {
         let auth = self.store.user_auth(user.id).await?.ok_or(AppError::NotFound)?;
         if !crate::auth::verify_password(password, auth.password_hash).await {
-            return Err(AppError::invalid("password", "wrong password"));
+            return Err(AppError::invalid_key("password", MessageKey::new("errors-wrong-password"), "wrong password"));
         }
         if normalize_recovery_code(code).is_some() {
             if !user.totp_enabled {
@@ -383,7 +387,11 @@ impl App {
                 });
             }
             if !self.use_recovery_code(user.id, code).await? {
-                return Err(AppError::invalid("code", "wrong or already used code"));
+                return Err(AppError::invalid_key(
+                    "code",
+                    MessageKey::new("errors-wrong-code"),
+                    "wrong or already used code",
+                ));
             }
             self.store.set_totp(user.id, None, false).await?;
         } else {

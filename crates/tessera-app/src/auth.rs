@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use tessera_domain::account::{ApiToken, Email, User, check_password};
 use tessera_domain::validation::check_text;
-use tessera_domain::{Timestamp, UserId, ValidationError};
+use tessera_domain::{MessageKey, Timestamp, UserId, ValidationError};
 use tessera_store::NewUser;
 
 fn argon2() -> Argon2<'static> {
@@ -352,7 +352,7 @@ impl App {
         self.clients.admit_registration(ip, now)?;
         let mut e = ValidationError::new();
         if let Err(m) = check_password(&r.password) {
-            e.add("password", m);
+            e.add_keyed("password", m);
         }
         check_text(&mut e, "name", &r.name, 1, 200);
         e.finish()?;
@@ -402,7 +402,7 @@ impl App {
         password: String,
         platform_admin: bool,
     ) -> Result<User> {
-        check_password(&password).map_err(|m| AppError::invalid("password", m))?;
+        check_password(&password).map_err(|m| AppError::invalid_keyed("password", m))?;
         let password_hash = hash_password(password).await?;
         Ok(self
             .store
@@ -548,7 +548,7 @@ impl App {
             .ok_or_else(|| AppError::Conflict { field: "code".into(), message: "start enrolment first".into() })?;
         match totp::matching_step(&secret, code, self.now()) {
             Some(s) if s > auth.totp_last_step && self.store.consume_totp_step(user, s).await? => Ok(()),
-            _ => Err(AppError::invalid("code", "wrong or already used code")),
+            _ => Err(AppError::invalid_key("code", MessageKey::new("errors-wrong-code"), "wrong or already used code")),
         }
     }
 

@@ -13,7 +13,7 @@ use crate::{Actor, App, AppError, Result};
 use tessera_domain::account::Email;
 use tessera_domain::inventory::LineRequest;
 use tessera_domain::orders::{Order, OrderId, OrderState};
-use tessera_domain::{EventId, OrgId, Permission};
+use tessera_domain::{EventId, MessageKey, OrgId, Permission};
 
 /// How the buyer paid at the door.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,11 @@ impl App {
         let staff = actor.user()?.clone();
         self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
         if form_key.len() != 32 || !form_key.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(AppError::invalid("sale_key", "the form's key is missing; load the form again"));
+            return Err(AppError::invalid_key(
+                "sale_key",
+                MessageKey::new("errors-sale-key-missing"),
+                "the form's key is missing; load the form again",
+            ));
         }
         let lines: Vec<String> = sale.lines.iter().map(|l| format!("{}x{}", l.ticket_type_id, l.quantity)).collect();
         let request = format!(

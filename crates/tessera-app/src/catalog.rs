@@ -8,7 +8,7 @@ use tessera_domain::catalog::{
     Category, Event, EventAction, EventPatch, EventStatus, NewEvent, NewQuota, NewTicketType, NewVenue, Quota,
     QuotaPatch, TicketType, TicketTypePatch, Venue, VenuePatch, Visibility, ticket_type_availability,
 };
-use tessera_domain::{EventId, Money, OrgId, Permission, QuotaId, TicketTypeId, Timestamp, VenueId};
+use tessera_domain::{EventId, MessageKey, Money, OrgId, Permission, QuotaId, TicketTypeId, Timestamp, VenueId};
 use tessera_store::EventFilter;
 
 /// The check-in list a published event gets when it has none.
@@ -112,7 +112,8 @@ fn encode_cursor(at: Timestamp, id: EventId) -> String {
 }
 
 fn decode_cursor(c: &str) -> Result<(Timestamp, EventId)> {
-    let bad = || AppError::invalid("cursor", "not a cursor this server issued");
+    let bad =
+        || AppError::invalid_key("cursor", MessageKey::new("errors-bad-cursor"), "not a cursor this server issued");
     let raw = BASE64URL_NOPAD.decode(c.as_bytes()).map_err(|_| bad())?;
     let s = String::from_utf8(raw).map_err(|_| bad())?;
     let (a, b) = s.split_once('.').ok_or_else(bad)?;
@@ -140,13 +141,15 @@ impl App {
     fn event_filter(&self, q: &EventQuery, org: Option<OrgId>) -> Result<EventFilter> {
         let mut e = tessera_domain::ValidationError::new();
         if let Some(l) = q.limit {
-            e.check((1..=100).contains(&l), "limit", "must be between 1 and 100");
+            let key = MessageKey::new("errors-between").num("min", 1).num("max", 100);
+            e.check_key((1..=100).contains(&l), "limit", key, "must be between 1 and 100");
         }
         if let (Some(f), Some(t)) = (q.from, q.to) {
-            e.check(t > f, "to", "must be after from");
+            e.check_key(t > f, "to", MessageKey::new("errors-after-from"), "must be after from");
         }
         if let Some(text) = &q.q {
-            e.check(text.chars().count() <= 200, "q", "must be at most 200 characters");
+            let key = MessageKey::new("errors-too-long").num("max", 200);
+            e.check_key(text.chars().count() <= 200, "q", key, "must be at most 200 characters");
         }
         e.finish()?;
         Ok(EventFilter {
@@ -380,8 +383,9 @@ impl App {
         if action == EventAction::Publish {
             let types = self.store.ticket_types(org, id).await?;
             if !types.iter().any(|t| !t.quota_ids.is_empty()) {
-                return Err(AppError::invalid(
+                return Err(AppError::invalid_key(
                     "ticket_types",
+                    MessageKey::new("errors-publish-needs-quota"),
                     "add a ticket type that draws from a quota before publishing",
                 ));
             }

@@ -14,7 +14,7 @@ use tessera_domain::catalog::EventStatus;
 use tessera_domain::checkin::{CheckinList, Direction, EntryPolicy, FirstEntry, Gate, NewCheckinList, ScanResult};
 use tessera_domain::orders::TicketId;
 use tessera_domain::{CheckinListId, EventId, GateId, OrgId, Permission, ScanId, TicketTypeId, Timestamp};
-use tessera_domain::{ValidationError, validation::check_text};
+use tessera_domain::{MessageKey, ValidationError, validation::check_text};
 use tessera_store::{NewScan, ScanOutcome, ScanRecord, Store, TicketRecord};
 use tessera_ticket::{CodeError, Validity};
 
@@ -271,10 +271,20 @@ fn message(result: ScanResult, direction: Direction) -> &'static str {
 }
 
 fn check_scan_fields(e: &mut ValidationError, prefix: &str, code: &str, nonce: &str, device: Option<&str>) {
-    e.check(code.len() <= MAX_CODE_INPUT, &format!("{prefix}code"), format!("at most {MAX_CODE_INPUT} characters"));
+    e.check_key(
+        code.len() <= MAX_CODE_INPUT,
+        &format!("{prefix}code"),
+        MessageKey::new("errors-at-most-characters").num("max", MAX_CODE_INPUT),
+        format!("at most {MAX_CODE_INPUT} characters"),
+    );
     let nonce_ok = (1..=100).contains(&nonce.len())
         && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
-    e.check(nonce_ok, &format!("{prefix}nonce"), "1 to 100 characters: letters, digits, - _ . :");
+    e.check_key(
+        nonce_ok,
+        &format!("{prefix}nonce"),
+        MessageKey::new("errors-nonce-format").num("min", 1).num("max", 100),
+        "1 to 100 characters: letters, digits, - _ . :",
+    );
     if let Some(d) = device {
         check_text(e, &format!("{prefix}device"), d, 1, 100);
     }
@@ -375,9 +385,10 @@ impl App {
         let list = self.store.checkin_list(org, id).await?.ok_or(AppError::NotFound)?;
         let mut e = ValidationError::new();
         check_text(&mut e, "name", name, 1, 100);
-        e.check(list.gates.len() < 50, "name", "a list has at most 50 gates");
+        let key = MessageKey::new("errors-list-gate-limit").num("max", 50);
+        e.check_key(list.gates.len() < 50, "name", key, "a list has at most 50 gates");
         let taken = list.gates.iter().any(|g| g.name.to_lowercase() == name.trim().to_lowercase());
-        e.check(!taken, "name", "gate names must be unique");
+        e.check_key(!taken, "name", MessageKey::new("errors-gate-names-unique"), "gate names must be unique");
         e.finish()?;
         let gate = Gate { id: GateId::new(), name: name.trim().to_string() };
         self.store.add_gate(id, &gate).await?;
@@ -572,7 +583,8 @@ impl App {
 
     fn check_gate(ctx: &ListContext, e: &mut ValidationError, field: &str, gate: Option<GateId>) {
         if let Some(g) = gate {
-            e.check(ctx.list.gates.iter().any(|x| x.id == g), field, "not a gate of this check-in list");
+            let ok = ctx.list.gates.iter().any(|x| x.id == g);
+            e.check_key(ok, field, MessageKey::new("errors-not-a-gate"), "not a gate of this check-in list");
         }
     }
 
@@ -637,17 +649,27 @@ impl App {
         let ctx = self.list_context(actor, org, list).await?;
         let now = self.now();
         let mut e = ValidationError::new();
-        e.check(!input.scans.is_empty() && input.scans.len() <= MAX_UPLOAD, "scans", "1 to 1000 scans");
+        e.check_key(
+            !input.scans.is_empty() && input.scans.len() <= MAX_UPLOAD,
+            "scans",
+            MessageKey::new("errors-scan-count").num("min", 1).num("max", MAX_UPLOAD),
+            format!("1 to {MAX_UPLOAD} scans"),
+        );
         let mut nonces = std::collections::HashSet::new();
         for (i, s) in input.scans.iter().enumerate() {
             let p = format!("scans[{i}].");
             check_scan_fields(&mut e, &p, &s.code, &s.nonce, s.device.as_deref());
             Self::check_gate(&ctx, &mut e, &format!("{p}gate_id"), s.gate_id);
             if !nonces.insert(s.nonce.as_str()) {
-                e.add(format!("{p}nonce"), "appears twice in this upload");
+                e.add_key(
+                    format!("{p}nonce"),
+                    MessageKey::new("errors-twice-in-upload"),
+                    "appears twice in this upload",
+                );
             }
             let future = now.checked_add(jiff::SignedDuration::from_secs(300)).unwrap_or(now);
-            e.check(s.scanned_at <= future, &format!("{p}scanned_at"), "is in the future");
+            let key = MessageKey::new("errors-in-future");
+            e.check_key(s.scanned_at <= future, &format!("{p}scanned_at"), key, "is in the future");
         }
         e.finish()?;
         // Earliest first, so a single upload resolves like a live sequence.
@@ -708,12 +730,15 @@ impl App {
         let ctx = self.list_context(actor, org, list).await?;
         let since = match since {
             None => None,
-            Some(s) => Some(
-                s.parse::<i64>()
-                    .ok()
-                    .and_then(|m| Timestamp::from_microsecond(m).ok())
-                    .ok_or_else(|| AppError::invalid("since", "must be a cursor returned by an earlier sync"))?,
-            ),
+            Some(s) => {
+                Some(s.parse::<i64>().ok().and_then(|m| Timestamp::from_microsecond(m).ok()).ok_or_else(|| {
+                    AppError::invalid_key(
+                        "since",
+                        MessageKey::new("errors-sync-cursor"),
+                        "must be a cursor returned by an earlier sync",
+                    )
+                })?)
+            }
         };
         let now = self.now();
         let keys = self.store.signing_keys(org).await?.iter().map(crate::tickets::PublicKeyView::from).collect();

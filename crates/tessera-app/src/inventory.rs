@@ -145,7 +145,7 @@ fn reserve_error(e: ReserveError) -> AppError {
             MessageKey::new("errors-line-count").num("max", tessera_domain::inventory::MAX_LINES),
             message,
         )),
-        ReserveError::BadSeats(m) => AppError::invalid("seats", m),
+        ReserveError::BadSeats(m) => AppError::invalid_keyed("seats", m),
         ReserveError::SeatedEvent => AppError::Invalid(ValidationError::single_key(
             "lines",
             MessageKey::new("errors-sold-by-seat"),
@@ -268,31 +268,45 @@ impl App {
         check_text(&mut e, "name", &name, 1, 200);
         let seats = match input.seats {
             None => {
-                e.check(
-                    !input.lines.is_empty() && input.lines.len() <= tessera_domain::inventory::MAX_LINES,
+                let max = tessera_domain::inventory::MAX_LINES;
+                e.check_key(
+                    !input.lines.is_empty() && input.lines.len() <= max,
                     "lines",
-                    "1 to 20 lines",
+                    MessageKey::new("errors-lines-range").num("min", 1).num("max", max),
+                    format!("1 to {max} lines"),
                 );
                 None
             }
             Some(seats) => {
-                e.check(input.lines.is_empty(), "lines", "leave empty when asking for seats");
+                let key = MessageKey::new("errors-lines-empty-with-seats");
+                e.check_key(input.lines.is_empty(), "lines", key, "leave empty when asking for seats");
                 let max = tessera_seating::MAX_REQUEST_SEATS;
                 Some(match seats {
                     SeatRequest::Ids(ids) => {
-                        e.check(!ids.is_empty() && ids.len() <= max as usize, "seats.ids", format!("1 to {max} seats"));
+                        let ok = !ids.is_empty() && ids.len() <= max as usize;
+                        e.check_key(ok, "seats.ids", crate::seat_count(max), format!("1 to {max} seats"));
                         let mut parsed = Vec::with_capacity(ids.len());
                         for (i, id) in ids.iter().enumerate() {
                             match uuid::Uuid::parse_str(id) {
                                 Ok(u) => parsed.push(tessera_seating::SeatId(u)),
-                                Err(_) => e.add(format!("seats.ids[{i}]"), "not a seat id"),
+                                Err(_) => e.add_key(
+                                    format!("seats.ids[{i}]"),
+                                    MessageKey::new("errors-not-a-seat-id"),
+                                    "not a seat id",
+                                ),
                             }
                         }
                         SeatChoice::Exact(parsed)
                     }
                     SeatRequest::Best { count, category, wheelchair_spaces } => {
-                        e.check((1..=max).contains(&count), "seats.best.count", format!("1 to {max} seats"));
-                        e.check(wheelchair_spaces <= count, "seats.best.wheelchair_spaces", "at most count");
+                        let ok = (1..=max).contains(&count);
+                        e.check_key(ok, "seats.best.count", crate::seat_count(max), format!("1 to {max} seats"));
+                        e.check_key(
+                            wheelchair_spaces <= count,
+                            "seats.best.wheelchair_spaces",
+                            MessageKey::new("errors-at-most-count"),
+                            "at most count",
+                        );
                         if let Some(c) = &category {
                             check_text(&mut e, "seats.best.category", c, 1, 32);
                         }
@@ -457,7 +471,11 @@ impl App {
         self.authorize(actor, org, Permission::ViewOrders).await?;
         let search = filter.search.as_deref();
         if search.is_some_and(|q| q.chars().count() > 200) {
-            return Err(AppError::invalid("q", "search text is longer than 200 characters"));
+            return Err(AppError::invalid_key(
+                "q",
+                MessageKey::new("errors-search-too-long").num("max", 200),
+                "search text is longer than 200 characters",
+            ));
         }
         let find = tessera_store::inventory::OrderSearch {
             event: filter.event,

@@ -145,9 +145,25 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// One field's message without a catalog id: prefer [`AppError::invalid_key`].
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(ValidationError::single(field, message))
     }
+
+    /// One field's message of the catalogs, `english` being its English text.
+    pub fn invalid_key(field: &str, key: tessera_domain::MessageKey, english: impl Into<String>) -> Self {
+        AppError::Invalid(ValidationError::single_key(field, key, english))
+    }
+
+    /// One field's [`tessera_domain::Keyed`] message.
+    pub fn invalid_keyed(field: &str, message: tessera_domain::Keyed) -> Self {
+        AppError::Invalid(ValidationError::single_keyed(field, message))
+    }
+}
+
+/// "1 to `max` seats".
+pub(crate) fn seat_count(max: impl TryInto<i64>) -> tessera_domain::MessageKey {
+    tessera_domain::MessageKey::new("errors-seat-count").num("min", 1).num("max", max)
 }
 
 impl From<ValidationError> for AppError {

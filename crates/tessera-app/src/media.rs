@@ -5,7 +5,7 @@
 
 use crate::{App, AppError, Result};
 use std::collections::HashMap;
-use tessera_domain::{EventId, OrgId, Permission};
+use tessera_domain::{EventId, MessageKey, OrgId, Permission};
 pub use tessera_store::media::{EventImageRecord, ImageVariant, MAX_EVENTS_PER_LOOKUP};
 
 impl App {
@@ -28,7 +28,7 @@ impl App {
     ) -> Result<EventImageRecord> {
         self.may_set_event_image(actor, org, event).await?;
         if variants.is_empty() {
-            return Err(AppError::invalid("image", "no image to store"));
+            return Err(AppError::invalid_key("image", MessageKey::new("errors-no-image"), "no image to store"));
         }
         self.store.put_event_image(org, event, hash, variants, self.now()).await?;
         self.store.event_images(&[event]).await?.remove(&event).ok_or(AppError::NotFound)

@@ -4,7 +4,7 @@ use crate::secrets::{hash_token, random_token};
 use crate::{Actor, App, AppError, Result};
 use tessera_domain::account::{ApiToken, Email, Membership, Organization, User, check_slug};
 use tessera_domain::validation::check_text;
-use tessera_domain::{OrgId, Permission, Role, TokenId, UserId, ValidationError};
+use tessera_domain::{MessageKey, OrgId, Permission, Role, TokenId, UserId, ValidationError};
 
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -77,7 +77,7 @@ impl App {
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &input.name, 1, 200);
         if let Err(m) = check_slug(&input.slug) {
-            e.add("slug", m);
+            e.add_keyed("slug", m);
         }
         e.finish()?;
         let org = Organization {
@@ -138,11 +138,13 @@ impl App {
     /// Adds a member or changes their role. Only owners touch the owner role.
     pub async fn set_member(&self, actor: &Actor, org: OrgId, email: &Email, role: Role) -> Result<Membership> {
         let access = self.authorize(actor, org, Permission::ManageMembers).await?;
-        let user = self
-            .store
-            .user_by_email(email)
-            .await?
-            .ok_or_else(|| AppError::invalid("email", "no account with this e-mail address"))?;
+        let user = self.store.user_by_email(email).await?.ok_or_else(|| {
+            AppError::invalid_key(
+                "email",
+                MessageKey::new("errors-no-such-account"),
+                "no account with this e-mail address",
+            )
+        })?;
         self.change_membership(&access, user.id, Some(role)).await?;
         let members = self.store.members(org).await?;
         members.into_iter().find(|m| m.user_id == user.id).ok_or(AppError::NotFound)
@@ -189,9 +191,15 @@ impl App {
         let access = self.authorize(actor, org, Permission::ManageTokens).await?;
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &input.name, 1, 200);
-        e.check(input.role <= access.role, "role", format!("must not exceed your own role ({})", access.role));
+        e.check_key(
+            input.role <= access.role,
+            "role",
+            MessageKey::new("errors-role-above-own").text("role", access.role.to_string()),
+            format!("must not exceed your own role ({})", access.role),
+        );
         if let Some(d) = input.expires_in_days {
-            e.check((1..=3650).contains(&d), "expires_in_days", "must be between 1 and 3650");
+            let key = MessageKey::new("errors-between").num("min", 1).num("max", 3650);
+            e.check_key((1..=3650).contains(&d), "expires_in_days", key, "must be between 1 and 3650");
         }
         e.finish()?;
         let created_by = match actor {

@@ -11,7 +11,7 @@ use crate::{Actor, App, AppError, Result};
 use std::sync::Arc;
 use tessera_domain::orders::{Order, OrderId};
 use tessera_domain::validation::check_text;
-use tessera_domain::{OrgId, Permission, Timestamp, ValidationError};
+use tessera_domain::{MessageKey, OrgId, Permission, Timestamp, ValidationError};
 use tessera_mail::{Locale, Mail, MailKind};
 use tessera_remote::webhooks;
 use tessera_store::{OutboxMessage, OutboxRow};
@@ -87,13 +87,37 @@ pub struct AttemptView {
 }
 
 fn check_types(e: &mut ValidationError, types: &[String]) {
-    e.check(!types.is_empty() && types.len() <= 20, "event_types", "1 to 20 event types");
+    e.check_key(
+        !types.is_empty() && types.len() <= 20,
+        "event_types",
+        MessageKey::new("errors-event-type-count").num("min", 1).num("max", 20),
+        "1 to 20 event types",
+    );
     for (i, t) in types.iter().enumerate() {
-        e.check(
+        let options = WEBHOOK_TYPES.join(", ");
+        e.check_key(
             t == "*" || WEBHOOK_TYPES.contains(&t.as_str()),
             &format!("event_types[{i}]"),
-            format!("`*` or one of {}", WEBHOOK_TYPES.join(", ")),
+            MessageKey::new("errors-star-or-one-of").text("options", options.as_str()),
+            format!("`*` or one of {options}"),
         );
+    }
+}
+
+/// The catalog message for a refused endpoint URL.
+fn url_error_key(err: &webhooks::UrlError) -> MessageKey {
+    use webhooks::UrlError as U;
+    match err {
+        U::Invalid => MessageKey::new("errors-url-invalid"),
+        U::TooLong => MessageKey::new("errors-url-too-long").num("max", 2048),
+        U::Scheme => MessageKey::new("errors-url-scheme"),
+        U::InsecureScheme => MessageKey::new("errors-url-insecure"),
+        U::Credentials => MessageKey::new("errors-url-credentials"),
+        U::LocalName(name) => MessageKey::new("errors-url-local-name").text("host", name.as_str()),
+        U::UnqualifiedName(name) => MessageKey::new("errors-url-unqualified").text("host", name.as_str()),
+        U::ForbiddenAddress { address, .. } => {
+            MessageKey::new("errors-url-forbidden-address").text("address", address.to_string())
+        }
     }
 }
 
@@ -119,7 +143,7 @@ impl App {
         self.authorize(actor, org, Permission::ManageOrgSettings).await?;
         let mut e = ValidationError::new();
         if let Err(err) = webhooks::check_endpoint_url(&input.url, &self.url_policy()) {
-            e.add("url", err.to_string());
+            e.add_key("url", url_error_key(&err), err.to_string());
         }
         check_types(&mut e, &input.event_types);
         check_text(&mut e, "description", &input.description, 0, 200);

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::payments::{EventPricing, PaymentState};
 use tessera_domain::validation::check_text;
-use tessera_domain::{EventId, Money, OrgId, Permission, TicketTypeId, ValidationError};
+use tessera_domain::{EventId, MessageKey, Money, OrgId, Permission, TicketTypeId, ValidationError};
 use tessera_remote::stripe;
 use tessera_store::{
     InventoryOp, LedgerEntry, NewPayment, NewRefund, OutboxMessage, PaymentRecord, PaymentSettingsRecord, ProviderEvent,
@@ -226,13 +226,22 @@ fn stripe_methods(names: &[String]) -> std::result::Result<Vec<stripe::PaymentMe
             "card" => out.push(stripe::PaymentMethod::Card),
             "alipay" => out.push(stripe::PaymentMethod::Alipay),
             "wechat_pay" => out.push(stripe::PaymentMethod::WechatPay),
-            _ => e.add(format!("stripe.methods[{i}]"), "one of card, alipay, wechat_pay"),
+            _ => e.add_key(
+                format!("stripe.methods[{i}]"),
+                one_of("card, alipay, wechat_pay"),
+                "one of card, alipay, wechat_pay",
+            ),
         }
     }
     if out.is_empty() {
         out.push(stripe::PaymentMethod::Card);
     }
     e.finish().map(|_| out)
+}
+
+/// "one of `options`".
+fn one_of(options: &'static str) -> MessageKey {
+    MessageKey::new("errors-one-of").text("options", options)
 }
 
 impl App {
@@ -281,41 +290,48 @@ impl App {
     ) -> Result<PaymentSettingsView> {
         self.authorize(actor, org, Permission::ManageOrgSettings).await?;
         let mut e = ValidationError::new();
-        e.check(PROVIDERS.contains(&input.provider.as_str()), "provider", "one of manual, sandbox, stripe");
+        let known = PROVIDERS.contains(&input.provider.as_str());
+        e.check_key(known, "provider", one_of("manual, sandbox, stripe"), "one of manual, sandbox, stripe");
         if input.provider == "sandbox" && !self.config.allow_sandbox_payments {
-            e.add("provider", "the sandbox provider is switched off on this server (payments.allow_sandbox)");
+            e.add_key(
+                "provider",
+                MessageKey::new("errors-sandbox-off"),
+                "the sandbox provider is switched off on this server (payments.allow_sandbox)",
+            );
         }
         let (_, mut stored, old_secrets) =
             self.settings_of(org).await?.unwrap_or_else(|| (String::new(), StoredSettings::default(), None));
         if let Some(m) = input.manual {
             check_text(&mut e, "manual.instructions", &m.instructions, 0, 2000);
-            e.check((1..=90).contains(&m.due_days), "manual.due_days", "1 to 90 days");
+            let key = MessageKey::new("errors-day-range").num("min", 1).num("max", 90);
+            e.check_key((1..=90).contains(&m.due_days), "manual.due_days", key, "1 to 90 days");
             stored.manual = m;
         }
         let mut secrets = old_secrets.unwrap_or_default();
         if let Some(s) = input.stripe {
             if let Err(v) = stripe_methods(&s.methods) {
-                for f in v.fields {
-                    e.add(f.field, f.message);
-                }
+                e.fields.extend(v.fields);
             }
             stored.stripe.methods = s.methods;
             if let Some(k) = s.secret_key {
-                e.check(
+                e.check_key(
                     (k.starts_with("sk_") || k.starts_with("rk_"))
                         && k.len() <= 255
                         && !k.contains(char::is_whitespace),
                     "stripe.secret_key",
+                    MessageKey::new("errors-stripe-secret-key"),
                     "a Stripe secret key (sk_live_..., sk_test_...) or restricted key (rk_...)",
                 );
                 secrets.secret_key = k;
             }
             if let Some(ws) = s.webhook_secrets {
-                e.check((1..=4).contains(&ws.len()), "stripe.webhook_secrets", "1 to 4 endpoint secrets");
+                let key = MessageKey::new("errors-webhook-secret-count").num("min", 1).num("max", 4);
+                e.check_key((1..=4).contains(&ws.len()), "stripe.webhook_secrets", key, "1 to 4 endpoint secrets");
                 for (i, w) in ws.iter().enumerate() {
-                    e.check(
+                    e.check_key(
                         w.starts_with("whsec_") && w.len() <= 255,
                         &format!("stripe.webhook_secrets[{i}]"),
+                        MessageKey::new("errors-webhook-secret"),
                         "an endpoint secret (whsec_...)",
                     );
                 }
@@ -323,8 +339,9 @@ impl App {
             }
         }
         if input.provider == "stripe" {
-            e.check(!secrets.secret_key.is_empty(), "stripe.secret_key", "required for Stripe");
-            e.check(!secrets.webhook_secrets.is_empty(), "stripe.webhook_secrets", "required for Stripe");
+            let key = MessageKey::new("errors-required-for-stripe");
+            e.check_key(!secrets.secret_key.is_empty(), "stripe.secret_key", key.clone(), "required for Stripe");
+            e.check_key(!secrets.webhook_secrets.is_empty(), "stripe.webhook_secrets", key, "required for Stripe");
         }
         e.finish()?;
         let sealed = if secrets.secret_key.is_empty() && secrets.webhook_secrets.is_empty() {
@@ -517,7 +534,8 @@ impl App {
         match outcome {
             SandboxOutcome::Delayed => {
                 let mut e = ValidationError::new();
-                e.check((1..=86_400).contains(&delay_secs), "delay_secs", "1 to 86400 seconds");
+                let key = MessageKey::new("errors-second-range").num("min", 1).num("max", 86_400);
+                e.check_key((1..=86_400).contains(&delay_secs), "delay_secs", key, "1 to 86400 seconds");
                 e.finish()?;
                 let at = self.now().checked_add(jiff::SignedDuration::from_secs(delay_secs)).unwrap_or(self.now());
                 let job = OutboxMessage::new(
@@ -669,9 +687,10 @@ impl App {
         let reason = input.reason.clone().unwrap_or_else(|| "refunded by the organizer".into());
         let mut e = ValidationError::new();
         check_text(&mut e, "reason", &reason, 1, 500);
-        e.check(
+        e.check_key(
             !(input.amount_minor.is_some() && input.ticket_ids.is_some()),
             "amount_minor",
+            MessageKey::new("errors-amount-or-tickets"),
             "give an amount or tickets, not both",
         );
         e.finish()?;
@@ -688,12 +707,18 @@ impl App {
             _ => (left, "all".to_string()),
         };
         if amount <= 0 {
-            return Err(AppError::invalid("amount_minor", "must be more than zero"));
+            return Err(AppError::invalid_key(
+                "amount_minor",
+                MessageKey::new("errors-more-than-zero"),
+                "must be more than zero",
+            ));
         }
         if amount > left {
-            return Err(AppError::invalid(
+            let most = tessera_domain::Money::new(left.max(0), order.total.currency).to_string();
+            return Err(AppError::invalid_key(
                 "amount_minor",
-                format!("at most {} can be refunded", tessera_domain::Money::new(left.max(0), order.total.currency)),
+                MessageKey::new("errors-refund-at-most").text("amount", most.as_str()),
+                format!("at most {most} can be refunded"),
             ));
         }
         let key = match request_key {
@@ -913,13 +938,18 @@ impl App {
     pub async fn record_payout(&self, actor: &Actor, org: OrgId, input: NewPayout) -> Result<PayoutView> {
         self.authorize(actor, org, Permission::ManageOrgSettings).await?;
         let mut e = ValidationError::new();
-        e.check(input.amount_minor > 0, "amount_minor", "must be more than zero");
+        let key = MessageKey::new("errors-more-than-zero");
+        e.check_key(input.amount_minor > 0, "amount_minor", key, "must be more than zero");
         let currency = tessera_domain::Currency::parse(&input.currency);
-        e.check(currency.is_ok(), "currency", "an ISO 4217 code such as EUR");
-        e.check(PROVIDERS.contains(&input.provider.as_str()), "provider", "one of manual, sandbox, stripe");
+        let key = MessageKey::new("errors-currency-code");
+        e.check_key(currency.is_ok(), "currency", key, "an ISO 4217 code such as EUR");
+        let known = PROVIDERS.contains(&input.provider.as_str());
+        e.check_key(known, "provider", one_of("manual, sandbox, stripe"), "one of manual, sandbox, stripe");
         check_text(&mut e, "reference", &input.reference, 1, 200);
         e.finish()?;
-        let currency = currency.map_err(|err| AppError::invalid("currency", err.to_string()))?;
+        let currency = currency.map_err(|err| {
+            AppError::invalid_key("currency", MessageKey::new("errors-currency-code"), err.to_string())
+        })?;
         let t = tessera_domain::payments::payout_txn(&input.provider, org, currency, input.amount_minor);
         let now = self.now();
         let txn_id = self.store.record_payout(org, &t, &input.reference, now).await?;
@@ -1136,21 +1166,22 @@ pub(crate) fn sandbox_event(p: &PaymentRecord, event_id: &str, ok: bool) -> Resu
 /// top, and their per-ticket fees, prorated from their lines.
 fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
     let mut e = ValidationError::new();
-    e.check(!ids.is_empty() && ids.len() <= 500, "ticket_ids", "1 to 500 tickets");
+    let key = MessageKey::new("errors-ticket-count").num("min", 1).num("max", 500);
+    e.check_key(!ids.is_empty() && ids.len() <= 500, "ticket_ids", key, "1 to 500 tickets");
     let mut seen = std::collections::HashSet::new();
     let mut total = 0i64;
     for (i, id) in ids.iter().enumerate() {
         let field = format!("ticket_ids[{i}]");
         if !seen.insert(id) {
-            e.add(field, "listed twice");
+            e.add_key(field, MessageKey::new("errors-listed-twice"), "listed twice");
             continue;
         }
         let Some(t) = order.tickets.iter().find(|t| t.id.to_string() == *id) else {
-            e.add(field, "not a ticket of this order");
+            e.add_key(field, MessageKey::new("errors-not-order-ticket"), "not a ticket of this order");
             continue;
         };
         if t.status == "void" {
-            e.add(field, "already void");
+            e.add_key(field, MessageKey::new("errors-already-void"), "already void");
             continue;
         }
         if let Some(l) = order.lines.iter().find(|l| l.ticket_type_id == t.ticket_type_id) {

@@ -6,10 +6,10 @@
 use crate::{Actor, App, AppError, Result};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tessera_domain::{EventId, OrgId, Permission, TicketTypeId, Timestamp, ValidationError, VenueId};
+use tessera_domain::{EventId, MessageKey, OrgId, Permission, TicketTypeId, Timestamp, ValidationError, VenueId};
 use tessera_seating::{
-    CsvOptions, CurvedHall, IdGen, ImportError, JsonOptions, RectHall, SeatMap, Stadium, curved_hall, from_csv,
-    from_json, rect_hall, stadium, to_csv, to_json,
+    CsvOptions, CurvedHall, IdGen, ImportError, JsonOptions, ProblemKind, RectHall, SeatMap, Stadium, curved_hall,
+    from_csv, from_json, rect_hall, stadium, to_csv, to_json,
 };
 
 /// Seats a venue's map may hold (a large stadium has about 100,000).
@@ -101,15 +101,70 @@ pub struct AreaSummary {
 fn import_error(e: ImportError) -> AppError {
     let mut v = ValidationError::new();
     for p in &e.problems {
-        v.add(format!("map: {}", p.location), p.kind.to_string());
+        v.add_key(format!("map: {}", p.location), problem_key(&p.kind), p.kind.to_string());
     }
     if e.omitted > 0 {
-        v.add("map", format!("and {} more problems", e.omitted));
+        let key = MessageKey::new("errors-map-more-problems").num("count", e.omitted);
+        v.add_key("map", key, format!("and {} more problems", e.omitted));
     }
     if e.problems.is_empty() {
-        v.add("map", "invalid seat map");
+        v.add_key("map", MessageKey::new("errors-map-invalid"), "invalid seat map");
     }
     AppError::Invalid(v)
+}
+
+/// The catalog message for an import problem (its English text is the
+/// problem's `Display`). Quoted values are passed quoted, as in English.
+fn problem_key(kind: &ProblemKind) -> MessageKey {
+    use ProblemKind as P;
+    match kind {
+        P::Syntax { format, message } => {
+            MessageKey::new("errors-map-syntax").text("format", *format).text("detail", message.as_str())
+        }
+        P::WrongFormat => MessageKey::new("errors-map-wrong-format"),
+        P::UnsupportedVersion { found, supported } => {
+            MessageKey::new("errors-map-version").num("found", *found).num("supported", *supported)
+        }
+        P::MissingField(f) => MessageKey::new("errors-map-missing-field").text("field", *f),
+        P::EmptyText => MessageKey::new("errors-empty"),
+        P::TooLong { max } => MessageKey::new("errors-map-too-long").num("max", *max),
+        P::BadNumber { value } => MessageKey::new("errors-map-bad-number").text("value", format!("{value:?}")),
+        P::NotFinite => MessageKey::new("errors-map-not-finite"),
+        P::UnknownFlag(f) => MessageKey::new("errors-map-unknown-flag").text("value", format!("{f:?}")),
+        P::UnknownColumn(c) => MessageKey::new("errors-map-unknown-column").text("value", format!("{c:?}")),
+        P::MissingColumn(c) => MessageKey::new("errors-map-missing-column").text("column", *c),
+        P::DuplicateColumn(c) => MessageKey::new("errors-map-duplicate-column").text("column", c.as_str()),
+        P::FieldCount { expected, found } => {
+            MessageKey::new("errors-map-field-count").num("expected", *expected).num("found", *found)
+        }
+        P::BadId(s) => MessageKey::new("errors-map-bad-id").text("value", format!("{s:?}")),
+        P::DuplicateSeat { section, row, seat, first } => MessageKey::new("errors-map-duplicate-seat")
+            .text("section", section.as_str())
+            .text("row", row.as_str())
+            .text("seat", seat.as_str())
+            .text("first", first.as_str()),
+        P::DuplicateRow { section, row, first } => MessageKey::new("errors-map-duplicate-row")
+            .text("section", section.as_str())
+            .text("row", row.as_str())
+            .text("first", first.as_str()),
+        P::DuplicateSection { section, first } => MessageKey::new("errors-map-duplicate-section")
+            .text("section", section.as_str())
+            .text("first", first.as_str()),
+        P::DuplicateArea { name, first } => {
+            MessageKey::new("errors-map-duplicate-area").text("name", name.as_str()).text("first", first.as_str())
+        }
+        P::DuplicateId { id, first } => {
+            MessageKey::new("errors-map-duplicate-id").text("id", id.as_str()).text("first", first.as_str())
+        }
+        P::NoSeats => MessageKey::new("errors-map-no-seats"),
+        P::EmptyMap => MessageKey::new("errors-map-empty"),
+        P::ZeroCapacity => MessageKey::new("errors-map-zero-capacity"),
+        P::TooMany { what, max } => MessageKey::new("errors-map-too-many").text("what", *what).num("max", *max),
+        P::TicketLabelTooLong { label, len, max } => MessageKey::new("errors-map-ticket-label")
+            .text("label", format!("{label:?}"))
+            .num("len", *len)
+            .num("max", *max),
+    }
 }
 
 fn summary(venue: VenueId, version: i64, updated_at: Timestamp, map: &SeatMap) -> SeatMapSummary {
@@ -138,7 +193,8 @@ fn summary(venue: VenueId, version: i64, updated_at: Timestamp, map: &SeatMap) -
 }
 
 fn categories_or(given: Vec<String>, default: Vec<String>, e: &mut ValidationError) -> Vec<String> {
-    e.check(given.len() <= 26, "categories", "at most 26 categories");
+    let key = MessageKey::new("errors-category-count").num("max", 26);
+    e.check_key(given.len() <= 26, "categories", key, "at most 26 categories");
     if given.is_empty() { default } else { given }
 }
 
@@ -153,10 +209,11 @@ impl App {
 
     async fn save_map(&self, org: OrgId, venue: VenueId, map: &SeatMap) -> Result<SeatMapSummary> {
         if map.seat_count() > MAX_SEATS {
-            return Err(AppError::Invalid(ValidationError::single(
+            return Err(AppError::invalid_key(
                 "map",
+                MessageKey::new("errors-map-too-many-seats").num("count", map.seat_count()).num("max", MAX_SEATS),
                 format!("{} seats; a venue's map holds at most {MAX_SEATS}", map.seat_count()),
-            )));
+            ));
         }
         let document = to_json(map, &JsonOptions { ids: true, pretty: false });
         let now = self.now();
@@ -214,7 +271,8 @@ impl App {
         self.venue_for_map(actor, org, venue, Permission::ManageCatalog).await?;
         let mut e = ValidationError::new();
         let in_range = |e: &mut ValidationError, v: u32, field: &str, max: u32| {
-            e.check((1..=max).contains(&v), field, format!("must be 1 to {max}"));
+            let key = MessageKey::new("errors-must-be-range").num("min", 1).num("max", max);
+            e.check_key((1..=max).contains(&v), field, key, format!("must be 1 to {max}"));
         };
         let name = self.store.venue(org, venue).await?.map(|v| v.name).unwrap_or_default();
         let mut ids = match self.current_map(org, venue).await? {
@@ -229,9 +287,10 @@ impl App {
                     in_range(&mut e, a, "aisle_every", 1_000);
                 }
                 let categories = categories_or(categories, RectHall::default().categories, &mut e);
-                e.check(
+                e.check_key(
                     (rows as usize) * (seats_per_row as usize) <= MAX_SEATS,
                     "rows",
+                    MessageKey::new("errors-rows-times-seats").num("max", MAX_SEATS),
                     format!("rows × seats_per_row must be at most {MAX_SEATS}"),
                 );
                 e.finish()?;
@@ -243,9 +302,10 @@ impl App {
             GenerateMap::Curved { rows, span_degrees, aisle_every, categories } => {
                 in_range(&mut e, rows, "rows", 200);
                 let span = span_degrees.unwrap_or(CurvedHall::default().span_degrees);
-                e.check(
+                e.check_key(
                     span.is_finite() && span > 0.0 && span <= 360.0,
                     "span_degrees",
+                    MessageKey::new("errors-span-degrees").num("max", 360),
                     "must be above 0 and at most 360",
                 );
                 if let Some(a) = aisle_every {
@@ -269,7 +329,8 @@ impl App {
                 in_range(&mut e, sections, "sections", 100);
                 in_range(&mut e, rows, "rows", 120);
                 if let Some(p) = pitch_standing {
-                    e.check(p <= 200_000, "pitch_standing", "must be at most 200000");
+                    let key = MessageKey::new("errors-at-most-value").num("max", 200_000);
+                    e.check_key(p <= 200_000, "pitch_standing", key, "must be at most 200000");
                 }
                 let categories = categories_or(categories, d.categories.clone(), &mut e);
                 e.finish()?;
@@ -380,7 +441,11 @@ impl App {
         self.authorize(actor, org, Permission::ManageCatalog).await?;
         let ev = self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
         let rec = self.store.seat_map(org, ev.venue_id).await?.ok_or_else(|| {
-            AppError::invalid("zones", "the event's venue has no seat map; import or generate one first")
+            AppError::invalid_key(
+                "zones",
+                MessageKey::new("errors-venue-without-map"),
+                "the event's venue has no seat map; import or generate one first",
+            )
         })?;
         let map = from_json(&rec.document, &mut IdGen::v7())
             .map_err(|e| AppError::Internal(format!("stored seat map of venue {}: {e}", ev.venue_id)))?;
@@ -388,11 +453,20 @@ impl App {
         let mut e = ValidationError::new();
         let categories: std::collections::BTreeSet<&str> = map.seats().iter().map(|s| s.category.as_str()).collect();
         for c in &categories {
-            e.check(input.zones.contains_key(*c), &format!("zones.{c}"), "every seat category needs a ticket type");
+            let key = MessageKey::new("errors-category-needs-type");
+            e.check_key(
+                input.zones.contains_key(*c),
+                &format!("zones.{c}"),
+                key,
+                "every seat category needs a ticket type",
+            );
         }
         for (c, tt) in &input.zones {
-            e.check(categories.contains(c.as_str()), &format!("zones.{c}"), "no seat of the map has this category");
-            e.check(types.iter().any(|t| t.id == *tt), &format!("zones.{c}"), "not a ticket type of this event");
+            let field = format!("zones.{c}");
+            let key = MessageKey::new("errors-category-unused");
+            e.check_key(categories.contains(c.as_str()), &field, key, "no seat of the map has this category");
+            let key = MessageKey::new("errors-not-a-ticket-type");
+            e.check_key(types.iter().any(|t| t.id == *tt), &field, key, "not a ticket type of this event");
         }
         e.finish()?;
         let seats = map.seat_count() as i64;
@@ -558,12 +632,13 @@ impl App {
         self.authorize(actor, org, Permission::ManageCatalog).await?;
         self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
         let mut e = ValidationError::new();
-        e.check(!input.seat_ids.is_empty() && input.seat_ids.len() <= 1000, "seat_ids", "1 to 1000 seats");
+        let ok = !input.seat_ids.is_empty() && input.seat_ids.len() <= 1000;
+        e.check_key(ok, "seat_ids", crate::seat_count(1000), "1 to 1000 seats");
         let mut seats = Vec::with_capacity(input.seat_ids.len());
         for (i, id) in input.seat_ids.iter().enumerate() {
             match uuid::Uuid::parse_str(id) {
                 Ok(u) => seats.push(tessera_seating::SeatId(u)),
-                Err(_) => e.add(format!("seat_ids[{i}]"), "not a seat id"),
+                Err(_) => e.add_key(format!("seat_ids[{i}]"), MessageKey::new("errors-not-a-seat-id"), "not a seat id"),
             }
         }
         e.finish()?;
@@ -571,8 +646,11 @@ impl App {
         // The store speaks of seats; this request's field is seat_ids.
         self.submit_inventory(event, op).await.map_err(|e| match e {
             AppError::Conflict { message, .. } => AppError::Conflict { field: "seat_ids".into(), message },
-            AppError::Invalid(v) => {
-                AppError::invalid("seat_ids", v.to_string().trim_start_matches("seats: ").to_string())
+            AppError::Invalid(mut v) => {
+                for f in &mut v.fields {
+                    f.field = f.field.replacen("seats", "seat_ids", 1);
+                }
+                AppError::Invalid(v)
             }
             other => other,
         })?;

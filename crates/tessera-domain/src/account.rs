@@ -1,7 +1,8 @@
 //! Users, organizations, memberships and API tokens as the rest of the system
 //! sees them. Secrets (password hashes, token hashes) never appear here.
 
-use crate::{OrgId, Role, Timestamp, TokenId, UserId};
+use crate::validation::Keyed;
+use crate::{MessageKey, OrgId, Role, Timestamp, TokenId, UserId};
 use std::fmt;
 
 /// A syntactically plausible e-mail address, trimmed and lower-cased.
@@ -11,12 +12,24 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        Self::parse_keyed(raw).map_err(|k| match k.english {
+            std::borrow::Cow::Borrowed(s) => s,
+            std::borrow::Cow::Owned(_) => "must be an e-mail address",
+        })
+    }
+
+    /// [`Email::parse`] with the message's catalog id, for field errors.
+    pub fn parse_keyed(raw: &str) -> Result<Self, Keyed> {
+        let not_an_address = || Keyed::new(MessageKey::new("errors-email"), "must be an e-mail address");
         let s = raw.trim().to_lowercase();
         if s.len() > 254 {
-            return Err("must be at most 254 characters");
+            return Err(Keyed::new(
+                MessageKey::new("errors-too-long").num("max", 254),
+                "must be at most 254 characters",
+            ));
         }
         let Some((local, domain)) = s.split_once('@') else {
-            return Err("must be an e-mail address");
+            return Err(not_an_address());
         };
         let ok = !local.is_empty()
             && local.len() <= 64
@@ -25,7 +38,7 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && !s.chars().any(|c| c.is_whitespace() || c.is_control());
-        if ok { Ok(Self(s)) } else { Err("must be an e-mail address") }
+        if ok { Ok(Self(s)) } else { Err(not_an_address()) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -54,24 +67,31 @@ impl<'de> serde::Deserialize<'de> for Email {
 
 /// Password rules, after NIST SP 800-63B: long enough, not absurdly long.
 /// Composition rules are deliberately absent.
-pub fn check_password(password: &str) -> Result<(), &'static str> {
+pub fn check_password(password: &str) -> Result<(), Keyed> {
     let n = password.chars().count();
     if n < 10 {
-        Err("must be at least 10 characters")
+        Err(Keyed::new(MessageKey::new("errors-too-short").num("min", 10), "must be at least 10 characters"))
     } else if password.len() > 256 {
-        Err("must be at most 256 bytes")
+        Err(Keyed::new(MessageKey::new("errors-too-long-bytes").num("max", 256), "must be at most 256 bytes"))
     } else {
         Ok(())
     }
 }
 
 /// A URL-safe organization handle: 3-48 of `a-z`, `0-9` and `-`.
-pub fn check_slug(slug: &str) -> Result<(), &'static str> {
+pub fn check_slug(slug: &str) -> Result<(), Keyed> {
     let ok = (3..=48).contains(&slug.len())
         && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
-    if ok { Ok(()) } else { Err("must be 3-48 characters of a-z, 0-9 and '-', not starting or ending with '-'") }
+    if ok {
+        Ok(())
+    } else {
+        Err(Keyed::new(
+            MessageKey::new("errors-slug-format").num("min", 3).num("max", 48),
+            "must be 3-48 characters of a-z, 0-9 and '-', not starting or ending with '-'",
+        ))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

@@ -5,7 +5,7 @@
 //! time zone or a category that does not exist never becomes a value), and
 //! across fields in `validate`, which reports every problem at once.
 
-use crate::validation::{ValidationError, check_text};
+use crate::validation::{MessageKey, ValidationError, check_text};
 use crate::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, VenueId};
 use std::fmt;
 use std::str::FromStr;
@@ -293,20 +293,27 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// "must be between `min` and `max`".
+fn between(min: i64, max: i64) -> MessageKey {
+    MessageKey::new("errors-between").num("min", min).num("max", max)
+}
+
 fn check_window(errors: &mut ValidationError, start: Option<Timestamp>, end: Option<Timestamp>, field: &str) {
     if let (Some(s), Some(e)) = (start, end) {
-        errors.check(e > s, field, "must be after sales_start");
+        errors.check_key(e > s, field, MessageKey::new("errors-after-sales-start"), "must be after sales_start");
     }
 }
 
 fn check_urls(errors: &mut ValidationError, urls: &[String]) {
-    errors.check(urls.len() <= 10, "image_urls", "at most 10 images");
+    let key = MessageKey::new("errors-image-count").num("max", 10);
+    errors.check_key(urls.len() <= 10, "image_urls", key, "at most 10 images");
     for (i, u) in urls.iter().enumerate() {
         let ok = (u.starts_with("https://") || u.starts_with("http://"))
             && u.len() <= 2048
             && u.len() > "https://".len()
             && !u.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
-        errors.check(ok, &format!("image_urls[{i}]"), "must be an http(s) URL of at most 2048 characters");
+        let key = MessageKey::new("errors-image-url").num("max", 2048);
+        errors.check_key(ok, &format!("image_urls[{i}]"), key, "must be an http(s) URL of at most 2048 characters");
     }
 }
 
@@ -329,9 +336,10 @@ impl NewVenue {
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &self.name, 1, 200);
         check_text(&mut e, "address", &self.address, 0, 500);
-        e.check(
+        e.check_key(
             (0..=MAX_CAPACITY).contains(&self.capacity),
             "capacity",
+            between(0, MAX_CAPACITY),
             format!("must be between 0 and {MAX_CAPACITY}"),
         );
         e.finish()
@@ -397,13 +405,24 @@ impl NewEvent {
         check_text(&mut e, "title", &self.title, 1, 200);
         check_text(&mut e, "description", &self.description, 0, 20_000);
         check_urls(&mut e, &self.image_urls);
-        e.check(self.ends_at > self.starts_at, "ends_at", "must be after starts_at");
+        e.check_key(
+            self.ends_at > self.starts_at,
+            "ends_at",
+            MessageKey::new("errors-after-start"),
+            "must be after starts_at",
+        );
         check_window(&mut e, self.sales_start, self.sales_end, "sales_end");
         if let Some(end) = self.sales_end {
-            e.check(end <= self.ends_at, "sales_end", "must not be after ends_at");
+            e.check_key(
+                end <= self.ends_at,
+                "sales_end",
+                MessageKey::new("errors-not-after-end"),
+                "must not be after ends_at",
+            );
         }
         if let Some(m) = self.max_tickets_per_customer {
-            e.check((1..=10_000).contains(&m), "max_tickets_per_customer", "must be between 1 and 10000");
+            let ok = (1..=10_000).contains(&m);
+            e.check_key(ok, "max_tickets_per_customer", between(1, 10_000), "must be between 1 and 10000");
         }
         e.finish()
     }
@@ -505,33 +524,43 @@ impl NewTicketType {
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &self.name, 1, 200);
         check_text(&mut e, "description", &self.description, 0, 5_000);
-        e.check(
+        e.check_key(
             (0..=MAX_PRICE_MINOR).contains(&self.price_minor),
             "price_minor",
+            between(0, MAX_PRICE_MINOR),
             format!("must be between 0 and {MAX_PRICE_MINOR}"),
         );
-        e.check(
+        e.check_key(
             (1..=MAX_PER_ORDER).contains(&self.min_per_order),
             "min_per_order",
+            between(1, MAX_PER_ORDER),
             format!("must be between 1 and {MAX_PER_ORDER}"),
         );
-        e.check(
+        e.check_key(
             (self.min_per_order..=MAX_PER_ORDER).contains(&self.max_per_order),
             "max_per_order",
+            MessageKey::new("errors-between-min-per-order").num("max", MAX_PER_ORDER),
             format!("must be between min_per_order and {MAX_PER_ORDER}"),
         );
         check_window(&mut e, self.sales_start, self.sales_end, "sales_end");
         let mut seen = self.quota_ids.clone();
         seen.sort();
         seen.dedup();
-        e.check(seen.len() == self.quota_ids.len(), "quota_ids", "must not repeat a quota");
-        e.check(self.quota_ids.len() <= 16, "quota_ids", "at most 16 quotas");
+        let unique = seen.len() == self.quota_ids.len();
+        e.check_key(unique, "quota_ids", MessageKey::new("errors-repeated-quota"), "must not repeat a quota");
+        let key = MessageKey::new("errors-quota-count").num("max", 16);
+        e.check_key(self.quota_ids.len() <= 16, "quota_ids", key, "at most 16 quotas");
         match (&self.visibility, &self.access_code) {
-            (Visibility::Hidden, None) => e.add("access_code", "a hidden ticket type needs an access code"),
-            (_, Some(code)) => e.check(
+            (Visibility::Hidden, None) => e.add_key(
+                "access_code",
+                MessageKey::new("errors-hidden-needs-access-code"),
+                "a hidden ticket type needs an access code",
+            ),
+            (_, Some(code)) => e.check_key(
                 (min_code_len..=64).contains(&code.len())
                     && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
                 "access_code",
+                MessageKey::new("errors-access-code-format").num("min", min_code_len).num("max", 64),
                 format!("must be {min_code_len}-64 characters of A-Z, a-z, 0-9, '-' and '_'"),
             ),
             _ => {}
@@ -626,15 +655,18 @@ impl NewQuota {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &self.name, 1, 200);
-        e.check(
+        e.check_key(
             (0..=MAX_CAPACITY).contains(&self.capacity),
             "capacity",
+            between(0, MAX_CAPACITY),
             format!("must be between 0 and {MAX_CAPACITY}"),
         );
         let mut seen = self.ticket_type_ids.clone();
         seen.sort();
         seen.dedup();
-        e.check(seen.len() == self.ticket_type_ids.len(), "ticket_type_ids", "must not repeat a ticket type");
+        let unique = seen.len() == self.ticket_type_ids.len();
+        let key = MessageKey::new("errors-repeated-ticket-type-choice");
+        e.check_key(unique, "ticket_type_ids", key, "must not repeat a ticket type");
         e.finish()
     }
 }
@@ -658,9 +690,11 @@ impl QuotaPatch {
         };
         n.validate()?;
         if n.capacity < q.sold + q.held {
-            return Err(ValidationError::single(
+            let used = q.sold + q.held;
+            return Err(ValidationError::single_key(
                 "capacity",
-                format!("must be at least {} (already sold or held)", q.sold + q.held),
+                MessageKey::new("errors-at-least-used").num("min", used),
+                format!("must be at least {used} (already sold or held)"),
             ));
         }
         Ok(n)

@@ -3,8 +3,9 @@
 //! Pure functions over a ticket's [`Presence`] on one list, so the same
 //! decision holds on every backend and can be property-tested.
 
+use crate::validation::Keyed;
 use crate::validation::check_text;
-use crate::{CheckinListId, EventId, GateId, OrgId, ScanId, TicketTypeId, Timestamp, ValidationError};
+use crate::{CheckinListId, EventId, GateId, MessageKey, OrgId, ScanId, TicketTypeId, Timestamp, ValidationError};
 use std::fmt;
 use std::str::FromStr;
 
@@ -29,14 +30,34 @@ impl EntryPolicy {
         }
     }
 
-    pub fn from_parts(name: &str, per_day: Option<i64>) -> Result<Self, String> {
+    /// The policy, or why not with the field at fault (`entry_policy` or
+    /// `max_entries_per_day`).
+    pub fn from_parts(name: &str, per_day: Option<i64>) -> Result<Self, (&'static str, Keyed)> {
         match (name, per_day) {
             ("single", None) => Ok(EntryPolicy::Single),
             ("reentry", None) => Ok(EntryPolicy::Reentry),
             ("per_day", Some(n)) if (1..=1000).contains(&n) => Ok(EntryPolicy::PerDay(n as u32)),
-            ("per_day", _) => Err("per_day needs max_entries_per_day from 1 to 1000".into()),
-            ("single" | "reentry", Some(_)) => Err("max_entries_per_day only goes with per_day".into()),
-            (other, _) => Err(format!("unknown entry policy `{other}`")),
+            ("per_day", _) => Err((
+                "max_entries_per_day",
+                Keyed::new(
+                    MessageKey::new("errors-per-day-needs-max").num("min", 1).num("max", 1000),
+                    "per_day needs max_entries_per_day from 1 to 1000",
+                ),
+            )),
+            ("single" | "reentry", Some(_)) => Err((
+                "max_entries_per_day",
+                Keyed::new(
+                    MessageKey::new("errors-max-entries-only-per-day"),
+                    "max_entries_per_day only goes with per_day",
+                ),
+            )),
+            (other, _) => Err((
+                "entry_policy",
+                Keyed::new(
+                    MessageKey::new("errors-unknown-entry-policy").text("value", other),
+                    format!("unknown entry policy `{other}`"),
+                ),
+            )),
         }
     }
 
@@ -321,27 +342,38 @@ impl NewCheckinList {
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &self.name, 1, 200);
         let policy = EntryPolicy::from_parts(&self.entry_policy, self.max_entries_per_day);
-        if let Err(m) = &policy {
-            let field = if m.starts_with("unknown") { "entry_policy" } else { "max_entries_per_day" };
-            e.add(field, m.clone());
+        if let Err((field, m)) = &policy {
+            e.add_keyed(*field, m.clone());
         }
-        e.check(self.ticket_type_ids.len() <= 100, "ticket_type_ids", "at most 100");
+        e.check_key(
+            self.ticket_type_ids.len() <= 100,
+            "ticket_type_ids",
+            MessageKey::new("errors-at-most").num("max", 100),
+            "at most 100",
+        );
         let mut seen = std::collections::HashSet::new();
         for t in &self.ticket_type_ids {
             if !seen.insert(*t) {
-                e.add("ticket_type_ids", format!("{t} appears twice"));
+                let key = MessageKey::new("errors-value-appears-twice").text("value", t.to_string());
+                e.add_key("ticket_type_ids", key, format!("{t} appears twice"));
             }
         }
-        e.check(!self.gates.is_empty() && self.gates.len() <= 50, "gates", "1 to 50 gates");
+        e.check_key(
+            !self.gates.is_empty() && self.gates.len() <= 50,
+            "gates",
+            MessageKey::new("errors-gate-count").num("min", 1).num("max", 50),
+            "1 to 50 gates",
+        );
         let mut names = std::collections::HashSet::new();
         for (i, g) in self.gates.iter().enumerate() {
             check_text(&mut e, &format!("gates[{i}]"), g, 1, 100);
             if !names.insert(g.trim().to_lowercase()) {
-                e.add(format!("gates[{i}]"), "gate names must be unique");
+                let key = MessageKey::new("errors-gate-names-unique");
+                e.add_key(format!("gates[{i}]"), key, "gate names must be unique");
             }
         }
         e.finish()?;
-        policy.map_err(|m| ValidationError::single("entry_policy", m))
+        policy.map_err(|(field, m)| ValidationError::single_keyed(field, m))
     }
 }
 

@@ -96,7 +96,7 @@ pub enum ReserveError {
     /// The seats asked for are malformed: unknown, duplicated, or the event
     /// has no seating. The message names them.
     #[error("seats: {0}")]
-    BadSeats(String),
+    BadSeats(crate::Keyed),
     /// Some of the seats asked for are taken, or best available found none
     /// that fit. The message names them or says why.
     #[error("seats: {0}")]

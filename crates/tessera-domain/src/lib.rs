@@ -18,7 +18,7 @@ pub mod validation;
 pub use ids::*;
 pub use money::{Currency, Money, MoneyError};
 pub use roles::{Permission, Role};
-pub use validation::{FieldError, MessageArg, MessageKey, ValidationError};
+pub use validation::{FieldError, Keyed, MessageArg, MessageKey, ValidationError};
 
 /// An instant on the UTC time line; stored as microseconds since the Unix epoch.
 pub type Timestamp = jiff::Timestamp;

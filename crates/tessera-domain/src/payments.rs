@@ -2,7 +2,7 @@
 //! ledger, refund rules and the payment state machine. Pure functions over
 //! integer minor units; the store writes what these decide.
 
-use crate::{Currency, Money, MoneyError, OrgId, TicketTypeId, Timestamp, ValidationError};
+use crate::{Currency, MessageKey, Money, MoneyError, OrgId, TicketTypeId, Timestamp, ValidationError};
 use std::collections::HashMap;
 
 /// Basis points: 1 % = 100 bp.
@@ -80,19 +80,27 @@ pub struct EventPricing {
 impl EventPricing {
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = ValidationError::new();
+        let range = |e: &mut ValidationError, value: i64, field: &str, max: i64| {
+            let key = MessageKey::new("errors-range").num("min", 0).num("max", max);
+            e.check_key((0..=max).contains(&value), field, key, format!("0 to {max}"));
+        };
+        let rate = |e: &mut ValidationError, value: i64, field: &str| {
+            let key = MessageKey::new("errors-rate-range").num("min", 0).num("max", MAX_RATE_BP);
+            e.check_key((0..=MAX_RATE_BP).contains(&value), field, key, format!("0 to {MAX_RATE_BP} (100 %)"));
+        };
         let f = &self.fees;
-        e.check((0..=100_000_000).contains(&f.per_ticket_minor), "fees.per_ticket_minor", "0 to 100000000");
-        e.check((0..=MAX_RATE_BP).contains(&f.per_ticket_bp), "fees.per_ticket_bp", "0 to 10000 (100 %)");
-        e.check((0..=100_000_000).contains(&f.per_order_minor), "fees.per_order_minor", "0 to 100000000");
+        range(&mut e, f.per_ticket_minor, "fees.per_ticket_minor", 100_000_000);
+        rate(&mut e, f.per_ticket_bp, "fees.per_ticket_bp");
+        range(&mut e, f.per_order_minor, "fees.per_order_minor", 100_000_000);
         let mut ids: Vec<_> = self.taxes.iter().collect();
         ids.sort_by_key(|(id, _)| id.to_string());
         for (id, t) in ids {
-            e.check((0..=MAX_RATE_BP).contains(&t.rate_bp), &format!("taxes.{id}.rate_bp"), "0 to 10000 (100 %)");
+            rate(&mut e, t.rate_bp, &format!("taxes.{id}.rate_bp"));
         }
         let r = &self.refunds;
-        e.check((0..=24 * 366).contains(&r.deadline_hours), "refunds.deadline_hours", "0 to 8784");
-        e.check((0..=100_000_000).contains(&r.fee_minor), "refunds.fee_minor", "0 to 100000000");
-        e.check((0..=24 * 60).contains(&self.reminder_hours), "reminder_hours", "0 to 1440");
+        range(&mut e, r.deadline_hours, "refunds.deadline_hours", 24 * 366);
+        range(&mut e, r.fee_minor, "refunds.fee_minor", 100_000_000);
+        range(&mut e, self.reminder_hours, "reminder_hours", 24 * 60);
         e.finish()
     }
 }

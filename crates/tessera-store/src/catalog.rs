@@ -160,7 +160,8 @@ async fn check_ids_in_event<T: ToString>(
     let known = ids_of_event(tx, table, event).await?;
     for (i, id) in ids.iter().enumerate() {
         if !known.contains(&id.to_string()) {
-            return Err(StoreError::invalid(&format!("{field}[{i}]"), "not part of this event"));
+            let key = tessera_domain::MessageKey::new("errors-not-part-of-event");
+            return Err(StoreError::invalid(&format!("{field}[{i}]"), key, "not part of this event"));
         }
     }
     Ok(())
@@ -202,7 +203,8 @@ async fn check_currency(tx: &mut Tx<'_>, t: &TicketType) -> Result<()> {
             .await?;
     match others.first() {
         Some((c,)) if c != t.price.currency.code() => {
-            Err(StoreError::invalid("currency", format!("this event's ticket types are priced in {c}")))
+            let key = tessera_domain::MessageKey::new("errors-priced-in").text("currency", c.as_str());
+            Err(StoreError::invalid("currency", key, format!("this event's ticket types are priced in {c}")))
         }
         _ => Ok(()),
     }
@@ -278,7 +280,8 @@ impl Store {
             .fetch_optional(&mut **tx)
             .await?;
         if venue.is_none() {
-            return Err(StoreError::invalid("venue_id", "no such venue in this organization"));
+            let key = tessera_domain::MessageKey::new("errors-no-such-venue");
+            return Err(StoreError::invalid("venue_id", key, "no such venue in this organization"));
         }
         let urls = serde_json::to_string(&e.image_urls).map_err(|err| corrupt("image_urls", err))?;
         let sql = if insert {
@@ -701,9 +704,11 @@ impl Store {
                 .await?;
             return Err(match used {
                 None => StoreError::NotFound,
-                Some((used,)) => {
-                    StoreError::invalid("capacity", format!("must be at least {used} (already sold or held)"))
-                }
+                Some((used,)) => StoreError::invalid(
+                    "capacity",
+                    tessera_domain::MessageKey::new("errors-at-least-used").num("min", used),
+                    format!("must be at least {used} (already sold or held)"),
+                ),
             });
         }
         let types: Vec<String> = q.ticket_type_ids.iter().map(ToString::to_string).collect();

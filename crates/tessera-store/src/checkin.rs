@@ -984,7 +984,11 @@ async fn insert_list_types(tx: &mut Tx, list: &CheckinList) -> Result<()> {
             .fetch_optional(&mut **tx)
             .await?;
         if ok.is_none() {
-            return Err(StoreError::invalid("ticket_type_ids", format!("{t} is not a ticket type of this event")));
+            return Err(StoreError::invalid(
+                "ticket_type_ids",
+                tessera_domain::MessageKey::new("errors-value-not-a-ticket-type").text("value", t.to_string()),
+                format!("{t} is not a ticket type of this event"),
+            ));
         }
         sqlx::query("INSERT INTO checkin_list_types (list_id, ticket_type_id) VALUES ($1, $2)")
             .bind(list.id.to_string())

@@ -21,7 +21,7 @@ use tessera_domain::catalog::{Event, TicketType};
 use tessera_domain::inventory::{LineRequest, QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
 use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, RefundStatus, Ticket, TicketId};
 use tessera_domain::payments::EventPricing;
-use tessera_domain::{Currency, EventId, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
+use tessera_domain::{Currency, EventId, Keyed, MessageKey, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
 use tessera_seating::{SeatStatus, check_exact};
 
 /// A seated event's plan and seat statuses, as a batch sees them.
@@ -1067,7 +1067,7 @@ fn choose_seats(
 ) -> std::result::Result<(Vec<tessera_seating::SeatIndex>, Vec<LineRequest>), ReserveError> {
     use crate::seating::SeatChoice;
     let Some(Seats { plan, statuses }) = seats else {
-        return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
+        return Err(ReserveError::BadSeats(not_sold_by_seat()));
     };
     let chosen = match choice {
         SeatChoice::Exact(ids) => check_exact(&plan.map, statuses, ids).map_err(exact_error)?,
@@ -1082,9 +1082,22 @@ fn choose_seats(
             plan.allocator.best_available(statuses, &req).map(|a| a.seats).map_err(|e| {
                 use tessera_seating::AllocError::*;
                 match e {
-                    BadCount { .. } | BadWheelchair { .. } | UnknownCategory(_) | StatusLength { .. } => {
-                        ReserveError::BadSeats(e.to_string())
-                    }
+                    BadCount { requested, max } => ReserveError::BadSeats(Keyed::new(
+                        MessageKey::new("errors-seat-request-count").num("max", max).num("requested", requested),
+                        e.to_string(),
+                    )),
+                    BadWheelchair { spaces, count } => ReserveError::BadSeats(Keyed::new(
+                        MessageKey::new("errors-wheelchair-party").num("spaces", spaces).num("count", count),
+                        e.to_string(),
+                    )),
+                    UnknownCategory(ref c) => ReserveError::BadSeats(Keyed::new(
+                        MessageKey::new("errors-unknown-seat-category").text("value", format!("{c:?}")),
+                        e.to_string(),
+                    )),
+                    StatusLength { .. } => ReserveError::BadSeats(Keyed::new(
+                        MessageKey::new("errors-field-detail").text("detail", e.to_string()),
+                        e.to_string(),
+                    )),
                     _ => ReserveError::SeatsUnavailable(e.to_string()),
                 }
             })?
@@ -1093,10 +1106,13 @@ fn choose_seats(
     let mut per_type: BTreeMap<TicketTypeId, i64> = BTreeMap::new();
     for &i in &chosen {
         let category = &plan.map.seat(i).category;
-        let tt = plan
-            .zones
-            .get(category)
-            .ok_or_else(|| ReserveError::BadSeats(format!("{} has no price zone", plan.map.full_label(i))))?;
+        let tt = plan.zones.get(category).ok_or_else(|| {
+            let label = plan.map.full_label(i).to_string();
+            ReserveError::BadSeats(Keyed::new(
+                MessageKey::new("errors-seat-without-zone").text("label", label.as_str()),
+                format!("{label} has no price zone"),
+            ))
+        })?;
         *per_type.entry(*tt).or_default() += 1;
     }
     let lines =
@@ -1108,7 +1124,21 @@ fn choose_seats(
 /// bad request; only taken seats is a conflict.
 fn exact_error(e: tessera_seating::ExactError) -> ReserveError {
     let malformed = e.problems.iter().any(|p| !matches!(p, tessera_seating::ExactProblem::NotAvailable { .. }));
-    if malformed { ReserveError::BadSeats(e.to_string()) } else { ReserveError::SeatsUnavailable(e.to_string()) }
+    if malformed {
+        ReserveError::BadSeats(seat_problems(e.to_string()))
+    } else {
+        ReserveError::SeatsUnavailable(e.to_string())
+    }
+}
+
+fn not_sold_by_seat() -> Keyed {
+    Keyed::new(MessageKey::new("errors-not-sold-by-seat"), "this event is not sold by seat")
+}
+
+/// Seats refused for several reasons at once: the English list of them.
+fn seat_problems(english: String) -> Keyed {
+    let detail = english.strip_prefix("these seats cannot be taken: ").unwrap_or(&english).to_string();
+    Keyed::new(MessageKey::new("errors-seat-problems").text("detail", detail), english)
 }
 
 /// Blocks or unblocks seats, all or nothing.
@@ -1120,7 +1150,7 @@ fn block_seats(
     w: &mut Writes,
 ) -> std::result::Result<Option<Order>, ReserveError> {
     let Some(Seats { plan, statuses }) = seats else {
-        return Err(ReserveError::BadSeats("this event is not sold by seat".into()));
+        return Err(ReserveError::BadSeats(not_sold_by_seat()));
     };
     if block {
         for i in check_exact(&plan.map, statuses, ids).map_err(exact_error)? {
@@ -1145,7 +1175,12 @@ fn block_seats(
         if !problems.is_empty() {
             let malformed = ids.is_empty() || problems.iter().any(|p| !p.ends_with("is not blocked"));
             let msg = problems.join("; ");
-            return Err(if malformed { ReserveError::BadSeats(msg) } else { ReserveError::SeatsUnavailable(msg) });
+            return Err(if malformed {
+                let key = MessageKey::new("errors-seat-list-problems").text("detail", msg.as_str());
+                ReserveError::BadSeats(Keyed::new(key, msg))
+            } else {
+                ReserveError::SeatsUnavailable(msg)
+            });
         }
         for i in chosen {
             statuses[i.get()] = SeatStatus::Available;
@@ -1185,9 +1220,10 @@ fn reserve(
             // The buyer asked for seats, not lines: say it in those words.
             let alloc = decide(snap, &request).map_err(|e| {
                 OpError::Reserve(match e {
-                    ReserveError::Quantity { max, .. } => {
-                        ReserveError::BadSeats(format!("at most {max} seats of this price zone per order"))
-                    }
+                    ReserveError::Quantity { max, .. } => ReserveError::BadSeats(Keyed::new(
+                        MessageKey::new("errors-zone-seat-limit").num("max", max),
+                        format!("at most {max} seats of this price zone per order"),
+                    )),
                     ReserveError::SoldOut { available, .. } => ReserveError::SeatsUnavailable(format!(
                         "the price zone's ticket type has only {available} tickets left"
                     )),

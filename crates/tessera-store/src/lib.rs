@@ -100,8 +100,9 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
-        StoreError::Invalid(ValidationError::single(field, message))
+    /// One field's message of the catalogs, `english` being its English text.
+    pub(crate) fn invalid(field: &str, key: tessera_domain::MessageKey, english: impl Into<String>) -> Self {
+        StoreError::Invalid(ValidationError::single_key(field, key, english))
     }
 }
 

@@ -967,7 +967,11 @@ impl Store {
                 .await?;
         let found: HashSet<String> = found.iter().map(|r| r.text("id")).collect::<Result<_>>()?;
         if let Some(missing) = ids.iter().find(|i| !found.contains(*i)) {
-            return Err(StoreError::invalid(&format!("taxes.{missing}"), "no such ticket type in this event"));
+            return Err(StoreError::invalid(
+                &format!("taxes.{missing}"),
+                tessera_domain::MessageKey::new("errors-no-such-ticket-type"),
+                "no such ticket type in this event",
+            ));
         }
         sqlx::query(
             "INSERT INTO event_pricing (event_id, settings, updated_at) VALUES ($1, $2, $3)
@@ -1120,9 +1124,11 @@ impl Store {
         let (paid, refunded) = (row.int("paid_minor")?, row.int("refunded_minor")?);
         if r.amount_minor > paid - refunded {
             let cur = Currency::parse(&row.text("currency")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let most = Money::new(paid - refunded, cur).to_string();
             return Err(StoreError::invalid(
                 "amount_minor",
-                format!("at most {} can be refunded", Money::new(paid - refunded, cur)),
+                tessera_domain::MessageKey::new("errors-refund-at-most").text("amount", most.as_str()),
+                format!("at most {most} can be refunded"),
             ));
         }
         let id = uuid::Uuid::now_v7().to_string();
@@ -1134,7 +1140,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if reserved.rows_affected() != 1 {
-            return Err(StoreError::invalid("amount_minor", "more than is left to refund"));
+            return Err(StoreError::invalid(
+                "amount_minor",
+                tessera_domain::MessageKey::new("errors-more-than-left"),
+                "more than is left to refund",
+            ));
         }
         sqlx::query(
             "INSERT INTO refunds (id, order_id, payment_id, org_id, amount_minor, currency, state, reason, actor, tickets,
@@ -1410,9 +1420,11 @@ impl Store {
         let owed = -row.int("total")? - pending.0;
         let amount: i64 = t.entries.iter().filter(|(a, _)| *a == accounts[1]).map(|(_, v)| *v).sum();
         if amount > owed {
+            let most = Money::new(owed.max(0), t.currency).to_string();
             return Err(StoreError::invalid(
                 "amount_minor",
-                format!("at most {} is owed to the organization", Money::new(owed.max(0), t.currency)),
+                tessera_domain::MessageKey::new("errors-payout-at-most").text("amount", most.as_str()),
+                format!("at most {most} is owed to the organization"),
             ));
         }
         let txn = uuid::Uuid::now_v7().to_string();

@@ -79,6 +79,12 @@ pub(crate) fn refusal_message(code: &str, english: &str) -> String {
     }
 }
 
+/// A message of the catalogs in the request's language, or `english` in
+/// English (where the caller has a more detailed text, e.g. serde's).
+pub(crate) fn localized_key(key: &MessageKey, english: impl Into<String>) -> String {
+    if locale() == Locale::En { english.into() } else { say(key) }
+}
+
 /// A whole-request message in the request's language, or `english` in English.
 pub(crate) fn localized(id: &'static str, english: impl Into<String>) -> String {
     if locale() == Locale::En { english.into() } else { say_id(id) }
@@ -137,7 +143,7 @@ impl ApiError {
                 _ => say(&MessageKey::new("errors-idempotency-in-progress").num("seconds", retry_after_secs)),
             },
         )
-        .field(crate::idempotency::HEADER, "in use by a request still running");
+        .field(crate::idempotency::HEADER, localized("errors-idempotency-key-in-use", "in use by a request still running"));
         e.retry_after_secs = Some(retry_after_secs);
         e
     }
@@ -262,6 +268,68 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no message for {missing:?}");
+    }
+
+    /// A keyed message said in English is the app's English text, byte for
+    /// byte (API clients match on it), and in Chinese is no English
+    /// fallback: for a set of bad inputs tripping most of the validators' checks.
+    #[test]
+    fn keyed_messages_say_the_english_text_and_real_chinese() {
+        use serde_json::json;
+        use tessera_domain::catalog::{NewEvent, NewQuota, NewTicketType, NewVenue};
+        fn rejected<T: serde::de::DeserializeOwned>(
+            v: serde_json::Value,
+            check: fn(&T) -> Option<ValidationError>,
+        ) -> Vec<FieldError> {
+            check(&serde_json::from_value(v).expect("a well-formed test input")).expect("refused").fields
+        }
+        let id = || uuid::Uuid::now_v7().to_string();
+        let mut fields = Vec::new();
+        fields.extend(rejected::<NewVenue>(
+            json!({"name": "", "address": "x".repeat(501), "timezone": "Europe/Berlin", "capacity": -1}),
+            |v| v.validate().err(),
+        ));
+        fields.extend(rejected::<NewEvent>(
+            json!({"venue_id": id(), "title": "t".repeat(201), "category": "concert",
+                "image_urls": vec!["https://a.example/x.png"; 11], "starts_at": "2030-01-02T00:00:00Z",
+                "ends_at": "2030-01-01T00:00:00Z", "sales_start": "2030-01-01T00:00:00Z",
+                "sales_end": "2030-01-03T00:00:00Z", "max_tickets_per_customer": 0}),
+            |v| v.validate().err(),
+        ));
+        let quota = id();
+        fields.extend(rejected::<NewTicketType>(
+            json!({"name": "", "price_minor": -1, "currency": "EUR", "min_per_order": 0, "max_per_order": 0,
+                "visibility": "public", "access_code": "no!", "quota_ids": [quota, quota]}),
+            |v| v.validate().err(),
+        ));
+        fields.extend(rejected::<NewQuota>(json!({"name": "x", "capacity": 10_000_001}), |v| v.validate().err()));
+        fields.extend(rejected::<tessera_domain::checkin::NewCheckinList>(
+            json!({"name": "Door", "entry_policy": "per_day", "max_entries_per_day": 0, "gates": vec!["A"; 51]}),
+            |v| v.validate().err(),
+        ));
+        fields.extend(rejected::<tessera_domain::payments::EventPricing>(
+            json!({"fees": {"per_ticket_minor": -1, "per_ticket_bp": 10_001, "per_order_minor": 0, "absorbed": false},
+                "refunds": {"buyer_refunds": true, "deadline_hours": 9000, "fee_minor": 0}, "reminder_hours": 1441}),
+            |v| v.validate().err(),
+        ));
+        if let Err(m) = tessera_domain::account::check_slug("-x") {
+            fields.extend(ValidationError::single_keyed("slug", m).fields);
+        }
+        assert!(fields.len() >= 20, "{fields:#?}");
+        let run = |locale: Locale, fields: Vec<FieldError>| {
+            tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(
+                REQUEST_LANG.scope(locale, async move {
+                    fields.iter().map(|f| (f.message.clone(), field_message(f))).collect::<Vec<_>>()
+                }),
+            )
+        };
+        for (english, said) in run(Locale::En, fields.clone()) {
+            assert_eq!(said, english, "the English catalog text differs from the app's");
+        }
+        for (english, said) in run(Locale::ZhCn, fields) {
+            assert!(said.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{english}: {said}");
+            assert!(!said.contains("填写的值无效"), "{english}: the generic sentence, not its own message");
+        }
     }
 
     #[test]

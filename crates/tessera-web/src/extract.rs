@@ -2,13 +2,14 @@
 //! the one error shape, naming the field at fault.
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, localized, localized_key};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 use tessera_app::{Actor, App};
+use tessera_domain::MessageKey;
 
 pub const SESSION_COOKIE: &str = "tessera_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -18,6 +19,41 @@ fn backticked(msg: &str) -> Option<&str> {
     let start = msg.find('`')? + 1;
     let len = msg[start..].find('`')?;
     Some(&msg[start..start + len])
+}
+
+/// The catalog message for serde's complaint about one field (`missing
+/// field `x``, `invalid type: string "a", expected i64`, ...); a message of
+/// a type's own check (an e-mail address) keeps its English detail.
+fn serde_problem(msg: &str) -> MessageKey {
+    let after = |prefix: &str| msg.strip_prefix(prefix);
+    let expected = || msg.rsplit_once(", expected ").map_or("", |(_, e)| e).to_string();
+    if after("unknown field `").is_some() {
+        MessageKey::new("errors-input-unknown-field").text("field", backticked(msg).unwrap_or_default())
+    } else if after("missing field `").is_some() {
+        MessageKey::new("errors-input-missing-field").text("field", backticked(msg).unwrap_or_default())
+    } else if after("duplicate field `").is_some() {
+        MessageKey::new("errors-input-duplicate-field").text("field", backticked(msg).unwrap_or_default())
+    } else if after("unknown variant `").is_some() {
+        MessageKey::new("errors-input-unknown-variant").text("value", backticked(msg).unwrap_or_default())
+    } else if after("invalid type: ").is_some() {
+        MessageKey::new("errors-input-wrong-type").text("expected", expected())
+    } else if after("invalid value: ").is_some() || after("invalid length ").is_some() {
+        MessageKey::new("errors-input-invalid-value").text("expected", expected())
+    } else if msg.starts_with("invalid digit") || msg.starts_with("cannot parse integer") || msg.contains("number") {
+        MessageKey::new("errors-input-not-a-number")
+    } else if msg == "must be an e-mail address" {
+        MessageKey::new("errors-email")
+    } else if msg == "must be at most 254 characters" {
+        MessageKey::new("errors-too-long").num("max", 254)
+    } else if msg.starts_with("must be an IANA time zone name") {
+        MessageKey::new("errors-timezone")
+    } else if after("unknown IANA time zone `").is_some() {
+        MessageKey::new("errors-unknown-timezone").text("value", backticked(msg).unwrap_or_default())
+    } else if after("unknown ISO 4217 currency code `").is_some() {
+        MessageKey::new("errors-unknown-currency").text("value", backticked(msg).unwrap_or_default())
+    } else {
+        MessageKey::new("errors-field-detail").text("detail", msg)
+    }
 }
 
 /// A JSON body, deserialized with the path of any bad field kept.
@@ -37,14 +73,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
-                "send the body as JSON with Content-Type: application/json",
+                localized("errors-json-content-type", "send the body as JSON with Content-Type: application/json"),
             ));
         }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+                let message = localized("errors-body-too-large", "the request body is too large");
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "bad_request", r.body_text())
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    localized("errors-body-unreadable", r.body_text()),
+                )
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -53,8 +94,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let malformed = |inner: &serde_json::Error| {
-        ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("the body is not valid JSON: {inner}"))
-            .field("body", inner.to_string())
+        let key = MessageKey::new("errors-malformed-json").num("line", inner.line()).num("column", inner.column());
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            localized_key(&key, format!("the body is not valid JSON: {inner}")),
+        )
+        .field("body", localized_key(&key, inner.to_string()))
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|err| {
@@ -73,8 +119,11 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
                     (_, _, p) => p.to_string(),
                 };
                 let clean = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", format!("{field}: {clean}"))
-                    .field(field, clean)
+                let said = localized_key(&serde_problem(&clean), clean.as_str());
+                let summary_key =
+                    MessageKey::new("errors-input-field").text("field", field.as_str()).text("message", said.as_str());
+                let summary = localized_key(&summary_key, format!("{field}: {clean}"));
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", summary).field(field, said)
             }
             _ => malformed(&inner),
         }
@@ -101,9 +150,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
                     .filter(|f| !f.contains(' '))
                     .or_else(|| backticked(detail).map(str::to_string))
                     .unwrap_or_else(|| "query".into());
-                Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", detail.to_string()).field(field, detail))
+                let problem = detail.strip_prefix(&format!("{field}: ")).unwrap_or(detail);
+                let said = localized_key(&serde_problem(problem), detail);
+                let summary_key =
+                    MessageKey::new("errors-input-field").text("field", field.as_str()).text("message", said.as_str());
+                let summary = localized_key(&summary_key, detail);
+                Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", summary).field(field, said))
             }
-            Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text())),
+            Err(e) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                localized("errors-query-unreadable", e.body_text()),
+            )),
         }
     }
 }
@@ -120,9 +178,16 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             Err(PathRejection::FailedToDeserializePathParams(e)) => {
                 let text = e.body_text();
                 let field = backticked(&text).unwrap_or("path").to_string();
-                Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", text.clone()).field(field, "malformed id"))
+                let summary_key = MessageKey::new("errors-malformed-path").text("field", field.as_str());
+                let message = localized_key(&summary_key, text.clone());
+                let said = localized("errors-malformed-id", "malformed id");
+                Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", message).field(field, said))
             }
-            Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", e.body_text())),
+            Err(e) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                localized("errors-path-unreadable", e.body_text()),
+            )),
         }
     }
 }
@@ -177,9 +242,9 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(ApiError::new(
                     StatusCode::UNAUTHORIZED,
                     "invalid_token",
-                    "use Authorization: Bearer <token>",
+                    localized("errors-bearer-usage", "use Authorization: Bearer <token>"),
                 )
-                .field("authorization", "expected a bearer token"));
+                .field("authorization", localized("errors-bearer-expected", "expected a bearer token")));
             };
             let token = app.bearer_token(token).await?;
             return Ok(Caller { actor: Actor::Token(token), session_token: None, csrf_token: None });
@@ -197,9 +262,9 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
                     "csrf_failed",
-                    "missing or wrong X-CSRF-Token header",
+                    localized("errors-csrf-failed", "missing or wrong X-CSRF-Token header"),
                 )
-                .field(CSRF_HEADER, "must equal the session's csrf_token"));
+                .field(CSRF_HEADER, localized("errors-csrf-field", "must equal the session's csrf_token")));
             }
         }
         Ok(Caller { actor: Actor::User(user), session_token: Some(cookie), csrf_token: Some(csrf) })

@@ -223,14 +223,16 @@ pub fn openapi() -> serde_json::Value {
 /// Unknown API paths answer in JSON; any other unknown URL is a page.
 async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint").into_response()
+        let message = error::localized("errors-no-such-endpoint", "no such endpoint");
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message).into_response()
     } else {
         ui::not_found_page()
     }
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+    let message = error::localized("errors-method-not-allowed", "this endpoint does not take that method");
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message)
 }
 
 async fn timeout(State(limit): State<Duration>, req: Request, next: Next) -> Response {

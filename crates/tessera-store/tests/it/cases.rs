@@ -1319,7 +1319,7 @@ pub async fn seats_are_never_taken_twice(store: Store) {
     let (roomy, _, _) = seated(&store, 8).await;
     let r = store.inventory_batch(roomy.id, now(), vec![seat_order(best(4), "m@x.org", later(now(), 1))]).await;
     match &r.unwrap()[0] {
-        Err(OpError::Reserve(ReserveError::BadSeats(m))) => assert!(m.contains("at most 3 seats"), "{m}"),
+        Err(OpError::Reserve(ReserveError::BadSeats(m))) => assert!(m.english.contains("at most 3 seats"), "{m}"),
         other => panic!("{other:?}"),
     }
 

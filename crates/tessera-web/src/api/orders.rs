@@ -88,11 +88,13 @@ pub async fn lookup_order(
     let mut errors = tessera_domain::ValidationError::default();
     let email = tessera_domain::account::Email::parse(input.email.trim());
     if email.is_err() {
-        errors.add("email", "enter an e-mail address like name@example.org");
+        let key = tessera_domain::MessageKey::new("errors-lookup-email");
+        errors.add_key("email", key, "enter an e-mail address like name@example.org");
     }
     let reference = input.reference.trim();
     if reference.is_empty() || reference.len() > 64 {
-        errors.add("reference", "enter the order reference (at most 64 characters)");
+        let key = tessera_domain::MessageKey::new("errors-lookup-reference").num("max", 64);
+        errors.add_key("reference", key, "enter the order reference (at most 64 characters)");
     }
     let Ok(email) = email else { return Err(crate::ApiError::invalid(errors)) };
     if !errors.fields.is_empty() {

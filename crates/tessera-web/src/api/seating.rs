@@ -25,7 +25,7 @@ fn format_of(headers: &HeaderMap) -> Result<MapFormat, ApiError> {
         _ => Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "send the seat map as application/json or text/csv",
+            crate::error::localized("errors-map-content-type", "send the seat map as application/json or text/csv"),
         )),
     }
 }
@@ -52,11 +52,15 @@ pub async fn import_map(
     // Only a caller allowed to change the map gets its body read.
     s.app.may_import_seat_map(&caller.actor, org, venue).await?;
     let bytes = axum::body::to_bytes(body, MAX_DOCUMENT_BYTES).await.map_err(|_| {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "a seat map document is at most 32 MiB")
+        let key = tessera_domain::MessageKey::new("errors-map-too-large").num("mib", 32);
+        let message = crate::error::localized_key(&key, "a seat map document is at most 32 MiB");
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "the seat map is not UTF-8 text")
-            .field("body", e.to_string())
+        let message = crate::error::localized("errors-map-not-utf8", "the seat map is not UTF-8 text");
+        let key = tessera_domain::MessageKey::new("errors-map-not-utf8");
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+            .field("body", crate::error::localized_key(&key, e.to_string()))
     })?;
     Ok(Json(s.app.import_seat_map(&caller.actor, org, venue, format, text).await?))
 }
@@ -190,8 +194,9 @@ pub async fn export_map(
         None | Some("json") => (MapFormat::Json, "application/json"),
         Some("csv") => (MapFormat::Csv, "text/csv; charset=utf-8"),
         Some(_) => {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "format must be json or csv")
-                .field("format", "must be json or csv"));
+            let message = crate::error::localized("errors-map-export-format", "format must be json or csv");
+            let said = crate::error::localized("errors-map-export-format", "must be json or csv");
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message).field("format", said));
         }
     };
     let doc = s.app.export_seat_map(&caller.actor, org, venue, format).await?;

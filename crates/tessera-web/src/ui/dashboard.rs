@@ -856,7 +856,10 @@ async fn event_action(
             return refuse_event_form(&s, &f.actor, &f.o, &f.v, &headers, &HashMap::new(), &errors, "", &[]).await;
         }
         Some("end") => EventAction::End,
-        _ => return error_page(AppError::invalid("action", "must be publish, cancel or end")),
+        _ => {
+            let key = tessera_domain::MessageKey::new("errors-event-action");
+            return error_page(AppError::invalid_key("action", key, "must be publish, cancel or end"));
+        }
     };
     apply_event_action(&s, &headers, f, action).await
 }

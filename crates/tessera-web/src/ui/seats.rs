@@ -771,10 +771,12 @@ async fn manage_post(
                 let to = format!("{here}?section={section}&done={done}&n={}#seat-list", seats.len());
                 return redirect(&to, &[]);
             }
-            Err(AppError::Invalid(v)) => errors.extend(v.fields.into_iter().map(|f| ("seat".to_string(), f.message))),
+            Err(AppError::Invalid(v)) => {
+                errors.extend(v.fields.iter().map(|f| ("seat".to_string(), crate::error::field_message(f))))
+            }
             Err(AppError::Conflict { message, .. }) => {
                 status = StatusCode::CONFLICT;
-                errors.push(("seat".into(), message));
+                errors.push(("seat".into(), crate::error::localized("errors-conflict", message)));
             }
             Err(other) => return error_page(other),
         }
@@ -828,13 +830,13 @@ async fn setup_post(
                 for f in v.fields {
                     match f.field.strip_prefix("zones.").and_then(|c| fields.get(c)) {
                         Some(field) => errors.push((field.clone(), t("seats-setup-pick-type"))),
-                        None => errors.push(("setup".into(), f.message)),
+                        None => errors.push(("setup".into(), crate::error::field_message(&f))),
                     }
                 }
             }
             Err(AppError::Conflict { message, .. }) => {
                 status = StatusCode::CONFLICT;
-                errors.push(("setup".into(), message));
+                errors.push(("setup".into(), crate::error::localized("errors-conflict", message)));
             }
             Err(other) => return error_page(other),
         }

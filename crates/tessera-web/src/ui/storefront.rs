@@ -569,12 +569,27 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
                 let id = placed.order.id;
                 return redirect(&format!("/orders/{id}"), &[order_cookie(id, &placed.access_token)]);
             }
-            Err(AppError::Invalid(v)) => errors.extend(v.fields.into_iter().map(|f| (field(f.field), f.message))),
-            Err(AppError::SoldOut { field: f, message, .. }) => errors.push((field(f), message)),
-            Err(AppError::Rule { field: f, message, .. }) => errors.push((field(f), message)),
+            Err(AppError::Invalid(v)) => errors.extend(v.fields.iter().map(|f| {
+                let message = crate::error::field_message(f);
+                (field(f.field.clone()), message)
+            })),
+            // In the reader's language: the API's field message (the app's
+            // own, more detailed one in English).
+            Err(e @ AppError::SoldOut { .. }) => {
+                let english = e.to_string();
+                let api = crate::error::ApiError::from(e);
+                for (f, said) in api.fields {
+                    let message =
+                        if crate::error::locale() == tessera_i18n::Locale::En { english.clone() } else { said };
+                    errors.push((field(f), message));
+                }
+            }
+            Err(AppError::Rule { code, field: f, message }) => {
+                errors.push((field(f), crate::error::refusal_message(code, &message)))
+            }
             Err(AppError::Conflict { field: f, message }) => {
                 status = StatusCode::CONFLICT;
-                errors.push((field(f), message));
+                errors.push((field(f), crate::error::localized("errors-conflict", message)));
             }
             Err(other) => return error_page(other),
         }
@@ -839,8 +854,10 @@ async fn refund(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<St
         Ok(_) => redirect(&format!("/orders/{}", order.id), &[]),
         Err(e) => {
             let message = match e {
-                AppError::Rule { message, .. } | AppError::StateConflict { message, .. } => message,
-                AppError::Conflict { message, .. } => message,
+                AppError::Rule { code, message, .. } | AppError::StateConflict { code, message } => {
+                    crate::error::refusal_message(code, &message)
+                }
+                AppError::Conflict { message, .. } => crate::error::localized("errors-conflict", message),
                 other => return error_page(other),
             };
             super::shell::message(
