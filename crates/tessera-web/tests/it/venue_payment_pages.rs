@@ -64,7 +64,11 @@ async fn venue_and_payment_pages_read_in_chinese() {
     );
     let venue = t.venue(&owner, &org, "Hall").await;
     let list = b.get(&format!("{o}/venues")).await;
-    reads_in_chinese("venues", &list, &["settings-venue-address", "settings-venue-timezone", "settings-venue-add-submit"]);
+    reads_in_chinese(
+        "venues",
+        &list,
+        &["settings-venue-address", "settings-venue-timezone", "settings-venue-add-submit"],
+    );
 
     let here = format!("{o}/venues/{venue}");
     let page = b.get(&here).await;
@@ -116,7 +120,12 @@ async fn venue_and_payment_pages_read_in_chinese() {
     let bad = b
         .post(
             &format!("{here}/seat-map/generate"),
-            &[("csrf", &csrf), ("shape", "rectangular"), ("rectangular.rows", "ten"), ("rectangular.seats_per_row", "5")],
+            &[
+                ("csrf", &csrf),
+                ("shape", "rectangular"),
+                ("rectangular.rows", "ten"),
+                ("rectangular.seats_per_row", "5"),
+            ],
         )
         .await;
     assert_eq!(bad.status, 422, "{}", bad.html);
@@ -150,7 +159,13 @@ async fn venue_and_payment_pages_read_in_chinese() {
     let bad = b
         .post(
             &format!("{o}/payments/payouts"),
-            &[("csrf", &pay.csrf()), ("amount", "ten"), ("currency", "EUR"), ("provider", "manual"), ("reference", "X")],
+            &[
+                ("csrf", &pay.csrf()),
+                ("amount", "ten"),
+                ("currency", "EUR"),
+                ("provider", "manual"),
+                ("reference", "X"),
+            ],
         )
         .await;
     assert_eq!(bad.status, 422, "{}", bad.html);
@@ -273,7 +288,11 @@ async fn markup_on_the_venue_and_payment_pages_comes_out_as_text() {
         .submit(
             &pay,
             &pay,
-            &[("provider", "manual"), ("manual.instructions", &format!("IBAN {SCRIPT}{ATTRIBUTE}")), ("manual.due_days", "5")],
+            &[
+                ("provider", "manual"),
+                ("manual.instructions", &format!("IBAN {SCRIPT}{ATTRIBUTE}")),
+                ("manual.due_days", "5"),
+            ],
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.html);

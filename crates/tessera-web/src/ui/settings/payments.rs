@@ -291,9 +291,8 @@ pub(super) async fn record_payout(
     };
     let mut errors = vec![];
     let code = val(&values, "currency").to_ascii_uppercase();
-    let currency = Currency::parse(&code)
-        .map_err(|_| errors.push(("currency".into(), t("settings-payout-bad-currency"))))
-        .ok();
+    let currency =
+        Currency::parse(&code).map_err(|_| errors.push(("currency".into(), t("settings-payout-bad-currency")))).ok();
     let amount = match currency {
         Some(cur) => crate::ui::parse_amount(&val(&values, "amount").replace(',', ""), cur).or_else(|| {
             errors.push(("amount".into(), t("settings-payout-bad-amount")));

@@ -294,12 +294,8 @@ async fn venue_view(
             None => (f.clone(), m.clone()),
         })
         .collect();
-    let problems: Vec<(String, String)> = forms
-        .import
-        .errors
-        .into_iter()
-        .map(|(f, m)| (f.strip_prefix("map: ").unwrap_or("").to_string(), m))
-        .collect();
+    let problems: Vec<(String, String)> =
+        forms.import.errors.into_iter().map(|(f, m)| (f.strip_prefix("map: ").unwrap_or("").to_string(), m)).collect();
     if !problems.is_empty() {
         summary.push(("map".into(), t("settings-import-refused")));
     }
