@@ -3,9 +3,10 @@
 // makes the check-in list "All tickets" with the gate "Main entrance"; a
 // buyer buys in the sandbox; the organizer scans the ticket at that gate in
 // /scan (manual code entry) and sees it counted on the event's check-in tab,
-// where a list and a gate are also made and removed. The journey runs on a
-// desktop in English and on a phone in Chinese, with axe-core on every page
-// and, in Chinese, no English catalog text showing.
+// where a list and a gate are also made and removed; last, the venues, a
+// venue with its seat map and the payment settings are looked at. The
+// journey runs on a desktop in English and on a phone in Chinese, with
+// axe-core on every page and, in Chinese, no English catalog text showing.
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node dashboard.mjs
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
@@ -178,6 +179,18 @@ async function journey(run) {
   await page.locator("table.stack td.num", { hasText: "1" }).first().waitFor();
   await check(page, "check-in tab, after a scan");
   await shot(page, "checkin-scanned");
+
+  // ----- the organization's venues and payment settings -----
+  await page.goto(`${base}${orgPath}/venues`);
+  await check(page, "venues");
+  await page.locator("main table.stack th[scope=row] a").first().click();
+  await page.locator("#seat-map").waitFor();
+  await check(page, "venue");
+  await shot(page, "venue");
+  await page.goto(`${base}${orgPath}/payments`);
+  await page.locator("#record-payout").waitFor();
+  await check(page, "payments");
+  await shot(page, "payments");
   await staff.close();
   console.log(`dashboard (${run.name}): event made, published with its default gate, bought, scanned there: ok`);
 }

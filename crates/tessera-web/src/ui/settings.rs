@@ -31,9 +31,9 @@ use tessera_domain::{OrgId, Role};
 use tessera_mail::Locale;
 
 pub(super) const ZH: Catalog = &[
-    // Shared
+    // Shared: used by tokens/webhooks until they move (and by admin.rs, the
+    // team's removal page and the secret box here)
     ("Name", "名称"),
-    ("Save", "保存"),
     ("Cancel", "取消"),
     ("Created", "创建时间"),
     ("never", "从不"),
@@ -43,82 +43,8 @@ pub(super) const ZH: Catalog = &[
     ("Status", "状态"),
     ("Actions", "操作"),
     ("Choose a role.", "请选择角色。"),
-    ("enter a number", "请输入数字"),
     ("Copy it now: it is not shown again.", "请立即复制：它不会再次显示。"),
-    // Venues and seat maps
-    ("No venues yet. Add the first one below.", "还没有场馆。请在下方添加第一个。"),
-    ("Add a venue", "添加场馆"),
-    ("Add the venue", "添加场馆"),
-    ("Address", "地址"),
-    ("Time zone", "时区"),
-    ("An IANA name such as Europe/Berlin or Asia/Shanghai.", "IANA 时区名称，例如 Europe/Berlin 或 Asia/Shanghai。"),
-    ("Choose a time zone from the list, such as Europe/Berlin.", "请从列表中选择时区，例如 Europe/Berlin。"),
-    ("Capacity", "容量"),
-    ("Capacity (general admission)", "容量（不对号入场）"),
-    ("Seats", "座位"),
-    ("Seat map", "座位图"),
-    ("Venue details", "场馆信息"),
-    ("Save the venue", "保存场馆"),
-    ("All venues", "所有场馆"),
-    ("no seat map", "无座位图"),
-    ("This venue has no seat map yet. Generate one or import a file.", "此场馆还没有座位图。请生成或导入文件。"),
-    ("Version", "版本"),
-    ("Updated", "更新时间"),
-    ("Sections", "区域"),
-    ("Section", "区域"),
-    ("Rows", "排数"),
-    ("Categories (price zones)", "类别（价格区）"),
-    ("Category", "类别"),
-    ("Standing areas", "站席区"),
-    ("Download the map", "下载座位图"),
-    ("JSON (complete)", "JSON（完整）"),
-    ("CSV (seats only)", "CSV（仅座位）"),
-    ("Generate a map", "生成座位图"),
-    (
-        "Replaces the venue's current map. Seats whose section, row and seat labels stay the same keep their ids.",
-        "将替换场馆当前的座位图。区域、排号和座位号不变的座位保留其标识。",
-    ),
-    ("Rectangular hall", "矩形大厅"),
-    ("Curved rows", "弧形排列"),
-    ("Stadium", "体育场"),
-    ("Seats per row", "每排座位数"),
-    ("Aisle after every … seats (optional)", "每隔多少个座位设过道（可选）"),
-    ("Categories, front to back (optional)", "类别，由前至后（可选）"),
-    ("Separate with commas, such as A, B, C.", "用逗号分隔，例如 A, B, C。"),
-    ("Angle the rows span, in degrees", "排的展开角度（度）"),
-    ("Rows per section", "每区排数"),
-    ("Standing places on the pitch (optional)", "场地站席数（可选）"),
-    ("Generate", "生成"),
-    ("Import a file", "导入文件"),
-    (
-        "JSON in Tessera's seat map format, or CSV with the columns section,row,seat,x,y,category,flags. Up to 32 MiB.",
-        "Tessera 座位图格式的 JSON，或包含 section,row,seat,x,y,category,flags 列的 CSV。最大 32 MiB。",
-    ),
-    ("Seat map file", "座位图文件"),
-    ("Import", "导入"),
-    ("Choose a JSON or CSV file.", "请选择 JSON 或 CSV 文件。"),
-    ("The file is not UTF-8 text.", "文件不是 UTF-8 文本。"),
-    ("The file is larger than 32 MiB.", "文件超过 32 MiB。"),
-    ("The file has problems; nothing was changed:", "文件有问题，未作任何更改："),
-    ("The venue was created. Now add its seat map, if it has seats.", "场馆已创建。如有座位，请添加座位图。"),
-    ("The venue was saved.", "场馆已保存。"),
-    ("The seat map was generated.", "座位图已生成。"),
-    ("The seat map was imported.", "座位图已导入。"),
-    ("must not be empty", "不能为空"),
-    ("must be at most 200 characters", "最多 200 个字符"),
-    ("must be at most 500 characters", "最多 500 个字符"),
-    ("must not contain control characters", "不能包含控制字符"),
-    ("must be between 0 and 10000000", "必须在 0 到 10000000 之间"),
-    ("must be 1 to 500", "必须在 1 到 500 之间"),
-    ("must be 1 to 1000", "必须在 1 到 1000 之间"),
-    ("must be 1 to 200", "必须在 1 到 200 之间"),
-    ("must be 1 to 100", "必须在 1 到 100 之间"),
-    ("must be 1 to 120", "必须在 1 到 120 之间"),
-    ("must be above 0 and at most 360", "必须大于 0 且不超过 360"),
-    ("must be at most 200000", "不能超过 200000"),
-    ("at most 26 categories", "最多 26 个类别"),
-    ("rows × seats_per_row must be at most 200000", "排数 × 每排座位数不能超过 200000"),
-    // Team
+    // Team: the removal page and the app's refusals team.rs still says this way
     ("Members", "成员"),
     ("Member", "成员"),
     ("Member since", "加入时间"),
@@ -152,7 +78,7 @@ pub(super) const ZH: Catalog = &[
     ("no account with this e-mail address", "没有使用此电子邮箱的账户"),
     ("an organization must keep at least one owner", "组织必须至少保留一名所有者"),
     ("only owners can grant or take away the owner role", "只有所有者可以授予或取消所有者角色"),
-    // Tokens
+    // Tokens: used by tokens/webhooks until they move
     ("No API tokens yet.", "还没有 API 令牌。"),
     ("Starts with", "开头"),
     ("Expires", "到期"),
@@ -176,7 +102,7 @@ pub(super) const ZH: Catalog = &[
     ("must not exceed your own role (admin)", "不能超过您自己的角色（管理员）"),
     ("must not exceed your own role (staff)", "不能超过您自己的角色（工作人员）"),
     ("must not exceed your own role (scanner)", "不能超过您自己的角色（检票员）"),
-    // Webhooks
+    // Webhooks: used by tokens/webhooks until they move
     ("No webhook endpoints yet.", "还没有 Webhook 端点。"),
     ("Event types", "事件类型"),
     ("On", "启用"),
@@ -236,79 +162,6 @@ pub(super) const ZH: Catalog = &[
     ("The URL must start with https://.", "URL 必须以 https:// 开头。"),
     ("The URL must use https://; plain http is not accepted.", "URL 必须使用 https://，不接受 http。"),
     ("The URL must not contain a user name or password.", "URL 不能包含用户名或密码。"),
-    // Payments
-    ("Payment provider", "支付服务商"),
-    ("Not set up yet: only free orders can be completed.", "尚未设置：只能完成免费订单。"),
-    ("Manual: bank transfer or box office", "手动：银行转账或售票处"),
-    ("Sandbox: test payments, no real money", "沙盒：测试支付，不涉及真实资金"),
-    ("Stripe: cards and wallets", "Stripe：银行卡和电子钱包"),
-    ("Manual payments", "手动支付"),
-    ("Instructions for the buyer", "给买家的付款说明"),
-    (
-        "Account, IBAN, opening hours: shown on the order and in the e-mail.",
-        "账户、IBAN、营业时间：显示在订单和邮件中。",
-    ),
-    ("Days to pay", "付款期限（天）"),
-    ("Payment methods", "支付方式"),
-    ("Cards", "银行卡"),
-    ("Cards when none is ticked.", "未勾选时默认使用银行卡。"),
-    ("Manual", "手动"),
-    ("Alipay", "支付宝"),
-    ("WeChat Pay", "微信支付"),
-    ("Sandbox", "沙盒"),
-    ("Secret key", "密钥"),
-    ("Webhook signing secrets", "Webhook 签名密钥"),
-    ("set", "已设置"),
-    ("not set", "未设置"),
-    ("Leave empty to keep the stored one.", "留空则保留已存储的值。"),
-    (
-        "One per line (whsec_…); two while rotating. Leave empty to keep the stored ones.",
-        "每行一个（whsec_…）；轮换时可填两个。留空则保留已存储的值。",
-    ),
-    ("Point Stripe's webhook at this server's address followed by", "请将 Stripe 的 Webhook 指向本服务器地址，后接"),
-    ("Save the payment settings", "保存支付设置"),
-    ("The payment settings were saved.", "支付设置已保存。"),
-    ("Balance", "余额"),
-    ("Owed to you", "应付给您"),
-    ("Tax collected", "已收税款"),
-    ("Nothing was sold yet.", "尚无销售。"),
-    ("Ledger accounts", "账目"),
-    ("Account", "账户"),
-    ("Sales owed to you", "应付给您的销售额"),
-    ("Tax to pass on", "待缴税款"),
-    ("Paid out to you", "已付给您"),
-    ("Held by the provider", "服务商持有"),
-    ("Platform fees", "平台费用"),
-    ("Payouts", "结算"),
-    ("No payouts yet.", "还没有结算记录。"),
-    ("Amount", "金额"),
-    ("Payout reference", "结算参考号"),
-    ("Provider", "服务商"),
-    ("Record a payout", "记录结算"),
-    (
-        "Money paid out to you, such as a bank transfer or a provider's payout; never more than you are owed.",
-        "已付给您的款项，例如银行转账或服务商结算；不能超过应付金额。",
-    ),
-    ("Currency", "货币"),
-    ("A code such as EUR or CNY.", "货币代码，例如 EUR 或 CNY。"),
-    ("Record the payout", "记录结算"),
-    ("The payout was recorded.", "结算已记录。"),
-    ("enter an amount such as 125.50", "请输入金额，例如 125.50"),
-    ("1 to 90 days", "1 到 90 天"),
-    ("must be more than zero", "必须大于零"),
-    ("an ISO 4217 code such as EUR", "ISO 4217 货币代码，例如 EUR"),
-    ("one of manual, sandbox, stripe", "manual、sandbox 或 stripe 之一"),
-    ("required for Stripe", "使用 Stripe 时必填"),
-    ("1 to 4 endpoint secrets", "1 到 4 个端点密钥"),
-    ("an endpoint secret (whsec_...)", "端点密钥（whsec_...）"),
-    (
-        "a Stripe secret key (sk_live_..., sk_test_...) or restricted key (rk_...)",
-        "Stripe 密钥（sk_live_...、sk_test_...）或受限密钥（rk_...）",
-    ),
-    (
-        "the sandbox provider is switched off on this server (payments.allow_sandbox)",
-        "本服务器已关闭沙盒支付（payments.allow_sandbox）",
-    ),
 ];
 
 mod payments;
@@ -461,18 +314,6 @@ fn select(name: &str, label: &str, options: &[(&str, &str)], chosen: &str, error
     )
 }
 
-/// A labelled text area (never echoing `value` for write-only secrets).
-fn textarea(name: &str, label: &str, attrs: &str, value: &str, errors: &[(String, String)]) -> String {
-    let errs = field_errors(errors, name);
-    format!(
-        "<p><label for=\"{n}\">{label}</label><br><textarea id=\"{n}\" name=\"{n}\" rows=\"3\"{inv} {attrs}>{value}</textarea>{errs}</p>",
-        n = esc(name),
-        label = esc(label),
-        inv = invalid_attrs(name, &errs),
-        value = esc(value),
-    )
-}
-
 /// A group of check boxes under a legend; each box is named `prefix` + its
 /// value, and its label is HTML.
 fn checkboxes(
@@ -538,7 +379,7 @@ fn whole<T: std::str::FromStr>(
     match raw.parse::<T>() {
         Ok(n) => Some(n),
         Err(_) => {
-            errors.push((field.to_string(), tr("enter a whole number").to_string()));
+            errors.push((field.to_string(), super::shell::t("settings-whole-number")));
             None
         }
     }
@@ -547,10 +388,6 @@ fn whole<T: std::str::FromStr>(
 /// The "done" message after a redirect, for the keys this module sets.
 fn done_notice(q: &HashMap<String, String>) -> String {
     let text = match q.get("done").map(String::as_str) {
-        Some("venue-created") => tr("The venue was created. Now add its seat map, if it has seats."),
-        Some("venue-saved") => tr("The venue was saved."),
-        Some("map-generated") => tr("The seat map was generated."),
-        Some("map-imported") => tr("The seat map was imported."),
         Some("member-added") => tr("The member was added."),
         Some("role-changed") => tr("The role was changed."),
         Some("member-removed") => tr("The member was removed."),
@@ -560,8 +397,6 @@ fn done_notice(q: &HashMap<String, String>) -> String {
         Some("endpoint-deleted") => tr("The endpoint was deleted."),
         Some("redelivered") => tr("The delivery is queued to be sent again."),
         Some("already-queued") => tr("This delivery is already queued."),
-        Some("payments-saved") => tr("The payment settings were saved."),
-        Some("payout-recorded") => tr("The payout was recorded."),
         _ => return String::new(),
     };
     format!("<p class=\"notice\" role=\"status\">{text}</p>")

@@ -117,6 +117,7 @@ async fn markup_in_names_comes_out_escaped_on_every_page() {
         format!("{o}/orders/{order}"),
         format!("{o}/venues"),
         format!("{o}/venues/{venue}"),
+        format!("{o}/payments"),
         format!("{o}/team"),
         "/scan".to_string(),
         format!("/scan/{org}/{list}"),

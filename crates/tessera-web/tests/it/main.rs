@@ -26,3 +26,4 @@ mod settings_pages;
 mod shell;
 mod storefront;
 mod tickets;
+mod venue_payment_pages;

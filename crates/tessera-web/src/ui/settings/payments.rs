@@ -1,41 +1,44 @@
 //! The payment provider and its settings (secrets write-only), the balance
-//! from the ledger, and payouts.
+//! from the ledger, and payouts. A page on a template
+//! (`templates/settings/payments.html`), text from the `settings` catalogs.
 
 use super::*;
+use crate::ui::shell::{Filled, OrgTabs, Shell, Text, t, t_args};
 use std::collections::BTreeMap;
 use tessera_app::payments::{ManualSettings, NewPayout, PROVIDERS, PaymentSettingsInput, StripeInput};
 use tessera_domain::{Currency, Money};
 
 const STRIPE_METHODS: [&str; 3] = ["card", "alipay", "wechat_pay"];
 
-fn method_label(m: &str) -> &'static str {
-    match m {
-        "card" => tr("Cards"),
-        "alipay" => tr("Alipay"),
-        _ => tr("WeChat Pay"),
-    }
+fn method_label(m: &str) -> String {
+    t(match m {
+        "card" => "settings-pay-method-card",
+        "alipay" => "settings-pay-method-alipay",
+        _ => "settings-pay-method-wechat",
+    })
 }
 
-fn provider_label(p: &str) -> &'static str {
+/// A provider's name, or its key when the catalog has none.
+fn provider_label(p: &str) -> String {
     match p {
-        "manual" => tr("Manual"),
-        "sandbox" => tr("Sandbox"),
-        "stripe" => "Stripe",
-        _ => "",
+        "manual" => t("settings-pay-provider-manual"),
+        "sandbox" => t("settings-pay-provider-sandbox"),
+        "stripe" => t("settings-pay-provider-stripe"),
+        other => other.to_string(),
     }
 }
 
 fn account_label(account: &str) -> String {
     if account.ends_with(":sales") {
-        tr("Sales owed to you").to_string()
+        t("settings-pay-account-sales")
     } else if account.ends_with(":tax") {
-        tr("Tax to pass on").to_string()
+        t("settings-pay-account-tax")
     } else if account.ends_with(":payouts") {
-        tr("Paid out to you").to_string()
+        t("settings-pay-account-payouts")
     } else if let Some(p) = account.strip_prefix("provider:") {
-        format!("{} ({p})", tr("Held by the provider"))
+        t_args("settings-pay-account-provider", &[("provider", p.to_string().into())])
     } else if account == "platform:fees" {
-        tr("Platform fees").to_string()
+        t("settings-pay-account-fees")
     } else {
         account.to_string()
     }
@@ -46,7 +49,59 @@ fn per_currency(amounts: &BTreeMap<String, i64>) -> String {
         .iter()
         .filter_map(|(code, minor)| Currency::parse(code).ok().map(|c| money(Money::new(*minor, c))))
         .collect();
-    if shown.is_empty() { "–".to_string() } else { esc(&shown.join(" · ")) }
+    if shown.is_empty() { "–".to_string() } else { shown.join(" · ") }
+}
+
+/// The "done" message after a redirect to the payments page.
+fn payments_notice(q: &HashMap<String, String>) -> Option<String> {
+    let id = match q.get("done").map(String::as_str) {
+        Some("payments-saved") => "settings-done-payments-saved",
+        Some("payout-recorded") => "settings-done-payout-recorded",
+        _ => return None,
+    };
+    Some(t(id))
+}
+
+/// One payout in the list.
+struct PayoutRow {
+    at: String,
+    amount: String,
+    provider: String,
+    reference: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "settings/payments.html")]
+struct PaymentsPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    base: String,
+    notice: Option<String>,
+    /// The refused form's messages at the top, each linking its field.
+    summary: Vec<(String, String)>,
+    not_set_up: bool,
+    // The settings form.
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+    providers: Vec<(&'static str, String)>,
+    provider: &'a str,
+    /// (value, label, ticked) of each Stripe method.
+    methods: Vec<(&'static str, String, bool)>,
+    key_state: String,
+    secrets_state: String,
+    webhook_path: String,
+    // The balance and payouts.
+    owed: String,
+    tax: String,
+    /// (account, balance) of each ledger account.
+    ledger: Vec<(String, String)>,
+    payouts: Vec<PayoutRow>,
+    // The payout form.
+    payout_values: Filled<'a>,
+    payout_errors: &'a [(String, String)],
+    payout_providers: Vec<(&'static str, String)>,
+    payout_provider: String,
 }
 
 pub(super) async fn payments_page(
@@ -59,7 +114,7 @@ pub(super) async fn payments_page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    payments_view(&s, &c, StatusCode::OK, None, &Form::default(), &done_notice(&q)).await
+    payments_view(&s, &c, StatusCode::OK, None, &Form::default(), payments_notice(&q)).await
 }
 
 async fn payments_view(
@@ -68,7 +123,7 @@ async fn payments_view(
     status: StatusCode,
     settings_form: Option<Form>,
     payout: &Form,
-    notice: &str,
+    notice: Option<String>,
 ) -> Response {
     let settings = match s.app.payment_settings(&c.actor, c.id()).await {
         Ok(v) => v,
@@ -82,7 +137,6 @@ async fn payments_view(
         Ok(p) => p,
         Err(e) => return error_page(e),
     };
-    let base = c.base();
     let f = settings_form.unwrap_or_else(|| {
         let mut values = HashMap::from([
             ("provider".to_string(), settings.provider.clone()),
@@ -94,160 +148,84 @@ async fn payments_view(
         }
         Form { values, errors: vec![] }
     });
-    let provider = f.get("provider");
-    let radios: String = [
-        ("manual", tr("Manual: bank transfer or box office")),
-        ("sandbox", tr("Sandbox: test payments, no real money")),
-        ("stripe", tr("Stripe: cards and wallets")),
-    ]
-    .iter()
-    .map(|(v, label)| {
-        let on = if *v == provider { " checked" } else { "" };
-        format!(
-            "<li><input type=\"radio\" id=\"provider-{v}\" name=\"provider\" value=\"{v}\"{on}> <label for=\"provider-{v}\">{label}</label></li>"
-        )
-    })
-    .collect();
-    let provider_errs = field_errors(&f.errors, "provider");
-    let none = if settings.provider == "none" {
-        format!("<p class=\"notice\">{}</p>", tr("Not set up yet: only free orders can be completed."))
-    } else {
-        String::new()
-    };
-    let methods: Vec<(&str, String)> = STRIPE_METHODS.iter().map(|m| (*m, esc(method_label(m)))).collect();
-    let key_state = if settings.stripe_secret_key_set { tr("set") } else { tr("not set") };
+    let set = t("settings-pay-set");
     let secrets_state = if settings.stripe_webhook_secrets > 0 {
-        format!("{} × {}", settings.stripe_webhook_secrets, tr("set"))
+        t_args("settings-pay-secrets-set", &[("count", settings.stripe_webhook_secrets.into())])
     } else {
-        tr("not set").to_string()
+        t("settings-pay-not-set")
     };
-    let mut body = format!(
-        "{notice}{none}<form method=\"post\" action=\"{base}/payments\" novalidate>{csrf}{marked}\
-         <fieldset{inv}><legend>{provider_l}</legend><ul class=\"checks\">{radios}</ul>{provider_errs}</fieldset>\
-         <fieldset><legend>{manual_l}</legend>{instructions}{instructions_hint}{due}</fieldset>\
-         <fieldset><legend>Stripe</legend>{methods}{methods_hint}{key}{key_hint}{secrets}{secrets_hint}\
-         <p class=\"muted\">{point} <code>{path}</code></p></fieldset>\
-         <p><button type=\"submit\">{save}</button></p></form>",
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&f.errors),
-        inv = invalid_attrs("provider", &provider_errs),
-        provider_l = tr("Payment provider"),
-        manual_l = tr("Manual payments"),
-        instructions = textarea(
-            "manual.instructions",
-            tr("Instructions for the buyer"),
-            "maxlength=\"2000\"",
-            f.get("manual.instructions"),
-            &f.errors
-        ),
-        instructions_hint = hint(tr("Account, IBAN, opening hours: shown on the order and in the e-mail.")),
-        due = input(
-            "manual.due_days",
-            tr("Days to pay"),
-            "number",
-            "min=\"1\" max=\"90\" step=\"1\" inputmode=\"numeric\"",
-            &f.values,
-            &f.errors
-        ),
-        methods = checkboxes(
-            tr("Payment methods"),
-            "stripe.method.",
-            &methods,
-            &|m| f.values.contains_key(&format!("stripe.method.{m}")),
-            "stripe.methods",
-            &f.errors
-        ),
-        methods_hint = hint(tr("Cards when none is ticked.")),
-        key = input(
-            "stripe.secret_key",
-            &format!("{} ({key_state})", tr("Secret key")),
-            "password",
-            "autocomplete=\"off\" spellcheck=\"false\"",
-            &f.values,
-            &f.errors
-        ),
-        key_hint = hint(tr("Leave empty to keep the stored one.")),
-        secrets = textarea(
-            "stripe.webhook_secrets",
-            &format!("{} ({secrets_state})", tr("Webhook signing secrets")),
-            "autocomplete=\"off\" spellcheck=\"false\"",
-            "",
-            &f.errors
-        ),
-        secrets_hint = hint(tr("One per line (whsec_…); two while rotating. Leave empty to keep the stored ones.")),
-        point = tr("Point Stripe's webhook at this server's address followed by"),
-        path = esc(&settings.stripe_webhook_path),
-        save = tr("Save the payment settings"),
-    );
-    body.push_str(&format!(
-        "<h2 id=\"balance\">{}</h2><div class=\"stats\"><div>{}<strong>{}</strong></div><div>{}<strong>{}</strong></div></div>",
-        tr("Balance"),
-        tr("Owed to you"),
-        per_currency(&balance.owed),
-        tr("Tax collected"),
-        per_currency(&balance.tax),
-    ));
-    if balance.lines.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("Nothing was sold yet.")));
-    } else {
-        body.push_str(&format!("<details><summary>{}</summary>", tr("Ledger accounts")));
-        body.push_str(&table_start(tr("Ledger accounts"), &[(tr("Account"), false), (tr("Balance"), true)]));
-        for l in &balance.lines {
-            let amount = Currency::parse(&l.currency)
-                .map(|cur| money(Money::new(l.balance_minor, cur)))
-                .unwrap_or_else(|_| format!("{} {}", l.balance_minor, l.currency));
-            body.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td></tr>",
-                esc(&account_label(&l.account)),
-                esc(&amount)
-            ));
-        }
-        body.push_str("</tbody></table></div></details>");
-    }
-    body.push_str(&format!("<h2 id=\"payouts\">{}</h2>", tr("Payouts")));
-    if payouts.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No payouts yet.")));
-    } else {
-        body.push_str(&table_start(
-            tr("Payouts"),
-            &[(tr("Time"), false), (tr("Amount"), true), (tr("Provider"), false), (tr("Payout reference"), false)],
-        ));
-        for p in payouts.iter().rev() {
-            body.push_str(&format!(
-                "<tr><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&when(p.at, "UTC")),
-                esc(&money(p.amount)),
-                esc(match provider_label(&p.provider) {
-                    "" => &p.provider,
-                    label => label,
-                }),
-                esc(&p.reference)
-            ));
-        }
-        body.push_str(TABLE_END);
-    }
-    let default_currency = balance.owed.keys().next().cloned().unwrap_or_else(|| "EUR".into());
-    let default_provider =
-        if PROVIDERS.contains(&settings.provider.as_str()) { settings.provider.clone() } else { "manual".into() };
+    // The payout form starts with the currency owed and the provider in use.
     let mut pv = payout.values.clone();
-    pv.entry("currency".into()).or_insert(default_currency);
-    let chosen_provider = pv.get("provider").cloned().unwrap_or(default_provider);
-    let provider_options: Vec<(&str, &str)> = PROVIDERS.iter().map(|p| (*p, provider_label(p))).collect();
-    body.push_str(&format!(
-        "<h3>{title}</h3><p class=\"muted\">{explain}</p><form method=\"post\" action=\"{base}/payments/payouts\" novalidate>{csrf}{marked}\
-         {amount}{currency}{currency_hint}{provider}{reference}<p><button type=\"submit\">{submit}</button></p></form>",
-        title = tr("Record a payout"),
-        explain = tr("Money paid out to you, such as a bank transfer or a provider's payout; never more than you are owed."),
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&payout.errors),
-        amount = input("amount", tr("Amount"), "text", "inputmode=\"decimal\" required autocomplete=\"off\"", &pv, &payout.errors),
-        currency = input("currency", tr("Currency"), "text", "maxlength=\"3\" required autocomplete=\"off\"", &pv, &payout.errors),
-        currency_hint = hint(tr("A code such as EUR or CNY.")),
-        provider = select("provider", tr("Provider"), &provider_options, &chosen_provider, &payout.errors),
-        reference = input("reference", tr("Payout reference"), "text", "required maxlength=\"200\"", &pv, &payout.errors),
-        submit = tr("Record the payout"),
-    ));
-    render(c, status, tr("Payments"), "payments", &body)
+    pv.entry("currency".into()).or_insert_with(|| balance.owed.keys().next().cloned().unwrap_or_else(|| "EUR".into()));
+    let payout_provider = pv.get("provider").cloned().unwrap_or_else(|| {
+        if PROVIDERS.contains(&settings.provider.as_str()) { settings.provider.clone() } else { "manual".into() }
+    });
+    // The summary links each message to its field; the provider and method
+    // choices to their first box.
+    let summary = f
+        .errors
+        .iter()
+        .map(|(field, m)| {
+            let anchor = match field.as_str() {
+                "provider" => "provider-manual".to_string(),
+                "stripe.methods" => "stripe.method.card".to_string(),
+                other => other.to_string(),
+            };
+            (anchor, m.clone())
+        })
+        .chain(payout.errors.iter().cloned())
+        .collect();
+    let page = PaymentsPage {
+        shell: Shell::new(t("settings-payments-title"), &Extras { cookies: vec![], scripts: &[], wide: true }),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "payments"),
+        csrf: c.csrf.clone(),
+        base: c.base(),
+        notice,
+        summary,
+        not_set_up: settings.provider == "none",
+        values: Filled(&f.values),
+        errors: &f.errors,
+        providers: vec![
+            ("manual", t("settings-pay-provider-manual-long")),
+            ("sandbox", t("settings-pay-provider-sandbox-long")),
+            ("stripe", t("settings-pay-provider-stripe-long")),
+        ],
+        provider: f.get("provider"),
+        methods: STRIPE_METHODS
+            .iter()
+            .map(|m| (*m, method_label(m), f.values.contains_key(&format!("stripe.method.{m}"))))
+            .collect(),
+        key_state: if settings.stripe_secret_key_set { set } else { t("settings-pay-not-set") },
+        secrets_state,
+        webhook_path: settings.stripe_webhook_path.clone(),
+        owed: per_currency(&balance.owed),
+        tax: per_currency(&balance.tax),
+        ledger: balance
+            .lines
+            .iter()
+            .map(|l| {
+                let amount = Currency::parse(&l.currency)
+                    .map(|cur| money(Money::new(l.balance_minor, cur)))
+                    .unwrap_or_else(|_| format!("{} {}", l.balance_minor, l.currency));
+                (account_label(&l.account), amount)
+            })
+            .collect(),
+        payouts: payouts
+            .iter()
+            .rev()
+            .map(|p| PayoutRow {
+                at: when(p.at, "UTC"),
+                amount: money(p.amount),
+                provider: provider_label(&p.provider),
+                reference: p.reference.clone(),
+            })
+            .collect(),
+        payout_values: Filled(&pv),
+        payout_errors: &payout.errors,
+        payout_providers: PROVIDERS.iter().map(|p| (*p, provider_label(p))).collect(),
+        payout_provider,
+    };
+    crate::ui::shell::render(status, &page, &c.cookies)
 }
 
 pub(super) async fn save_payment_settings(
@@ -286,7 +264,7 @@ pub(super) async fn save_payment_settings(
         };
         match s.app.set_payment_settings(&c.actor, c.id(), input).await {
             Ok(_) => return redirect(&format!("{}/payments?done=payments-saved", c.base()), &[]),
-            Err(e) => match refused(e) {
+            Err(e) => match form_errors(e) {
                 Ok(fields) => errors = fields,
                 Err(page) => return page,
             },
@@ -296,7 +274,7 @@ pub(super) async fn save_payment_settings(
     let mut kept = values;
     kept.remove("stripe.secret_key");
     kept.remove("stripe.webhook_secrets");
-    payments_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, Some(Form::refused(kept, errors)), &Form::default(), "")
+    payments_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, Some(Form::refused(kept, errors)), &Form::default(), None)
         .await
 }
 
@@ -313,12 +291,11 @@ pub(super) async fn record_payout(
     };
     let mut errors = vec![];
     let code = val(&values, "currency").to_ascii_uppercase();
-    let currency = Currency::parse(&code)
-        .map_err(|_| errors.push(("currency".into(), localize("an ISO 4217 code such as EUR"))))
-        .ok();
+    let currency =
+        Currency::parse(&code).map_err(|_| errors.push(("currency".into(), t("settings-payout-bad-currency")))).ok();
     let amount = match currency {
         Some(cur) => crate::ui::parse_amount(&val(&values, "amount").replace(',', ""), cur).or_else(|| {
-            errors.push(("amount".into(), tr("enter an amount such as 125.50").into()));
+            errors.push(("amount".into(), t("settings-payout-bad-amount")));
             None
         }),
         None => None,
@@ -332,7 +309,7 @@ pub(super) async fn record_payout(
         };
         match s.app.record_payout(&c.actor, c.id(), input).await {
             Ok(_) => return redirect(&format!("{}/payments?done=payout-recorded#payouts", c.base()), &[]),
-            Err(e) => match refused(e) {
+            Err(e) => match form_errors(e) {
                 Ok(fields) => {
                     errors = fields
                         .into_iter()
@@ -343,5 +320,5 @@ pub(super) async fn record_payout(
             },
         }
     }
-    payments_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, None, &Form::refused(values, errors), "").await
+    payments_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, None, &Form::refused(values, errors), None).await
 }

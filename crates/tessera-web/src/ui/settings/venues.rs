@@ -1,17 +1,20 @@
 //! Venues and their seat maps: the list, a venue's details, the map's
 //! summary, the generators the app offers, import of an uploaded file
 //! (every problem listed next to the form) and export as a download.
+//! Pages on templates (`templates/settings/venue*.html`), text from the
+//! `settings` catalogs.
 
 use super::*;
+use crate::ui::shell::{Filled, OrgTabs, Shell, Text, t};
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
-use tessera_app::seating::{GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary};
+use tessera_app::seating::{AreaSummary, GenerateMap, MAX_DOCUMENT_BYTES, MapFormat, SeatMapSummary, SectionSummary};
 use tessera_domain::VenueId;
 use tessera_domain::catalog::{NewVenue, TimeZoneName, Venue, VenuePatch};
 
 /// IANA time zone names to choose from.
-static TIMEZONES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+static TIMEZONES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     let mut names: Vec<String> = jiff::tz::db()
         .available()
         .map(|n| n.as_str().to_string())
@@ -19,53 +22,31 @@ static TIMEZONES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .collect();
     names.sort();
     names.dedup();
-    let options: String = names.iter().map(|n| format!("<option value=\"{}\">", esc(n))).collect();
-    format!("<datalist id=\"timezones\">{options}</datalist>")
+    names
 });
 
-fn timezone_list() -> &'static str {
-    &TIMEZONES
+/// The frame of a venue page: the dashboard's wide layout.
+fn frame(title: String) -> Shell {
+    Shell::new(title, &Extras { cookies: vec![], scripts: &[], wide: true })
 }
 
-fn venue_fields(f: &Form) -> String {
-    format!(
-        "{name}{address}{tz}{tz_hint}{capacity}",
-        name = input("name", tr("Name"), "text", "required maxlength=\"200\"", &f.values, &f.errors),
-        address = input(
-            "address",
-            tr("Address"),
-            "text",
-            "maxlength=\"500\" autocomplete=\"street-address\"",
-            &f.values,
-            &f.errors
-        ),
-        tz = input(
-            "timezone",
-            tr("Time zone"),
-            "text",
-            "list=\"timezones\" required autocomplete=\"off\" spellcheck=\"false\"",
-            &f.values,
-            &f.errors
-        ),
-        tz_hint = hint(tr("An IANA name such as Europe/Berlin or Asia/Shanghai.")),
-        capacity = input(
-            "capacity",
-            tr("Capacity (general admission)"),
-            "number",
-            "min=\"0\" step=\"1\" inputmode=\"numeric\" required",
-            &f.values,
-            &f.errors
-        ),
-    )
+/// The "done" message after a redirect to a venue page.
+fn venue_notice(q: &HashMap<String, String>) -> Option<String> {
+    let id = match q.get("done").map(String::as_str) {
+        Some("venue-created") => "settings-done-venue-created",
+        Some("venue-saved") => "settings-done-venue-saved",
+        Some("map-generated") => "settings-done-map-generated",
+        Some("map-imported") => "settings-done-map-imported",
+        _ => return None,
+    };
+    Some(t(id))
 }
 
 /// The venue form's values as a venue, or every message at once.
 fn venue_input(values: &HashMap<String, String>) -> Result<NewVenue, Vec<(String, String)>> {
     let mut errors = vec![];
     let timezone = TimeZoneName::parse(val(values, "timezone"))
-        .map_err(|_| {
-            errors.push(("timezone".into(), tr("Choose a time zone from the list, such as Europe/Berlin.").into()))
-        })
+        .map_err(|_| errors.push(("timezone".into(), t("settings-venue-timezone-bad"))))
         .ok();
     let capacity = whole::<i64>(values, "capacity", true, &mut errors);
     let venue = NewVenue {
@@ -79,9 +60,32 @@ fn venue_input(values: &HashMap<String, String>) -> Result<NewVenue, Vec<(String
     };
     // The domain's own checks, so that every wrong field shows at once.
     if let Err(v) = venue.validate() {
-        errors.extend(v.fields.into_iter().map(|f| (f.field, localize(&f.message))));
+        errors.extend(v.fields.iter().map(|f| (f.field.clone(), crate::error::field_message(f))));
     }
     if errors.is_empty() { Ok(venue) } else { Err(errors) }
+}
+
+/// One venue in the list.
+struct VenueRow {
+    href: String,
+    name: String,
+    address: String,
+    timezone: String,
+    capacity: i64,
+}
+
+#[derive(askama::Template)]
+#[template(path = "settings/venues.html")]
+struct VenuesPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    base: String,
+    notice: Option<String>,
+    venues: Vec<VenueRow>,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+    timezones: &'static [String],
 }
 
 pub(super) async fn venues_page(
@@ -94,47 +98,35 @@ pub(super) async fn venues_page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    venues_view(&s, &c, StatusCode::OK, &Form::default(), &done_notice(&q)).await
+    venues_view(&s, &c, StatusCode::OK, &Form::default(), venue_notice(&q)).await
 }
 
-async fn venues_view(s: &AppState, c: &Ctx, status: StatusCode, new: &Form, notice: &str) -> Response {
+async fn venues_view(s: &AppState, c: &Ctx, status: StatusCode, new: &Form, notice: Option<String>) -> Response {
     let venues = match s.app.venues(&c.actor, c.id()).await {
         Ok(v) => v,
         Err(e) => return error_page(e),
     };
-    let mut body = notice.to_string();
-    if venues.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No venues yet. Add the first one below.")));
-    } else {
-        body.push_str(&table_start(
-            tr("Venues"),
-            &[(tr("Name"), false), (tr("Address"), false), (tr("Time zone"), false), (tr("Capacity"), true)],
-        ));
-        for v in &venues {
-            body.push_str(&format!(
-                "<tr><th scope=\"row\"><a href=\"{base}/venues/{id}\">{name}</a></th><td>{address}</td><td>{tz}</td><td class=\"num\">{cap}</td></tr>",
-                base = c.base(),
-                id = v.id,
-                name = esc(&v.name),
-                address = esc(&v.address),
-                tz = esc(v.timezone.as_str()),
-                cap = v.capacity,
-            ));
-        }
-        body.push_str(TABLE_END);
-    }
-    body.push_str(&format!(
-        "<h2 id=\"new-venue\">{title}</h2><form method=\"post\" action=\"{base}/venues\" novalidate>{csrf}{marked}{fields}\
-         <p><button type=\"submit\">{submit}</button></p></form>{zones}",
-        title = tr("Add a venue"),
-        base = c.base(),
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&new.errors),
-        fields = venue_fields(new),
-        submit = tr("Add the venue"),
-        zones = timezone_list(),
-    ));
-    render(c, status, tr("Venues"), "venues", &body)
+    let page = VenuesPage {
+        shell: frame(t("settings-venues-title")),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "venues"),
+        csrf: c.csrf.clone(),
+        base: c.base(),
+        notice,
+        venues: venues
+            .into_iter()
+            .map(|v| VenueRow {
+                href: format!("{}/venues/{}", c.base(), v.id),
+                timezone: v.timezone.as_str().to_string(),
+                name: v.name,
+                address: v.address,
+                capacity: v.capacity,
+            })
+            .collect(),
+        values: Filled(&new.values),
+        errors: &new.errors,
+        timezones: TIMEZONES.as_slice(),
+    };
+    crate::ui::shell::render(status, &page, &c.cookies)
 }
 
 pub(super) async fn create_venue(
@@ -152,13 +144,13 @@ pub(super) async fn create_venue(
         Err(errors) => errors,
         Ok(v) => match s.app.create_venue(&c.actor, c.id(), v).await {
             Ok(v) => return redirect(&format!("{}/venues/{}?done=venue-created", c.base(), v.id), &[]),
-            Err(e) => match refused(e) {
+            Err(e) => match form_errors(e) {
                 Ok(errors) => errors,
                 Err(page) => return page,
             },
         },
     };
-    venues_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &Form::refused(values, errors), "").await
+    venues_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &Form::refused(values, errors), None).await
 }
 
 /// The venue page's forms, one of which may have been refused.
@@ -179,6 +171,70 @@ fn venue_values(v: &Venue) -> HashMap<String, String> {
     ])
 }
 
+/// The seat map's summary as the venue page shows it.
+struct MapView {
+    seats: i64,
+    version: i64,
+    updated: String,
+    sections: Vec<SectionSummary>,
+    categories: Vec<(String, i64)>,
+    areas: Vec<AreaSummary>,
+}
+
+impl MapView {
+    fn new(m: SeatMapSummary) -> MapView {
+        MapView {
+            seats: m.seats,
+            version: m.version,
+            updated: when(m.updated_at, "UTC"),
+            sections: m.sections,
+            categories: m.categories.into_iter().collect(),
+            areas: m.areas,
+        }
+    }
+}
+
+/// A generator's form: its shape, title and fields.
+struct ShapeView {
+    key: &'static str,
+    title: String,
+    /// Open when refused, so its messages show.
+    open: bool,
+    /// The field of messages about the whole form (`rectangular-form`).
+    general: String,
+    fields: Vec<ShapeField>,
+}
+
+struct ShapeField {
+    /// The form field's name, the shape's key first (`rectangular.rows`).
+    name: String,
+    label: String,
+    kind: &'static str,
+    attrs: &'static str,
+    /// Followed by the hint on how to write categories.
+    hint: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "settings/venue.html")]
+struct VenuePage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    base: String,
+    here: String,
+    notice: Option<String>,
+    /// The refused form's messages at the top, each linking its field.
+    summary: Vec<(String, String)>,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+    timezones: &'static [String],
+    map: Option<MapView>,
+    shapes: Vec<ShapeView>,
+    /// A refused import's problems: (where in the file, what); where may be empty.
+    problems: Vec<(String, String)>,
+}
+
 pub(super) async fn venue_page(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -190,7 +246,7 @@ pub(super) async fn venue_page(
         Err(r) => return r,
     };
     let Ok(venue) = venue.parse::<VenueId>() else { return not_found_page() };
-    venue_view(&s, &c, venue, StatusCode::OK, VenueForms::default(), &done_notice(&q)).await
+    venue_view(&s, &c, venue, StatusCode::OK, VenueForms::default(), venue_notice(&q)).await
 }
 
 async fn venue_view(
@@ -199,112 +255,97 @@ async fn venue_view(
     venue: VenueId,
     status: StatusCode,
     forms: VenueForms,
-    notice: &str,
+    notice: Option<String>,
 ) -> Response {
     let v = match s.app.venue(&c.actor, c.id(), venue).await {
         Ok(v) => v,
         Err(e) => return error_page(e),
     };
-    let summary = match s.app.seat_map_summary(&c.actor, c.id(), venue).await {
-        Ok(m) => Some(m),
+    let map = match s.app.seat_map_summary(&c.actor, c.id(), venue).await {
+        Ok(m) => Some(MapView::new(m)),
         Err(AppError::NotFound) => None,
         Err(e) => return error_page(e),
     };
-    let here = format!("{}/venues/{}", c.base(), v.id);
-    let edit = forms.edit.unwrap_or_else(|| Form { values: venue_values(&v), errors: vec![] });
-    let mut body = format!(
-        "{notice}<p><a href=\"{base}/venues\">{all}</a></p>\
-         <h2 id=\"details\">{details}</h2><form method=\"post\" action=\"{here}\" novalidate>{csrf}{marked}{fields}\
-         <p><button type=\"submit\">{save}</button></p></form>{zones}",
-        base = c.base(),
-        all = tr("All venues"),
-        details = tr("Venue details"),
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&edit.errors),
-        fields = venue_fields(&edit),
-        save = tr("Save the venue"),
-        zones = timezone_list(),
-    );
-    body.push_str(&format!("<h2 id=\"seat-map\">{}</h2>", tr("Seat map")));
-    match &summary {
-        None => {
-            body.push_str(&format!("<p>{}</p>", tr("This venue has no seat map yet. Generate one or import a file.")))
+    // One set of values and messages for the page's forms: their field
+    // names differ (the generators' carry their shape).
+    let (mut values, mut errors) = match forms.edit {
+        Some(f) => (f.values, f.errors),
+        None => (venue_values(&v), vec![]),
+    };
+    let refused_shape = forms.generate.as_ref().map(|(k, _)| *k);
+    for shape in &SHAPES {
+        let sent = forms.generate.as_ref().filter(|(k, _)| *k == shape.key).map(|(_, f)| &f.values);
+        for (name, _, start) in shape.fields {
+            let full = format!("{}.{name}", shape.key);
+            let value = match sent {
+                Some(sent) => sent.get(&full).cloned().unwrap_or_default(),
+                None => start.to_string(),
+            };
+            values.insert(full, value);
         }
-        Some(m) => body.push_str(&map_summary_html(m, &here)),
     }
-    // The visual editor (another page, by the seats area) beside the forms.
-    body.push_str(&format!(
-        "<p><a class=\"button secondary\" href=\"{here}/seat-map/edit\">{}</a></p>",
-        esc(&super::super::shell::t("settings-seat-map-editor"))
-    ));
-    body.push_str(&generate_forms(c, &here, forms.generate.as_ref()));
-    body.push_str(&import_form(c, &here, &forms.import));
-    render(c, status, &v.name, "venues", &body)
+    if let Some((_, f)) = forms.generate {
+        errors.extend(f.errors);
+    }
+    let mut summary: Vec<(String, String)> = errors
+        .iter()
+        .map(|(f, m)| match f.strip_suffix("-form") {
+            Some(shape) => (format!("generate-{shape}"), m.clone()),
+            None => (f.clone(), m.clone()),
+        })
+        .collect();
+    let problems: Vec<(String, String)> =
+        forms.import.errors.into_iter().map(|(f, m)| (f.strip_prefix("map: ").unwrap_or("").to_string(), m)).collect();
+    if !problems.is_empty() {
+        summary.push(("map".into(), t("settings-import-refused")));
+    }
+    let shapes = SHAPES
+        .iter()
+        .map(|shape| ShapeView {
+            key: shape.key,
+            title: t(shape.title),
+            open: refused_shape == Some(shape.key),
+            general: format!("{}-form", shape.key),
+            fields: shape
+                .fields
+                .iter()
+                .map(|(name, label, _)| {
+                    let (kind, attrs) = match *name {
+                        "categories" => ("text", "autocomplete='off'"),
+                        "span_degrees" => ("text", "inputmode='decimal' autocomplete='off'"),
+                        _ => ("number", "min='0' step='1' inputmode='numeric'"),
+                    };
+                    ShapeField {
+                        name: format!("{}.{name}", shape.key),
+                        label: t(label),
+                        kind,
+                        attrs,
+                        hint: *name == "categories",
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let page = VenuePage {
+        shell: frame(v.name.clone()),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "venues"),
+        csrf: c.csrf.clone(),
+        base: c.base(),
+        here: format!("{}/venues/{}", c.base(), v.id),
+        notice,
+        summary,
+        values: Filled(&values),
+        errors: &errors,
+        timezones: TIMEZONES.as_slice(),
+        map,
+        shapes,
+        problems,
+    };
+    crate::ui::shell::render(status, &page, &c.cookies)
 }
 
-fn map_summary_html(m: &SeatMapSummary, here: &str) -> String {
-    let mut out = format!(
-        "<div class=\"stats\"><div>{seats_l}<strong>{seats}</strong></div><div>{sections_l}<strong>{sections}</strong></div>\
-         <div>{areas_l}<strong>{areas}</strong></div><div>{version_l}<strong>{version}</strong></div></div>\
-         <p class=\"muted\">{updated_l}: {updated}</p>",
-        seats_l = tr("Seats"),
-        seats = m.seats,
-        sections_l = tr("Sections"),
-        sections = m.sections.len(),
-        areas_l = tr("Standing areas"),
-        areas = m.areas.len(),
-        version_l = tr("Version"),
-        version = m.version,
-        updated_l = tr("Updated"),
-        updated = esc(&when(m.updated_at, "UTC")),
-    );
-    if !m.sections.is_empty() {
-        out.push_str(&format!("<h3>{}</h3>", tr("Sections")));
-        out.push_str(&table_start(tr("Sections"), &[(tr("Section"), false), (tr("Rows"), true), (tr("Seats"), true)]));
-        for sec in &m.sections {
-            out.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&sec.label),
-                sec.rows,
-                sec.seats
-            ));
-        }
-        out.push_str(TABLE_END);
-    }
-    if !m.categories.is_empty() {
-        out.push_str(&format!("<h3>{}</h3>", tr("Categories (price zones)")));
-        out.push_str(&table_start(tr("Categories (price zones)"), &[(tr("Category"), false), (tr("Seats"), true)]));
-        for (cat, n) in &m.categories {
-            out.push_str(&format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{n}</td></tr>", esc(cat)));
-        }
-        out.push_str(TABLE_END);
-    }
-    if !m.areas.is_empty() {
-        out.push_str(&format!("<h3>{}</h3>", tr("Standing areas")));
-        out.push_str(&table_start(
-            tr("Standing areas"),
-            &[(tr("Name"), false), (tr("Category"), false), (tr("Capacity"), true)],
-        ));
-        for a in &m.areas {
-            out.push_str(&format!(
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{}</td></tr>",
-                esc(&a.name),
-                esc(&a.category),
-                a.capacity
-            ));
-        }
-        out.push_str(TABLE_END);
-    }
-    out.push_str(&format!(
-        "<p>{download}: <a href=\"{here}/seat-map.json\" download>{json}</a> · <a href=\"{here}/seat-map.csv\" download>{csv}</a></p>",
-        download = tr("Download the map"),
-        json = tr("JSON (complete)"),
-        csv = tr("CSV (seats only)"),
-    ));
-    out
-}
-
-/// A generator's form fields: (name, label, required, placeholder-or-default).
+/// A generator: its key, the catalog id of its title, and its fields
+/// (name, catalog id of the label, starting value).
 struct Shape {
     key: &'static str,
     title: &'static str,
@@ -315,117 +356,35 @@ struct Shape {
 const SHAPES: [Shape; 3] = [
     Shape {
         key: "rectangular",
-        title: "Rectangular hall",
+        title: "settings-gen-rectangular",
         fields: &[
-            ("rows", "Rows", "10"),
-            ("seats_per_row", "Seats per row", "20"),
-            ("aisle_every", "Aisle after every … seats (optional)", ""),
-            ("categories", "Categories, front to back (optional)", ""),
+            ("rows", "settings-gen-rows", "10"),
+            ("seats_per_row", "settings-gen-seats-per-row", "20"),
+            ("aisle_every", "settings-gen-aisle-every", ""),
+            ("categories", "settings-gen-categories", ""),
         ],
     },
     Shape {
         key: "curved",
-        title: "Curved rows",
+        title: "settings-gen-curved",
         fields: &[
-            ("rows", "Rows", "15"),
-            ("span_degrees", "Angle the rows span, in degrees", "120"),
-            ("aisle_every", "Aisle after every … seats (optional)", "14"),
-            ("categories", "Categories, front to back (optional)", ""),
+            ("rows", "settings-gen-rows", "15"),
+            ("span_degrees", "settings-gen-span", "120"),
+            ("aisle_every", "settings-gen-aisle-every", "14"),
+            ("categories", "settings-gen-categories", ""),
         ],
     },
     Shape {
         key: "stadium",
-        title: "Stadium",
+        title: "settings-gen-stadium",
         fields: &[
-            ("sections", "Sections", "36"),
-            ("rows", "Rows per section", "77"),
-            ("pitch_standing", "Standing places on the pitch (optional)", ""),
-            ("categories", "Categories, front to back (optional)", ""),
+            ("sections", "settings-gen-sections", "36"),
+            ("rows", "settings-gen-rows-per-section", "77"),
+            ("pitch_standing", "settings-gen-pitch", ""),
+            ("categories", "settings-gen-categories", ""),
         ],
     },
 ];
-
-fn generate_forms(c: &Ctx, here: &str, refused: Option<&(&'static str, Form)>) -> String {
-    let mut out = format!(
-        "<h3>{}</h3><p class=\"muted\">{}</p>",
-        tr("Generate a map"),
-        tr("Replaces the venue's current map. Seats whose section, row and seat labels stay the same keep their ids.")
-    );
-    for shape in &SHAPES {
-        let mine = refused.filter(|(k, _)| *k == shape.key).map(|(_, f)| f);
-        let mut values = HashMap::new();
-        for (name, _, start) in shape.fields {
-            values.insert(format!("{}.{name}", shape.key), start.to_string());
-        }
-        let (values, errors) = match mine {
-            Some(f) => (&f.values, f.errors.as_slice()),
-            None => (&values, &[][..]),
-        };
-        let mut fields = String::new();
-        for (name, label, _) in shape.fields {
-            let full = format!("{}.{name}", shape.key);
-            if *name == "categories" {
-                fields.push_str(&input(&full, tr(label), "text", "autocomplete=\"off\"", values, errors));
-                fields.push_str(&hint(tr("Separate with commas, such as A, B, C.")));
-            } else {
-                let (kind, attrs) = if *name == "span_degrees" {
-                    ("text", "inputmode=\"decimal\" autocomplete=\"off\"")
-                } else {
-                    ("number", "min=\"0\" step=\"1\" inputmode=\"numeric\"")
-                };
-                fields.push_str(&input(&full, tr(label), kind, attrs, values, errors));
-            }
-        }
-        let general = field_errors(errors, &format!("{}-form", shape.key));
-        // Folded away until chosen; a refused one opens with its messages.
-        out.push_str(&format!(
-            "<details class=\"panel\"{open}><summary>{title}</summary>\
-             <form method=\"post\" action=\"{here}/seat-map/generate\" novalidate><fieldset><legend class=\"visually-hidden\">{title}</legend>\
-             {csrf}<input type=\"hidden\" name=\"shape\" value=\"{key}\">{marked}{general}{fields}\
-             <p><button type=\"submit\" class=\"secondary\">{submit}</button></p></fieldset></form></details>",
-            open = if mine.is_some() { " open" } else { "" },
-            title = tr(shape.title),
-            csrf = csrf_field(&c.csrf),
-            key = shape.key,
-            marked = check_marked(errors),
-            submit = tr("Generate"),
-        ));
-    }
-    out
-}
-
-fn import_form(c: &Ctx, here: &str, f: &Form) -> String {
-    let problems = if f.errors.is_empty() {
-        String::new()
-    } else {
-        let items: String = f
-            .errors
-            .iter()
-            .map(|(field, message)| match field.strip_prefix("map: ") {
-                Some(at) => format!("<li><code>{}</code>: {}</li>", esc(at), esc(message)),
-                None => format!("<li>{}</li>", esc(message)),
-            })
-            .collect();
-        format!(
-            "<div class=\"error\" id=\"map-error\" role=\"alert\"><p>{}</p><ul>{items}</ul></div>",
-            tr("The file has problems; nothing was changed:")
-        )
-    };
-    let invalid = if problems.is_empty() { "" } else { " aria-invalid=\"true\" aria-describedby=\"map-error\"" };
-    format!(
-        "<h3>{title}</h3><form method=\"post\" action=\"{here}/seat-map/import\" enctype=\"multipart/form-data\" novalidate>\
-         {csrf}<p class=\"muted\" id=\"map-hint\">{hint}</p><p><label for=\"map\">{label}</label><br>\
-         <input id=\"map\" name=\"map\" type=\"file\" accept=\".json,.csv,application/json,text/csv\" required{invalid}></p>\
-         {problems}<p><button type=\"submit\" class=\"secondary\">{submit}</button></p></form>",
-        title = tr("Import a file"),
-        csrf = csrf_field(&c.csrf),
-        hint = tr(
-            "JSON in Tessera's seat map format, or CSV with the columns section,row,seat,x,y,category,flags. Up to 32 MiB."
-        ),
-        label = tr("Seat map file"),
-        submit = tr("Import"),
-    )
-}
 
 pub(super) async fn update_venue(
     State(s): State<AppState>,
@@ -450,7 +409,7 @@ pub(super) async fn update_venue(
             };
             match s.app.update_venue(&c.actor, c.id(), venue, patch).await {
                 Ok(v) => return redirect(&format!("{}/venues/{}?done=venue-saved", c.base(), v.id), &[]),
-                Err(e) => match refused(e) {
+                Err(e) => match form_errors(e) {
                     Ok(errors) => errors,
                     Err(page) => return page,
                 },
@@ -458,7 +417,7 @@ pub(super) async fn update_venue(
         }
     };
     let forms = VenueForms { edit: Some(Form::refused(values, errors)), ..Default::default() };
-    venue_view(&s, &c, venue, StatusCode::UNPROCESSABLE_ENTITY, forms, "").await
+    venue_view(&s, &c, venue, StatusCode::UNPROCESSABLE_ENTITY, forms, None).await
 }
 
 /// Comma-separated category names.
@@ -485,7 +444,7 @@ fn generate_input(shape: &str, values: &HashMap<String, String>) -> Result<Gener
                 match raw.parse::<f64>() {
                     Ok(n) => Some(n),
                     Err(_) => {
-                        errors.push((field("span_degrees"), tr("enter a number").to_string()));
+                        errors.push((field("span_degrees"), t("settings-number")));
                         None
                     }
                 }
@@ -526,7 +485,7 @@ pub(super) async fn generate_map(
         Err(errors) => errors,
         Ok(spec) => match s.app.generate_seat_map(&c.actor, c.id(), venue, spec).await {
             Ok(_) => return redirect(&format!("{}/venues/{venue}?done=map-generated#seat-map", c.base()), &[]),
-            Err(e) => match refused(e) {
+            Err(e) => match form_errors(e) {
                 // The app names its own fields ("rows"); the form's carry the shape.
                 Ok(errors) => errors
                     .into_iter()
@@ -547,7 +506,7 @@ pub(super) async fn generate_map(
         },
     };
     let forms = VenueForms { generate: Some((shape, Form::refused(values, errors))), ..Default::default() };
-    venue_view(&s, &c, venue, StatusCode::UNPROCESSABLE_ENTITY, forms, "").await
+    venue_view(&s, &c, venue, StatusCode::UNPROCESSABLE_ENTITY, forms, None).await
 }
 
 fn shape_has_field(shape: &str, field: &str) -> bool {
@@ -660,15 +619,15 @@ pub(super) async fn import_map(
     let refuse = |status: StatusCode, message: String| {
         let forms =
             VenueForms { import: Form::refused(HashMap::new(), vec![("map".into(), message)]), ..Default::default() };
-        venue_view(&s, &c, venue, status, forms, "")
+        venue_view(&s, &c, venue, status, forms, None)
     };
     let bytes = match axum::body::to_bytes(body, MAX_DOCUMENT_BYTES + 64 * 1024).await {
         Ok(b) => b,
-        Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, tr("The file is larger than 32 MiB.").into()).await,
+        Err(_) => return refuse(StatusCode::PAYLOAD_TOO_LARGE, t("settings-import-too-large")).await,
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(parts) = multipart(content_type, &bytes) else {
-        return refuse(StatusCode::BAD_REQUEST, tr("Choose a JSON or CSV file.").into()).await;
+        return refuse(StatusCode::BAD_REQUEST, t("settings-import-choose")).await;
     };
     let token: HashMap<String, String> = parts
         .iter()
@@ -679,10 +638,10 @@ pub(super) async fn import_map(
         return form_expired_page(&here);
     }
     let Some(file) = parts.iter().find(|p| p.name == "map" && !p.content.is_empty()) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, tr("Choose a JSON or CSV file.").into()).await;
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, t("settings-import-choose")).await;
     };
     let Ok(text) = std::str::from_utf8(file.content) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, tr("The file is not UTF-8 text.").into()).await;
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, t("settings-import-not-utf8")).await;
     };
     let name = file.filename.as_deref().unwrap_or("").to_ascii_lowercase();
     let format = if name.ends_with(".csv") {
@@ -694,10 +653,10 @@ pub(super) async fn import_map(
     };
     match s.app.import_seat_map(&c.actor, c.id(), venue, format, text).await {
         Ok(_) => redirect(&format!("{}/venues/{venue}?done=map-imported#seat-map", c.base()), &[]),
-        Err(e) => match refused(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => {
                 let forms = VenueForms { import: Form::refused(HashMap::new(), errors), ..Default::default() };
-                venue_view(&s, &c, venue, StatusCode::UNPROCESSABLE_ENTITY, forms, "").await
+                venue_view(&s, &c, venue, StatusCode::UNPROCESSABLE_ENTITY, forms, None).await
             }
             Err(page) => page,
         },
