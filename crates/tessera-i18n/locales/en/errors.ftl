@@ -311,3 +311,4 @@ errors-map-export-format = format must be json or csv
 errors-no-such-endpoint = no such endpoint
 errors-method-not-allowed = this endpoint does not take that method
 errors-idempotency-key-in-use = in use by a request still running
+errors-seat-shape = one of rectangular, curved, stadium

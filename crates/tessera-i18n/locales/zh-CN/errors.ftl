@@ -257,3 +257,4 @@ errors-map-export-format = 格式须为 json 或 csv
 errors-no-such-endpoint = 没有这个接口
 errors-method-not-allowed = 此接口不支持该请求方法
 errors-idempotency-key-in-use = 正被一个仍在处理中的请求使用
+errors-seat-shape = 须为 rectangular（矩形）、curved（弧形）或 stadium（体育场）之一

@@ -410,7 +410,10 @@ async fn add_row(
                         for f in v.fields {
                             let problem = t_args(
                                 "seats-editor-problem",
-                                &[("place", place_name(&doc, &f.field).into()), ("problem", f.message.into())],
+                                &[
+                                    ("place", place_name(&doc, &f.field).into()),
+                                    ("problem", crate::error::field_message(&f).into()),
+                                ],
                             );
                             errors.push(("row".into(), problem));
                         }

@@ -479,7 +479,11 @@ pub(super) async fn generate_map(
     };
     let Ok(venue) = venue.parse::<VenueId>() else { return not_found_page() };
     let Some(shape) = SHAPES.iter().map(|s| s.key).find(|k| values.get("shape").is_some_and(|v| v == k)) else {
-        return error_page(AppError::invalid("shape", "one of rectangular, curved, stadium"));
+        return error_page(AppError::invalid_key(
+            "shape",
+            tessera_domain::MessageKey::new("errors-seat-shape"),
+            "one of rectangular, curved, stadium",
+        ));
     };
     let errors = match generate_input(shape, &values) {
         Err(errors) => errors,
