@@ -16,6 +16,7 @@ mod openapi;
 mod orders;
 mod orders_pages;
 mod payments;
+mod pricing;
 mod permissions;
 mod scanner;
 mod seat_editor;
