@@ -6,7 +6,7 @@ use crate::secrets::random_bytes;
 use crate::{Actor, App, AppError, Result};
 use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode, normalize_code};
 use tessera_domain::{EventId, OrgId, Permission, PromoCodeId, Timestamp};
-use tessera_store::pricing::PromoUse;
+pub use tessera_store::pricing::PromoUse;
 
 /// A generated batch: the one answer that lists its codes (the CSV export
 /// lists them again, with their uses).

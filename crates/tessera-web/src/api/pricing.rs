@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use tessera_app::pricing::PromoBatch;
 use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode};
 use tessera_domain::{EventId, OrgId, PromoCodeId};
-use tessera_store::pricing::PromoUse;
+use tessera_app::pricing::PromoUse;
 
 /// Which codes to list.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]

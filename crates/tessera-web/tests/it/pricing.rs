@@ -146,12 +146,10 @@ async fn per_customer_limits_hold_under_concurrency() {
     assert_eq!(s.uses(&code["id"]).await, 10);
     assert_eq!(s.available().await, 490);
     // Without the code the same customer may still buy.
-    let r = s.t.post(
-        &format!("/api/v1/events/{}/orders", s.event),
-        &Auth::None,
-        json!({"lines": [{"ticket_type_id": s.ticket_type, "quantity": 1}], "email": "c1@example.org", "name": "G"}),
-    );
-    assert_eq!(r.await.status, 201);
+    let path = format!("/api/v1/events/{}/orders", s.event);
+    let body =
+        json!({"lines": [{"ticket_type_id": s.ticket_type, "quantity": 1}], "email": "c1@example.org", "name": "G"});
+    assert_eq!(s.t.post(&path, &Auth::None, body).await.status, 201);
 }
 
 async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
@@ -219,8 +217,8 @@ async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
         (json!({"code": "AMT", "kind": "amount", "value": 100}), "currency"),
         (json!({"code": "MIN", "kind": "percent", "value": 10, "min_quantity": 0}), "min_quantity"),
         (json!({"code": "MAX", "kind": "percent", "value": 10, "max_uses": 0}), "max_uses"),
-        (json!({"code": "TT", "kind": "percent", "value": 10, "ticket_type_ids": [s.ticket_type]}), "ticket_type_ids"),
-        (json!({"code": "EV", "event_id": tessera_domain::EventId::new(), "kind": "percent", "value": 10}), "event_id"),
+        (json!({"code": "TTX", "kind": "percent", "value": 10, "ticket_type_ids": [s.ticket_type]}), "ticket_type_ids"),
+        (json!({"code": "EVX", "event_id": tessera_domain::EventId::new(), "kind": "percent", "value": 10}), "event_id"),
         (json!({"code": "WIN", "kind": "percent", "value": 10, "valid_from": in_an_hour.to_string(), "valid_until": in_an_hour.to_string()}), "valid_until"),
     ];
     let before = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
@@ -229,12 +227,8 @@ async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
         assert_eq!(r.status, 422, "{body}: {r:?}");
         assert!(r.fields().contains(&field.to_string()), "{body}: {r:?}");
     }
-    let dup = s.t.post(
-        &format!("/api/v1/orgs/{}/promo-codes", s.org),
-        &s.owner,
-        json!({"code": "later", "kind": "percent", "value": 10}),
-    );
-    let dup = dup.await;
+    let codes_path = format!("/api/v1/orgs/{}/promo-codes", s.org);
+    let dup = s.t.post(&codes_path, &s.owner, json!({"code": "later", "kind": "percent", "value": 10})).await;
     assert_eq!((dup.status, dup.fields()), (409, vec!["code".to_string()]), "{dup:?}");
     let after = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
     assert_eq!(before, after, "nothing written");
@@ -340,12 +334,13 @@ async fn a_code_opens_hidden_types_and_batches_catch_typos() {
     s.code(json!({"event_id": s.event, "code": "CREW_PASS", "kind": "fixed_price", "value": 0, "currency": "EUR",
                   "ticket_type_ids": [crew], "unlocks_hidden": true}))
         .await;
+    let orders_path = format!("/api/v1/events/{}/orders", s.event);
     let order = |code: Option<&str>| {
         let mut body = json!({"lines": [{"ticket_type_id": crew, "quantity": 2}], "email": "crew@example.org", "name": "C"});
         if let Some(c) = code {
             body["promo_code"] = json!(c);
         }
-        s.t.post(&format!("/api/v1/events/{}/orders", s.event), &Auth::None, body)
+        s.t.post(&orders_path, &Auth::None, body)
     };
     assert_eq!(order(None).await.code(), "access_code_required");
     let r = order(Some("crew_pass")).await;
