@@ -158,7 +158,9 @@ fn reserve_error(e: ReserveError) -> AppError {
             "this event is sold by seat; ask for seats instead of lines",
         )),
         ReserveError::SeatsUnavailable(m) => AppError::Conflict { field: "seats".into(), message: m },
-        ReserveError::Promo(p) => AppError::Rule { code: p.code(), field: "promo_code".into(), message: p.message().into() },
+        ReserveError::Promo(p) => {
+            AppError::Rule { code: p.code(), field: "promo_code".into(), message: p.message().into() }
+        }
         ReserveError::UnknownTicketType { .. } | ReserveError::DuplicateLine { .. } | ReserveError::Quantity { .. } => {
             let key = match e {
                 ReserveError::UnknownTicketType { .. } => MessageKey::new("errors-not-a-ticket-type"),

@@ -84,7 +84,8 @@ impl App {
         self.authorize(actor, org, Permission::ManageCatalog).await?;
         input.validate()?;
         self.check_promo_event(org, input.event_id).await?;
-        let code = normalize_code(&input.code).map_err(|_| AppError::invalid("code", "3 to 40 letters, digits or _"))?;
+        let code =
+            normalize_code(&input.code).map_err(|_| AppError::invalid("code", "3 to 40 letters, digits or _"))?;
         let p = record(PromoCodeId::new(), org, &input, code, self.now());
         self.store.create_promo_codes(std::slice::from_ref(&p)).await?;
         Ok(p)
@@ -105,7 +106,8 @@ impl App {
         }
         input.event_id = current.event_id;
         input.validate()?;
-        let code = normalize_code(&input.code).map_err(|_| AppError::invalid("code", "3 to 40 letters, digits or _"))?;
+        let code =
+            normalize_code(&input.code).map_err(|_| AppError::invalid("code", "3 to 40 letters, digits or _"))?;
         // A generated code keeps its form (its check character).
         let code = if current.batch.is_some() { current.code.clone() } else { code };
         let p = PromoCode { batch: current.batch.clone(), ..record(id, org, &input, code, current.created_at) };

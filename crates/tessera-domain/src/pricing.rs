@@ -228,11 +228,7 @@ impl NewPromoCode {
         let mut e = ValidationError::new();
         match normalize_code(&self.code) {
             Ok(c) if !c.contains('-') => {}
-            _ => e.add_key(
-                "code",
-                crate::MessageKey::new("pricing-error-code-shape"),
-                "3 to 40 letters, digits or _",
-            ),
+            _ => e.add_key("code", crate::MessageKey::new("pricing-error-code-shape"), "3 to 40 letters, digits or _"),
         }
         check_text(&mut e, "description", &self.description, 0, 200);
         self.check_value(&mut e);
@@ -449,9 +445,7 @@ impl PromoCode {
                 let gross = i128::from(unit.amount_minor) * i128::from(qty);
                 let off = match self.kind {
                     DiscountKind::Percent => gross * i128::from(self.value) / 10_000,
-                    DiscountKind::FixedPrice => {
-                        i128::from((unit.amount_minor - self.value).max(0)) * i128::from(qty)
-                    }
+                    DiscountKind::FixedPrice => i128::from((unit.amount_minor - self.value).max(0)) * i128::from(qty),
                     DiscountKind::Amount => {
                         let take = i128::from(left).min(gross);
                         left -= i64::try_from(take).unwrap_or(left);

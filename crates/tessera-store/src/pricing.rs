@@ -99,19 +99,23 @@ impl Store {
         let mut tx = self.write.begin().await?;
         if let Some(event) = first.event_id {
             crate::catalog::require_event(&mut tx, first.org_id, event).await?;
-            crate::catalog::check_ids_in_event(&mut tx, "ticket_types", event, &first.ticket_type_ids, "ticket_type_ids")
-                .await?;
+            crate::catalog::check_ids_in_event(
+                &mut tx,
+                "ticket_types",
+                event,
+                &first.ticket_type_ids,
+                "ticket_type_ids",
+            )
+            .await?;
         }
         let cols: Vec<&str> = PROMO_COLS.split(", ").map(str::trim).collect();
         // Row by row in chunks: 18 columns per row stays under every bind limit.
         for chunk in codes.chunks(500) {
             let rows: Vec<Vec<Arg>> = chunk.iter().map(promo_args).collect();
-            crate::inventory::insert_rows_then(&mut tx, "promo_codes", &cols, rows, "")
-                .await
-                .map_err(|e| match e {
-                    StoreError::Database(d) => unique_as("code", "this organization already has this code")(d),
-                    other => other,
-                })?;
+            crate::inventory::insert_rows_then(&mut tx, "promo_codes", &cols, rows, "").await.map_err(|e| match e {
+                StoreError::Database(d) => unique_as("code", "this organization already has this code")(d),
+                other => other,
+            })?;
         }
         tx.commit().await?;
         Ok(())
@@ -130,11 +134,7 @@ impl Store {
         let mut args = vec![text(org)];
         if let Some(e) = event {
             args.push(text(e));
-            sql.push_str(if with_org_wide {
-                " AND (event_id = $2 OR event_id IS NULL)"
-            } else {
-                " AND event_id = $2"
-            });
+            sql.push_str(if with_org_wide { " AND (event_id = $2 OR event_id IS NULL)" } else { " AND event_id = $2" });
         }
         if let Some(b) = batch {
             args.push(text(b));

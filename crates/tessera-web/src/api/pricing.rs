@@ -4,9 +4,9 @@ use super::*;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use tessera_app::pricing::PromoBatch;
+use tessera_app::pricing::PromoUse;
 use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode};
 use tessera_domain::{EventId, OrgId, PromoCodeId};
-use tessera_app::pricing::PromoUse;
 
 /// Which codes to list.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]

@@ -150,7 +150,10 @@ async fn list_page(
                 None => p.uses.to_string(),
             },
             batch: p.batch.as_ref().map(|b| {
-                (b.chars().rev().take(6).collect::<String>(), format!("/dashboard/orgs/{}/promotions/batches/{b}/codes.csv", o.org.id))
+                (
+                    b.chars().rev().take(6).collect::<String>(),
+                    format!("/dashboard/orgs/{}/promotions/batches/{b}/codes.csv", o.org.id),
+                )
             }),
             href: format!("{here}/{}", p.id),
             delete_action: format!("{here}/{}/delete", p.id),
@@ -453,11 +456,7 @@ async fn uses_page(
     render(StatusCode::OK, &page, &extras.cookies)
 }
 
-async fn csv(
-    State(s): State<AppState>,
-    Path((org, batch)): Path<(String, String)>,
-    uri: axum::http::Uri,
-) -> Response {
+async fn csv(State(s): State<AppState>, Path((org, batch)): Path<(String, String)>, uri: axum::http::Uri) -> Response {
     let (actor, o) = match guard(&s, &org, uri.path()).await {
         Ok(x) => x,
         Err(r) => return r,

@@ -72,7 +72,8 @@ impl Sale {
     }
 
     async fn uses(&self, id: &Value) -> i64 {
-        let r = self.t.get(&format!("/api/v1/orgs/{}/promo-codes/{}", self.org, id.as_str().unwrap()), &self.owner).await;
+        let r =
+            self.t.get(&format!("/api/v1/orgs/{}/promo-codes/{}", self.org, id.as_str().unwrap()), &self.owner).await;
         r.body["uses"].as_i64().unwrap()
     }
 
@@ -95,9 +96,8 @@ impl Sale {
 
 async fn exactly_one_of_100_racing_buyers_gets_a_single_use_code() {
     let s = std::sync::Arc::new(sale(2500, 500).await);
-    let code = s
-        .code(json!({"event_id": s.event, "code": "only_one", "kind": "percent", "value": 5000, "max_uses": 1}))
-        .await;
+    let code =
+        s.code(json!({"event_id": s.event, "code": "only_one", "kind": "percent", "value": 5000, "max_uses": 1})).await;
     assert_eq!(code["code"], "ONLY_ONE", "stored upper case");
     let mut tasks = Vec::new();
     for i in 0..100 {
@@ -122,7 +122,9 @@ async fn exactly_one_of_100_racing_buyers_gets_a_single_use_code() {
 async fn per_customer_limits_hold_under_concurrency() {
     let s = std::sync::Arc::new(sale(1000, 500).await);
     let code = s
-        .code(json!({"code": "ONCE_EACH", "kind": "amount", "value": 300, "currency": "EUR", "max_uses_per_customer": 1}))
+        .code(
+            json!({"code": "ONCE_EACH", "kind": "amount", "value": 300, "currency": "EUR", "max_uses_per_customer": 1}),
+        )
         .await;
     assert!(code["event_id"].is_null(), "an organization-wide code");
     let mut tasks = Vec::new();
@@ -161,9 +163,8 @@ async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
     s.code(json!({"code": "LATER", "kind": "percent", "value": 1000, "valid_from": in_an_hour.to_string()})).await;
     s.code(json!({"code": "THREE_UP", "kind": "percent", "value": 1000, "min_quantity": 3})).await;
     s.code(json!({"code": "IN_USD", "kind": "amount", "value": 100, "currency": "USD"})).await;
-    let batch = s
-        .t
-        .post(
+    let batch =
+        s.t.post(
             &format!("/api/v1/orgs/{}/promo-code-batches", s.org),
             &s.owner,
             json!({"event_id": s.event, "prefix": "vip", "count": 3, "kind": "percent", "value": 1000}),
@@ -176,9 +177,8 @@ async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
     let typo = format!("{}{}", &good[..good.len() - 1], if last == '7' { '8' } else { '7' });
     // Another organization's code is unknown here.
     let (stranger, org2) = s.t.organizer("other@example.org", "beta").await;
-    let r = s
-        .t
-        .post(
+    let r =
+        s.t.post(
             &format!("/api/v1/orgs/{org2}/promo-codes"),
             &stranger,
             json!({"code": "THEIRS", "kind": "percent", "value": 1000}),
@@ -218,8 +218,14 @@ async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
         (json!({"code": "MIN", "kind": "percent", "value": 10, "min_quantity": 0}), "min_quantity"),
         (json!({"code": "MAX", "kind": "percent", "value": 10, "max_uses": 0}), "max_uses"),
         (json!({"code": "TTX", "kind": "percent", "value": 10, "ticket_type_ids": [s.ticket_type]}), "ticket_type_ids"),
-        (json!({"code": "EVX", "event_id": tessera_domain::EventId::new(), "kind": "percent", "value": 10}), "event_id"),
-        (json!({"code": "WIN", "kind": "percent", "value": 10, "valid_from": in_an_hour.to_string(), "valid_until": in_an_hour.to_string()}), "valid_until"),
+        (
+            json!({"code": "EVX", "event_id": tessera_domain::EventId::new(), "kind": "percent", "value": 10}),
+            "event_id",
+        ),
+        (
+            json!({"code": "WIN", "kind": "percent", "value": 10, "valid_from": in_an_hour.to_string(), "valid_until": in_an_hour.to_string()}),
+            "valid_until",
+        ),
     ];
     let before = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
     for (body, field) in bad {
@@ -236,8 +242,10 @@ async fn bad_codes_are_refused_naming_the_field_with_nothing_held() {
 
 async fn the_discount_is_its_own_line_and_the_total_never_goes_negative() {
     let s = sale(2500, 50).await;
-    s.code(json!({"event_id": s.event, "code": "QUARTER", "description": "Quarter off", "kind": "percent", "value": 2500}))
-        .await;
+    s.code(
+        json!({"event_id": s.event, "code": "QUARTER", "description": "Quarter off", "kind": "percent", "value": 2500}),
+    )
+    .await;
     let r = s.buy(2, "q@example.org", "quarter").await;
     assert_eq!(r.status, 201, "{r:?}");
     assert_eq!(r.body["subtotal"]["amount_minor"], 5000);
@@ -265,10 +273,9 @@ async fn the_discount_is_its_own_line_and_the_total_never_goes_negative() {
     // The usage report lists the order.
     let codes = s.t.get(&format!("/api/v1/orgs/{}/promo-codes?event_id={}", s.org, s.event), &s.owner).await;
     let quarter = codes.body.as_array().unwrap().iter().find(|c| c["code"] == "QUARTER").unwrap().clone();
-    let uses = s
-        .t
-        .get(&format!("/api/v1/orgs/{}/promo-codes/{}/uses", s.org, quarter["id"].as_str().unwrap()), &s.owner)
-        .await;
+    let uses =
+        s.t.get(&format!("/api/v1/orgs/{}/promo-codes/{}/uses", s.org, quarter["id"].as_str().unwrap()), &s.owner)
+            .await;
     assert_eq!(uses.body.as_array().unwrap().len(), 1, "{uses:?}");
     assert_eq!(uses.body[0]["order_state"], "paid");
 }
@@ -293,15 +300,17 @@ async fn uses_come_back_when_the_hold_expires_or_the_order_is_cancelled() {
     assert_eq!(r.status, 201, "{r:?}");
     // A paid order cancelled by the organizer gives its use back too.
     let id = r.body["id"].as_str().unwrap();
-    assert_eq!(s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/mark-paid", s.org), &s.owner, json!({})).await.status, 200);
+    assert_eq!(
+        s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/mark-paid", s.org), &s.owner, json!({})).await.status,
+        200
+    );
     assert_eq!(s.uses(&code["id"]).await, 1);
     assert_eq!(s.t.post(&format!("/api/v1/orgs/{}/orders/{id}/cancel", s.org), &s.owner, json!({})).await.status, 200);
     assert_eq!(s.uses(&code["id"]).await, 0);
     // max_uses cannot drop below the uses held.
     assert_eq!(s.buy(1, "d@example.org", "single").await.status, 201);
-    let put = s
-        .t
-        .put(
+    let put =
+        s.t.put(
             &format!("/api/v1/orgs/{}/promo-codes/{}", s.org, code["id"].as_str().unwrap()),
             &s.owner,
             json!({"code": "SINGLE", "kind": "percent", "value": 1000, "max_uses": 5, "description": "Ten off"}),
@@ -309,9 +318,13 @@ async fn uses_come_back_when_the_hold_expires_or_the_order_is_cancelled() {
         .await;
     assert_eq!((put.status, put.body["description"].as_str()), (200, Some("Ten off")), "{put:?}");
     assert_eq!(put.body["uses"], 1, "a new setting keeps the uses");
-    let del = s
-        .t
-        .req(Method::DELETE, &format!("/api/v1/orgs/{}/promo-codes/{}", s.org, code["id"].as_str().unwrap()), &s.owner, None)
+    let del =
+        s.t.req(
+            Method::DELETE,
+            &format!("/api/v1/orgs/{}/promo-codes/{}", s.org, code["id"].as_str().unwrap()),
+            &s.owner,
+            None,
+        )
         .await;
     assert_eq!(del.status, 204);
     assert_eq!(s.buy(1, "e@example.org", "single").await.code(), "promo_unknown");
@@ -336,7 +349,8 @@ async fn a_code_opens_hidden_types_and_batches_catch_typos() {
         .await;
     let orders_path = format!("/api/v1/events/{}/orders", s.event);
     let order = |code: Option<&str>| {
-        let mut body = json!({"lines": [{"ticket_type_id": crew, "quantity": 2}], "email": "crew@example.org", "name": "C"});
+        let mut body =
+            json!({"lines": [{"ticket_type_id": crew, "quantity": 2}], "email": "crew@example.org", "name": "C"});
         if let Some(c) = code {
             body["promo_code"] = json!(c);
         }
@@ -346,16 +360,16 @@ async fn a_code_opens_hidden_types_and_batches_catch_typos() {
     let r = order(Some("crew_pass")).await;
     assert_eq!((r.status, r.body["total"]["amount_minor"].as_i64()), (201, Some(0)), "{r:?}");
     // A batch: every code single use, listed in the CSV with a check character.
-    let batch = s
-        .t
-        .post(
+    let batch =
+        s.t.post(
             &format!("/api/v1/orgs/{}/promo-code-batches", s.org),
             &s.owner,
             json!({"prefix": "Gift", "count": 25, "kind": "amount", "value": 500, "currency": "EUR"}),
         )
         .await;
     assert_eq!(batch.status, 201, "{batch:?}");
-    let codes: Vec<String> = batch.body["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().into()).collect();
+    let codes: Vec<String> =
+        batch.body["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().into()).collect();
     assert_eq!(codes.len(), 25);
     assert!(codes.iter().all(|c| c.starts_with("GIFT-") && c.len() == "GIFT-XXXX-XXXX-XXXX".len()), "{codes:?}");
     let csv_path = format!("/api/v1/orgs/{}/promo-code-batches/{}/csv", s.org, batch.body["batch"].as_str().unwrap());
