@@ -337,6 +337,51 @@ mod tests {
     }
 
     #[test]
+    fn a_promo_code_is_decided_with_the_hold_and_counted_in_the_batch() {
+        use crate::pricing::{DiscountKind, PromoCode};
+        let (mut s, t) = snapshot(vec![(10, vec![0]), (10, vec![0])], &[100]);
+        s.ticket_types[1].visibility = Visibility::Hidden;
+        s.ticket_types[1].access_code = Some("friends-only".into());
+        let promo = PromoCode {
+            id: crate::PromoCodeId::new(),
+            org_id: s.event.org_id,
+            event_id: Some(s.event.id),
+            code: "ONCE".into(),
+            description: String::new(),
+            kind: DiscountKind::Percent,
+            value: 5000,
+            currency: None,
+            ticket_type_ids: vec![t[1]],
+            min_quantity: 1,
+            valid_from: None,
+            valid_until: None,
+            max_uses: Some(1),
+            max_uses_per_customer: None,
+            unlocks_hidden: true,
+            batch: None,
+            uses: 0,
+            created_at: s.now,
+        };
+        s.promos.insert("ONCE".into(), PromoState { promo, by_customer: HashMap::new() });
+        let mut r = req(&[(t[0], 1), (t[1], 2)]);
+        r.promo_code = Some("NOPE".into());
+        assert_eq!(decide(&mut s, &r), Err(ReserveError::Promo(PromoRefusal::Unknown)));
+        r.promo_code = Some("ONCE".into());
+        let before = s.quotas.clone();
+        let a = decide(&mut s, &r).unwrap();
+        let (_, per_line) = a.discount.expect("a discount");
+        assert_eq!(per_line, vec![0, 500], "half off the hidden type it opened, nothing off the other");
+        assert_eq!(s.promos["ONCE"].promo.uses, 1);
+        assert_ne!(s.quotas, before);
+        let mut other = req(&[(t[0], 1)]);
+        other.buyer_key = "user:other".into();
+        other.promo_code = Some("ONCE".into());
+        let before = s.quotas.clone();
+        assert_eq!(decide(&mut s, &other), Err(ReserveError::Promo(PromoRefusal::Exhausted)));
+        assert_eq!(s.quotas, before, "a refused code holds nothing");
+    }
+
+    #[test]
     fn per_customer_limit_counts_earlier_purchases_and_the_batch() {
         let (mut s, t) = snapshot(vec![(10, vec![0])], &[100]);
         s.event.max_tickets_per_customer = Some(4);
