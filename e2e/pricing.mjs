@@ -29,8 +29,8 @@ const sizes = [
 ];
 const langs = ["en", "zh-CN"];
 const words = {
-  en: { discount: "Discount", created: "Promo code created." },
-  "zh-CN": { discount: "优惠", created: "优惠码已创建。" },
+  en: { discount: "Discount", created: "Promo code created.", saved: "Promo code saved." },
+  "zh-CN": { discount: "优惠", created: "优惠码已创建。", saved: "优惠码已保存。" },
 };
 
 const events = await (await fetch(`${base}/api/v1/events?limit=50`)).json();
@@ -86,6 +86,13 @@ try {
       await page.locator("section[aria-labelledby=new-title] button[type=submit]").click();
       await page.getByText(words[lang].created).waitFor();
       assert.ok(await page.locator(`td code:text("${code.toUpperCase()}")`).count(), "the new code is listed");
+      // Edit it on its own page (with its orders): a new description.
+      await page.locator(`tr:has(code:text("${code.toUpperCase()}")) a[href*="/promotions/"]`).first().click();
+      await page.locator("#description").fill("Edited in the browser");
+      await check(page, lang, `edit code ${tag}`);
+      await page.locator("section[aria-labelledby=edit-title] button[type=submit]").click();
+      await page.getByText(words[lang].saved).waitFor();
+      assert.ok(await page.getByText("Edited in the browser").count(), "the new description is listed");
       // A bad value is refused next to its field.
       await page.locator("#code").fill(`${code}_B`);
       await page.locator("#value").fill("20000");

@@ -73,3 +73,6 @@ pricing-error-date = Enter a date and time.
 pricing-error-kind = Choose a discount type.
 pricing-error-currency = Enter a currency code such as EUR.
 pricing-error-taken = This organization already has this code.
+pricing-edit = Edit this code
+pricing-save = Save
+pricing-saved = Promo code saved.

@@ -72,3 +72,6 @@ pricing-error-date = 请输入日期和时间。
 pricing-error-kind = 请选择优惠方式。
 pricing-error-currency = 请输入币种代码，例如 EUR。
 pricing-error-taken = 本组织已有此优惠码。
+pricing-edit = 编辑此优惠码
+pricing-save = 保存
+pricing-saved = 优惠码已保存。

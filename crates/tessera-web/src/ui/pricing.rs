@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard/orgs/{org}/events/{event}/promotions", get(page).post(create))
         .route("/dashboard/orgs/{org}/events/{event}/promotions/batch", post(batch))
-        .route("/dashboard/orgs/{org}/events/{event}/promotions/{code}", get(uses_page))
+        .route("/dashboard/orgs/{org}/events/{event}/promotions/{code}", get(uses_page).post(update))
         .route("/dashboard/orgs/{org}/events/{event}/promotions/{code}/delete", post(delete))
         .route("/dashboard/orgs/{org}/promotions/batches/{batch}/codes.csv", get(csv))
 }
@@ -74,13 +74,52 @@ struct UseRow {
 
 #[derive(askama::Template)]
 #[template(path = "pricing/uses.html")]
-struct UsesPage {
+struct UsesPage<'a> {
     shell: Shell,
     tabs: OrgTabs,
     event_tabs: Vec<(String, String, bool)>,
     heading: String,
     rows: Vec<UseRow>,
     back: String,
+    /// The edit form (for those who may manage codes).
+    can_manage: bool,
+    csrf: String,
+    action: String,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
+    kinds: Vec<(&'static str, String, bool)>,
+}
+
+/// A code's settings as the edit form shows them.
+fn values_of(p: &PromoCode, zone: &str) -> Values {
+    let mut v = Values::new();
+    v.insert("code".into(), p.code.clone());
+    v.insert("description".into(), p.description.clone());
+    v.insert("kind".into(), p.kind.as_str().into());
+    v.insert("value".into(), p.value.to_string());
+    v.insert("currency".into(), p.currency.map(|c| c.code().to_string()).unwrap_or_default());
+    v.insert("min_quantity".into(), p.min_quantity.to_string());
+    let local = |t: Option<tessera_domain::Timestamp>| t.map(|t| local_text(t, zone)).unwrap_or_default();
+    v.insert("valid_from".into(), local(p.valid_from));
+    v.insert("valid_until".into(), local(p.valid_until));
+    v.insert("max_uses".into(), p.max_uses.map(|m| m.to_string()).unwrap_or_default());
+    v.insert("max_uses_per_customer".into(), p.max_uses_per_customer.map(|m| m.to_string()).unwrap_or_default());
+    if p.unlocks_hidden {
+        v.insert("unlocks_hidden".into(), "1".into());
+    }
+    v
+}
+
+fn kind_options(values: &Values) -> Vec<(&'static str, String, bool)> {
+    let kind = values.get("kind").map(String::as_str).unwrap_or("percent");
+    [
+        ("percent", t("pricing-kind-percent")),
+        ("amount", t("pricing-kind-amount")),
+        ("fixed_price", t("pricing-kind-fixed-price")),
+    ]
+    .into_iter()
+    .map(|(k, label)| (k, label, k == kind))
+    .collect()
 }
 
 fn discount_text(p: &PromoCode) -> String {
@@ -160,15 +199,7 @@ async fn list_page(
             delete_question: t_args("pricing-delete-confirm", &[("code", p.code.clone().into())]),
         })
         .collect();
-    let kind = values.get("kind").map(String::as_str).unwrap_or("percent");
-    let kinds = [
-        ("percent", t("pricing-kind-percent")),
-        ("amount", t("pricing-kind-amount")),
-        ("fixed_price", t("pricing-kind-fixed-price")),
-    ]
-    .into_iter()
-    .map(|(k, label)| (k, label, k == kind))
-    .collect();
+    let kinds = kind_options(values);
     let extras = Extras { cookies, wide: true, ..Default::default() };
     let page = PromotionsPage {
         shell: Shell::new(t_args("pricing-title", &[("event", v.event.title.clone().into())]), &extras),
@@ -202,6 +233,7 @@ async fn page(
     let notice = match q.get("done").map(String::as_str) {
         Some("created") => Some(t("pricing-created")),
         Some("deleted") => Some(t("pricing-deleted")),
+        Some("saved") => Some(t("pricing-saved")),
         _ => None,
     };
     let (csrf, set) = csrf_token(&headers);
@@ -422,19 +454,37 @@ async fn uses_page(
         Ok(x) => x,
         Err(r) => return r,
     };
+    let (csrf, set) = csrf_token(&headers);
+    code_page(&s, &actor, &o, &v, &code, StatusCode::OK, csrf, set.into_iter().collect(), None, &[]).await
+}
+
+#[allow(clippy::too_many_arguments, reason = "one page's inputs")]
+async fn code_page(
+    s: &AppState,
+    actor: &Actor,
+    o: &OrgWithRole,
+    v: &EventView,
+    code: &str,
+    status: StatusCode,
+    csrf: String,
+    cookies: Vec<String>,
+    values: Option<&Values>,
+    errors: &[(String, String)],
+) -> Response {
     let id: PromoCodeId = match code.parse() {
         Ok(id) => id,
         Err(_) => return super::not_found_page(),
     };
-    let (promo, uses) = match s.app.promo_code(&actor, o.org.id, id).await {
-        Ok(p) => match s.app.promo_uses(&actor, o.org.id, id).await {
+    let (promo, uses) = match s.app.promo_code(actor, o.org.id, id).await {
+        Ok(p) => match s.app.promo_uses(actor, o.org.id, id).await {
             Ok(u) => (p, u),
             Err(e) => return error_page(e),
         },
         Err(e) => return error_page(e),
     };
-    let (_, set) = csrf_token(&headers);
-    let extras = Extras { cookies: set.into_iter().collect(), wide: true, ..Default::default() };
+    let shown = values_of(&promo, v.venue.timezone.as_str());
+    let values = values.unwrap_or(&shown);
+    let extras = Extras { cookies, wide: true, ..Default::default() };
     let heading = t_args("pricing-uses-title", &[("code", promo.code.clone().into())]);
     let page = UsesPage {
         shell: Shell::new(heading.clone(), &extras),
@@ -451,9 +501,58 @@ async fn uses_page(
                 discount: money(u.discount),
             })
             .collect(),
-        back: base(&o, &v),
+        back: base(o, v),
+        can_manage: o.role.grants(Permission::ManageCatalog),
+        csrf,
+        action: format!("{}/{}", base(o, v), promo.id),
+        values: Filled(values),
+        errors,
+        kinds: kind_options(values),
     };
-    render(StatusCode::OK, &page, &extras.cookies)
+    render(status, &page, &extras.cookies)
+}
+
+async fn update(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((org, event, code)): Path<(String, String, String)>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let (actor, o, v) = match load(&s, &org, &event, uri.path()).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let mut values = form(&body);
+    if !csrf_ok(&headers, &values) {
+        return form_expired_page(uri.path());
+    }
+    let id: PromoCodeId = match code.parse() {
+        Ok(id) => id,
+        Err(_) => return super::not_found_page(),
+    };
+    // A code keeps its event: the app layer fills it in.
+    values.insert("scope".into(), "org".into());
+    let mut errors = vec![];
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if let Some(input) = read_settings(&values, &v, &mut errors)
+        && errors.is_empty()
+    {
+        match s.app.replace_promo_code(&actor, o.org.id, id, input).await {
+            Ok(_) => return redirect(&format!("{}?done=saved", base(&o, &v)), &[]),
+            Err(tessera_app::AppError::Conflict { field, message }) => {
+                status = StatusCode::CONFLICT;
+                let text = if field == "code" { t("pricing-error-taken") } else { message };
+                errors.push((field, text));
+            }
+            Err(e) => match form_errors(e) {
+                Ok(fields) => errors.extend(fields),
+                Err(page) => return page,
+            },
+        }
+    }
+    let (csrf, _) = csrf_token(&headers);
+    code_page(&s, &actor, &o, &v, &code, status, csrf, vec![], Some(&values), &errors).await
 }
 
 async fn csv(State(s): State<AppState>, Path((org, batch)): Path<(String, String)>, uri: axum::http::Uri) -> Response {
