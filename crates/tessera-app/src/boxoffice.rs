@@ -81,6 +81,7 @@ impl App {
                     email: None,
                     name: Some(sale.name.clone()),
                     access_code: None,
+                    promo_code: None,
                     locale: None,
                 };
                 let email = sale.email.clone().unwrap_or_else(|| staff.email.clone());

@@ -97,6 +97,12 @@ pub struct PlaceOrder {
     /// Unlocks hidden ticket types.
     #[serde(default)]
     pub access_code: Option<String>,
+    /// A promo code (voucher) of the event or its organization: its discount
+    /// becomes a line of the order, and it may open hidden ticket types. A
+    /// generated code whose check character fails is refused before any lookup.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub promo_code: Option<String>,
     /// The buyer's language for e-mails (`en`, `zh-CN`); defaults to the
     /// request's `Accept-Language`.
     #[serde(default)]
@@ -152,6 +158,9 @@ fn reserve_error(e: ReserveError) -> AppError {
             "this event is sold by seat; ask for seats instead of lines",
         )),
         ReserveError::SeatsUnavailable(m) => AppError::Conflict { field: "seats".into(), message: m },
+        ReserveError::Promo(p) => {
+            AppError::Rule { code: p.code(), field: "promo_code".into(), message: p.message().into() }
+        }
         ReserveError::UnknownTicketType { .. } | ReserveError::DuplicateLine { .. } | ReserveError::Quantity { .. } => {
             let key = match e {
                 ReserveError::UnknownTicketType { .. } => MessageKey::new("errors-not-a-ticket-type"),
@@ -227,11 +236,12 @@ impl App {
         input: PlaceOrder,
     ) -> Result<PlacedOrder> {
         let now = self.now();
-        if input.access_code.is_some() {
+        if input.access_code.is_some() || input.promo_code.is_some() {
             self.clients.admit_access_code(ip, now)?;
         }
         let placed = self.place_order(actor, event, input).await;
-        if let Err(AppError::Rule { code: "access_code_required", .. }) = &placed {
+        // Guessing promo codes is limited like guessing access codes.
+        if let Err(AppError::Rule { code: "access_code_required" | "promo_unknown", .. }) = &placed {
             self.clients.access_code_failed(ip, now);
         }
         placed
@@ -315,6 +325,24 @@ impl App {
                 })
             }
         };
+        let promo_code = match input.promo_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(typed) => match tessera_domain::pricing::normalize_code(typed) {
+                Ok(c) => Some(c),
+                Err(problem) => {
+                    let (id, english) = match problem {
+                        tessera_domain::pricing::CodeProblem::CheckFailed => {
+                            ("pricing-error-code-typo", "this code has a typo: please check it")
+                        }
+                        tessera_domain::pricing::CodeProblem::Malformed => {
+                            ("pricing-error-code-malformed", "not a promo code")
+                        }
+                    };
+                    e.add_key("promo_code", MessageKey::new(id), english);
+                    None
+                }
+            },
+        };
         e.finish()?;
         let buyer_key = match user {
             Some(u) => format!("user:{u}"),
@@ -325,7 +353,7 @@ impl App {
         let new = NewOrder {
             id: OrderId::new(),
             reference: tessera_store::inventory::fresh_reference(),
-            request: ReserveRequest { lines: input.lines, buyer_key, access_code: input.access_code },
+            request: ReserveRequest { lines: input.lines, buyer_key, access_code: input.access_code, promo_code },
             buyer_user_id: user,
             buyer_email: email.to_string(),
             buyer_name: name.trim().to_string(),

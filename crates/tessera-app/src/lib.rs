@@ -19,6 +19,7 @@ pub mod media;
 pub mod orgs;
 pub mod outbox;
 pub mod payments;
+pub mod pricing;
 pub mod reports;
 pub mod seating;
 mod secrets;

@@ -463,6 +463,17 @@ impl App {
                             unit_price: l.unit_price,
                             total: money(l.unit_price.amount_minor * l.quantity),
                         })
+                        // Each discount as its own line, taken off.
+                        .chain(order.discounts.iter().map(|d| {
+                            let mail_locale = Locale::from_tag(payload["locale"].as_str().unwrap_or(&order.locale));
+                            let label = tessera_mail::catalog_text(mail_locale, "pricing-discount");
+                            tessera_mail::Line {
+                                name: format!("{label}: {}", d.code),
+                                quantity: 1,
+                                unit_price: money(-d.amount.amount_minor),
+                                total: money(-d.amount.amount_minor),
+                            }
+                        }))
                         .collect(),
                     fees: order.fees,
                     taxes: order.tax,

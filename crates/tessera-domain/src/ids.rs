@@ -71,4 +71,6 @@ id_type!(
     GateId,
     /// One validation attempt at a gate.
     ScanId,
+    /// A promo code (voucher) of an organization or one of its events.
+    PromoCodeId,
 );

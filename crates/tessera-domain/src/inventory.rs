@@ -8,6 +8,7 @@
 //! routes sold per segment can use the same records later.
 
 use crate::catalog::{Event, EventStatus, TicketType, Visibility};
+use crate::pricing::{PromoCode, PromoRefusal};
 use crate::{Money, QuotaId, TicketTypeId, Timestamp};
 use std::collections::HashMap;
 
@@ -30,6 +31,17 @@ pub struct ReserveRequest {
     pub buyer_key: String,
     /// Unlocks hidden ticket types.
     pub access_code: Option<String>,
+    /// A promo code, already normalized ([`crate::pricing::normalize_code`]).
+    pub promo_code: Option<String>,
+}
+
+/// A promo code as a batch sees it: the code with its current use count,
+/// and the uses of the batch's customers.
+#[derive(Debug, Clone)]
+pub struct PromoState {
+    pub promo: PromoCode,
+    /// buyer key -> orders holding a use of this code.
+    pub by_customer: HashMap<String, i64>,
 }
 
 /// Counters of one quota (for one segment interval).
@@ -54,6 +66,8 @@ pub struct Snapshot {
     pub quotas: HashMap<QuotaId, QuotaCounters>,
     /// Tickets each buyer in the batch already holds or bought for this event.
     pub bought_by: HashMap<String, i64>,
+    /// The promo codes the batch's requests name, by code.
+    pub promos: HashMap<String, PromoState>,
     pub now: Timestamp,
 }
 
@@ -64,6 +78,9 @@ pub struct Allocation {
     pub lines: Vec<(TicketTypeId, i64, Money)>,
     /// (quota, quantity): the sum over lines of what each takes from each quota.
     pub quotas: Vec<(QuotaId, i64)>,
+    /// The promo code used, and the discount it gives on each line (minor
+    /// units, in the order of `lines`).
+    pub discount: Option<(PromoCode, Vec<i64>)>,
 }
 
 impl Allocation {
@@ -104,6 +121,9 @@ pub enum ReserveError {
     /// Lines were sent for an event sold by seat.
     #[error("lines: this event is sold by seat; ask for seats instead of lines")]
     SeatedEvent,
+    /// The promo code does not apply; nothing was held.
+    #[error("promo_code: {}", .0.message())]
+    Promo(PromoRefusal),
 }
 
 fn find(s: &Snapshot, id: TicketTypeId) -> Option<&TicketType> {
@@ -120,13 +140,25 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
     if r.lines.is_empty() || r.lines.len() > MAX_LINES {
         return Err(ReserveError::BadLineCount);
     }
+    // The code first: it may open hidden ticket types.
+    let promo = match &r.promo_code {
+        None => None,
+        Some(code) => {
+            let st = s.promos.get(code).ok_or(ReserveError::Promo(PromoRefusal::Unknown))?;
+            let by_customer = st.by_customer.get(&r.buyer_key).copied().unwrap_or(0);
+            st.promo.usable(s.event.id, s.now, by_customer).map_err(ReserveError::Promo)?;
+            Some(st.promo.clone())
+        }
+    };
     let mut lines = Vec::with_capacity(r.lines.len());
     for (i, l) in r.lines.iter().enumerate() {
         let tt = find(s, l.ticket_type_id).ok_or(ReserveError::UnknownTicketType { line: i })?;
         if r.lines[..i].iter().any(|p| p.ticket_type_id == l.ticket_type_id) {
             return Err(ReserveError::DuplicateLine { line: i });
         }
+        let unlocked = promo.as_ref().is_some_and(|p| p.unlocks_hidden && p.covers(tt.id));
         if tt.visibility == Visibility::Hidden
+            && !unlocked
             && !crate::catalog::access_code_matches(tt.access_code.as_deref(), r.access_code.as_deref())
         {
             return Err(ReserveError::AccessCodeRequired { line: i });
@@ -173,13 +205,24 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
             }
         }
     }
+    let discount = match promo {
+        None => None,
+        Some(p) => {
+            let per_line = p.discounts(&lines).map_err(ReserveError::Promo)?;
+            if let Some(st) = s.promos.get_mut(&p.code) {
+                st.promo.uses += 1;
+                *st.by_customer.entry(r.buyer_key.clone()).or_default() += 1;
+            }
+            Some((p, per_line))
+        }
+    };
     for (q, n) in &need {
         if let Some(c) = s.quotas.get_mut(q) {
             c.held += n;
         }
     }
     *s.bought_by.entry(r.buyer_key.clone()).or_default() += wanted;
-    Ok(Allocation { lines, quotas: need })
+    Ok(Allocation { lines, quotas: need, discount })
 }
 
 #[cfg(test)]
@@ -237,7 +280,17 @@ mod tests {
                 }
             })
             .collect();
-        (Snapshot { event, ticket_types, quotas, bought_by: HashMap::new(), now: ts("2030-05-01T00:00:00Z") }, ids)
+        (
+            Snapshot {
+                event,
+                ticket_types,
+                quotas,
+                bought_by: HashMap::new(),
+                promos: HashMap::new(),
+                now: ts("2030-05-01T00:00:00Z"),
+            },
+            ids,
+        )
     }
 
     fn req(lines: &[(TicketTypeId, i64)]) -> ReserveRequest {
@@ -245,6 +298,7 @@ mod tests {
             lines: lines.iter().map(|(t, q)| LineRequest { ticket_type_id: *t, quantity: *q }).collect(),
             buyer_key: "email:a@b.c".into(),
             access_code: None,
+            promo_code: None,
         }
     }
 
@@ -280,6 +334,51 @@ mod tests {
         assert_eq!(decide(&mut s, &with_code), Err(ReserveError::NotOnSale { line: 0 }));
         s.event.status = EventStatus::Cancelled;
         assert_eq!(decide(&mut s, &with_code), Err(ReserveError::EventNotOnSale));
+    }
+
+    #[test]
+    fn a_promo_code_is_decided_with_the_hold_and_counted_in_the_batch() {
+        use crate::pricing::{DiscountKind, PromoCode};
+        let (mut s, t) = snapshot(vec![(10, vec![0]), (10, vec![0])], &[100]);
+        s.ticket_types[1].visibility = Visibility::Hidden;
+        s.ticket_types[1].access_code = Some("friends-only".into());
+        let promo = PromoCode {
+            id: crate::PromoCodeId::new(),
+            org_id: s.event.org_id,
+            event_id: Some(s.event.id),
+            code: "ONCE".into(),
+            description: String::new(),
+            kind: DiscountKind::Percent,
+            value: 5000,
+            currency: None,
+            ticket_type_ids: vec![t[1]],
+            min_quantity: 1,
+            valid_from: None,
+            valid_until: None,
+            max_uses: Some(1),
+            max_uses_per_customer: None,
+            unlocks_hidden: true,
+            batch: None,
+            uses: 0,
+            created_at: s.now,
+        };
+        s.promos.insert("ONCE".into(), PromoState { promo, by_customer: HashMap::new() });
+        let mut r = req(&[(t[0], 1), (t[1], 2)]);
+        r.promo_code = Some("NOPE".into());
+        assert_eq!(decide(&mut s, &r), Err(ReserveError::Promo(PromoRefusal::Unknown)));
+        r.promo_code = Some("ONCE".into());
+        let before = s.quotas.clone();
+        let a = decide(&mut s, &r).unwrap();
+        let (_, per_line) = a.discount.expect("a discount");
+        assert_eq!(per_line, vec![0, 500], "half off the hidden type it opened, nothing off the other");
+        assert_eq!(s.promos["ONCE"].promo.uses, 1);
+        assert_ne!(s.quotas, before);
+        let mut other = req(&[(t[0], 1)]);
+        other.buyer_key = "user:other".into();
+        other.promo_code = Some("ONCE".into());
+        let before = s.quotas.clone();
+        assert_eq!(decide(&mut s, &other), Err(ReserveError::Promo(PromoRefusal::Exhausted)));
+        assert_eq!(s.quotas, before, "a refused code holds nothing");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod money;
 pub mod orders;
 pub mod payments;
+pub mod pricing;
 pub mod roles;
 pub mod validation;
 

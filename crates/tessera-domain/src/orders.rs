@@ -120,10 +120,14 @@ pub struct Order {
     pub buyer_name: String,
     /// The buyer's language for e-mails: `en` or `zh-CN`.
     pub locale: String,
-    /// What the buyer pays: subtotal, taxes added on top, fees charged.
+    /// What the buyer pays: subtotal less discounts, taxes added on top, fees charged.
     pub total: Money,
-    /// Sum of unit price x quantity.
+    /// Sum of unit price x quantity (list prices).
     pub subtotal: Money,
+    /// Sum of `discounts`: what promo codes took off the subtotal.
+    pub discount: Money,
+    /// Each discount as its own line.
+    pub discounts: Vec<crate::pricing::OrderDiscount>,
     /// All tax in the order, included or added.
     pub tax: Money,
     /// Service fees the buyer pays (zero when the organizer absorbs them).

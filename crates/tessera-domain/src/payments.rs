@@ -134,6 +134,8 @@ pub struct Receipt {
     pub lines: Vec<ReceiptLine>,
     /// Sum of unit price x quantity.
     pub subtotal: Money,
+    /// Taken off the subtotal by promo codes.
+    pub discount: Money,
     /// All tax, inclusive and exclusive.
     pub tax: Money,
     /// All service fees, whoever pays them.
@@ -157,14 +159,30 @@ pub fn price(
     lines: &[(TicketTypeId, i64, Money)],
     pricing: &EventPricing,
 ) -> Result<Receipt, MoneyError> {
+    price_discounted(currency, lines, &[], pricing)
+}
+
+/// [`price`] with a discount on each line (minor units, at most the line's
+/// price; missing entries are 0). Tax and percentage fees are taken on what
+/// the buyer pays for the line; a line discounted to nothing carries no fee,
+/// like a free ticket. `subtotal` stays the list price sum, `discount` says
+/// what came off, and `total = subtotal - discount + added tax + fees charged`.
+pub fn price_discounted(
+    currency: Currency,
+    lines: &[(TicketTypeId, i64, Money)],
+    discounts: &[i64],
+    pricing: &EventPricing,
+) -> Result<Receipt, MoneyError> {
     let f = &pricing.fees;
     let mut out = Vec::with_capacity(lines.len());
-    let (mut subtotal, mut tax, mut fees, mut exclusive) = (0i128, 0i128, 0i128, 0i128);
-    for &(tt, qty, unit) in lines {
+    let (mut subtotal, mut tax, mut fees, mut exclusive, mut discount) = (0i128, 0i128, 0i128, 0i128, 0i128);
+    for (i, &(tt, qty, unit)) in lines.iter().enumerate() {
         if unit.currency != currency {
             return Err(MoneyError::CurrencyMismatch(currency, unit.currency));
         }
-        let gross = i128::from(unit.amount_minor) * i128::from(qty);
+        let list = i128::from(unit.amount_minor) * i128::from(qty);
+        let off = i128::from(discounts.get(i).copied().unwrap_or(0)).clamp(0, list.max(0));
+        let gross = list - off;
         let rule = pricing.taxes.get(&tt).copied().unwrap_or_default();
         let rate = i128::from(rule.rate_bp);
         let line_tax = if rule.inclusive {
@@ -175,14 +193,21 @@ pub fn price(
         if !rule.inclusive {
             exclusive += line_tax;
         }
-        let per_ticket = if unit.amount_minor > 0 {
-            i128::from(f.per_ticket_minor)
-                + div_round(i128::from(unit.amount_minor) * i128::from(f.per_ticket_bp), 10_000)
+        let line_fees = if off == 0 {
+            let per_ticket = if unit.amount_minor > 0 {
+                i128::from(f.per_ticket_minor)
+                    + div_round(i128::from(unit.amount_minor) * i128::from(f.per_ticket_bp), 10_000)
+            } else {
+                0
+            };
+            per_ticket * i128::from(qty)
+        } else if gross > 0 {
+            i128::from(f.per_ticket_minor) * i128::from(qty) + div_round(gross * i128::from(f.per_ticket_bp), 10_000)
         } else {
             0
         };
-        let line_fees = per_ticket * i128::from(qty);
-        subtotal += gross;
+        subtotal += list;
+        discount += off;
         tax += line_tax;
         fees += line_fees;
         out.push(ReceiptLine {
@@ -195,11 +220,11 @@ pub fn price(
             fees: Money::new(fit(line_fees)?, currency),
         });
     }
-    if subtotal > 0 {
+    if subtotal - discount > 0 {
         fees += i128::from(f.per_order_minor);
     }
     let charged = if f.absorbed { 0 } else { fees };
-    let total = subtotal + exclusive + charged;
+    let total = subtotal - discount + exclusive + charged;
     // An absorbed fee larger than what the organizer takes in is capped: the
     // platform never takes more than the order brings.
     let fees = fees.min((total - tax).max(0));
@@ -207,6 +232,7 @@ pub fn price(
     Ok(Receipt {
         lines: out,
         subtotal: m(subtotal)?,
+        discount: m(discount)?,
         tax: m(tax)?,
         fees: m(fees)?,
         fees_charged: m(charged)?,
@@ -531,6 +557,41 @@ mod tests {
             prop_assert_eq!(r.total.amount_minor, r.subtotal.amount_minor + exclusive + r.fees_charged.amount_minor);
             prop_assert!(r.net() >= 0, "{:?}", r);
             prop_assert_eq!(Split::of(&r).total(), r.total.amount_minor);
+        }
+
+        /// With discounts (promo codes) as well: the total is the subtotal
+        /// less the discount plus exclusive tax and charged fees, never
+        /// negative, the organizer's net is never negative, and the ledger's
+        /// split still adds up to what the buyer pays.
+        #[test]
+        fn discounted_receipts_add_up(
+            prices in proptest::collection::vec((0i64..1_000_000, 1i64..20, 0i64..3000, any::<bool>(), 0i64..2_000_000), 1..5),
+            fee in (0i64..500, 0i64..2000, 0i64..1000, any::<bool>()),
+        ) {
+            let eu = Currency::parse("EUR").unwrap();
+            let mut p = EventPricing {
+                fees: FeePolicy { per_ticket_minor: fee.0, per_ticket_bp: fee.1, per_order_minor: fee.2, absorbed: fee.3 },
+                ..Default::default()
+            };
+            let (mut lines, mut discounts) = (vec![], vec![]);
+            for (price_minor, qty, rate, inclusive, off) in prices {
+                let tt = TicketTypeId::new();
+                p.taxes.insert(tt, TaxRule { rate_bp: rate, inclusive });
+                lines.push((tt, qty, eur(price_minor)));
+                discounts.push(off.min(price_minor * qty));
+            }
+            let r = price_discounted(eu, &lines, &discounts, &p).unwrap();
+            let exclusive: i64 = r.lines.iter().filter(|l| !l.tax_inclusive).map(|l| l.tax.amount_minor).sum();
+            prop_assert_eq!(r.discount.amount_minor, discounts.iter().sum::<i64>());
+            prop_assert_eq!(
+                r.total.amount_minor,
+                r.subtotal.amount_minor - r.discount.amount_minor + exclusive + r.fees_charged.amount_minor
+            );
+            prop_assert!(r.total.amount_minor >= 0);
+            prop_assert!(r.net() >= 0, "{:?}", r);
+            prop_assert_eq!(Split::of(&r).total(), r.total.amount_minor);
+            let txn = charge_txn("sandbox", OrgId::new(), eu, Split::of(&r));
+            prop_assert_eq!(txn.sum(), 0);
         }
     }
 }

@@ -52,6 +52,8 @@ pub use lettre::message::Mailbox;
 pub use locale::{Locale, format_date, format_datetime, format_money, money_pattern};
 pub use mail::{Line, Mail, MailKind, TicketLink};
 pub use send::{Mailer, Security, SendError, SmtpConfig};
+/// A message of the catalogs in `locale`, for lines the caller adds to a mail.
+pub use tessera_i18n::t as catalog_text;
 
 /// Why a mail could not be composed or a [`Mailer`] not made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

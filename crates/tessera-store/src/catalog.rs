@@ -150,7 +150,7 @@ async fn ids_of_event(tx: &mut Tx<'_>, table: &str, event: EventId) -> Result<Ve
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-async fn check_ids_in_event<T: ToString>(
+pub(crate) async fn check_ids_in_event<T: ToString>(
     tx: &mut Tx<'_>,
     table: &str,
     event: EventId,
@@ -184,7 +184,7 @@ async fn replace_links(tx: &mut Tx<'_>, owner: &str, by_ticket_type: bool, other
     Ok(())
 }
 
-async fn require_event(tx: &mut Tx<'_>, org: OrgId, event: EventId) -> Result<()> {
+pub(crate) async fn require_event(tx: &mut Tx<'_>, org: OrgId, event: EventId) -> Result<()> {
     let found: Option<(String,)> = sqlx::query_as("SELECT id FROM events WHERE id = $1 AND org_id = $2")
         .bind(event.to_string())
         .bind(org.to_string())

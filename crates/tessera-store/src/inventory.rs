@@ -195,7 +195,7 @@ pub(crate) async fn insert_rows_then(
 }
 
 /// Splits ids into `IN` lists of the sizes in `IN_SHAPES`, padding the last.
-fn in_chunks(ids: &[String]) -> Vec<Vec<String>> {
+pub(crate) fn in_chunks(ids: &[String]) -> Vec<Vec<String>> {
     let max = IN_SHAPES[IN_SHAPES.len() - 1];
     ids.chunks(max)
         .map(|c| {
@@ -210,7 +210,7 @@ fn in_chunks(ids: &[String]) -> Vec<Vec<String>> {
 
 /// `sql_with_in` (with `{in}` where the id list goes, after the `fixed`
 /// leading arguments) for one chunk of ids.
-fn in_query<'q>(sql_with_in: &str, fixed: &[Arg], chunk: Vec<String>) -> Query<'q, Any, AnyArguments> {
+pub(crate) fn in_query<'q>(sql_with_in: &str, fixed: &[Arg], chunk: Vec<String>) -> Query<'q, Any, AnyArguments> {
     let sql = sql_with_in.replace("{in}", &placeholders(fixed.len() + 1, chunk.len()));
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for a in fixed {
@@ -265,6 +265,11 @@ pub(crate) struct Writes {
     /// Holds whose seats become sold, and holds whose seats go back.
     sold_holds: Vec<String>,
     released_holds: Vec<String>,
+    /// Promo code uses taken by reservations, their discount lines, and the
+    /// change of each code's use counter.
+    promo_uses: Vec<Vec<Arg>>,
+    order_discounts: Vec<Vec<Arg>>,
+    promo_deltas: BTreeMap<String, i64>,
     pub(crate) money: crate::payments::MoneyWrites,
 }
 
@@ -398,8 +403,11 @@ impl Store {
 
         // Payments may revive an expired order, which needs the quotas' counters.
         let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_) | InventoryOp::Payment(_)));
-        let mut snap =
-            if needs_snapshot { Some(load_snapshot(&mut tx, event.clone(), &ops, now).await?) } else { None };
+        let mut snap = if needs_snapshot {
+            Some(load_snapshot(&mut tx, self.backend, event.clone(), &ops, now).await?)
+        } else {
+            None
+        };
         let confirms = ops.iter().any(|o| matches!(o, InventoryOp::Confirm { .. }));
         let pricing = if needs_snapshot || confirms {
             crate::payments::pricing_in(&mut tx, event_id).await?
@@ -566,6 +574,10 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         order.lines = lines.iter().map(|r| line_from(r, order.total.currency)).collect::<Result<_>>()?;
+        if order.discount.amount_minor != 0 {
+            let cur = HashMap::from([(id.clone(), order.total.currency)]);
+            order.discounts = self.discounts_of(std::slice::from_ref(&id), &cur).await?.remove(&id).unwrap_or_default();
+        }
         let tickets =
             sqlx::query("SELECT id, ticket_type_id, holder_name, status FROM tickets WHERE order_id = $1 ORDER BY id")
                 .bind(id.clone())
@@ -747,7 +759,7 @@ pub struct OrderSearch<'a> {
     pub placed_before: Option<Timestamp>,
 }
 
-pub(crate) const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at, o.subtotal_minor, o.tax_minor, o.fee_charged_minor, o.paid_minor, o.refunded_minor, o.fee_minor, o.locale";
+pub(crate) const ORDER_COLS: &str = "o.id, o.org_id, o.event_id, o.reference, o.buyer_user_id, o.buyer_email, o.buyer_name, o.state, o.total_minor, o.currency, o.created_at, o.expires_at, o.paid_at, o.subtotal_minor, o.tax_minor, o.fee_charged_minor, o.paid_minor, o.refunded_minor, o.fee_minor, o.locale, o.discount_minor";
 
 fn line_from(r: &AnyRow, currency: Currency) -> Result<OrderLine> {
     Ok(OrderLine {
@@ -767,6 +779,8 @@ pub(crate) fn order_from(r: &AnyRow) -> Result<Order> {
     let money = |col: &str| r.int(col).map(|a| Money::new(a, cur));
     Ok(Order {
         subtotal: money("subtotal_minor")?,
+        discount: money("discount_minor")?,
+        discounts: Vec::new(),
         tax: money("tax_minor")?,
         fees: money("fee_charged_minor")?,
         paid: money("paid_minor")?,
@@ -890,12 +904,19 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<Vec<u32
         );
     }
     insert_rows(tx, "order_history", HISTORY_COLS, w.history).await?;
+    crate::pricing::release_uses(tx, &ids).await?;
     Ok(freed)
 }
 
 const HISTORY_COLS: &[&str] = &["id", "order_id", "at", "actor", "from_state", "to_state", "note"];
 
-async fn load_snapshot(tx: &mut Tx, event: Event, ops: &[InventoryOp], now: Timestamp) -> Result<Snapshot> {
+async fn load_snapshot(
+    tx: &mut Tx,
+    backend: crate::Backend,
+    event: Event,
+    ops: &[InventoryOp],
+    now: Timestamp,
+) -> Result<Snapshot> {
     let eid = event.id.to_string();
     let rows = sqlx::query(dynsql!("SELECT {} FROM ticket_types WHERE event_id = $1", crate::catalog::TT_COLS))
         .bind(eid.clone())
@@ -951,7 +972,21 @@ async fn load_snapshot(tx: &mut Tx, event: Event, ops: &[InventoryOp], now: Time
             bought_by.insert(r.text("buyer_key")?, r.int("n")?);
         }
     }
-    Ok(Snapshot { event, ticket_types, quotas, bought_by, now })
+    let (mut codes, mut buyers) = (Vec::new(), Vec::new());
+    for o in ops {
+        if let InventoryOp::Reserve(n) = o
+            && let Some(c) = &n.request.promo_code
+        {
+            codes.push(c.clone());
+            buyers.push(n.request.buyer_key.clone());
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    buyers.sort();
+    buyers.dedup();
+    let promos = crate::pricing::load_promos(tx, backend, event.org_id, &codes, &buyers).await?;
+    Ok(Snapshot { event, ticket_types, quotas, bought_by, promos, now })
 }
 
 /// The orders a batch confirms or cancels, whole (lines, tickets, history),
@@ -999,6 +1034,25 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
         if let Some(e) = out.get_mut(&r.text("order_id")?) {
             let currency = e.order.total.currency;
             e.order.lines.push(line_from(r, currency)?);
+        }
+    }
+    let discounted: Vec<String> =
+        out.iter().filter(|(_, e)| e.order.discount.amount_minor != 0).map(|(id, _)| id.clone()).collect();
+    let rows = fetch_in(
+        tx,
+        "SELECT order_id, code, description, amount_minor FROM order_discounts WHERE order_id IN ({in}) ORDER BY order_id, position",
+        &[],
+        &discounted,
+    )
+    .await?;
+    for r in &rows {
+        if let Some(e) = out.get_mut(&r.text("order_id")?) {
+            let currency = e.order.total.currency;
+            e.order.discounts.push(tessera_domain::pricing::OrderDiscount {
+                code: r.text("code")?,
+                description: r.text("description")?,
+                amount: Money::new(r.int("amount_minor")?, currency),
+            });
         }
     }
     let claims = fetch_in(
@@ -1237,8 +1291,33 @@ fn reserve(
     let currency =
         alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
     // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
-    let receipt = tessera_domain::payments::price(currency, &alloc.lines, pricing)
+    let per_line = alloc.discount.as_ref().map(|d| d.1.as_slice()).unwrap_or(&[]);
+    let receipt = tessera_domain::payments::price_discounted(currency, &alloc.lines, per_line, pricing)
         .map_err(|_| OpError::Reserve(ReserveError::BadLineCount))?;
+    let mut discounts = Vec::new();
+    if let Some((promo, _)) = &alloc.discount {
+        w.promo_uses.push(vec![
+            text(promo.id),
+            text(&id),
+            text(&n.request.buyer_key),
+            text("active"),
+            Arg::Int(micros(now)),
+        ]);
+        *w.promo_deltas.entry(promo.id.to_string()).or_default() += 1;
+        let d = tessera_domain::pricing::OrderDiscount {
+            code: promo.code.clone(),
+            description: promo.label(),
+            amount: receipt.discount,
+        };
+        w.order_discounts.push(vec![
+            text(&id),
+            Arg::Int(0),
+            text(&d.code),
+            text(&d.description),
+            Arg::Int(d.amount.amount_minor),
+        ]);
+        discounts.push(d);
+    }
     let total = receipt.total;
     let mut lines = Vec::new();
     for l in &receipt.lines {
@@ -1314,6 +1393,7 @@ fn reserve(
         Arg::Int(receipt.fees.amount_minor),
         Arg::Int(receipt.fees_charged.amount_minor),
         text(&n.locale),
+        Arg::Int(receipt.discount.amount_minor),
     ]);
     w.history(&id, now, "buyer", None, OrderState::Pending, "reserved; inventory held");
     let history = vec![HistoryEntry {
@@ -1334,6 +1414,8 @@ fn reserve(
         locale: n.locale.clone(),
         total,
         subtotal: receipt.subtotal,
+        discount: receipt.discount,
+        discounts,
         tax: receipt.tax,
         fees: receipt.fees_charged,
         paid: Money::zero(currency),
@@ -1535,10 +1617,32 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
             "fee_minor",
             "fee_charged_minor",
             "locale",
+            "discount_minor",
         ],
         std::mem::take(&mut w.orders),
     )
     .await?;
+    insert_rows(
+        tx,
+        "order_discounts",
+        &["order_id", "position", "code", "description", "amount_minor"],
+        std::mem::take(&mut w.order_discounts),
+    )
+    .await?;
+    insert_rows(
+        tx,
+        "promo_uses",
+        &["code_id", "order_id", "buyer_key", "state", "created_at"],
+        std::mem::take(&mut w.promo_uses),
+    )
+    .await?;
+    for (code, n) in std::mem::take(&mut w.promo_deltas) {
+        sqlx::query("UPDATE promo_codes SET uses = uses + $2 WHERE id = $1")
+            .bind(code)
+            .bind(n)
+            .execute(&mut **tx)
+            .await?;
+    }
     insert_rows(
         tx,
         "order_lines",
@@ -1600,6 +1704,19 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     for (id, target) in last {
         by_target.entry(target).or_default().push(id.to_string());
     }
+    // Promo code uses follow the order: given back when it ends without a
+    // sale (cancelled, refunded), taken again when a late payment revives it.
+    let mut released = Vec::new();
+    let mut paid = Vec::new();
+    for ((state, _), ids) in &by_target {
+        match *state {
+            "cancelled" | "refunded" => released.extend(ids.iter().cloned()),
+            "paid" => paid.extend(ids.iter().cloned()),
+            _ => {}
+        }
+    }
+    crate::pricing::release_uses(tx, &released).await?;
+    crate::pricing::retake_uses(tx, &paid).await?;
     for ((state, hold_state), ids) in by_target {
         let paid_at = if state == "paid" { ", paid_at = $2" } else { "" };
         execute_in(

@@ -22,6 +22,7 @@ mod idempotency;
 pub mod inventory;
 pub mod media;
 pub mod payments;
+pub mod pricing;
 pub mod reports;
 mod row;
 pub mod seating;

@@ -94,6 +94,7 @@ pub struct AppState {
         (name = "check-in", description = "Check-in lists, gates, online and offline scanning"),
         (name = "seating", description = "Seat maps on venues: import, generation and export"),
         (name = "payments", description = "Payment providers, checkout, provider webhooks, refunds, fees, taxes and the ledger"),
+        (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -202,6 +203,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(seating::public_seat_map))
         .routes(routes!(seating::public_seats))
         .routes(routes!(media::put_event_image, media::delete_event_image))
+        .routes(routes!(pricing::list_promo_codes, pricing::create_promo_code))
+        .routes(routes!(pricing::get_promo_code, pricing::replace_promo_code, pricing::delete_promo_code))
+        .routes(routes!(pricing::promo_code_uses))
+        .routes(routes!(pricing::create_promo_batch))
+        .routes(routes!(pricing::promo_batch_csv))
         .routes(routes!(checkin::list_lists, checkin::create_list))
         .routes(routes!(checkin::get_list, checkin::update_list, checkin::delete_list))
         .routes(routes!(checkin::add_gate))

@@ -199,6 +199,25 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                 tessera_domain::payments::RefundPolicy { buyer_refunds: true, deadline_hours: 24, fee_minor: 0 };
             app.set_event_pricing(&actor, org.id, event.id, pricing).await.map_err(err)?;
         }
+        // The conference has a promo code: EARLYBIRD takes 20 % off.
+        if title == "RustConf Berlin" {
+            let code = tessera_domain::pricing::NewPromoCode {
+                event_id: Some(event.id),
+                code: "EARLYBIRD".into(),
+                description: "Early bird: 20 % off".into(),
+                kind: tessera_domain::pricing::DiscountKind::Percent,
+                value: 2000,
+                currency: None,
+                ticket_type_ids: vec![],
+                min_quantity: 1,
+                valid_from: None,
+                valid_until: None,
+                max_uses: Some(500),
+                max_uses_per_customer: None,
+                unlocks_hidden: false,
+            };
+            app.create_promo_code(&actor, org.id, code).await.map_err(err)?;
+        }
         // A picture drawn for each event, stored like an organizer's upload.
         let (hash, variants) =
             tessera_web::prepare_image(&tessera_web::demo_image_png(n as u32)).map_err(|e| anyhow::anyhow!(e))?;

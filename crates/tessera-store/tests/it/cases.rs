@@ -533,6 +533,7 @@ fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) 
             lines: lines.iter().map(|(t, q)| LineRequest { ticket_type_id: *t, quantity: *q }).collect(),
             buyer_key: format!("email:{buyer}"),
             access_code: None,
+            promo_code: None,
         },
         buyer_user_id: None,
         buyer_email: buyer.into(),

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod orders;
 pub mod orgs;
 pub mod payments;
+pub mod pricing;
 pub mod public;
 pub mod seating;
 pub mod tickets;

@@ -124,14 +124,14 @@ pub(super) fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, Response> {
 }
 
 /// A `datetime-local` value read as wall-clock time at the venue.
-fn parse_local(text: &str, tz: &str) -> Option<Timestamp> {
+pub(super) fn parse_local(text: &str, tz: &str) -> Option<Timestamp> {
     let dt: jiff::civil::DateTime = text.trim().parse().ok()?;
     let zone = jiff::tz::TimeZone::get(tz).ok()?;
     dt.to_zoned(zone).ok().map(|z| z.timestamp())
 }
 
 /// An instant as a `datetime-local` value at the venue.
-fn local_text(t: Timestamp, tz: &str) -> String {
+pub(super) fn local_text(t: Timestamp, tz: &str) -> String {
     match jiff::tz::TimeZone::get(tz) {
         Ok(zone) => t.to_zoned(zone).strftime("%Y-%m-%dT%H:%M").to_string(),
         Err(_) => t.strftime("%Y-%m-%dT%H:%M").to_string(),
@@ -1295,6 +1295,7 @@ pub(super) fn event_tab_links(org: OrgId, e: &Event, current: &str) -> Vec<(Stri
         ("sales", format!("{base}/sales"), t("dashboard-tab-sales")),
         ("attendees", format!("{base}/attendees"), t("dashboard-tab-attendees")),
         ("box-office", format!("{base}/box-office"), t("dashboard-tab-box-office")),
+        ("promotions", format!("{base}/promotions"), t("pricing-tab")),
         ("checkin", format!("{base}/checkin"), t("dashboard-tab-checkin")),
         ("seats", format!("{base}/seats"), t("dashboard-tab-seats")),
         ("image", format!("{base}/image"), t("dashboard-tab-image")),

@@ -23,6 +23,7 @@ pub(crate) mod dashboard;
 pub(crate) mod media;
 pub(crate) mod orders;
 pub(crate) mod overview;
+pub(crate) mod pricing;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(orders::router())
         .merge(overview::router())
         .merge(boxoffice::router())
+        .merge(pricing::router())
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())

@@ -498,8 +498,16 @@ async fn event_page(
         Err(err) => return error_page(err),
     };
     let (csrf, set) = csrf_token(&headers);
-    // Only the section to list comes from the address.
-    let values: HashMap<String, String> = q.into_iter().filter(|(k, _)| k == "section").collect();
+    // Only the section to list and a promo code (`?code=`, for links in
+    // newsletters) come from the address.
+    let values: HashMap<String, String> = q
+        .into_iter()
+        .filter_map(|(k, v)| match k.as_str() {
+            "section" => Some((k, v)),
+            "code" => Some(("promo_code".to_string(), v.chars().take(64).collect())),
+            _ => None,
+        })
+        .collect();
     let offer = match Offer::of(&s, &e).await {
         Ok(o) => o,
         Err(err) => return error_page(err),
@@ -559,6 +567,7 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             email,
             name: values.get("name").map(|n| n.trim().to_string()),
             access_code: None,
+            promo_code: values.get("promo_code").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
             locale,
         };
         // On a seated event, messages about seats go next to the seat list
@@ -571,7 +580,7 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             }
             Err(AppError::Invalid(v)) => errors.extend(v.fields.iter().map(|f| {
                 let message = crate::error::field_message(f);
-                (field(f.field.clone()), message)
+                (if f.field == "promo_code" { f.field.clone() } else { field(f.field.clone()) }, message)
             })),
             // In the reader's language: the API's field message (the app's
             // own, more detailed one in English).
@@ -583,6 +592,9 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
                         if crate::error::locale() == tessera_i18n::Locale::En { english.clone() } else { said };
                     errors.push((field(f), message));
                 }
+            }
+            Err(AppError::Rule { field: f, message, code }) if code.starts_with("promo_") => {
+                errors.push((f, crate::error::refusal_message(code, &message)));
             }
             Err(AppError::Rule { code, field: f, message }) => {
                 errors.push((field(f), crate::error::refusal_message(code, &message)))
@@ -672,6 +684,8 @@ struct OrderPage {
     state_kind: &'static str,
     refunded: Option<String>,
     lines: Vec<LineRow>,
+    /// Each discount: (code and description, amount).
+    discounts: Vec<(String, String)>,
     show_fees: bool,
     fees: String,
     show_tax: bool,
@@ -756,6 +770,18 @@ async fn order_page(
                 quantity: l.quantity,
                 unit: money(l.unit_price),
                 amount: money(tessera_domain::Money::new(l.unit_price.amount_minor.saturating_mul(l.quantity), cur)),
+            })
+            .collect(),
+        discounts: order
+            .discounts
+            .iter()
+            .map(|d| {
+                let label = if d.description.is_empty() || d.description == d.code {
+                    d.code.clone()
+                } else {
+                    format!("{} ({})", d.code, d.description)
+                };
+                (label, money(d.amount))
             })
             .collect(),
         show_fees: order.fees.amount_minor != 0,

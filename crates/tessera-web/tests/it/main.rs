@@ -17,6 +17,7 @@ mod orders;
 mod orders_pages;
 mod payments;
 mod permissions;
+mod pricing;
 mod scanner;
 mod seat_editor;
 mod seat_pages;

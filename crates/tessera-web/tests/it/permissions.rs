@@ -76,6 +76,14 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Admin)),
     ("PATCH", "/api/v1/orgs/{org_id}/quotas/{quota_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/promo-codes", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/promo-codes", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", Rule::Org(Role::Admin)),
+    ("DELETE", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}/uses", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/promo-code-batches", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/promo-code-batches/{batch}/csv", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/orders", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/mark-paid", Rule::Org(Role::Staff)),
@@ -282,6 +290,15 @@ impl Fixture {
             }
             ("PUT", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}") => Some(json!({"name": format!("L{n}")})),
             ("POST", "/api/v1/orgs/{org_id}/checkin-lists/{list_id}/gates") => Some(json!({"name": format!("G{n}")})),
+            ("POST", "/api/v1/orgs/{org_id}/promo-codes") => {
+                Some(json!({"code": format!("CODE{n}"), "kind": "percent", "value": 1000}))
+            }
+            ("PUT", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}") => {
+                Some(json!({"code": format!("EDIT{n}"), "kind": "percent", "value": 500}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/promo-code-batches") => {
+                Some(json!({"prefix": "B", "count": 2, "kind": "percent", "value": 1000}))
+            }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/venues") => {
@@ -349,6 +366,16 @@ impl Fixture {
         } else {
             String::new()
         };
+        let (promo, batch) = if template.contains("{promo_code_id}") || template.contains("{batch}") {
+            let actor = self.owner_actor().await;
+            let settings = json!({"code": format!("FIX{n}"), "kind": "percent", "value": 100});
+            let p = self.t.app.create_promo_code(&actor, self.org_id(), serde_json::from_value(settings).unwrap());
+            let batch = json!({"prefix": "P", "count": 1, "kind": "percent", "value": 100});
+            let b = self.t.app.generate_promo_batch(&actor, self.org_id(), serde_json::from_value(batch).unwrap());
+            (p.await.unwrap().id.to_string(), b.await.unwrap().batch)
+        } else {
+            (String::new(), String::new())
+        };
         let paid = template.ends_with("/tickets")
             || template.contains("{ticket_id}")
             || template.ends_with("/resend-confirmation");
@@ -359,6 +386,7 @@ impl Fixture {
                 email: Some(Email::parse("buyer@example.org").unwrap()),
                 name: Some("Buyer".into()),
                 access_code: None,
+                promo_code: None,
                 seats: None,
             };
             let placed = self.t.app.place_order(&Actor::Anonymous, self.event.parse().unwrap(), input).await.unwrap();
@@ -386,7 +414,9 @@ impl Fixture {
             .replace("{user_id}", &user)
             .replace("{token_id}", &token)
             .replace("{ticket_id}", &ticket)
-            .replace("{list_id}", &self.list);
+            .replace("{list_id}", &self.list)
+            .replace("{promo_code_id}", &promo)
+            .replace("{batch}", &batch);
         (m, path, body)
     }
 }

@@ -1,0 +1,143 @@
+//! Promotions: promo codes, generated batches and their uses.
+
+use super::*;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use tessera_app::pricing::PromoBatch;
+use tessera_app::pricing::PromoUse;
+use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode};
+use tessera_domain::{EventId, OrgId, PromoCodeId};
+
+/// Which codes to list.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PromoQuery {
+    /// One event's codes, with the organization-wide ones.
+    pub event_id: Option<EventId>,
+    /// One generated batch's codes.
+    pub batch: Option<String>,
+}
+
+/// The organization's promo codes (all, one event's, or one batch's).
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/promo-codes", tag = "pricing",
+    params(("org_id" = OrgId, Path), PromoQuery),
+    responses((status = 200, body = Vec<PromoCode>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn list_promo_codes(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<PromoQuery>,
+) -> ApiResult<Json<Vec<PromoCode>>> {
+    Ok(Json(s.app.promo_codes(&caller.actor, org, q.event_id, q.batch.as_deref()).await?))
+}
+
+/// Create a promo code, for one event (`event_id`) or every event of the organization.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/promo-codes", tag = "pricing",
+    params(("org_id" = OrgId, Path)), request_body = NewPromoCode,
+    responses((status = 201, body = PromoCode),
+              (status = 409, description = "`conflict`: the organization has this `code` already", body = ErrorBody),
+              (status = 422, description = "`invalid_input`, naming the field", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn create_promo_code(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiJson(input): ApiJson<NewPromoCode>,
+) -> ApiResult<(StatusCode, Json<PromoCode>)> {
+    Ok((StatusCode::CREATED, Json(s.app.create_promo_code(&caller.actor, org, input).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("promo_code_id" = PromoCodeId, Path)),
+    responses((status = 200, body = PromoCode), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn get_promo_code(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PromoCodeId)>,
+) -> ApiResult<Json<PromoCode>> {
+    Ok(Json(s.app.promo_code(&caller.actor, org, id).await?))
+}
+
+/// Replace a code's settings; its uses stay, its event cannot change, and a generated code keeps its text.
+#[utoipa::path(put, path = "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("promo_code_id" = PromoCodeId, Path)), request_body = NewPromoCode,
+    responses((status = 200, body = PromoCode), (status = 404, body = ErrorBody),
+              (status = 409, description = "`conflict`: the `code` is taken, or `max_uses` is below the uses held", body = ErrorBody),
+              (status = 422, description = "`invalid_input`, naming the field", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn replace_promo_code(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PromoCodeId)>,
+    ApiJson(input): ApiJson<NewPromoCode>,
+) -> ApiResult<Json<PromoCode>> {
+    Ok(Json(s.app.replace_promo_code(&caller.actor, org, id, input).await?))
+}
+
+/// Delete a code. Orders that used it keep their discount line.
+#[utoipa::path(delete, path = "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("promo_code_id" = PromoCodeId, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn delete_promo_code(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PromoCodeId)>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_promo_code(&caller.actor, org, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The orders that used a code, newest first (the usage report).
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}/uses", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("promo_code_id" = PromoCodeId, Path)),
+    responses((status = 200, body = Vec<PromoUse>), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn promo_code_uses(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PromoCodeId)>,
+) -> ApiResult<Json<Vec<PromoUse>>> {
+    Ok(Json(s.app.promo_uses(&caller.actor, org, id).await?))
+}
+
+/// Generate a batch of single-use codes `PREFIX-XXXX-XXXX-XXXX` (the last character checks the
+/// others; see docs/promo-codes.md). The answer lists them; the CSV export lists them again.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/promo-code-batches", tag = "pricing",
+    params(("org_id" = OrgId, Path)), request_body = NewPromoBatch,
+    responses((status = 201, body = PromoBatch),
+              (status = 422, description = "`invalid_input`, naming the field", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn create_promo_batch(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiJson(input): ApiJson<NewPromoBatch>,
+) -> ApiResult<(StatusCode, Json<PromoBatch>)> {
+    Ok((StatusCode::CREATED, Json(s.app.generate_promo_batch(&caller.actor, org, input).await?)))
+}
+
+/// A batch's codes as CSV (`code,event_id,kind,value,currency,valid_from,valid_until,uses`).
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/promo-code-batches/{batch}/csv", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("batch" = String, Path, description = "The batch, as its creation answered")),
+    responses((status = 200, description = "The codes", content((String = "text/csv"))),
+              (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn promo_batch_csv(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, batch)): ApiPath<(OrgId, String)>,
+) -> ApiResult<Response> {
+    let csv = s.app.promo_batch_csv(&caller.actor, org, &batch).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"promo-codes.csv\"")),
+        ],
+        csv,
+    )
+        .into_response())
+}
