@@ -103,10 +103,11 @@ async fn tokens_view(
     };
     let base = c.base();
     let secret = secret.and_then(|(id, secret)| {
-        tokens
-            .iter()
-            .find(|t| t.id.to_string() == id)
-            .map(|t| NewSecret { name: t.name.clone(), prefix: t.prefix.clone(), secret })
+        tokens.iter().find(|t| t.id.to_string() == id).map(|t| NewSecret {
+            name: t.name.clone(),
+            prefix: t.prefix.clone(),
+            secret,
+        })
     });
     let now = s.app.now();
     let at = |ts: Option<tessera_domain::Timestamp>| ts.map_or_else(|| t("developers-never"), |ts| when(ts, "UTC"));
@@ -133,10 +134,7 @@ async fn tokens_view(
         })
         .collect();
     let page = TokensPage {
-        shell: Shell::new(
-            t("developers-tokens-title"),
-            &Extras { cookies: vec![], scripts: &[], wide: true },
-        ),
+        shell: Shell::new(t("developers-tokens-title"), &Extras { cookies: vec![], scripts: &[], wide: true }),
         tabs: OrgTabs::new(c.id(), &c.org.org.name, "tokens"),
         csrf: c.csrf.clone(),
         base,
@@ -270,5 +268,4 @@ pub(super) async fn revoke_token(
 // still defines the legacy helpers only these pages used; naming them here
 // keeps the build free of dead-code warnings until that file drops them.
 // Goes with them.
-const _: (fn() -> Vec<(&'static str, &'static str)>, fn(&str, &str, &str, &str) -> String) =
-    (role_options, secret_box);
+const _: (fn() -> Vec<(&'static str, &'static str)>, fn(&str, &str, &str, &str) -> String) = (role_options, secret_box);

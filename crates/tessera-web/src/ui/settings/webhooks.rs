@@ -229,9 +229,8 @@ fn delivery_row(here: &str, d: DeliveryView) -> DeliveryRow {
     };
     DeliveryRow {
         state,
-        next: (d.state == "pending").then(|| {
-            t_args("developers-webhook-next-attempt", &[("when", when(d.next_attempt_at, "UTC").into())])
-        }),
+        next: (d.state == "pending")
+            .then(|| t_args("developers-webhook-next-attempt", &[("when", when(d.next_attempt_at, "UTC").into())])),
         attempts: d.attempts,
         last_error: d.last_error.unwrap_or_default(),
         redeliver: format!("{here}/deliveries/{}/redeliver", d.id),
