@@ -268,4 +268,5 @@ pub(super) async fn revoke_token(
 // still defines the legacy helpers only these pages used; naming them here
 // keeps the build free of dead-code warnings until that file drops them.
 // Goes with them.
-const _: (fn() -> Vec<(&'static str, &'static str)>, fn(&str, &str, &str, &str) -> String) = (role_options, secret_box);
+const _: fn() -> Vec<(&'static str, &'static str)> = role_options;
+const _: fn(&str, &str, &str, &str) -> String = secret_box;
