@@ -6,13 +6,15 @@
 //! request timeout), so that the document lists every status the server
 //! really sends. Answers particular to one operation stay in its
 //! `#[utoipa::path]`. [`render`] turns the document into one self-contained
-//! HTML page: every operation grouped by tag, with parameters, request body
-//! and responses, and every schema with its properties. No scripts, no
-//! network.
+//! HTML page per language (`templates/docs/reference.html`): every operation
+//! grouped by tag, with parameters, request body and responses, and every
+//! schema with its properties. No scripts, no network. The operations' texts
+//! are the document's (English); the page's own words are the catalogs'
+//! (`developers.ftl`).
 
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
-use std::fmt::Write;
+use tessera_i18n::Locale;
 
 /// Appended to the document's description: what a client must know that no
 /// single operation says.
@@ -252,14 +254,24 @@ fn complete_operation(method: &str, op: &mut Map<String, Value>, shared: &[Value
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// A schema's type as the page shows it: names of other schemas link to
+/// them; the words "array of" and "object" are the page's own.
+#[derive(Debug, Clone, PartialEq)]
+enum TypePart {
+    /// Another schema, by name.
+    Ref(String),
+    /// A JSON type, with its format: `string (date-time)`.
+    Plain(String),
+    /// "array of", followed by the items' type.
+    ArrayOf,
+    /// Between the alternatives of `oneOf`, `anyOf`, `allOf`.
+    Or,
+    Object,
 }
 
-fn schema_name(v: &Value) -> String {
+fn type_of(v: &Value) -> Vec<TypePart> {
     if let Some(r) = v.get("$ref").and_then(Value::as_str) {
-        let name = r.rsplit('/').next().unwrap_or(r);
-        return format!("<a href=\"#schema-{0}\">{0}</a>", esc(name));
+        return vec![TypePart::Ref(r.rsplit('/').next().unwrap_or(r).to_string())];
     }
     if let Some(t) = v.get("type") {
         let t = match t {
@@ -267,151 +279,247 @@ fn schema_name(v: &Value) -> String {
             other => other.as_str().unwrap_or("").to_string(),
         };
         if let Some(items) = v.get("items").filter(|_| t.starts_with("array")) {
-            return format!("array of {}", schema_name(items));
+            let mut parts = vec![TypePart::ArrayOf];
+            parts.extend(type_of(items));
+            return parts;
         }
-        let fmt = v.get("format").and_then(Value::as_str).map(|f| format!(" ({})", esc(f))).unwrap_or_default();
-        return format!("{}{fmt}", esc(&t));
+        let fmt = v.get("format").and_then(Value::as_str).map(|f| format!(" ({f})")).unwrap_or_default();
+        return vec![TypePart::Plain(format!("{t}{fmt}"))];
     }
     for key in ["oneOf", "anyOf", "allOf"] {
-        if let Some(Value::Array(parts)) = v.get(key) {
-            return parts.iter().map(schema_name).collect::<Vec<_>>().join(" | ");
+        if let Some(Value::Array(alternatives)) = v.get(key) {
+            let mut parts = Vec::new();
+            for (i, a) in alternatives.iter().enumerate() {
+                if i > 0 {
+                    parts.push(TypePart::Or);
+                }
+                parts.extend(type_of(a));
+            }
+            return parts;
         }
     }
-    "object".into()
+    vec![TypePart::Object]
 }
 
-pub fn render(doc: &Value) -> String {
-    let title = doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API");
-    let version = doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("");
-    let mut by_tag: std::collections::BTreeMap<String, Vec<(String, String, &Value)>> = Default::default();
+/// A block of the document's description: paragraphs, `## ` headings and
+/// `- ` lists.
+enum Block {
+    Heading(String),
+    Paragraph(String),
+    List(Vec<String>),
+}
+
+struct Parameter {
+    name: String,
+    required: bool,
+    location: String,
+    ty: Vec<TypePart>,
+    about: String,
+}
+
+struct Operation {
+    method: String,
+    path: String,
+    summary: String,
+    parameters: Vec<Parameter>,
+    body: Option<Vec<TypePart>>,
+    /// Each status with the type of its JSON body, if it has one.
+    responses: Vec<(String, Option<Vec<TypePart>>)>,
+}
+
+impl Operation {
+    /// The method in lower case, the class that colours it.
+    fn class(&self) -> String {
+        self.method.to_lowercase()
+    }
+}
+
+struct Tag {
+    name: String,
+    operations: Vec<Operation>,
+}
+
+struct Property {
+    name: String,
+    required: bool,
+    ty: Vec<TypePart>,
+    about: String,
+}
+
+enum SchemaShape {
+    Properties(Vec<Property>),
+    Enum(Vec<String>),
+    Other(Vec<TypePart>),
+}
+
+struct Schema {
+    name: String,
+    description: Option<String>,
+    shape: SchemaShape,
+}
+
+/// What the reference page shows, taken from the document once.
+struct Reference {
+    title: String,
+    version: String,
+    about: Vec<Block>,
+    tags: Vec<Tag>,
+    schemas: Vec<Schema>,
+}
+
+fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn reference(doc: &Value) -> Reference {
+    let mut by_tag: std::collections::BTreeMap<String, Vec<Operation>> = Default::default();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let Some(ops) = item.as_object() else { continue };
             for (method, op) in ops {
                 let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("other").to_string();
-                by_tag.entry(tag).or_default().push((method.to_uppercase(), path.clone(), op));
+                let parameters = match op.get("parameters") {
+                    Some(Value::Array(params)) => params
+                        .iter()
+                        .map(|p| Parameter {
+                            name: str_at(p, "name").to_string(),
+                            required: p.get("required").and_then(Value::as_bool) == Some(true),
+                            location: str_at(p, "in").to_string(),
+                            ty: p.get("schema").map(type_of).unwrap_or_default(),
+                            about: str_at(p, "description").to_string(),
+                        })
+                        .collect(),
+                    _ => vec![],
+                };
+                let responses = match op.get("responses") {
+                    Some(Value::Object(responses)) => responses
+                        .iter()
+                        .map(|(code, r)| (code.clone(), r.pointer("/content/application~1json/schema").map(type_of)))
+                        .collect(),
+                    _ => vec![],
+                };
+                by_tag.entry(tag).or_default().push(Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary: op
+                        .get("summary")
+                        .or_else(|| op.get("description"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    parameters,
+                    body: op.pointer("/requestBody/content/application~1json/schema").map(type_of),
+                    responses,
+                });
             }
         }
     }
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t} reference</title><style>\
-         body{{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#111}}\
-         code,.path{{font-family:ui-monospace,monospace}} .op{{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}}\
-         .m{{display:inline-block;min-width:4.5rem;font-weight:700}} .get{{color:#05603a}} .post{{color:#1849a9}} .patch,.put{{color:#93370d}} .delete{{color:#b42318}}\
-         table{{border-collapse:collapse}} td,th{{border-bottom:1px solid #eee;padding:.2rem .6rem;text-align:left;vertical-align:top}}\
-         a{{color:#1849a9}} a:focus,a:hover{{outline:2px solid #1849a9}}</style></head><body>\
-         <h1>{t} <small>{v}</small></h1><p>Machine-readable: <a href=\"/api/v1/openapi.json\">openapi.json</a>. \
-         Errors always have the shape <code>{{\"error\":{{\"code\",\"message\",\"fields\"}}}}</code>.</p><nav><ul>",
-        t = esc(title),
-        v = esc(version)
-    );
-    for tag in by_tag.keys() {
-        let _ = write!(h, "<li><a href=\"#tag-{0}\">{0}</a></li>", esc(tag));
-    }
-    h.push_str("<li><a href=\"#about\">about this API</a></li>");
-    h.push_str("<li><a href=\"#schemas\">schemas</a></li></ul></nav><div id=\"about\">");
-    // The document's description: paragraphs, `## ` headings and `- ` items.
-    let about = doc.pointer("/info/description").and_then(Value::as_str).unwrap_or("");
-    for block in about.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
-        if let Some(title) = block.strip_prefix("## ") {
-            let _ = write!(h, "<h2>{}</h2>", esc(title));
-        } else if block.starts_with("- ") {
-            h.push_str("<ul>");
-            for item in block.split("\n- ") {
-                let _ = write!(h, "<li>{}</li>", esc(item.trim_start_matches("- ")));
+    let about = doc
+        .pointer("/info/description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(|block| {
+            if let Some(title) = block.strip_prefix("## ") {
+                Block::Heading(title.to_string())
+            } else if block.starts_with("- ") {
+                Block::List(block.split("\n- ").map(|i| i.trim_start_matches("- ").to_string()).collect())
+            } else {
+                Block::Paragraph(block.to_string())
             }
-            h.push_str("</ul>");
-        } else {
-            let _ = write!(h, "<p>{}</p>", esc(block));
-        }
-    }
-    h.push_str("</div>");
-    for (tag, ops) in &by_tag {
-        let _ = write!(h, "<h2 id=\"tag-{0}\">{0}</h2>", esc(tag));
-        for (method, path, op) in ops {
-            let summary = op.get("summary").or_else(|| op.get("description")).and_then(Value::as_str).unwrap_or("");
-            let _ = write!(
-                h,
-                "<section class=\"op\"><div><span class=\"m {}\">{}</span> <span class=\"path\">{}</span></div><p>{}</p>",
-                method.to_lowercase(),
-                method,
-                esc(path),
-                esc(summary)
-            );
-            if let Some(Value::Array(params)) = op.get("parameters") {
-                h.push_str("<table><tr><th>parameter</th><th>in</th><th>type</th><th>about</th></tr>");
-                for p in params {
-                    let _ = write!(
-                        h,
-                        "<tr><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                        esc(p.get("name").and_then(Value::as_str).unwrap_or("")),
-                        if p.get("required").and_then(Value::as_bool) == Some(true) { " *" } else { "" },
-                        esc(p.get("in").and_then(Value::as_str).unwrap_or("")),
-                        p.get("schema").map(schema_name).unwrap_or_default(),
-                        esc(p.get("description").and_then(Value::as_str).unwrap_or(""))
-                    );
-                }
-                h.push_str("</table>");
-            }
-            if let Some(body) = op.pointer("/requestBody/content/application~1json/schema") {
-                let _ = write!(h, "<p>Body: {}</p>", schema_name(body));
-            }
-            if let Some(Value::Object(responses)) = op.get("responses") {
-                h.push_str("<p>Responses: ");
-                let parts: Vec<String> = responses
-                    .iter()
-                    .map(|(code, r)| {
-                        let schema = r
-                            .pointer("/content/application~1json/schema")
-                            .map(|s| format!(" {}", schema_name(s)))
-                            .unwrap_or_default();
-                        format!("<code>{}</code>{}", esc(code), schema)
-                    })
-                    .collect();
-                h.push_str(&parts.join(", "));
-                h.push_str("</p>");
-            }
-            h.push_str("</section>");
-        }
-    }
-    h.push_str("<h2 id=\"schemas\">Schemas</h2>");
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
-        for (name, s) in schemas {
-            let _ = write!(h, "<section class=\"op\" id=\"schema-{0}\"><h3>{0}</h3>", esc(name));
-            if let Some(d) = s.get("description").and_then(Value::as_str) {
-                let _ = write!(h, "<p>{}</p>", esc(d));
-            }
-            if let Some(Value::Object(props)) = s.get("properties") {
+        })
+        .collect();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, s)| {
+            let shape = if let Some(Value::Object(props)) = s.get("properties") {
                 let required: Vec<&str> = s
                     .get("required")
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(Value::as_str).collect())
                     .unwrap_or_default();
-                h.push_str("<table><tr><th>field</th><th>type</th><th>about</th></tr>");
-                for (p, ps) in props {
-                    let _ = write!(
-                        h,
-                        "<tr><td><code>{}</code>{}</td><td>{}</td><td>{}</td></tr>",
-                        esc(p),
-                        if required.contains(&p.as_str()) { " *" } else { "" },
-                        schema_name(ps),
-                        esc(ps.get("description").and_then(Value::as_str).unwrap_or(""))
-                    );
-                }
-                h.push_str("</table>");
+                SchemaShape::Properties(
+                    props
+                        .iter()
+                        .map(|(p, ps)| Property {
+                            name: p.clone(),
+                            required: required.contains(&p.as_str()),
+                            ty: type_of(ps),
+                            about: str_at(ps, "description").to_string(),
+                        })
+                        .collect(),
+                )
             } else if let Some(Value::Array(values)) = s.get("enum") {
-                let vals: Vec<String> =
-                    values.iter().map(|v| format!("<code>{}</code>", esc(&v.to_string()))).collect();
-                let _ = write!(h, "<p>One of: {}</p>", vals.join(", "));
+                SchemaShape::Enum(values.iter().map(Value::to_string).collect())
             } else {
-                let _ = write!(h, "<p>{}</p>", schema_name(s));
+                SchemaShape::Other(type_of(s))
+            };
+            Schema {
+                name: name.clone(),
+                description: s.get("description").and_then(Value::as_str).map(str::to_string),
+                shape,
             }
-            h.push_str("</section>");
+        })
+        .collect();
+    Reference {
+        title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_string(),
+        version: doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("").to_string(),
+        about,
+        tags: by_tag.into_iter().map(|(name, operations)| Tag { name, operations }).collect(),
+        schemas,
+    }
+}
+
+/// The reference page in one language. Served outside the UI's pages (no
+/// session, no menu), so it carries its language itself.
+#[derive(askama::Template)]
+#[template(path = "docs/reference.html")]
+struct ReferencePage<'a> {
+    lang: Locale,
+    r: &'a Reference,
+}
+
+impl ReferencePage<'_> {
+    /// The catalog's message `id` in the page's language.
+    fn t(&self, id: &str) -> String {
+        tessera_i18n::t(self.lang, id)
+    }
+
+    fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        tessera_i18n::t_args(self.lang, id, &[(name, value.to_string().into())])
+    }
+}
+
+/// The reference page in each language, rendered once from the finished
+/// document (see [`finish`]).
+pub struct Pages([String; 2]);
+
+impl Pages {
+    /// The page in `lang`.
+    pub fn get(&self, lang: Locale) -> &str {
+        match lang {
+            Locale::En => &self.0[0],
+            Locale::ZhCn => &self.0[1],
         }
     }
-    h.push_str("<p>* required</p></body></html>");
-    h
+}
+
+/// Renders the reference page from the finished document, in every language:
+/// the operations' own texts come from the document (English); the page's
+/// words come from the catalogs.
+pub fn render(doc: &Value) -> Pages {
+    use askama::Template;
+    let r = reference(doc);
+    let page = |lang| {
+        ReferencePage { lang, r: &r }.render().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the API reference did not render");
+            String::new()
+        })
+    };
+    Pages([page(Locale::En), page(Locale::ZhCn)])
 }

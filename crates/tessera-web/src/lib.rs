@@ -72,7 +72,7 @@ pub struct AppState {
     pub web: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
     openapi_json: Arc<String>,
-    docs_html: Arc<String>,
+    docs_html: Arc<docs::Pages>,
 }
 
 #[derive(OpenApi)]

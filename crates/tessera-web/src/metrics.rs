@@ -56,13 +56,13 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "tessera_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
-                esc(route)
+                label_value(route)
             );
         }
         out.push_str("# HELP tessera_http_request_duration_seconds Time to produce a response.\n");
         out.push_str("# TYPE tessera_http_request_duration_seconds histogram\n");
         for ((method, route), h) in &m.latency {
-            let labels = format!("method=\"{method}\",route=\"{}\"", esc(route));
+            let labels = format!("method=\"{method}\",route=\"{}\"", label_value(route));
             for (i, b) in BUCKETS_SECS.iter().enumerate() {
                 let _ = writeln!(
                     out,
@@ -84,8 +84,10 @@ impl Metrics {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+/// A Prometheus label value in the text format: backslash, double quote and
+/// line feed escaped (not HTML: these lines are never part of a page).
+fn label_value(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 /// Middleware: times every request and counts it under its route template.

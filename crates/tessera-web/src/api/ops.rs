@@ -44,14 +44,21 @@ pub async fn openapi_json(State(s): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], s.openapi_json.as_ref().clone()).into_response()
 }
 
-/// A browsable API reference, rendered on the server from the OpenAPI document; needs no network.
+/// A browsable API reference, rendered on the server from the OpenAPI document; needs no network. Its
+/// headings and labels are in the language of `Accept-Language` (English or Simplified Chinese).
 #[utoipa::path(get, path = "/api/v1/docs", tag = "operations",
     responses((status = 200, description = "HTML page", content_type = "text/html")))]
 pub async fn docs(State(s): State<AppState>) -> Response {
-    let mut res = Html(s.docs_html.as_ref().clone()).into_response();
+    // In the language of Accept-Language: the page's words, not the API's.
+    let lang = crate::error::locale();
+    let mut res = Html(s.docs_html.get(lang).to_string()).into_response();
     res.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         header::HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
     );
+    if let Ok(tag) = header::HeaderValue::from_str(lang.tag()) {
+        res.headers_mut().insert(header::CONTENT_LANGUAGE, tag);
+    }
+    res.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept-language"));
     res
 }

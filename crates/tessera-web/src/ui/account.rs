@@ -26,7 +26,8 @@ use tessera_domain::{EventId, Timestamp};
 
 /// The account's pages take their words from the catalogs; these entries
 /// stay only because code not yet on the catalogs (`ui::form_errors`, the
-/// dashboard's order list, the admin pages) still looks them up with `tr()`.
+/// settings pages' `localize`) still looks them up in `ui::ZH`. They go
+/// with it.
 pub(super) const ZH: Catalog = &[
     ("Wrong e-mail address or password.", "电子邮箱或密码错误。"),
     ("Enter the code from your authenticator app.", "请输入身份验证器中的代码。"),

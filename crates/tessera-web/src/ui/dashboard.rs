@@ -668,7 +668,7 @@ async fn event_page(
     let (csrf, set) = csrf_token(&headers);
     let values = event_values(&v);
     let view = PageInput { values: &values, errors: &[], posted: "", checked: &[] };
-    event_page_with(&s, &actor, &o, &v, StatusCode::OK, csrf, set, view).await
+    event_page_showing(&s, &actor, &o, &v, StatusCode::OK, csrf, set, view).await
 }
 
 /// What a refused form brings back to the event page.
@@ -680,7 +680,7 @@ struct PageInput<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn event_page_with(
+async fn event_page_showing(
     s: &AppState,
     actor: &Actor,
     o: &OrgWithRole,
@@ -832,7 +832,7 @@ async fn refuse_event_form(
     let mut merged = event_values(v);
     merged.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
     let input = PageInput { values: &merged, errors, posted, checked };
-    event_page_with(s, actor, o, v, StatusCode::UNPROCESSABLE_ENTITY, csrf, None, input).await
+    event_page_showing(s, actor, o, v, StatusCode::UNPROCESSABLE_ENTITY, csrf, None, input).await
 }
 
 async fn event_action(

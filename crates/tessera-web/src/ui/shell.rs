@@ -265,7 +265,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 14] = [
+        const AREAS: [&str; 16] = [
             "common",
             "shell",
             "errors",
@@ -280,6 +280,8 @@ mod tests {
             "tickets",
             "mail",
             "pricing",
+            "developers",
+            "admin",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -36,9 +36,8 @@ use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::{EventId, Timestamp};
 
 /// The storefront's pages take their words from the catalogs; these entries
-/// stay only because pages not yet on templates (the dashboard, the seat
-/// picker, the team page) still look them up with `tr()`. They go when those
-/// pages move.
+/// stay only because code not yet on the catalogs (the settings pages'
+/// `localize` and `whole`) still looks them up in `ui::ZH`. They go with it.
 pub(super) const ZH: Catalog = &[
     ("Ticket", "票种"),
     ("Price", "价格"),

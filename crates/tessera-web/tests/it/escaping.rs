@@ -22,7 +22,10 @@ fn assert_escaped(path: &str, p: &Page) {
 
 async fn markup_in_names_comes_out_escaped_on_every_page() {
     let t = spawn_app_on(&DB.with(Clone::clone), test_config(), tessera_web::WebConfig::default()).await;
-    let owner = Auth::Session(t.register("owner@escape.example.org").await);
+    let owner = t.register("owner@escape.example.org").await;
+    // A platform administrator, to see the administration's lists too.
+    t.store.set_platform_admin(owner.user_id, true).await.unwrap();
+    let owner = Auth::Session(owner);
     let r = t.post("/api/v1/orgs", &owner, json!({"name": format!("Org {SCRIPT}{ATTRIBUTE}"), "slug": "esc"})).await;
     assert_eq!(r.status, 201, "{r:?}");
     let org = r.body["id"].as_str().unwrap().to_string();
@@ -86,6 +89,35 @@ async fn markup_in_names_comes_out_escaped_on_every_page() {
         t.send(t.client.get(format!("{}/api/v1/orders/{order}/tickets", t.base)).header("x-order-token", &token)).await;
     assert_eq!(tickets.status, 200, "{tickets:?}");
 
+    // An API token, a webhook endpoint and an account named with markup.
+    let r = t
+        .post(
+            &format!("/api/v1/orgs/{org}/tokens"),
+            &owner,
+            json!({"name": format!("CI {SCRIPT}{ATTRIBUTE}"), "role": "staff"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let api_token = r.body["token"]["id"].as_str().or(r.body["id"].as_str()).expect("the token's id").to_string();
+    let r = t
+        .post(
+            &format!("/api/v1/orgs/{org}/webhooks"),
+            &owner,
+            json!({"url": "https://hooks.example.org/tessera", "event_types": ["*"],
+                   "description": format!("Books {SCRIPT}{ATTRIBUTE}")}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+    let endpoint = r.body["id"].as_str().unwrap().to_string();
+    let r = t
+        .post(
+            "/api/v1/auth/register",
+            &Auth::None,
+            json!({"email": "markup@escape.example.org", "password": PASSWORD, "name": format!("Eve {SCRIPT}{ATTRIBUTE}")}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{r:?}");
+
     let mut visitor = Browser::new(&t.base);
     for path in ["/".to_string(), format!("/events/{event}"), "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E".into()] {
         let p = visitor.get(&path).await;
@@ -119,6 +151,13 @@ async fn markup_in_names_comes_out_escaped_on_every_page() {
         format!("{o}/venues/{venue}"),
         format!("{o}/payments"),
         format!("{o}/team"),
+        format!("{o}/tokens"),
+        format!("{o}/tokens/{api_token}/revoke"),
+        format!("{o}/webhooks"),
+        format!("{o}/webhooks/{endpoint}"),
+        format!("{o}/webhooks/{endpoint}/delete"),
+        "/admin".to_string(),
+        "/admin/users".to_string(),
         "/scan".to_string(),
         format!("/scan/{org}/{list}"),
         "/account".to_string(),

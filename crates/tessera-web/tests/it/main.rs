@@ -8,6 +8,7 @@ mod browser;
 mod buyer;
 mod catalog;
 mod dashboard;
+mod developer_pages;
 mod errors;
 mod escaping;
 mod helpers;

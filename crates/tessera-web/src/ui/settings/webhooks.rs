@@ -2,29 +2,47 @@
 //! secret shown once), switching it on or off and choosing its topics,
 //! deleting after confirming, and the delivery log with "send again".
 
+use super::tokens::ConfirmPage;
 use super::*;
-use tessera_app::outbox::{EndpointPatch, EndpointView, NewEndpoint, WEBHOOK_TYPES};
+use crate::ui::shell::{Filled, OrgTabs, Shell, Text, t, t_args};
+use tessera_app::outbox::{DeliveryView, EndpointPatch, EndpointView, NewEndpoint, WEBHOOK_TYPES};
 
-fn topic_label(t: &str) -> &'static str {
-    match t {
-        "*" => tr("All events, including ones added later"),
-        "order.created" => tr("An order is placed"),
-        "order.paid" => tr("An order is paid"),
-        "order.cancelled" => tr("An order is cancelled"),
-        "order.refunded" => tr("An order is refunded"),
-        "ticket.checked_in" => tr("A ticket is checked in"),
-        "event.cancelled" => tr("An event is cancelled"),
-        _ => "",
-    }
+/// A topic's description, from the catalog.
+fn topic_label(topic: &str) -> String {
+    t(match topic {
+        "*" => "developers-webhook-topic-all",
+        "order.created" => "developers-webhook-topic-order-created",
+        "order.paid" => "developers-webhook-topic-order-paid",
+        "order.cancelled" => "developers-webhook-topic-order-cancelled",
+        "order.refunded" => "developers-webhook-topic-order-refunded",
+        "ticket.checked_in" => "developers-webhook-topic-ticket-checked-in",
+        "event.cancelled" => "developers-webhook-topic-event-cancelled",
+        other => return other.to_string(),
+    })
+}
+
+/// One check box of the topics: named `topic.` + the topic.
+struct TopicBox {
+    /// The element id (`*` is not allowed in one the CSS can select).
+    id: String,
+    name: String,
+    topic: &'static str,
+    label: String,
+    checked: bool,
 }
 
 /// The topic check boxes, `checked` deciding which are ticked.
-fn topic_boxes(checked: &dyn Fn(&str) -> bool, errors: &[(String, String)]) -> String {
-    let options: Vec<(&str, String)> = std::iter::once("*")
+fn topic_boxes(checked: impl Fn(&str) -> bool) -> Vec<TopicBox> {
+    std::iter::once("*")
         .chain(WEBHOOK_TYPES)
-        .map(|t| (t, format!("{} <code>{}</code>", esc(topic_label(t)), esc(t))))
-        .collect();
-    checkboxes(tr("Which events to send"), "topic.", &options, checked, "event_types", errors)
+        .map(|topic| TopicBox {
+            id: format!("topic.{}", if topic == "*" { "all" } else { topic }),
+            name: format!("topic.{topic}"),
+            topic,
+            label: topic_label(topic),
+            checked: checked(topic),
+        })
+        .collect()
 }
 
 /// The ticked topics of a posted form.
@@ -36,8 +54,56 @@ fn topics_of(values: &HashMap<String, String>) -> Vec<String> {
         .collect()
 }
 
-fn topics_text(types: &[String]) -> String {
-    types.iter().map(|t| format!("<code>{}</code>", esc(t))).collect::<Vec<_>>().join(" ")
+/// The "done" message after a redirect to a webhook page.
+fn done(q: &HashMap<String, String>) -> Option<String> {
+    let id = match q.get("done").map(String::as_str) {
+        Some("endpoint-created") => "developers-done-endpoint-created",
+        Some("endpoint-saved") => "developers-done-endpoint-saved",
+        Some("endpoint-deleted") => "developers-done-endpoint-deleted",
+        Some("redelivered") => "developers-done-redelivered",
+        Some("already-queued") => "developers-done-already-queued",
+        _ => return None,
+    };
+    Some(t(id))
+}
+
+/// An endpoint's state: on, or off with the reason the server switched it off.
+fn state_of(e: &EndpointView) -> (&'static str, String) {
+    match (e.enabled, &e.disabled_reason) {
+        (true, _) => ("ok", t("developers-webhook-on")),
+        (false, Some(reason)) if !reason.is_empty() => {
+            ("bad", t_args("developers-webhook-off-because", &[("reason", reason.clone().into())]))
+        }
+        (false, _) => ("bad", t("developers-webhook-off")),
+    }
+}
+
+fn shell(title: &str) -> Shell {
+    Shell::new(t(title), &Extras { cookies: vec![], scripts: &[], wide: true })
+}
+
+/// One endpoint's row in the list.
+struct EndpointRow {
+    href: String,
+    url: String,
+    description: String,
+    topics: Vec<String>,
+    state: (&'static str, String),
+    failures: i64,
+}
+
+#[derive(askama::Template)]
+#[template(path = "settings/webhooks.html")]
+struct WebhooksPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    base: String,
+    notice: Option<String>,
+    endpoints: Vec<EndpointRow>,
+    topics: Vec<TopicBox>,
+    values: Filled<'a>,
+    errors: &'a [(String, String)],
 }
 
 pub(super) async fn webhooks_page(
@@ -50,64 +116,37 @@ pub(super) async fn webhooks_page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    webhooks_view(&s, &c, StatusCode::OK, &Form::default(), &done_notice(&q)).await
+    webhooks_view(&s, &c, StatusCode::OK, &Form::default(), done(&q)).await
 }
 
-async fn webhooks_view(s: &AppState, c: &Ctx, status: StatusCode, new: &Form, notice: &str) -> Response {
+async fn webhooks_view(s: &AppState, c: &Ctx, status: StatusCode, new: &Form, notice: Option<String>) -> Response {
     let endpoints = match s.app.endpoints(&c.actor, c.id()).await {
         Ok(e) => e,
         Err(e) => return error_page(e),
     };
     let base = c.base();
-    let mut body = notice.to_string();
-    if endpoints.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("No webhook endpoints yet.")));
-    } else {
-        body.push_str(&table_start(
-            tr("Webhooks"),
-            &[
-                (tr("Endpoint"), false),
-                (tr("Event types"), false),
-                (tr("Status"), false),
-                (tr("Failures in a row"), true),
-            ],
-        ));
-        for e in &endpoints {
-            body.push_str(&format!(
-                "<tr><th scope=\"row\"><a href=\"{base}/webhooks/{id}\">{url}</a>{desc}</th><td>{topics}</td><td>{state}</td><td class=\"num\">{fails}</td></tr>",
-                id = esc(&e.id),
-                url = esc(&e.url),
-                desc = if e.description.is_empty() { String::new() } else { format!("<br><span class=\"muted\">{}</span>", esc(&e.description)) },
-                topics = topics_text(&e.event_types),
-                state = endpoint_state(e),
-                fails = e.consecutive_failures,
-            ));
-        }
-        body.push_str(TABLE_END);
-    }
-    let chosen = |t: &str| new.values.contains_key(&format!("topic.{t}"));
-    body.push_str(&format!(
-        "<h2 id=\"new-endpoint\">{title}</h2><form method=\"post\" action=\"{base}/webhooks\" novalidate>{csrf}{marked}{url}{desc}{topics}\
-         <p class=\"muted\">{signed}</p><p><button type=\"submit\">{submit}</button></p></form>",
-        title = tr("Add an endpoint"),
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&new.errors),
-        url = input("url", "URL", "url", "required placeholder=\"https://hooks.example.com/tessera\" autocomplete=\"off\" spellcheck=\"false\"", &new.values, &new.errors),
-        desc = input("description", tr("Description (optional)"), "text", "maxlength=\"200\"", &new.values, &new.errors),
-        topics = topic_boxes(&chosen, &new.errors),
-        signed = tr("Messages are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)."),
-        submit = tr("Add the endpoint"),
-    ));
-    render(c, status, tr("Webhooks"), "webhooks", &body)
-}
-
-fn endpoint_state(e: &EndpointView) -> String {
-    if e.enabled {
-        format!("<span class=\"status-ok\">{}</span>", tr("On"))
-    } else {
-        let reason = e.disabled_reason.as_deref().map(|r| format!(": {}", esc(r))).unwrap_or_default();
-        format!("<span class=\"status-bad\">{}</span>{reason}", tr("Off"))
-    }
+    let page = WebhooksPage {
+        shell: shell("developers-webhooks-title"),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "webhooks"),
+        csrf: c.csrf.clone(),
+        endpoints: endpoints
+            .iter()
+            .map(|e| EndpointRow {
+                href: format!("{base}/webhooks/{}", e.id),
+                url: e.url.clone(),
+                description: e.description.clone(),
+                topics: e.event_types.clone(),
+                state: state_of(e),
+                failures: e.consecutive_failures,
+            })
+            .collect(),
+        base,
+        notice,
+        topics: topic_boxes(|t| new.values.contains_key(&format!("topic.{t}"))),
+        values: Filled(&new.values),
+        errors: &new.errors,
+    };
+    crate::ui::shell::render(status, &page, &c.cookies)
 }
 
 pub(super) async fn create_endpoint(
@@ -132,12 +171,12 @@ pub(super) async fn create_endpoint(
             let cookie = e.secret.as_deref().map(|secret| secret_cookie(&s, &path, &e.id, secret));
             return redirect(&format!("{path}?done=endpoint-created"), &cookie.into_iter().collect::<Vec<_>>());
         }
-        Err(e) => match refused(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => errors,
             Err(page) => return page,
         },
     };
-    webhooks_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &Form::refused(values, errors), "").await
+    webhooks_view(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &Form::refused(values, errors), None).await
 }
 
 async fn endpoint_of(s: &AppState, c: &Ctx, id: &str) -> Result<EndpointView, Response> {
@@ -159,7 +198,76 @@ pub(super) async fn endpoint_page(
     let (secret, clear) = take_secret(&s, &headers, &here);
     c.cookies.extend(clear);
     let secret = secret.filter(|(id, _)| *id == endpoint).map(|(_, secret)| secret);
-    endpoint_view(&s, &c, &endpoint, StatusCode::OK, None, &done_notice(&q), secret).await
+    endpoint_view(&s, &c, &endpoint, StatusCode::OK, None, done(&q), secret).await
+}
+
+/// One attempt of a delivery.
+struct AttemptRow {
+    at: String,
+    status: String,
+    duration_ms: i64,
+    error: String,
+}
+
+/// One delivery in the log.
+struct DeliveryRow {
+    topic: String,
+    message_id: String,
+    state: (&'static str, String),
+    next: Option<String>,
+    attempts: i64,
+    last_error: String,
+    redeliver: String,
+    log: Vec<AttemptRow>,
+}
+
+fn delivery_row(here: &str, d: DeliveryView) -> DeliveryRow {
+    let state = match d.state.as_str() {
+        "done" => ("ok", t("developers-webhook-delivered")),
+        "failed" => ("bad", t("developers-webhook-failed")),
+        _ => ("warn", t("developers-webhook-waiting")),
+    };
+    DeliveryRow {
+        state,
+        next: (d.state == "pending")
+            .then(|| t_args("developers-webhook-next-attempt", &[("when", when(d.next_attempt_at, "UTC").into())])),
+        attempts: d.attempts,
+        last_error: d.last_error.unwrap_or_default(),
+        redeliver: format!("{here}/deliveries/{}/redeliver", d.id),
+        log: d
+            .log
+            .into_iter()
+            .map(|a| AttemptRow {
+                at: when(a.at, "UTC"),
+                status: a.status.map_or_else(|| "–".to_string(), |s| s.to_string()),
+                duration_ms: a.duration_ms,
+                error: a.error.unwrap_or_default(),
+            })
+            .collect(),
+        topic: d.topic,
+        message_id: d.message_id,
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "settings/webhook.html")]
+struct EndpointPage<'a> {
+    shell: Shell,
+    tabs: OrgTabs,
+    csrf: String,
+    base: String,
+    here: String,
+    notice: Option<String>,
+    secret: Option<String>,
+    url: String,
+    description: String,
+    state: (&'static str, String),
+    enabled: bool,
+    topics: Vec<TopicBox>,
+    errors: &'a [(String, String)],
+    delete_action: String,
+    delete_question: String,
+    deliveries: Vec<DeliveryRow>,
 }
 
 async fn endpoint_view(
@@ -168,7 +276,7 @@ async fn endpoint_view(
     id: &str,
     status: StatusCode,
     edit: Option<Form>,
-    notice: &str,
+    notice: Option<String>,
     secret: Option<String>,
 ) -> Response {
     let e = match endpoint_of(s, c, id).await {
@@ -180,114 +288,31 @@ async fn endpoint_view(
         Err(err) => return error_page(err),
     };
     let base = c.base();
-    let here = format!("{base}/webhooks/{}", esc(&e.id));
-    let mut body = notice.to_string();
-    if let Some(secret) = secret {
-        body.push_str(&secret_box(
-            tr("Signing secret"),
-            tr("Signing secret"),
-            &secret,
-            &format!("<p>{}</p>", tr("Verify our signatures with it.")),
-        ));
-    }
-    body.push_str(&format!(
-        "<p><a href=\"{base}/webhooks\">{all}</a></p><p><strong>{url}</strong>{desc}</p><p>{state}</p>",
-        all = tr("Webhooks"),
-        url = esc(&e.url),
-        desc = if e.description.is_empty() {
-            String::new()
-        } else {
-            format!("<br><span class=\"muted\">{}</span>", esc(&e.description))
-        },
-        state = endpoint_state(&e),
-    ));
+    let here = format!("{base}/webhooks/{}", e.id);
+    // A refused edit shows what was sent; otherwise what is stored.
     let (enabled, topics, errors): (bool, Vec<String>, Vec<(String, String)>) = match edit {
         Some(f) => (f.values.contains_key("enabled"), topics_of(&f.values), f.errors),
         None => (e.enabled, e.event_types.clone(), vec![]),
     };
-    let chosen = |t: &str| topics.iter().any(|x| x == t);
-    body.push_str(&format!(
-        "<form method=\"post\" action=\"{here}\" novalidate>{csrf}{marked}\
-         <p><input type=\"checkbox\" id=\"enabled\" name=\"enabled\" value=\"on\"{on}> <label for=\"enabled\">{send}</label></p>\
-         {topics}<p class=\"muted\">{url_note}</p><p class=\"actions\"><button type=\"submit\">{save}</button> \
-         <a href=\"{here}/delete\">{delete}</a></p></form>",
-        csrf = csrf_field(&c.csrf),
-        marked = check_marked(&errors),
-        on = if enabled { " checked" } else { "" },
-        send = tr("Send to this endpoint"),
-        topics = topic_boxes(&chosen, &errors),
-        url_note = tr("To change the address, add a new endpoint and delete this one."),
-        save = tr("Save the endpoint"),
-        delete = tr("Delete the endpoint"),
-    ));
-    body.push_str(&format!("<h2 id=\"deliveries\">{}</h2>", tr("Deliveries")));
-    if deliveries.is_empty() {
-        body.push_str(&format!("<p>{}</p>", tr("Nothing was sent to this endpoint yet.")));
-    } else {
-        body.push_str(&table_start(
-            tr("Deliveries"),
-            &[
-                (tr("Event type"), false),
-                (tr("Status"), false),
-                (tr("Attempts"), true),
-                (tr("Last error"), false),
-                (tr("Actions"), false),
-            ],
-        ));
-        for d in &deliveries {
-            let (state, class) = match d.state.as_str() {
-                "done" => (tr("delivered"), "status-ok"),
-                "failed" => (tr("failed"), "status-bad"),
-                _ => (tr("waiting"), "status-warn"),
-            };
-            let next = if d.state == "pending" {
-                format!(
-                    "<br><span class=\"muted\">{}: {}</span>",
-                    tr("Next attempt"),
-                    esc(&when(d.next_attempt_at, "UTC"))
-                )
-            } else {
-                String::new()
-            };
-            let log = if d.log.is_empty() {
-                String::new()
-            } else {
-                let rows: String = d
-                    .log
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} ms</td><td>{}</td></tr>",
-                            esc(&when(a.at, "UTC")),
-                            a.status.map(|s| s.to_string()).unwrap_or_else(|| "–".into()),
-                            a.duration_ms,
-                            esc(a.error.as_deref().unwrap_or("")),
-                        )
-                    })
-                    .collect();
-                let head = table_start(
-                    tr("Every attempt"),
-                    &[(tr("Time"), false), (tr("HTTP status"), true), (tr("Duration"), true), (tr("Error"), false)],
-                );
-                format!("<details><summary>{}</summary>{head}{rows}{TABLE_END}</details>", tr("Every attempt"))
-            };
-            body.push_str(&format!(
-                "<tr><th scope=\"row\"><code>{topic}</code><br><span class=\"muted\"><code>{msg}</code></span>{log}</th>\
-                 <td><span class=\"{class}\">{state}</span>{next}</td><td class=\"num\">{attempts}</td><td>{error}</td><td>\
-                 <form class=\"inline\" method=\"post\" action=\"{here}/deliveries/{did}/redeliver\">{csrf}\
-                 <button class=\"secondary\" type=\"submit\">{again}<span class=\"visually-hidden\"> {msg}</span></button></form></td></tr>",
-                topic = esc(&d.topic),
-                msg = esc(&d.message_id),
-                attempts = d.attempts,
-                error = esc(d.last_error.as_deref().unwrap_or("")),
-                did = esc(&d.id),
-                csrf = csrf_field(&c.csrf),
-                again = tr("Send again"),
-            ));
-        }
-        body.push_str(TABLE_END);
-    }
-    render(c, status, tr("Endpoint"), "webhooks", &body)
+    let page = EndpointPage {
+        shell: shell("developers-webhook-endpoint"),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "webhooks"),
+        csrf: c.csrf.clone(),
+        base,
+        deliveries: deliveries.into_iter().map(|d| delivery_row(&here, d)).collect(),
+        delete_action: format!("{here}/delete"),
+        here,
+        notice,
+        secret,
+        state: state_of(&e),
+        delete_question: t_args("developers-webhook-delete-question", &[("url", e.url.clone().into())]),
+        url: e.url,
+        description: e.description,
+        enabled,
+        topics: topic_boxes(|t| topics.iter().any(|x| x == t)),
+        errors: &errors,
+    };
+    crate::ui::shell::render(status, &page, &c.cookies)
 }
 
 pub(super) async fn update_endpoint(
@@ -305,18 +330,10 @@ pub(super) async fn update_endpoint(
     let patch = EndpointPatch { enabled: Some(values.contains_key("enabled")), event_types: Some(topics_of(&values)) };
     match s.app.update_endpoint(&c.actor, c.id(), &endpoint, patch).await {
         Ok(e) => redirect(&format!("{}/webhooks/{}?done=endpoint-saved", c.base(), e.id), &[]),
-        Err(e) => match refused(e) {
+        Err(e) => match form_errors(e) {
             Ok(errors) => {
-                endpoint_view(
-                    &s,
-                    &c,
-                    &endpoint,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Some(Form::refused(values, errors)),
-                    "",
-                    None,
-                )
-                .await
+                let form = Some(Form::refused(values, errors));
+                endpoint_view(&s, &c, &endpoint, StatusCode::UNPROCESSABLE_ENTITY, form, None, None).await
             }
             Err(page) => page,
         },
@@ -337,18 +354,17 @@ pub(super) async fn delete_endpoint_page(
         Err(page) => return page,
     };
     let back = format!("{}/webhooks/{}", c.base(), e.id);
-    confirm_page(
-        &c,
-        StatusCode::OK,
-        "webhooks",
-        tr("Delete the endpoint"),
-        &e.url,
-        tr("Delete this endpoint? Nothing more is sent to it."),
-        &format!("{back}/delete"),
-        tr("Delete"),
-        &back,
-        None,
-    )
+    let page = ConfirmPage {
+        shell: shell("developers-webhook-delete"),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "webhooks"),
+        csrf: c.csrf.clone(),
+        question: t_args("developers-webhook-delete-question", &[("url", e.url.clone().into())]),
+        what: e.url,
+        action: format!("{back}/delete"),
+        yes: t("developers-webhook-delete-yes"),
+        back,
+    };
+    crate::ui::shell::render(StatusCode::OK, &page, &c.cookies)
 }
 
 pub(super) async fn delete_endpoint(
