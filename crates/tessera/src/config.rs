@@ -404,7 +404,6 @@ impl Config {
             webhooks_allow_loopback: self.webhooks.allow_loopback,
             webhook_disable_after: self.webhooks.disable_after,
             smtp: self.mail.smtp.clone(),
-            ..tessera_app::AppConfig::default()
         }
     }
 

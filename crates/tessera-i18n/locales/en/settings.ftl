@@ -175,3 +175,6 @@ settings-role-admin-desc = Runs the organization: venues, events, team, tokens, 
 settings-role-staff-desc = Box office: sees the catalog, sells, manages orders, checks in.
 settings-role-scanner-desc = Gate staff: check-in only.
 settings-seat-map-editor = Edit the seat map visually
+settings-remove-member-title = Remove a member
+settings-refused-owner-role = Only owners can grant or take away the owner role.
+settings-refused-last-owner = An organization must keep at least one owner.

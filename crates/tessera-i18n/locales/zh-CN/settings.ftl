@@ -175,3 +175,6 @@ settings-role-admin-desc = 管理组织：场馆、活动、团队、令牌、�
 settings-role-staff-desc = 售票处：查看活动目录、售票、管理订单、检票。
 settings-role-scanner-desc = 入口工作人员：仅检票。
 settings-seat-map-editor = 可视化编辑座位图
+settings-remove-member-title = 移除成员
+settings-refused-owner-role = 只有所有者可以授予或取消所有者角色。
+settings-refused-last-owner = 组织必须至少保留一名所有者。

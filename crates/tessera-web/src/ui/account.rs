@@ -6,8 +6,7 @@
 use super::shell::{Filled, Shell, Text, render, t};
 use super::storefront::{EventHead, TicketCard, order_state};
 use super::{
-    Catalog, Extras, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, redirect, viewer,
-    when,
+    Extras, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, redirect, viewer, when,
 };
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -23,19 +22,6 @@ use tessera_app::auth::{Credentials, NewSession, Registration};
 use tessera_domain::account::Email;
 use tessera_domain::catalog::{Event, Venue};
 use tessera_domain::{EventId, Timestamp};
-
-/// The account's pages take their words from the catalogs; these entries
-/// stay only because code not yet on the catalogs (`ui::form_errors`, the
-/// settings pages' `localize`) still looks them up in `ui::ZH`. They go
-/// with it.
-pub(super) const ZH: Catalog = &[
-    ("Wrong e-mail address or password.", "电子邮箱或密码错误。"),
-    ("Enter the code from your authenticator app.", "请输入身份验证器中的代码。"),
-    ("Too many attempts; please wait a minute and try again.", "尝试次数过多，请稍等一分钟再试。"),
-    ("Reference", "订单号"),
-    ("State", "状态"),
-    ("Placed", "下单时间"),
-];
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,7 +5,7 @@
 //! open in any organization.
 
 use super::shell::{Shell, Text, render, t};
-use super::{Catalog, Extras, error_page, signed_in, when};
+use super::{Extras, error_page, signed_in, when};
 use crate::AppState;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -13,11 +13,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use std::collections::HashMap;
-
-/// Empty: these pages take their words from `admin.ftl`. It stays until
-/// `ui::ZH`, which lists every module's table, goes with the other legacy
-/// helpers.
-pub(super) const ZH: Catalog = &[];
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin", get(orgs_page)).route("/admin/users", get(users_page))

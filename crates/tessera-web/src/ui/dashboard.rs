@@ -6,8 +6,8 @@
 
 use super::shell::{self, Filled, OrgTabs, Shell, Text, render, t, t_args};
 use super::{
-    Catalog, Extras, amount_text, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money,
-    parse_amount, redirect, signed_in, when,
+    Extras, amount_text, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, parse_amount,
+    redirect, signed_in, when,
 };
 use crate::AppState;
 use axum::Router;
@@ -25,74 +25,6 @@ use tessera_domain::catalog::{
 };
 use tessera_domain::checkin::NewCheckinList;
 use tessera_domain::{CheckinListId, Currency, EventId, OrgId, Timestamp};
-
-pub(super) const ZH: Catalog = &[
-    ("Name", "名称"),
-    ("Role", "角色"),
-    ("Status", "状态"),
-    ("draft", "草稿"),
-    ("published", "已发布"),
-    ("ended", "已结束"),
-    ("Ticket types", "票种"),
-    ("Price", "价格"),
-    ("Currency", "货币"),
-    ("Available", "可售"),
-    ("Capacity", "容量"),
-    ("Sold", "已售"),
-    ("Held", "保留中"),
-    ("Sales", "销售"),
-    ("Attendees", "参与者"),
-    ("Check-in", "检票"),
-    ("Seats", "座位"),
-    ("Public page", "公开页面"),
-    ("Search by reference, name or e-mail", "按订单号、姓名或邮箱搜索"),
-    ("Event", "活动"),
-    ("State", "状态"),
-    ("Filter", "筛选"),
-    ("No orders match.", "没有符合条件的订单。"),
-    ("Reference", "订单号"),
-    ("Buyer", "购买者"),
-    ("Placed", "下单时间"),
-    ("Total", "合计"),
-    ("Order", "订单"),
-    ("pending", "待付款"),
-    ("paid", "已付款"),
-    ("expired", "已过期"),
-    ("cancelled", "已取消"),
-    ("refunded", "已退款"),
-    ("Paid", "已付"),
-    ("Refunded", "已退"),
-    ("Tickets", "门票"),
-    ("Holder", "持票人"),
-    ("Seat", "座位"),
-    ("History", "记录"),
-    ("Mark paid", "标记为已付款"),
-    ("Resend the confirmation e-mail", "重新发送确认邮件"),
-    ("Refund", "退款"),
-    ("Amount (leave empty for the rest of the order)", "金额（留空则退还订单剩余金额）"),
-    ("Or refund only these tickets", "或仅退这些门票"),
-    ("Reason", "原因"),
-    ("Cancel the order", "取消订单"),
-    ("Refunds", "退款记录"),
-    ("Tickets sold", "已售门票"),
-    ("Revenue", "收入"),
-    ("By ticket type", "按票种"),
-    ("By day", "按日期"),
-    ("No sales yet.", "还没有销售。"),
-    ("Updates as tickets sell.", "售票时自动更新。"),
-    ("Day", "日期"),
-    ("Download CSV", "下载 CSV"),
-    ("No attendees yet.", "还没有参与者。"),
-    ("Checked in", "已检票"),
-    ("Admitted", "已入场"),
-    ("Gate", "入口"),
-    ("Open the scanner", "打开检票器"),
-    ("Tax", "税费"),
-    ("enter an amount like 12.50", "请输入金额，例如 12.50"),
-    ("Show more", "显示更多"),
-    ("valid", "有效"),
-    ("void", "已作废"),
-];
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -39,7 +39,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use tessera_app::AppError;
 use tessera_domain::account::User;
 use tessera_domain::catalog::Category;
@@ -184,69 +184,6 @@ pub(crate) fn browser_language(headers: &HeaderMap) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// English text to Simplified Chinese, one table per UI module.
-pub(crate) type Catalog = &'static [(&'static str, &'static str)];
-
-static ZH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    [SHELL_ZH, storefront::ZH, account::ZH, dashboard::ZH, settings::ZH, admin::ZH, seats::ZH, scanner::ZH]
-        .iter()
-        .flat_map(|c| c.iter().copied())
-        .collect()
-});
-
-/// The page text in the request's language; English is the key.
-pub(crate) fn tr(en: &'static str) -> &'static str {
-    if lang() != Locale::ZhCn {
-        return en;
-    }
-    ZH.get(en).copied().unwrap_or(en)
-}
-
-const SHELL_ZH: Catalog = &[
-    ("Events", "活动"),
-    ("My tickets", "我的门票"),
-    ("Dashboard", "管理后台"),
-    ("Scanner", "检票"),
-    ("Admin", "平台管理"),
-    ("Sign in", "登录"),
-    ("Sign out", "退出"),
-    ("Main menu", "主菜单"),
-    ("Not found", "未找到"),
-    ("There is nothing here.", "这里什么都没有。"),
-    ("See all events", "查看所有活动"),
-    ("Please try again", "请重试"),
-    ("The form expired.", "表单已过期。"),
-    ("Something went wrong", "出错了"),
-    ("Please try again in a moment.", "请稍后再试。"),
-    ("That did not work", "操作未成功"),
-    ("Please go back and try again.", "请返回后重试。"),
-    ("Please sign in", "请登录"),
-    ("Your session has ended. Please sign in again.", "您的登录已过期，请重新登录。"),
-    ("You may not open this page.", "您无权打开此页面。"),
-    ("Not allowed", "无权访问"),
-    ("Please check the marked fields.", "请检查标出的内容。"),
-    ("Orders", "订单"),
-    ("Venues", "场馆"),
-    ("Team", "团队"),
-    ("API tokens", "API 令牌"),
-    ("Webhooks", "Webhook"),
-    ("Payments", "支付"),
-    ("Organization", "组织"),
-    ("Category", "类别"),
-    ("All", "全部"),
-    ("Concert", "音乐会"),
-    ("Theatre", "戏剧"),
-    ("Sports", "体育"),
-    ("Conference", "会议"),
-    ("Festival", "节庆"),
-    ("Exhibition", "展览"),
-    ("Comedy", "喜剧"),
-    ("Family", "亲子"),
-    ("Course", "课程"),
-    ("Transport", "交通"),
-    ("Other", "其他"),
-];
-
 pub(crate) const CATEGORIES: [Category; 11] = [
     Category::Concert,
     Category::Theatre,
@@ -262,19 +199,19 @@ pub(crate) const CATEGORIES: [Category; 11] = [
 ];
 
 /// A category's name for people, in the page's language.
-pub(crate) fn category_label(c: Category) -> &'static str {
-    tr(match c {
-        Category::Concert => "Concert",
-        Category::Theatre => "Theatre",
-        Category::Sports => "Sports",
-        Category::Conference => "Conference",
-        Category::Festival => "Festival",
-        Category::Exhibition => "Exhibition",
-        Category::Comedy => "Comedy",
-        Category::Family => "Family",
-        Category::Course => "Course",
-        Category::Transport => "Transport",
-        Category::Other => "Other",
+pub(crate) fn category_label(c: Category) -> String {
+    shell::t(match c {
+        Category::Concert => "common-category-concert",
+        Category::Theatre => "common-category-theatre",
+        Category::Sports => "common-category-sports",
+        Category::Conference => "common-category-conference",
+        Category::Festival => "common-category-festival",
+        Category::Exhibition => "common-category-exhibition",
+        Category::Comedy => "common-category-comedy",
+        Category::Family => "common-category-family",
+        Category::Course => "common-category-course",
+        Category::Transport => "common-category-transport",
+        Category::Other => "common-category-other",
     })
 }
 
@@ -320,21 +257,6 @@ pub(crate) fn when(at: tessera_domain::Timestamp, tz: &str) -> String {
     }
 }
 
-pub(crate) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
@@ -368,11 +290,6 @@ pub(crate) fn random_token() -> String {
     }
 }
 
-/// A hidden form field with the form token.
-pub(crate) fn csrf_field(token: &str) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
-}
-
 pub(crate) fn csrf_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
     match (cookie(headers, CSRF_COOKIE), form.get("csrf")) {
         (Some(c), Some(f)) => {
@@ -390,11 +307,6 @@ pub(crate) struct Extras<'a> {
     pub scripts: &'a [&'a str],
     /// A wider layout (dashboards, seat maps).
     pub wide: bool,
-}
-
-pub(crate) fn page_with(status: StatusCode, title: &str, body: &str, extras: Extras<'_>) -> Response {
-    let page = shell::Legacy { shell: shell::Shell::new(title, &extras), body };
-    shell::render(status, &page, &extras.cookies)
 }
 
 /// The page for a URL that leads nowhere.
@@ -460,44 +372,6 @@ pub(crate) fn form(body: &Bytes) -> HashMap<String, String> {
     form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-/// The messages for one field of a refused form, each with an id the input
-/// can point at with `aria-describedby`.
-pub(crate) fn field_errors(errors: &[(String, String)], name: &str) -> String {
-    errors
-        .iter()
-        .filter(|(f, _)| f == name || f.starts_with(&format!("{name}.")) || f.starts_with(&format!("{name}[")))
-        .map(|(_, m)| format!("<p class=\"error\" id=\"{}-error\">{}</p>", esc(name), esc(m)))
-        .collect()
-}
-
-/// Marks a field invalid and points it at its messages (from [`field_errors`]), if any.
-pub(crate) fn invalid_attrs(name: &str, errs: &str) -> String {
-    if errs.is_empty() {
-        String::new()
-    } else {
-        format!(" aria-invalid=\"true\" aria-describedby=\"{}-error\"", esc(name))
-    }
-}
-
-/// A labelled text input that keeps the entered value and shows its errors.
-pub(crate) fn input(
-    name: &str,
-    label: &str,
-    kind: &str,
-    attrs: &str,
-    values: &HashMap<String, String>,
-    errors: &[(String, String)],
-) -> String {
-    let errs = field_errors(errors, name);
-    let described = invalid_attrs(name, &errs);
-    let value =
-        if kind == "password" { String::new() } else { esc(values.get(name).map(String::as_str).unwrap_or("")) };
-    format!(
-        "<p><label for=\"{name}\">{label}</label><br><input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{value}\"{described} {attrs}>{errs}</p>",
-        label = esc(label),
-    )
-}
-
 /// An app error as messages next to form fields, when it is about the input;
 /// otherwise the page to show instead.
 pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response> {
@@ -507,13 +381,12 @@ pub(crate) fn form_errors(e: AppError) -> Result<Vec<(String, String)>, Response
         }
         e @ AppError::SoldOut { .. } => Ok(vec![("lines".into(), crate::error::ApiError::from(e).message)]),
         AppError::Rule { code, field, message } => Ok(vec![(field, crate::error::refusal_message(code, &message))]),
-        AppError::InvalidCredentials => Ok(vec![("password".into(), tr("Wrong e-mail address or password.").into())]),
-        AppError::TotpRequired => {
-            Ok(vec![("totp_code".into(), tr("Enter the code from your authenticator app.").into())])
-        }
-        AppError::RateLimited { .. } => {
-            Ok(vec![("email".into(), tr("Too many attempts; please wait a minute and try again.").into())])
-        }
+        AppError::InvalidCredentials => Ok(vec![("password".into(), shell::t("account-wrong-credentials"))]),
+        AppError::TotpRequired => Ok(vec![("totp_code".into(), shell::t("errors-totp-required"))]),
+        AppError::RateLimited { retry_after_secs } => Ok(vec![(
+            "email".into(),
+            shell::t_args("errors-rate-limited", &[("seconds", (retry_after_secs as i64).into())]),
+        )]),
         AppError::Conflict { field, message } => Ok(vec![(field, crate::error::localized("errors-conflict", message))]),
         other => Err(error_page(other)),
     }
@@ -532,32 +405,6 @@ pub(crate) fn signed_in(here: &str) -> Result<(Arc<Viewer>, tessera_app::Actor),
             Err(redirect(&format!("/account/sign-in?next={next}"), &[]))
         }
     }
-}
-
-/// The organization's sections in the dashboard, `current` marked.
-pub(crate) fn org_tabs(org: tessera_domain::OrgId, org_name: &str, current: &str) -> String {
-    let tabs = [
-        ("events", format!("/dashboard/orgs/{org}"), tr("Events")),
-        ("orders", format!("/dashboard/orgs/{org}/orders"), tr("Orders")),
-        ("venues", format!("/dashboard/orgs/{org}/venues"), tr("Venues")),
-        ("team", format!("/dashboard/orgs/{org}/team"), tr("Team")),
-        ("tokens", format!("/dashboard/orgs/{org}/tokens"), tr("API tokens")),
-        ("webhooks", format!("/dashboard/orgs/{org}/webhooks"), tr("Webhooks")),
-        ("payments", format!("/dashboard/orgs/{org}/payments"), tr("Payments")),
-    ];
-    let links: String = tabs
-        .iter()
-        .map(|(key, href, label)| {
-            let current = if *key == current { " aria-current=\"page\"" } else { "" };
-            format!("<a href=\"{href}\"{current}>{label}</a>")
-        })
-        .collect();
-    format!(
-        "<p class=\"muted\"><a href=\"/dashboard\">{}</a> › {}</p><nav class=\"tabs\" aria-label=\"{}\">{links}</nav>",
-        tr("Dashboard"),
-        esc(org_name),
-        tr("Organization")
-    )
 }
 
 #[cfg(test)]

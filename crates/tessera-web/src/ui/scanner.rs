@@ -9,9 +9,7 @@
 //! The app layer decides who may scan where.
 
 use super::shell::{Shell, Text, render as render_page, t, t_args};
-use super::{
-    Catalog, Extras, csrf_ok, csrf_token, error_page, form, form_expired_page, not_found_page, signed_in, when,
-};
+use super::{Extras, csrf_ok, csrf_token, error_page, form, form_expired_page, not_found_page, signed_in, when};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -24,8 +22,6 @@ use tessera_app::checkin::{CheckinStats, ScanAnswer, ScanPoint, ScanRequest};
 use tessera_app::{Actor, AppError};
 use tessera_domain::checkin::{Direction, ScanResult};
 use tessera_domain::{CheckinListId, GateId, OrgId};
-
-pub(super) const ZH: Catalog = &[];
 
 pub fn router() -> Router<AppState> {
     Router::new()

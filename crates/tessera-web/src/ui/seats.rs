@@ -11,7 +11,7 @@
 //! `templates/seats/`, the words in the `seats` catalog.
 
 use super::shell::{Filled, OrgTabs, Shell, Text, render, t, t_args};
-use super::{Catalog, Extras, csrf_ok, csrf_token, error_page, lang, money, redirect, signed_in};
+use super::{Extras, csrf_ok, csrf_token, error_page, lang, money, redirect, signed_in};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -27,8 +27,6 @@ use tessera_app::seating::{BlockSeats, SeatLayout, SetEventSeating};
 use tessera_app::{Actor, AppError};
 use tessera_domain::{EventId, Money, OrgId, TicketTypeId};
 use tessera_seating::{SeatFlags, SeatId, SeatIndex, SeatMap};
-
-pub(super) const ZH: Catalog = &[];
 
 /// Price-zone colours, in the order zones first appear in the map; each has
 /// at least 4.5:1 contrast on white. `seatmap.js` gets them from the page.

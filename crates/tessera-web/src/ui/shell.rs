@@ -228,15 +228,6 @@ pub(crate) fn render(status: StatusCode, page: &impl askama::Template, cookies: 
     res
 }
 
-/// A page whose body is still assembled in Rust (escaped there); each such
-/// page moves to a template of its own.
-#[derive(askama::Template)]
-#[template(path = "shell/legacy.html")]
-pub(crate) struct Legacy<'a> {
-    pub shell: Shell,
-    pub body: &'a str,
-}
-
 /// A short page: what happened, and a link to go on.
 #[derive(askama::Template)]
 #[template(path = "shell/message.html")]

@@ -14,8 +14,8 @@
 use super::seats::{self, Seating};
 use super::shell::{Filled, Shell, Text, render, t, t_args};
 use super::{
-    Catalog, Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, form, form_expired_page, money,
-    redirect, viewer, when,
+    Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, form, form_expired_page, money, redirect,
+    viewer, when,
 };
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -34,28 +34,6 @@ use tessera_domain::catalog::{Event, Venue};
 use tessera_domain::inventory::LineRequest;
 use tessera_domain::orders::{Order, OrderId, OrderState};
 use tessera_domain::{EventId, Timestamp};
-
-/// The storefront's pages take their words from the catalogs; these entries
-/// stay only because code not yet on the catalogs (the settings pages'
-/// `localize` and `whole`) still looks them up in `ui::ZH`. They go with it.
-pub(super) const ZH: Catalog = &[
-    ("Ticket", "票种"),
-    ("Price", "价格"),
-    ("E-mail", "电子邮箱"),
-    ("Reserve", "预订"),
-    ("Order", "订单"),
-    ("pending", "待付款"),
-    ("paid", "已付款"),
-    ("expired", "已过期"),
-    ("cancelled", "已取消"),
-    ("refunded", "已退款"),
-    ("Fees", "手续费"),
-    ("Tax", "税费"),
-    ("Total", "合计"),
-    ("Tickets", "门票"),
-    ("enter an e-mail address like name@example.org", "请输入电子邮箱，例如 name@example.org"),
-    ("enter a whole number", "请输入整数"),
-];
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -186,7 +186,7 @@ pub(super) async fn invite(
                 };
                 errors.push(("invite_email".into(), t(id)));
             }
-            Err(e) => match refused(e) {
+            Err(e) => match form_errors(e) {
                 Ok(fields) => {
                     errors = fields.into_iter().map(|(f, m)| (format!("invite_{f}"), m)).collect();
                 }
@@ -261,9 +261,9 @@ pub(super) async fn add_member(
             // Giving the owner role is refused to an admin: said on the field.
             Err(AppError::Forbidden(m)) => {
                 status = StatusCode::FORBIDDEN;
-                errors.push(("role".into(), localize(&m)));
+                errors.push(("role".into(), refusal(&m)));
             }
-            Err(e) => match refused(e) {
+            Err(e) => match form_errors(e) {
                 Ok(fields) => errors = fields,
                 Err(page) => return page,
             },
@@ -301,7 +301,7 @@ pub(super) async fn change_role(
         Err(AppError::Conflict { message, .. }) => (StatusCode::CONFLICT, message),
         Err(e) => return error_page(e),
     };
-    team_view(&s, &c, status, &Form::default(), Some((user, localize(&message))), None).await
+    team_view(&s, &c, status, &Form::default(), Some((user, refusal(&message))), None).await
 }
 
 /// The member to remove, for the confirmation page.
@@ -311,25 +311,28 @@ async fn member_of(s: &AppState, c: &Ctx, user: &str) -> Result<Membership, Resp
     members.into_iter().find(|m| m.user_id == user).ok_or_else(not_found_page)
 }
 
-fn remove_confirm(c: &Ctx, m: &Membership, status: StatusCode, error: Option<&str>) -> Response {
+fn remove_confirm(c: &Ctx, m: &Membership, status: StatusCode, error: Option<String>) -> Response {
     let base = c.base();
     let question = if m.user_id == c.viewer.user.id {
-        tr("You are removing yourself: you lose access to this organization at once.")
+        t("settings-remove-self-question")
     } else {
-        tr("Remove this person from the organization? They lose access at once.")
+        t_args("settings-remove-question", &[("name", m.name.clone().into())])
     };
-    confirm_page(
-        c,
-        status,
-        "team",
-        tr("Remove a member"),
-        &format!("{} ({}, {})", m.name, m.email, role_label(m.role)),
+    let page = super::tokens::ConfirmPage {
+        shell: Shell::new(
+            t("settings-remove-member-title"),
+            &Extras { cookies: c.cookies.clone(), scripts: &[], wide: true },
+        ),
+        tabs: OrgTabs::new(c.id(), &c.org.org.name, "team"),
+        csrf: c.csrf.clone(),
+        what: format!("{} ({}, {})", m.name, m.email, role_name(m.role)),
         question,
-        &format!("{base}/team/{}/remove", m.user_id),
-        tr("Remove"),
-        &format!("{base}/team"),
+        action: format!("{base}/team/{}/remove", m.user_id),
+        yes: t("settings-remove-yes"),
+        back: format!("{base}/team"),
         error,
-    )
+    };
+    crate::ui::shell::render(status, &page, &[])
 }
 
 pub(super) async fn remove_member_page(
@@ -369,5 +372,21 @@ pub(super) async fn remove_member(
         Err(AppError::Conflict { message, .. }) => (StatusCode::CONFLICT, message),
         Err(e) => return error_page(e),
     };
-    remove_confirm(&c, &m, status, Some(&localize(&message)))
+    remove_confirm(&c, &m, status, Some(refusal(&message)))
+}
+
+/// Who may not do what to whom (the app's Forbidden and Conflict answers
+/// about roles and members), in the page's language.
+fn refusal(message: &str) -> String {
+    let key = match message {
+        "only owners can grant or take away the owner role" => "settings-refused-owner-role",
+        "an organization must keep at least one owner" => "settings-refused-last-owner",
+        _ => {
+            return crate::error::localized_key(
+                &tessera_domain::MessageKey::new("errors-refused").text("detail", message),
+                message,
+            );
+        }
+    };
+    crate::error::localized(key, message)
 }

@@ -218,6 +218,8 @@ pub(super) struct ConfirmPage {
     pub action: String,
     pub yes: String,
     pub back: String,
+    /// Why the step was refused, when it was.
+    pub error: Option<String>,
 }
 
 pub(super) async fn revoke_token_page(
@@ -242,6 +244,7 @@ pub(super) async fn revoke_token_page(
         action: format!("{}/tokens/{}/revoke", c.base(), tok.id),
         yes: t("developers-token-revoke-yes"),
         back: format!("{}/tokens", c.base()),
+        error: None,
     };
     crate::ui::shell::render(StatusCode::OK, &page, &c.cookies)
 }
@@ -263,10 +266,3 @@ pub(super) async fn revoke_token(
         Err(e) => error_page(e),
     }
 }
-
-// `settings.rs` (moved to templates by another change at the same time)
-// still defines the legacy helpers only these pages used; naming them here
-// keeps the build free of dead-code warnings until that file drops them.
-// Goes with them.
-const _: fn() -> Vec<(&'static str, &'static str)> = role_options;
-const _: fn(&str, &str, &str, &str) -> String = secret_box;

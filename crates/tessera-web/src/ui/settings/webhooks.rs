@@ -361,6 +361,7 @@ pub(super) async fn delete_endpoint_page(
         question: t_args("developers-webhook-delete-question", &[("url", e.url.clone().into())]),
         what: e.url,
         action: format!("{back}/delete"),
+        error: None,
         yes: t("developers-webhook-delete-yes"),
         back,
     };
