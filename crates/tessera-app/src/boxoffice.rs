@@ -85,9 +85,11 @@ impl App {
                     locale: None,
                 };
                 let email = sale.email.clone().unwrap_or_else(|| staff.email.clone());
-                let placed =
-                    crate::idempotency::run(guard.request(), self.place_order_for(None, email, None, event, input))
-                        .await;
+                let placed = crate::idempotency::run(
+                    guard.request(),
+                    self.place_order_for(None, email, None, event, input, true),
+                )
+                .await;
                 match placed {
                     Ok(p) => {
                         // Stored with the reservation already; kept if not.

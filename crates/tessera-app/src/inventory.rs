@@ -260,7 +260,7 @@ impl App {
                 (None, email, None)
             }
         };
-        self.place_order_for(user, email, default_name, event, input).await
+        self.place_order_for(user, email, default_name, event, input, false).await
     }
 
     /// [`App::place_order`] for a buyer named here: the account (if any),
@@ -272,6 +272,7 @@ impl App {
         default_name: Option<String>,
         event: EventId,
         input: PlaceOrder,
+        staff_sale: bool,
     ) -> Result<PlacedOrder> {
         let name = input.name.clone().or(default_name).unwrap_or_default();
         let mut e = ValidationError::new();
@@ -353,7 +354,13 @@ impl App {
         let new = NewOrder {
             id: OrderId::new(),
             reference: tessera_store::inventory::fresh_reference(),
-            request: ReserveRequest { lines: input.lines, buyer_key, access_code: input.access_code, promo_code },
+            request: ReserveRequest {
+                lines: input.lines,
+                buyer_key,
+                access_code: input.access_code,
+                promo_code,
+                staff_sale,
+            },
             buyer_user_id: user,
             buyer_email: email.to_string(),
             buyer_name: name.trim().to_string(),

@@ -33,6 +33,8 @@ pub struct ReserveRequest {
     pub access_code: Option<String>,
     /// A promo code, already normalized ([`crate::pricing::normalize_code`]).
     pub promo_code: Option<String>,
+    /// Sold by staff at the box office: hidden ticket types need no code.
+    pub staff_sale: bool,
 }
 
 /// A promo code as a batch sees it: the code with its current use count,
@@ -159,6 +161,7 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         let unlocked = promo.as_ref().is_some_and(|p| p.unlocks_hidden && p.covers(tt.id));
         if tt.visibility == Visibility::Hidden
             && !unlocked
+            && !r.staff_sale
             && !crate::catalog::access_code_matches(tt.access_code.as_deref(), r.access_code.as_deref())
         {
             return Err(ReserveError::AccessCodeRequired { line: i });
@@ -299,6 +302,7 @@ mod tests {
             buyer_key: "email:a@b.c".into(),
             access_code: None,
             promo_code: None,
+            staff_sale: false,
         }
     }
 
@@ -327,6 +331,9 @@ mod tests {
         s.ticket_types[0].visibility = Visibility::Hidden;
         s.ticket_types[0].access_code = Some("friends".into());
         assert_eq!(decide(&mut s, &req(&[(t[0], 1)])), Err(ReserveError::AccessCodeRequired { line: 0 }));
+        let mut at_the_door = req(&[(t[0], 1)]);
+        at_the_door.staff_sale = true;
+        assert!(decide(&mut s, &at_the_door).is_ok(), "staff sell hidden types without the code");
         let mut with_code = req(&[(t[0], 1)]);
         with_code.access_code = Some("friends".into());
         assert!(decide(&mut s, &with_code).is_ok());

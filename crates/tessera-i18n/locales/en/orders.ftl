@@ -145,3 +145,4 @@ orders-box-office-next = Next sale
 orders-box-office-order = See the order
 orders-box-office-qr = Ticket code of { $holder }, { $type }
 orders-box-office-bad-name = A name can be at most 200 characters.
+orders-box-office-hidden = { $name } (hidden)

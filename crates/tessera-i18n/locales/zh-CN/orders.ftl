@@ -139,3 +139,4 @@ orders-box-office-next = 下一笔销售
 orders-box-office-order = 查看订单
 orders-box-office-qr = { $holder } 的门票二维码（{ $type }）
 orders-box-office-bad-name = 姓名最多 200 个字符。
+orders-box-office-hidden = { $name }（隐藏）

@@ -534,6 +534,7 @@ fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) 
             buyer_key: format!("email:{buyer}"),
             access_code: None,
             promo_code: None,
+            staff_sale: false,
         },
         buyer_user_id: None,
         buyer_email: buyer.into(),

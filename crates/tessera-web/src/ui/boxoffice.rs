@@ -64,13 +64,13 @@ async fn seller(s: &AppState, org: &str, event: &str, here: &str) -> Result<(Act
     Ok((actor, o, v))
 }
 
-/// Sellable ticket types (hidden ones with an access code are not sold here), with what is left.
+/// Sellable ticket types, hidden ones included (staff sell them without
+/// their access code), with what is left.
 async fn types(s: &AppState, actor: &Actor, o: &OrgWithRole, v: &EventView) -> Result<Vec<TypeRow>, Response> {
     let types = s.app.ticket_types(actor, o.org.id, v.event.id).await.map_err(error_page)?;
     let quotas = s.app.quotas(actor, o.org.id, v.event.id).await.map_err(error_page)?;
     Ok(types
         .iter()
-        .filter(|tt| tt.access_code.is_none())
         .map(|tt| {
             let left = quotas
                 .iter()
@@ -78,11 +78,16 @@ async fn types(s: &AppState, actor: &Actor, o: &OrgWithRole, v: &EventView) -> R
                 .map(|q| (q.capacity - q.sold - q.held).max(0))
                 .min()
                 .unwrap_or(0);
+            let name = if tt.visibility == tessera_domain::catalog::Visibility::Hidden {
+                t_args("orders-box-office-hidden", &[("name", tt.name.clone().into())])
+            } else {
+                tt.name.clone()
+            };
             TypeRow {
                 field: format!("qty_{}", tt.id),
                 label: t_args(
                     "orders-box-office-quantity",
-                    &[("name", tt.name.clone().into()), ("price", money(tt.price).into())],
+                    &[("name", name.into()), ("price", money(tt.price).into())],
                 ),
                 left: t_args("orders-box-office-left", &[("count", left.into())]),
                 max: tt.max_per_order.min(left).max(0),

@@ -334,6 +334,37 @@ async fn the_box_office_sells_once_per_form_to_staff_only() {
     assert_eq!((again.status, again.location.as_deref()), (303, Some(to.as_str())));
     assert_eq!(s.t.get(&orders, &s.owner).await.body.as_array().unwrap().len(), 1);
 
+    // A hidden type: buyers need its code, the box office sells it without.
+    let hide =
+        s.t.patch(
+            &format!("/api/v1/orgs/{}/ticket-types/{}", s.org, s.ticket_type),
+            &s.owner,
+            json!({"visibility": "hidden", "access_code": "crew-only"}),
+        )
+        .await;
+    assert_eq!(hide.status, 200, "{hide:?}");
+    let guest =
+        s.t.post(
+            &format!("/api/v1/events/{}/orders", s.event),
+            &Auth::None,
+            json!({"lines": [{"ticket_type_id": s.ticket_type, "quantity": 1}], "email": "g@example.org", "name": "Guest"}),
+        )
+        .await;
+    assert_eq!((guest.status, guest.code()), (422, "access_code_required"), "{guest:?}");
+    let page = staff.get(&desk).await;
+    assert!(page.html.contains("How many GA (hidden) (€25.00)"), "{}", page.html);
+    let hidden_sale = [
+        ("csrf", page.csrf()),
+        ("sale_key", key_of(&page)),
+        (qty.as_str(), "1".to_string()),
+        ("name", "Crew Carla".to_string()),
+        ("payment", "cash".to_string()),
+    ];
+    let hidden_sale: Vec<(&str, &str)> = hidden_sale.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sold = staff.post(&desk, &hidden_sale).await;
+    assert_eq!(sold.status, 303, "{}", sold.html);
+    assert_eq!(s.t.get(&orders, &s.owner).await.body.as_array().unwrap().len(), 2);
+
     // Only those who sell: a scanner is refused, a stranger finds nothing.
     let scanner = s.t.register("gate@example.org").await;
     let _ = scanner;
@@ -355,5 +386,5 @@ async fn the_box_office_sells_once_per_form_to_staff_only() {
     stranger.sign_in("stranger@example.org", PASSWORD).await;
     assert_eq!(stranger.get(&desk).await.status, 404);
     assert_eq!(stranger.get(&to).await.status, 404);
-    assert_eq!(s.t.get(&orders, &s.owner).await.body.as_array().unwrap().len(), 1);
+    assert_eq!(s.t.get(&orders, &s.owner).await.body.as_array().unwrap().len(), 2);
 }
