@@ -190,14 +190,24 @@ impl App {
     /// and past `access_code_max_failures_per_ip` in the window any code is
     /// answered with `RateLimited`, like wrong codes when ordering.
     pub async fn public_event_from(&self, ip: &str, id: EventId, access_code: Option<&str>) -> Result<EventDetail> {
-        let Some(code) = access_code else { return self.public_event(id, None).await };
+        Ok(self.public_event_opened_from(ip, id, access_code).await?.0)
+    }
+
+    /// [`App::public_event_from`], and whether the code opened anything.
+    pub async fn public_event_opened_from(
+        &self,
+        ip: &str,
+        id: EventId,
+        access_code: Option<&str>,
+    ) -> Result<(EventDetail, bool)> {
+        let Some(code) = access_code else { return Ok((self.public_event(id, None).await?, false)) };
         let now = self.now();
         self.clients.admit_access_code(ip, now)?;
         let (detail, unlocked) = self.public_event_unlocking(id, Some(code)).await?;
         if !unlocked {
             self.clients.access_code_failed(ip, now);
         }
-        Ok(detail)
+        Ok((detail, unlocked))
     }
 
     /// The lowest base price of each listed event's public ticket types,

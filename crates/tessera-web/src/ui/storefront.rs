@@ -457,23 +457,68 @@ fn event_response(
     render(status, &page, cookies)
 }
 
-async fn event_detail(s: &AppState, id: &str) -> Result<(EventDetail, Option<Seating>), AppError> {
-    let id: EventId = id.parse().map_err(|_| AppError::NotFound)?;
-    let e = s.app.public_event(id, None).await?;
-    let seating = seats::public_seating(s, id).await?;
+/// The event with its seating, and the hidden ticket types `code` opens, not counted
+/// as a guess (the order that carries it is).
+async fn event_detail_with_code(
+    s: &AppState,
+    id: &str,
+    code: Option<&str>,
+) -> Result<(EventDetail, Option<Seating>), AppError> {
+    let event: EventId = id.parse().map_err(|_| AppError::NotFound)?;
+    let e = s.app.public_event(event, code).await?;
+    let seating = seats::public_seating(s, event).await?;
     Ok((e, seating))
+}
+
+/// The event with its seating, and the hidden ticket types an access code opens;
+/// `(client address, code)`: a code that opens nothing counts as a wrong
+/// guess of that client, as on the API.
+async fn event_detail_unlocked(
+    s: &AppState,
+    id: &str,
+    access: Option<(&str, &str)>,
+) -> Result<(EventDetail, Option<Seating>, bool), AppError> {
+    let id: EventId = id.parse().map_err(|_| AppError::NotFound)?;
+    let (e, opened) = match access {
+        Some((ip, code)) => s.app.public_event_opened_from(ip, id, Some(code)).await?,
+        None => (s.app.public_event(id, None).await?, false),
+    };
+    let seating = seats::public_seating(s, id).await?;
+    Ok((e, seating, opened))
 }
 
 async fn event_page(
     State(s): State<AppState>,
+    crate::extract::ClientIp(ip): crate::extract::ClientIp,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (e, seating) = match event_detail(&s, &id).await {
+    // An access code (`?access=`, from the small form on the page or a
+    // link the organizer sent) opens the hidden ticket types it belongs to.
+    let access: Option<String> =
+        q.get("access").map(|c| c.trim().chars().take(64).collect::<String>()).filter(|c| !c.is_empty());
+    let mut errors = Vec::new();
+    let found = match &access {
+        Some(code) => match event_detail_unlocked(&s, &id, Some((&ip, code))).await {
+            Err(AppError::RateLimited { retry_after_secs }) => {
+                errors.push((
+                    "access".to_string(),
+                    t_args("errors-rate-limited", &[("seconds", (retry_after_secs as i64).into())]),
+                ));
+                event_detail_unlocked(&s, &id, None).await
+            }
+            other => other,
+        },
+        None => event_detail_unlocked(&s, &id, None).await,
+    };
+    let (e, seating, unlocked) = match found {
         Ok(found) => found,
         Err(err) => return error_page(err),
     };
+    if access.is_some() && !unlocked && errors.is_empty() {
+        errors.push(("access".to_string(), t("storefront-access-code-wrong")));
+    }
     let (csrf, set) = csrf_token(&headers);
     // Only the section to list and a promo code (`?code=`, for links in
     // newsletters) come from the address.
@@ -484,19 +529,31 @@ async fn event_page(
             "code" => Some(("promo_code".to_string(), v.chars().take(64).collect())),
             _ => None,
         })
+        .chain(access.filter(|_| unlocked).map(|c| ("access_code".to_string(), c)))
         .collect();
     let offer = match Offer::of(&s, &e).await {
         Ok(o) => o,
         Err(err) => return error_page(err),
     };
     let cookies: Vec<String> = set.into_iter().collect();
-    event_response(StatusCode::OK, &e, &offer, seating.as_ref(), csrf, &[], &values, &[], &cookies)
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    event_response(status, &e, &offer, seating.as_ref(), csrf, &errors, &values, &[], &cookies)
 }
 
-async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn buy(
+    State(s): State<AppState>,
+    crate::extract::ClientIp(ip): crate::extract::ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     let pairs = seats::form_pairs(&body);
     let values: HashMap<String, String> = pairs.iter().cloned().collect();
-    let (e, seating) = match event_detail(&s, &id).await {
+    // The access code the page was opened with (a hidden field): the hidden
+    // types it opens stay on the page when the form comes back refused.
+    let access: Option<String> =
+        values.get("access_code").map(|c| c.trim().chars().take(64).collect::<String>()).filter(|c| !c.is_empty());
+    let (e, seating) = match event_detail_with_code(&s, &id, access.as_deref()).await {
         Ok(found) => found,
         Err(err) => return error_page(err),
     };
@@ -543,14 +600,14 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
             seats: seat_request,
             email,
             name: values.get("name").map(|n| n.trim().to_string()),
-            access_code: None,
+            access_code: access.clone(),
             promo_code: values.get("promo_code").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
             locale,
         };
         // On a seated event, messages about seats go next to the seat list
         // or the best-available fields.
         let field = |f: String| if seating.is_some() { seats::seat_field(&f, best) } else { f };
-        match s.app.place_order(&buyer_actor(), e.summary.id, input).await {
+        match s.app.place_order_from(&ip, &buyer_actor(), e.summary.id, input).await {
             Ok(placed) => {
                 let id = placed.order.id;
                 return redirect(&format!("/orders/{id}"), &[order_cookie(id, &placed.access_token)]);
@@ -585,7 +642,7 @@ async fn buy(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
         seat_errors = true;
     }
     // Fresh availability, the buyer's values, a message next to each field.
-    let (e, seating) = match event_detail(&s, &id).await {
+    let (e, seating) = match event_detail_with_code(&s, &id, access.as_deref()).await {
         Ok(found) => found,
         Err(err) => return error_page(err),
     };

@@ -15,6 +15,7 @@ crate::on_both_backends!(
     the_refund_button_shows_only_while_the_policy_allows_it,
     my_tickets_groups_the_tickets_by_event_and_lists_the_orders,
     buyer_pages_escape_what_organizers_and_buyers_typed,
+    an_access_code_opens_hidden_tickets_on_the_event_page,
 );
 
 const XSS: &str = "<script>alert(1)</script>";
@@ -406,4 +407,51 @@ async fn buyer_pages_escape_what_organizers_and_buyers_typed() {
     let field = format!("id=\"qty_{}-error\"", s.ticket_type);
     assert!(html.contains(&field) && html.contains("enter a whole number") && html.contains("value=\"two\""), "{html}");
     let _: Value = json!({});
+}
+
+async fn an_access_code_opens_hidden_tickets_on_the_event_page() {
+    let s = shop(config(None), "Crew Night", "Hall").await;
+    let hide =
+        s.t.patch(
+            &format!("/api/v1/orgs/{}/ticket-types/{}", s.org, s.ticket_type),
+            &s.owner,
+            json!({"visibility": "hidden", "access_code": "backstage-7"}),
+        )
+        .await;
+    assert_eq!(hide.status, 200, "{hide:?}");
+    let qty = format!("qty_{}", s.ticket_type);
+    // Without the code the type is not offered; the page asks for a code.
+    let (status, html) = s.page(&format!("/events/{}", s.event), "").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(&format!("id=\"{qty}\"")) && html.contains("name=\"access\""), "{html}");
+    // A wrong code: said next to the field, nothing opened.
+    let (status, html) = s.page(&format!("/events/{}?access=guess", s.event), "").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("This code opens no tickets of this event.") && html.contains("href=\"#access\""), "{html}");
+    assert!(!html.contains(&format!("id=\"{qty}\"")));
+    let (_, zh) = s.page(&format!("/events/{}?access=guess&lang=zh-CN", s.event), "").await;
+    assert!(zh.contains("此访问码无法解锁本活动的任何门票。"), "{zh}");
+    // The right code: the type is offered, and the order form carries the code.
+    let opened = format!("/events/{}?access=backstage-7", s.event);
+    let (status, html) = s.page(&opened, "").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(&format!("id=\"{qty}\"")), "{html}");
+    assert!(html.contains("name=\"access_code\" value=\"backstage-7\""), "{html}");
+    let r = s
+        .post_form(
+            &opened,
+            &format!("/events/{}/buy", s.event),
+            &format!("{qty}=1&name=Crew&email=crew%40example.org&access_code=backstage-7"),
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{:?}", r.text().await);
+    // Without it, the same order is refused on the page.
+    let r = s
+        .post_form(
+            &format!("/events/{}", s.event),
+            &format!("/events/{}/buy", s.event),
+            &format!("{qty}=1&name=Crew&email=crew2%40example.org"),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
 }
