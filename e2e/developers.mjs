@@ -7,23 +7,11 @@
 // dashboard pages, no English catalog text showing (the reference's
 // operations are the OpenAPI document's English by design: axe only there).
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node developers.mjs
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
 import { audit, assertTranslated } from "./checks.mjs";
+import { base, shots, password, launch } from "./setup.mjs";
 
-const base = process.env.BASE;
-const shots = process.env.SHOTS ?? "screenshots";
-const password = process.env.DEMO_PASSWORD;
-assert.ok(base, "BASE is the server's URL");
-assert.ok(password, "DEMO_PASSWORD is the demo organizer's password (printed by serve --demo)");
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-});
+const browser = await launch();
 
 const runs = [
   { name: "desktop-en", lang: "en", viewport: { width: 1280, height: 900 }, mobile: false },

@@ -5,23 +5,11 @@
 // a typo in a generated code is refused next to the field. axe-core on
 // every page, at phone and desktop width, in English and Chinese.
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node pricing.mjs
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
 import { audit, assertTranslated } from "./checks.mjs";
+import { base, shots, password, launch } from "./setup.mjs";
 
-const base = process.env.BASE;
-const shots = process.env.SHOTS ?? "screenshots";
-const password = process.env.DEMO_PASSWORD;
-assert.ok(base, "BASE is the server's URL");
-assert.ok(password, "DEMO_PASSWORD is the demo organizer's password (printed by serve --demo)");
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-});
+const browser = await launch();
 
 const sizes = [
   ["phone", { width: 360, height: 780 }],
