@@ -32,7 +32,7 @@ pricing-kind-percent = Percentage off
 pricing-kind-amount = Amount off the order
 pricing-kind-fixed-price = Fixed price per ticket
 pricing-value = Value
-pricing-value-hint = Percentage: basis points (1000 = 10 %). Amount and fixed price: minor units (cents).
+pricing-value-hint = Percentage: 20 for 20 %. Amount off and fixed price: in the currency, such as 5.00.
 pricing-currency = Currency
 pricing-min-quantity = Minimum tickets
 pricing-valid-from = Valid from (venue time)
@@ -76,3 +76,13 @@ pricing-error-taken = This organization already has this code.
 pricing-edit = Edit this code
 pricing-save = Save
 pricing-saved = Promo code saved.
+pricing-error-value = Enter a number such as 20 or 5.00.
+pricing-batches = Batches of single-use codes
+pricing-batch-codes = Codes
+pricing-batch-used = Used
+pricing-batch-listed = The codes of batch { $batch }: { $shown } shown.
+pricing-batch-listed-of = { $count ->
+    [one] { $count } code in all; the CSV has every one.
+   *[other] { $count } codes in all; the CSV has every one.
+}
+pricing-batch-back = All codes

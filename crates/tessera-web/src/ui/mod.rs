@@ -217,8 +217,13 @@ pub(crate) fn category_label(c: Category) -> String {
 
 /// A decimal amount in the currency's minor units: "12.5" EUR is 1250.
 pub(crate) fn parse_amount(text: &str, currency: Currency) -> Option<i64> {
+    parse_decimal(text, u32::from(currency.exponent()))
+}
+
+/// A decimal number with at most `exp` decimals, scaled to a whole number:
+/// "12.5" with 2 decimals is 1250.
+pub(crate) fn parse_decimal(text: &str, exp: u32) -> Option<i64> {
     let t = text.trim();
-    let exp = u32::from(currency.exponent());
     let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
     if whole.is_empty() && frac.is_empty()
         || !whole.chars().all(|c| c.is_ascii_digit())

@@ -30,6 +30,20 @@ pub fn router() -> Router<AppState> {
 }
 
 /// One code in the list.
+/// A batch of single-use codes, as one row: its codes are in its CSV, or
+/// listed on asking.
+struct BatchRow {
+    label: String,
+    discount: String,
+    count: usize,
+    used: usize,
+    csv: String,
+    show: String,
+}
+
+/// The codes of one batch listed at most, on asking.
+const BATCH_SHOWN: usize = 200;
+
 struct CodeRow {
     code: String,
     description: String,
@@ -51,6 +65,9 @@ struct PromotionsPage<'a> {
     event_tabs: Vec<(String, String, bool)>,
     csrf: String,
     can_manage: bool,
+    batches: Vec<BatchRow>,
+    /// Listing one batch: (its label, codes shown, codes in all, the link back).
+    batch_shown: Option<(String, usize, usize, String)>,
     notice: Option<String>,
     codes: Vec<CodeRow>,
     action: String,
@@ -96,7 +113,14 @@ fn values_of(p: &PromoCode, zone: &str) -> Values {
     v.insert("code".into(), p.code.clone());
     v.insert("description".into(), p.description.clone());
     v.insert("kind".into(), p.kind.as_str().into());
-    v.insert("value".into(), p.value.to_string());
+    v.insert(
+        "value".into(),
+        match (p.kind, p.currency) {
+            (DiscountKind::Percent, _) => percent(p.value).trim_end_matches(" %").to_string(),
+            (_, Some(c)) => super::amount_text(p.value, c),
+            (_, None) => p.value.to_string(),
+        },
+    );
     v.insert("currency".into(), p.currency.map(|c| c.code().to_string()).unwrap_or_default());
     v.insert("min_quantity".into(), p.min_quantity.to_string());
     let local = |t: Option<tessera_domain::Timestamp>| t.map(|t| local_text(t, zone)).unwrap_or_default();
@@ -162,6 +186,7 @@ async fn list_page(
     errors: &[(String, String)],
     notice: Option<String>,
     generated: Option<(Vec<String>, String)>,
+    batch: Option<&str>,
 ) -> Response {
     let codes = match s.app.promo_codes(actor, o.org.id, Some(v.event.id), None).await {
         Ok(c) => c,
@@ -169,8 +194,37 @@ async fn list_page(
     };
     let zone = v.venue.timezone.as_str();
     let here = base(o, v);
-    let rows = codes
-        .iter()
+    let label_of = |b: &str| b.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect::<String>();
+    let csv_of = |b: &str| format!("/dashboard/orgs/{}/promotions/batches/{b}/codes.csv", o.org.id);
+    // Single codes are listed; a batch (up to 10,000 codes) is one row,
+    // its codes listed only when asked for (`?batch=`).
+    let mut batches: Vec<BatchRow> = Vec::new();
+    for p in &codes {
+        let Some(b) = p.batch.as_deref() else { continue };
+        let csv = csv_of(b);
+        match batches.iter_mut().find(|r| r.csv == csv) {
+            Some(r) => {
+                r.count += 1;
+                r.used += usize::from(p.uses > 0);
+            }
+            None => batches.push(BatchRow {
+                label: label_of(b),
+                discount: discount_text(p),
+                count: 1,
+                used: usize::from(p.uses > 0),
+                csv,
+                show: format!("{here}?batch={b}#codes-title"),
+            }),
+        }
+    }
+    let in_batch: Vec<&PromoCode> = codes.iter().filter(|p| batch.is_some() && p.batch.as_deref() == batch).collect();
+    let batch_shown = batch.map(|b| (label_of(b), in_batch.len().min(BATCH_SHOWN), in_batch.len(), here.clone()));
+    let listed: Vec<&PromoCode> = match batch {
+        Some(_) => in_batch.into_iter().take(BATCH_SHOWN).collect(),
+        None => codes.iter().filter(|p| p.batch.is_none()).collect(),
+    };
+    let rows = listed
+        .into_iter()
         .map(|p| CodeRow {
             code: p.code.clone(),
             description: p.description.clone(),
@@ -188,12 +242,7 @@ async fn list_page(
                 Some(max) => t_args("pricing-uses-of", &[("uses", p.uses.into()), ("max", max.into())]),
                 None => p.uses.to_string(),
             },
-            batch: p.batch.as_ref().map(|b| {
-                (
-                    b.chars().rev().take(6).collect::<String>(),
-                    format!("/dashboard/orgs/{}/promotions/batches/{b}/codes.csv", o.org.id),
-                )
-            }),
+            batch: p.batch.as_deref().map(|b| (label_of(b), csv_of(b))),
             href: format!("{here}/{}", p.id),
             delete_action: format!("{here}/{}/delete", p.id),
             delete_question: t_args("pricing-delete-confirm", &[("code", p.code.clone().into())]),
@@ -208,6 +257,8 @@ async fn list_page(
         csrf,
         can_manage: o.role.grants(Permission::ManageCatalog),
         notice,
+        batches,
+        batch_shown,
         codes: rows,
         action: here.clone(),
         batch_action: format!("{here}/batch"),
@@ -241,7 +292,9 @@ async fn page(
     values.insert("scope".into(), "event".into());
     values.insert("min_quantity".into(), "1".into());
     values.insert("currency".into(), event_currency(&s, &actor, &o, &v).await.unwrap_or_default());
-    list_page(&s, &actor, &o, &v, StatusCode::OK, csrf, set.into_iter().collect(), &values, &[], notice, None).await
+    let batch = q.get("batch").map(String::as_str).filter(|b| !b.is_empty());
+    list_page(&s, &actor, &o, &v, StatusCode::OK, csrf, set.into_iter().collect(), &values, &[], notice, None, batch)
+        .await
 }
 
 /// The currency of the event's ticket types, to prefill the form.
@@ -282,10 +335,6 @@ fn read_settings(values: &Values, v: &EventView, errors: &mut Vec<(String, Strin
     if kind.is_none() {
         errors.push(("kind".into(), t("pricing-error-kind")));
     }
-    let value = int("value", errors);
-    if value.is_none() && !errors.iter().any(|(f, _)| f == "value") {
-        errors.push(("value".into(), t("pricing-error-number")));
-    }
     let currency = match text("currency") {
         c if c.is_empty() || kind == Some(DiscountKind::Percent) => None,
         c => match Currency::parse(&c.to_uppercase()) {
@@ -296,6 +345,22 @@ fn read_settings(values: &Values, v: &EventView, errors: &mut Vec<(String, Strin
             }
         },
     };
+    // People type a percentage as "20" or "12.5", an amount as "5.00" in
+    // the currency; the code keeps basis points and minor units.
+    let value = match (kind, currency) {
+        (Some(DiscountKind::Percent), _) => super::parse_decimal(&text("value"), 2),
+        (Some(_), Some(c)) => super::parse_amount(&text("value"), c),
+        (Some(_), None) => {
+            if !errors.iter().any(|(f, _)| f == "currency") {
+                errors.push(("currency".into(), t("pricing-error-currency")));
+            }
+            None
+        }
+        (None, _) => None,
+    };
+    if value.is_none() && kind.is_some() && !errors.iter().any(|(f, _)| f == "value") {
+        errors.push(("value".into(), t("pricing-error-value")));
+    }
     let min_quantity = int("min_quantity", errors).unwrap_or(1);
     let max_uses = int("max_uses", errors);
     let max_uses_per_customer = int("max_uses_per_customer", errors);
@@ -352,7 +417,7 @@ async fn create(
         }
     }
     let (csrf, _) = csrf_token(&headers);
-    list_page(&s, &actor, &o, &v, status, csrf, vec![], &values, &errors, None, None).await
+    list_page(&s, &actor, &o, &v, status, csrf, vec![], &values, &errors, None, None, None).await
 }
 
 async fn batch(
@@ -416,7 +481,7 @@ async fn batch(
     let errors: Vec<(String, String)> = errors.into_iter().map(|(f, m)| (format!("batch_{f}"), m)).collect();
     let notice = generated.as_ref().map(|_| t_args("pricing-generated", &[("count", count.unwrap_or(0).into())]));
     let (csrf, _) = csrf_token(&headers);
-    list_page(&s, &actor, &o, &v, status, csrf, vec![], &values, &errors, notice, generated).await
+    list_page(&s, &actor, &o, &v, status, csrf, vec![], &values, &errors, notice, generated, None).await
 }
 
 async fn delete(

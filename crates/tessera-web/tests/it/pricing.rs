@@ -16,6 +16,7 @@ crate::on_both_backends!(
     the_discount_is_its_own_line_and_the_total_never_goes_negative,
     uses_come_back_when_the_hold_expires_or_the_order_is_cancelled,
     a_code_opens_hidden_types_and_batches_catch_typos,
+    the_promotions_page_takes_percentages_and_amounts_as_people_write_them,
 );
 
 struct Sale {
@@ -393,4 +394,63 @@ async fn a_code_opens_hidden_types_and_batches_catch_typos() {
     assert_eq!(s.buy(1, "h@example.org", &codes[3]).await.code(), "promo_exhausted", "single use");
     let unknown = s.t.get(&format!("/api/v1/orgs/{}/promo-code-batches/nope/csv", s.org), &s.owner).await;
     assert_eq!(unknown.status, 404);
+}
+
+async fn the_promotions_page_takes_percentages_and_amounts_as_people_write_them() {
+    let s = sale(2000, 100).await;
+    let mut b = crate::browser::Browser::new(&s.t.base);
+    b.sign_in("owner@example.org", "correct horse battery").await;
+    let page = format!("/dashboard/orgs/{}/events/{}/promotions", s.org, s.event);
+    let made = |code: &str, kind: &str, value: &str| {
+        vec![
+            ("code", code.to_string()),
+            ("kind", kind.to_string()),
+            ("value", value.to_string()),
+            ("currency", "EUR".to_string()),
+            ("scope", "event".to_string()),
+            ("min_quantity", "1".to_string()),
+        ]
+    };
+    for (code, kind, typed, stored) in
+        [("HALFPAST", "percent", "12.5", 1250), ("FIVER", "amount", "5.00", 500), ("TENNER", "fixed_price", "10", 1000)]
+    {
+        let fields = made(code, kind, typed);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b.submit(&page, &page, &fields).await;
+        assert_eq!(r.status, 303, "{code}: {}", r.html);
+        let list = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
+        let found = list.as_array().unwrap().iter().find(|p| p["code"] == code).unwrap_or_else(|| panic!("{list}"));
+        assert_eq!(found["value"].as_i64(), Some(stored), "{code}: {found}");
+    }
+    // The edit page shows them back the same way.
+    let list = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
+    let half = list.as_array().unwrap().iter().find(|p| p["code"] == "HALFPAST").unwrap();
+    let edit = b.get(&format!("{page}/{}", half["id"].as_str().unwrap())).await;
+    assert!(edit.html.contains("value=\"12.50\""), "{}", edit.html);
+    // Not a number, too many decimals for the currency: said on the field.
+    for (kind, typed) in [("percent", "ten"), ("amount", "5.001")] {
+        let fields = made("BAD", kind, typed);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b.submit(&page, &page, &fields).await;
+        assert_eq!(r.status, 422, "{typed}");
+        assert!(r.html.contains("id=\"value-error\""), "{typed}: {}", r.html);
+    }
+    // A batch is one row with its count, its codes listed when asked for.
+    let batch = s
+        .t
+        .post(
+            &format!("/api/v1/orgs/{}/promo-code-batches", s.org),
+            &s.owner,
+            json!({"prefix": "Gift", "count": 30, "kind": "amount", "value": 500, "currency": "EUR", "event_id": s.event}),
+        )
+        .await;
+    assert_eq!(batch.status, 201, "{batch:?}");
+    let codes: Vec<&str> = batch.body["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let listed = b.get(&page).await;
+    assert_eq!(listed.status, 200);
+    assert!(listed.html.contains("batches-title") && !listed.html.contains(codes[0]), "{}", listed.html);
+    let id = batch.body["batch"].as_str().unwrap();
+    let one = b.get(&format!("{page}?batch={id}")).await;
+    assert!(codes.iter().all(|c| one.html.contains(c)), "{}", one.html);
+    assert!(!one.html.contains("HALFPAST"), "only the batch's codes");
 }
