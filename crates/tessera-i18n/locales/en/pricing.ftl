@@ -86,3 +86,6 @@ pricing-batch-listed-of = { $count ->
    *[other] { $count } codes in all; the CSV has every one.
 }
 pricing-batch-back = All codes
+pricing-types = Limited to these ticket types
+pricing-types-hint = None chosen: every ticket type. Only a code of this event can be limited.
+pricing-error-types = Choose ticket types of this event.

@@ -82,3 +82,6 @@ pricing-batch-used = 已使用
 pricing-batch-listed = 批次 { $batch } 的优惠码：显示 { $shown } 个。
 pricing-batch-listed-of = 共 { $count } 个；CSV 中包含全部优惠码。
 pricing-batch-back = 全部优惠码
+pricing-types = 仅限以下票种
+pricing-types-hint = 不选表示全部票种。仅本活动的优惠码可限定票种。
+pricing-error-types = 请选择本活动的票种。

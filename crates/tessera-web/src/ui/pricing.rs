@@ -65,6 +65,8 @@ struct PromotionsPage<'a> {
     event_tabs: Vec<(String, String, bool)>,
     csrf: String,
     can_manage: bool,
+    /// The event's ticket types a code may be limited to: (id, name).
+    types: Vec<(String, String)>,
     batches: Vec<BatchRow>,
     /// Listing one batch: (its label, codes shown, codes in all, the link back).
     batch_shown: Option<(String, usize, usize, String)>,
@@ -100,6 +102,8 @@ struct UsesPage<'a> {
     back: String,
     /// The edit form (for those who may manage codes).
     can_manage: bool,
+    /// The event's ticket types a code may be limited to: (id, name).
+    types: Vec<(String, String)>,
     csrf: String,
     action: String,
     values: Filled<'a>,
@@ -131,7 +135,18 @@ fn values_of(p: &PromoCode, zone: &str) -> Values {
     if p.unlocks_hidden {
         v.insert("unlocks_hidden".into(), "1".into());
     }
+    for t in &p.ticket_type_ids {
+        v.insert(format!("type_{t}"), "1".into());
+    }
     v
+}
+
+/// The event's ticket types, for the "limited to" choice.
+async fn type_choices(s: &AppState, actor: &Actor, o: &OrgWithRole, v: &EventView) -> Vec<(String, String)> {
+    match s.app.ticket_types(actor, o.org.id, v.event.id).await {
+        Ok(types) => types.iter().map(|t| (t.id.to_string(), t.name.clone())).collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 fn kind_options(values: &Values) -> Vec<(&'static str, String, bool)> {
@@ -249,6 +264,7 @@ async fn list_page(
         })
         .collect();
     let kinds = kind_options(values);
+    let types = type_choices(s, actor, o, v).await;
     let extras = Extras { cookies, wide: true, ..Default::default() };
     let page = PromotionsPage {
         shell: Shell::new(t_args("pricing-title", &[("event", v.event.title.clone().into())]), &extras),
@@ -257,6 +273,7 @@ async fn list_page(
         csrf,
         can_manage: o.role.grants(Permission::ManageCatalog),
         notice,
+        types,
         batches,
         batch_shown,
         codes: rows,
@@ -367,6 +384,17 @@ fn read_settings(values: &Values, v: &EventView, errors: &mut Vec<(String, Strin
     let valid_from = when("valid_from", errors);
     let valid_until = when("valid_until", errors);
     let org_wide = values.get("scope").map(String::as_str) == Some("org");
+    // Chosen ticket types (`type_<id>` boxes); none chosen is every type.
+    let mut ticket_type_ids: Vec<tessera_domain::TicketTypeId> = Vec::new();
+    for key in values.keys() {
+        if let Some(id) = key.strip_prefix("type_") {
+            match id.parse() {
+                Ok(id) => ticket_type_ids.push(id),
+                Err(_) => errors.push(("ticket_type_ids".into(), t("pricing-error-types"))),
+            }
+        }
+    }
+    ticket_type_ids.sort_by_key(|id| id.to_string());
     Some(NewPromoCode {
         event_id: if org_wide { None } else { Some(v.event.id) },
         code: text("code"),
@@ -374,7 +402,7 @@ fn read_settings(values: &Values, v: &EventView, errors: &mut Vec<(String, Strin
         kind: kind?,
         value: value?,
         currency,
-        ticket_type_ids: vec![],
+        ticket_type_ids,
         min_quantity,
         valid_from,
         valid_until,
@@ -549,6 +577,7 @@ async fn code_page(
     };
     let shown = values_of(&promo, v.venue.timezone.as_str());
     let values = values.unwrap_or(&shown);
+    let types = type_choices(s, actor, o, v).await;
     let extras = Extras { cookies, wide: true, ..Default::default() };
     let heading = t_args("pricing-uses-title", &[("code", promo.code.clone().into())]);
     let page = UsesPage {
@@ -568,6 +597,7 @@ async fn code_page(
             .collect(),
         back: base(o, v),
         can_manage: o.role.grants(Permission::ManageCatalog),
+        types,
         csrf,
         action: format!("{}/{}", base(o, v), promo.id),
         values: Filled(values),

@@ -422,6 +422,18 @@ async fn the_promotions_page_takes_percentages_and_amounts_as_people_write_them(
         let found = list.as_array().unwrap().iter().find(|p| p["code"] == code).unwrap_or_else(|| panic!("{list}"));
         assert_eq!(found["value"].as_i64(), Some(stored), "{code}: {found}");
     }
+    // Limited to a ticket type by its box; the edit page keeps it chosen.
+    let type_box = format!("type_{}", s.ticket_type);
+    let mut fields = made("GAONLY", "percent", "10");
+    fields.push((type_box.as_str(), "1".to_string()));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = b.submit(&page, &page, &fields).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let list = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
+    let ga_only = list.as_array().unwrap().iter().find(|p| p["code"] == "GAONLY").unwrap();
+    assert_eq!(ga_only["ticket_type_ids"], json!([s.ticket_type]), "{ga_only}");
+    let edit = b.get(&format!("{page}/{}", ga_only["id"].as_str().unwrap())).await;
+    assert!(edit.html.contains(&format!("name=\"{type_box}\" value=\"1\" checked")), "{}", edit.html);
     // The edit page shows them back the same way.
     let list = s.t.get(&format!("/api/v1/orgs/{}/promo-codes", s.org), &s.owner).await.body;
     let half = list.as_array().unwrap().iter().find(|p| p["code"] == "HALFPAST").unwrap();
