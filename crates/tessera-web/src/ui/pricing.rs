@@ -188,6 +188,23 @@ async fn load(s: &AppState, org: &str, event: &str, here: &str) -> Result<(Actor
     Ok((actor, o, v))
 }
 
+/// [`load`] for a posted form, whose token must match: its fields too.
+async fn load_posted(
+    s: &AppState,
+    headers: &HeaderMap,
+    org: &str,
+    event: &str,
+    here: &str,
+    body: &Bytes,
+) -> Result<(Actor, OrgWithRole, EventView, Values), Response> {
+    let (actor, o, v) = load(s, org, event, here).await?;
+    let values = form(body);
+    if !csrf_ok(headers, &values) {
+        return Err(form_expired_page(here));
+    }
+    Ok((actor, o, v, values))
+}
+
 #[allow(clippy::too_many_arguments, reason = "one page's inputs")]
 async fn list_page(
     s: &AppState,
@@ -419,14 +436,10 @@ async fn create(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o, v) = match load(&s, &org, &event, uri.path()).await {
+    let (actor, o, v, values) = match load_posted(&s, &headers, &org, &event, uri.path(), &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let values = form(&body);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(uri.path());
-    }
     let mut errors = vec![];
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if let Some(input) = read_settings(&values, &v, &mut errors)
@@ -455,14 +468,10 @@ async fn batch(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o, v) = match load(&s, &org, &event, uri.path()).await {
+    let (actor, o, v, mut values) = match load_posted(&s, &headers, &org, &event, uri.path(), &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mut values = form(&body);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(uri.path());
-    }
     // The batch form's fields carry a `batch_` prefix, so that both forms
     // can show their own errors on one page.
     let mut plain: Values =
@@ -614,14 +623,10 @@ async fn update(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let (actor, o, v) = match load(&s, &org, &event, uri.path()).await {
+    let (actor, o, v, mut values) = match load_posted(&s, &headers, &org, &event, uri.path(), &body).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mut values = form(&body);
-    if !csrf_ok(&headers, &values) {
-        return form_expired_page(uri.path());
-    }
     let id: PromoCodeId = match code.parse() {
         Ok(id) => id,
         Err(_) => return super::not_found_page(),
