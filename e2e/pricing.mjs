@@ -2,7 +2,10 @@
 // code on the conference's Promotions tab and generates single-use codes
 // (CSV download); a guest opens the conference with `?code=EARLYBIRD`,
 // reserves a ticket and finds the discount as its own line on the order;
-// a typo in a generated code is refused next to the field. axe-core on
+// a typo in a generated code is refused next to the field; a price tier
+// added in the dashboard shows in the storefront and splits an order that
+// crosses its boundary into a line per price; dynamic pricing set on the
+// same page moves the price and lists the change. axe-core on
 // every page, at phone and desktop width, in English and Chinese.
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node pricing.mjs
 import assert from "node:assert/strict";
@@ -24,6 +27,9 @@ const words = {
 const events = await (await fetch(`${base}/api/v1/events?limit=50`)).json();
 const conf = events.items.find((e) => e.title === "RustConf Berlin");
 assert.ok(conf, "the demo has the conference");
+const confDetail = await (await fetch(`${base}/api/v1/events/${conf.id}`)).json();
+const studentType = confDetail.ticket_types.find((t) => t.name === "Student");
+assert.ok(studentType, "the conference sells student tickets");
 
 async function check(page, lang, what) {
   await audit(page, what);
@@ -102,6 +108,45 @@ try {
       assert.ok(csv.includes(first), "and the codes");
       await page.screenshot({ path: `${shots}/pricing-promotions-${tag}.png`, fullPage: true });
       await check(page, lang, `batch generated ${tag}`);
+
+      // A price tier for the conference's student tickets, added in the
+      // dashboard: one ticket at it, so two bought cross the boundary.
+      await page.goto(`${base}${orgPath}/events/${conf.id}`);
+      await page.locator(`a[href$="/ticket-types/${studentType.id}/tiers"]`).click();
+      await check(page, lang, `price tiers ${tag}`);
+      const tierName = `E2E tier ${run}`;
+      await page.locator("#name").fill(tierName);
+      await page.locator("#price").fill("1.00");
+      await page.locator("#quantity").fill("1");
+      await page.locator("section[aria-labelledby=form-title] button[type=submit]").click();
+      await page.locator("p.notice").waitFor();
+      assert.ok(await page.getByText(tierName).count(), "the tier is listed");
+      await page.screenshot({ path: `${shots}/pricing-tiers-${tag}.png`, fullPage: true });
+      await check(page, lang, `tier added ${tag}`);
+      await page.goto(`${base}/events/${conf.id}`);
+      const student = page.locator("li.ticket-row").filter({ hasText: tierName });
+      assert.equal(await student.count(), 1, "the storefront names the tier beside its price");
+      await student.locator("input[name^=qty_]").fill("2");
+      await page.locator("#name").fill(`Tier ${tag}`);
+      await page.locator("#email").fill(`tier-${tag}@example.org`);
+      await page.locator("form.buy button.big").click();
+      await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
+      const body = await page.locator("main").innerText();
+      assert.ok(body.includes(`Student · ${tierName}`), "one line at the tier's price");
+      await check(page, lang, `order across a tier boundary ${tag}`);
+
+      // Dynamic pricing for the regular tickets: by the share sold, between
+      // 199 and 399; the price moves into its bounds and the change is listed.
+      const regularType = confDetail.ticket_types.find((t) => t.name === "Regular");
+      await page.goto(`${base}${orgPath}/events/${conf.id}/ticket-types/${regularType.id}/tiers`);
+      await page.locator("#floor").fill("199.00");
+      await page.locator("#ceiling").fill("399.00");
+      await page.locator("#rule").selectOption("share_sold");
+      await page.locator("section[aria-labelledby=dynamic-title] form button[type=submit]").click();
+      await page.locator("p.notice").waitFor();
+      assert.ok(await page.locator("section[aria-labelledby=dynamic-title] tbody tr").count() >= 1, "the change is listed");
+      await page.screenshot({ path: `${shots}/pricing-dynamic-${tag}.png`, fullPage: true });
+      await check(page, lang, `dynamic pricing ${tag}`);
 
       // A typo in a generated code is refused at the code box, nothing held.
       const last = first.at(-1);

@@ -56,7 +56,14 @@ pub struct PublicTicketType {
     pub id: TicketTypeId,
     pub name: String,
     pub description: String,
+    /// What the next ticket costs now: its price tier's price while one
+    /// applies, else the ticket type's own price.
     pub price: Money,
+    /// The ticket type's own price, once its tiers have ended.
+    pub list_price: Money,
+    /// The price tier giving `price`, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_tier: Option<PublicPriceTier>,
     pub min_per_order: i64,
     pub max_per_order: i64,
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -67,6 +74,17 @@ pub struct PublicTicketType {
     pub on_sale: bool,
     /// Tickets that can still be reserved now: the tightest of its quotas.
     pub available: i64,
+}
+
+/// The price tier a ticket type sells at now, as buyers see it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PublicPriceTier {
+    pub name: String,
+    /// Tickets left at this price (a quantity tier), when a quantity ends it.
+    pub left: Option<i64>,
+    /// When this price ends, when a date ends it.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub until: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -235,21 +253,32 @@ impl App {
             t.visibility == Visibility::Hidden && access_code_matches(t.access_code.as_deref(), access_code)
         };
         let unlocked = p.ticket_types.iter().any(|t| unlocks(&t));
+        let tiers = self.store.event_price_tiers(id).await?;
         let ticket_types = p
             .ticket_types
             .iter()
             .filter(|t| t.visibility == Visibility::Public || unlocks(t))
-            .map(|t| PublicTicketType {
-                id: t.id,
-                name: t.name.clone(),
-                description: t.description.clone(),
-                price: t.price,
-                min_per_order: t.min_per_order,
-                max_per_order: t.max_per_order,
-                sales_start: t.sales_start,
-                sales_end: t.sales_end,
-                on_sale: t.on_sale(&p.event, now),
-                available: ticket_type_availability(t, &p.quotas),
+            .map(|t| {
+                let tiers = tiers.get(&t.id).map(Vec::as_slice).unwrap_or(&[]);
+                let (price, tier) = tessera_domain::tiers::current(t.price, tiers, now);
+                PublicTicketType {
+                    id: t.id,
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                    price,
+                    list_price: t.price,
+                    price_tier: tier.map(|x| PublicPriceTier {
+                        name: x.name.clone(),
+                        left: x.left(now),
+                        until: x.until,
+                    }),
+                    min_per_order: t.min_per_order,
+                    max_per_order: t.max_per_order,
+                    sales_start: t.sales_start,
+                    sales_end: t.sales_end,
+                    on_sale: t.on_sale(&p.event, now),
+                    available: ticket_type_availability(t, &p.quotas),
+                }
             })
             .collect();
         let detail = EventDetail {

@@ -547,6 +547,7 @@ impl App {
         let day_ago = now.checked_sub(jiff::SignedDuration::from_hours(24)).unwrap_or(now);
         self.store.idem_sweep(day_ago).await?;
         self.store.delete_expired_sessions(now).await?;
+        self.reprice_once().await?;
         Ok(events.len())
     }
 

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod seating;
 mod secrets;
 pub mod tickets;
+pub mod tiers;
 
 pub use authz::{Actor, OrgAccess};
 pub use clock::{Clock, ManualClock, SystemClock};

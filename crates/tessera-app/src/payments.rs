@@ -1162,6 +1162,25 @@ pub(crate) fn sandbox_event(p: &PaymentRecord, event_id: &str, ok: bool) -> Resu
     })
 }
 
+/// The line a ticket was sold on. A ticket type may have several lines,
+/// one per price tier: its tickets, in issue order, fill them in line order
+/// (as they were issued), so all of them together cost exactly the lines.
+fn line_of<'o>(
+    order: &'o Order,
+    ticket: &tessera_domain::orders::Ticket,
+) -> Option<&'o tessera_domain::orders::OrderLine> {
+    let nth =
+        order.tickets.iter().filter(|t| t.ticket_type_id == ticket.ticket_type_id).position(|t| t.id == ticket.id)?;
+    let mut seen = 0;
+    for l in order.lines.iter().filter(|l| l.ticket_type_id == ticket.ticket_type_id) {
+        seen += usize::try_from(l.quantity).unwrap_or(0);
+        if nth < seen {
+            return Some(l);
+        }
+    }
+    order.lines.iter().find(|l| l.ticket_type_id == ticket.ticket_type_id)
+}
+
 /// What some of an order's valid tickets cost: their price, tax added on
 /// top, and their per-ticket fees, prorated from their lines.
 fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
@@ -1184,7 +1203,7 @@ fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
             e.add_key(field, MessageKey::new("errors-already-void"), "already void");
             continue;
         }
-        if let Some(l) = order.lines.iter().find(|l| l.ticket_type_id == t.ticket_type_id) {
+        if let Some(l) = line_of(order, t) {
             let q = l.quantity.max(1);
             let tax = if l.tax_inclusive { 0 } else { l.tax.amount_minor / q };
             // Fees come back only where the buyer paid them (not absorbed).
@@ -1205,6 +1224,9 @@ pub struct BuyerPrice {
     pub per_ticket: Money,
     /// Of which fees.
     pub fees: Money,
+    /// The same for the ticket type's own price, which applies once its
+    /// price tiers have ended (equal to `per_ticket` without tiers).
+    pub list_per_ticket: Money,
 }
 
 /// The buyer's prices of an event: per ticket type, and the fee added once
@@ -1227,7 +1249,19 @@ impl App {
         for t in &event.ticket_types {
             let r = tessera_domain::payments::price(t.price.currency, &[(t.id, 1, t.price)], &per_ticket)
                 .map_err(|e| AppError::Internal(format!("pricing {}: {e}", t.id)))?;
-            out.push(BuyerPrice { ticket_type_id: t.id, per_ticket: r.total, fees: r.fees_charged });
+            let list = if t.list_price == t.price {
+                r.total
+            } else {
+                tessera_domain::payments::price(t.list_price.currency, &[(t.id, 1, t.list_price)], &per_ticket)
+                    .map_err(|e| AppError::Internal(format!("pricing {}: {e}", t.id)))?
+                    .total
+            };
+            out.push(BuyerPrice {
+                ticket_type_id: t.id,
+                per_ticket: r.total,
+                fees: r.fees_charged,
+                list_per_ticket: list,
+            });
             currency.get_or_insert(t.price.currency);
         }
         let per_order_fee = match currency {

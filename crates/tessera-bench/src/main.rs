@@ -109,6 +109,11 @@ struct FlashSale {
     /// Stop starting new requests after this many seconds.
     #[arg(long, default_value_t = 120)]
     max_secs: u64,
+    /// Run the sale twice against the same server, on two fresh events:
+    /// plain, then with a promo code on every order and a quantity price
+    /// tier whose boundary falls in the middle of the sale; print the ratio.
+    #[arg(long)]
+    compare_pricing: bool,
 }
 
 #[derive(Default)]
@@ -278,9 +283,54 @@ async fn ceiling(c: &reqwest::Client, url: &str, total: usize, concurrency: usiz
 }
 
 async fn flash_sale(args: FlashSale) -> Result<()> {
+    if !args.compare_pricing {
+        return sale(&args, false).await.map(|_| ());
+    }
+    let plain = sale(&args, false).await?;
+    println!();
+    let priced = sale(&args, true).await?;
+    println!();
+    println!(
+        "pricing: confirmed orders/s {plain:.0} plain, {priced:.0} with a promo code on every order and a tier boundary inside the sale; priced / plain = {:.3}",
+        priced / plain.max(1e-9)
+    );
+    Ok(())
+}
+
+/// One flash sale; with `priced`, every order names a promo code and the
+/// first half of the tickets sell at a price tier. Returns confirmed orders/s.
+async fn sale(args: &FlashSale, priced: bool) -> Result<f64> {
+    let args = args.clone();
     let c = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
     let (org, event, tt, cookie, csrf, _) =
         setup(&c, &args.url, args.tickets, "2030-01-01T20:00:00Z", "2030-01-01T23:00:00Z", 1).await?;
+    let code = if priced {
+        let post = |path: String, body: Value| {
+            c.post(format!("{}{path}", args.url))
+                .header("cookie", cookie.clone())
+                .header("x-csrf-token", csrf.clone())
+                .json(&body)
+        };
+        let (s, b) = json_req(post(
+            format!("/api/v1/orgs/{org}/promo-codes"),
+            json!({"event_id": event, "code": "BENCH", "kind": "percent", "value": 5000, "max_uses": args.buyers}),
+        ))
+        .await?;
+        if s != 201 {
+            bail!("promo code: {s} {b}");
+        }
+        let (s, b) = json_req(post(
+            format!("/api/v1/orgs/{org}/ticket-types/{tt}/price-tiers"),
+            json!({"name": "First half", "price_minor": 0, "quantity": (args.tickets / 2).max(1)}),
+        ))
+        .await?;
+        if s != 201 {
+            bail!("price tier: {s} {b}");
+        }
+        Some("BENCH")
+    } else {
+        None
+    };
 
     // The baseline, in the same run, with the same client and concurrency.
     let (ceiling_secs, mut ceiling_tally) = ceiling(&c, &args.url, args.buyers, args.concurrency, args.max_secs).await;
@@ -303,7 +353,10 @@ async fn flash_sale(args: FlashSale) -> Result<()> {
                     break;
                 }
                 let at = Instant::now();
-                let body = json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "email": format!("buyer{i}@bench.tessera.dev"), "name": "Buyer"});
+                let mut body = json!({"lines": [{"ticket_type_id": tt, "quantity": 1}], "email": format!("buyer{i}@bench.tessera.dev"), "name": "Buyer"});
+                if let Some(code) = code {
+                    body["promo_code"] = json!(code);
+                }
                 let r = c.post(format!("{url}/api/v1/events/{event}/orders")).json(&body).send().await;
                 let (status, body) = match r {
                     Ok(r) => {
@@ -381,8 +434,12 @@ async fn flash_sale(args: FlashSale) -> Result<()> {
 
     let confirm_rate = confirmed as f64 / secs;
     println!(
-        "flash sale: {} tickets, {} buyers, concurrency {}, {:.2} s",
-        args.tickets, args.buyers, args.concurrency, secs
+        "flash sale{}: {} tickets, {} buyers, concurrency {}, {:.2} s",
+        if priced { " (promo code on every order, tier boundary at half)" } else { "" },
+        args.tickets,
+        args.buyers,
+        args.concurrency,
+        secs
     );
     println!("{}", ceiling_tally.line("ceiling", ceiling_secs, ceiling_ok));
     println!("{}", reserve.line("reserve", secs, reserved));
@@ -403,7 +460,7 @@ async fn flash_sale(args: FlashSale) -> Result<()> {
         bail!("CHECK FAILED: sold {sold}, tickets {tickets}, confirmed {confirmed}, expected {expected}");
     }
     println!("check passed: nothing oversold, every confirmed order has its tickets");
-    Ok(())
+    Ok(confirm_rate)
 }
 
 /// Runs `f(i)` for i in 0..total with `concurrency` tasks, until the deadline.

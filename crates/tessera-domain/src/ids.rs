@@ -73,4 +73,6 @@ id_type!(
     ScanId,
     /// A promo code (voucher) of an organization or one of its events.
     PromoCodeId,
+    /// A price tier of a ticket type (early bird by date or by quantity).
+    PriceTierId,
 );

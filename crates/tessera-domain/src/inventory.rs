@@ -9,7 +9,8 @@
 
 use crate::catalog::{Event, EventStatus, TicketType, Visibility};
 use crate::pricing::{PromoCode, PromoRefusal};
-use crate::{Money, QuotaId, TicketTypeId, Timestamp};
+use crate::tiers::PriceTier;
+use crate::{Money, PriceTierId, QuotaId, TicketTypeId, Timestamp};
 use std::collections::HashMap;
 
 /// Most lines one reservation may have.
@@ -70,14 +71,20 @@ pub struct Snapshot {
     pub bought_by: HashMap<String, i64>,
     /// The promo codes the batch's requests name, by code.
     pub promos: HashMap<String, PromoState>,
+    /// Price tiers by ticket type, sorted ([`crate::tiers::sort`]), with
+    /// their counters: a request takes from them like from quotas.
+    pub tiers: HashMap<TicketTypeId, Vec<PriceTier>>,
     pub now: Timestamp,
 }
 
 /// What an accepted reservation takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allocation {
-    /// (ticket type, quantity, unit price), in request order.
+    /// (ticket type, quantity, unit price), in request order; a request
+    /// line that crosses a price tier boundary gives one line per price.
     pub lines: Vec<(TicketTypeId, i64, Money)>,
+    /// The price tier of each of `lines` (`None`: the type's own price).
+    pub line_tiers: Vec<Option<PriceTierId>>,
     /// (quota, quantity): the sum over lines of what each takes from each quota.
     pub quotas: Vec<(QuotaId, i64)>,
     /// The promo code used, and the discount it gives on each line (minor
@@ -153,6 +160,7 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         }
     };
     let mut lines = Vec::with_capacity(r.lines.len());
+    let mut line_tiers = Vec::with_capacity(r.lines.len());
     for (i, l) in r.lines.iter().enumerate() {
         let tt = find(s, l.ticket_type_id).ok_or(ReserveError::UnknownTicketType { line: i })?;
         if r.lines[..i].iter().any(|p| p.ticket_type_id == l.ticket_type_id) {
@@ -172,8 +180,21 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         if l.quantity < tt.min_per_order || l.quantity > tt.max_per_order {
             return Err(ReserveError::Quantity { line: i, min: tt.min_per_order, max: tt.max_per_order });
         }
-        lines.push((tt.id, l.quantity, tt.price));
+        match s.tiers.get(&tt.id) {
+            Some(tiers) if !tiers.is_empty() => {
+                for (tier, n, price) in crate::tiers::split(tt.price, tiers, l.quantity, s.now) {
+                    lines.push((tt.id, n, price));
+                    line_tiers.push(tier);
+                }
+            }
+            _ => {
+                lines.push((tt.id, l.quantity, tt.price));
+                line_tiers.push(None);
+            }
+        }
     }
+    // Lines may be split by price tier: refusals name the request's line.
+    let request_line = |tt: TicketTypeId| r.lines.iter().position(|l| l.ticket_type_id == tt).unwrap_or(0);
     let wanted: i64 = lines.iter().map(|l| l.1).sum();
     if let Some(allowed) = s.event.max_tickets_per_customer {
         let already = s.bought_by.get(&r.buyer_key).copied().unwrap_or(0);
@@ -186,8 +207,7 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
     for (tt_id, qty, _) in &lines {
         let tt = find(s, *tt_id).ok_or(ReserveError::UnknownTicketType { line: 0 })?;
         if tt.quota_ids.is_empty() {
-            let line = lines.iter().position(|l| l.0 == *tt_id).unwrap_or(0);
-            return Err(ReserveError::SoldOut { line, available: 0 });
+            return Err(ReserveError::SoldOut { line: request_line(*tt_id), available: 0 });
         }
         for q in &tt.quota_ids {
             match need.iter_mut().find(|(id, _)| id == q) {
@@ -196,7 +216,8 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
             }
         }
     }
-    for (line, (tt_id, _, _)) in lines.iter().enumerate() {
+    for (tt_id, _, _) in &lines {
+        let line = request_line(*tt_id);
         let tt = find(s, *tt_id).ok_or(ReserveError::UnknownTicketType { line })?;
         for q in &tt.quota_ids {
             let avail = s.quotas.get(q).map_or(0, QuotaCounters::available);
@@ -224,8 +245,13 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
             c.held += n;
         }
     }
+    for ((tt_id, n, _), tier) in lines.iter().zip(&line_tiers) {
+        if let Some(t) = tier.and_then(|id| s.tiers.get_mut(tt_id)?.iter_mut().find(|t| t.id == id)) {
+            t.held += n;
+        }
+    }
     *s.bought_by.entry(r.buyer_key.clone()).or_default() += wanted;
-    Ok(Allocation { lines, quotas: need, discount })
+    Ok(Allocation { lines, line_tiers, quotas: need, discount })
 }
 
 #[cfg(test)]
@@ -290,6 +316,7 @@ mod tests {
                 quotas,
                 bought_by: HashMap::new(),
                 promos: HashMap::new(),
+                tiers: HashMap::new(),
                 now: ts("2030-05-01T00:00:00Z"),
             },
             ids,
@@ -386,6 +413,41 @@ mod tests {
         let before = s.quotas.clone();
         assert_eq!(decide(&mut s, &other), Err(ReserveError::Promo(PromoRefusal::Exhausted)));
         assert_eq!(s.quotas, before, "a refused code holds nothing");
+    }
+
+    #[test]
+    fn price_tiers_split_a_line_at_the_boundary_and_count_in_the_batch() {
+        use crate::tiers::PriceTier;
+        let (mut s, t) = snapshot(vec![(10, vec![0])], &[100]);
+        let eur = |m| Money::new(m, crate::Currency::parse("EUR").unwrap());
+        let tier = PriceTier {
+            id: PriceTierId::new(),
+            org_id: s.event.org_id,
+            ticket_type_id: t[0],
+            position: 0,
+            name: "First three".into(),
+            price: eur(300),
+            until: None,
+            quantity: Some(3),
+            held: 0,
+            sold: 1,
+            created_at: s.now,
+        };
+        s.tiers.insert(t[0], vec![tier.clone()]);
+        let a = decide(&mut s, &req(&[(t[0], 1)])).unwrap();
+        assert_eq!(a.lines, vec![(t[0], 1, eur(300))]);
+        let a = decide(&mut s, &req(&[(t[0], 3)])).unwrap();
+        assert_eq!(a.lines, vec![(t[0], 1, eur(300)), (t[0], 2, eur(500))], "one left at the tier's price");
+        assert_eq!(a.line_tiers, vec![Some(tier.id), None]);
+        assert_eq!(a.tickets(), 3);
+        assert_eq!(s.tiers[&t[0]][0].held, 2);
+        let a = decide(&mut s, &req(&[(t[0], 2)])).unwrap();
+        assert_eq!(a.lines, vec![(t[0], 2, eur(500))], "the tier is used up");
+        // A refusal takes nothing from the tier.
+        s.tiers.get_mut(&t[0]).unwrap()[0].held = 0;
+        s.quotas.values_mut().for_each(|c| c.held = c.capacity);
+        assert_eq!(decide(&mut s, &req(&[(t[0], 2)])), Err(ReserveError::SoldOut { line: 0, available: 0 }));
+        assert_eq!(s.tiers[&t[0]][0].held, 0);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod catalog;
 pub mod checkin;
+pub mod dynamic;
 pub mod ids;
 pub mod inventory;
 pub mod money;
@@ -14,6 +15,7 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod roles;
+pub mod tiers;
 pub mod validation;
 
 pub use ids::*;

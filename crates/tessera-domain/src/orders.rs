@@ -86,6 +86,10 @@ pub struct OrderLine {
     pub tax_inclusive: bool,
     /// Service fees of this line's tickets.
     pub fees: Money,
+    /// The price tier this line was sold at; absent for the ticket type's
+    /// own price. An order has a line per ticket type and price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_tier_id: Option<crate::PriceTierId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]

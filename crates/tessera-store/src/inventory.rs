@@ -21,7 +21,9 @@ use tessera_domain::catalog::{Event, TicketType};
 use tessera_domain::inventory::{LineRequest, QuotaCounters, ReserveError, ReserveRequest, Snapshot, decide};
 use tessera_domain::orders::{HistoryEntry, Order, OrderId, OrderLine, OrderState, RefundStatus, Ticket, TicketId};
 use tessera_domain::payments::EventPricing;
-use tessera_domain::{Currency, EventId, Keyed, MessageKey, Money, OrgId, QuotaId, TicketTypeId, Timestamp, UserId};
+use tessera_domain::{
+    Currency, EventId, Keyed, MessageKey, Money, OrgId, PriceTierId, QuotaId, TicketTypeId, Timestamp, UserId,
+};
 use tessera_seating::{SeatStatus, check_exact};
 
 /// A seated event's plan and seat statuses, as a batch sees them.
@@ -270,6 +272,8 @@ pub(crate) struct Writes {
     promo_uses: Vec<Vec<Arg>>,
     order_discounts: Vec<Vec<Arg>>,
     promo_deltas: BTreeMap<String, i64>,
+    /// price tier -> (held delta, sold delta)
+    tier_deltas: BTreeMap<PriceTierId, (i64, i64)>,
     pub(crate) money: crate::payments::MoneyWrites,
 }
 
@@ -321,6 +325,12 @@ impl Writes {
 
     fn delta(&mut self, quota: QuotaId, held: i64, sold: i64) {
         let e = self.deltas.entry(quota).or_default();
+        e.0 += held;
+        e.1 += sold;
+    }
+
+    fn tier_delta(&mut self, tier: PriceTierId, held: i64, sold: i64) {
+        let e = self.tier_deltas.entry(tier).or_default();
         e.0 += held;
         e.1 += sold;
     }
@@ -568,7 +578,7 @@ impl Store {
     async fn fill_order(&self, order: &mut Order) -> Result<()> {
         let id = order.id.to_string();
         let lines = sqlx::query(
-            "SELECT ticket_type_id, name, quantity, unit_price_minor, tax_minor, tax_rate_bp, tax_inclusive, fee_minor FROM order_lines WHERE order_id = $1 ORDER BY name, ticket_type_id",
+            "SELECT ticket_type_id, tier_id, name, quantity, unit_price_minor, tax_minor, tax_rate_bp, tax_inclusive, fee_minor FROM order_lines WHERE order_id = $1 ORDER BY name, ticket_type_id, tier_id",
         )
         .bind(id.clone())
         .fetch_all(&self.read)
@@ -771,6 +781,10 @@ fn line_from(r: &AnyRow, currency: Currency) -> Result<OrderLine> {
         tax_rate_bp: r.int("tax_rate_bp")?,
         tax_inclusive: r.int("tax_inclusive")? != 0,
         fees: Money::new(r.int("fee_minor")?, currency),
+        price_tier_id: match r.text("tier_id")? {
+            t if t.is_empty() => None,
+            t => Some(t.parse().map_err(|_| StoreError::Corrupt("order_lines.tier_id".into()))?),
+        },
     })
 }
 
@@ -881,6 +895,20 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<Vec<u32
     for (quota, n) in deltas {
         sqlx::query("UPDATE quotas SET held = held - $2 WHERE id = $1").bind(quota).bind(n).execute(&mut **tx).await?;
     }
+    let tiers = fetch_in(
+        tx,
+        "SELECT tier_id, CAST(SUM(quantity) AS BIGINT) AS n FROM order_lines WHERE order_id IN ({in}) AND tier_id <> '' GROUP BY tier_id",
+        &[],
+        &ids,
+    )
+    .await?;
+    for r in &tiers {
+        sqlx::query("UPDATE price_tiers SET held = held - $2 WHERE id = $1")
+            .bind(r.text("tier_id")?)
+            .bind(r.int("n")?)
+            .execute(&mut **tx)
+            .await?;
+    }
     let mut freed = Vec::new();
     for r in fetch_in(tx, "DELETE FROM seat_claims WHERE hold_id IN ({in}) RETURNING seat_index", &[], &ids).await? {
         freed.push(u32::try_from(r.int("seat_index")?).map_err(|_| StoreError::Corrupt("seat index".into()))?);
@@ -986,7 +1014,8 @@ async fn load_snapshot(
     buyers.sort();
     buyers.dedup();
     let promos = crate::pricing::load_promos(tx, backend, event.org_id, &codes, &buyers).await?;
-    Ok(Snapshot { event, ticket_types, quotas, bought_by, promos, now })
+    let tiers = crate::tiers::load_for_event(tx, event.id).await?;
+    Ok(Snapshot { event, ticket_types, quotas, bought_by, promos, tiers, now })
 }
 
 /// The orders a batch confirms or cancels, whole (lines, tickets, history),
@@ -1025,7 +1054,7 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
     }
     let lines = fetch_in(
         tx,
-        "SELECT order_id, ticket_type_id, name, quantity, unit_price_minor, tax_minor, tax_rate_bp, tax_inclusive, fee_minor FROM order_lines WHERE order_id IN ({in}) ORDER BY name, ticket_type_id",
+        "SELECT order_id, ticket_type_id, tier_id, name, quantity, unit_price_minor, tax_minor, tax_rate_bp, tax_inclusive, fee_minor FROM order_lines WHERE order_id IN ({in}) ORDER BY name, ticket_type_id, tier_id",
         &[],
         &found,
     )
@@ -1320,9 +1349,15 @@ fn reserve(
     }
     let total = receipt.total;
     let mut lines = Vec::new();
-    for l in &receipt.lines {
-        let name =
+    for (l, tier) in receipt.lines.iter().zip(&alloc.line_tiers) {
+        let mut name =
             snap.ticket_types.iter().find(|t| t.id == l.ticket_type_id).map(|t| t.name.clone()).unwrap_or_default();
+        if let Some(t) =
+            tier.and_then(|id| snap.tiers.get(&l.ticket_type_id).and_then(|ts| ts.iter().find(|t| t.id == id)))
+        {
+            name = format!("{name} · {}", t.name);
+            w.tier_delta(t.id, l.quantity, 0);
+        }
         lines.push(OrderLine {
             ticket_type_id: l.ticket_type_id,
             name,
@@ -1332,12 +1367,14 @@ fn reserve(
             tax_rate_bp: l.tax_rate_bp,
             tax_inclusive: l.tax_inclusive,
             fees: l.fees,
+            price_tier_id: *tier,
         });
     }
     for l in &lines {
         w.order_lines.push(vec![
             text(&id),
             text(l.ticket_type_id),
+            text(l.price_tier_id.map(|t| t.to_string()).unwrap_or_default()),
             text(&l.name),
             Arg::Int(l.quantity),
             Arg::Int(l.unit_price.amount_minor),
@@ -1469,43 +1506,40 @@ pub(crate) fn transition(
     let id = t.order.to_string();
     let e = existing.get_mut(&id).ok_or(OpError::NotFound)?;
     let from = e.order.state;
-    let mut delta = |q: QuotaId, held: i64, sold: i64| {
-        w.delta(q, held, sold);
-        if let Some(c) = snap.as_deref_mut().and_then(|s| s.quotas.get_mut(&q)) {
-            c.held += held;
-            c.sold += sold;
-        }
+    // Quotas and price tiers move together: (held, sold) per unit.
+    let (held, sold) = match (from, t.to) {
+        (OrderState::Pending, OrderState::Paid) => (-1, 1),
+        (OrderState::Pending, OrderState::Cancelled) => (-1, 0),
+        (OrderState::Expired, OrderState::Paid) if t.revive => (0, 1),
+        (OrderState::Paid, OrderState::Cancelled | OrderState::Refunded) => (0, -1),
+        (from, _) => return Err(OpError::WrongState(from)),
     };
+    for (q, n) in &e.allocations {
+        w.delta(*q, held * n, sold * n);
+        if let Some(c) = snap.as_deref_mut().and_then(|s| s.quotas.get_mut(q)) {
+            c.held += held * n;
+            c.sold += sold * n;
+        }
+    }
+    for l in &e.order.lines {
+        let Some(tier) = l.price_tier_id else { continue };
+        w.tier_delta(tier, held * l.quantity, sold * l.quantity);
+        let in_snap = snap.as_deref_mut().and_then(|s| s.tiers.get_mut(&l.ticket_type_id));
+        if let Some(c) = in_snap.and_then(|ts| ts.iter_mut().find(|x| x.id == tier)) {
+            c.held += held * l.quantity;
+            c.sold += sold * l.quantity;
+        }
+    }
     let hold_state = match (from, t.to) {
-        (OrderState::Pending, OrderState::Paid) => {
-            for (q, n) in &e.allocations {
-                delta(*q, -n, *n);
-            }
-            "sold"
-        }
-        (OrderState::Pending, OrderState::Cancelled) => {
-            for (q, n) in &e.allocations {
-                delta(*q, -n, 0);
-            }
-            "released"
-        }
-        (OrderState::Expired, OrderState::Paid) if t.revive => {
-            for (q, n) in &e.allocations {
-                delta(*q, 0, *n);
-            }
-            "sold"
-        }
-        (OrderState::Paid, OrderState::Cancelled | OrderState::Refunded) => {
-            for (q, n) in &e.allocations {
-                delta(*q, 0, -n);
-            }
+        (_, OrderState::Paid) => "sold",
+        (OrderState::Pending, _) => "released",
+        _ => {
             w.voided_orders.push(id.clone());
             for ticket in &mut e.order.tickets {
                 ticket.status = "void".into();
             }
             "released"
         }
-        (from, _) => return Err(OpError::WrongState(from)),
     };
     if !e.seats.is_empty() {
         let now_status = if t.to == OrderState::Paid { SeatStatus::Sold } else { SeatStatus::Available };
@@ -1636,6 +1670,14 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
         std::mem::take(&mut w.promo_uses),
     )
     .await?;
+    for (tier, (held, sold)) in std::mem::take(&mut w.tier_deltas) {
+        sqlx::query("UPDATE price_tiers SET held = held + $2, sold = sold + $3 WHERE id = $1")
+            .bind(tier.to_string())
+            .bind(held)
+            .bind(sold)
+            .execute(&mut **tx)
+            .await?;
+    }
     for (code, n) in std::mem::take(&mut w.promo_deltas) {
         sqlx::query("UPDATE promo_codes SET uses = uses + $2 WHERE id = $1")
             .bind(code)
@@ -1649,6 +1691,7 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
         &[
             "order_id",
             "ticket_type_id",
+            "tier_id",
             "name",
             "quantity",
             "unit_price_minor",

@@ -18,6 +18,7 @@ macro_rules! dynsql {
 mod accounts;
 mod catalog;
 pub mod checkin;
+pub mod dynamic;
 mod idempotency;
 pub mod inventory;
 pub mod media;
@@ -27,6 +28,7 @@ pub mod reports;
 mod row;
 pub mod seating;
 pub mod testing;
+pub mod tiers;
 
 pub use accounts::{InvitationRecord, LinkPurpose, NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};

@@ -188,7 +188,7 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         }
         // The play is sold by seat: each seat's zone is its ticket type.
         if category == Category::Theatre {
-            let seating = tessera_app::seating::SetEventSeating { zones };
+            let seating = tessera_app::seating::SetEventSeating { zones: zones.clone() };
             app.set_event_seating(&actor, org.id, event.id, seating).await.map_err(err)?;
         }
         // Buyers of the concert may cancel and get their money back until a
@@ -198,6 +198,20 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             pricing.refunds =
                 tessera_domain::payments::RefundPolicy { buyer_refunds: true, deadline_hours: 24, fee_minor: 0 };
             app.set_event_pricing(&actor, org.id, event.id, pricing).await.map_err(err)?;
+        }
+        // The concert's first 25 standard tickets sell cheaper (a price
+        // tier), then the regular price applies.
+        if title == "Night of Strings"
+            && let Some(standard) = zones.get("Standard")
+        {
+            let first = tessera_domain::tiers::NewPriceTier {
+                name: "First release".into(),
+                price_minor: 2900,
+                until: None,
+                quantity: Some(25),
+                position: None,
+            };
+            app.create_price_tier(&actor, org.id, *standard, first).await.map_err(err)?;
         }
         // The conference has a promo code: EARLYBIRD takes 20 % off.
         if title == "RustConf Berlin" {

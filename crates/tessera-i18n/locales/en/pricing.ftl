@@ -89,3 +89,79 @@ pricing-batch-back = All codes
 pricing-types = Limited to these ticket types
 pricing-types-hint = None chosen: every ticket type. Only a code of this event can be limited.
 pricing-error-types = Choose ticket types of this event.
+
+## Price tiers of a ticket type
+tier-title = Price tiers: { $type } ({ $event })
+tier-back = Back to the event
+tier-intro = Sell this ticket type at other prices first: early bird until a date, or the first tickets at one price and the next at another. After the last tier it sells at its own price, { $price }. A purchase across a boundary is priced ticket by ticket.
+tier-list = Tiers, in the order they are tried
+tier-none = No price tiers: every ticket sells at the ticket type's own price.
+tier-after = After these tiers: { $price }.
+tier-name = Name shown to buyers
+tier-price = Price
+tier-price-in = Price ({ $currency })
+tier-until = Ends at
+tier-quantity = Ends after (tickets)
+tier-end-hint = Give an end date, a number of tickets, or both: the tier ends at whichever comes first. Tickets held in unpaid orders count until they are released.
+tier-position = Order
+tier-position-hint = Lower numbers are tried first; by default a new tier goes last.
+tier-sold = Sold
+tier-held = Held
+tier-state = Now
+tier-current = Selling now
+tier-ended = Ended
+tier-upcoming = Next
+tier-create = Add a tier
+tier-edit = Edit this tier
+tier-save = Save the tier
+tier-delete = Delete the tier
+tier-delete-confirm = Delete the tier “{ $name }”? Tickets will sell at the next price at once.
+tier-created = The tier was added.
+tier-saved = The tier was saved.
+tier-deleted = The tier was deleted.
+tier-error-price = Enter a price, such as 25.00.
+tier-error-in-use = Tickets are held or sold at this tier's price, so it cannot be deleted: end it instead (an end date now, or a number of tickets).
+tier-link = Price tiers ({ $count })
+
+## Dynamic pricing of a ticket type
+dynamic-title = Dynamic pricing
+dynamic-intro = Let the price move by itself between a floor and a ceiling: with the share sold, with how fast tickets sell, or as the event comes closer. It never leaves the bounds, every change is listed below with its reason, and a buyer pays the price they reserved at.
+dynamic-price-now = The price now: { $price }.
+dynamic-on = On
+dynamic-floor = Lowest price ({ $currency })
+dynamic-ceiling = Highest price ({ $currency })
+dynamic-rule = Rule
+dynamic-rule-hint = Share sold: from the lowest price with nothing sold to the highest when sold out. Sales rate: once an hour, one step up when more than the target sold in the last hour, one step down under half of it. Time to the event: from the lowest to the highest price over the last hours before the start (or the other way round).
+dynamic-rule-share-sold = By the share sold
+dynamic-rule-sales-rate = By the sales rate
+dynamic-rule-time-to-event = By the time to the event
+dynamic-target = Target: tickets per hour (sales rate)
+dynamic-step = One step, in % of the price (sales rate)
+dynamic-window = Hours before the start (time to the event)
+dynamic-falling = Fall from the highest to the lowest price instead (a last-minute price)
+dynamic-rounding = Round prices to multiples of ({ $currency })
+dynamic-save = Save dynamic pricing
+dynamic-off = Fix the price
+dynamic-off-confirm = Fix the price where it is now and stop moving it?
+dynamic-saved = Dynamic pricing was saved; the price follows its rule from now on.
+dynamic-turned-off = The price is fixed again.
+dynamic-changes = Price changes
+dynamic-no-changes = The price has not changed.
+dynamic-when = When
+dynamic-from-to = Price
+dynamic-reason = Why
+dynamic-reason-share-sold = { $share } % sold
+dynamic-reason-sales-up = { $count ->
+    [one] 1 ticket sold in the last hour, above the target
+   *[other] { $count } tickets sold in the last hour, above the target
+}
+dynamic-reason-sales-down = { $count ->
+    [one] 1 ticket sold in the last hour, under half the target
+   *[other] { $count } tickets sold in the last hour, under half the target
+}
+dynamic-reason-time = { $hours ->
+    [one] 1 hour before the start
+   *[other] { $hours } hours before the start
+}
+dynamic-reason-bounds = new bounds
+dynamic-error-rule = Choose a rule.

@@ -155,3 +155,9 @@ storefront-access-code = Access code
 storefront-access-code-submit = Show its tickets
 storefront-access-code-wrong = This code opens no tickets of this event.
 storefront-access-code-accepted = Your access code is applied: its tickets are listed below.
+storefront-tier-left = { $count ->
+    [one] 1 left at this price
+   *[other] { $count } left at this price
+}
+storefront-tier-until = until { $when }
+storefront-tier-then = then { $price }

@@ -152,3 +152,6 @@ storefront-access-code = 访问码
 storefront-access-code-submit = 显示对应门票
 storefront-access-code-wrong = 此访问码无法解锁本活动的任何门票。
 storefront-access-code-accepted = 访问码已生效：对应门票列在下方。
+storefront-tier-left = 此价格仅剩 { $count } 张
+storefront-tier-until = 截至 { $when }
+storefront-tier-then = 之后为 { $price }

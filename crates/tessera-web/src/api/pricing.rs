@@ -5,8 +5,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use tessera_app::pricing::PromoBatch;
 use tessera_app::pricing::PromoUse;
+use tessera_app::tiers::DynamicView;
+use tessera_domain::dynamic::DynamicSettings;
 use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode};
-use tessera_domain::{EventId, OrgId, PromoCodeId};
+use tessera_domain::tiers::{NewPriceTier, PriceTier};
+use tessera_domain::{EventId, OrgId, PriceTierId, PromoCodeId, TicketTypeId};
 
 /// Which codes to list.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -140,4 +143,113 @@ pub async fn promo_batch_csv(
         csv,
     )
         .into_response())
+}
+
+/// A ticket type's price tiers, in the order they are tried, with what each
+/// has held and sold.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/price-tiers", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("ticket_type_id" = TicketTypeId, Path)),
+    responses((status = 200, body = Vec<PriceTier>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn list_price_tiers(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, tt)): ApiPath<(OrgId, TicketTypeId)>,
+) -> ApiResult<Json<Vec<PriceTier>>> {
+    Ok(Json(s.app.price_tiers(&caller.actor, org, tt).await?))
+}
+
+/// Add a price tier: early bird until a date, the first N tickets at a
+/// price, or both (whichever ends first). Past its tiers a ticket type sells
+/// at its own price; a purchase across a boundary is priced per ticket.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/price-tiers", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("ticket_type_id" = TicketTypeId, Path)), request_body = NewPriceTier,
+    responses((status = 201, body = PriceTier), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "`invalid_input`, naming the field (also: more than 10 tiers)", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn create_price_tier(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, tt)): ApiPath<(OrgId, TicketTypeId)>,
+    ApiJson(input): ApiJson<NewPriceTier>,
+) -> ApiResult<(StatusCode, Json<PriceTier>)> {
+    Ok((StatusCode::CREATED, Json(s.app.create_price_tier(&caller.actor, org, tt, input).await?)))
+}
+
+/// Replace a tier's settings (whole). What it has held and sold stays
+/// counted: a quantity at or below that ends the tier.
+#[utoipa::path(put, path = "/api/v1/orgs/{org_id}/price-tiers/{price_tier_id}", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("price_tier_id" = PriceTierId, Path)), request_body = NewPriceTier,
+    responses((status = 200, body = PriceTier), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "`invalid_input`, naming the field", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn replace_price_tier(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PriceTierId)>,
+    ApiJson(input): ApiJson<NewPriceTier>,
+) -> ApiResult<Json<PriceTier>> {
+    Ok(Json(s.app.update_price_tier(&caller.actor, org, id, input).await?))
+}
+
+/// Delete a tier no ticket was held or sold at; end one that has instead.
+#[utoipa::path(delete, path = "/api/v1/orgs/{org_id}/price-tiers/{price_tier_id}", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("price_tier_id" = PriceTierId, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "`conflict`: tickets are held or sold at this tier", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn delete_price_tier(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PriceTierId)>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_price_tier(&caller.actor, org, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A ticket type's dynamic pricing: its settings (absent when the price is
+/// fixed), its price now, and its recent price changes with their reasons.
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("ticket_type_id" = TicketTypeId, Path)),
+    responses((status = 200, body = DynamicView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn get_dynamic_pricing(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, tt)): ApiPath<(OrgId, TicketTypeId)>,
+) -> ApiResult<Json<DynamicView>> {
+    Ok(Json(s.app.dynamic_pricing(&caller.actor, org, tt).await?))
+}
+
+/// Put a ticket type's price under a rule between a floor and a ceiling
+/// (`share_sold`, `sales_rate` or `time_to_event`). The price moves into
+/// the bounds at once, follows the rule from then on, and never leaves the
+/// bounds; every change is recorded with its reason. Orders keep the price
+/// they were reserved at.
+#[utoipa::path(put, path = "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("ticket_type_id" = TicketTypeId, Path)), request_body = DynamicSettings,
+    responses((status = 200, body = DynamicView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "`invalid_input`, naming the field", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn put_dynamic_pricing(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, tt)): ApiPath<(OrgId, TicketTypeId)>,
+    ApiJson(input): ApiJson<DynamicSettings>,
+) -> ApiResult<Json<DynamicView>> {
+    Ok(Json(s.app.set_dynamic_pricing(&caller.actor, org, tt, input).await?))
+}
+
+/// Fix the price again where it is now.
+#[utoipa::path(delete, path = "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("ticket_type_id" = TicketTypeId, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn delete_dynamic_pricing(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, tt)): ApiPath<(OrgId, TicketTypeId)>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_dynamic_pricing(&caller.actor, org, tt).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

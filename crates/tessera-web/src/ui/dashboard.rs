@@ -495,6 +495,9 @@ struct TypeView {
     /// (quota id, name, drawn from).
     quotas: Vec<(String, String, bool)>,
     action: String,
+    /// Its price tiers page, and how many tiers it has.
+    tiers_href: String,
+    tiers: usize,
 }
 
 struct QuotaView {
@@ -636,6 +639,10 @@ async fn event_page_showing(
     };
     let base = format!("/dashboard/orgs/{org}/events/{}", e.id);
     let pricing = pricing_view(s, actor, org, e, &types, input.values).await;
+    let tiers = match s.app.store.event_price_tiers(e.id).await {
+        Ok(t) => t,
+        Err(err) => return error_page(err.into()),
+    };
     let page = EventPage {
         shell: Shell::new(e.title.clone(), &Extras { wide: true, ..Default::default() }),
         tabs: OrgTabs::new(org, &o.org.name, "events"),
@@ -669,6 +676,8 @@ async fn event_page_showing(
                     .map(|q| (q.id.to_string(), q.name.clone(), t.quota_ids.contains(&q.id)))
                     .collect(),
                 action: format!("{base}/ticket-types/{}", t.id),
+                tiers_href: format!("{base}/ticket-types/{}/tiers", t.id),
+                tiers: tiers.get(&t.id).map_or(0, Vec::len),
             })
             .collect(),
         quotas: quotas

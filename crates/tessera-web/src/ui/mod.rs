@@ -31,6 +31,7 @@ pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod shell;
 pub(crate) mod storefront;
+pub(crate) mod tiers;
 
 use crate::AppState;
 use crate::extract::SESSION_COOKIE;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(overview::router())
         .merge(boxoffice::router())
         .merge(pricing::router())
+        .merge(tiers::router())
         .merge(settings::router())
         .merge(admin::router())
         .merge(seats::router())

@@ -350,6 +350,8 @@ struct TicketRow {
     value: String,
     /// "Only 3 left", said only when few are (and live, through `availability.js`).
     left: String,
+    /// The price tier selling now: its name, and how long it lasts.
+    tier: Option<String>,
 }
 
 #[derive(askama::Template)]
@@ -423,6 +425,20 @@ fn event_response(
                 max: tt.max_per_order.min(tt.available).max(0),
                 max_per_order: tt.max_per_order,
                 value: values.get(&field).cloned().unwrap_or_default(),
+                tier: tt.price_tier.as_ref().map(|p| {
+                    let mut parts = vec![p.name.clone()];
+                    if let Some(n) = p.left {
+                        parts.push(t_args("storefront-tier-left", &[("count", n.into())]));
+                    }
+                    if let Some(u) = p.until {
+                        parts.push(t_args("storefront-tier-until", &[("when", when(u, zone).into())]));
+                    }
+                    if tt.list_price != tt.price {
+                        let then = buyer.map_or(tt.list_price, |b| b.list_per_ticket);
+                        parts.push(t_args("storefront-tier-then", &[("price", money(then).into())]));
+                    }
+                    parts.join(" · ")
+                }),
                 left: if (1..=10).contains(&tt.available) {
                     t_args("storefront-only-left", &[("count", tt.available.into())])
                 } else {

@@ -76,6 +76,13 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/quotas", Rule::Org(Role::Admin)),
     ("PATCH", "/api/v1/orgs/{org_id}/quotas/{quota_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/price-tiers", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/price-tiers", Rule::Org(Role::Admin)),
+    ("PUT", "/api/v1/orgs/{org_id}/price-tiers/{price_tier_id}", Rule::Org(Role::Admin)),
+    ("DELETE", "/api/v1/orgs/{org_id}/price-tiers/{price_tier_id}", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing", Rule::Org(Role::Admin)),
+    ("DELETE", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/promo-codes", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/promo-codes", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", Rule::Org(Role::Staff)),
@@ -299,6 +306,13 @@ impl Fixture {
             ("POST", "/api/v1/orgs/{org_id}/promo-code-batches") => {
                 Some(json!({"prefix": "B", "count": 2, "kind": "percent", "value": 1000}))
             }
+            ("POST", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/price-tiers")
+            | ("PUT", "/api/v1/orgs/{org_id}/price-tiers/{price_tier_id}") => {
+                Some(json!({"name": format!("Tier {n}"), "price_minor": 100, "quantity": 5}))
+            }
+            ("PUT", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing") => {
+                Some(json!({"floor_minor": 100, "ceiling_minor": 200 + n, "rule": "share_sold"}))
+            }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/venues") => {
@@ -376,6 +390,44 @@ impl Fixture {
         } else {
             (String::new(), String::new())
         };
+        let tier = if template.contains("{price_tier_id}") {
+            // On a ticket type of its own: a type has at most ten tiers.
+            let actor = self.owner_actor().await;
+            let tt = json!({"name": format!("Tiered {n}"), "price_minor": 100, "currency": "EUR"});
+            let tt = self.t.app.create_ticket_type(
+                &actor,
+                self.org_id(),
+                self.event.parse().unwrap(),
+                serde_json::from_value(tt).unwrap(),
+            );
+            let tt = tt.await.unwrap().id;
+            let input = serde_json::from_value(json!({"name": format!("Fix {n}"), "price_minor": 1, "quantity": 1}));
+            self.t.app.create_price_tier(&actor, self.org_id(), tt, input.unwrap()).await.unwrap().id.to_string()
+        } else {
+            String::new()
+        };
+        // Dynamic pricing on a ticket type of its own, already on (so that
+        // each allowed DELETE has something to turn off).
+        let ticket_type = if template.ends_with("/dynamic-pricing") {
+            let actor = self.owner_actor().await;
+            let tt = json!({"name": format!("Dynamic {n}"), "price_minor": 100, "currency": "EUR"});
+            let tt = self.t.app.create_ticket_type(
+                &actor,
+                self.org_id(),
+                self.event.parse().unwrap(),
+                serde_json::from_value(tt).unwrap(),
+            );
+            let tt = tt.await.unwrap().id;
+            let on = json!({"floor_minor": 100, "ceiling_minor": 300, "rule": "share_sold"});
+            self.t
+                .app
+                .set_dynamic_pricing(&actor, self.org_id(), tt, serde_json::from_value(on).unwrap())
+                .await
+                .unwrap();
+            tt.to_string()
+        } else {
+            self.ticket_type.clone()
+        };
         let paid = template.ends_with("/tickets")
             || template.contains("{ticket_id}")
             || template.ends_with("/resend-confirmation");
@@ -409,14 +461,15 @@ impl Fixture {
             .replace("{org_id}", org)
             .replace("{venue_id}", &self.venue)
             .replace("{event_id}", &event)
-            .replace("{ticket_type_id}", &self.ticket_type)
+            .replace("{ticket_type_id}", &ticket_type)
             .replace("{quota_id}", &self.quota)
             .replace("{user_id}", &user)
             .replace("{token_id}", &token)
             .replace("{ticket_id}", &ticket)
             .replace("{list_id}", &self.list)
             .replace("{promo_code_id}", &promo)
-            .replace("{batch}", &batch);
+            .replace("{batch}", &batch)
+            .replace("{price_tier_id}", &tier);
         (m, path, body)
     }
 }
