@@ -142,7 +142,7 @@ try {
       await page.locator("#floor").fill("199.00");
       await page.locator("#ceiling").fill("399.00");
       await page.locator("#rule").selectOption("share_sold");
-      await page.locator("section[aria-labelledby=dynamic-title] form button[type=submit]").click();
+      await page.locator("section[aria-labelledby=dynamic-title] form button[type=submit]:not(.danger)").click();
       await page.locator("p.notice").waitFor();
       assert.ok(await page.locator("section[aria-labelledby=dynamic-title] tbody tr").count() >= 1, "the change is listed");
       await page.screenshot({ path: `${shots}/pricing-dynamic-${tag}.png`, fullPage: true });
