@@ -228,14 +228,14 @@ impl App {
         Ok((detail, unlocked))
     }
 
-    /// The lowest base price of each listed event's public ticket types,
-    /// for the event cards ("from €25"); one query for the whole list.
+    /// The lowest current price of each listed event's public ticket types
+    /// (a price tier's while one is open), for the event cards ("from €25").
     pub async fn lowest_prices(
         &self,
         events: &[EventId],
     ) -> Result<std::collections::HashMap<EventId, tessera_domain::Money>> {
         let mut out = std::collections::HashMap::new();
-        for (id, minor, currency) in self.store.lowest_public_prices(events).await? {
+        for (id, minor, currency) in self.store.lowest_public_prices(events, self.now()).await? {
             let Ok(currency) = tessera_domain::Currency::parse(&currency) else { continue };
             let price = tessera_domain::Money::new(minor, currency);
             // Mixed currencies in one event are rare; keep one of them.

@@ -114,6 +114,9 @@ struct FlashSale {
     /// tier whose boundary falls in the middle of the sale; print the ratio.
     #[arg(long)]
     compare_pricing: bool,
+    /// With --compare-pricing: pairs of runs, alternated.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
 }
 
 #[derive(Default)]
@@ -286,14 +289,22 @@ async fn flash_sale(args: FlashSale) -> Result<()> {
     if !args.compare_pricing {
         return sale(&args, false).await.map(|_| ());
     }
-    let plain = sale(&args, false).await?;
-    println!();
-    let priced = sale(&args, true).await?;
-    println!();
-    println!(
-        "pricing: confirmed orders/s {plain:.0} plain, {priced:.0} with a promo code on every order and a tier boundary inside the sale; priced / plain = {:.3}",
-        priced / plain.max(1e-9)
-    );
+    // Alternated (plain, priced, plain, priced, ...) so that noise on a
+    // shared machine falls on both alike; each pair gives a ratio.
+    let mut ratios = Vec::new();
+    for round in 1..=args.rounds.max(1) {
+        let plain = sale(&args, false).await?;
+        println!();
+        let priced = sale(&args, true).await?;
+        println!();
+        let ratio = priced / plain.max(1e-9);
+        println!(
+            "round {round}: confirmed orders/s {plain:.0} plain, {priced:.0} with a promo code on every order and a tier boundary inside the sale; priced / plain = {ratio:.3}"
+        );
+        ratios.push(ratio);
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!("pricing: median priced / plain over {} rounds = {:.3}", ratios.len(), ratios[ratios.len() / 2]);
     Ok(())
 }
 

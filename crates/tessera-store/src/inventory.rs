@@ -694,25 +694,59 @@ impl Store {
         Ok(orders)
     }
 
-    /// The lowest base price of the public ticket types of each of `events`,
-    /// as (event id, price in minor units, currency): the event cards'
-    /// "from €25". Events without public ticket types are left out.
-    pub async fn lowest_public_prices(&self, events: &[EventId]) -> Result<Vec<(EventId, i64, String)>> {
+    /// The lowest price the public ticket types of each of `events` sell at
+    /// `now` (a price tier's while one is open), as (event id, price in minor
+    /// units, currency): the event cards' "from €25". Events without public
+    /// ticket types are left out.
+    pub async fn lowest_public_prices(
+        &self,
+        events: &[EventId],
+        now: Timestamp,
+    ) -> Result<Vec<(EventId, i64, String)>> {
         let ids: Vec<String> = events.iter().map(ToString::to_string).collect();
-        let mut out = Vec::new();
+        let mut lowest: HashMap<(String, String), i64> = HashMap::new();
         for chunk in in_chunks(&ids) {
             let rows = in_query(
-                "SELECT event_id, MIN(price_minor) AS low, currency FROM ticket_types \
-                 WHERE visibility = 'public' AND event_id IN ({in}) GROUP BY event_id, currency",
+                "SELECT id, event_id, price_minor, currency FROM ticket_types \
+                 WHERE visibility = 'public' AND event_id IN ({in})",
+                &[],
+                chunk.clone(),
+            )
+            .fetch_all(&self.read)
+            .await?;
+            let tiered = in_query(
+                "SELECT ticket_type_id, position, until_at, quantity, held, sold, price_minor, created_at, id \
+                 FROM price_tiers WHERE event_id IN ({in})",
                 &[],
                 chunk,
             )
             .fetch_all(&self.read)
             .await?;
-            for r in &rows {
-                let id = r.text("event_id")?.parse().map_err(|_| StoreError::Corrupt("an event id".into()))?;
-                out.push((id, r.int("low")?, r.text("currency")?));
+            // The first open tier of each type, by position: its price applies.
+            let mut open: HashMap<String, (i64, i64, String, i64)> = HashMap::new();
+            for t in &tiered {
+                let ended = t.opt_ts("until_at")?.is_some_and(|u| now >= u)
+                    || t.opt_int("quantity")?
+                        .is_some_and(|q| t.int("held").unwrap_or(0) + t.int("sold").unwrap_or(0) >= q);
+                if ended {
+                    continue;
+                }
+                let key = (t.int("position")?, t.int("created_at")?, t.text("id")?, t.int("price_minor")?);
+                let e = open.entry(t.text("ticket_type_id")?).or_insert_with(|| key.clone());
+                if (key.0, key.1, &key.2) < (e.0, e.1, &e.2) {
+                    *e = key;
+                }
             }
+            for r in &rows {
+                let price = open.get(&r.text("id")?).map_or(r.int("price_minor")?, |t| t.3);
+                let e = lowest.entry((r.text("event_id")?, r.text("currency")?)).or_insert(price);
+                *e = (*e).min(price);
+            }
+        }
+        let mut out = Vec::new();
+        for ((event, currency), low) in lowest {
+            let id = event.parse().map_err(|_| StoreError::Corrupt("an event id".into()))?;
+            out.push((id, low, currency));
         }
         Ok(out)
     }

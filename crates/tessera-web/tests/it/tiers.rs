@@ -275,6 +275,12 @@ async fn the_dashboard_adds_edits_and_deletes_tiers() {
     // The storefront shows the tier beside its price.
     let store = b.get(&format!("/events/{}", s.event)).await;
     assert!(store.html.contains("Launch &#60;b&#62;") && store.html.contains("5 left at this price"), "{}", store.html);
+    let home = b.get("/").await;
+    assert!(
+        home.html.contains("€30.00") && !home.html.contains("€50.00"),
+        "the card's price is the tier's: {}",
+        home.html
+    );
     let edit = format!("{page}/{}", tiers[0]["id"].as_str().unwrap());
     let r =
         b.submit(&edit, &edit, &[("name", "Launch"), ("price", "25.50"), ("quantity", "8"), ("position", "0")]).await;
