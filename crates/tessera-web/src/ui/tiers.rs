@@ -112,7 +112,15 @@ fn values_of(p: &PriceTier, zone: &str) -> Values {
 }
 
 /// The form read into a tier, or the fields at fault (in the page's words).
-fn read(values: &Values, c: &Ctx, errors: &mut Vec<(String, String)>) -> Option<NewPriceTier> {
+fn read(values: &Values, c: &Ctx) -> Result<NewPriceTier, Refused> {
+    let mut errors = Vec::new();
+    match read_fields(values, c, &mut errors) {
+        Some(input) if errors.is_empty() => Ok(input),
+        _ => Err(Refused::Fields(errors)),
+    }
+}
+
+fn read_fields(values: &Values, c: &Ctx, errors: &mut Vec<(String, String)>) -> Option<NewPriceTier> {
     let zone = c.v.venue.timezone.as_str();
     let text = |k: &str| values.get(k).map(|x| x.trim().to_string()).unwrap_or_default();
     let int = |k: &str, errors: &mut Vec<(String, String)>| -> Option<i64> {
@@ -307,20 +315,48 @@ async fn create(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mut errors = vec![];
-    if let Some(input) = read(&values, &c, &mut errors)
-        && errors.is_empty()
-    {
-        match s.app.create_price_tier(&c.actor, c.o.org.id, c.tt.id, input).await {
-            Ok(_) => return redirect(&format!("{}?done=created", c.base()), &[]),
-            Err(e) => match form_errors(e) {
-                Ok(fields) => errors.extend(fields),
-                Err(page) => return page,
-            },
+    let saved = match read(&values, &c) {
+        Ok(input) => {
+            s.app.create_price_tier(&c.actor, c.o.org.id, c.tt.id, input).await.map(drop).map_err(Refused::from)
         }
+        Err(fields) => Err(fields),
+    };
+    settle(&s, &headers, &c, &values, None, saved, "created").await
+}
+
+/// A posted form's end: on to the list with a notice once saved, else the
+/// page again with each field at fault (API field names said as the form's).
+async fn settle(
+    s: &AppState,
+    headers: &HeaderMap,
+    c: &Ctx,
+    values: &Values,
+    editing: Option<&PriceTier>,
+    saved: Result<(), Refused>,
+    done: &str,
+) -> Response {
+    let errors = match saved {
+        Ok(()) => return redirect(&format!("{}?done={done}", c.base()), &[]),
+        Err(Refused::Fields(fields)) => fields,
+        Err(Refused::App(e)) => match form_errors(e) {
+            Ok(fields) => fields.into_iter().map(|(f, m)| (form_field(f), m)).collect(),
+            Err(page) => return page,
+        },
+    };
+    let (csrf, _) = csrf_token(headers);
+    show(s, c, StatusCode::UNPROCESSABLE_ENTITY, csrf, vec![], values, &errors, None, editing).await
+}
+
+/// Why a form was not saved: fields the page could not read, or the app's refusal.
+enum Refused {
+    Fields(Vec<(String, String)>),
+    App(tessera_app::AppError),
+}
+
+impl From<tessera_app::AppError> for Refused {
+    fn from(e: tessera_app::AppError) -> Self {
+        Refused::App(e)
     }
-    let (csrf, _) = csrf_token(&headers);
-    show(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, csrf, vec![], &values, &errors, None, None).await
 }
 
 async fn update(
@@ -338,20 +374,11 @@ async fn update(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let mut errors = vec![];
-    if let Some(input) = read(&values, &c, &mut errors)
-        && errors.is_empty()
-    {
-        match s.app.update_price_tier(&c.actor, c.o.org.id, p.id, input).await {
-            Ok(_) => return redirect(&format!("{}?done=saved", c.base()), &[]),
-            Err(e) => match form_errors(e) {
-                Ok(fields) => errors.extend(fields),
-                Err(page) => return page,
-            },
-        }
-    }
-    let (csrf, _) = csrf_token(&headers);
-    show(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, csrf, vec![], &values, &errors, None, Some(&p)).await
+    let saved = match read(&values, &c) {
+        Ok(input) => s.app.update_price_tier(&c.actor, c.o.org.id, p.id, input).await.map(drop).map_err(Refused::from),
+        Err(fields) => Err(fields),
+    };
+    settle(&s, &headers, &c, &values, Some(&p), saved, "saved").await
 }
 
 async fn delete(
@@ -432,7 +459,15 @@ fn dynamic_values(s: Option<&DynamicSettings>, currency: tessera_domain::Currenc
 }
 
 /// The dynamic pricing form read into settings, or the fields at fault.
-fn read_dynamic(values: &Values, c: &Ctx, errors: &mut Vec<(String, String)>) -> Option<DynamicSettings> {
+fn read_dynamic(values: &Values, c: &Ctx) -> Result<DynamicSettings, Refused> {
+    let mut errors = Vec::new();
+    match read_dynamic_fields(values, c, &mut errors) {
+        Some(input) if errors.is_empty() => Ok(input),
+        _ => Err(Refused::Fields(errors)),
+    }
+}
+
+fn read_dynamic_fields(values: &Values, c: &Ctx, errors: &mut Vec<(String, String)>) -> Option<DynamicSettings> {
     let text = |k: &str| values.get(k).map(|x| x.trim().to_string()).unwrap_or_default();
     let cur = c.tt.price.currency;
     let amount = |k: &str, errors: &mut Vec<(String, String)>| {
@@ -506,20 +541,13 @@ async fn save_dynamic(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let mut errors = vec![];
-    if let Some(input) = read_dynamic(&values, &c, &mut errors)
-        && errors.is_empty()
-    {
-        match s.app.set_dynamic_pricing(&c.actor, c.o.org.id, c.tt.id, input).await {
-            Ok(_) => return redirect(&format!("{}?done=dynamic#dynamic-title", c.base()), &[]),
-            Err(e) => match form_errors(e) {
-                Ok(fields) => errors.extend(fields.into_iter().map(|(f, m)| (form_field(f), m))),
-                Err(page) => return page,
-            },
+    let saved = match read_dynamic(&values, &c) {
+        Ok(input) => {
+            s.app.set_dynamic_pricing(&c.actor, c.o.org.id, c.tt.id, input).await.map(drop).map_err(Refused::from)
         }
-    }
-    let (csrf, _) = csrf_token(&headers);
-    show(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, csrf, vec![], &values, &errors, None, None).await
+        Err(fields) => Err(fields),
+    };
+    settle(&s, &headers, &c, &values, None, saved, "dynamic#dynamic-title").await
 }
 
 async fn dynamic_off(

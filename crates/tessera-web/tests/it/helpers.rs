@@ -304,3 +304,40 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A published event of owner@example.org's organization "alpha", selling one
+/// ticket type (GA, up to 6 per order): what the pricing tests start from.
+pub struct Sale {
+    pub t: TestApp,
+    pub owner: Auth,
+    pub org: String,
+    pub event: String,
+    pub ticket_type: String,
+}
+
+/// A published event with one ticket type at `price` from a quota of `capacity`.
+pub async fn sale(price: i64, capacity: i64) -> Sale {
+    let t = spawn_app_on(&DB.with(Clone::clone), test_config(), tessera_web::WebConfig::default()).await;
+    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
+    let venue = t.venue(&owner, &org, "Hall").await;
+    let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;
+    let event = e.body["id"].as_str().unwrap().to_string();
+    let q = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/quotas"),
+            &owner,
+            json!({"name": "House", "capacity": capacity}),
+        )
+        .await;
+    let tt = t
+        .post(
+            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
+            &owner,
+            json!({"name": "GA", "price_minor": price, "currency": "EUR", "max_per_order": 6, "quota_ids": [q.body["id"]]}),
+        )
+        .await;
+    assert_eq!(tt.status, 201, "{tt:?}");
+    let ticket_type = tt.body["id"].as_str().unwrap().to_string();
+    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
+    Sale { t, owner, org, event, ticket_type }
+}

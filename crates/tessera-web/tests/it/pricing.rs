@@ -19,41 +19,6 @@ crate::on_both_backends!(
     the_promotions_page_takes_percentages_and_amounts_as_people_write_them,
 );
 
-struct Sale {
-    t: TestApp,
-    owner: Auth,
-    org: String,
-    event: String,
-    ticket_type: String,
-}
-
-/// A published event with one ticket type at `price` from a quota of `capacity`.
-async fn sale(price: i64, capacity: i64) -> Sale {
-    let t = spawn_app_on(&DB.with(Clone::clone), test_config(), tessera_web::WebConfig::default()).await;
-    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
-    let venue = t.venue(&owner, &org, "Hall").await;
-    let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;
-    let event = e.body["id"].as_str().unwrap().to_string();
-    let q = t
-        .post(
-            &format!("/api/v1/orgs/{org}/events/{event}/quotas"),
-            &owner,
-            json!({"name": "House", "capacity": capacity}),
-        )
-        .await;
-    let tt = t
-        .post(
-            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
-            &owner,
-            json!({"name": "GA", "price_minor": price, "currency": "EUR", "max_per_order": 6, "quota_ids": [q.body["id"]]}),
-        )
-        .await;
-    assert_eq!(tt.status, 201, "{tt:?}");
-    let ticket_type = tt.body["id"].as_str().unwrap().to_string();
-    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
-    Sale { t, owner, org, event, ticket_type }
-}
-
 impl Sale {
     async fn code(&self, body: Value) -> Value {
         let r = self.t.post(&format!("/api/v1/orgs/{}/promo-codes", self.org), &self.owner, body).await;

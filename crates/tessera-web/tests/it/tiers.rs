@@ -19,41 +19,6 @@ crate::on_both_backends!(
     the_dashboard_sets_dynamic_pricing_and_lists_its_changes,
 );
 
-struct Sale {
-    t: TestApp,
-    owner: Auth,
-    org: String,
-    event: String,
-    ticket_type: String,
-}
-
-/// A published event with one ticket type at `price` from a quota of `capacity`.
-async fn sale(price: i64, capacity: i64) -> Sale {
-    let t = spawn_app_on(&DB.with(Clone::clone), test_config(), tessera_web::WebConfig::default()).await;
-    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
-    let venue = t.venue(&owner, &org, "Hall").await;
-    let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;
-    let event = e.body["id"].as_str().unwrap().to_string();
-    let q = t
-        .post(
-            &format!("/api/v1/orgs/{org}/events/{event}/quotas"),
-            &owner,
-            json!({"name": "House", "capacity": capacity}),
-        )
-        .await;
-    let tt = t
-        .post(
-            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
-            &owner,
-            json!({"name": "GA", "price_minor": price, "currency": "EUR", "max_per_order": 6, "quota_ids": [q.body["id"]]}),
-        )
-        .await;
-    assert_eq!(tt.status, 201, "{tt:?}");
-    let ticket_type = tt.body["id"].as_str().unwrap().to_string();
-    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
-    Sale { t, owner, org, event, ticket_type }
-}
-
 impl Sale {
     fn tiers_path(&self) -> String {
         format!("/api/v1/orgs/{}/ticket-types/{}/price-tiers", self.org, self.ticket_type)
@@ -71,7 +36,7 @@ impl Sale {
         r.body.as_array().unwrap().clone()
     }
 
-    async fn buy(&self, qty: i64, email: &str) -> Res {
+    async fn buy_n(&self, qty: i64, email: &str) -> Res {
         self.t
             .post(
                 &format!("/api/v1/events/{}/orders", self.event),
@@ -112,7 +77,7 @@ async fn racing_buyers_never_overshoot_a_quantity_tier() {
     let mut tasks = Vec::new();
     for i in 0..40 {
         let s = s.clone();
-        tasks.push(tokio::spawn(async move { s.buy(1, &format!("b{i}@example.org")).await }));
+        tasks.push(tokio::spawn(async move { s.buy_n(1, &format!("b{i}@example.org")).await }));
     }
     let mut at_tier = 0;
     for task in tasks {
@@ -134,7 +99,7 @@ async fn racing_buyers_never_overshoot_a_quantity_tier() {
     s.t.clock.advance_secs(601);
     s.t.app.sweep_once().await.unwrap();
     assert_eq!(s.tiers().await[0]["held"], 0);
-    let r = s.buy(2, "late@example.org").await;
+    let r = s.buy_n(2, "late@example.org").await;
     assert_eq!(lines(&r.body), vec![(2, 3000)], "{r:?}");
     let id = r.body["id"].as_str().unwrap();
     assert_eq!(s.mark_paid(id).await.status, 200);
@@ -150,8 +115,8 @@ async fn a_purchase_across_a_boundary_is_priced_per_ticket_and_refunded_per_tick
     let s = sale(5000, 100).await;
     s.tier(json!({"name": "First", "price_minor": 2000, "quantity": 2})).await;
     s.tier(json!({"name": "Second", "price_minor": 3000, "quantity": 2})).await;
-    assert_eq!(s.buy(1, "a@example.org").await.status, 201);
-    let r = s.buy(5, "b@example.org").await;
+    assert_eq!(s.buy_n(1, "a@example.org").await.status, 201);
+    let r = s.buy_n(5, "b@example.org").await;
     assert_eq!(r.status, 201, "{r:?}");
     assert_eq!(
         lines(&r.body),
@@ -194,11 +159,11 @@ async fn a_date_tier_ends_at_its_instant_and_bad_tiers_are_refused_naming_the_fi
     let s = sale(5000, 100).await;
     let until = s.t.clock.now().checked_add(jiff::SignedDuration::from_hours(24)).unwrap();
     let early = s.tier(json!({"name": "Early bird", "price_minor": 3500, "until": until.to_string()})).await;
-    let first = s.buy(3, "a@example.org").await;
+    let first = s.buy_n(3, "a@example.org").await;
     assert_eq!(lines(&first.body), vec![(3, 3500)], "no quantity: every ticket until then");
     assert_eq!(s.mark_paid(first.body["id"].as_str().unwrap()).await.status, 200);
     s.t.clock.advance_secs(24 * 3600);
-    assert_eq!(lines(&s.buy(1, "b@example.org").await.body), vec![(1, 5000)], "ended at its instant");
+    assert_eq!(lines(&s.buy_n(1, "b@example.org").await.body), vec![(1, 5000)], "ended at its instant");
     // Bad input: the field named, nothing created.
     let future = s.t.clock.now().checked_add(jiff::SignedDuration::from_hours(1)).unwrap().to_string();
     let past = s.t.clock.now().checked_sub(jiff::SignedDuration::from_hours(1)).unwrap().to_string();
@@ -321,7 +286,7 @@ async fn dynamic_prices_follow_their_rule_within_bounds_and_orders_keep_theirs()
     let r = s.t.put(&foreign, &other, json!({"floor_minor": 1, "ceiling_minor": 2, "rule": "share_sold"})).await;
     assert_eq!(r.status, 404, "{r:?}");
     // A reservation before the rule: it keeps its price whatever happens.
-    let early = s.buy(2, "early@example.org").await;
+    let early = s.buy_n(2, "early@example.org").await;
     assert_eq!(lines(&early.body), vec![(2, 5000)]);
     // By share sold, 20 to 80: two sold of 100 gives 21.20, rounded to whole euros.
     let on =
@@ -337,7 +302,7 @@ async fn dynamic_prices_follow_their_rule_within_bounds_and_orders_keep_theirs()
     assert_eq!(on.body["changes"][0]["figure"], 200, "2 % sold");
     assert_eq!(s.public_type().await["price"]["amount_minor"], 2100);
     for i in 0..8 {
-        assert_eq!(s.buy(6, &format!("b{i}@example.org")).await.status, 201);
+        assert_eq!(s.buy_n(6, &format!("b{i}@example.org")).await.status, 201);
     }
     s.t.app.sweep_once().await.unwrap();
     let view = s.t.get(&path, &s.owner).await;
