@@ -73,4 +73,6 @@ id_type!(
     ScanId,
     /// A promo code (voucher) of an organization or one of its events.
     PromoCodeId,
+    /// An invoice or credit note of an organization.
+    InvoiceId,
 );

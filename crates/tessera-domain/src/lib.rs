@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checkin;
 pub mod ids;
 pub mod inventory;
+pub mod invoices;
 pub mod money;
 pub mod orders;
 pub mod payments;

@@ -20,6 +20,7 @@ mod catalog;
 pub mod checkin;
 mod idempotency;
 pub mod inventory;
+pub mod invoices;
 pub mod media;
 pub mod payments;
 pub mod pricing;

@@ -127,7 +127,7 @@ pub(crate) struct OrgTabs {
 #[allow(dead_code, reason = "the dashboard's pages move to templates next")]
 impl OrgTabs {
     /// The sections of organization `org`, the one named `current` marked
-    /// (overview, events, orders, venues, team, tokens, webhooks, payments).
+    /// (overview, events, orders, venues, team, tokens, webhooks, payments, invoices).
     pub(crate) fn new(org: tessera_domain::OrgId, org_name: &str, current: &str) -> OrgTabs {
         let sections = [
             ("overview", "/overview", "shell-tab-overview"),
@@ -138,6 +138,7 @@ impl OrgTabs {
             ("tokens", "/tokens", "shell-tab-tokens"),
             ("webhooks", "/webhooks", "shell-tab-webhooks"),
             ("payments", "/payments", "shell-tab-payments"),
+            ("invoices", "/invoices", "invoices-tab"),
         ];
         OrgTabs {
             org_name: org_name.to_string(),
