@@ -136,7 +136,9 @@ impl App {
                 order.org_id,
                 &DocumentFor::Invoice { order: order.id },
                 now,
-                |settings, n| Ok(invoice_document(settings, buyer, order, &event.title, settings.number(n), &locale, now)),
+                |settings, n| {
+                    Ok(invoice_document(settings, buyer, order, &event.title, settings.number(n), &locale, now))
+                },
                 |inv| {
                     let payload = serde_json::json!({ "invoice_id": inv.id, "locale": locale });
                     vec![
@@ -172,10 +174,12 @@ impl App {
             let what = tessera_mail::catalog_text_args(
                 l,
                 "invoices-credit-line",
-                &[("invoice", FluentValue::from(doc.number.as_str())), ("reason", FluentValue::from(r.reason.as_str()))],
+                &[
+                    ("invoice", FluentValue::from(doc.number.as_str())),
+                    ("reason", FluentValue::from(r.reason.as_str())),
+                ],
             );
-            let for_refund =
-                DocumentFor::CreditNote { order, invoice: invoice.id, refund_id: r.id.clone() };
+            let for_refund = DocumentFor::CreditNote { order, invoice: invoice.id, refund_id: r.id.clone() };
             let amount = r.amount.amount_minor;
             let (note, _) = self
                 .store
@@ -242,7 +246,8 @@ impl App {
         id: InvoiceId,
     ) -> Result<(Invoice, Vec<u8>)> {
         let order = self.buyer_order(actor, order, token).await?;
-        let inv = self.store.invoice(order.org_id, id).await?.filter(|i| i.order_id == order.id).ok_or(AppError::NotFound)?;
+        let inv =
+            self.store.invoice(order.org_id, id).await?.filter(|i| i.order_id == order.id).ok_or(AppError::NotFound)?;
         let pdf = invoice_pdf(&inv.document)?;
         Ok((inv, pdf))
     }
@@ -345,7 +350,11 @@ pub fn invoice_sheet(d: &InvoiceDocument) -> tessera_render::InvoiceSheet {
         taxes: d
             .taxes
             .iter()
-            .map(|x| tessera_render::TaxRow { rate: rate(x.rate_bp), amount: money(x.tax_minor), inclusive: x.inclusive })
+            .map(|x| tessera_render::TaxRow {
+                rate: rate(x.rate_bp),
+                amount: money(x.tax_minor),
+                inclusive: x.inclusive,
+            })
             .collect(),
         total: money(d.total_minor),
         footer: d.footer.clone(),

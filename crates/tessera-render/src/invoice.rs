@@ -182,7 +182,10 @@ fn head(pen: &mut Pen<'_, '_>, s: &InvoiceSheet, title: &str) -> f32 {
         }
         by
     };
-    let seller_ids = [(t(l, "invoices-tax-id"), s.seller_tax_id.as_str()), (t(l, "invoices-registration"), s.seller_registration.as_str())];
+    let seller_ids = [
+        (t(l, "invoices-tax-id"), s.seller_tax_id.as_str()),
+        (t(l, "invoices-registration"), s.seller_registration.as_str()),
+    ];
     let buyer_ids = [(t(l, "invoices-tax-id"), s.buyer_tax_id.as_str())];
     let a = block(pen, MARGIN, &t(l, "invoices-seller"), &s.seller, &seller_ids);
     let b = block(pen, MARGIN + col + 24.0, &t(l, "invoices-bill-to"), &s.buyer, &buyer_ids);

@@ -15,8 +15,11 @@ fn issued((invoice, fresh): (Invoice, bool)) -> (StatusCode, Json<Invoice>) {
 }
 
 pub(crate) fn pdf_response(invoice: &Invoice, pdf: Vec<u8>) -> Response {
-    let name: String =
-        invoice.number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let name: String = invoice
+        .number
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
     let disposition = format!("inline; filename=\"{}-{name}.pdf\"", invoice.document.kind.as_str().replace('_', "-"));
     (
         [
@@ -115,7 +118,11 @@ pub async fn list_invoices(
     responses((status = 200, description = "The invoices", content((String = "text/csv"))),
               (status = 404, body = ErrorBody)),
     security(("session" = []), ("bearer" = [])))]
-pub async fn invoices_csv(State(s): State<AppState>, caller: Caller, ApiPath(org): ApiPath<OrgId>) -> ApiResult<Response> {
+pub async fn invoices_csv(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath(org): ApiPath<OrgId>,
+) -> ApiResult<Response> {
     let csv = s.app.invoices_csv(&caller.actor, org).await?;
     Ok((
         [
@@ -200,7 +207,6 @@ pub async fn buyer_invoice_pdf(
     headers: HeaderMap,
     ApiPath((order, id)): ApiPath<(OrderId, InvoiceId)>,
 ) -> ApiResult<Response> {
-    let (invoice, pdf) =
-        s.app.buyer_invoice_pdf(&caller.actor, order, order_token(&headers).as_deref(), id).await?;
+    let (invoice, pdf) = s.app.buyer_invoice_pdf(&caller.actor, order, order_token(&headers).as_deref(), id).await?;
     Ok(pdf_response(&invoice, pdf))
 }

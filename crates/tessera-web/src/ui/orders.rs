@@ -505,7 +505,10 @@ async fn order_view(
         .iter()
         .map(|d| {
             let credit = d.kind == tessera_domain::invoices::InvoiceKind::CreditNote;
-            (tessera_render::invoice_title(l, credit, &d.number), format!("/dashboard/orgs/{org}/invoices/{}/pdf", d.id))
+            (
+                tessera_render::invoice_title(l, credit, &d.number),
+                format!("/dashboard/orgs/{org}/invoices/{}/pdf", d.id),
+            )
         })
         .collect();
     let show_invoices = ord.paid_at.is_some() || !docs.is_empty();

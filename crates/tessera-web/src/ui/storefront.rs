@@ -15,8 +15,7 @@ use super::seats::{self, Seating};
 use super::shell::{Filled, Shell, Text, render, t, t_args};
 use super::{
     Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money,
-    redirect,
-    viewer, when,
+    redirect, viewer, when,
 };
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -759,7 +758,6 @@ impl InvoiceForm {
     fn errs(&self) -> &[(String, String)] {
         &self.errors
     }
-
 }
 
 async fn order_page(
@@ -892,7 +890,12 @@ async fn show_order(
 
 /// The buyer asks for an invoice with their billing details; a refusal
 /// shows the order page again with the form as entered.
-async fn request_invoice(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn request_invoice(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     let (order, token) = match order_form(&s, &headers, &id, &body).await {
         Ok(found) => found,
         Err(page) => return page,

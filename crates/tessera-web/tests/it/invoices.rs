@@ -146,7 +146,10 @@ async fn settings_are_validated_naming_the_field() {
         .await;
     let mut fields = r.fields();
     fields.sort();
-    assert_eq!((r.status, fields), (422, vec!["address".into(), "footer".into(), "legal_name".into(), "number_prefix".into(), "tax_id".into()]));
+    assert_eq!(
+        (r.status, fields),
+        (422, vec!["address".into(), "footer".into(), "legal_name".into(), "number_prefix".into(), "tax_id".into()])
+    );
     let r = s.settings(json!({"legal_name": "A", "address": "B", "colour": "red"})).await;
     assert_eq!(r.status, 422, "unknown fields are refused: {r:?}");
     // Nothing was stored by the refusals.
@@ -192,9 +195,7 @@ async fn staff_and_buyers_issue_one_invoice_per_order() {
     fields.sort();
     assert_eq!((r.status, fields), (422, vec!["address".into(), "locale".into(), "name".into()]));
     assert_eq!(s.buyer_issue(&b, "wrong-token", json!({"address": "1 Road"})).await.status, 404);
-    let r = s
-        .buyer_issue(&b, &b_token, json!({"name": "Bo Ltd", "address": "2 Lane\nLeeds", "tax_id": "GB999"}))
-        .await;
+    let r = s.buyer_issue(&b, &b_token, json!({"name": "Bo Ltd", "address": "2 Lane\nLeeds", "tax_id": "GB999"})).await;
     assert_eq!((r.status, r.body["number"].as_str()), (201, Some("INV-2")), "{r:?}");
     assert_eq!(r.body["document"]["buyer"]["address"], "2 Lane\nLeeds");
     assert_eq!(r.body["document"]["buyer"]["tax_id"], "GB999");
@@ -288,11 +289,7 @@ async fn an_issued_invoice_keeps_what_it_said() {
     assert_eq!(s.settings(changed).await.status, 200);
     let tt = s
         .t
-        .patch(
-            &format!("/api/v1/orgs/{}/ticket-types/{}", s.org, s.ticket_type),
-            &s.owner,
-            json!({"name": "Renamed"}),
-        )
+        .patch(&format!("/api/v1/orgs/{}/ticket-types/{}", s.org, s.ticket_type), &s.owner, json!({"name": "Renamed"}))
         .await;
     assert_eq!(tt.status, 200, "{tt:?}");
     let id = first.body["id"].as_str().unwrap();
@@ -315,7 +312,8 @@ async fn a_refund_after_invoicing_gets_a_credit_note() {
     let (a, token) = s.paid_order(2, "ada@example.org").await;
     let inv = s.issue(&a, json!({})).await;
     assert_eq!((inv.status, inv.body["document"]["total_minor"].as_i64()), (201, Some(5000)));
-    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{a}/refunds", s.org), &s.owner, json!({"amount_minor": 1000})).await;
+    let r =
+        s.t.post(&format!("/api/v1/orgs/{}/orders/{a}/refunds", s.org), &s.owner, json!({"amount_minor": 1000})).await;
     assert!(r.status == 201 || r.status == 200, "{r:?}");
     let docs = s.t.get(&format!("/api/v1/orgs/{}/orders/{a}/invoices", s.org), &s.owner).await;
     let docs = docs.body.as_array().unwrap().clone();
@@ -346,7 +344,8 @@ async fn a_refund_after_invoicing_gets_a_credit_note() {
 
     // A refund made before the invoice gets its credit note when the invoice is issued.
     let (b, _) = s.paid_order(1, "bo@example.org").await;
-    let r = s.t.post(&format!("/api/v1/orgs/{}/orders/{b}/refunds", s.org), &s.owner, json!({"amount_minor": 500})).await;
+    let r =
+        s.t.post(&format!("/api/v1/orgs/{}/orders/{b}/refunds", s.org), &s.owner, json!({"amount_minor": 500})).await;
     assert!(r.status == 201 || r.status == 200, "{r:?}");
     let inv_b = s.issue(&b, json!({})).await;
     assert_eq!((inv_b.status, inv_b.body["number"].as_str()), (201, Some("INV-4")));
@@ -363,8 +362,12 @@ async fn the_pdf_prints_number_lines_discounts_and_taxes_in_english_and_chinese(
     let (a, a_token) = s.order(2, "ada@example.org", Some("early"), "en").await;
     s.pay(&a).await;
     let order = s.with_token(Method::GET, &format!("/api/v1/orders/{a}"), &a_token, None).await.body;
-    assert_eq!((order["subtotal"]["amount_minor"].as_i64(), order["discount"]["amount_minor"].as_i64()), (Some(5000), Some(500)));
-    let inv = s.buyer_issue(&a, &a_token, json!({"name": "Ada Ltd", "address": "1 Road\nLeeds", "tax_id": "GB42"})).await;
+    assert_eq!(
+        (order["subtotal"]["amount_minor"].as_i64(), order["discount"]["amount_minor"].as_i64()),
+        (Some(5000), Some(500))
+    );
+    let inv =
+        s.buyer_issue(&a, &a_token, json!({"name": "Ada Ltd", "address": "1 Road\nLeeds", "tax_id": "GB42"})).await;
     assert_eq!(inv.status, 201, "{inv:?}");
     let d = &inv.body["document"];
     assert_eq!(d["discounts"][0]["code"], "EARLY");
@@ -408,7 +411,9 @@ async fn the_pdf_prints_number_lines_discounts_and_taxes_in_english_and_chinese(
     // Chinese and Latin are runs of two fonts (one line each in the text),
     // and bold Chinese is drawn twice (filled, then outlined).
     let flat = text.replace('\n', "").replace("发票发票", "发票");
-    for needle in ["发票 INV-2", "销售方", "购买方", "李雷", "上海市人民大道", "合计", "税额 19 %（已含）", "Alpha Events GmbH"] {
+    for needle in
+        ["发票 INV-2", "销售方", "购买方", "李雷", "上海市人民大道", "合计", "税额 19 %（已含）", "Alpha Events GmbH"]
+    {
         assert!(flat.contains(needle), "the PDF lacks {needle:?}:\n{text}");
     }
     assert!(!text.contains('\u{fffd}'), "a character without a glyph:\n{text}");
@@ -461,15 +466,22 @@ async fn the_csv_export_lists_every_document_defused() {
     let (a, token) = s.paid_order(1, "ada@example.org").await;
     let r = s.buyer_issue(&a, &token, json!({"name": "=HYPERLINK(\"http://x\")", "address": "1 Road"})).await;
     assert_eq!(r.status, 201);
-    let rf = s.t.post(&format!("/api/v1/orgs/{}/orders/{a}/refunds", s.org), &s.owner, json!({"amount_minor": 250})).await;
+    let rf =
+        s.t.post(&format!("/api/v1/orgs/{}/orders/{a}/refunds", s.org), &s.owner, json!({"amount_minor": 250})).await;
     assert!(rf.status == 201 || rf.status == 200, "{rf:?}");
     let (status, ct, body) = s.bytes(&format!("/api/v1/orgs/{}/invoices.csv", s.org), &s.owner, None).await;
     assert_eq!((status, ct.as_str()), (200, "text/csv; charset=utf-8"));
     let csv = String::from_utf8(body).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "number,kind,issued_at,order_reference,buyer_name,buyer_tax_id,currency,subtotal,discount,fees,tax,total,corrects");
+    assert_eq!(
+        lines[0],
+        "number,kind,issued_at,order_reference,buyer_name,buyer_tax_id,currency,subtotal,discount,fees,tax,total,corrects"
+    );
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[1].starts_with("INV-1,invoice,") && lines[1].contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{csv}");
+    assert!(
+        lines[1].starts_with("INV-1,invoice,") && lines[1].contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+        "{csv}"
+    );
     assert!(lines[1].contains(",EUR,25.00,0.00,0.00,"), "{csv}");
     assert!(lines[2].starts_with("INV-2,credit_note,") && lines[2].ends_with(",-2.50,INV-1"), "{csv}");
     let (stranger, _) = s.t.organizer("eve@example.org", "evil").await;

@@ -37,12 +37,13 @@ pub(super) async fn invoices_page(State(s): State<AppState>, headers: HeaderMap,
         Ok(c) => c,
         Err(r) => return r,
     };
-    let (docs, settings) =
-        match (s.app.org_invoices(&c.actor, c.id(), PAGE_ROWS, 0).await, s.app.invoice_settings(&c.actor, c.id()).await)
-        {
-            (Ok(d), Ok(st)) => (d, st),
-            (Err(e), _) | (_, Err(e)) => return error_page(e),
-        };
+    let (docs, settings) = match (
+        s.app.org_invoices(&c.actor, c.id(), PAGE_ROWS, 0).await,
+        s.app.invoice_settings(&c.actor, c.id()).await,
+    ) {
+        (Ok(d), Ok(st)) => (d, st),
+        (Err(e), _) | (_, Err(e)) => return error_page(e),
+    };
     let base = c.base();
     let rows = docs
         .iter()
@@ -152,9 +153,7 @@ async fn settings_view(s: &AppState, c: &Ctx, status: StatusCode, f: &Form, noti
         csrf: c.csrf.clone(),
         base: c.base(),
         notice,
-        next_number: current.map(|st| {
-            t_args("invoices-next-number", &[("number", st.number(st.next_number).into())])
-        }),
+        next_number: current.map(|st| t_args("invoices-next-number", &[("number", st.number(st.next_number).into())])),
         values: Filled(values),
         errors: &f.errors,
     };
