@@ -257,7 +257,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 16] = [
+        const AREAS: [&str; 17] = [
             "common",
             "shell",
             "errors",
@@ -274,6 +274,7 @@ mod tests {
             "pricing",
             "developers",
             "admin",
+            "invoices",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
