@@ -15,6 +15,7 @@ pub mod clock;
 mod group;
 pub mod idempotency;
 pub mod inventory;
+pub mod invoices;
 pub mod media;
 pub mod orgs;
 pub mod outbox;

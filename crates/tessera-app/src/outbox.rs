@@ -568,6 +568,18 @@ impl App {
                 order_reference: order.reference.clone(),
                 refund_amount: money(payload["amount_minor"].as_i64().unwrap_or(0)),
             },
+            "invoice_issued" => {
+                let id = payload["invoice_id"].as_str().and_then(|i| i.parse().ok()).ok_or(AppError::NotFound)?;
+                let Some(inv) = self.store.invoice(order.org_id, id).await? else { return Ok(None) };
+                MailKind::InvoiceIssued {
+                    org_name: org.name.clone(),
+                    event_name: event.title.clone(),
+                    order_reference: order.reference.clone(),
+                    number: inv.number.clone(),
+                    total: money(inv.document.total_minor),
+                    invoice_url: format!("{order_url}/invoices/{}/pdf", inv.id),
+                }
+            }
             other => return Err(AppError::Internal(format!("unknown e-mail topic {other}"))),
         };
         Ok(Some(Mail {

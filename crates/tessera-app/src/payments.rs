@@ -876,6 +876,11 @@ impl App {
                 let (event, _) = self.store.order_event(order).await?.ok_or(AppError::NotFound)?;
                 let op = InventoryOp::RefundDone { order, refund: r.id.clone(), provider_ref };
                 self.submit_inventory(event, op).await?;
+                // An invoiced order gets its credit note; one missed here is
+                // issued when the order's invoices are next looked at.
+                if let Err(e) = self.issue_credit_notes(order).await {
+                    tracing::warn!(refund = %r.id, error = %e, "credit note not issued yet");
+                }
                 Ok(())
             }
             S::Failed | S::Canceled => {

@@ -75,4 +75,6 @@ id_type!(
     PromoCodeId,
     /// A price tier of a ticket type (early bird by date or by quantity).
     PriceTierId,
+    /// An invoice or credit note of an organization.
+    InvoiceId,
 );

@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod dynamic;
 pub mod ids;
 pub mod inventory;
+pub mod invoices;
 pub mod money;
 pub mod orders;
 pub mod payments;

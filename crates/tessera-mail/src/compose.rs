@@ -98,6 +98,7 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         | MailKind::EventReminder { order_url, .. }
         | MailKind::EventMoved { order_url, .. }
         | MailKind::FindOrder { order_url, .. } => check("order_url", order_url),
+        MailKind::InvoiceIssued { invoice_url, .. } => check("invoice_url", invoice_url),
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
         MailKind::Account(a) => check("url", a.url()),
     }

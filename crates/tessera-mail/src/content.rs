@@ -66,6 +66,34 @@ pub(crate) fn build(mail: &Mail) -> Doc {
         MailKind::FindOrder { org_name, event_name, order_reference, order_url } => {
             find_order(l, hello, org_name, event_name, order_reference, order_url)
         }
+        MailKind::InvoiceIssued { .. } => invoice_issued(l, hello, &mail.kind),
+    }
+}
+
+/// The invoice of an order was issued: its number, amount and PDF link
+/// (words from the `invoices` catalog).
+fn invoice_issued(l: Locale, hello: Block, kind: &MailKind) -> Doc {
+    let MailKind::InvoiceIssued { org_name, event_name, order_reference, number, total, invoice_url } = kind else {
+        unreachable!("dispatched by build")
+    };
+    let args = [("number", number.as_str()), ("reference", order_reference.as_str()), ("event", event_name.as_str())];
+    Doc {
+        locale: l,
+        title: ta(l, "invoices-mail-subject", &args),
+        org_name: org_name.clone(),
+        heading: t(l, "invoices-mail-heading"),
+        blocks: vec![
+            hello,
+            Block::Para(ta(l, "invoices-mail-intro", &args)),
+            Block::Facts(vec![
+                (t(l, "invoices-number"), number.clone()),
+                (t(l, "invoices-total"), format_money(*total, l)),
+                (fact(l, "order"), order_reference.clone()),
+            ]),
+            Block::Button { label: t(l, "invoices-mail-download"), url: invoice_url.clone() },
+            Block::Para(t(l, "invoices-mail-keep")),
+        ],
+        footer: footer(l, org_name),
     }
 }
 

@@ -54,6 +54,8 @@ pub use mail::{Line, Mail, MailKind, TicketLink};
 pub use send::{Mailer, Security, SendError, SmtpConfig};
 /// A message of the catalogs in `locale`, for lines the caller adds to a mail.
 pub use tessera_i18n::t as catalog_text;
+/// A message of the catalogs with arguments, for lines the caller adds.
+pub use tessera_i18n::{FluentValue, t_args as catalog_text_args};
 
 /// Why a mail could not be composed or a [`Mailer`] not made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

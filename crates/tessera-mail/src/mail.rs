@@ -97,6 +97,16 @@ pub enum MailKind {
     FindOrder { org_name: String, event_name: String, order_reference: String, order_url: String },
     /// The organizer cancelled the event; the order is refunded.
     EventCancelled { org_name: String, event_name: String, order_reference: String, refund_amount: Money },
+    /// An invoice was issued for the order: the link to its PDF.
+    InvoiceIssued {
+        org_name: String,
+        event_name: String,
+        order_reference: String,
+        /// The invoice's number.
+        number: String,
+        total: Money,
+        invoice_url: String,
+    },
     /// About the recipient's account: password reset, verification, invitation.
     Account(crate::account::AccountMail),
 }

@@ -1,5 +1,5 @@
 //! Renders a ticket's code into a QR code (SVG, PNG), a printable PDF and an
-//! HTML ticket page.
+//! HTML ticket page; and invoices and credit notes as PDFs.
 //!
 //! The crate takes plain data and knows nothing of the rest of Tessera.
 //!
@@ -11,6 +11,7 @@
 //! lowercase letters, for instance), so it still scans as the same text.
 
 mod html;
+mod invoice;
 mod pdf;
 
 use image::ImageEncoder;
@@ -19,6 +20,7 @@ use qrcode::types::QrError;
 use qrcode::{Color, EcLevel, QrCode, Version};
 
 pub use html::ticket_html;
+pub use invoice::{InvoiceRow, InvoiceSheet, TaxRow, invoice_pdf, invoice_title};
 pub use pdf::{order_pdf, order_title};
 
 /// Everything printed on one ticket; all strings already formatted for display

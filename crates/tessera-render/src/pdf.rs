@@ -15,17 +15,17 @@ use tessera_i18n::{FluentValue, Locale, t, t_args};
 
 use crate::{QUIET_ZONE, RenderError, TicketSheet};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+pub(crate) static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+pub(crate) static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 /// Chinese: Noto Sans CJK SC cut down to GB 2312 (see `fonts/README.md`).
 /// It has one weight; bold Chinese is drawn filled and outlined.
-static CJK: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular-GB2312.otf");
+pub(crate) static CJK: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular-GB2312.otf");
 
 /// A4 in PostScript points.
-const PAGE_W: f32 = 595.276;
-const PAGE_H: f32 = 841.89;
+pub(crate) const PAGE_W: f32 = 595.276;
+pub(crate) const PAGE_H: f32 = 841.89;
 /// 20 mm.
-const MARGIN: f32 = 56.69;
+pub(crate) const MARGIN: f32 = 56.69;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 /// Side of the QR code including its quiet zone: 75 mm, so the code itself
 /// is 60-65 mm wide for the sizes ticket codes come in.
@@ -35,19 +35,19 @@ const GUTTER: f32 = 24.0;
 /// Characters of any one field looked at; the rest could not fit anyway.
 const MAX_FIELD_CHARS: usize = 600;
 
-const INK: (u8, u8, u8) = (17, 17, 17);
-const MUTED: (u8, u8, u8) = (80, 80, 80);
-const RULE: (u8, u8, u8) = (190, 190, 190);
+pub(crate) const INK: (u8, u8, u8) = (17, 17, 17);
+pub(crate) const MUTED: (u8, u8, u8) = (80, 80, 80);
+pub(crate) const RULE: (u8, u8, u8) = (190, 190, 190);
 
 /// A typeface with its fallback: text is cut into runs, each set in `main`
 /// unless `main` lacks its characters and `cjk` has them.
 #[derive(Clone, Copy)]
-struct Type<'a> {
-    main: &'a Face,
-    cjk: &'a Face,
+pub(crate) struct Type<'a> {
+    pub(crate) main: &'a Face,
+    pub(crate) cjk: &'a Face,
     /// Whether the fallback is drawn bolder (filled and outlined), having
     /// no bold weight of its own.
-    embolden: bool,
+    pub(crate) embolden: bool,
 }
 
 impl<'a> Type<'a> {
@@ -75,7 +75,7 @@ impl<'a> Type<'a> {
         out
     }
 
-    fn width(&self, text: &str, size: f32) -> f32 {
+    pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
         self.runs(text).iter().map(|(face, run)| face.run_width(run, size)).sum()
     }
 
@@ -132,13 +132,13 @@ impl<'a> Type<'a> {
 }
 
 /// One font both as krilla draws it and as rustybuzz measures it.
-struct Face {
+pub(crate) struct Face {
     font: Font,
     shaper: rustybuzz::Face<'static>,
 }
 
 impl Face {
-    fn load(data: &'static [u8], name: &str) -> Result<Self, RenderError> {
+    pub(crate) fn load(data: &'static [u8], name: &str) -> Result<Self, RenderError> {
         let font = Font::new(data.into(), 0).ok_or_else(|| RenderError::Pdf(format!("cannot load the font {name}")))?;
         let shaper = rustybuzz::Face::from_slice(data, 0)
             .ok_or_else(|| RenderError::Pdf(format!("cannot load the font {name}")))?;
@@ -163,7 +163,7 @@ impl Face {
 
 /// Control characters become spaces; only the first [`MAX_FIELD_CHARS`]
 /// characters are kept.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     text.chars().take(MAX_FIELD_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
@@ -171,15 +171,15 @@ fn fill(color: (u8, u8, u8)) -> Option<Fill> {
     Some(Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), ..Fill::default() })
 }
 
-struct Pen<'a, 'b> {
-    surface: &'a mut Surface<'b>,
-    regular: Type<'a>,
-    bold: Type<'a>,
+pub(crate) struct Pen<'a, 'b> {
+    pub(crate) surface: &'a mut Surface<'b>,
+    pub(crate) regular: Type<'a>,
+    pub(crate) bold: Type<'a>,
 }
 
 impl Pen<'_, '_> {
     /// One line of text, run by run, starting at `x` on `baseline`.
-    fn text(&mut self, ty: Type<'_>, x: f32, baseline: f32, size: f32, color: (u8, u8, u8), text: &str) {
+    pub(crate) fn text(&mut self, ty: Type<'_>, x: f32, baseline: f32, size: f32, color: (u8, u8, u8), text: &str) {
         let mut x = x;
         for (face, run) in ty.runs(text) {
             if run.trim().is_empty() {
@@ -210,7 +210,7 @@ impl Pen<'_, '_> {
     /// Draws wrapped text whose first line's top is at `top`; returns the
     /// y just below the last line.
     #[allow(clippy::too_many_arguments)]
-    fn paragraph(
+    pub(crate) fn paragraph(
         &mut self,
         bold: bool,
         x: f32,
@@ -231,7 +231,7 @@ impl Pen<'_, '_> {
         y
     }
 
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: (u8, u8, u8)) {
+    pub(crate) fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: (u8, u8, u8)) {
         let mut pb = PathBuilder::new();
         if let Some(r) = Rect::from_xywh(x, y, w, h) {
             pb.push_rect(r);

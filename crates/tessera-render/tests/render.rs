@@ -11,7 +11,10 @@ use hayro::hayro_syntax::Pdf;
 use hayro::kurbo::{Affine, BezPath, Rect};
 
 use tessera_i18n::Locale;
-use tessera_render::{RenderError, TicketSheet, order_pdf, order_title, qr_png, qr_svg, ticket_html};
+use tessera_render::{
+    InvoiceRow, InvoiceSheet, RenderError, TaxRow, TicketSheet, invoice_pdf, order_pdf, order_title, qr_png, qr_svg,
+    ticket_html,
+};
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -409,4 +412,71 @@ fn the_format_documents_qr_versions_hold() {
         let sentence = format!("{chars} characters (QR version {version}-M");
         assert!(flat.contains(&sentence), "docs/ticket-format.md must say {sentence:?}");
     }
+}
+
+fn invoice(lines: usize, locale: Locale) -> InvoiceSheet {
+    InvoiceSheet {
+        locale,
+        credit_note: false,
+        number: "INV-42".into(),
+        issue_date: "7 Dec 2026".into(),
+        order_reference: "K7QX42".into(),
+        event_name: "Gala".into(),
+        corrects: None,
+        seller: vec!["Acme GmbH".into(), "Hauptstr. 1".into(), "10115 Berlin".into()],
+        seller_tax_id: "DE123".into(),
+        seller_registration: String::new(),
+        buyer: vec!["张伟".into(), "上海市人民大道1号".into()],
+        buyer_tax_id: String::new(),
+        lines: (0..lines)
+            .map(|i| InvoiceRow {
+                description: format!("Seat {i}"),
+                quantity: "1".into(),
+                unit_price: "€25.00".into(),
+                tax_rate: "19 %".into(),
+                amount: "€25.00".into(),
+            })
+            .collect(),
+        discounts: vec![("EARLY (Early bird)".into(), "-€5.00".into())],
+        fees: Some("€1.00".into()),
+        subtotal: "€25.00".into(),
+        taxes: vec![TaxRow { rate: "19 %".into(), amount: "€3.19".into(), inclusive: true }],
+        total: "€21.00".into(),
+        footer: "Paid in full.".into(),
+    }
+}
+
+/// Every field of an invoice prints; rows that do not fit go on to more
+/// pages, the totals after the last row.
+#[test]
+fn invoice_pdf_prints_every_field_and_runs_over_pages() {
+    let doc = Pdf::new(invoice_pdf(&invoice(1, Locale::En)).expect("renders")).expect("reads");
+    assert_eq!(doc.pages().len(), 1);
+    let text = page_texts(&doc).concat();
+    for needle in [
+        "Invoice INV-42",
+        "Acme GmbH",
+        "DE123",
+        "张伟",
+        "上海市人民大道",
+        "Seat 0",
+        "19 %",
+        "Discount EARLY (Early bird)",
+        "-€5.00",
+        "Service fees",
+        "Tax 19 % (included)",
+        "€3.19",
+        "Total",
+        "€21.00",
+        "Paid in full.",
+    ] {
+        assert!(text.contains(needle), "the invoice lacks {needle:?}:\n{text}");
+    }
+    assert!(!text.contains('\u{fffd}'), "{text}");
+    let long = Pdf::new(invoice_pdf(&invoice(120, Locale::ZhCn)).expect("renders")).expect("reads");
+    assert!(long.pages().len() >= 3, "{} pages", long.pages().len());
+    let texts = page_texts(&long);
+    let all = texts.concat();
+    assert!(all.contains("Seat 0") && all.contains("Seat 119") && all.contains("合计"), "{all}");
+    assert!(texts.last().unwrap().contains("合计"), "the totals come after the last row");
 }

@@ -21,6 +21,7 @@ pub mod checkin;
 pub mod dynamic;
 mod idempotency;
 pub mod inventory;
+pub mod invoices;
 pub mod media;
 pub mod payments;
 pub mod pricing;

@@ -74,6 +74,12 @@ impl OutboxMessage {
     }
 }
 
+/// Queues outbox messages inside a caller's transaction.
+pub(crate) async fn enqueue_in(tx: &mut Tx, org: OrgId, msgs: &[OutboxMessage], now: Timestamp) -> Result<()> {
+    let rows = msgs.iter().map(|m| m.row(&org.to_string(), now)).collect();
+    insert_rows_then(tx, "outbox", OUTBOX_COLS, rows, " ON CONFLICT DO NOTHING").await.map(|_| ())
+}
+
 const OUTBOX_COLS: &[&str] =
     &["id", "org_id", "kind", "topic", "subject_id", "payload", "dedupe_key", "state", "next_attempt_at", "created_at"];
 
@@ -1293,8 +1299,7 @@ impl Store {
     /// Queues messages outside any batch (webhook fan-out, resends).
     pub async fn enqueue(&self, org: OrgId, msgs: &[OutboxMessage], now: Timestamp) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let rows = msgs.iter().map(|m| m.row(&org.to_string(), now)).collect();
-        insert_rows_then(&mut tx, "outbox", OUTBOX_COLS, rows, " ON CONFLICT DO NOTHING").await?;
+        enqueue_in(&mut tx, org, msgs, now).await?;
         tx.commit().await?;
         Ok(())
     }

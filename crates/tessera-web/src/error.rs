@@ -256,6 +256,7 @@ mod tests {
             include_str!("../../tessera-app/src/checkin.rs"),
             include_str!("../../tessera-app/src/auth.rs"),
             include_str!("../../tessera-app/src/lib.rs"),
+            include_str!("../../tessera-app/src/invoices.rs"),
         ];
         let mut missing = Vec::new();
         for source in sources {

@@ -95,6 +95,7 @@ pub struct AppState {
         (name = "seating", description = "Seat maps on venues: import, generation and export"),
         (name = "payments", description = "Payment providers, checkout, provider webhooks, refunds, fees, taxes and the ledger"),
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
+        (name = "invoices", description = "Invoicing details, invoices for paid orders with gapless numbers, credit notes for refunds, PDFs and the CSV export"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -211,6 +212,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pricing::get_dynamic_pricing, pricing::put_dynamic_pricing, pricing::delete_dynamic_pricing))
         .routes(routes!(pricing::create_promo_batch))
         .routes(routes!(pricing::promo_batch_csv))
+        .routes(routes!(invoices::get_invoice_settings, invoices::put_invoice_settings))
+        .routes(routes!(invoices::issue_invoice))
+        .routes(routes!(invoices::org_order_invoices))
+        .routes(routes!(invoices::list_invoices))
+        .routes(routes!(invoices::invoices_csv))
+        .routes(routes!(invoices::get_invoice))
+        .routes(routes!(invoices::invoice_pdf))
+        .routes(routes!(invoices::buyer_issue_invoice))
+        .routes(routes!(invoices::buyer_invoices))
+        .routes(routes!(invoices::buyer_invoice_pdf))
         .routes(routes!(checkin::list_lists, checkin::create_list))
         .routes(routes!(checkin::get_list, checkin::update_list, checkin::delete_list))
         .routes(routes!(checkin::add_gate))

@@ -72,6 +72,16 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
     let payments =
         tessera_app::payments::PaymentSettingsInput { provider: "sandbox".into(), manual: None, stripe: None };
     app.set_payment_settings(&actor, org.id, payments).await.map_err(err)?;
+    // Invoicing details, so that paid orders can be invoiced at once.
+    let invoicing = tessera_domain::invoices::InvoiceSettingsInput {
+        legal_name: "Tessera Demo Productions GmbH".into(),
+        address: "Musterstraße 1\n10115 Berlin\nGermany".into(),
+        tax_id: "DE999999999".into(),
+        registration_number: "HRB 000000 B".into(),
+        number_prefix: "DEMO-".into(),
+        footer: "Paid in full. Thank you for your purchase.".into(),
+    };
+    app.set_invoice_settings(&actor, org.id, invoicing).await.map_err(err)?;
     let eur = Currency::parse("EUR").map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = Timestamp::now();
     // Whole hours, a few weeks out, at 19:00 UTC (20:00 in Berlin in winter).

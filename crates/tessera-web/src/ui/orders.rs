@@ -407,6 +407,13 @@ struct OrderPage<'a> {
     review: Option<Review>,
     refunds: Vec<RefundRow>,
     history: Vec<HistoryRow>,
+    /// A paid (or once paid) order: the invoice section shows.
+    show_invoices: bool,
+    /// The order's invoice and credit notes: (title, PDF link).
+    invoices: Vec<(String, String)>,
+    can_invoice: bool,
+    /// No invoicing details yet: where to enter them.
+    invoicing_missing: Option<String>,
 }
 
 async fn org_order(s: &AppState, actor: &Actor, org: OrgId, order: &str) -> Result<Order, Response> {
@@ -491,6 +498,20 @@ async fn order_view(
     let tickets = s.app.org_order_tickets(actor, org, ord.id).await.unwrap_or_default();
     let refunds = s.app.order_money(actor, org, ord.id).await.map(|m| m.refunds).unwrap_or_default();
     let left = ord.paid.amount_minor - ord.refunded.amount_minor;
+    let docs = s.app.org_order_invoices(actor, org, ord.id).await.unwrap_or_default();
+    let enabled = s.app.invoicing_enabled(org).await.unwrap_or(false);
+    let l = crate::error::locale();
+    let invoices = docs
+        .iter()
+        .map(|d| {
+            let credit = d.kind == tessera_domain::invoices::InvoiceKind::CreditNote;
+            (
+                tessera_render::invoice_title(l, credit, &d.number),
+                format!("/dashboard/orgs/{org}/invoices/{}/pdf", d.id),
+            )
+        })
+        .collect();
+    let show_invoices = ord.paid_at.is_some() || !docs.is_empty();
     let title = t_args("orders-order-title", &[("reference", ord.reference.clone().into())]);
     let (shell, cookies) = shell(title, cookies, &[]);
     let page = OrderPage {
@@ -562,6 +583,11 @@ async fn order_view(
                 note: h.note.clone(),
             })
             .collect(),
+        show_invoices,
+        can_invoice: enabled && ord.state == OrderState::Paid && docs.is_empty(),
+        invoicing_missing: (!enabled && ord.state == OrderState::Paid)
+            .then(|| format!("/dashboard/orgs/{org}/invoices/settings")),
+        invoices,
     };
     render(status, &page, &cookies)
 }
@@ -646,6 +672,13 @@ async fn order_action(
     let result: Result<(), AppError> = match action.as_str() {
         "mark-paid" => s.app.mark_paid(&actor, org_id, ord.id).await.map(|_| ()),
         "resend" => s.app.resend_confirmation(&actor, org_id, ord.id).await,
+        "invoice" => {
+            let billing = tessera_domain::invoices::BillingInput {
+                locale: Some(crate::error::locale().tag().to_string()),
+                ..Default::default()
+            };
+            s.app.issue_invoice(&actor, org_id, ord.id, billing).await.map(|_| ())
+        }
         "cancel" => s.app.cancel_order(&actor, org_id, ord.id).await.map(|_| ()),
         "refund" => match read_refund(&ord, &values, ticket_ids.clone()) {
             Err(errors) => {

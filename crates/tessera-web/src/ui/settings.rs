@@ -1,5 +1,5 @@
 //! The organization's settings in the dashboard: venues with their seat
-//! maps, the team, API tokens, webhook endpoints and payments. Plain forms
+//! maps, the team, API tokens, webhook endpoints, payments and invoices. Plain forms
 //! that work without a script; each success redirects (POST-redirect-GET),
 //! each refusal shows the form again with what was entered and a message
 //! next to every wrong field. Every page calls the same `tessera-app`
@@ -30,6 +30,7 @@ use tessera_app::orgs::OrgWithRole;
 use tessera_app::{Actor, AppError};
 use tessera_domain::{OrgId, Role};
 
+mod invoices;
 mod payments;
 mod team;
 mod tokens;
@@ -62,6 +63,10 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{o}/webhooks/{{endpoint}}/deliveries/{{delivery}}/redeliver"), post(webhooks::redeliver))
         .route(&format!("{o}/payments"), get(payments::payments_page).post(payments::save_payment_settings))
         .route(&format!("{o}/payments/payouts"), post(payments::record_payout))
+        .route(&format!("{o}/invoices"), get(invoices::invoices_page))
+        .route(&format!("{o}/invoices.csv"), get(invoices::invoices_csv))
+        .route(&format!("{o}/invoices/settings"), get(invoices::settings_page).post(invoices::save_settings))
+        .route(&format!("{o}/invoices/{{invoice}}/pdf"), get(invoices::invoice_pdf))
 }
 
 // ------------------------------------------------------------ shared parts

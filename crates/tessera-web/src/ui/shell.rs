@@ -127,7 +127,7 @@ pub(crate) struct OrgTabs {
 #[allow(dead_code, reason = "the dashboard's pages move to templates next")]
 impl OrgTabs {
     /// The sections of organization `org`, the one named `current` marked
-    /// (overview, events, orders, venues, team, tokens, webhooks, payments).
+    /// (overview, events, orders, venues, team, tokens, webhooks, payments, invoices).
     pub(crate) fn new(org: tessera_domain::OrgId, org_name: &str, current: &str) -> OrgTabs {
         let sections = [
             ("overview", "/overview", "shell-tab-overview"),
@@ -138,6 +138,7 @@ impl OrgTabs {
             ("tokens", "/tokens", "shell-tab-tokens"),
             ("webhooks", "/webhooks", "shell-tab-webhooks"),
             ("payments", "/payments", "shell-tab-payments"),
+            ("invoices", "/invoices", "invoices-tab"),
         ];
         OrgTabs {
             org_name: org_name.to_string(),
@@ -256,7 +257,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 16] = [
+        const AREAS: [&str; 17] = [
             "common",
             "shell",
             "errors",
@@ -273,6 +274,7 @@ mod tests {
             "pricing",
             "developers",
             "admin",
+            "invoices",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -14,8 +14,8 @@
 use super::seats::{self, Seating};
 use super::shell::{Filled, Shell, Text, render, t, t_args};
 use super::{
-    Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, form, form_expired_page, money, redirect,
-    viewer, when,
+    Extras, browser_language, cookie, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money,
+    redirect, viewer, when,
 };
 use crate::AppState;
 use crate::extract::ClientIp;
@@ -47,7 +47,10 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}/confirm", post(confirm))
         .route("/orders/{order_id}/refund", post(refund))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
+        .route("/orders/{order_id}/invoice", post(request_invoice))
+        .route("/orders/{order_id}/invoices/{invoice_id}/pdf", get(invoice_pdf))
         .route("/o/{order_id}/{token}", get(order_link))
+        .route("/o/{order_id}/{token}/invoices/{invoice_id}/pdf", get(invoice_pdf_by_link))
         .route("/events/{event_id}/calendar.ics", get(calendar))
 }
 
@@ -750,6 +753,27 @@ struct OrderPage {
     refund_action: String,
     expired: bool,
     closed: Option<String>,
+    /// The order's invoice and credit notes: (title, PDF link).
+    invoices: Vec<(String, String)>,
+    /// The billing form, when the buyer can still ask for an invoice.
+    invoice_form: Option<InvoiceForm>,
+}
+
+/// The buyer's billing form: what was entered, and a message per wrong field.
+#[derive(Default)]
+struct InvoiceForm {
+    values: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+}
+
+impl InvoiceForm {
+    fn get(&self, k: &str) -> &str {
+        self.values.get(k).map(String::as_str).unwrap_or("")
+    }
+
+    fn errs(&self) -> &[(String, String)] {
+        &self.errors
+    }
 }
 
 async fn order_page(
@@ -766,13 +790,40 @@ async fn order_page(
     if q.contains_key("paid") {
         return redirect(&format!("/orders/{}/confirmed", order.id), &[]);
     }
+    show_order(&s, &headers, order, token, InvoiceForm::default(), StatusCode::OK).await
+}
+
+/// The order page, with the billing form as given (refused input shown again).
+async fn show_order(
+    s: &AppState,
+    headers: &HeaderMap,
+    order: Order,
+    token: Option<String>,
+    invoice_form: InvoiceForm,
+    status: StatusCode,
+) -> Response {
     let (event, venue) = match s.app.order_event(&order).await {
         Ok(ev) => ev,
         Err(e) => return error_page(e),
     };
     let zone = venue.timezone.as_str();
-    let (csrf, set) = csrf_token(&headers);
+    let (csrf, set) = csrf_token(headers);
     let (state_label, state_kind) = order_state(&order);
+    let docs = match s.app.buyer_order_invoices(&buyer_actor(), order.id, token.as_deref()).await {
+        Ok(d) => d,
+        Err(e) => return error_page(e),
+    };
+    let invoices = docs
+        .iter()
+        .map(|d| {
+            let credit = d.kind == tessera_domain::invoices::InvoiceKind::CreditNote;
+            let l = crate::error::locale();
+            (tessera_render::invoice_title(l, credit, &d.number), format!("/orders/{}/invoices/{}/pdf", order.id, d.id))
+        })
+        .collect();
+    let can_ask = order.state == OrderState::Paid
+        && docs.is_empty()
+        && s.app.invoicing_enabled(order.org_id).await.unwrap_or(false);
     let mut tickets = vec![];
     let mut refund = None;
     if order.state == OrderState::Paid {
@@ -847,8 +898,81 @@ async fn order_page(
         refund_action: format!("/orders/{}/refund", order.id),
         expired: order.state == OrderState::Expired,
         closed,
+        invoices,
+        invoice_form: can_ask.then_some(invoice_form),
     };
-    render(StatusCode::OK, &page, &set.into_iter().collect::<Vec<_>>())
+    render(status, &page, &set.into_iter().collect::<Vec<_>>())
+}
+
+/// The buyer asks for an invoice with their billing details; a refusal
+/// shows the order page again with the form as entered.
+async fn request_invoice(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let values = form(&body);
+    let field = |k: &str| values.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let billing = tessera_domain::invoices::BillingInput {
+        name: field("name"),
+        address: Some(values.get("address").cloned().unwrap_or_default()),
+        tax_id: field("tax_id"),
+        locale: Some(crate::error::locale().tag().to_string()),
+    };
+    match s.app.buyer_issue_invoice(&buyer_actor(), order.id, token.as_deref(), billing).await {
+        Ok(_) => redirect(&format!("/orders/{}", order.id), &[]),
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let f = InvoiceForm { values, errors };
+                show_order(&s, &headers, order, token, f, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(page) => page,
+        },
+    }
+}
+
+fn invoice_pdf_response(invoice: &tessera_domain::invoices::Invoice, pdf: Vec<u8>) -> Response {
+    let mut res = crate::api::invoices::pdf_response(invoice, pdf);
+    res.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+/// An invoice of the order in this browser (its order cookie).
+async fn invoice_pdf(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((id, invoice)): Path<(String, String)>,
+) -> Response {
+    let (order, token) = match buyer_order(&s, &headers, &id).await {
+        Ok(found) => found,
+        Err(e) => return error_page(e),
+    };
+    let Ok(invoice) = invoice.parse() else { return super::not_found_page() };
+    match s.app.buyer_invoice_pdf(&buyer_actor(), order.id, token.as_deref(), invoice).await {
+        Ok((inv, pdf)) => invoice_pdf_response(&inv, pdf),
+        Err(e) => error_page(e),
+    }
+}
+
+/// An invoice reached by the order's secret link (the invoice e-mail's).
+async fn invoice_pdf_by_link(
+    State(s): State<AppState>,
+    Path((id, token, invoice)): Path<(String, String, String)>,
+) -> Response {
+    let (Ok(id), Ok(invoice)) = (id.parse::<OrderId>(), invoice.parse()) else { return super::not_found_page() };
+    match s.app.buyer_invoice_pdf(&Actor::Anonymous, id, Some(&token), invoice).await {
+        Ok((inv, pdf)) => {
+            let mut res = invoice_pdf_response(&inv, pdf);
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(e) => error_page(e),
+    }
 }
 
 /// Minutes and seconds until the hold ends, as the countdown shows them.

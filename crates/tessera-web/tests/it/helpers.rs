@@ -341,3 +341,44 @@ pub async fn sale(price: i64, capacity: i64) -> Sale {
     assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
     Sale { t, owner, org, event, ticket_type }
 }
+
+/// The text every page of a PDF draws (one line per glyph run), as the
+/// PDF's ToUnicode maps its glyphs: what a reader copying it would get.
+/// Read in-process by hayro, independent of the krilla that wrote it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use hayro::hayro_interpret::hayro_cmap::BfString;
+    use hayro::hayro_interpret::{
+        BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps, InterpreterCache,
+        InterpreterSettings, SoftMask, font::GlyphRun, interpret_page,
+    };
+    use hayro::kurbo::{Affine, BezPath, Rect};
+    struct TextOut(String);
+    impl<'a> Device<'a> for TextOut {
+        fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
+        fn push_clip_path(&mut self, _: &ClipPath) {}
+        fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
+        fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, _: DrawProps<'a>, _: &DrawMode) {
+            for glyph in run.glyphs() {
+                match glyph.as_unicode() {
+                    Some(BfString::Char(c)) => self.0.push(c),
+                    Some(BfString::String(s)) => self.0.push_str(&s),
+                    None => self.0.push('\u{fffd}'),
+                }
+            }
+            self.0.push('\n');
+        }
+        fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
+        fn pop_clip(&mut self) {}
+        fn pop_transparency_group(&mut self) {}
+    }
+    let doc = hayro::hayro_syntax::Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
+    let cache = InterpreterCache::new();
+    let mut out = TextOut(String::new());
+    for page in doc.pages().iter() {
+        let (w, h) = page.render_dimensions();
+        let bbox = Rect::new(0.0, 0.0, f64::from(w), f64::from(h));
+        let mut ctx = Context::new(Affine::IDENTITY, bbox, &cache, page.xref(), InterpreterSettings::default());
+        interpret_page(page, &mut ctx, &mut out);
+    }
+    out.0
+}

@@ -12,6 +12,7 @@ mod developer_pages;
 mod errors;
 mod escaping;
 mod helpers;
+mod invoices;
 mod media;
 mod openapi;
 mod orders;

@@ -121,6 +121,14 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/cancellation", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/webhooks", Rule::Org(Role::Admin)),
     ("POST", "/api/v1/orgs/{org_id}/webhooks", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/invoice-settings", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/invoice-settings", Rule::Org(Role::Admin)),
+    ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/invoice", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/invoices", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/invoices", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/invoices.csv", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}/pdf", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
@@ -175,6 +183,11 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/orders/{order_id}/confirm"),
     ("POST", "/api/v1/orders/{order_id}/cancel"),
     ("GET", "/api/v1/orders/{order_id}/tickets"),
+    // A buyer's invoices (their order's token): tests/it/invoices.rs (the
+    // buyer, a wrong token's 404, another order's token).
+    ("POST", "/api/v1/orders/{order_id}/invoice"),
+    ("GET", "/api/v1/orders/{order_id}/invoices"),
+    ("GET", "/api/v1/orders/{order_id}/invoices/{invoice_id}/pdf"),
     ("GET", "/api/v1/orders/{order_id}/tickets.pdf"),
     // Public, the same answer for everyone: tests/it/buyer.rs.
     ("POST", "/api/v1/orders/lookup"),
@@ -313,6 +326,10 @@ impl Fixture {
             ("PUT", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/dynamic-pricing") => {
                 Some(json!({"floor_minor": 100, "ceiling_minor": 200 + n, "rule": "share_sold"}))
             }
+            ("PUT", "/api/v1/orgs/{org_id}/invoice-settings") => {
+                Some(json!({"legal_name": format!("Alpha {n}"), "address": "1 Main St"}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/invoice") => Some(json!({})),
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/venues") => {
@@ -428,9 +445,18 @@ impl Fixture {
         } else {
             self.ticket_type.clone()
         };
+        let invoiced = template.contains("{invoice_id}");
         let paid = template.ends_with("/tickets")
             || template.contains("{ticket_id}")
-            || template.ends_with("/resend-confirmation");
+            || template.ends_with("/resend-confirmation")
+            || template.ends_with("/invoice")
+            || invoiced;
+        if template.contains("invoice") {
+            let owner = self.owner_actor().await;
+            let settings = json!({"legal_name": "Alpha GmbH", "address": "1 Main St"});
+            let settings = serde_json::from_value(settings).unwrap();
+            self.t.app.set_invoice_settings(&owner, self.org_id(), settings).await.unwrap();
+        }
         let order = if template.contains("{order_id}") || paid {
             let input = PlaceOrder {
                 locale: None,
@@ -447,6 +473,18 @@ impl Fixture {
                 self.t.app.mark_paid(&owner, self.org_id(), placed.order.id).await.unwrap();
             }
             placed.order.id.to_string()
+        } else {
+            String::new()
+        };
+        let invoice = if invoiced {
+            let owner = self.owner_actor().await;
+            let (inv, _) = self
+                .t
+                .app
+                .issue_invoice(&owner, self.org_id(), order.parse().unwrap(), Default::default())
+                .await
+                .unwrap();
+            inv.id.to_string()
         } else {
             String::new()
         };
@@ -469,7 +507,8 @@ impl Fixture {
             .replace("{list_id}", &self.list)
             .replace("{promo_code_id}", &promo)
             .replace("{batch}", &batch)
-            .replace("{price_tier_id}", &tier);
+            .replace("{price_tier_id}", &tier)
+            .replace("{invoice_id}", &invoice);
         (m, path, body)
     }
 }

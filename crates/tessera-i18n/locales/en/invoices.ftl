@@ -1,0 +1,77 @@
+# Invoicing: the settings page, invoices and credit notes (PDF, pages,
+# e-mail), and their errors.
+
+errors-code-invoice-settings-missing = This organization has not entered its invoicing details yet.
+errors-code-invoice-order-not-paid = Only a paid order can be invoiced.
+errors-invoice-locale = choose English (en) or Chinese (zh-CN)
+errors-invoice-address-lines = at most { $max } lines
+errors-invoice-prefix = at most { $max } of A-Z, a-z, 0-9 and - _ / . #
+
+invoices-pdf-title-invoice = Invoice { $number }
+invoices-pdf-title-credit-note = Credit note { $number }
+invoices-number = Number
+invoices-issue-date = Date of issue
+invoices-order = Order reference
+invoices-event = Event
+invoices-corrects = Corrects invoice
+invoices-seller = From
+invoices-bill-to = Bill to
+invoices-tax-id = Tax ID
+invoices-registration = Registration no.
+invoices-description = Description
+invoices-quantity = Qty
+invoices-unit-price = Unit price
+invoices-tax-rate = Tax
+invoices-amount = Amount
+invoices-subtotal = Subtotal
+invoices-discount-line = Discount { $discount }
+invoices-fees = Service fees
+invoices-tax-included = Tax { $rate } (included)
+invoices-tax-added = Tax { $rate }
+invoices-total = Total
+invoices-credit-line = Refund on invoice { $invoice }: { $reason }
+
+invoices-mail-subject = Invoice { $number } for order { $reference }
+invoices-mail-heading = Your invoice
+invoices-mail-intro = Here is invoice { $number } for your order { $reference } ({ $event }).
+invoices-mail-download = Download the invoice (PDF)
+invoices-mail-keep = Keep this e-mail: the link opens the invoice whenever you need it.
+
+invoices-tab = Invoices
+invoices-title = Invoices
+invoices-intro = Invoices and credit notes of this organization, newest first. Numbers run without gaps; credit notes share the sequence.
+invoices-none = No invoices yet.
+invoices-kind = Type
+invoices-kind-invoice = Invoice
+invoices-kind-credit-note = Credit note
+invoices-buyer = Billed to
+invoices-download = PDF
+invoices-export-csv = Export CSV
+invoices-settings = Invoicing details
+invoices-settings-link = Invoicing details
+invoices-settings-title = Invoicing details
+invoices-settings-intro = What every invoice says about your organization. Changes apply to invoices issued from now on; issued invoices keep what they said.
+invoices-legal-name = Legal name
+invoices-address = Address
+invoices-address-hint = One line per line of the address.
+invoices-tax-id-field = Tax or VAT ID
+invoices-registration-field = Registration number (optional)
+invoices-prefix = Number prefix
+invoices-prefix-hint = Put before every number: INV- gives INV-1, INV-2, ...
+invoices-next-number = The next number is { $number }.
+invoices-footer = Footer text
+invoices-footer-hint = Printed at the foot of every invoice: payment terms, bank details, ...
+invoices-save = Save
+invoices-saved = Invoicing details saved.
+invoices-missing-settings = Enter the organization's invoicing details before issuing invoices.
+invoices-order-section = Invoice
+invoices-issue = Issue invoice
+invoices-issued = Invoice { $number } issued.
+invoices-order-none = No invoice yet.
+invoices-buyer-title = Need an invoice?
+invoices-buyer-intro = Enter the name and address the invoice is made out to.
+invoices-billing-name = Name or company
+invoices-billing-address = Billing address
+invoices-billing-tax-id = Tax or VAT ID (optional)
+invoices-request = Get invoice
+invoices-yours = Your invoice
