@@ -73,4 +73,6 @@ id_type!(
     ScanId,
     /// A promo code (voucher) of an organization or one of its events.
     PromoCodeId,
+    /// A gift card: a balance in one currency that pays for orders.
+    GiftCardId,
 );

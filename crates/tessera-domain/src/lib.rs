@@ -7,6 +7,7 @@
 pub mod account;
 pub mod catalog;
 pub mod checkin;
+pub mod giftcards;
 pub mod ids;
 pub mod inventory;
 pub mod money;

@@ -18,6 +18,7 @@ macro_rules! dynsql {
 mod accounts;
 mod catalog;
 pub mod checkin;
+pub mod giftcards;
 mod idempotency;
 pub mod inventory;
 pub mod media;
@@ -34,7 +35,7 @@ pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRec
 pub use idempotency::{IdemClaim, IdemRef, IdemRender, IdemWrite};
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 pub use payments::{
-    CancellationProgress, EndpointRecord, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,
+    CancellationProgress, EndpointRecord, GiftCardPayment, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,
     PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
 };
 pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatHolder, SeatMapRecord};

@@ -95,6 +95,7 @@ pub struct AppState {
         (name = "seating", description = "Seat maps on venues: import, generation and export"),
         (name = "payments", description = "Payment providers, checkout, provider webhooks, refunds, fees, taxes and the ledger"),
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
+        (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -208,6 +209,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pricing::promo_code_uses))
         .routes(routes!(pricing::create_promo_batch))
         .routes(routes!(pricing::promo_batch_csv))
+        .routes(routes!(giftcards::list_gift_cards, giftcards::issue_gift_card))
+        .routes(routes!(giftcards::get_gift_card))
+        .routes(routes!(giftcards::disable_gift_card))
+        .routes(routes!(giftcards::enable_gift_card))
+        .routes(routes!(giftcards::lookup_gift_card))
+        .routes(routes!(giftcards::redeem_gift_card))
+        .routes(routes!(giftcards::gift_card_balance))
+        .routes(routes!(giftcards::pay_with_gift_card))
         .routes(routes!(checkin::list_lists, checkin::create_list))
         .routes(routes!(checkin::get_list, checkin::update_list, checkin::delete_list))
         .routes(routes!(checkin::add_gate))
