@@ -30,6 +30,7 @@ use tessera_app::orgs::OrgWithRole;
 use tessera_app::{Actor, AppError};
 use tessera_domain::{OrgId, Role};
 
+mod giftcards;
 mod payments;
 mod team;
 mod tokens;
@@ -62,6 +63,9 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{o}/webhooks/{{endpoint}}/deliveries/{{delivery}}/redeliver"), post(webhooks::redeliver))
         .route(&format!("{o}/payments"), get(payments::payments_page).post(payments::save_payment_settings))
         .route(&format!("{o}/payments/payouts"), post(payments::record_payout))
+        .route(&format!("{o}/gift-cards"), get(giftcards::cards_page).post(giftcards::issue))
+        .route(&format!("{o}/gift-cards/{{card}}"), get(giftcards::card_page))
+        .route(&format!("{o}/gift-cards/{{card}}/state"), post(giftcards::set_state))
 }
 
 // ------------------------------------------------------------ shared parts

@@ -138,6 +138,7 @@ impl OrgTabs {
             ("tokens", "/tokens", "shell-tab-tokens"),
             ("webhooks", "/webhooks", "shell-tab-webhooks"),
             ("payments", "/payments", "shell-tab-payments"),
+            ("giftcards", "/gift-cards", "shell-tab-giftcards"),
         ];
         OrgTabs {
             org_name: org_name.to_string(),
@@ -256,7 +257,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 16] = [
+        const AREAS: [&str; 17] = [
             "common",
             "shell",
             "errors",
@@ -271,6 +272,7 @@ mod tests {
             "tickets",
             "mail",
             "pricing",
+            "giftcards",
             "developers",
             "admin",
         ];

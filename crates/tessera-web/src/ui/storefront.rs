@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}", get(order_page))
         .route("/orders/{order_id}/confirmed", get(confirmed_page))
         .route("/orders/{order_id}/pay", post(pay))
+        .route("/orders/{order_id}/gift-card", post(gift_card))
         .route("/orders/{order_id}/confirm", post(confirm))
         .route("/orders/{order_id}/refund", post(refund))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
@@ -734,6 +735,10 @@ struct OrderPage {
     refund_action: String,
     expired: bool,
     closed: Option<String>,
+    /// What gift cards paid of a pending order, and what is left to pay.
+    gift_paid: Option<(String, String)>,
+    /// Why the gift card just entered was refused.
+    gift_error: Option<String>,
 }
 
 async fn order_page(
@@ -769,11 +774,14 @@ async fn order_page(
             Err(e) => return error_page(e),
         };
     }
+    let cur = order.total.currency;
+    let net_paid = order.paid.amount_minor - order.refunded.amount_minor;
+    let left = tessera_domain::Money::new(order.total.amount_minor - net_paid, cur);
     let pending = (order.state == OrderState::Pending).then(|| {
         let (action, label) = if order.total.amount_minor == 0 {
             ("confirm", t("storefront-confirm-free"))
         } else {
-            ("pay", t_args("storefront-pay", &[("amount", money(order.total).into())]))
+            ("pay", t_args("storefront-pay", &[("amount", money(left).into())]))
         };
         Pending {
             expires_iso: order.expires_at.to_string(),
@@ -787,7 +795,17 @@ async fn order_page(
     });
     let closed = matches!(order.state, OrderState::Cancelled | OrderState::Refunded)
         .then(|| t_args("storefront-order-closed", &[("state", state_label.to_lowercase().into())]));
-    let cur = order.total.currency;
+    let gift_paid = (order.state == OrderState::Pending && net_paid > 0)
+        .then(|| (money(tessera_domain::Money::new(net_paid, cur)), money(left)));
+    // The refusal's catalog message, by the code the redirect carried.
+    let gift_error = q.get("gift_card").and_then(|code| {
+        let id = match code.as_str() {
+            "shape" => "giftcards-error-code-shape".to_string(),
+            c if c.starts_with("gift_card_") => format!("errors-code-{}", c.replace('_', "-")),
+            _ => return None,
+        };
+        tessera_i18n::exists(&id).then(|| t(&id))
+    });
     let page = OrderPage {
         shell: Shell::new(t("storefront-order-title"), &Extras { scripts: &["countdown.js"], ..Default::default() }),
         head: EventHead::of(&event, &venue),
@@ -831,6 +849,8 @@ async fn order_page(
         refund_action: format!("/orders/{}/refund", order.id),
         expired: order.state == OrderState::Expired,
         closed,
+        gift_paid,
+        gift_error,
     };
     render(StatusCode::OK, &page, &set.into_iter().collect::<Vec<_>>())
 }
@@ -971,6 +991,32 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
                 )
             }
         },
+        Err(e) => error_page(e),
+    }
+}
+
+/// "Pay with a gift card": the card pays what it can; the order page then
+/// shows what is left (or the tickets, when it covered everything).
+async fn gift_card(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let code = form(&body).get("gift_card").cloned().unwrap_or_default();
+    let back = format!("/orders/{}", order.id);
+    match s.app.pay_with_gift_card_from(&ip, &buyer_actor(), order.id, token.as_deref(), &code).await {
+        Ok(o) if o.state == OrderState::Paid => redirect(&format!("/orders/{}/confirmed", order.id), &[]),
+        Ok(_) => redirect(&back, &[]),
+        Err(tessera_app::AppError::Rule { code, .. }) if code.starts_with("gift_card_") => {
+            redirect(&format!("{back}?gift_card={code}#gift-card"), &[])
+        }
+        Err(tessera_app::AppError::Invalid(_)) => redirect(&format!("{back}?gift_card=shape#gift-card"), &[]),
         Err(e) => error_page(e),
     }
 }
