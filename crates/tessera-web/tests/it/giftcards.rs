@@ -20,6 +20,7 @@ crate::on_both_backends!(
     the_debit_comes_back_when_the_hold_expires_or_the_order_is_cancelled,
     racing_spenders_of_one_card_never_take_it_below_zero,
     counter_redemptions_spend_once_per_idempotency_key,
+    the_pages_issue_show_the_code_once_pay_and_redeem,
 );
 
 struct Shop {
@@ -520,4 +521,84 @@ async fn counter_redemptions_spend_once_per_idempotency_key() {
     assert_eq!(kinds, ["issue", "counter", "counter", "counter"]);
     assert_eq!(log[1]["note"], "two coffees");
     s.assert_org_ledger(&[&card]).await;
+}
+
+fn value_of(html: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\"");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no {id} in {html}"));
+    let rest = &html[at..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    rest[v..].split('"').next().unwrap().to_string()
+}
+
+async fn the_pages_issue_show_the_code_once_pay_and_redeem() {
+    let s = shop().await;
+    let mut b = crate::browser::Browser::new(&s.t.base);
+    b.sign_in("owner@example.org", "correct horse battery").await;
+    let page = format!("/dashboard/orgs/{}/gift-cards", s.org);
+    let list = b.get(&page).await;
+    assert_eq!(list.status, 200);
+    assert!(list.html.contains("Gift cards"), "the tab is there");
+    // Typed as in the currency; too many decimals is said on the field.
+    let r = b.submit(&page, &page, &[("value", "5.001"), ("currency", "EUR")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.html.contains("id=\"value-error\""), "{}", r.html);
+    let r = b.submit(&page, &page, &[("value", "20.00"), ("currency", "eur"), ("note", "Prize <b>")]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let shown = b.get(r.location.as_deref().unwrap()).await;
+    let code = value_of(&shown.html, "new-code");
+    assert!(code.starts_with("GIFT-") && code.len() == 19, "{code}");
+    assert!(shown.html.contains("Prize &") && !shown.html.contains("Prize <b>"), "escaped: {}", shown.html);
+    // Once: the next visit shows it masked only.
+    let again = b.get(&page).await;
+    assert!(!again.html.contains(&code) && again.html.contains(&code[15..]), "{}", again.html);
+    let cards = s.t.get(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner).await.body;
+    assert_eq!(amount(&cards[0]["initial"]), 2000);
+    let id = cards[0]["id"].as_str().unwrap().to_string();
+    // The card's page: its history, and the switch.
+    let detail = b.get(&format!("{page}/{id}")).await;
+    assert_eq!(detail.status, 200);
+    assert!(detail.html.contains("Issued"), "{}", detail.html);
+    let r = b.submit(&format!("{page}/{id}"), &format!("{page}/{id}/state"), &[("state", "disabled")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(s.detail(&cards[0]).await["card"]["state"], "disabled");
+    let r = b.submit(&format!("{page}/{id}"), &format!("{page}/{id}/state"), &[("state", "active")]).await;
+    assert_eq!(r.status, 303);
+    // The buyer pays part with it on the order page; the rest is said.
+    let (order, _token) = s.buy(1).await;
+    let mut buyer = crate::browser::Browser::new(&s.t.base);
+    let link = s.t.app.order_link(order.parse().unwrap());
+    let opened = buyer.get(&link).await;
+    let order_page = opened.location.clone().unwrap_or(link.clone());
+    let o = buyer.get(&order_page).await;
+    assert!(o.html.contains("name=\"gift_card\""), "{}", o.html);
+    let r = buyer.submit(&order_page, &format!("/orders/{order}/gift-card"), &[("gift_card", "GIFT-0000-0000-0001")]).await;
+    assert_eq!(r.status, 303);
+    let refused = buyer.get(r.location.as_deref().unwrap()).await;
+    assert!(refused.html.contains("role=\"alert\""), "{}", refused.html);
+    let r = buyer.submit(&order_page, &format!("/orders/{order}/gift-card"), &[("gift_card", &code.to_lowercase())]).await;
+    assert_eq!(r.status, 303);
+    let o = buyer.get(r.location.as_deref().unwrap()).await;
+    assert!(o.html.contains("Left to pay"), "{}", o.html);
+    // The counter: look the card up, take 3.50 off; the same form sent twice spends once.
+    let card = s.card(1000, "EUR").await;
+    let code = card["code"].as_str().unwrap();
+    let redeem = format!("/scan/{}/redeem", s.org);
+    let choose = b.get("/scan").await;
+    assert!(choose.html.contains(&redeem), "{}", choose.html);
+    let r = b.submit(&redeem, &redeem, &[("code", code)]).await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(r.html.contains("name=\"amount\""), "{}", r.html);
+    let key = value_of(&r.html, "redeem-key");
+    let fields = [("code", code), ("step", "redeem"), ("amount", "3.50"), ("request_key", key.as_str())];
+    let done = b.submit(&redeem, &redeem, &fields).await;
+    assert_eq!(done.status, 200, "{}", done.html);
+    assert!(done.html.contains("taken off"), "{}", done.html);
+    assert_eq!(b.submit(&redeem, &redeem, &fields).await.status, 200);
+    assert_eq!(s.balance(&card).await, 650, "spent once");
+    let too_much = [("code", code), ("step", "redeem"), ("amount", "7.00"), ("request_key", "another-key-000001")];
+    let r = b.submit(&redeem, &redeem, &too_much).await;
+    assert_eq!(r.status, 422);
+    assert!(r.html.contains("id=\"amount-error\""), "{}", r.html);
+    assert_eq!(s.balance(&card).await, 650);
 }
