@@ -172,12 +172,8 @@ impl App {
             self.clients.access_code_failed(ip, now);
             return Err(bad_code("gift_card"));
         };
-        let p = GiftCardPayment {
-            order: id,
-            code,
-            payment_id: uuid::Uuid::now_v7().to_string(),
-            actor: actor_name(actor),
-        };
+        let p =
+            GiftCardPayment { order: id, code, payment_id: uuid::Uuid::now_v7().to_string(), actor: actor_name(actor) };
         let out = self.submit_inventory(order.event_id, InventoryOp::GiftCard(Box::new(p))).await;
         if let Err(AppError::Rule { code: "gift_card_unknown", .. }) = &out {
             self.clients.access_code_failed(ip, now);

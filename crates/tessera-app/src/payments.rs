@@ -851,7 +851,9 @@ impl App {
         match r.provider.as_str() {
             // Money handed back at the box office or by transfer; the sandbox
             // has no money; a gift card's part goes back to the card.
-            "manual" | "sandbox" | tessera_domain::giftcards::PROVIDER => self.settle_refund(&r, stripe::RefundStatus::Succeeded, None).await,
+            "manual" | "sandbox" | tessera_domain::giftcards::PROVIDER => {
+                self.settle_refund(&r, stripe::RefundStatus::Succeeded, None).await
+            }
             "stripe" => {
                 let org: OrgId = r.org_id.parse().map_err(|_| AppError::Internal("org id".into()))?;
                 let secrets = self

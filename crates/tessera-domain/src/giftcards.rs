@@ -155,7 +155,12 @@ impl NewGiftCard {
             format!("1 to {MAX_VALUE_MINOR}"),
         );
         if let Some(at) = self.expires_at {
-            e.check_key(at > now, "expires_at", MessageKey::new("giftcards-error-expiry-past"), "must be in the future");
+            e.check_key(
+                at > now,
+                "expires_at",
+                MessageKey::new("giftcards-error-expiry-past"),
+                "must be in the future",
+            );
         }
         crate::validation::check_text(&mut e, "note", &self.note, 0, 200);
         e.finish()

@@ -356,12 +356,14 @@ pub fn refund_split(paid: Split, refunded: Split, amount: i64) -> Option<Split> 
 /// charged: exactly the rest when it pays the rest, else proportional to the
 /// whole with the remainder on sales. An amount beyond the rest lands on sales.
 pub fn charge_split(whole: Split, charged: Split, amount: i64) -> Split {
-    let left = Split { sales: whole.sales - charged.sales, tax: whole.tax - charged.tax, fees: whole.fees - charged.fees };
+    let left =
+        Split { sales: whole.sales - charged.sales, tax: whole.tax - charged.tax, fees: whole.fees - charged.fees };
     if amount >= left.total() {
         return Split { sales: left.sales + (amount - left.total()), ..left };
     }
     let total = i128::from(whole.total().max(1));
-    let share = |part: i64, left_part: i64| ((i128::from(amount) * i128::from(part) / total) as i64).clamp(0, left_part.max(0));
+    let share =
+        |part: i64, left_part: i64| ((i128::from(amount) * i128::from(part) / total) as i64).clamp(0, left_part.max(0));
     let tax = share(whole.tax, left.tax);
     let fees = share(whole.fees, left.fees);
     Split { sales: amount - tax - fees, tax, fees }

@@ -225,12 +225,10 @@ impl Store {
 
     /// A card's movements, oldest first.
     pub async fn gift_card_txns(&self, card: &GiftCard) -> Result<Vec<GiftCardTxn>> {
-        let rows = sqlx::query(dynsql!(
-            "SELECT {TXN_COLS} FROM gift_card_txns WHERE card_id = $1 ORDER BY at, id"
-        ))
-        .bind(card.id.to_string())
-        .fetch_all(&self.read)
-        .await?;
+        let rows = sqlx::query(dynsql!("SELECT {TXN_COLS} FROM gift_card_txns WHERE card_id = $1 ORDER BY at, id"))
+            .bind(card.id.to_string())
+            .fetch_all(&self.read)
+            .await?;
         rows.iter().map(|r| txn_from(r, card.balance.currency)).collect()
     }
 
@@ -274,13 +272,12 @@ impl Store {
         };
         let key = request_key.map(|k| format!("counter:{org}:{k}"));
         if let Some(k) = &key {
-            let found = sqlx::query(dynsql!(
-                "SELECT {TXN_COLS} FROM gift_card_txns WHERE request_key = $1 AND card_id = $2"
-            ))
-            .bind(k.clone())
-            .bind(card.id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
+            let found =
+                sqlx::query(dynsql!("SELECT {TXN_COLS} FROM gift_card_txns WHERE request_key = $1 AND card_id = $2"))
+                    .bind(k.clone())
+                    .bind(card.id.to_string())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if let Some(r) = found {
                 let t = txn_from(&r, card.balance.currency)?;
                 tx.commit().await?;

@@ -35,8 +35,8 @@ pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRec
 pub use idempotency::{IdemClaim, IdemRef, IdemRender, IdemWrite};
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 pub use payments::{
-    CancellationProgress, EndpointRecord, GiftCardPayment, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,
-    PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
+    CancellationProgress, EndpointRecord, GiftCardPayment, LedgerEntry, NewPayment, NewRefund, OutboxMessage,
+    OutboxRow, PaymentRecord, PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
 };
 pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatHolder, SeatMapRecord};
 

@@ -466,7 +466,8 @@ pub(crate) fn pay_with_gift_card(
         let state = if e.order.state == OrderState::Pending { OrderState::Expired } else { e.order.state };
         return Err(OpError::WrongState(state));
     }
-    let refuse = |r: GiftCardRefusal| OpError::Refused { code: r.code(), field: r.field(), message: r.message().into() };
+    let refuse =
+        |r: GiftCardRefusal| OpError::Refused { code: r.code(), field: r.field(), message: r.message().into() };
     let card = cards.get_mut(&p.code).ok_or(refuse(GiftCardRefusal::Unknown))?;
     let cur = e.order.total.currency;
     card.usable(cur, now).map_err(refuse)?;
@@ -680,8 +681,7 @@ pub(crate) fn apply_provider_event(
         }
     }
     match e.order.state {
-        OrderState::Pending | OrderState::Expired if exact && (e.order.state == OrderState::Pending || revivable) =>
-        {
+        OrderState::Pending | OrderState::Expired if exact && (e.order.state == OrderState::Pending || revivable) => {
             record(w, "applied".into());
             let mut t = Transition::new(cx.event, pe.order, OrderState::Paid, &actor, &note, now, cx.pricing);
             t.revive = revivable;

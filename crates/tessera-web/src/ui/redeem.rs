@@ -6,7 +6,9 @@
 //! once. The app layer decides who may redeem (staff who take money).
 
 use super::shell::{Shell, Text, render as render_page, t};
-use super::{Extras, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, not_found_page, signed_in};
+use super::{
+    Extras, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, not_found_page, signed_in,
+};
 use crate::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -125,7 +127,10 @@ async fn submit(State(s): State<AppState>, headers: HeaderMap, Path(org): Path<S
             p.card = Some((r.card.code.clone(), money(r.card.balance), cur.code().to_string()));
             p.done = Some(super::shell::t_args(
                 "giftcards-redeemed",
-                &[("amount", money(tessera_domain::Money::new(-r.transaction.amount.amount_minor, cur)).into()), ("balance", money(r.card.balance).into())],
+                &[
+                    ("amount", money(tessera_domain::Money::new(-r.transaction.amount.amount_minor, cur)).into()),
+                    ("balance", money(r.card.balance).into()),
+                ],
             ));
             p.amount = String::new();
             show(org, csrf, set, StatusCode::OK, p)

@@ -102,10 +102,8 @@ async fn choose(State(s): State<AppState>) -> Response {
     };
     let mut sections = Vec::new();
     for o in &orgs {
-        let redeem = o
-            .role
-            .grants(tessera_domain::Permission::ManageOrders)
-            .then(|| format!("/scan/{}/redeem", o.org.id));
+        let redeem =
+            o.role.grants(tessera_domain::Permission::ManageOrders).then(|| format!("/scan/{}/redeem", o.org.id));
         let mut section =
             OrgPoints { id: o.org.id.to_string(), name: o.org.name.clone(), note: None, points: Vec::new(), redeem };
         match s.app.scan_points(&actor, o.org.id).await {

@@ -79,7 +79,10 @@ impl Shop {
     }
 
     async fn detail(&self, card: &Value) -> Value {
-        let r = self.t.get(&format!("/api/v1/orgs/{}/gift-cards/{}", self.org, card["id"].as_str().unwrap()), &self.owner).await;
+        let r = self
+            .t
+            .get(&format!("/api/v1/orgs/{}/gift-cards/{}", self.org, card["id"].as_str().unwrap()), &self.owner)
+            .await;
         assert_eq!(r.status, 200, "{r:?}");
         r.body
     }
@@ -197,17 +200,33 @@ async fn staff_issue_list_masked_and_disable_cards_and_bad_input_names_the_field
         let r = s.t.post(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner, body).await;
         assert_eq!((r.status, r.fields()), (422, vec![field.to_string()]), "{r:?}");
     }
-    let r = s.t.post(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner, json!({"currency": "EURO", "value_minor": 100})).await;
+    let r = s
+        .t
+        .post(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner, json!({"currency": "EURO", "value_minor": 100}))
+        .await;
     assert!((400..500).contains(&r.status), "{r:?}");
-    let r = s.t.post(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner, json!({"currency": "EUR", "value_minor": 1, "bogus": 1})).await;
+    let r =
+        s.t.post(
+            &format!("/api/v1/orgs/{}/gift-cards", s.org),
+            &s.owner,
+            json!({"currency": "EUR", "value_minor": 1, "bogus": 1}),
+        )
+        .await;
     assert!((400..500).contains(&r.status), "{r:?}");
-    assert_eq!(s.t.get(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner).await.body.as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.t.get(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner).await.body.as_array().unwrap().len(),
+        1
+    );
     // The buyer's balance check: masked, and wrong codes are refused naming `code`.
-    let b = s.t.post("/api/v1/gift-cards/balance", &Auth::None, json!({"org_id": s.org, "code": code.to_lowercase()})).await;
+    let b =
+        s.t.post("/api/v1/gift-cards/balance", &Auth::None, json!({"org_id": s.org, "code": code.to_lowercase()}))
+            .await;
     assert_eq!(b.status, 200, "{b:?}");
     assert_eq!(amount(&b.body["balance"]), 5000);
     assert_eq!(b.body["code"], shown);
-    let b = s.t.post("/api/v1/gift-cards/balance", &Auth::None, json!({"org_id": s.org, "code": "GIFT-0000-0000-0000"})).await;
+    let b =
+        s.t.post("/api/v1/gift-cards/balance", &Auth::None, json!({"org_id": s.org, "code": "GIFT-0000-0000-0000"}))
+            .await;
     assert_eq!((b.status, b.code(), b.fields()), (422, "gift_card_unknown", vec!["code".to_string()]), "{b:?}");
     // Another organization sees none of it.
     let (other, other_org) = s.t.organizer("other@example.org", "beta").await;
@@ -248,15 +267,14 @@ async fn a_card_pays_part_the_provider_the_rest_and_refunds_go_back_to_the_card_
     assert_eq!(c.status, 200, "{c:?}");
     assert_eq!(amount(&c.body["payment"]["amount"]), 1600);
     let pay = c.body["payment"]["id"].as_str().unwrap();
-    let done = s
-        .t
-        .client
-        .post(format!("{}/pay/sandbox/{pay}", s.t.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("outcome=success")
-        .send()
-        .await
-        .unwrap();
+    let done =
+        s.t.client
+            .post(format!("{}/pay/sandbox/{pay}", s.t.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("outcome=success")
+            .send()
+            .await
+            .unwrap();
     assert_eq!(done.status().as_u16(), 200);
     let o = s.order(&id, &token).await;
     assert_eq!(o["state"], "paid", "{o}");
@@ -265,14 +283,15 @@ async fn a_card_pays_part_the_provider_the_rest_and_refunds_go_back_to_the_card_
     s.assert_ledger(&id, &token).await;
     // A partial refund: the card's part goes back first.
     let refund = |body: Value, key: &'static str| {
-        let rb = s
-            .t
-            .client
-            .post(format!("{}/api/v1/orgs/{}/orders/{id}/refunds", s.t.base, s.org))
-            .json(&body)
-            .header("idempotency-key", key);
+        let rb =
+            s.t.client
+                .post(format!("{}/api/v1/orgs/{}/orders/{id}/refunds", s.t.base, s.org))
+                .json(&body)
+                .header("idempotency-key", key);
         let rb = match &s.owner {
-            Auth::Session(x) => rb.header("cookie", format!("tessera_session={}", x.cookie)).header("x-csrf-token", &x.csrf),
+            Auth::Session(x) => {
+                rb.header("cookie", format!("tessera_session={}", x.cookie)).header("x-csrf-token", &x.csrf)
+            }
             _ => rb,
         };
         s.t.send(rb)
@@ -338,9 +357,12 @@ async fn cards_that_cannot_pay_are_refused_naming_the_field_with_nothing_changed
     assert_eq!((r.status, r.code(), r.fields()), (422, "gift_card_currency", vec!["gift_card".to_string()]), "{r:?}");
     // Expiring in an hour; two hours later it is refused (a fresh order: the first one's hold ran out).
     let soon = (s.t.app.now() + jiff::SignedDuration::from_hours(1)).to_string();
-    let r = s
-        .t
-        .post(&format!("/api/v1/orgs/{}/gift-cards", s.org), &s.owner, json!({"currency": "EUR", "value_minor": 900, "expires_at": soon}))
+    let r =
+        s.t.post(
+            &format!("/api/v1/orgs/{}/gift-cards", s.org),
+            &s.owner,
+            json!({"currency": "EUR", "value_minor": 900, "expires_at": soon}),
+        )
         .await;
     assert_eq!(r.status, 201, "{r:?}");
     let expiring = r.body;
@@ -359,7 +381,10 @@ async fn cards_that_cannot_pay_are_refused_naming_the_field_with_nothing_changed
     }
     // Another organization's card does not exist here.
     let (other, other_org) = s.t.organizer("other@example.org", "beta").await;
-    let r = s.t.post(&format!("/api/v1/orgs/{other_org}/gift-cards"), &other, json!({"currency": "EUR", "value_minor": 9000})).await;
+    let r = s
+        .t
+        .post(&format!("/api/v1/orgs/{other_org}/gift-cards"), &other, json!({"currency": "EUR", "value_minor": 9000}))
+        .await;
     assert_eq!(r.status, 201);
     let theirs = r.body["code"].as_str().unwrap().to_string();
     let r = s.pay_with(&id2, &token2, &theirs).await;
@@ -428,7 +453,11 @@ async fn racing_spenders_of_one_card_never_take_it_below_zero() {
         let r = task.await.unwrap();
         match r.status {
             200 => paid += amount(&r.body["paid"]),
-            _ => assert_eq!((r.status, r.code(), r.fields()), (422, "gift_card_empty", vec!["gift_card".to_string()]), "{r:?}"),
+            _ => assert_eq!(
+                (r.status, r.code(), r.fields()),
+                (422, "gift_card_empty", vec!["gift_card".to_string()]),
+                "{r:?}"
+            ),
         }
     }
     assert_eq!(paid, 5200, "exactly the card's value was spent");
@@ -443,8 +472,12 @@ async fn racing_spenders_of_one_card_never_take_it_below_zero() {
     for _ in 0..20 {
         let (s, code) = (s.clone(), code.clone());
         tasks.push(tokio::spawn(async move {
-            s.t.post(&format!("/api/v1/orgs/{}/gift-cards/redeem", s.org), &s.owner, json!({"code": code, "amount_minor": 300}))
-                .await
+            s.t.post(
+                &format!("/api/v1/orgs/{}/gift-cards/redeem", s.org),
+                &s.owner,
+                json!({"code": code, "amount_minor": 300}),
+            )
+            .await
         }));
     }
     let mut won = 0;
@@ -452,7 +485,11 @@ async fn racing_spenders_of_one_card_never_take_it_below_zero() {
         let r = task.await.unwrap();
         match r.status {
             200 => won += 1,
-            _ => assert_eq!((r.status, r.code(), r.fields()), (422, "gift_card_insufficient", vec!["amount_minor".to_string()]), "{r:?}"),
+            _ => assert_eq!(
+                (r.status, r.code(), r.fields()),
+                (422, "gift_card_insufficient", vec!["amount_minor".to_string()]),
+                "{r:?}"
+            ),
         }
     }
     assert_eq!(won, 3);
@@ -465,25 +502,31 @@ async fn counter_redemptions_spend_once_per_idempotency_key() {
     let card = s.card(1000, "EUR").await;
     let code = card["code"].as_str().unwrap().to_string();
     let redeem = |body: Value, key: &'static str| {
-        let rb = s
-            .t
-            .client
-            .post(format!("{}/api/v1/orgs/{}/gift-cards/redeem", s.t.base, s.org))
-            .json(&body)
-            .header("idempotency-key", key);
+        let rb =
+            s.t.client
+                .post(format!("{}/api/v1/orgs/{}/gift-cards/redeem", s.t.base, s.org))
+                .json(&body)
+                .header("idempotency-key", key);
         let rb = match &s.owner {
-            Auth::Session(x) => rb.header("cookie", format!("tessera_session={}", x.cookie)).header("x-csrf-token", &x.csrf),
+            Auth::Session(x) => {
+                rb.header("cookie", format!("tessera_session={}", x.cookie)).header("x-csrf-token", &x.csrf)
+            }
             _ => rb,
         };
         s.t.send(rb)
     };
     // Staff look the card up first (typed in lower case, without dashes).
-    let l = s
-        .t
-        .post(&format!("/api/v1/orgs/{}/gift-cards/lookup", s.org), &s.owner, json!({"code": code.to_lowercase().replace('-', " ")}))
+    let l =
+        s.t.post(
+            &format!("/api/v1/orgs/{}/gift-cards/lookup", s.org),
+            &s.owner,
+            json!({"code": code.to_lowercase().replace('-', " ")}),
+        )
         .await;
     assert!(l.status == 200 || l.status == 422, "{l:?}");
-    let l = s.t.post(&format!("/api/v1/orgs/{}/gift-cards/lookup", s.org), &s.owner, json!({"code": code.to_lowercase()})).await;
+    let l =
+        s.t.post(&format!("/api/v1/orgs/{}/gift-cards/lookup", s.org), &s.owner, json!({"code": code.to_lowercase()}))
+            .await;
     assert_eq!((l.status, amount(&l.body["balance"])), (200, 1000), "{l:?}");
     let body = json!({"code": code, "amount_minor": 350, "note": "two coffees"});
     let first = redeem(body.clone(), "counter-redeem-0001").await;
@@ -501,8 +544,18 @@ async fn counter_redemptions_spend_once_per_idempotency_key() {
     // The app's own guard, below the HTTP layer: a repeated key spends nothing more.
     let org: tessera_domain::OrgId = s.org.parse().unwrap();
     let normalized = tessera_domain::giftcards::normalize(&code).unwrap();
-    let a = s.t.store.redeem_gift_card(org, &normalized, 50, "user:x", "", Some("k-1"), s.t.app.now()).await.unwrap().unwrap();
-    let b = s.t.store.redeem_gift_card(org, &normalized, 50, "user:x", "", Some("k-1"), s.t.app.now()).await.unwrap().unwrap();
+    let a =
+        s.t.store
+            .redeem_gift_card(org, &normalized, 50, "user:x", "", Some("k-1"), s.t.app.now())
+            .await
+            .unwrap()
+            .unwrap();
+    let b =
+        s.t.store
+            .redeem_gift_card(org, &normalized, 50, "user:x", "", Some("k-1"), s.t.app.now())
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(a.1.id, b.1.id);
     assert_eq!(s.balance(&card).await, 500);
     // Bad input names the field; more than the balance spends nothing.
@@ -572,11 +625,13 @@ async fn the_pages_issue_show_the_code_once_pay_and_redeem() {
     let order_page = opened.location.clone().unwrap_or(link.clone());
     let o = buyer.get(&order_page).await;
     assert!(o.html.contains("name=\"gift_card\""), "{}", o.html);
-    let r = buyer.submit(&order_page, &format!("/orders/{order}/gift-card"), &[("gift_card", "GIFT-0000-0000-0001")]).await;
+    let r =
+        buyer.submit(&order_page, &format!("/orders/{order}/gift-card"), &[("gift_card", "GIFT-0000-0000-0001")]).await;
     assert_eq!(r.status, 303);
     let refused = buyer.get(r.location.as_deref().unwrap()).await;
     assert!(refused.html.contains("role=\"alert\""), "{}", refused.html);
-    let r = buyer.submit(&order_page, &format!("/orders/{order}/gift-card"), &[("gift_card", &code.to_lowercase())]).await;
+    let r =
+        buyer.submit(&order_page, &format!("/orders/{order}/gift-card"), &[("gift_card", &code.to_lowercase())]).await;
     assert_eq!(r.status, 303);
     let o = buyer.get(r.location.as_deref().unwrap()).await;
     assert!(o.html.contains("Left to pay"), "{}", o.html);

@@ -151,12 +151,7 @@ pub(super) async fn issue(
         }
     };
     if let (Some(currency), Some(value_minor), true) = (currency, value, errors.is_empty()) {
-        let input = NewGiftCard {
-            currency,
-            value_minor,
-            expires_at: expires,
-            note: val(&values, "note").to_string(),
-        };
+        let input = NewGiftCard { currency, value_minor, expires_at: expires, note: val(&values, "note").to_string() };
         match s.app.issue_gift_card(&c.actor, c.id(), input).await {
             Ok(card) => {
                 let cookie = secret_cookie(&s, &here, &card.id.to_string(), &card.code);
@@ -245,7 +240,10 @@ pub(super) async fn card_page(
             kind: kind_label(&x.kind),
             amount: money(x.amount),
             balance: money(x.balance_after),
-            order: x.order_id.clone().map(|o| (format!("{base}/orders/{o}"), o[o.len().saturating_sub(8)..].to_string())),
+            order: x
+                .order_id
+                .clone()
+                .map(|o| (format!("{base}/orders/{o}"), o[o.len().saturating_sub(8)..].to_string())),
             actor: x.actor.clone(),
             note: x.note.clone(),
         })
