@@ -187,6 +187,7 @@ fn op_error(e: OpError) -> AppError {
         OpError::NotFound => AppError::NotFound,
         OpError::Rejected(m) => AppError::Rule { code: "payment_rejected", field: "amount".into(), message: m },
         OpError::ClaimLost => AppError::IdempotencyInProgress { retry_after_secs: 1 },
+        OpError::Refused { code, field, message } => AppError::Rule { code, field: field.into(), message },
         OpError::WrongState(s) => {
             let code = match s {
                 OrderState::Expired => "hold_expired",

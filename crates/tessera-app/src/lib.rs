@@ -12,6 +12,7 @@ pub mod boxoffice;
 pub mod catalog;
 pub mod checkin;
 pub mod clock;
+pub mod giftcards;
 mod group;
 pub mod idempotency;
 pub mod inventory;

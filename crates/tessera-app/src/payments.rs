@@ -405,7 +405,8 @@ impl App {
         })?;
         let reference = order.reference.clone();
         let open = self.store.order_payments(id).await?.into_iter().find(|p| p.state == PaymentState::Open);
-        if let Some(p) = open.filter(|p| p.provider == provider) {
+        // An attempt opened before a gift card paid part of the order asks too much: open another.
+        if let Some(p) = open.filter(|p| p.provider == provider && p.amount.amount_minor == due(&order)) {
             let instructions = (provider == "manual").then(|| settings.manual.instructions.clone());
             return Ok(Checkout { redirect_url: p.redirect_url.clone(), payment: p, instructions, reference });
         }
@@ -470,7 +471,7 @@ impl App {
                     currency: order.total.currency.code().to_string(),
                     line_items: vec![stripe::LineItem {
                         name: format!("Order {reference}"),
-                        unit_amount_minor: order.total.amount_minor,
+                        unit_amount_minor: due(&order),
                         quantity: 1,
                     }],
                     payment_methods: stripe_methods(&settings.stripe.methods)?,
@@ -778,42 +779,66 @@ impl App {
         actor: String,
         request_key: String,
     ) -> Result<RefundRecord> {
-        // The newest payment with enough of it not yet refunded.
+        // Gift cards first: their part goes back to the cards at once; the
+        // rest through the newest provider payment with enough of it left.
         let refunds = self.store.order_refunds(order.id).await?;
-        let payment = self
-            .store
-            .order_payments(order.id)
-            .await?
-            .into_iter()
-            .rev()
-            .filter(|p| p.state == PaymentState::Succeeded)
-            .find(|p| {
-                let taken: i64 = refunds
-                    .iter()
-                    .filter(|r| r.payment_id == p.id && r.state != "failed")
-                    .map(|r| r.amount.amount_minor)
-                    .sum();
-                p.amount.amount_minor - taken >= amount
-            })
-            .ok_or(AppError::StateConflict {
-                code: "not_paid",
-                message: "no single payment of this order has that much left to refund".into(),
-            })?;
-        let new = NewRefund {
-            order: order.id,
-            payment_id: payment.id,
-            amount_minor: amount,
-            reason,
-            actor,
-            tickets,
-            request_key,
+        let payments = self.store.order_payments(order.id).await?;
+        let taken = |id: &str| -> i64 {
+            refunds.iter().filter(|r| r.payment_id == id && r.state != "failed").map(|r| r.amount.amount_minor).sum()
         };
-        let (refund, fresh) = self.store.open_refund(&new, order.org_id, self.now()).await?;
-        if fresh && let Err(e) = self.run_refund(&refund.id).await {
-            // The outbox job retries it.
-            tracing::warn!(refund = %refund.id, error = %e, "refund will be retried");
+        let mut parts: Vec<(String, i64, String)> = vec![];
+        let mut need = amount;
+        let card_payments = payments
+            .iter()
+            .filter(|p| p.provider == tessera_domain::giftcards::PROVIDER && p.state == PaymentState::Succeeded);
+        for p in card_payments {
+            if need <= 0 {
+                break;
+            }
+            let key = format!("{request_key}:giftcard:{}", p.id);
+            // A retry of this request finds the part it gave the card before.
+            let share = match self.store.refund_by_key(&key).await? {
+                Some(r) => r.amount.amount_minor,
+                None => (p.amount.amount_minor - taken(&p.id)).min(need),
+            };
+            if share > 0 {
+                parts.push((p.id.clone(), share, key));
+                need -= share;
+            }
         }
-        Ok(self.store.refund(&refund.id).await?.unwrap_or(refund))
+        if need > 0 {
+            let payment = payments
+                .iter()
+                .rev()
+                .filter(|p| p.state == PaymentState::Succeeded && p.provider != tessera_domain::giftcards::PROVIDER)
+                .find(|p| p.amount.amount_minor - taken(&p.id) >= need)
+                .ok_or(AppError::StateConflict {
+                    code: "not_paid",
+                    message: "no single payment of this order has that much left to refund".into(),
+                })?;
+            parts.push((payment.id.clone(), need, request_key.clone()));
+        }
+        let last = parts.len().saturating_sub(1);
+        let mut out = None;
+        for (i, (payment_id, amount_minor, key)) in parts.into_iter().enumerate() {
+            let new = NewRefund {
+                order: order.id,
+                payment_id,
+                amount_minor,
+                reason: reason.clone(),
+                actor: actor.clone(),
+                // The last part voids the tickets, once the money went back.
+                tickets: if i == last { tickets.clone() } else { "none".into() },
+                request_key: key,
+            };
+            let (refund, fresh) = self.store.open_refund(&new, order.org_id, self.now()).await?;
+            if fresh && let Err(e) = self.run_refund(&refund.id).await {
+                // The outbox job retries it.
+                tracing::warn!(refund = %refund.id, error = %e, "refund will be retried");
+            }
+            out = Some(self.store.refund(&refund.id).await?.unwrap_or(refund));
+        }
+        out.ok_or(AppError::StateConflict { code: "not_paid", message: "nothing to refund".into() })
     }
 
     /// Carries out a pending refund at its provider, then records it.
@@ -824,8 +849,11 @@ impl App {
             return Ok(());
         }
         match r.provider.as_str() {
-            // Money handed back at the box office or by transfer; the sandbox has no money.
-            "manual" | "sandbox" => self.settle_refund(&r, stripe::RefundStatus::Succeeded, None).await,
+            // Money handed back at the box office or by transfer; the sandbox
+            // has no money; a gift card's part goes back to the card.
+            "manual" | "sandbox" | tessera_domain::giftcards::PROVIDER => {
+                self.settle_refund(&r, stripe::RefundStatus::Succeeded, None).await
+            }
             "stripe" => {
                 let org: OrgId = r.org_id.parse().map_err(|_| AppError::Internal("org id".into()))?;
                 let secrets = self
@@ -1007,7 +1035,10 @@ impl App {
             return self.submit_inventory(order.event_id, op).await?.ok_or(AppError::NotFound);
         }
         let payments = self.store.order_payments(id).await?;
-        let payment = match payments.into_iter().find(|p| p.provider == "manual" && p.state == PaymentState::Open) {
+        let payment = match payments
+            .into_iter()
+            .find(|p| p.provider == "manual" && p.state == PaymentState::Open && p.amount.amount_minor == due(&order))
+        {
             Some(p) => p,
             None => {
                 let payment_id = uuid::Uuid::now_v7().to_string();
@@ -1025,7 +1056,7 @@ impl App {
             payment_id: payment.id,
             order: id,
             outcome: PaymentState::Succeeded,
-            amount_minor: Some(order.total.amount_minor),
+            amount_minor: Some(payment.amount.amount_minor),
             currency: Some(order.total.currency.code().to_string()),
             provider_payment: None,
         };
@@ -1135,6 +1166,11 @@ impl App {
 }
 
 /// A payment attempt for the whole of `order`; the caller fills in the rest.
+/// What is left to pay of an order: its total less what a gift card paid.
+pub(crate) fn due(order: &Order) -> i64 {
+    order.total.amount_minor - (order.paid.amount_minor - order.refunded.amount_minor)
+}
+
 fn new_payment(id: &str, order: &Order, provider: &str, provider_ref: String) -> NewPayment {
     NewPayment {
         id: id.to_string(),
@@ -1142,7 +1178,7 @@ fn new_payment(id: &str, order: &Order, provider: &str, provider_ref: String) ->
         provider: provider.to_string(),
         provider_ref,
         provider_payment: None,
-        amount_minor: order.total.amount_minor,
+        amount_minor: due(order),
         currency: order.total.currency.code().to_string(),
         redirect_url: None,
         due_at: None,

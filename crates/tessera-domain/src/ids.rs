@@ -77,4 +77,6 @@ id_type!(
     PriceTierId,
     /// An invoice or credit note of an organization.
     InvoiceId,
+    /// A gift card: a balance in one currency that pays for orders.
+    GiftCardId,
 );

@@ -8,6 +8,7 @@ pub mod account;
 pub mod catalog;
 pub mod checkin;
 pub mod dynamic;
+pub mod giftcards;
 pub mod ids;
 pub mod inventory;
 pub mod invoices;

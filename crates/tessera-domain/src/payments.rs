@@ -263,6 +263,15 @@ pub mod account {
     }
     /// Service fees the platform earned.
     pub const PLATFORM_FEES: &str = "platform:fees";
+    /// The outstanding balance of the organization's gift cards (a liability).
+    pub fn org_gift_cards(org: OrgId) -> String {
+        format!("org:{org}:gift_cards")
+    }
+    /// Where a payment's money is held: a provider's account, or for a gift
+    /// card the organization's gift-card liability, which the payment reduces.
+    pub fn payment(provider: &str, org: OrgId) -> String {
+        if provider == crate::giftcards::PROVIDER { org_gift_cards(org) } else { self::provider(provider) }
+    }
 }
 
 /// How a paid amount divides among the organizer's sales, tax and fees.
@@ -301,7 +310,7 @@ impl LedgerTxn {
 /// A payment arrived: the provider holds it for us, split among the organizer's
 /// sales, the tax it collected and the platform's fees.
 pub fn charge_txn(provider: &str, org: OrgId, currency: Currency, split: Split) -> LedgerTxn {
-    let mut entries = vec![(account::provider(provider), split.total())];
+    let mut entries = vec![(account::payment(provider, org), split.total())];
     entries.push((account::org_sales(org), -split.sales));
     if split.tax != 0 {
         entries.push((account::org_tax(org), -split.tax));
@@ -342,9 +351,27 @@ pub fn refund_split(paid: Split, refunded: Split, amount: i64) -> Option<Split> 
     Some(s)
 }
 
+/// How a payment of `amount` towards an order divides, given the order's
+/// whole split and what earlier payments (a gift card's part) already
+/// charged: exactly the rest when it pays the rest, else proportional to the
+/// whole with the remainder on sales. An amount beyond the rest lands on sales.
+pub fn charge_split(whole: Split, charged: Split, amount: i64) -> Split {
+    let left =
+        Split { sales: whole.sales - charged.sales, tax: whole.tax - charged.tax, fees: whole.fees - charged.fees };
+    if amount >= left.total() {
+        return Split { sales: left.sales + (amount - left.total()), ..left };
+    }
+    let total = i128::from(whole.total().max(1));
+    let share =
+        |part: i64, left_part: i64| ((i128::from(amount) * i128::from(part) / total) as i64).clamp(0, left_part.max(0));
+    let tax = share(whole.tax, left.tax);
+    let fees = share(whole.fees, left.fees);
+    Split { sales: amount - tax - fees, tax, fees }
+}
+
 /// Money went back to the buyer through the provider.
 pub fn refund_txn(provider: &str, org: OrgId, currency: Currency, split: Split) -> LedgerTxn {
-    let mut entries = vec![(account::provider(provider), -split.total())];
+    let mut entries = vec![(account::payment(provider, org), -split.total())];
     entries.push((account::org_sales(org), split.sales));
     if split.tax != 0 {
         entries.push((account::org_tax(org), split.tax));
@@ -532,6 +559,56 @@ mod tests {
             let provider: i64 = txns.iter().flat_map(|t| &t.entries).filter(|(a, _)| a == "provider:sandbox").map(|(_, v)| v).sum();
             prop_assert_eq!(provider, paid.total() - refunded_total);
             prop_assert!(refunded_total <= paid.total());
+        }
+
+        /// A gift card pays part of an order and a provider the rest: the two
+        /// charges split exactly into the order's whole split with no part
+        /// negative; refunds (card first) never return more per means than it
+        /// paid, and every transaction balances with the card's liability and
+        /// the provider's account holding what each took in net.
+        #[test]
+        fn a_gift_card_part_and_a_provider_rest_split_the_order_exactly(
+            whole in arb_split(),
+            card_share in 0u32..=100,
+            asks in proptest::collection::vec(1i64..60_000, 0..8),
+        ) {
+            let eu = Currency::parse("EUR").unwrap();
+            let org = OrgId::new();
+            let total = whole.total();
+            let g = total * i64::from(card_share) / 100;
+            let first = charge_split(whole, Split::default(), g);
+            prop_assert_eq!(first.total(), g);
+            prop_assert!(first.sales >= 0 && first.tax >= 0 && first.fees >= 0, "{:?}", first);
+            let rest = charge_split(whole, first, total - g);
+            prop_assert_eq!(rest.total(), total - g);
+            prop_assert!(rest.sales >= 0 && rest.tax >= 0 && rest.fees >= 0, "{:?}", rest);
+            prop_assert_eq!(Split { sales: first.sales + rest.sales, tax: first.tax + rest.tax, fees: first.fees + rest.fees }, whole);
+            let mut txns = vec![];
+            if g > 0 { txns.push(charge_txn(crate::giftcards::PROVIDER, org, eu, first)); }
+            if total - g > 0 { txns.push(charge_txn("sandbox", org, eu, rest)); }
+            let mut refunded = Split::default();
+            let (mut card_back, mut provider_back) = (0i64, 0i64);
+            for ask in asks {
+                // The card's part first, then the provider's.
+                let to_card = ask.min(g - card_back);
+                let to_provider = ask - to_card;
+                if to_provider > total - g - provider_back { continue; }
+                for (means, amount) in [(crate::giftcards::PROVIDER, to_card), ("sandbox", to_provider)] {
+                    if amount == 0 { continue; }
+                    let s = refund_split(whole, refunded, amount).expect("within what is left");
+                    refunded = Split { sales: refunded.sales + s.sales, tax: refunded.tax + s.tax, fees: refunded.fees + s.fees };
+                    txns.push(refund_txn(means, org, eu, s));
+                }
+                card_back += to_card;
+                provider_back += to_provider;
+                prop_assert!(card_back <= g && provider_back <= total - g);
+            }
+            for t in &txns {
+                prop_assert_eq!(t.sum(), 0);
+            }
+            let held = |account: &str| -> i64 { txns.iter().flat_map(|t| &t.entries).filter(|(a, _)| a == account).map(|(_, v)| v).sum() };
+            prop_assert_eq!(held(&account::org_gift_cards(org)), g - card_back);
+            prop_assert_eq!(held("provider:sandbox"), total - g - provider_back);
         }
 
         /// The receipt adds up whatever the settings: total = subtotal + exclusive

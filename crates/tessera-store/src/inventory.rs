@@ -86,6 +86,9 @@ pub enum InventoryOp {
         refund: String,
         provider_ref: Option<String>,
     },
+    /// Pays part or all of a pending order with a gift card, decided under
+    /// the card's lock; see [`crate::payments::GiftCardPayment`].
+    GiftCard(Box<crate::payments::GiftCardPayment>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -104,6 +107,9 @@ pub enum OpError {
     /// (this one stopped renewing it in time); nothing was changed.
     #[error("the request's Idempotency-Key is being handled elsewhere")]
     ClaimLost,
+    /// A rule refused the operation (`code`, naming `field`); nothing was changed.
+    #[error("{message}")]
+    Refused { code: &'static str, field: &'static str, message: String },
 }
 
 /// The outcome of one operation: the new order for a reservation, nothing otherwise.
@@ -413,12 +419,25 @@ impl Store {
 
         // Payments may revive an expired order, which needs the quotas' counters.
         let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_) | InventoryOp::Payment(_)));
+        let card_codes: Vec<String> = {
+            let mut c: Vec<String> = ops
+                .iter()
+                .filter_map(|o| match o {
+                    InventoryOp::GiftCard(p) => Some(p.code.clone()),
+                    _ => None,
+                })
+                .collect();
+            c.sort();
+            c.dedup();
+            c
+        };
+        let mut cards = crate::giftcards::load_cards(&mut tx, self.backend, event.org_id, &card_codes).await?;
         let mut snap = if needs_snapshot {
             Some(load_snapshot(&mut tx, self.backend, event.clone(), &ops, now).await?)
         } else {
             None
         };
-        let confirms = ops.iter().any(|o| matches!(o, InventoryOp::Confirm { .. }));
+        let confirms = ops.iter().any(|o| matches!(o, InventoryOp::Confirm { .. } | InventoryOp::GiftCard(_)));
         let pricing = if needs_snapshot || confirms {
             crate::payments::pricing_in(&mut tx, event_id).await?
         } else {
@@ -432,6 +451,7 @@ impl Store {
                 | InventoryOp::RefundDone { order, .. } => Some(order.to_string()),
                 InventoryOp::StartPayment(p) => Some(p.order.to_string()),
                 InventoryOp::Payment(p) => Some(p.order.to_string()),
+                InventoryOp::GiftCard(p) => Some(p.order.to_string()),
                 _ => None,
             })
             .collect();
@@ -493,6 +513,19 @@ impl Store {
                     crate::payments::apply_provider_event(
                         &cx,
                         &p,
+                        &mut money,
+                        &mut existing,
+                        snap.as_mut(),
+                        &mut w,
+                        seats.as_mut(),
+                    )
+                }
+                InventoryOp::GiftCard(p) => {
+                    let cx = crate::payments::PayCx { event: &event, pricing: &pricing, seated, now };
+                    crate::payments::pay_with_gift_card(
+                        &cx,
+                        &p,
+                        &mut cards,
                         &mut money,
                         &mut existing,
                         snap.as_mut(),
@@ -967,6 +1000,7 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<Vec<u32
     }
     insert_rows(tx, "order_history", HISTORY_COLS, w.history).await?;
     crate::pricing::release_uses(tx, &ids).await?;
+    crate::giftcards::give_back(tx, &ids, "order expired", now).await?;
     Ok(freed)
 }
 
@@ -1785,7 +1819,11 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     // sale (cancelled, refunded), taken again when a late payment revives it.
     let mut released = Vec::new();
     let mut paid = Vec::new();
+    let mut cancelled = Vec::new();
     for ((state, _), ids) in &by_target {
+        if *state == "cancelled" {
+            cancelled.extend(ids.iter().cloned());
+        }
         match *state {
             "cancelled" | "refunded" => released.extend(ids.iter().cloned()),
             "paid" => paid.extend(ids.iter().cloned()),
@@ -1829,5 +1867,7 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
         }
     }
     insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await?;
-    crate::payments::flush_money(tx, std::mem::take(&mut w.money), now).await
+    crate::payments::flush_money(tx, std::mem::take(&mut w.money), now).await?;
+    // A cancelled order's gift-card part goes back to its cards.
+    crate::giftcards::give_back(tx, &cancelled, "order cancelled", now).await
 }

@@ -19,6 +19,7 @@ mod accounts;
 mod catalog;
 pub mod checkin;
 pub mod dynamic;
+pub mod giftcards;
 mod idempotency;
 pub mod inventory;
 pub mod invoices;
@@ -37,8 +38,8 @@ pub use checkin::{CheckinCounts, NewScan, ScanOutcome, ScanRecord, SigningKeyRec
 pub use idempotency::{IdemClaim, IdemRef, IdemRender, IdemWrite};
 pub use inventory::{InventoryOp, NewOrder, OpError, OpResult};
 pub use payments::{
-    CancellationProgress, EndpointRecord, LedgerEntry, NewPayment, NewRefund, OutboxMessage, OutboxRow, PaymentRecord,
-    PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
+    CancellationProgress, EndpointRecord, GiftCardPayment, LedgerEntry, NewPayment, NewRefund, OutboxMessage,
+    OutboxRow, PaymentRecord, PaymentSettingsRecord, ProviderEvent, RefundRecord, WebhookAttempt,
 };
 pub use seating::{EventSeatingRecord, SeatChoice, SeatClaim, SeatHolder, SeatMapRecord};
 

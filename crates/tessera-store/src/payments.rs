@@ -211,6 +211,8 @@ pub(crate) struct MoneyWrites {
     refunds_done: Vec<(String, Option<String>)>,
     voided_tickets: Vec<String>,
     extend: Vec<(String, i64)>,
+    /// Gift-card balance changes (spent on an order, refunded to the card).
+    card_moves: Vec<crate::giftcards::CardMove>,
     /// What the organization's webhook endpoints listen to.
     pub(crate) hooks: Subscriptions,
 }
@@ -256,6 +258,8 @@ struct RefundRow {
     tickets: String,
     reason: String,
     provider: String,
+    /// The gift card a gift-card payment's refund goes back to.
+    card: Option<String>,
 }
 
 /// What a batch needs to know about the payments, refunds and ledger of
@@ -280,6 +284,7 @@ impl BatchMoney {
         let mut payment_ids = vec![];
         let mut event_ids = vec![];
         let mut refund_ids = vec![];
+        let mut pays_by_card = false;
         for op in ops {
             match op {
                 InventoryOp::Payment(p) => {
@@ -287,10 +292,11 @@ impl BatchMoney {
                     event_ids.push(p.event_id.clone());
                 }
                 InventoryOp::RefundDone { refund, .. } => refund_ids.push(refund.clone()),
+                InventoryOp::GiftCard(_) => pays_by_card = true,
                 _ => {}
             }
         }
-        if payment_ids.is_empty() && refund_ids.is_empty() {
+        if payment_ids.is_empty() && refund_ids.is_empty() && !pays_by_card {
             return Ok(out);
         }
         for r in fetch_in(
@@ -321,7 +327,7 @@ impl BatchMoney {
         }
         for r in fetch_in(
             tx,
-            "SELECT r.id, r.order_id, r.amount_minor, r.state, r.tickets, r.reason, p.provider
+            "SELECT r.id, r.order_id, r.amount_minor, r.state, r.tickets, r.reason, p.provider, p.provider_payment
              FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id IN ({in})",
             &[],
             &refund_ids,
@@ -337,33 +343,41 @@ impl BatchMoney {
                     tickets: r.text("tickets")?,
                     reason: r.text("reason")?,
                     provider: r.text("provider")?,
+                    card: r.opt_text("provider_payment")?,
                 },
             );
         }
-        for r in fetch_in(
-            tx,
-            "SELECT order_id, kind, account, CAST(SUM(amount_minor) AS BIGINT) AS total FROM ledger_entries
-             WHERE order_id IN ({in}) GROUP BY order_id, kind, account",
-            &[],
-            orders,
-        )
-        .await?
-        {
-            let e = out.splits.entry(r.text("order_id")?).or_default();
-            let (kind, account, total) = (r.text("kind")?, r.text("account")?, r.int("total")?);
-            let target = if kind == "charge" { &mut e.0 } else { &mut e.1 };
-            // Charges credit (negative) these accounts; refunds debit them back.
-            let v = if kind == "charge" { -total } else { total };
-            if account.ends_with(":sales") {
-                target.sales += v;
-            } else if account.ends_with(":tax") {
-                target.tax += v;
-            } else if account == tessera_domain::payments::account::PLATFORM_FEES {
-                target.fees += v;
-            }
-        }
+        out.splits = order_splits(tx, orders).await?;
         Ok(out)
     }
+}
+
+/// Per order: (what was paid, what was refunded), split by ledger account.
+pub(crate) async fn order_splits(tx: &mut Tx, orders: &[String]) -> Result<HashMap<String, (Split, Split)>> {
+    let mut out: HashMap<String, (Split, Split)> = HashMap::new();
+    for r in fetch_in(
+        tx,
+        "SELECT order_id, kind, account, CAST(SUM(amount_minor) AS BIGINT) AS total FROM ledger_entries
+         WHERE order_id IN ({in}) GROUP BY order_id, kind, account",
+        &[],
+        orders,
+    )
+    .await?
+    {
+        let e = out.entry(r.text("order_id")?).or_default();
+        let (kind, account, total) = (r.text("kind")?, r.text("account")?, r.int("total")?);
+        let target = if kind == "charge" { &mut e.0 } else { &mut e.1 };
+        // Charges credit (negative) these accounts; refunds debit them back.
+        let v = if kind == "charge" { -total } else { total };
+        if account.ends_with(":sales") {
+            target.sales += v;
+        } else if account.ends_with(":tax") {
+            target.tax += v;
+        } else if account == tessera_domain::payments::account::PLATFORM_FEES {
+            target.fees += v;
+        }
+    }
+    Ok(out)
 }
 
 /// The batch's view for payment operations.
@@ -387,7 +401,9 @@ pub(crate) fn start_payment(
         let state = if e.order.state == OrderState::Pending { OrderState::Expired } else { e.order.state };
         return Err(OpError::WrongState(state));
     }
-    if p.amount_minor != e.order.total.amount_minor || p.currency != e.order.total.currency.code() {
+    // What is left to pay: the total less what a gift card paid already.
+    let due = e.order.total.amount_minor - (e.order.paid.amount_minor - e.order.refunded.amount_minor);
+    if p.amount_minor != due || p.currency != e.order.total.currency.code() {
         return Err(OpError::Rejected("the payment's amount differs from the order's total".into()));
     }
     w.money.payments.push(vec![
@@ -417,6 +433,101 @@ pub(crate) fn start_payment(
     e.order.history.push(HistoryEntry {
         at: now,
         actor: "buyer".into(),
+        from_state: Some(OrderState::Pending),
+        to_state: OrderState::Pending,
+        note,
+    });
+    Ok(Some(e.order.clone()))
+}
+
+/// Paying part or all of a pending order with a gift card.
+#[derive(Debug, Clone)]
+pub struct GiftCardPayment {
+    pub order: OrderId,
+    /// The card's code, normalized.
+    pub code: String,
+    pub payment_id: String,
+    pub actor: String,
+}
+
+/// Takes min(balance, what is left to pay) off the card (locked by the
+/// batch), as a succeeded `giftcard` payment with its ledger postings; the
+/// order is paid at once when the card covers the rest.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pay_with_gift_card(
+    cx: &PayCx<'_>,
+    p: &GiftCardPayment,
+    cards: &mut HashMap<String, tessera_domain::giftcards::GiftCard>,
+    money: &mut BatchMoney,
+    existing: &mut HashMap<String, Existing>,
+    snap: Option<&mut tessera_domain::inventory::Snapshot>,
+    w: &mut Writes,
+    seats: Option<&mut crate::seating::BatchSeats>,
+) -> OpResult {
+    use tessera_domain::giftcards::{GiftCardRefusal, PROVIDER, mask};
+    let now = cx.now;
+    let order_id = p.order.to_string();
+    let e = existing.get_mut(&order_id).ok_or(OpError::NotFound)?;
+    if e.order.state != OrderState::Pending || e.order.expires_at <= now {
+        let state = if e.order.state == OrderState::Pending { OrderState::Expired } else { e.order.state };
+        return Err(OpError::WrongState(state));
+    }
+    let refuse =
+        |r: GiftCardRefusal| OpError::Refused { code: r.code(), field: r.field(), message: r.message().into() };
+    let card = cards.get_mut(&p.code).ok_or(refuse(GiftCardRefusal::Unknown))?;
+    let cur = e.order.total.currency;
+    card.usable(cur, now).map_err(refuse)?;
+    let due = e.order.total.amount_minor - (e.order.paid.amount_minor - e.order.refunded.amount_minor);
+    if due <= 0 {
+        return Err(OpError::WrongState(OrderState::Paid));
+    }
+    let amount = card.balance.amount_minor.min(due);
+    card.balance.amount_minor -= amount;
+    w.money.payments.push(vec![
+        text(&p.payment_id),
+        text(&order_id),
+        text(cx.event.org_id),
+        text(PROVIDER),
+        text(&p.payment_id),
+        Arg::OptText(Some(card.id.to_string())),
+        text("succeeded"),
+        Arg::Int(amount),
+        text(cur),
+        Arg::OptText(None),
+        Arg::OptInt(None),
+        Arg::Int(micros(now)),
+        Arg::Int(micros(now)),
+    ]);
+    w.money.card_moves.push(crate::giftcards::CardMove {
+        card_id: card.id.to_string(),
+        kind: "checkout",
+        amount: -amount,
+        order_id: Some(order_id.clone()),
+        payment_id: Some(p.payment_id.clone()),
+        actor: p.actor.clone(),
+        note: format!("order {}", e.order.reference),
+        request_key: None,
+    });
+    let whole = Split {
+        sales: e.order.total.amount_minor - e.order.tax.amount_minor - e.fees_total,
+        tax: e.order.tax.amount_minor,
+        fees: e.fees_total,
+    };
+    let s = money.splits.entry(order_id.clone()).or_default();
+    let split = tessera_domain::payments::charge_split(whole, s.0, amount);
+    s.0 = Split { sales: s.0.sales + split.sales, tax: s.0.tax + split.tax, fees: s.0.fees + split.fees };
+    w.money.post(&charge_txn(PROVIDER, cx.event.org_id, cur, split), cx.event.org_id, &order_id, now);
+    w.money.paid.push((order_id.clone(), amount));
+    e.order.set_money(Money::new(e.order.paid.amount_minor + amount, cur), e.order.refunded);
+    let note = format!("paid {} with gift card {}", Money::new(amount, cur), mask(&card.code));
+    if amount == due {
+        let t = Transition::new(cx.event, p.order, OrderState::Paid, &p.actor, &note, now, cx.pricing);
+        return transition(existing, t, snap, w, seats);
+    }
+    w.history(&order_id, now, &p.actor, Some(OrderState::Pending), OrderState::Pending, &note);
+    e.order.history.push(HistoryEntry {
+        at: now,
+        actor: p.actor.clone(),
         from_state: Some(OrderState::Pending),
         to_state: OrderState::Pending,
         note,
@@ -517,18 +628,28 @@ pub(crate) fn apply_provider_event(
         return Err(OpError::Rejected(why));
     }
     let mismatch = amount != pay.amount;
+    // The order is paid when this payment brings exactly its total in (a
+    // gift card may have paid part of it; an expired order whose gift-card
+    // part went back to the card is short of it).
+    let net_after = e.order.paid.amount_minor - e.order.refunded.amount_minor + amount;
+    let exact = !mismatch && net_after == e.order.total.amount_minor;
     let pay_amount = pay.amount;
     pay.state = next;
     w.money.payment_states.push((pe.payment_id.clone(), "succeeded", pe.provider_payment.clone()));
     // The money arrived, whatever becomes of the order.
     let cur = e.order.total.currency;
-    let split = Split {
+    let whole = Split {
         sales: e.order.total.amount_minor - e.order.tax.amount_minor - e.fees_total,
         tax: e.order.tax.amount_minor,
         fees: e.fees_total,
     };
+    let charged = money.splits.get(&order_id).map(|s| s.0).unwrap_or_default();
     // Another amount than asked is booked as it came and refunded below.
-    let split = if mismatch { Split { sales: amount, tax: 0, fees: 0 } } else { split };
+    let split = if mismatch {
+        Split { sales: amount, tax: 0, fees: 0 }
+    } else {
+        tessera_domain::payments::charge_split(whole, charged, amount)
+    };
     w.money.post(&charge_txn(&pe.provider, cx.event.org_id, cur, split), cx.event.org_id, &order_id, now);
     let s = money.splits.entry(order_id.clone()).or_default();
     s.0 = Split { sales: s.0.sales + split.sales, tax: s.0.tax + split.tax, fees: s.0.fees + split.fees };
@@ -566,9 +687,7 @@ pub(crate) fn apply_provider_event(
         }
     }
     match e.order.state {
-        OrderState::Pending | OrderState::Expired
-            if !mismatch && (e.order.state == OrderState::Pending || revivable) =>
-        {
+        OrderState::Pending | OrderState::Expired if exact && (e.order.state == OrderState::Pending || revivable) => {
             record(w, "applied".into());
             let mut t = Transition::new(cx.event, pe.order, OrderState::Paid, &actor, &note, now, cx.pricing);
             t.revive = revivable;
@@ -585,6 +704,8 @@ pub(crate) fn apply_provider_event(
             // order, or another amount than asked: the money goes back in full.
             let why = if mismatch {
                 format!("amount {amount} instead of {pay_amount}")
+            } else if net_after != e.order.total.amount_minor && state == OrderState::Pending {
+                format!("{amount} does not match what is left to pay")
             } else {
                 format!("the order is {state}")
             };
@@ -649,6 +770,20 @@ pub(crate) fn refund_done(
     let cur = e.order.total.currency;
     w.money.post(&refund_txn(&r.provider, cx.event.org_id, cur, split), cx.event.org_id, &order_id, now);
     w.money.refunds_done.push((refund_id.to_string(), provider_ref));
+    if r.provider == tessera_domain::giftcards::PROVIDER {
+        // A gift card's part goes back to the card.
+        let card = r.card.clone().ok_or_else(|| OpError::Rejected("the gift-card payment names no card".into()))?;
+        w.money.card_moves.push(crate::giftcards::CardMove {
+            card_id: card,
+            kind: "refund",
+            amount: r.amount,
+            order_id: Some(order_id.clone()),
+            payment_id: None,
+            actor: "system".into(),
+            note: r.reason.clone(),
+            request_key: None,
+        });
+    }
     let amount = Money::new(r.amount, cur);
     let note = format!("refunded {amount}: {}", r.reason);
     let (tickets, reason, late) = (r.tickets.clone(), r.reason.clone(), r.reason == "late payment");
@@ -735,6 +870,15 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
         conflict_free,
     )
     .await?;
+    for mv in &m.card_moves {
+        if crate::giftcards::apply_move(tx, mv, now).await?.is_none() {
+            // Decided under the card's lock, so only a bug gets here: write nothing.
+            return Err(StoreError::Conflict {
+                field: "gift_card".into(),
+                message: "the gift card's balance cannot go below zero".into(),
+            });
+        }
+    }
     for (id, state, provider_payment) in m.payment_states {
         sqlx::query(
             "UPDATE payments SET state = $1, provider_payment = COALESCE($2, provider_payment), updated_at = $3 WHERE id = $4",
@@ -1186,6 +1330,17 @@ impl Store {
         ))
         .bind(key.to_string())
         .fetch_optional(&mut **tx)
+        .await?;
+        row.as_ref().map(refund_from).transpose()
+    }
+
+    /// The refund opened by a request, if any.
+    pub async fn refund_by_key(&self, key: &str) -> Result<Option<RefundRecord>> {
+        let row = sqlx::query(dynsql!(
+            "SELECT {REFUND_COLS} FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.request_key = $1"
+        ))
+        .bind(key.to_string())
+        .fetch_optional(&self.read)
         .await?;
         row.as_ref().map(refund_from).transpose()
     }

@@ -96,6 +96,7 @@ pub struct AppState {
         (name = "payments", description = "Payment providers, checkout, provider webhooks, refunds, fees, taxes and the ledger"),
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
         (name = "invoices", description = "Invoicing details, invoices for paid orders with gapless numbers, credit notes for refunds, PDFs and the CSV export"),
+        (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -222,6 +223,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::buyer_issue_invoice))
         .routes(routes!(invoices::buyer_invoices))
         .routes(routes!(invoices::buyer_invoice_pdf))
+        .routes(routes!(giftcards::list_gift_cards, giftcards::issue_gift_card))
+        .routes(routes!(giftcards::get_gift_card))
+        .routes(routes!(giftcards::disable_gift_card))
+        .routes(routes!(giftcards::enable_gift_card))
+        .routes(routes!(giftcards::lookup_gift_card))
+        .routes(routes!(giftcards::redeem_gift_card))
+        .routes(routes!(giftcards::gift_card_balance))
+        .routes(routes!(giftcards::pay_with_gift_card))
         .routes(routes!(checkin::list_lists, checkin::create_list))
         .routes(routes!(checkin::get_list, checkin::update_list, checkin::delete_list))
         .routes(routes!(checkin::add_gate))

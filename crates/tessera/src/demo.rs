@@ -22,6 +22,8 @@ pub struct DemoLogin {
     pub email: String,
     /// Only when the organizer was created by this run.
     pub password: Option<String>,
+    /// A gift card of the demo organization (its code is shown only here).
+    pub gift_card: Option<String>,
 }
 
 fn random_password() -> Result<String> {
@@ -33,7 +35,7 @@ fn random_password() -> Result<String> {
 pub async fn seed(app: &App) -> Result<DemoLogin> {
     let email = Email::parse(ORGANIZER_EMAIL).map_err(|e| anyhow::anyhow!(e))?;
     if app.store.user_by_email(&email).await?.is_some() {
-        return Ok(DemoLogin { email: email.to_string(), password: None });
+        return Ok(DemoLogin { email: email.to_string(), password: None, gift_card: None });
     }
     let password = random_password()?;
     let user = app
@@ -258,5 +260,14 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         app.create_checkin_list(&actor, org.id, event.id, doors).await.map_err(err)?;
         app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
     }
-    Ok(DemoLogin { email: email.to_string(), password: Some(password) })
+    // A gift card worth 50.00 EUR, to pay an order with (or spend at the
+    // scanner's Redeem mode); its code is printed with the login.
+    let card = tessera_domain::giftcards::NewGiftCard {
+        currency: eur,
+        value_minor: 5000,
+        expires_at: None,
+        note: "Demo gift card".into(),
+    };
+    let card = app.issue_gift_card(&actor, org.id, card).await.map_err(err)?;
+    Ok(DemoLogin { email: email.to_string(), password: Some(password), gift_card: Some(card.code) })
 }

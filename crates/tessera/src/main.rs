@@ -331,7 +331,12 @@ async fn serve(mut config: Config, demo: bool) -> Result<()> {
         let login = demo::seed(&app).await.context("seeding demo data")?;
         match &login.password {
             // .ci/run reads the password from this line of a fresh data directory.
-            Some(password) => println!("demo organization ready; organizer login: {} / {password}", login.email),
+            Some(password) => {
+                println!("demo organization ready; organizer login: {} / {password}", login.email);
+                if let Some(card) = &login.gift_card {
+                    println!("demo gift card (50.00 EUR): {card}");
+                }
+            }
             None => println!(
                 "demo organization ready; organizer login: {} (its password was printed when the demo was first \
                  created in this data directory)",

@@ -32,4 +32,5 @@ shell-tab-team = Team
 shell-tab-tokens = API tokens
 shell-tab-webhooks = Webhooks
 shell-tab-payments = Payments
+shell-tab-giftcards = Gift cards
 shell-tab-overview = Overview

@@ -32,4 +32,5 @@ shell-tab-team = 团队
 shell-tab-tokens = API 令牌
 shell-tab-webhooks = Webhook
 shell-tab-payments = 支付
+shell-tab-giftcards = 礼品卡
 shell-tab-overview = 概览

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod checkin;
+pub mod giftcards;
 pub mod invoices;
 pub mod media;
 pub mod ops;

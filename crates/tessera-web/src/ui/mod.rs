@@ -24,6 +24,7 @@ pub(crate) mod media;
 pub(crate) mod orders;
 pub(crate) mod overview;
 pub(crate) mod pricing;
+pub(crate) mod redeem;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
@@ -124,6 +125,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(seat_editor::router())
         .merge(media::router())
         .merge(scanner::router())
+        .merge(redeem::router())
         .merge(crate::pages::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())

@@ -68,6 +68,8 @@ struct OrgPoints {
     name: String,
     note: Option<String>,
     points: Vec<PointCard>,
+    /// The Redeem mode, for members who may take gift cards.
+    redeem: Option<String>,
 }
 
 /// One check-in list: its event, when, and a link per gate.
@@ -100,8 +102,10 @@ async fn choose(State(s): State<AppState>) -> Response {
     };
     let mut sections = Vec::new();
     for o in &orgs {
+        let redeem =
+            o.role.grants(tessera_domain::Permission::ManageOrders).then(|| format!("/scan/{}/redeem", o.org.id));
         let mut section =
-            OrgPoints { id: o.org.id.to_string(), name: o.org.name.clone(), note: None, points: Vec::new() };
+            OrgPoints { id: o.org.id.to_string(), name: o.org.name.clone(), note: None, points: Vec::new(), redeem };
         match s.app.scan_points(&actor, o.org.id).await {
             Ok(points) if points.is_empty() => section.note = Some(t("scanner-no-lists")),
             Ok(points) => section.points = points.iter().map(|p| point_card(o.org.id, p)).collect(),
@@ -183,7 +187,13 @@ async fn scanner_page(
 
 /// A list with gates, opened without one: choose.
 fn gate_chooser(org: OrgId, p: &ScanPoint) -> Response {
-    let only = OrgPoints { id: org.to_string(), name: String::new(), note: None, points: vec![point_card(org, p)] };
+    let only = OrgPoints {
+        id: org.to_string(),
+        name: String::new(),
+        note: None,
+        points: vec![point_card(org, p)],
+        redeem: None,
+    };
     let page =
         Choose { shell: Shell::new(t("scanner-choose-gate"), &Extras::default()), show_intro: false, orgs: vec![only] };
     render_page(StatusCode::OK, &page, &[])

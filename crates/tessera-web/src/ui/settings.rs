@@ -30,6 +30,7 @@ use tessera_app::orgs::OrgWithRole;
 use tessera_app::{Actor, AppError};
 use tessera_domain::{OrgId, Role};
 
+mod giftcards;
 mod invoices;
 mod payments;
 mod team;
@@ -67,6 +68,9 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{o}/invoices.csv"), get(invoices::invoices_csv))
         .route(&format!("{o}/invoices/settings"), get(invoices::settings_page).post(invoices::save_settings))
         .route(&format!("{o}/invoices/{{invoice}}/pdf"), get(invoices::invoice_pdf))
+        .route(&format!("{o}/gift-cards"), get(giftcards::cards_page).post(giftcards::issue))
+        .route(&format!("{o}/gift-cards/{{card}}"), get(giftcards::card_page))
+        .route(&format!("{o}/gift-cards/{{card}}/state"), post(giftcards::set_state))
 }
 
 // ------------------------------------------------------------ shared parts

@@ -139,6 +139,7 @@ impl OrgTabs {
             ("webhooks", "/webhooks", "shell-tab-webhooks"),
             ("payments", "/payments", "shell-tab-payments"),
             ("invoices", "/invoices", "invoices-tab"),
+            ("giftcards", "/gift-cards", "shell-tab-giftcards"),
         ];
         OrgTabs {
             org_name: org_name.to_string(),
@@ -257,7 +258,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 17] = [
+        const AREAS: [&str; 18] = [
             "common",
             "shell",
             "errors",
@@ -272,6 +273,7 @@ mod tests {
             "tickets",
             "mail",
             "pricing",
+            "giftcards",
             "developers",
             "admin",
             "invoices",

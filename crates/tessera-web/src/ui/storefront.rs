@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}", get(order_page))
         .route("/orders/{order_id}/confirmed", get(confirmed_page))
         .route("/orders/{order_id}/pay", post(pay))
+        .route("/orders/{order_id}/gift-card", post(gift_card))
         .route("/orders/{order_id}/confirm", post(confirm))
         .route("/orders/{order_id}/refund", post(refund))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
@@ -753,6 +754,10 @@ struct OrderPage {
     refund_action: String,
     expired: bool,
     closed: Option<String>,
+    /// What gift cards paid of a pending order, and what is left to pay.
+    gift_paid: Option<(String, String)>,
+    /// Why the gift card just entered was refused.
+    gift_error: Option<String>,
     /// The order's invoice and credit notes: (title, PDF link).
     invoices: Vec<(String, String)>,
     /// The billing form, when the buyer can still ask for an invoice.
@@ -790,7 +795,8 @@ async fn order_page(
     if q.contains_key("paid") {
         return redirect(&format!("/orders/{}/confirmed", order.id), &[]);
     }
-    show_order(&s, &headers, order, token, InvoiceForm::default(), StatusCode::OK).await
+    let gift_refusal = q.get("gift_card").map(String::as_str);
+    show_order(&s, &headers, order, token, InvoiceForm::default(), gift_refusal, StatusCode::OK).await
 }
 
 /// The order page, with the billing form as given (refused input shown again).
@@ -800,6 +806,8 @@ async fn show_order(
     order: Order,
     token: Option<String>,
     invoice_form: InvoiceForm,
+    // The code of a gift card refusal the redirect carried (`?gift_card=`).
+    gift_refusal: Option<&str>,
     status: StatusCode,
 ) -> Response {
     let (event, venue) = match s.app.order_event(&order).await {
@@ -836,11 +844,14 @@ async fn show_order(
             Err(e) => return error_page(e),
         };
     }
+    let cur = order.total.currency;
+    let net_paid = order.paid.amount_minor - order.refunded.amount_minor;
+    let left = tessera_domain::Money::new(order.total.amount_minor - net_paid, cur);
     let pending = (order.state == OrderState::Pending).then(|| {
         let (action, label) = if order.total.amount_minor == 0 {
             ("confirm", t("storefront-confirm-free"))
         } else {
-            ("pay", t_args("storefront-pay", &[("amount", money(order.total).into())]))
+            ("pay", t_args("storefront-pay", &[("amount", money(left).into())]))
         };
         Pending {
             expires_iso: order.expires_at.to_string(),
@@ -854,7 +865,17 @@ async fn show_order(
     });
     let closed = matches!(order.state, OrderState::Cancelled | OrderState::Refunded)
         .then(|| t_args("storefront-order-closed", &[("state", state_label.to_lowercase().into())]));
-    let cur = order.total.currency;
+    let gift_paid = (order.state == OrderState::Pending && net_paid > 0)
+        .then(|| (money(tessera_domain::Money::new(net_paid, cur)), money(left)));
+    // The refusal's catalog message, by the code the redirect carried.
+    let gift_error = gift_refusal.and_then(|code| {
+        let id = match code {
+            "shape" => "giftcards-error-code-shape".to_string(),
+            c if c.starts_with("gift_card_") => format!("errors-code-{}", c.replace('_', "-")),
+            _ => return None,
+        };
+        tessera_i18n::exists(&id).then(|| t(&id))
+    });
     let page = OrderPage {
         shell: Shell::new(t("storefront-order-title"), &Extras { scripts: &["countdown.js"], ..Default::default() }),
         head: EventHead::of(&event, &venue),
@@ -900,6 +921,8 @@ async fn show_order(
         closed,
         invoices,
         invoice_form: can_ask.then_some(invoice_form),
+        gift_paid,
+        gift_error,
     };
     render(status, &page, &set.into_iter().collect::<Vec<_>>())
 }
@@ -929,7 +952,7 @@ async fn request_invoice(
         Err(e) => match form_errors(e) {
             Ok(errors) => {
                 let f = InvoiceForm { values, errors };
-                show_order(&s, &headers, order, token, f, StatusCode::UNPROCESSABLE_ENTITY).await
+                show_order(&s, &headers, order, token, f, None, StatusCode::UNPROCESSABLE_ENTITY).await
             }
             Err(page) => page,
         },
@@ -1111,6 +1134,32 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Strin
                 )
             }
         },
+        Err(e) => error_page(e),
+    }
+}
+
+/// "Pay with a gift card": the card pays what it can; the order page then
+/// shows what is left (or the tickets, when it covered everything).
+async fn gift_card(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let code = form(&body).get("gift_card").cloned().unwrap_or_default();
+    let back = format!("/orders/{}", order.id);
+    match s.app.pay_with_gift_card_from(&ip, &buyer_actor(), order.id, token.as_deref(), &code).await {
+        Ok(o) if o.state == OrderState::Paid => redirect(&format!("/orders/{}/confirmed", order.id), &[]),
+        Ok(_) => redirect(&back, &[]),
+        Err(tessera_app::AppError::Rule { code, .. }) if code.starts_with("gift_card_") => {
+            redirect(&format!("{back}?gift_card={code}#gift-card"), &[])
+        }
+        Err(tessera_app::AppError::Invalid(_)) => redirect(&format!("{back}?gift_card=shape#gift-card"), &[]),
         Err(e) => error_page(e),
     }
 }

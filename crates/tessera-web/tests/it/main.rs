@@ -11,6 +11,7 @@ mod dashboard;
 mod developer_pages;
 mod errors;
 mod escaping;
+mod giftcards;
 mod helpers;
 mod invoices;
 mod media;

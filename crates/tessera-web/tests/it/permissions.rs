@@ -129,6 +129,13 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/invoices.csv", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/invoices/{invoice_id}/pdf", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/gift-cards", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/gift-cards", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/gift-cards/{gift_card_id}", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/gift-cards/{gift_card_id}/disable", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/gift-cards/{gift_card_id}/enable", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/gift-cards/lookup", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/gift-cards/redeem", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
@@ -148,6 +155,10 @@ const ELSEWHERE: &[(&str, &str)] = &[
     // owner, and a stranger's 404 on deliveries).
     ("POST", "/api/v1/orders/{order_id}/checkout"),
     ("POST", "/api/v1/orders/{order_id}/refund"),
+    // A buyer's gift-card payment and balance check: tests/it/giftcards.rs
+    // (the order's token, another organization's card, wrong codes).
+    ("POST", "/api/v1/orders/{order_id}/gift-card"),
+    ("POST", "/api/v1/gift-cards/balance"),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/refunds"),
     ("POST", "/api/v1/orgs/{org_id}/payouts"),
     ("POST", "/api/v1/payments/stripe/webhook/{org_id}"),
@@ -272,6 +283,14 @@ impl Fixture {
         let n = self.n();
         let org = &self.org;
         let m: Method = method.parse().unwrap();
+        // A card to look at, switch or spend (issued by the owner each time).
+        let card = if template.contains("/gift-cards/") {
+            let actor = self.owner_actor().await;
+            let input = serde_json::from_value(json!({"currency": "EUR", "value_minor": 1000})).unwrap();
+            Some(self.t.app.issue_gift_card(&actor, self.org_id(), input).await.unwrap())
+        } else {
+            None
+        };
         let body = match (method, template) {
             ("POST", "/api/v1/orgs") => Some(json!({"name": "New", "slug": format!("new-org-{n}")})),
             ("PATCH", "/api/v1/orgs/{org_id}") => Some(json!({"name": "Alpha"})),
@@ -330,6 +349,11 @@ impl Fixture {
                 Some(json!({"legal_name": format!("Alpha {n}"), "address": "1 Main St"}))
             }
             ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/invoice") => Some(json!({})),
+            ("POST", "/api/v1/orgs/{org_id}/gift-cards") => Some(json!({"currency": "EUR", "value_minor": 500})),
+            ("POST", "/api/v1/orgs/{org_id}/gift-cards/lookup") => Some(json!({"code": card.as_ref().unwrap().code})),
+            ("POST", "/api/v1/orgs/{org_id}/gift-cards/redeem") => {
+                Some(json!({"code": card.as_ref().unwrap().code, "amount_minor": 1}))
+            }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/venues") => {
@@ -508,7 +532,8 @@ impl Fixture {
             .replace("{promo_code_id}", &promo)
             .replace("{batch}", &batch)
             .replace("{price_tier_id}", &tier)
-            .replace("{invoice_id}", &invoice);
+            .replace("{invoice_id}", &invoice)
+            .replace("{gift_card_id}", &card.map(|c| c.id.to_string()).unwrap_or_default());
         (m, path, body)
     }
 }
