@@ -24,6 +24,7 @@ pub mod reports;
 pub mod seating;
 mod secrets;
 pub mod tickets;
+pub mod transfers;
 
 pub use authz::{Actor, OrgAccess};
 pub use clock::{Clock, ManualClock, SystemClock};

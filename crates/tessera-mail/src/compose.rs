@@ -99,6 +99,8 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         | MailKind::EventMoved { order_url, .. }
         | MailKind::FindOrder { order_url, .. } => check("order_url", order_url),
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
+        MailKind::TransferOffer { accept_url, .. } => check("accept_url", accept_url),
+        MailKind::TransferAccepted { order_url, .. } => check("order_url", order_url),
         MailKind::Account(a) => check("url", a.url()),
     }
 }

@@ -27,6 +27,7 @@ pub mod reports;
 mod row;
 pub mod seating;
 pub mod testing;
+pub mod transfers;
 
 pub use accounts::{InvitationRecord, LinkPurpose, NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};

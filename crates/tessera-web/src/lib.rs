@@ -95,6 +95,7 @@ pub struct AppState {
         (name = "seating", description = "Seat maps on venues: import, generation and export"),
         (name = "payments", description = "Payment providers, checkout, provider webhooks, refunds, fees, taxes and the ledger"),
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
+        (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -178,6 +179,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::deliveries))
         .routes(routes!(payments::redeliver))
         .routes(routes!(orders::get_order))
+        .routes(routes!(transfers::get_transfer_settings, transfers::put_transfer_settings))
+        .routes(routes!(transfers::offer_transfer, transfers::order_transfers))
+        .routes(routes!(transfers::cancel_transfer))
+        .routes(routes!(transfers::org_order_transfers))
+        .routes(routes!(transfers::get_transfer_offer))
+        .routes(routes!(transfers::accept_transfer))
+        .routes(routes!(transfers::received_tickets))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))

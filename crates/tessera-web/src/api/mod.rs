@@ -17,6 +17,7 @@ pub mod pricing;
 pub mod public;
 pub mod seating;
 pub mod tickets;
+pub mod transfers;
 
 pub(crate) use crate::AppState;
 pub(crate) use crate::error::{ApiResult, ErrorBody};

@@ -31,6 +31,7 @@ pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod shell;
 pub(crate) mod storefront;
+pub(crate) mod transfers;
 
 use crate::AppState;
 use crate::extract::SESSION_COOKIE;
@@ -109,6 +110,7 @@ pub(crate) fn viewer() -> Option<Arc<Viewer>> {
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
+        .merge(transfers::router())
         .merge(account::router())
         .merge(security::router())
         .merge(dashboard::router())

@@ -406,6 +406,8 @@ struct OrderPage<'a> {
     errors: &'a [(String, String)],
     review: Option<Review>,
     refunds: Vec<RefundRow>,
+    /// Ticket transfers of the order, newest first.
+    transfers: Vec<super::transfers::TransferRowPub>,
     history: Vec<HistoryRow>,
 }
 
@@ -490,6 +492,7 @@ async fn order_view(
     let zone = v.as_ref().map(|v| v.venue.timezone.to_string()).unwrap_or_else(|| "UTC".into());
     let tickets = s.app.org_order_tickets(actor, org, ord.id).await.unwrap_or_default();
     let refunds = s.app.order_money(actor, org, ord.id).await.map(|m| m.refunds).unwrap_or_default();
+    let transfers = s.app.org_order_transfers(actor, org, ord.id).await.unwrap_or_default();
     let left = ord.paid.amount_minor - ord.refunded.amount_minor;
     let title = t_args("orders-order-title", &[("reference", ord.reference.clone().into())]);
     let (shell, cookies) = shell(title, cookies, &[]);
@@ -551,6 +554,7 @@ async fn order_view(
                 at: when(r.created_at, &zone),
             })
             .collect(),
+        transfers: super::transfers::rows(&transfers, &zone, None),
         history: ord
             .history
             .iter()

@@ -167,6 +167,10 @@ pub(crate) struct TicketCard {
     pub qr_url: String,
     pub page_url: String,
     pub valid: bool,
+    /// Offered in a pending transfer (still valid until accepted).
+    pub offered: bool,
+    /// Void because it was transferred to someone else.
+    pub transferred: bool,
 }
 
 impl TicketCard {
@@ -178,6 +182,8 @@ impl TicketCard {
             qr_url: t.qr_svg_url.clone(),
             page_url: t.page_url.clone(),
             valid: t.status == "valid",
+            offered: t.status == "valid" && t.pending_transfer_id.is_some(),
+            transferred: t.void_reason.as_deref() == Some("transferred"),
         }
     }
 }
@@ -734,6 +740,8 @@ struct OrderPage {
     refund_action: String,
     expired: bool,
     closed: Option<String>,
+    /// The link to transfer tickets, while the event allows it.
+    transfer: Option<String>,
 }
 
 async fn order_page(
@@ -759,7 +767,13 @@ async fn order_page(
     let (state_label, state_kind) = order_state(&order);
     let mut tickets = vec![];
     let mut refund = None;
+    let mut transfer = None;
     if order.state == OrderState::Paid {
+        transfer = match s.app.transfers_open_now(order.org_id, order.event_id).await {
+            Ok((_, true)) => Some(format!("/orders/{}/transfer", order.id)),
+            Ok(_) => None,
+            Err(e) => return error_page(e),
+        };
         tickets = match s.app.buyer_tickets(&buyer_actor(), order.id, token.as_deref()).await {
             Ok(t) => t.iter().map(TicketCard::of).collect(),
             Err(e) => return error_page(e),
@@ -831,6 +845,7 @@ async fn order_page(
         refund_action: format!("/orders/{}/refund", order.id),
         expired: order.state == OrderState::Expired,
         closed,
+        transfer,
     };
     render(StatusCode::OK, &page, &set.into_iter().collect::<Vec<_>>())
 }

@@ -28,4 +28,5 @@ mod settings_pages;
 mod shell;
 mod storefront;
 mod tickets;
+mod transfers;
 mod venue_payment_pages;
