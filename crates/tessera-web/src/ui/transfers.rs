@@ -267,7 +267,7 @@ async fn offer(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Str
                 // Ticket fields are one group on the page.
                 let errors: Vec<(String, String)> = errors
                     .into_iter()
-                    .map(|(f, m)| if f.starts_with("ticket_ids") { ("tickets".into(), m) } else { (f, m) })
+                    .map(|(f, m)| if f.starts_with("ticket_ids") { ("ticket_choice".into(), m) } else { (f, m) })
                     .collect();
                 transfer_form(&s, &headers, &id, StatusCode::UNPROCESSABLE_ENTITY, &values, &errors, None, false).await
             }
