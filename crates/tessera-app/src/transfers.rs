@@ -295,9 +295,9 @@ impl App {
         for (i, id) in input.ticket_ids.iter().enumerate() {
             if !held.iter().any(|t| t.id == *id) {
                 let key = MessageKey::new("transfers-error-not-your-ticket");
-                e.add_key(&format!("ticket_ids[{i}]"), key, "not a ticket of this order that you hold");
+                e.add_key(format!("ticket_ids[{i}]"), key, "not a ticket of this order that you hold");
             } else if !seen.insert(*id) {
-                e.add_key(&format!("ticket_ids[{i}]"), MessageKey::new("errors-listed-twice"), "listed twice");
+                e.add_key(format!("ticket_ids[{i}]"), MessageKey::new("errors-listed-twice"), "listed twice");
             }
         }
         e.finish()?;
