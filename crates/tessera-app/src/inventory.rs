@@ -385,7 +385,7 @@ impl App {
 
     /// Whether the caller is this order's buyer: by access token (the one
     /// handed out when ordering, or the order link's), or signed in as the buyer.
-    fn is_buyer(
+    pub(crate) fn is_buyer(
         &self,
         actor: &Actor,
         id: OrderId,

@@ -27,6 +27,7 @@ pub mod seating;
 mod secrets;
 pub mod tickets;
 pub mod tiers;
+pub mod transfers;
 
 pub use authz::{Actor, OrgAccess};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -17,8 +17,15 @@ use tessera_remote::webhooks;
 use tessera_store::{OutboxMessage, OutboxRow};
 
 /// Event types an endpoint can subscribe to.
-pub const WEBHOOK_TYPES: [&str; 6] =
-    ["order.created", "order.paid", "order.cancelled", "order.refunded", "ticket.checked_in", "event.cancelled"];
+pub const WEBHOOK_TYPES: [&str; 7] = [
+    "order.created",
+    "order.paid",
+    "order.cancelled",
+    "order.refunded",
+    "ticket.checked_in",
+    "ticket.transferred",
+    "event.cancelled",
+];
 
 /// Attempts before a message is given up.
 const MAX_ATTEMPTS: i64 = webhooks::MAX_ATTEMPTS as i64;
@@ -429,6 +436,9 @@ impl App {
     async fn compose_mail(&self, row: &OutboxRow) -> Result<Option<Mail>> {
         if row.topic == "account" {
             return self.compose_account_mail(row);
+        }
+        if row.topic.starts_with("transfer_") {
+            return self.compose_transfer_mail(row).await;
         }
         let order_id: OrderId =
             row.subject_id.as_deref().unwrap_or_default().parse().map_err(|_| AppError::NotFound)?;

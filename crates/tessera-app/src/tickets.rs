@@ -35,8 +35,14 @@ pub struct TicketView {
     pub status: String,
     /// The signed code in the QR image; absent on void tickets.
     pub code: Option<String>,
-    /// The ticket that replaced this one, after a re-issue.
+    /// The ticket that replaced this one, after a re-issue or a transfer.
     pub replaced_by: Option<TicketId>,
+    /// Why a void ticket is void, when known: `transferred`.
+    pub void_reason: Option<String>,
+    /// The pending transfer offering this ticket, if any.
+    pub pending_transfer_id: Option<String>,
+    /// How many transfers led to this ticket (0: issued with its order).
+    pub transfer_count: i64,
     /// The ticket's page (HTML, with the QR code), reachable by its unguessable link.
     pub page_url: String,
     pub qr_svg_url: String,
@@ -229,6 +235,10 @@ impl App {
         format!("/t/{id}/{}", self.config.master_key.link_token(&id.to_string()))
     }
 
+    pub(crate) async fn ticket_view(&self, t: &TicketRecord, event: &Event) -> Result<TicketView> {
+        self.view(t, event).await
+    }
+
     async fn view(&self, t: &TicketRecord, event: &Event) -> Result<TicketView> {
         let code = if t.status == "valid" { Some(self.ensure_code(t, event).await?) } else { None };
         let page_url = self.ticket_link(t.id);
@@ -243,6 +253,9 @@ impl App {
             status: t.status.clone(),
             code,
             replaced_by: t.replaced_by,
+            void_reason: t.void_reason.clone(),
+            pending_transfer_id: t.pending_transfer_id.clone(),
+            transfer_count: t.transfer_count,
             qr_svg_url: format!("{page_url}/qr.svg"),
             qr_png_url: format!("{page_url}/qr.png"),
             page_url,
@@ -252,7 +265,7 @@ impl App {
     /// The tickets of a paid order, for its buyer, with codes and links.
     pub async fn buyer_tickets(&self, actor: &Actor, order: OrderId, token: Option<&str>) -> Result<Vec<TicketView>> {
         let order = self.buyer_order(actor, order, token).await?;
-        self.order_ticket_views(order.org_id, order.id, order.event_id, order.state).await
+        self.order_ticket_views(order.org_id, order.id, order.event_id, order.state, true).await
     }
 
     /// The signed-in buyer's orders, newest first.
@@ -270,7 +283,7 @@ impl App {
             if order.state == OrderState::Pending || order.tickets.is_empty() {
                 continue;
             }
-            out.extend(self.order_ticket_views(order.org_id, order.id, order.event_id, order.state).await?);
+            out.extend(self.order_ticket_views(order.org_id, order.id, order.event_id, order.state, true).await?);
         }
         Ok(out)
     }
@@ -278,7 +291,7 @@ impl App {
     /// The tickets of an order, for staff.
     pub async fn org_order_tickets(&self, actor: &Actor, org: OrgId, order: OrderId) -> Result<Vec<TicketView>> {
         let order = self.get_org_order(actor, org, order).await?;
-        self.order_ticket_views(org, order.id, order.event_id, order.state).await
+        self.order_ticket_views(org, order.id, order.event_id, order.state, false).await
     }
 
     async fn order_ticket_views(
@@ -287,6 +300,7 @@ impl App {
         order: OrderId,
         event: EventId,
         state: OrderState,
+        buyer: bool,
     ) -> Result<Vec<TicketView>> {
         if state == OrderState::Pending {
             return Err(AppError::StateConflict {
@@ -296,7 +310,9 @@ impl App {
         }
         let (event, _) = self.event_and_venue(org, event).await?;
         let mut out = Vec::new();
-        for t in self.store.order_tickets(order).await? {
+        // The buyer no longer holds tickets transferred away (their
+        // replacements belong to the recipients); staff see them all.
+        for t in self.store.order_tickets(order).await?.into_iter().filter(|t| !buyer || t.holder_email.is_none()) {
             out.push(self.view(&t, &event).await?);
         }
         Ok(out)
@@ -336,16 +352,16 @@ impl App {
     /// A PDF with one page per valid ticket of a paid order, for its buyer.
     pub async fn buyer_tickets_pdf(&self, actor: &Actor, order: OrderId, token: Option<&str>) -> Result<Vec<u8>> {
         let order = self.buyer_order(actor, order, token).await?;
-        self.tickets_pdf(&order).await
+        self.tickets_pdf(&order, true).await
     }
 
     /// The same PDF for the organization's staff (the box office prints it).
     pub async fn org_tickets_pdf(&self, actor: &Actor, org: OrgId, order: OrderId) -> Result<Vec<u8>> {
         let order = self.get_org_order(actor, org, order).await?;
-        self.tickets_pdf(&order).await
+        self.tickets_pdf(&order, false).await
     }
 
-    async fn tickets_pdf(&self, order: &Order) -> Result<Vec<u8>> {
+    async fn tickets_pdf(&self, order: &Order, buyer: bool) -> Result<Vec<u8>> {
         if order.state != OrderState::Paid {
             return Err(AppError::StateConflict {
                 code: "order_not_paid",
@@ -354,7 +370,8 @@ impl App {
         }
         let (event, venue) = self.event_and_venue(order.org_id, order.event_id).await?;
         let mut sheets = Vec::new();
-        for t in self.store.order_tickets(order.id).await?.into_iter().filter(|t| t.status == "valid") {
+        let held = |t: &TicketRecord| t.status == "valid" && (!buyer || t.holder_email.is_none());
+        for t in self.store.order_tickets(order.id).await?.into_iter().filter(held) {
             let code = self.ensure_code(&t, &event).await?;
             sheets.push(self.sheet(&t, code, &event, &venue, order));
         }
@@ -369,7 +386,8 @@ impl App {
         let (event, venue) = self.event_and_venue(order.org_id, order.event_id).await?;
         let mut sheets = Vec::new();
         let mut links = Vec::new();
-        for t in self.store.order_tickets(order.id).await?.into_iter().filter(|t| t.status == "valid") {
+        let held = |t: &TicketRecord| t.status == "valid" && t.holder_email.is_none();
+        for t in self.store.order_tickets(order.id).await?.into_iter().filter(held) {
             let code = self.ensure_code(&t, &event).await?;
             let label = match &t.seat_label {
                 Some(seat) => format!("{} – {seat}", t.ticket_type_name),
@@ -459,7 +477,7 @@ fn sign_code(key: &Ed25519SigningKey, t: &TicketRecord, event: &Event) -> Result
 /// Orders whose tickets `my_tickets` lists, newest first.
 const MY_TICKETS_ORDERS: i64 = 200;
 
-fn signed_in(actor: &Actor) -> Result<tessera_domain::UserId> {
+pub(crate) fn signed_in(actor: &Actor) -> Result<tessera_domain::UserId> {
     match actor {
         Actor::User(u) => Ok(u.id),
         Actor::Token(_) => {

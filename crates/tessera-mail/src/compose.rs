@@ -100,6 +100,8 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         | MailKind::FindOrder { order_url, .. } => check("order_url", order_url),
         MailKind::InvoiceIssued { invoice_url, .. } => check("invoice_url", invoice_url),
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
+        MailKind::TransferOffer { accept_url, .. } => check("accept_url", accept_url),
+        MailKind::TransferAccepted { order_url, .. } => check("order_url", order_url),
         MailKind::Account(a) => check("url", a.url()),
     }
 }

@@ -67,6 +67,86 @@ pub(crate) fn build(mail: &Mail) -> Doc {
             find_order(l, hello, org_name, event_name, order_reference, order_url)
         }
         MailKind::InvoiceIssued { .. } => invoice_issued(l, hello, &mail.kind),
+        MailKind::TransferOffer { .. } => transfer_offer(l, hello, &mail.kind),
+        MailKind::TransferAccepted { .. } => transfer_accepted(l, hello, &mail.kind),
+    }
+}
+
+/// To the recipient of a ticket transfer: who offers what, and the accept link.
+fn transfer_offer(l: Locale, hello: Block, kind: &MailKind) -> Doc {
+    let MailKind::TransferOffer {
+        org_name,
+        event_name,
+        event_starts,
+        venue_name,
+        from_name,
+        message,
+        tickets,
+        accept_url,
+        expires,
+    } = kind
+    else {
+        unreachable!("dispatched by build")
+    };
+    let count = tessera_i18n::t_args(
+        l,
+        "transfers-mail-offer-intro",
+        &[
+            ("from", FluentValue::from(from_name.clone())),
+            ("event", FluentValue::from(event_name.clone())),
+            ("count", FluentValue::from(tickets.len())),
+        ],
+    );
+    let mut blocks = vec![hello, Block::Para(count)];
+    if !message.trim().is_empty() {
+        blocks.push(Block::Para(ta(l, "transfers-mail-offer-message", &[("from", from_name)])));
+        blocks.push(Block::Lines(message.clone()));
+    }
+    blocks.push(Block::Facts(
+        std::iter::once((fact(l, "when"), format_datetime(event_starts, l)))
+            .chain(std::iter::once((fact(l, "where"), venue_name.clone())))
+            .chain(tickets.iter().map(|label| (t(l, "transfers-mail-ticket"), label.clone())))
+            .collect(),
+    ));
+    blocks.push(Block::Button { label: t(l, "transfers-mail-offer-accept"), url: accept_url.clone() });
+    blocks.push(Block::Para(ta(l, "transfers-mail-offer-expiry", &[("date", &format_datetime(expires, l))])));
+    blocks.push(Block::Para(t(l, "transfers-mail-offer-ignore")));
+    Doc {
+        locale: l,
+        title: ta(l, "transfers-mail-offer-subject", &[("from", from_name), ("event", event_name)]),
+        org_name: org_name.clone(),
+        heading: t(l, "transfers-mail-offer-heading"),
+        blocks,
+        footer: footer(l, org_name),
+    }
+}
+
+/// To the sender: the recipient accepted; the old tickets are void.
+fn transfer_accepted(l: Locale, hello: Block, kind: &MailKind) -> Doc {
+    let MailKind::TransferAccepted { org_name, event_name, to_name, count, order_url } = kind else {
+        unreachable!("dispatched by build")
+    };
+    let intro = tessera_i18n::t_args(
+        l,
+        "transfers-mail-accepted-intro",
+        &[
+            ("to", FluentValue::from(to_name.clone())),
+            ("event", FluentValue::from(event_name.clone())),
+            ("count", FluentValue::from(*count)),
+        ],
+    );
+    Doc {
+        locale: l,
+        title: ta(l, "transfers-mail-accepted-subject", &[("event", event_name)]),
+        org_name: org_name.clone(),
+        heading: t(l, "transfers-mail-accepted-heading"),
+        blocks: vec![
+            hello,
+            Block::Para(intro),
+            Block::Para(t(l, "transfers-mail-accepted-void")),
+            view_order(l, order_url),
+        ],
+        footer: footer(l, org_name),
     }
 }
 

@@ -109,6 +109,25 @@ pub enum MailKind {
     },
     /// About the recipient's account: password reset, verification, invitation.
     Account(crate::account::AccountMail),
+    /// A ticket holder offers tickets to the recipient: the accept link
+    /// (secret; whoever holds it can accept) and until when it works.
+    TransferOffer {
+        org_name: String,
+        event_name: String,
+        event_starts: Zoned,
+        venue_name: String,
+        /// Who offers, as they named themselves.
+        from_name: String,
+        /// Their note to the recipient; may be empty.
+        message: String,
+        /// One label per ticket (type, and seat if any).
+        tickets: Vec<String>,
+        accept_url: String,
+        /// The cutoff, in the venue's time zone.
+        expires: Zoned,
+    },
+    /// The recipient accepted: the sender's tickets are void now.
+    TransferAccepted { org_name: String, event_name: String, to_name: String, count: usize, order_url: String },
 }
 
 /// One line of an order: a ticket type (or other item) and its quantity.

@@ -52,6 +52,16 @@ pub struct TicketRecord {
     pub replaced_by: Option<TicketId>,
     /// The seat, on a seated event ("Section · Row · Seat").
     pub seat_label: Option<String>,
+    /// Set on a ticket transferred in: its holder's address (no longer the order's buyer).
+    pub holder_email: Option<String>,
+    /// The account that accepted the transfer, when signed in.
+    pub holder_user_id: Option<String>,
+    /// How many transfers led to this ticket.
+    pub transfer_count: i64,
+    /// Why a void ticket is void, when known (`transferred`).
+    pub void_reason: Option<String>,
+    /// The pending transfer offering this ticket.
+    pub pending_transfer_id: Option<String>,
 }
 
 /// A scan to record. `ticket` is set when the code named a ticket of this
@@ -115,7 +125,7 @@ pub struct CheckinCounts {
     pub by_result: Vec<(ScanResult, i64)>,
 }
 
-const TICKET_COLS: &str = "t.id, t.order_id, t.org_id, t.event_id, t.ticket_type_id, tt.name AS ticket_type_name, t.holder_name, t.status, t.created_at, t.code, t.key_id, t.voided_at, t.replaced_by, t.seat_label";
+pub(crate) const TICKET_COLS: &str = "t.id, t.order_id, t.org_id, t.event_id, t.ticket_type_id, tt.name AS ticket_type_name, t.holder_name, t.status, t.created_at, t.code, t.key_id, t.voided_at, t.replaced_by, t.seat_label, t.holder_email, t.holder_user_id, t.transfer_count, t.void_reason, t.pending_transfer_id";
 const SCAN_COLS: &str = "id, list_id, nonce, ticket_id, ticket_type_id, gate_id, device, direction, result, offline, conflict, scanned_at, received_at";
 const KEY_COLS: &str = "id, org_id, public_key, secret_enc, created_at, retired_at";
 
@@ -125,7 +135,7 @@ fn opt_id<T: std::str::FromStr>(r: &AnyRow, col: &str) -> Result<Option<T>> {
         .transpose()
 }
 
-fn ticket_from(r: &AnyRow) -> Result<TicketRecord> {
+pub(crate) fn ticket_from(r: &AnyRow) -> Result<TicketRecord> {
     Ok(TicketRecord {
         id: r.parse("id")?,
         order_id: r.parse("order_id")?,
@@ -141,6 +151,11 @@ fn ticket_from(r: &AnyRow) -> Result<TicketRecord> {
         voided_at: r.opt_ts("voided_at")?,
         replaced_by: opt_id(r, "replaced_by")?,
         seat_label: r.opt_text("seat_label")?,
+        holder_email: r.opt_text("holder_email")?,
+        holder_user_id: r.opt_text("holder_user_id")?,
+        transfer_count: r.int("transfer_count")?,
+        void_reason: r.opt_text("void_reason")?,
+        pending_transfer_id: r.opt_text("pending_transfer_id")?,
     })
 }
 
@@ -382,8 +397,10 @@ impl Store {
             });
         }
         sqlx::query(
-            "INSERT INTO tickets (id, order_id, org_id, event_id, ticket_type_id, holder_name, status, created_at, seat_label) \
-             SELECT $1, order_id, org_id, event_id, ticket_type_id, $2, 'valid', $3, seat_label FROM tickets WHERE id = $4",
+            "INSERT INTO tickets (id, order_id, org_id, event_id, ticket_type_id, holder_name, status, created_at, seat_label, \
+             holder_email, holder_user_id, transfer_count) \
+             SELECT $1, order_id, org_id, event_id, ticket_type_id, $2, 'valid', $3, seat_label, holder_email, holder_user_id, transfer_count \
+             FROM tickets WHERE id = $4",
         )
         .bind(new_id.to_string())
         .bind(holder_name)
@@ -676,6 +693,28 @@ impl Store {
                 presence.insert((list, r.parse("ticket_id")?), presence_from(&r)?);
             }
         }
+        // Online admissions re-read their tickets' status here, locked in
+        // ticket order: a ticket voided (transferred, refunded) after the
+        // app's checks and before this transaction is refused, and a void
+        // racing this batch waits for it (see `transfers.rs`).
+        let mut online: Vec<String> = scans
+            .iter()
+            .map(|(_, s)| s)
+            .filter(|s| s.offline.is_none() && s.result == ScanResult::Valid)
+            .filter(|s| !recorded.contains_key(&(s.list_id, s.nonce.clone())))
+            .filter_map(|s| s.ticket.map(|(t, _)| t.to_string()))
+            .collect();
+        online.sort();
+        online.dedup();
+        let mut void_now: std::collections::HashSet<TicketId> = std::collections::HashSet::new();
+        if !online.is_empty() {
+            let sql = format!("SELECT id, status FROM tickets WHERE id IN ({{in}}) ORDER BY id{lock}");
+            for r in fetch_in(&mut tx, &sql, &[], &online).await? {
+                if r.text("status")? == "void" {
+                    void_now.insert(r.parse("id")?);
+                }
+            }
+        }
         let before = presence.clone();
 
         let mut out = Vec::with_capacity(scans.len());
@@ -688,9 +727,12 @@ impl Store {
                 continue;
             }
             let mut result = scan.result;
+            if scan.offline.is_none() && scan.ticket.is_some_and(|(t, _)| void_now.contains(&t)) {
+                result = ScanResult::Revoked;
+            }
             let mut conflict = false;
             let mut first = None;
-            if let (Some((ticket, _)), ScanResult::Valid) = (scan.ticket, scan.result) {
+            if let (Some((ticket, _)), ScanResult::Valid) = (scan.ticket, result) {
                 let p = presence.entry((scan.list_id, ticket)).or_default();
                 let facts = ScanFacts {
                     id: scan.id,

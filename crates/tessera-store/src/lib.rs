@@ -31,6 +31,7 @@ mod row;
 pub mod seating;
 pub mod testing;
 pub mod tiers;
+pub mod transfers;
 
 pub use accounts::{InvitationRecord, LinkPurpose, NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};

@@ -51,6 +51,13 @@ fn scope(req: &Request) -> Option<String> {
     let cred = cred.or_else(|| {
         req.headers().get(crate::api::orders::ORDER_TOKEN).and_then(|v| v.to_str().ok()).map(|v| format!("order:{v}"))
     });
+    // So does a transfer's accept-link secret, its recipient's.
+    let cred = cred.or_else(|| {
+        req.headers()
+            .get(crate::api::transfers::TRANSFER_TOKEN)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| format!("transfer:{v}"))
+    });
     // The app hashes it: the table never holds credentials.
     cred
 }

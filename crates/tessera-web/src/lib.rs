@@ -97,6 +97,7 @@ pub struct AppState {
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
         (name = "invoices", description = "Invoicing details, invoices for paid orders with gapless numbers, credit notes for refunds, PDFs and the CSV export"),
         (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
+        (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -180,6 +181,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::deliveries))
         .routes(routes!(payments::redeliver))
         .routes(routes!(orders::get_order))
+        .routes(routes!(transfers::get_transfer_settings, transfers::put_transfer_settings))
+        .routes(routes!(transfers::offer_transfer, transfers::order_transfers))
+        .routes(routes!(transfers::cancel_transfer))
+        .routes(routes!(transfers::org_order_transfers))
+        .routes(routes!(transfers::get_transfer_offer))
+        .routes(routes!(transfers::accept_transfer))
+        .routes(routes!(transfers::received_tickets))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))

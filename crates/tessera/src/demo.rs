@@ -1,5 +1,6 @@
 //! `serve --demo`: a demo organization with a venue and four published
-//! events (one of them tonight, each with a drawn image), each with a check-in list at two gates, so
+//! events (one of them tonight, each with a drawn image), each with a check-in list at two gates and
+//! ticket transfers allowed, so
 //! that a newcomer has something to click (and scan) at once. Seeding goes through the same
 //! app-layer calls as the API. The organizer's password is made and printed
 //! once, when the demo organizer is created; running it again keeps the data
@@ -225,6 +226,10 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             };
             app.create_price_tier(&actor, org.id, *standard, first).await.map_err(err)?;
         }
+        // Every event lets holders transfer their tickets, until the start,
+        // at most twice per ticket, so that the transfer form can be tried.
+        let transfers = tessera_app::transfers::TransferSettings { allowed: true, cutoff_hours: 0, max_per_ticket: 2 };
+        app.set_transfer_settings(&actor, org.id, event.id, transfers).await.map_err(err)?;
         // The conference has a promo code: EARLYBIRD takes 20 % off.
         if title == "RustConf Berlin" {
             let code = tessera_domain::pricing::NewPromoCode {

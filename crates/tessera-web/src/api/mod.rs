@@ -19,6 +19,7 @@ pub mod pricing;
 pub mod public;
 pub mod seating;
 pub mod tickets;
+pub mod transfers;
 
 pub(crate) use crate::AppState;
 pub(crate) use crate::error::{ApiResult, ErrorBody};

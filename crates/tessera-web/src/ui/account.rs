@@ -261,6 +261,8 @@ struct MyTickets {
     csrf: String,
     upcoming: Vec<EventGroup>,
     past: Vec<EventGroup>,
+    /// Tickets others transferred to this account, by event.
+    received: Vec<EventGroup>,
     orders: Vec<OrderRow>,
 }
 
@@ -271,10 +273,21 @@ async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
         return redirect("/account/sign-in?next=/account", &[]);
     };
     let actor = Actor::User(v.user.clone());
-    let (orders, tickets) = match tokio::try_join!(s.app.my_orders(&actor, 100, 0), s.app.my_tickets(&actor)) {
+    let (orders, tickets, received) = match tokio::try_join!(
+        s.app.my_orders(&actor, 100, 0),
+        s.app.my_tickets(&actor),
+        s.app.received_ticket_groups(&actor)
+    ) {
         Ok(found) => found,
         Err(e) => return error_page(e),
     };
+    let received = received
+        .iter()
+        .map(|(event, venue, tickets)| EventGroup {
+            head: EventHead::of(event, venue),
+            tickets: tickets.iter().map(TicketCard::of).collect(),
+        })
+        .collect();
     // Each event once, read through one of its orders.
     let mut events: HashMap<EventId, (Event, Venue)> = HashMap::new();
     for o in &orders {
@@ -329,6 +342,7 @@ async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
         upcoming: up.into_iter().map(|(_, _, g)| g).collect(),
         // The most recent past event first.
         past: past.into_iter().rev().map(|(_, _, g)| g).collect(),
+        received,
         orders: rows,
     };
     render(StatusCode::OK, &page, &set.into_iter().collect::<Vec<_>>())

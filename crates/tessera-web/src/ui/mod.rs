@@ -33,6 +33,7 @@ pub(crate) mod settings;
 pub(crate) mod shell;
 pub(crate) mod storefront;
 pub(crate) mod tiers;
+pub(crate) mod transfers;
 
 use crate::AppState;
 use crate::extract::SESSION_COOKIE;
@@ -111,6 +112,7 @@ pub(crate) fn viewer() -> Option<Arc<Viewer>> {
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
+        .merge(transfers::router())
         .merge(account::router())
         .merge(security::router())
         .merge(dashboard::router())

@@ -406,6 +406,8 @@ struct OrderPage<'a> {
     errors: &'a [(String, String)],
     review: Option<Review>,
     refunds: Vec<RefundRow>,
+    /// Ticket transfers of the order, newest first.
+    transfers: Vec<super::transfers::TransferRowPub>,
     history: Vec<HistoryRow>,
     /// A paid (or once paid) order: the invoice section shows.
     show_invoices: bool,
@@ -497,6 +499,7 @@ async fn order_view(
     let zone = v.as_ref().map(|v| v.venue.timezone.to_string()).unwrap_or_else(|| "UTC".into());
     let tickets = s.app.org_order_tickets(actor, org, ord.id).await.unwrap_or_default();
     let refunds = s.app.order_money(actor, org, ord.id).await.map(|m| m.refunds).unwrap_or_default();
+    let transfers = s.app.org_order_transfers(actor, org, ord.id).await.unwrap_or_default();
     let left = ord.paid.amount_minor - ord.refunded.amount_minor;
     let docs = s.app.org_order_invoices(actor, org, ord.id).await.unwrap_or_default();
     let enabled = s.app.invoicing_enabled(org).await.unwrap_or(false);
@@ -572,6 +575,7 @@ async fn order_view(
                 at: when(r.created_at, &zone),
             })
             .collect(),
+        transfers: super::transfers::rows(&transfers, &zone, None),
         history: ord
             .history
             .iter()

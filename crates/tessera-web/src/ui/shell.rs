@@ -258,7 +258,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 18] = [
+        const AREAS: [&str; 19] = [
             "common",
             "shell",
             "errors",
@@ -277,6 +277,7 @@ mod tests {
             "developers",
             "admin",
             "invoices",
+            "transfers",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -171,6 +171,10 @@ pub(crate) struct TicketCard {
     pub qr_url: String,
     pub page_url: String,
     pub valid: bool,
+    /// Offered in a pending transfer (still valid until accepted).
+    pub offered: bool,
+    /// Void because it was transferred to someone else.
+    pub transferred: bool,
 }
 
 impl TicketCard {
@@ -182,6 +186,8 @@ impl TicketCard {
             qr_url: t.qr_svg_url.clone(),
             page_url: t.page_url.clone(),
             valid: t.status == "valid",
+            offered: t.status == "valid" && t.pending_transfer_id.is_some(),
+            transferred: t.void_reason.as_deref() == Some("transferred"),
         }
     }
 }
@@ -754,6 +760,8 @@ struct OrderPage {
     refund_action: String,
     expired: bool,
     closed: Option<String>,
+    /// The link to transfer tickets, while the event allows it.
+    transfer: Option<String>,
     /// What gift cards paid of a pending order, and what is left to pay.
     gift_paid: Option<(String, String)>,
     /// Why the gift card just entered was refused.
@@ -834,7 +842,13 @@ async fn show_order(
         && s.app.invoicing_enabled(order.org_id).await.unwrap_or(false);
     let mut tickets = vec![];
     let mut refund = None;
+    let mut transfer = None;
     if order.state == OrderState::Paid {
+        transfer = match s.app.transfers_open_now(order.org_id, order.event_id).await {
+            Ok((_, true)) => Some(format!("/orders/{}/transfer", order.id)),
+            Ok(_) => None,
+            Err(e) => return error_page(e),
+        };
         tickets = match s.app.buyer_tickets(&buyer_actor(), order.id, token.as_deref()).await {
             Ok(t) => t.iter().map(TicketCard::of).collect(),
             Err(e) => return error_page(e),
@@ -923,6 +937,7 @@ async fn show_order(
         invoice_form: can_ask.then_some(invoice_form),
         gift_paid,
         gift_error,
+        transfer,
     };
     render(status, &page, &set.into_iter().collect::<Vec<_>>())
 }

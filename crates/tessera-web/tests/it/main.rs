@@ -31,4 +31,5 @@ mod shell;
 mod storefront;
 mod tickets;
 mod tiers;
+mod transfers;
 mod venue_payment_pages;

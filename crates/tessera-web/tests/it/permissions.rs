@@ -39,6 +39,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/me", Rule::SessionOnly),
     ("GET", "/api/v1/me/orders", Rule::SessionOnly),
     ("GET", "/api/v1/me/tickets", Rule::SessionOnly),
+    ("GET", "/api/v1/me/received-tickets", Rule::SessionOnly),
     ("GET", "/api/v1/orgs", Rule::Authenticated),
     ("POST", "/api/v1/orgs", Rule::SessionOnly),
     ("GET", "/api/v1/orgs/{org_id}", Rule::Org(Role::Scanner)),
@@ -96,6 +97,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/mark-paid", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/cancel", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/tickets", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/transfers", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", Rule::Org(Role::Admin)),
     ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/void", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/reissue", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/keys", Rule::Org(Role::Scanner)),
@@ -202,6 +206,14 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("GET", "/api/v1/orders/{order_id}/tickets.pdf"),
     // Public, the same answer for everyone: tests/it/buyer.rs.
     ("POST", "/api/v1/orders/lookup"),
+    // Transfers by ticket holders (the order's token or the holder's
+    // account) and by recipients (the accept link's secret):
+    // tests/it/transfers.rs (holders, strangers' 404, wrong secrets).
+    ("POST", "/api/v1/orders/{order_id}/transfers"),
+    ("GET", "/api/v1/orders/{order_id}/transfers"),
+    ("POST", "/api/v1/orders/{order_id}/transfers/{transfer_id}/cancel"),
+    ("GET", "/api/v1/transfers/{transfer_id}"),
+    ("POST", "/api/v1/transfers/{transfer_id}/accept"),
 ];
 
 fn expected(rule: Rule, kind: Kind) -> u16 {
@@ -324,6 +336,9 @@ impl Fixture {
             }
             ("PUT", "/api/v1/orgs/{org_id}/payment-settings") => Some(json!({"provider": "manual"})),
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/pricing") => Some(json!({"reminder_hours": n % 24})),
+            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings") => {
+                Some(json!({"allowed": true, "cutoff_hours": n % 24, "max_per_ticket": 1}))
+            }
             ("POST", "/api/v1/orgs/{org_id}/webhooks") => {
                 Some(json!({"url": format!("https://hooks.example.org/{n}"), "event_types": ["order.paid"]}))
             }

@@ -16,6 +16,7 @@ fn topic_label(topic: &str) -> String {
         "order.cancelled" => "developers-webhook-topic-order-cancelled",
         "order.refunded" => "developers-webhook-topic-order-refunded",
         "ticket.checked_in" => "developers-webhook-topic-ticket-checked-in",
+        "ticket.transferred" => "developers-webhook-topic-ticket-transferred",
         "event.cancelled" => "developers-webhook-topic-event-cancelled",
         other => return other.to_string(),
     })
