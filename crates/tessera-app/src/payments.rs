@@ -704,7 +704,17 @@ impl App {
         }
         let (amount, tickets) = match (&input.amount_minor, &input.ticket_ids) {
             (Some(a), None) => (*a, "none".to_string()),
-            (None, Some(ids)) => (ticket_share(&order, ids)?, ids.join(",")),
+            (None, Some(ids)) => {
+                // A type sold at several prices (tiers): which ticket paid
+                // which price follows tickets replaced by transfers back.
+                let multi = order
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .any(|(i, l)| order.lines[..i].iter().any(|p| p.ticket_type_id == l.ticket_type_id));
+                let origins = if multi { self.store.transfer_origins(order.id).await? } else { Default::default() };
+                (ticket_share(&order, ids, &origins)?, ids.join(","))
+            }
             _ => (left, "all".to_string()),
         };
         if amount <= 0 {
@@ -1204,14 +1214,27 @@ pub(crate) fn sandbox_event(p: &PaymentRecord, event_id: &str, ok: bool) -> Resu
 }
 
 /// The line a ticket was sold on. A ticket type may have several lines,
-/// one per price tier: its tickets, in issue order, fill them in line order
-/// (as they were issued), so all of them together cost exactly the lines.
+/// one per price tier: the tickets issued with the order, in issue order,
+/// fill them in line order (as they were issued), so all of them together
+/// cost exactly the lines. A ticket issued by a transfer (`origins`: new id
+/// -> replaced id) stands where the ticket it replaced stood.
 fn line_of<'o>(
     order: &'o Order,
     ticket: &tessera_domain::orders::Ticket,
+    origins: &std::collections::HashMap<String, String>,
 ) -> Option<&'o tessera_domain::orders::OrderLine> {
-    let nth =
-        order.tickets.iter().filter(|t| t.ticket_type_id == ticket.ticket_type_id).position(|t| t.id == ticket.id)?;
+    let mut id = ticket.id.to_string();
+    for _ in 0..64 {
+        match origins.get(&id) {
+            Some(before) => id = before.clone(),
+            None => break,
+        }
+    }
+    let nth = order
+        .tickets
+        .iter()
+        .filter(|t| t.ticket_type_id == ticket.ticket_type_id && !origins.contains_key(&t.id.to_string()))
+        .position(|t| t.id.to_string() == id)?;
     let mut seen = 0;
     for l in order.lines.iter().filter(|l| l.ticket_type_id == ticket.ticket_type_id) {
         seen += usize::try_from(l.quantity).unwrap_or(0);
@@ -1224,7 +1247,7 @@ fn line_of<'o>(
 
 /// What some of an order's valid tickets cost: their price, tax added on
 /// top, and their per-ticket fees, prorated from their lines.
-fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
+fn ticket_share(order: &Order, ids: &[String], origins: &std::collections::HashMap<String, String>) -> Result<i64> {
     let mut e = ValidationError::new();
     let key = MessageKey::new("errors-ticket-count").num("min", 1).num("max", 500);
     e.check_key(!ids.is_empty() && ids.len() <= 500, "ticket_ids", key, "1 to 500 tickets");
@@ -1244,7 +1267,7 @@ fn ticket_share(order: &Order, ids: &[String]) -> Result<i64> {
             e.add_key(field, MessageKey::new("errors-already-void"), "already void");
             continue;
         }
-        if let Some(l) = line_of(order, t) {
+        if let Some(l) = line_of(order, t, origins) {
             let q = l.quantity.max(1);
             let tax = if l.tax_inclusive { 0 } else { l.tax.amount_minor / q };
             // Fees come back only where the buyer paid them (not absorbed).

@@ -293,6 +293,19 @@ impl Store {
     }
 
     /// An order's transfers, oldest first.
+    /// For the tickets of `order` issued by accepted transfers: new ticket
+    /// id -> the id of the ticket it replaced.
+    pub async fn transfer_origins(&self, order: OrderId) -> Result<std::collections::HashMap<String, String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT i.new_ticket_id, i.ticket_id FROM ticket_transfer_items i JOIN ticket_transfers t ON t.id = i.transfer_id
+             WHERE t.order_id = $1 AND i.new_ticket_id IS NOT NULL",
+        )
+        .bind(order.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     pub async fn order_transfers(&self, order: OrderId) -> Result<Vec<TransferRecord>> {
         let mut tx = self.read.begin().await?;
         let rows = sqlx::query(dynsql!(

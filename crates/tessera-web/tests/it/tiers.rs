@@ -137,6 +137,49 @@ async fn a_purchase_across_a_boundary_is_priced_per_ticket_and_refunded_per_tick
     let tickets: Vec<String> =
         paid.body["tickets"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(tickets.len(), 5);
+    // One ticket passes to a friend first: its new ticket stands where the
+    // old one stood, at the old one's price.
+    let settings = format!("/api/v1/orgs/{}/events/{}/transfer-settings", s.org, s.event);
+    let on = s.t.put(&settings, &s.owner, json!({"allowed": true, "cutoff_hours": 0, "max_per_ticket": 2})).await;
+    assert_eq!(on.status, 200, "{on:?}");
+    let offer =
+        s.t.send(
+            s.t.client
+                .post(format!("{}/api/v1/orders/{id}/transfers", s.t.base))
+                .header("x-order-token", token)
+                .json(&json!({"ticket_ids": [tickets[2]], "to_email": "friend@example.org", "to_name": "Friend"})),
+        )
+        .await;
+    assert_eq!(offer.status, 201, "{offer:?}");
+    let transfer = offer.body["id"].as_str().unwrap().to_string();
+    let rows = s.t.store.outbox_for(&transfer, "email", 10).await.unwrap();
+    let mail = rows.iter().find(|r| r.topic == "transfer_offer").expect("the offer e-mail is queued");
+    let payload: Value = serde_json::from_str(&mail.payload).unwrap();
+    let url =
+        s.t.app
+            .config
+            .master_key
+            .open(payload["url"].as_str().unwrap(), format!("transfer-mail:{transfer}").as_bytes());
+    let url = String::from_utf8(url.unwrap()).unwrap();
+    let secret = url.rsplit_once('/').unwrap().1.to_string();
+    let accepted =
+        s.t.send(
+            s.t.client
+                .post(format!("{}/api/v1/transfers/{transfer}/accept", s.t.base))
+                .header("x-transfer-token", secret)
+                .json(&json!({"name": "Friend"})),
+        )
+        .await;
+    assert!(matches!(accepted.status, 200 | 201), "{accepted:?}");
+    let order = s.t.get(&format!("/api/v1/orgs/{}/orders/{id}", s.org), &s.owner).await;
+    let tickets: Vec<String> = order.body["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == "valid")
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(tickets.len(), 5, "four of the buyer's and the friend's new one: {order:?}");
     // Refunded one at a time, the tickets give back exactly what was paid.
     let mut refunds = Vec::new();
     let mut before = 0;
