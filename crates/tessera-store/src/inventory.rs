@@ -747,31 +747,14 @@ impl Store {
             )
             .fetch_all(&self.read)
             .await?;
-            let tiered = in_query(
-                "SELECT ticket_type_id, position, until_at, quantity, held, sold, price_minor, created_at, id \
-                 FROM price_tiers WHERE event_id IN ({in})",
-                &[],
-                chunk,
-            )
-            .fetch_all(&self.read)
-            .await?;
-            // The first open tier of each type, by position: its price applies.
-            let mut open: HashMap<String, (i64, i64, String, i64)> = HashMap::new();
-            for t in &tiered {
-                let ended = t.opt_ts("until_at")?.is_some_and(|u| now >= u)
-                    || t.opt_int("quantity")?
-                        .is_some_and(|q| t.int("held").unwrap_or(0) + t.int("sold").unwrap_or(0) >= q);
-                if ended {
-                    continue;
-                }
-                let key = (t.int("position")?, t.int("created_at")?, t.text("id")?, t.int("price_minor")?);
-                let e = open.entry(t.text("ticket_type_id")?).or_insert_with(|| key.clone());
-                if (key.0, key.1, &key.2) < (e.0, e.1, &e.2) {
-                    *e = key;
-                }
-            }
+            let tiers = crate::tiers::of_events(&self.read, chunk).await?;
             for r in &rows {
-                let price = open.get(&r.text("id")?).map_or(r.int("price_minor")?, |t| t.3);
+                let tt: TicketTypeId = r.parse("id")?;
+                let currency =
+                    Currency::parse(&r.text("currency")?).map_err(|_| StoreError::Corrupt("currency".into()))?;
+                let list = Money::new(r.int("price_minor")?, currency);
+                let open = tiers.get(&tt).map(Vec::as_slice).unwrap_or(&[]);
+                let price = tessera_domain::tiers::current(list, open, now).0.amount_minor;
                 let e = lowest.entry((r.text("event_id")?, r.text("currency")?)).or_insert(price);
                 *e = (*e).min(price);
             }

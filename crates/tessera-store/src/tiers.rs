@@ -54,6 +54,18 @@ pub(crate) async fn load_for_event(tx: &mut Tx, event: EventId) -> Result<HashMa
     by_type(&rows)
 }
 
+/// The tiers of several events by ticket type, sorted (one `IN` chunk).
+pub(crate) async fn of_events(
+    read: &sqlx::AnyPool,
+    events: Vec<String>,
+) -> Result<HashMap<TicketTypeId, Vec<PriceTier>>> {
+    let sql = format!(
+        "SELECT {COLS} FROM price_tiers p JOIN ticket_types t ON t.id = p.ticket_type_id WHERE p.event_id IN ({{in}})"
+    );
+    let rows = crate::inventory::in_query(&sql, &[], events).fetch_all(read).await?;
+    by_type(&rows)
+}
+
 impl Store {
     /// An event's tiers by ticket type, sorted as they are tried.
     pub async fn event_price_tiers(&self, event: EventId) -> Result<HashMap<TicketTypeId, Vec<PriceTier>>> {
