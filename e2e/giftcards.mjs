@@ -3,7 +3,9 @@
 // reserves a conference ticket and pays with the card on the order page
 // (in part, with what is left to pay said, or in full); a typo is refused
 // next to the field; at a counter the scanner's Redeem mode looks the card
-// up and takes a partial amount off it. axe-core on every page, at phone
+// up and takes a partial amount off it, then takes the demo's bar coupon
+// (BAR10, a promo code taken at counters) off a purchase, after refusing a
+// purchase amount it cannot read. axe-core on every page, at phone
 // and desktop width, in English and Chinese.
 // Usage: BASE=http://127.0.0.1:PORT SHOTS=dir DEMO_PASSWORD=... node giftcards.mjs
 import assert from "node:assert/strict";
@@ -18,8 +20,8 @@ const sizes = [
 ];
 const langs = ["en", "zh-CN"];
 const words = {
-  en: { issued: "Gift card issued.", left: "Left to pay", taken: "taken off" },
-  "zh-CN": { issued: "礼品卡已发放。", left: "待支付", taken: "已扣除" },
+  en: { issued: "Gift card issued.", left: "Left to pay", taken: "taken off", coupon: "Coupon taken" },
+  "zh-CN": { issued: "礼品卡已发放。", left: "待支付", taken: "已扣除", coupon: "已核销优惠券" },
 };
 
 const events = await (await fetch(`${base}/api/v1/events?limit=50`)).json();
@@ -111,6 +113,22 @@ try {
       await page.getByText(words[lang].taken).first().waitFor();
       await page.screenshot({ path: `${shots}/giftcards-redeem-${tag}.png`, fullPage: true });
       await check(page, lang, `redeemed ${tag}`);
+
+      // The same counter takes the demo's bar coupon off an 8.50 EUR purchase.
+      await page.locator("#code").fill("bar10");
+      await page.locator("form.redeem button[type=submit]").click();
+      await page.locator("#purchase").waitFor();
+      await check(page, lang, `coupon looked up ${tag}`);
+      await page.locator("#purchase").fill("8,50x");
+      await page.locator("#currency").fill("EUR");
+      await page.locator("form.redeem button[type=submit]").click();
+      await page.locator("#purchase-error").waitFor();
+      await page.locator("#purchase").fill("8.50");
+      await page.locator("form.redeem button[type=submit]").click();
+      await page.getByText(words[lang].coupon).first().waitFor();
+      assert.ok((await page.locator(".verdict-ok").innerText()).includes("7.65"), "to pay 8.50 - 10 %");
+      await page.screenshot({ path: `${shots}/coupon-redeem-${tag}.png`, fullPage: true });
+      await check(page, lang, `coupon taken ${tag}`);
       await ctx.close();
     }
   }

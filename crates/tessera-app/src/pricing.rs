@@ -4,9 +4,28 @@
 
 use crate::secrets::random_bytes;
 use crate::{Actor, App, AppError, Result};
-use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode, normalize_code};
-use tessera_domain::{EventId, OrgId, Permission, PromoCodeId, Timestamp};
-pub use tessera_store::pricing::PromoUse;
+use tessera_domain::pricing::{CodeProblem, NewPromoBatch, NewPromoCode, PromoCode, PromoRefusal, normalize_code};
+use tessera_domain::{Currency, EventId, MessageKey, Money, OrgId, Permission, PromoCodeId, Timestamp};
+pub use tessera_store::pricing::{CounterCouponUse, PromoUse};
+
+/// A coupon taken at a counter: the code, and what the customer bought.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CounterCoupon {
+    /// The code as scanned or typed (any case).
+    #[schema(max_length = 60)]
+    pub code: String,
+    /// What the purchase costs before the coupon, in minor units of `currency`.
+    #[schema(minimum = 1, maximum = 1_000_000_000_000.0)]
+    pub purchase_minor: i64,
+    /// The purchase's currency; for `amount` and `fixed_price` codes it
+    /// must be the code's.
+    pub currency: Currency,
+    /// What was bought (up to 200 characters).
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub note: String,
+}
 
 /// A generated batch: the one answer that lists its codes (the CSV export
 /// lists them again, with their uses).
@@ -35,10 +54,32 @@ fn record(id: PromoCodeId, org: OrgId, input: &NewPromoCode, code: String, now: 
         max_uses: input.max_uses,
         max_uses_per_customer: input.max_uses_per_customer,
         unlocks_hidden: input.unlocks_hidden,
+        channel: input.channel,
         batch: None,
         uses: 0,
         created_at: now,
     }
+}
+
+/// A code typed at a counter, checked like one typed at checkout (a
+/// generated code's typo is caught before anything is looked up).
+fn counter_code(typed: &str) -> Result<String> {
+    normalize_code(typed).map_err(|problem| {
+        let (id, english) = code_problem(problem);
+        AppError::invalid_key("code", MessageKey::new(id), english)
+    })
+}
+
+fn code_problem(problem: CodeProblem) -> (&'static str, &'static str) {
+    match problem {
+        CodeProblem::CheckFailed => ("pricing-error-code-typo", "this code has a typo: please check it"),
+        CodeProblem::Malformed => ("pricing-error-code-malformed", "not a promo code"),
+    }
+}
+
+/// A refusal of a code at a counter, naming `code`.
+fn refusal(r: PromoRefusal) -> AppError {
+    AppError::Rule { code: r.code(), field: "code".into(), message: r.message().into() }
 }
 
 /// A CSV field: quoted when it holds a separator, a quote or a line break,
@@ -125,6 +166,70 @@ impl App {
         self.authorize(actor, org, Permission::ViewCatalog).await?;
         self.store.promo_code(org, id).await?.ok_or(AppError::NotFound)?;
         Ok(self.store.promo_uses(org, id).await?)
+    }
+
+    /// A code as a counter shows it before taking it: staff who take
+    /// money look it up by its text.
+    pub async fn counter_coupon_lookup(&self, actor: &Actor, org: OrgId, typed: &str) -> Result<PromoCode> {
+        self.authorize(actor, org, Permission::ManageOrders).await?;
+        let code = counter_code(typed)?;
+        let promo = self.store.promo_code_by_code(org, &code).await?.ok_or_else(|| refusal(PromoRefusal::Unknown))?;
+        if !promo.channel.counter() {
+            return Err(refusal(PromoRefusal::NotAtCounter));
+        }
+        Ok(promo)
+    }
+
+    /// Takes a coupon at a counter: one of the code's uses, for good.
+    /// `request_key` (the request's Idempotency-Key, or the form's key)
+    /// makes a repeat answer the first redemption and take nothing more.
+    pub async fn redeem_coupon_at_counter(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        input: CounterCoupon,
+        request_key: Option<&str>,
+    ) -> Result<CounterCouponUse> {
+        self.authorize(actor, org, Permission::ManageOrders).await?;
+        let mut e = tessera_domain::ValidationError::new();
+        let code = normalize_code(&input.code);
+        if let Err(problem) = code {
+            let (id, english) = code_problem(problem);
+            e.add_key("code", MessageKey::new(id), english);
+        }
+        let max = tessera_domain::catalog::MAX_PRICE_MINOR;
+        let key = MessageKey::new("errors-range").num("min", 1).num("max", max);
+        e.check_key((1..=max).contains(&input.purchase_minor), "purchase_minor", key, "more than zero");
+        tessera_domain::validation::check_text(&mut e, "note", &input.note, 0, 200);
+        e.finish()?;
+        let code = code.unwrap_or_default();
+        let purchase = Money::new(input.purchase_minor, input.currency);
+        let who = crate::inventory::actor_name(actor);
+        match self
+            .store
+            .redeem_coupon_at_counter(org, &code, purchase, &who, input.note.trim(), request_key, self.now())
+            .await?
+        {
+            Ok((_, used)) => Ok(used),
+            Err(PromoRefusal::NotApplicable) => Err(AppError::Rule {
+                code: PromoRefusal::NotApplicable.code(),
+                field: "currency".into(),
+                message: "this code is for purchases in another currency".into(),
+            }),
+            Err(r) => Err(refusal(r)),
+        }
+    }
+
+    /// A code's counter redemptions (usage report), newest first.
+    pub async fn counter_coupon_uses(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: PromoCodeId,
+    ) -> Result<Vec<CounterCouponUse>> {
+        self.authorize(actor, org, Permission::ViewCatalog).await?;
+        self.store.promo_code(org, id).await?.ok_or(AppError::NotFound)?;
+        Ok(self.store.counter_coupon_uses(org, id).await?)
     }
 
     /// Generates `count` single-use codes with a check character, stored in

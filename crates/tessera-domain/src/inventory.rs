@@ -392,6 +392,7 @@ mod tests {
             max_uses: Some(1),
             max_uses_per_customer: None,
             unlocks_hidden: true,
+            channel: crate::pricing::Channel::Online,
             batch: None,
             uses: 0,
             created_at: s.now,

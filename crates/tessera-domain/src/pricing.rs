@@ -134,6 +134,47 @@ impl DiscountKind {
     }
 }
 
+/// Where a code is taken: at checkout (online, and by staff at the box
+/// office), at a venue's counters (the scanner's Redeem mode: the bar, the
+/// shop), or both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Online,
+    Counter,
+    Both,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Counter => "counter",
+            Channel::Both => "both",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "online" => Channel::Online,
+            "counter" => Channel::Counter,
+            "both" => Channel::Both,
+            _ => return None,
+        })
+    }
+
+    /// Taken at checkout.
+    pub fn online(self) -> bool {
+        self != Channel::Counter
+    }
+
+    /// Taken at a counter.
+    pub fn counter(self) -> bool {
+        self != Channel::Online
+    }
+}
+
 /// A promo code as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct PromoCode {
@@ -164,6 +205,8 @@ pub struct PromoCode {
     pub max_uses_per_customer: Option<i64>,
     /// Also opens the hidden ticket types it applies to, like an access code.
     pub unlocks_hidden: bool,
+    /// Where it is taken: `online` (checkout), `counter` (a venue's counters) or `both`.
+    pub channel: Channel,
     /// The batch that generated it, if any.
     pub batch: Option<String>,
     /// Orders holding a use now (pending or paid; expired, cancelled and
@@ -215,6 +258,10 @@ pub struct NewPromoCode {
     pub max_uses_per_customer: Option<i64>,
     #[serde(default)]
     pub unlocks_hidden: bool,
+    /// `online` (default), `counter` or `both`. A code taken at counters
+    /// applies to a whole purchase: it names no ticket types.
+    #[serde(default)]
+    pub channel: Channel,
 }
 
 fn one() -> i64 {
@@ -249,6 +296,22 @@ impl NewPromoCode {
         }
         if let Some(m) = self.max_uses_per_customer {
             e.check(m >= 1, "max_uses_per_customer", "at least 1, or leave empty for no limit");
+        }
+        if self.channel.counter() {
+            e.check_key(
+                self.ticket_type_ids.is_empty(),
+                "ticket_type_ids",
+                crate::MessageKey::new("pricing-error-counter-types"),
+                "a code taken at counters applies to the whole purchase: name no ticket types",
+            );
+        }
+        if !self.channel.online() {
+            e.check_key(
+                !self.unlocks_hidden,
+                "unlocks_hidden",
+                crate::MessageKey::new("pricing-error-counter-hidden"),
+                "a code taken only at counters opens no ticket types",
+            );
         }
         e.finish()
     }
@@ -307,6 +370,9 @@ pub struct NewPromoBatch {
     pub valid_until: Option<Timestamp>,
     #[serde(default)]
     pub unlocks_hidden: bool,
+    /// `online` (default), `counter` or `both`.
+    #[serde(default)]
+    pub channel: Channel,
 }
 
 impl NewPromoBatch {
@@ -327,6 +393,7 @@ impl NewPromoBatch {
             max_uses: Some(1),
             max_uses_per_customer: None,
             unlocks_hidden: self.unlocks_hidden,
+            channel: self.channel,
         }
     }
 
@@ -361,6 +428,10 @@ pub enum PromoRefusal {
     MinQuantity,
     /// None of the order's tickets is one it applies to, or its currency is another.
     NotApplicable,
+    /// Taken only at a venue's counters, not at checkout.
+    CounterOnly,
+    /// Taken only at checkout, not at a counter.
+    NotAtCounter,
 }
 
 impl PromoRefusal {
@@ -375,6 +446,8 @@ impl PromoRefusal {
             PromoRefusal::CustomerLimit => "promo_customer_limit",
             PromoRefusal::MinQuantity => "promo_min_quantity",
             PromoRefusal::NotApplicable => "promo_not_applicable",
+            PromoRefusal::CounterOnly => "promo_counter_only",
+            PromoRefusal::NotAtCounter => "promo_not_at_counter",
         }
     }
 
@@ -388,6 +461,8 @@ impl PromoRefusal {
             PromoRefusal::CustomerLimit => "you have used this promo code as often as it allows",
             PromoRefusal::MinQuantity => "this promo code needs more tickets in the order",
             PromoRefusal::NotApplicable => "this promo code does not apply to these tickets",
+            PromoRefusal::CounterOnly => "this code is redeemed at the venue's counters, not at checkout",
+            PromoRefusal::NotAtCounter => "this code is redeemed at checkout, not at a counter",
         }
     }
 }
@@ -401,6 +476,9 @@ impl PromoCode {
     /// Whether the code may be used now for this event by a customer who
     /// used it `by_customer` times; limits count orders, not tickets.
     pub fn usable(&self, event: EventId, now: Timestamp, by_customer: i64) -> Result<(), PromoRefusal> {
+        if !self.channel.online() {
+            return Err(PromoRefusal::CounterOnly);
+        }
         if self.event_id.is_some_and(|e| e != event) {
             return Err(PromoRefusal::OtherEvent);
         }
@@ -457,6 +535,36 @@ impl PromoCode {
             .collect())
     }
 
+    /// What the code takes off a purchase of `purchase` at a counter, in
+    /// minor units (never more than the purchase), if it may be taken
+    /// there now. Per-customer limits do not apply: a counter does not know
+    /// its customers. A code of an event is taken at any of the
+    /// organization's counters.
+    pub fn counter_discount(&self, purchase: Money, now: Timestamp) -> Result<i64, PromoRefusal> {
+        if !self.channel.counter() {
+            return Err(PromoRefusal::NotAtCounter);
+        }
+        if self.valid_from.is_some_and(|t| now < t) {
+            return Err(PromoRefusal::NotYetValid);
+        }
+        if self.valid_until.is_some_and(|t| now >= t) {
+            return Err(PromoRefusal::Expired);
+        }
+        if self.max_uses.is_some_and(|m| self.uses >= m) {
+            return Err(PromoRefusal::Exhausted);
+        }
+        if self.currency.is_some_and(|c| c != purchase.currency) {
+            return Err(PromoRefusal::NotApplicable);
+        }
+        let gross = i128::from(purchase.amount_minor.max(0));
+        let off = match self.kind {
+            DiscountKind::Percent => gross * i128::from(self.value) / 10_000,
+            DiscountKind::Amount => i128::from(self.value).min(gross),
+            DiscountKind::FixedPrice => (gross - i128::from(self.value)).max(0),
+        };
+        Ok(i64::try_from(off.clamp(0, gross)).unwrap_or(0))
+    }
+
     /// The line shown on the order, e.g. `EARLYBIRD` and its description.
     pub fn label(&self) -> String {
         if self.description.is_empty() { self.code.clone() } else { self.description.clone() }
@@ -494,6 +602,7 @@ mod tests {
             max_uses: None,
             max_uses_per_customer: None,
             unlocks_hidden: false,
+            channel: Channel::Online,
             batch: None,
             uses: 0,
             created_at: "2030-01-01T00:00:00Z".parse().unwrap(),
@@ -593,5 +702,42 @@ mod tests {
         p.max_uses_per_customer = Some(2);
         assert_eq!(p.usable(ev, now, 1), Ok(()));
         assert_eq!(p.usable(ev, now, 2), Err(PromoRefusal::CustomerLimit));
+        p.channel = Channel::Counter;
+        assert_eq!(p.usable(ev, now, 0), Err(PromoRefusal::CounterOnly), "not at checkout");
+        p.channel = Channel::Both;
+        assert_eq!(p.usable(ev, now, 0), Ok(()));
+    }
+
+    #[test]
+    fn counter_discounts_take_at_most_the_purchase() {
+        let now: Timestamp = "2030-05-01T00:00:00Z".parse().unwrap();
+        let eur = Currency::parse("EUR").unwrap();
+        let purchase = Money::new(850, eur);
+        let mut p = promo(DiscountKind::Percent, 1000);
+        assert_eq!(p.counter_discount(purchase, now), Err(PromoRefusal::NotAtCounter));
+        p.channel = Channel::Counter;
+        assert_eq!(p.counter_discount(purchase, now), Ok(85));
+        assert_eq!(p.counter_discount(Money::new(5, eur), now), Ok(0), "rounded down");
+        let mut a = promo(DiscountKind::Amount, 300);
+        a.channel = Channel::Both;
+        a.currency = Some(eur);
+        assert_eq!(a.counter_discount(purchase, now), Ok(300));
+        assert_eq!(a.counter_discount(Money::new(200, eur), now), Ok(200), "never more than the purchase");
+        let usd = Money::new(850, Currency::parse("USD").unwrap());
+        assert_eq!(a.counter_discount(usd, now), Err(PromoRefusal::NotApplicable), "another currency");
+        let mut f = promo(DiscountKind::FixedPrice, 500);
+        f.channel = Channel::Counter;
+        f.currency = Some(eur);
+        assert_eq!(f.counter_discount(purchase, now), Ok(350));
+        assert_eq!(f.counter_discount(Money::new(400, eur), now), Ok(0), "already below the fixed price");
+        f.max_uses = Some(3);
+        f.uses = 3;
+        assert_eq!(f.counter_discount(purchase, now), Err(PromoRefusal::Exhausted));
+        f.uses = 0;
+        f.valid_until = Some(now);
+        assert_eq!(f.counter_discount(purchase, now), Err(PromoRefusal::Expired));
+        f.valid_until = None;
+        f.valid_from = Some("2030-05-02T00:00:00Z".parse().unwrap());
+        assert_eq!(f.counter_discount(purchase, now), Err(PromoRefusal::NotYetValid));
     }
 }

@@ -13,11 +13,11 @@ use crate::row::{RowExt, micros, opt_micros};
 use crate::{Backend, Result, Store, StoreError, unique_as};
 use std::collections::{BTreeMap, HashMap};
 use tessera_domain::inventory::PromoState;
-use tessera_domain::pricing::{DiscountKind, OrderDiscount, PromoCode};
+use tessera_domain::pricing::{Channel, DiscountKind, OrderDiscount, PromoCode};
 use tessera_domain::{Currency, EventId, Money, OrgId, PromoCodeId, TicketTypeId};
 
 const PROMO_COLS: &str = "id, org_id, event_id, code, description, kind, value, currency, ticket_type_ids, \
-    min_quantity, valid_from, valid_until, max_uses, max_uses_per_customer, unlocks_hidden, batch, uses, created_at";
+    min_quantity, valid_from, valid_until, max_uses, max_uses_per_customer, unlocks_hidden, batch, uses, created_at, channel";
 
 fn promo_from(r: &sqlx::any::AnyRow) -> Result<PromoCode> {
     let kind = r.text("kind")?;
@@ -45,6 +45,7 @@ fn promo_from(r: &sqlx::any::AnyRow) -> Result<PromoCode> {
         batch: r.opt_text("batch")?,
         uses: r.int("uses")?,
         created_at: r.ts("created_at")?,
+        channel: Channel::parse(&r.text("channel")?).ok_or_else(|| corrupt("channel"))?,
     })
 }
 
@@ -72,6 +73,7 @@ fn promo_args(p: &PromoCode) -> Vec<Arg> {
         Arg::OptText(p.batch.clone()),
         Arg::Int(p.uses),
         Arg::Int(micros(p.created_at)),
+        text(p.channel.as_str()),
     ]
 }
 
@@ -109,7 +111,7 @@ impl Store {
             .await?;
         }
         let cols: Vec<&str> = PROMO_COLS.split(", ").map(str::trim).collect();
-        // Row by row in chunks: 18 columns per row stays under every bind limit.
+        // Row by row in chunks: 19 columns per row stays under every bind limit.
         for chunk in codes.chunks(500) {
             let rows: Vec<Vec<Arg>> = chunk.iter().map(promo_args).collect();
             crate::inventory::insert_rows_then(&mut tx, "promo_codes", &cols, rows, "").await.map_err(|e| match e {
@@ -168,7 +170,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE promo_codes SET code = $3, description = $4, kind = $5, value = $6, currency = $7,
                 ticket_type_ids = $8, min_quantity = $9, valid_from = $10, valid_until = $11, max_uses = $12,
-                max_uses_per_customer = $13, unlocks_hidden = $14
+                max_uses_per_customer = $13, unlocks_hidden = $14, channel = $15
              WHERE id = $1 AND org_id = $2 AND ($12 IS NULL OR uses <= $12)",
         )
         .bind(p.id.to_string())
@@ -185,6 +187,7 @@ impl Store {
         .bind(p.max_uses)
         .bind(p.max_uses_per_customer)
         .bind(i64::from(p.unlocks_hidden))
+        .bind(p.channel.as_str())
         .execute(&mut *tx)
         .await
         .map_err(unique_as("code", "this organization already has this code"))?;
@@ -360,4 +363,160 @@ async fn move_uses(tx: &mut Tx, orders: &[String], from: &str, to: &str, sign: i
             .await?;
     }
     Ok(())
+}
+
+/// One coupon taken at a counter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CounterCouponUse {
+    pub id: String,
+    pub code_id: PromoCodeId,
+    /// The code as typed at the counter (upper case).
+    pub code: String,
+    /// The code's description when it was taken.
+    pub description: String,
+    /// What the purchase cost before the coupon.
+    pub purchase: Money,
+    /// What the coupon took off (never more than the purchase).
+    pub discount: Money,
+    /// What the customer pays at the counter.
+    pub to_pay: Money,
+    /// Who took it (the staff member's name or e-mail).
+    pub actor: String,
+    pub note: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub at: tessera_domain::Timestamp,
+}
+
+const COUNTER_COLS: &str = "id, code_id, code, description, purchase_minor, discount_minor, currency, actor, note, at";
+
+fn counter_use_from(r: &sqlx::any::AnyRow) -> Result<CounterCouponUse> {
+    let cur = Currency::parse(&r.text("currency")?).map_err(|_| corrupt("currency"))?;
+    let (purchase, discount) = (r.int("purchase_minor")?, r.int("discount_minor")?);
+    Ok(CounterCouponUse {
+        id: r.text("id")?,
+        code_id: r.parse("code_id")?,
+        code: r.text("code")?,
+        description: r.text("description")?,
+        purchase: Money::new(purchase, cur),
+        discount: Money::new(discount, cur),
+        to_pay: Money::new(purchase - discount, cur),
+        actor: r.text("actor")?,
+        note: r.text("note")?,
+        at: r.ts("at")?,
+    })
+}
+
+impl Store {
+    /// Takes a coupon at a counter: decided under the code's row lock (and
+    /// SQLite's single writer), so `max_uses` holds against other counters
+    /// and against checkouts. Refused with nothing written when the code
+    /// cannot be taken; a repeat of `request_key` answers the first
+    /// redemption again and takes no second use.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn redeem_coupon_at_counter(
+        &self,
+        org: OrgId,
+        code: &str,
+        purchase: Money,
+        actor: &str,
+        note: &str,
+        request_key: Option<&str>,
+        now: tessera_domain::Timestamp,
+    ) -> Result<std::result::Result<(PromoCode, CounterCouponUse), tessera_domain::pricing::PromoRefusal>> {
+        use tessera_domain::pricing::PromoRefusal;
+        let mut tx = self.begin_write().await?;
+        let lock = if self.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+        let row = sqlx::query(dynsql!("SELECT {PROMO_COLS} FROM promo_codes WHERE org_id = $1 AND code = $2{lock}"))
+            .bind(org.to_string())
+            .bind(code.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(promo) = row.as_ref().map(promo_from).transpose()? else {
+            return Ok(Err(PromoRefusal::Unknown));
+        };
+        let key = request_key.map(|k| format!("counter:{org}:{k}"));
+        if let Some(k) = &key {
+            let found = sqlx::query(dynsql!(
+                "SELECT {COUNTER_COLS} FROM promo_counter_redemptions WHERE request_key = $1 AND code_id = $2"
+            ))
+            .bind(k.clone())
+            .bind(promo.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(r) = found {
+                let u = counter_use_from(&r)?;
+                tx.commit().await?;
+                return Ok(Ok((promo, u)));
+            }
+        }
+        let discount = match promo.counter_discount(purchase, now) {
+            Ok(d) => d,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let taken = sqlx::query(
+            "UPDATE promo_codes SET uses = uses + 1 WHERE id = $1 AND (max_uses IS NULL OR uses < max_uses)",
+        )
+        .bind(promo.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() == 0 {
+            return Ok(Err(PromoRefusal::Exhausted));
+        }
+        let u = CounterCouponUse {
+            id: uuid::Uuid::now_v7().to_string(),
+            code_id: promo.id,
+            code: promo.code.clone(),
+            description: promo.description.clone(),
+            purchase,
+            discount: Money::new(discount, purchase.currency),
+            to_pay: Money::new(purchase.amount_minor - discount, purchase.currency),
+            actor: actor.to_string(),
+            note: note.to_string(),
+            at: now,
+        };
+        sqlx::query(dynsql!(
+            "INSERT INTO promo_counter_redemptions ({COUNTER_COLS}, org_id, request_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        ))
+        .bind(u.id.clone())
+        .bind(u.code_id.to_string())
+        .bind(u.code.clone())
+        .bind(u.description.clone())
+        .bind(u.purchase.amount_minor)
+        .bind(u.discount.amount_minor)
+        .bind(purchase.currency.to_string())
+        .bind(u.actor.clone())
+        .bind(u.note.clone())
+        .bind(micros(now))
+        .bind(org.to_string())
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let promo = PromoCode { uses: promo.uses + 1, ..promo };
+        Ok(Ok((promo, u)))
+    }
+
+    /// A code found by its text, for a counter to show before it is taken.
+    pub async fn promo_code_by_code(&self, org: OrgId, code: &str) -> Result<Option<PromoCode>> {
+        let row = sqlx::query(dynsql!("SELECT {PROMO_COLS} FROM promo_codes WHERE org_id = $1 AND code = $2"))
+            .bind(org.to_string())
+            .bind(code.to_string())
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(promo_from).transpose()
+    }
+
+    /// A code's counter redemptions, newest first.
+    pub async fn counter_coupon_uses(&self, org: OrgId, id: PromoCodeId) -> Result<Vec<CounterCouponUse>> {
+        let rows = sqlx::query(dynsql!(
+            "SELECT {COUNTER_COLS} FROM promo_counter_redemptions WHERE code_id = $1 AND org_id = $2
+             ORDER BY at DESC, id DESC"
+        ))
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(counter_use_from).collect()
+    }
 }

@@ -216,6 +216,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pricing::list_promo_codes, pricing::create_promo_code))
         .routes(routes!(pricing::get_promo_code, pricing::replace_promo_code, pricing::delete_promo_code))
         .routes(routes!(pricing::promo_code_uses))
+        .routes(routes!(pricing::counter_coupon_uses))
+        .routes(routes!(pricing::redeem_coupon_at_counter))
         .routes(routes!(pricing::list_price_tiers, pricing::create_price_tier))
         .routes(routes!(pricing::replace_price_tier, pricing::delete_price_tier))
         .routes(routes!(pricing::get_dynamic_pricing, pricing::put_dynamic_pricing, pricing::delete_dynamic_pricing))

@@ -246,8 +246,28 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                 max_uses: Some(500),
                 max_uses_per_customer: None,
                 unlocks_hidden: false,
+                channel: tessera_domain::pricing::Channel::Online,
             };
             app.create_promo_code(&actor, org.id, code).await.map_err(err)?;
+            // And a coupon for the venue's bar, taken at counters (the
+            // scanner's Redeem mode): BAR10 takes 10 % off a purchase.
+            let bar = tessera_domain::pricing::NewPromoCode {
+                event_id: None,
+                code: "BAR10".into(),
+                description: "Bar: 10 % off".into(),
+                kind: tessera_domain::pricing::DiscountKind::Percent,
+                value: 1000,
+                currency: None,
+                ticket_type_ids: vec![],
+                min_quantity: 1,
+                valid_from: None,
+                valid_until: None,
+                max_uses: None,
+                max_uses_per_customer: None,
+                unlocks_hidden: false,
+                channel: tessera_domain::pricing::Channel::Counter,
+            };
+            app.create_promo_code(&actor, org.id, bar).await.map_err(err)?;
         }
         // A picture drawn for each event, stored like an organizer's upload.
         let (hash, variants) =

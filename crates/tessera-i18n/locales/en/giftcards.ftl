@@ -61,7 +61,7 @@ giftcards-kind-counter = Spent at a counter
 giftcards-kind-refund = Refunded to the card
 giftcards-kind-adjust = Adjusted
 
-giftcards-redeem-title = Redeem gift cards
+giftcards-redeem-title = Redeem gift cards and coupons
 giftcards-redeem-link = Redeem gift cards at a counter
 giftcards-look-up = Check balance
 giftcards-redeem = Take it off the card

@@ -165,3 +165,25 @@ dynamic-reason-time = { $hours ->
 }
 dynamic-reason-bounds = new bounds
 dynamic-error-rule = Choose a rule.
+
+# Coupons taken at a venue's counters (the scanner's Redeem mode).
+errors-code-promo-counter-only = This code is redeemed at the venue's counters, not at checkout.
+errors-code-promo-not-at-counter = This code is redeemed at checkout, not at a counter.
+pricing-error-counter-types = A code taken at counters applies to the whole purchase: choose no ticket types.
+pricing-error-counter-hidden = A code taken only at counters cannot unlock hidden ticket types.
+pricing-error-channel = Choose where the code is taken.
+pricing-channel = Taken
+pricing-channel-hint = Counters are the bars and shops of a venue: staff take the code in the scanner's Redeem mode.
+pricing-channel-online = At checkout
+pricing-channel-counter = At counters only
+pricing-channel-both = At checkout and at counters
+pricing-counter-title = Taken at counters
+pricing-no-counter-uses = Not taken at a counter yet.
+pricing-counter-at = When
+pricing-counter-purchase = Purchase
+pricing-counter-to-pay = To pay
+pricing-counter-note = Note
+pricing-counter-left = { $count } uses left
+pricing-counter-take = Take the coupon
+pricing-counter-done = Coupon taken: { $discount } off. To pay: { $to_pay }.
+pricing-counter-code = Gift card or coupon code

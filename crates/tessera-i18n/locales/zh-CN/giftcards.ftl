@@ -60,7 +60,7 @@ giftcards-kind-counter = 柜台消费
 giftcards-kind-refund = 退款至礼品卡
 giftcards-kind-adjust = 调整
 
-giftcards-redeem-title = 核销礼品卡
+giftcards-redeem-title = 核销礼品卡和优惠券
 giftcards-redeem-link = 在柜台核销礼品卡
 giftcards-look-up = 查询余额
 giftcards-redeem = 从卡中扣除

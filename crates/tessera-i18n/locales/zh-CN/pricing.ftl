@@ -152,3 +152,25 @@ dynamic-reason-sales-down = 过去一小时售出 { $count } 张,不足目标一
 dynamic-reason-time = 距开始 { $hours } 小时
 dynamic-reason-bounds = 新的价格范围
 dynamic-error-rule = 请选择规则。
+
+# 在场馆柜台核销的优惠券（扫码页的“核销”模式）。
+errors-code-promo-counter-only = 此券码只能在场馆柜台核销，不能在结账时使用。
+errors-code-promo-not-at-counter = 此券码只能在结账时使用，不能在柜台核销。
+pricing-error-counter-types = 柜台核销的券码适用于整笔消费：请不要选择票种。
+pricing-error-counter-hidden = 仅限柜台核销的券码不能解锁隐藏票种。
+pricing-error-channel = 请选择券码的使用场合。
+pricing-channel = 使用场合
+pricing-channel-hint = 柜台指场馆内的酒吧和商店：工作人员在扫码页的“核销”模式中输入券码。
+pricing-channel-online = 结账时
+pricing-channel-counter = 仅限柜台
+pricing-channel-both = 结账时和柜台
+pricing-counter-title = 柜台核销记录
+pricing-no-counter-uses = 尚未在柜台核销。
+pricing-counter-at = 时间
+pricing-counter-purchase = 消费金额
+pricing-counter-to-pay = 应付
+pricing-counter-note = 备注
+pricing-counter-left = 剩余 { $count } 次
+pricing-counter-take = 核销优惠券
+pricing-counter-done = 已核销优惠券：优惠 { $discount }，应付 { $to_pay }。
+pricing-counter-code = 礼品卡号或优惠券码

@@ -1,10 +1,10 @@
 //! Promotions: promo codes, generated batches and their uses.
 
 use super::*;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use tessera_app::pricing::PromoBatch;
-use tessera_app::pricing::PromoUse;
+use tessera_app::pricing::{CounterCoupon, CounterCouponUse, PromoUse};
 use tessera_app::tiers::DynamicView;
 use tessera_domain::dynamic::DynamicSettings;
 use tessera_domain::pricing::{NewPromoBatch, NewPromoCode, PromoCode};
@@ -105,6 +105,43 @@ pub async fn promo_code_uses(
     ApiPath((org, id)): ApiPath<(OrgId, PromoCodeId)>,
 ) -> ApiResult<Json<Vec<PromoUse>>> {
     Ok(Json(s.app.promo_uses(&caller.actor, org, id).await?))
+}
+
+/// A code's redemptions at counters, newest first (the usage report's other half).
+#[utoipa::path(get, path = "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}/counter-redemptions", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("promo_code_id" = PromoCodeId, Path)),
+    responses((status = 200, body = Vec<CounterCouponUse>), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn counter_coupon_uses(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiPath((org, id)): ApiPath<(OrgId, PromoCodeId)>,
+) -> ApiResult<Json<Vec<CounterCouponUse>>> {
+    Ok(Json(s.app.counter_coupon_uses(&caller.actor, org, id).await?))
+}
+
+/// At a counter (the bar, the shop): take a coupon off a purchase. The code's `channel` must be
+/// `counter` or `both`. One of its uses is taken for good, under the code's row lock, so `max_uses`
+/// holds against other counters and against checkouts; per-customer limits do not apply at a
+/// counter. With an `Idempotency-Key`, a repeat answers the first redemption and takes nothing more.
+#[utoipa::path(post, path = "/api/v1/orgs/{org_id}/promo-codes/redeem", tag = "pricing",
+    params(("org_id" = OrgId, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CounterCoupon,
+    responses((status = 200, body = CounterCouponUse), (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "`idempotency_in_progress`", body = ErrorBody),
+              (status = 415, body = ErrorBody),
+              (status = 422, description = "`invalid_input` (a generated code with a typo is refused before any lookup); naming `code`: `promo_unknown`, `promo_not_at_counter`, `promo_not_yet_valid`, `promo_expired`, `promo_exhausted`; naming `currency`: `promo_not_applicable` (nothing is taken)", body = ErrorBody)),
+    security(("session" = []), ("bearer" = [])))]
+pub async fn redeem_coupon_at_counter(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath(org): ApiPath<OrgId>,
+    ApiJson(input): ApiJson<CounterCoupon>,
+) -> ApiResult<Json<CounterCouponUse>> {
+    let key = headers.get(crate::idempotency::HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    Ok(Json(s.app.redeem_coupon_at_counter(&caller.actor, org, input, key.as_deref()).await?))
 }
 
 /// Generate a batch of single-use codes `PREFIX-XXXX-XXXX-XXXX` (the last character checks the

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use std::collections::HashMap;
 use tessera_app::Actor;
 use tessera_app::orgs::OrgWithRole;
-use tessera_domain::pricing::{DiscountKind, NewPromoBatch, NewPromoCode, PromoCode};
+use tessera_domain::pricing::{Channel, DiscountKind, NewPromoBatch, NewPromoCode, PromoCode};
 use tessera_domain::{Currency, Money, Permission, PromoCodeId};
 
 pub fn router() -> Router<AppState> {
@@ -78,6 +78,9 @@ struct PromotionsPage<'a> {
     errors: &'a [(String, String)],
     /// (value, label, selected) of each discount type.
     kinds: Vec<(&'static str, String, bool)>,
+    /// (value, label, selected) of where a code is taken, in each form.
+    channels: Vec<(&'static str, String, bool)>,
+    batch_channels: Vec<(&'static str, String, bool)>,
     /// The batch just generated: its codes and download link.
     generated: Option<(Vec<String>, String)>,
 }
@@ -109,6 +112,20 @@ struct UsesPage<'a> {
     values: Filled<'a>,
     errors: &'a [(String, String)],
     kinds: Vec<(&'static str, String, bool)>,
+    channels: Vec<(&'static str, String, bool)>,
+    /// Where the code is taken (shown above the counter redemptions).
+    channel: String,
+    /// Its redemptions at counters, newest first.
+    counter_rows: Vec<CounterRow>,
+}
+
+/// One coupon taken at a counter.
+struct CounterRow {
+    at: String,
+    purchase: String,
+    discount: String,
+    to_pay: String,
+    note: String,
 }
 
 /// A code's settings as the edit form shows them.
@@ -135,6 +152,7 @@ fn values_of(p: &PromoCode, zone: &str) -> Values {
     if p.unlocks_hidden {
         v.insert("unlocks_hidden".into(), "1".into());
     }
+    v.insert("channel".into(), p.channel.as_str().into());
     for t in &p.ticket_type_ids {
         v.insert(format!("type_{t}"), "1".into());
     }
@@ -161,7 +179,23 @@ fn kind_options(values: &Values) -> Vec<(&'static str, String, bool)> {
     .collect()
 }
 
-fn discount_text(p: &PromoCode) -> String {
+fn channel_options(values: &Values, prefix: &str) -> Vec<(&'static str, String, bool)> {
+    let chosen = values.get(&format!("{prefix}channel")).map(String::as_str).unwrap_or("online");
+    [Channel::Online, Channel::Counter, Channel::Both]
+        .into_iter()
+        .map(|c| (c.as_str(), channel_text(c), c.as_str() == chosen))
+        .collect()
+}
+
+pub(super) fn channel_text(c: Channel) -> String {
+    t(match c {
+        Channel::Online => "pricing-channel-online",
+        Channel::Counter => "pricing-channel-counter",
+        Channel::Both => "pricing-channel-both",
+    })
+}
+
+pub(super) fn discount_text(p: &PromoCode) -> String {
     match (p.kind, p.currency) {
         (DiscountKind::Percent, _) => {
             format!("{} − {}", t("pricing-kind-percent"), percent(p.value))
@@ -261,7 +295,10 @@ async fn list_page(
             code: p.code.clone(),
             description: p.description.clone(),
             discount: discount_text(p),
-            scope: if p.event_id.is_some() { t("pricing-scope-event") } else { t("pricing-scope-org") },
+            scope: {
+                let scope = if p.event_id.is_some() { t("pricing-scope-event") } else { t("pricing-scope-org") };
+                if p.channel == Channel::Online { scope } else { format!("{scope} · {}", channel_text(p.channel)) }
+            },
             window: match (p.valid_from, p.valid_until) {
                 (None, None) => String::new(),
                 (a, b) => format!(
@@ -281,6 +318,7 @@ async fn list_page(
         })
         .collect();
     let kinds = kind_options(values);
+    let (channels, batch_channels) = (channel_options(values, ""), channel_options(values, "batch_"));
     let types = type_choices(s, actor, o, v).await;
     let extras = Extras { cookies, wide: true, ..Default::default() };
     let page = PromotionsPage {
@@ -299,6 +337,8 @@ async fn list_page(
         values: Filled(values),
         errors,
         kinds,
+        channels,
+        batch_channels,
         generated,
     };
     render(status, &page, &extras.cookies)
@@ -412,6 +452,13 @@ fn read_settings(values: &Values, v: &EventView, errors: &mut Vec<(String, Strin
         }
     }
     ticket_type_ids.sort_by_key(|id| id.to_string());
+    let channel = match text("channel").as_str() {
+        "" => Channel::Online,
+        c => Channel::parse(c).unwrap_or_else(|| {
+            errors.push(("channel".into(), t("pricing-error-channel")));
+            Channel::Online
+        }),
+    };
     Some(NewPromoCode {
         event_id: if org_wide { None } else { Some(v.event.id) },
         code: text("code"),
@@ -426,6 +473,7 @@ fn read_settings(values: &Values, v: &EventView, errors: &mut Vec<(String, Strin
         max_uses,
         max_uses_per_customer,
         unlocks_hidden: values.contains_key("unlocks_hidden"),
+        channel,
     })
 }
 
@@ -501,6 +549,7 @@ async fn batch(
             valid_from: c.valid_from,
             valid_until: c.valid_until,
             unlocks_hidden: c.unlocks_hidden,
+            channel: c.channel,
         };
         match s.app.generate_promo_batch(&actor, o.org.id, input).await {
             Ok(b) => {
@@ -584,6 +633,11 @@ async fn code_page(
         },
         Err(e) => return error_page(e),
     };
+    let counter = match s.app.counter_coupon_uses(actor, o.org.id, id).await {
+        Ok(c) => c,
+        Err(e) => return error_page(e),
+    };
+    let zone = v.venue.timezone.as_str();
     let shown = values_of(&promo, v.venue.timezone.as_str());
     let values = values.unwrap_or(&shown);
     let types = type_choices(s, actor, o, v).await;
@@ -612,6 +666,18 @@ async fn code_page(
         values: Filled(values),
         errors,
         kinds: kind_options(values),
+        channels: channel_options(values, ""),
+        channel: channel_text(promo.channel),
+        counter_rows: counter
+            .iter()
+            .map(|c| CounterRow {
+                at: local_text(c.at, zone).replace('T', " "),
+                purchase: money(c.purchase),
+                discount: money(c.discount),
+                to_pay: money(c.to_pay),
+                note: c.note.clone(),
+            })
+            .collect(),
     };
     render(status, &page, &extras.cookies)
 }

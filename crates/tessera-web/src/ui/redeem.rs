@@ -1,7 +1,8 @@
 //! The scanner's Redeem mode, for the shops and cafés of a venue:
 //! `/scan/{org}/redeem` takes a gift card's code (typed, or from a barcode
 //! scanner that types it), shows its balance, and takes a partial amount
-//! off it. A plain form that works without scripts; each form carries a
+//! off it; or a coupon's code (a promo code taken at counters), shows
+//! what it gives, and takes it off a purchase. A plain form that works without scripts; each form carries a
 //! fresh request key, so a form sent twice (a double tap, a reload) spends
 //! once. The app layer decides who may redeem (staff who take money).
 
@@ -36,6 +37,10 @@ struct RedeemPage {
     amount: String,
     /// The card looked up: (masked code, balance, currency).
     card: Option<(String, String, String)>,
+    /// The coupon looked up: (code, what it gives, uses left or "").
+    coupon: Option<(String, String, String)>,
+    purchase: String,
+    currency: String,
     /// What the last redemption did.
     done: Option<String>,
     errors: Vec<(String, String)>,
@@ -56,6 +61,9 @@ fn blank() -> RedeemPage {
         code: String::new(),
         amount: String::new(),
         card: None,
+        coupon: None,
+        purchase: String::new(),
+        currency: String::new(),
         done: None,
         errors: vec![],
     }
@@ -98,6 +106,10 @@ async fn submit(State(s): State<AppState>, headers: HeaderMap, Path(org): Path<S
         }
         Err(page) => Ok(page),
     };
+    // A gift card's code starts with GIFT-; anything else is a coupon.
+    if !p.code.is_empty() && tessera_domain::giftcards::normalize(&p.code).is_none() {
+        return coupon(&s, org, &actor, &values, p, csrf, set).await;
+    }
     // First the card: its balance and currency, to read the amount in.
     let card = match s.app.gift_card_lookup(&actor, org, &p.code).await {
         Ok(c) => c,
@@ -146,6 +158,81 @@ async fn submit(State(s): State<AppState>, headers: HeaderMap, Path(org): Path<S
                 }
                 show(org, csrf, set, StatusCode::UNPROCESSABLE_ENTITY, p)
             }
+        },
+    }
+}
+
+/// A coupon at the counter: looked up first (what it gives), then taken
+/// off the purchase typed in.
+async fn coupon(
+    s: &AppState,
+    org: OrgId,
+    actor: &tessera_app::Actor,
+    values: &std::collections::HashMap<String, String>,
+    mut p: RedeemPage,
+    csrf: String,
+    set: Option<String>,
+) -> Response {
+    let get = |k: &str| values.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let promo = match s.app.counter_coupon_lookup(actor, org, &p.code).await {
+        Ok(c) => c,
+        Err(e) => {
+            return match form_errors(e) {
+                Ok(fields) => {
+                    p.errors = fields;
+                    show(org, csrf, set, StatusCode::UNPROCESSABLE_ENTITY, p)
+                }
+                Err(page) => page,
+            };
+        }
+    };
+    let left = promo.max_uses.map(|m| (m - promo.uses).max(0).to_string()).unwrap_or_default();
+    p.coupon = Some((promo.code.clone(), super::pricing::discount_text(&promo), left));
+    p.currency = match get("currency") {
+        c if c.is_empty() => promo.currency.map(|c| c.code().to_string()).unwrap_or_default(),
+        c => c.to_uppercase(),
+    };
+    let purchase_text = get("purchase");
+    if values.get("step").map(String::as_str) != Some("coupon") || purchase_text.is_empty() {
+        return show(org, csrf, set, StatusCode::OK, p);
+    }
+    p.purchase = purchase_text.clone();
+    let Ok(cur) = tessera_domain::Currency::parse(&p.currency) else {
+        p.errors = vec![("currency".into(), t("pricing-error-currency"))];
+        return show(org, csrf, set, StatusCode::UNPROCESSABLE_ENTITY, p);
+    };
+    let Some(purchase_minor) = super::parse_amount(&purchase_text, cur) else {
+        p.errors = vec![("purchase".into(), t("giftcards-error-value"))];
+        return show(org, csrf, set, StatusCode::UNPROCESSABLE_ENTITY, p);
+    };
+    let input =
+        tessera_app::pricing::CounterCoupon { code: p.code.clone(), purchase_minor, currency: cur, note: get("note") };
+    let key = values.get("request_key").filter(|k| (16..=64).contains(&k.len())).cloned();
+    match s.app.redeem_coupon_at_counter(actor, org, input, key.as_deref()).await {
+        Ok(u) => {
+            p.done = Some(super::shell::t_args(
+                "pricing-counter-done",
+                &[("discount", money(u.discount).into()), ("to_pay", money(u.to_pay).into())],
+            ));
+            // Read again: other counters may have taken uses meanwhile.
+            let promo = s.app.counter_coupon_lookup(actor, org, &p.code).await.unwrap_or(promo);
+            let left = promo.max_uses.map(|m| (m - promo.uses).max(0).to_string()).unwrap_or_default();
+            p.coupon = Some((promo.code.clone(), super::pricing::discount_text(&promo), left));
+            p.purchase = String::new();
+            show(org, csrf, set, StatusCode::OK, p)
+        }
+        Err(e) => match form_errors(e) {
+            Ok(mut fields) => {
+                // The form names the purchase, the API minor units.
+                for (f, _) in &mut fields {
+                    if f == "purchase_minor" {
+                        *f = "purchase".into();
+                    }
+                }
+                p.errors = fields;
+                show(org, csrf, set, StatusCode::UNPROCESSABLE_ENTITY, p)
+            }
+            Err(page) => page,
         },
     }
 }

@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod buyer;
 mod catalog;
+mod coupons;
 mod dashboard;
 mod developer_pages;
 mod errors;

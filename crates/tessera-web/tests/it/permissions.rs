@@ -90,6 +90,8 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("PUT", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", Rule::Org(Role::Admin)),
     ("DELETE", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}/uses", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}/counter-redemptions", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/promo-codes/redeem", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/promo-code-batches", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/promo-code-batches/{batch}/csv", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/orders", Rule::Org(Role::Staff)),
@@ -349,6 +351,14 @@ impl Fixture {
             }
             ("PUT", "/api/v1/orgs/{org_id}/promo-codes/{promo_code_id}") => {
                 Some(json!({"code": format!("EDIT{n}"), "kind": "percent", "value": 500}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/promo-codes/redeem") => {
+                // A coupon of its own each time, taken at a counter.
+                let actor = self.owner_actor().await;
+                let code = json!({"code": format!("BAR{n}"), "kind": "percent", "value": 1000, "channel": "counter"});
+                let code = serde_json::from_value(code).unwrap();
+                self.t.app.create_promo_code(&actor, self.org_id(), code).await.unwrap();
+                Some(json!({"code": format!("bar{n}"), "purchase_minor": 850, "currency": "EUR"}))
             }
             ("POST", "/api/v1/orgs/{org_id}/promo-code-batches") => {
                 Some(json!({"prefix": "B", "count": 2, "kind": "percent", "value": 1000}))
