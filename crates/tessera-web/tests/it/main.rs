@@ -14,6 +14,7 @@ mod escaping;
 mod giftcards;
 mod helpers;
 mod invoices;
+mod loyalty;
 mod media;
 mod openapi;
 mod orders;
