@@ -143,12 +143,11 @@ async fn lock_users(
         .bind(micros(now))
         .execute(&mut **tx)
         .await?;
-        let row =
-            sqlx::query(dynsql!("SELECT balance FROM loyalty_accounts WHERE org_id = $1 AND user_id = $2{lock}"))
-                .bind(org.to_string())
-                .bind(user.clone())
-                .fetch_one(&mut **tx)
-                .await?;
+        let row = sqlx::query(dynsql!("SELECT balance FROM loyalty_accounts WHERE org_id = $1 AND user_id = $2{lock}"))
+            .bind(org.to_string())
+            .bind(user.clone())
+            .fetch_one(&mut **tx)
+            .await?;
         let mut balance = row.int("balance")?;
         balance -= expire_account(tx, org, user, now).await?;
         balances.insert(user.clone(), balance);
