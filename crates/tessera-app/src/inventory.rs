@@ -549,6 +549,7 @@ impl App {
         self.store.idem_sweep(day_ago).await?;
         self.store.delete_expired_sessions(now).await?;
         self.reprice_once().await?;
+        self.expire_points_once().await?;
         Ok(events.len())
     }
 

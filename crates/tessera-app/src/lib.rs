@@ -17,6 +17,7 @@ mod group;
 pub mod idempotency;
 pub mod inventory;
 pub mod invoices;
+pub mod loyalty;
 pub mod media;
 pub mod orgs;
 pub mod outbox;

@@ -494,6 +494,7 @@ impl App {
                         .map(|(holder_name, label, url)| tessera_mail::TicketLink { holder_name, label, url })
                         .collect(),
                     pdf: Some(pdf),
+                    points: self.order_points_note(&order).await?,
                 }
             }
             "payment_reminder" => {

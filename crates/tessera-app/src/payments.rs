@@ -798,6 +798,30 @@ impl App {
         };
         let mut parts: Vec<(String, i64, String)> = vec![];
         let mut need = amount;
+        // Points take their share pro rata of what is left to refund (all
+        // of it on a full refund), and get their points back.
+        let points_payments: Vec<_> = payments
+            .iter()
+            .filter(|p| p.provider == tessera_domain::loyalty::PROVIDER && p.state == PaymentState::Succeeded)
+            .collect();
+        let points_left: i64 = points_payments.iter().map(|p| p.amount.amount_minor - taken(&p.id)).sum();
+        let mut points_share = tessera_domain::loyalty::pro_rata(
+            points_left,
+            amount,
+            order.paid.amount_minor - order.refunded.amount_minor,
+        );
+        for p in points_payments {
+            let key = format!("{request_key}:points:{}", p.id);
+            let share = match self.store.refund_by_key(&key).await? {
+                Some(r) => r.amount.amount_minor,
+                None => (p.amount.amount_minor - taken(&p.id)).min(points_share),
+            };
+            if share > 0 {
+                parts.push((p.id.clone(), share, key));
+                need -= share;
+                points_share -= share;
+            }
+        }
         let card_payments = payments
             .iter()
             .filter(|p| p.provider == tessera_domain::giftcards::PROVIDER && p.state == PaymentState::Succeeded);
@@ -820,7 +844,11 @@ impl App {
             let payment = payments
                 .iter()
                 .rev()
-                .filter(|p| p.state == PaymentState::Succeeded && p.provider != tessera_domain::giftcards::PROVIDER)
+                .filter(|p| {
+                    p.state == PaymentState::Succeeded
+                        && p.provider != tessera_domain::giftcards::PROVIDER
+                        && p.provider != tessera_domain::loyalty::PROVIDER
+                })
                 .find(|p| p.amount.amount_minor - taken(&p.id) >= need)
                 .ok_or(AppError::StateConflict {
                     code: "not_paid",
@@ -861,7 +889,7 @@ impl App {
         match r.provider.as_str() {
             // Money handed back at the box office or by transfer; the sandbox
             // has no money; a gift card's part goes back to the card.
-            "manual" | "sandbox" | tessera_domain::giftcards::PROVIDER => {
+            "manual" | "sandbox" | tessera_domain::giftcards::PROVIDER | tessera_domain::loyalty::PROVIDER => {
                 self.settle_refund(&r, stripe::RefundStatus::Succeeded, None).await
             }
             "stripe" => {

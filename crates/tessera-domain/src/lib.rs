@@ -12,6 +12,7 @@ pub mod giftcards;
 pub mod ids;
 pub mod inventory;
 pub mod invoices;
+pub mod loyalty;
 pub mod money;
 pub mod orders;
 pub mod payments;

@@ -270,7 +270,18 @@ pub mod account {
     /// Where a payment's money is held: a provider's account, or for a gift
     /// card the organization's gift-card liability, which the payment reduces.
     pub fn payment(provider: &str, org: OrgId) -> String {
-        if provider == crate::giftcards::PROVIDER { org_gift_cards(org) } else { self::provider(provider) }
+        if provider == crate::giftcards::PROVIDER {
+            org_gift_cards(org)
+        } else if provider == crate::loyalty::PROVIDER {
+            org_loyalty(org)
+        } else {
+            self::provider(provider)
+        }
+    }
+    /// What loyalty points paid of the organization's orders (the organizer
+    /// funds it), less what refunds gave back to the points.
+    pub fn org_loyalty(org: OrgId) -> String {
+        format!("org:{org}:loyalty")
     }
 }
 

@@ -210,6 +210,7 @@ fn order_confirmation(l: Locale, hello: Block, kind: &MailKind) -> Doc {
         order_url,
         tickets,
         pdf,
+        points,
     } = kind
     else {
         unreachable!("dispatched by build")
@@ -251,6 +252,15 @@ fn order_confirmation(l: Locale, hello: Block, kind: &MailKind) -> Doc {
             ],
         }),
     ];
+    if let Some(p) = points {
+        if p.spent > 0 {
+            let (spent, paid) = (p.spent.to_string(), format_money(p.paid, l));
+            blocks.push(Block::Para(ta(l, "loyalty-mail-paid", &[("points", &spent), ("amount", &paid)])));
+        }
+        if p.earned > 0 {
+            blocks.push(Block::Para(ta(l, "loyalty-mail-earned", &[("points", &p.earned.to_string())])));
+        }
+    }
     if !tickets.is_empty() {
         blocks.push(Block::Heading(tn(l, "mail-confirmation-tickets", tickets.len())));
         blocks.push(Block::Links(

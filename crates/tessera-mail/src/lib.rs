@@ -50,7 +50,7 @@ pub use compose::{compose, mailbox};
 pub use lettre::Message;
 pub use lettre::message::Mailbox;
 pub use locale::{Locale, format_date, format_datetime, format_money, money_pattern};
-pub use mail::{Line, Mail, MailKind, TicketLink};
+pub use mail::{Line, Mail, MailKind, PointsNote, TicketLink};
 pub use send::{Mailer, Security, SendError, SmtpConfig};
 /// A message of the catalogs in `locale`, for lines the caller adds to a mail.
 pub use tessera_i18n::t as catalog_text;

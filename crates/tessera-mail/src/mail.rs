@@ -43,6 +43,8 @@ pub enum MailKind {
         /// The order's tickets as one PDF, attached as
         /// `tickets-<reference>.pdf`.
         pdf: Option<Vec<u8>>,
+        /// Loyalty points: what they paid of the order and what it earned.
+        points: Option<PointsNote>,
     },
     /// A reservation waits for a manual payment (bank transfer, box office).
     PaymentReminder {
@@ -137,6 +139,16 @@ pub struct Line {
     pub quantity: u32,
     pub unit_price: Money,
     pub total: Money,
+}
+
+/// What loyalty points did on an order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointsNote {
+    /// Points spent on the order, and the money they paid.
+    pub spent: i64,
+    pub paid: Money,
+    /// Points the order earned.
+    pub earned: i64,
 }
 
 /// A link to one issued ticket.

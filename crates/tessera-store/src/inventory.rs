@@ -89,6 +89,9 @@ pub enum InventoryOp {
     /// Pays part or all of a pending order with a gift card, decided under
     /// the card's lock; see [`crate::payments::GiftCardPayment`].
     GiftCard(Box<crate::payments::GiftCardPayment>),
+    /// Pays part or all of a pending order with the buyer's loyalty points,
+    /// decided under the points account's lock; see [`crate::loyalty::PointsPayment`].
+    Points(Box<crate::loyalty::PointsPayment>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -395,7 +398,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Err(StoreError::NotFound) };
         let event = crate::catalog::event_from(&row)?;
-        let freed = sweep_in(&mut tx, event_id, now).await?;
+        let freed = sweep_in(&mut tx, self.backend, event_id, now).await?;
         // Operations whose claim was taken over by another process are not
         // applied: that process runs the request instead.
         let held = {
@@ -437,7 +440,9 @@ impl Store {
         } else {
             None
         };
-        let confirms = ops.iter().any(|o| matches!(o, InventoryOp::Confirm { .. } | InventoryOp::GiftCard(_)));
+        let confirms = ops
+            .iter()
+            .any(|o| matches!(o, InventoryOp::Confirm { .. } | InventoryOp::GiftCard(_) | InventoryOp::Points(_)));
         let pricing = if needs_snapshot || confirms {
             crate::payments::pricing_in(&mut tx, event_id).await?
         } else {
@@ -452,10 +457,14 @@ impl Store {
                 InventoryOp::StartPayment(p) => Some(p.order.to_string()),
                 InventoryOp::Payment(p) => Some(p.order.to_string()),
                 InventoryOp::GiftCard(p) => Some(p.order.to_string()),
+                InventoryOp::Points(p) => Some(p.order.to_string()),
                 _ => None,
             })
             .collect();
         let mut existing = load_existing(&mut tx, event_id, &existing_ids).await?;
+        // The points accounts of these orders' buyers, locked before any of
+        // them changes (an order paid earns, a refund takes back).
+        let mut points = crate::loyalty::lock_accounts(&mut tx, self.backend, event.org_id, &existing_ids, now).await?;
         // Payments too: a late one may take its expired hold's seats again.
         let wants_seats = ops.iter().any(|o| {
             matches!(o, InventoryOp::Reserve(n) if n.seats.is_some())
@@ -533,6 +542,19 @@ impl Store {
                         seats.as_mut(),
                     )
                 }
+                InventoryOp::Points(p) => {
+                    let cx = crate::payments::PayCx { event: &event, pricing: &pricing, seated, now };
+                    crate::payments::pay_with_points(
+                        &cx,
+                        &p,
+                        &mut points,
+                        &mut money,
+                        &mut existing,
+                        snap.as_mut(),
+                        &mut w,
+                        seats.as_mut(),
+                    )
+                }
                 InventoryOp::RefundDone { order, refund, provider_ref } => {
                     let cx = crate::payments::PayCx { event: &event, pricing: &pricing, seated, now };
                     crate::payments::refund_done(
@@ -562,7 +584,7 @@ impl Store {
         // Every seat status this batch changed, expired holds first.
         let mut patches: Vec<(u32, SeatStatus)> = freed.iter().map(|i| (*i, SeatStatus::Available)).collect();
         patches.extend(std::mem::take(&mut w.seat_patches));
-        flush(&mut tx, w, now).await?;
+        flush(&mut tx, self.backend, w, now).await?;
         let versions = if patches.is_empty() { None } else { self.bump_claims(&mut tx, event_id).await? };
         tx.commit().await?;
         if let Some(v) = versions {
@@ -916,7 +938,7 @@ pub fn fresh_reference() -> String {
 /// Expires the event's active holds that are due, their pending orders, and
 /// gives their inventory back.
 /// Returns the seats the expired holds gave back.
-async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<Vec<u32>> {
+async fn sweep_in(tx: &mut Tx, backend: Backend, event: EventId, now: Timestamp) -> Result<Vec<u32>> {
     let rows = sqlx::query(
         "UPDATE holds SET state = 'expired', ended_at = $2
          WHERE id IN (SELECT id FROM holds WHERE event_id = $1 AND state = 'active' AND expires_at <= $2 LIMIT $3)
@@ -984,6 +1006,7 @@ async fn sweep_in(tx: &mut Tx, event: EventId, now: Timestamp) -> Result<Vec<u32
     insert_rows(tx, "order_history", HISTORY_COLS, w.history).await?;
     crate::pricing::release_uses(tx, &ids).await?;
     crate::giftcards::give_back(tx, &ids, "order expired", now).await?;
+    crate::loyalty::give_back(tx, backend, &ids, "order expired", now).await?;
     Ok(freed)
 }
 
@@ -1651,7 +1674,7 @@ pub(crate) fn transition(
     Ok(Some(e.order.clone()))
 }
 
-async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
+async fn flush(tx: &mut Tx, backend: Backend, mut w: Writes, now: Timestamp) -> Result<()> {
     insert_rows(
         tx,
         "holds",
@@ -1852,5 +1875,6 @@ async fn flush(tx: &mut Tx, mut w: Writes, now: Timestamp) -> Result<()> {
     insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await?;
     crate::payments::flush_money(tx, std::mem::take(&mut w.money), now).await?;
     // A cancelled order's gift-card part goes back to its cards.
-    crate::giftcards::give_back(tx, &cancelled, "order cancelled", now).await
+    crate::giftcards::give_back(tx, &cancelled, "order cancelled", now).await?;
+    crate::loyalty::give_back(tx, backend, &cancelled, "order cancelled", now).await
 }

@@ -23,6 +23,7 @@ pub mod giftcards;
 mod idempotency;
 pub mod inventory;
 pub mod invoices;
+pub mod loyalty;
 pub mod media;
 pub mod payments;
 pub mod pricing;

@@ -213,6 +213,8 @@ pub(crate) struct MoneyWrites {
     extend: Vec<(String, i64)>,
     /// Gift-card balance changes (spent on an order, refunded to the card).
     card_moves: Vec<crate::giftcards::CardMove>,
+    /// Points spent, earned, taken and given back.
+    pub(crate) loyalty: crate::loyalty::LoyaltyWrites,
     /// What the organization's webhook endpoints listen to.
     pub(crate) hooks: Subscriptions,
 }
@@ -260,6 +262,7 @@ struct RefundRow {
     provider: String,
     /// The gift card a gift-card payment's refund goes back to.
     card: Option<String>,
+    payment_id: String,
 }
 
 /// What a batch needs to know about the payments, refunds and ledger of
@@ -292,7 +295,7 @@ impl BatchMoney {
                     event_ids.push(p.event_id.clone());
                 }
                 InventoryOp::RefundDone { refund, .. } => refund_ids.push(refund.clone()),
-                InventoryOp::GiftCard(_) => pays_by_card = true,
+                InventoryOp::GiftCard(_) | InventoryOp::Points(_) => pays_by_card = true,
                 _ => {}
             }
         }
@@ -327,7 +330,7 @@ impl BatchMoney {
         }
         for r in fetch_in(
             tx,
-            "SELECT r.id, r.order_id, r.amount_minor, r.state, r.tickets, r.reason, p.provider, p.provider_payment
+            "SELECT r.id, r.order_id, r.amount_minor, r.state, r.tickets, r.reason, r.payment_id, p.provider, p.provider_payment
              FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id IN ({in})",
             &[],
             &refund_ids,
@@ -344,6 +347,7 @@ impl BatchMoney {
                     reason: r.text("reason")?,
                     provider: r.text("provider")?,
                     card: r.opt_text("provider_payment")?,
+                    payment_id: r.text("payment_id")?,
                 },
             );
         }
@@ -535,12 +539,97 @@ pub(crate) fn pay_with_gift_card(
     Ok(Some(e.order.clone()))
 }
 
+/// Takes points off the buyer's account (locked by the batch) as a
+/// succeeded `points` payment worth whole steps of the rule, never more
+/// than is left to pay; the order is paid at once when they cover the rest.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pay_with_points(
+    cx: &PayCx<'_>,
+    p: &crate::loyalty::PointsPayment,
+    points: &mut crate::loyalty::BatchPoints,
+    money: &mut BatchMoney,
+    existing: &mut HashMap<String, Existing>,
+    snap: Option<&mut tessera_domain::inventory::Snapshot>,
+    w: &mut Writes,
+    seats: Option<&mut crate::seating::BatchSeats>,
+) -> OpResult {
+    use tessera_domain::loyalty::{PROVIDER, PointsRefusal};
+    let now = cx.now;
+    let order_id = p.order.to_string();
+    let e = existing.get_mut(&order_id).ok_or(OpError::NotFound)?;
+    if e.order.state != OrderState::Pending || e.order.expires_at <= now {
+        let state = if e.order.state == OrderState::Pending { OrderState::Expired } else { e.order.state };
+        return Err(OpError::WrongState(state));
+    }
+    let refuse = |r: PointsRefusal| OpError::Refused { code: r.code(), field: "points", message: r.message().into() };
+    let user = p.user.to_string();
+    let rule = points.rule.clone().ok_or(refuse(PointsRefusal::Disabled))?;
+    let balance = points.balances.get_mut(&user).ok_or(refuse(PointsRefusal::SignIn))?;
+    let cur = e.order.total.currency;
+    let due = e.order.total.amount_minor - (e.order.paid.amount_minor - e.order.refunded.amount_minor);
+    if due <= 0 {
+        return Err(OpError::WrongState(OrderState::Paid));
+    }
+    let (taken, amount) = rule.redeem(p.points, *balance, due).map_err(refuse)?;
+    *balance -= taken;
+    w.money.payments.push(vec![
+        text(&p.payment_id),
+        text(&order_id),
+        text(cx.event.org_id),
+        text(PROVIDER),
+        text(&p.payment_id),
+        Arg::OptText(Some(user.clone())),
+        text("succeeded"),
+        Arg::Int(amount),
+        text(cur),
+        Arg::OptText(None),
+        Arg::OptInt(None),
+        Arg::Int(micros(now)),
+        Arg::Int(micros(now)),
+    ]);
+    w.money.loyalty.spends.push(crate::loyalty::Spend {
+        org: cx.event.org_id.to_string(),
+        user,
+        points: taken,
+        order_id: order_id.clone(),
+        payment_id: p.payment_id.clone(),
+        note: format!("order {}", e.order.reference),
+    });
+    let whole = Split {
+        sales: e.order.total.amount_minor - e.order.tax.amount_minor - e.fees_total,
+        tax: e.order.tax.amount_minor,
+        fees: e.fees_total,
+    };
+    let s = money.splits.entry(order_id.clone()).or_default();
+    let split = tessera_domain::payments::charge_split(whole, s.0, amount);
+    s.0 = Split { sales: s.0.sales + split.sales, tax: s.0.tax + split.tax, fees: s.0.fees + split.fees };
+    w.money.post(&charge_txn(PROVIDER, cx.event.org_id, cur, split), cx.event.org_id, &order_id, now);
+    w.money.paid.push((order_id.clone(), amount));
+    e.order.set_money(Money::new(e.order.paid.amount_minor + amount, cur), e.order.refunded);
+    let actor = "buyer".to_string();
+    let note = format!("paid {} with {taken} points", Money::new(amount, cur));
+    if amount == due {
+        let t = Transition::new(cx.event, p.order, OrderState::Paid, &actor, &note, now, cx.pricing);
+        return transition(existing, t, snap, w, seats);
+    }
+    w.history(&order_id, now, &actor, Some(OrderState::Pending), OrderState::Pending, &note);
+    e.order.history.push(HistoryEntry {
+        at: now,
+        actor,
+        from_state: Some(OrderState::Pending),
+        to_state: OrderState::Pending,
+        note,
+    });
+    Ok(Some(e.order.clone()))
+}
+
 /// Side effects of an order changing state, queued with the change.
 pub(crate) fn on_transition(t: &Transition<'_>, order: &Order, w: &mut Writes) {
     let subject = Some(order.id.to_string());
     let org = t.event.org_id;
     match t.to {
         OrderState::Paid => {
+            w.money.loyalty.paid.push(order.id.to_string());
             let email = OutboxMessage::new("email", "order_confirmation", subject.clone(), serde_json::json!({}))
                 .dedupe(format!("order_confirmation:{}", order.id));
             w.money.outbox(org, email, t.now);
@@ -770,6 +859,7 @@ pub(crate) fn refund_done(
     let cur = e.order.total.currency;
     w.money.post(&refund_txn(&r.provider, cx.event.org_id, cur, split), cx.event.org_id, &order_id, now);
     w.money.refunds_done.push((refund_id.to_string(), provider_ref));
+    w.money.loyalty.refunds.push((order_id.clone(), r.payment_id.clone(), r.provider.clone()));
     if r.provider == tessera_domain::giftcards::PROVIDER {
         // A gift card's part goes back to the card.
         let card = r.card.clone().ok_or_else(|| OpError::Rejected("the gift-card payment names no card".into()))?;
@@ -972,6 +1062,7 @@ pub(crate) async fn flush_money(tx: &mut Tx, m: MoneyWrites, now: Timestamp) -> 
     )
     .await?;
     insert_rows_then(tx, "outbox", OUTBOX_COLS, m.outbox, conflict_free).await?;
+    crate::loyalty::flush(tx, m.loyalty, now).await?;
     Ok(())
 }
 

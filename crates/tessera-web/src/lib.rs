@@ -97,6 +97,7 @@ pub struct AppState {
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
         (name = "invoices", description = "Invoicing details, invoices for paid orders with gapless numbers, credit notes for refunds, PDFs and the CSV export"),
         (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
+        (name = "loyalty", description = "Loyalty points: the organization's rule and report, a buyer's balance and history, paying orders with points"),
         (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
@@ -250,6 +251,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(checkin::sync))
         .routes(routes!(checkin::stats))
         .routes(routes!(checkin::conflicts))
+        .routes(routes!(loyalty::get_loyalty_rule, loyalty::put_loyalty_rule))
+        .routes(routes!(loyalty::loyalty_report))
+        .routes(routes!(loyalty::my_point_balances))
+        .routes(routes!(loyalty::my_points))
+        .routes(routes!(loyalty::pay_with_points))
         .routes(routes!(admin::admin_list_users))
         .routes(routes!(admin::admin_list_orgs))
 }

@@ -294,5 +294,14 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         note: "Demo gift card".into(),
     };
     let card = app.issue_gift_card(&actor, org.id, card).await.map_err(err)?;
+    // Loyalty points: 1 point per euro paid, 100 points pay 1.00, a year's life.
+    let points = tessera_domain::loyalty::LoyaltyRule {
+        enabled: true,
+        earn_per_unit: 1,
+        redeem_points: 100,
+        redeem_value_minor: 100,
+        expiry_days: 365,
+    };
+    app.set_loyalty_rule(&actor, org.id, points).await.map_err(err)?;
     Ok(DemoLogin { email: email.to_string(), password: Some(password), gift_card: Some(card.code) })
 }

@@ -33,4 +33,5 @@ shell-tab-tokens = API tokens
 shell-tab-webhooks = Webhooks
 shell-tab-payments = Payments
 shell-tab-giftcards = Gift cards
+shell-tab-loyalty = Loyalty
 shell-tab-overview = Overview

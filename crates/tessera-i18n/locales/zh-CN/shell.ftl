@@ -33,4 +33,5 @@ shell-tab-tokens = API 令牌
 shell-tab-webhooks = Webhook
 shell-tab-payments = 支付
 shell-tab-giftcards = 礼品卡
+shell-tab-loyalty = 积分
 shell-tab-overview = 概览

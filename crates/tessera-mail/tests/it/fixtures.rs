@@ -48,6 +48,7 @@ pub fn confirmation(pdf: bool) -> MailKind {
             },
         ],
         pdf: pdf.then(|| PDF.to_vec()),
+        points: None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod checkin;
 pub mod giftcards;
 pub mod invoices;
+pub mod loyalty;
 pub mod media;
 pub mod ops;
 pub mod orders;

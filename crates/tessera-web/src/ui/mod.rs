@@ -23,6 +23,7 @@ pub(crate) mod dashboard;
 pub(crate) mod media;
 pub(crate) mod orders;
 pub(crate) mod overview;
+pub(crate) mod points;
 pub(crate) mod pricing;
 pub(crate) mod redeem;
 pub(crate) mod scanner;
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(media::router())
         .merge(scanner::router())
         .merge(redeem::router())
+        .merge(points::router())
         .merge(crate::pages::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())

@@ -32,6 +32,7 @@ use tessera_domain::{OrgId, Role};
 
 mod giftcards;
 mod invoices;
+mod loyalty;
 mod payments;
 mod team;
 mod tokens;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{o}/gift-cards"), get(giftcards::cards_page).post(giftcards::issue))
         .route(&format!("{o}/gift-cards/{{card}}"), get(giftcards::card_page))
         .route(&format!("{o}/gift-cards/{{card}}/state"), post(giftcards::set_state))
+        .route(&format!("{o}/loyalty"), get(loyalty::loyalty_page).post(loyalty::save_rule))
 }
 
 // ------------------------------------------------------------ shared parts

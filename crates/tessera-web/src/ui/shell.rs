@@ -140,6 +140,7 @@ impl OrgTabs {
             ("payments", "/payments", "shell-tab-payments"),
             ("invoices", "/invoices", "invoices-tab"),
             ("giftcards", "/gift-cards", "shell-tab-giftcards"),
+            ("loyalty", "/loyalty", "shell-tab-loyalty"),
         ];
         OrgTabs {
             org_name: org_name.to_string(),
@@ -258,7 +259,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 19] = [
+        const AREAS: [&str; 20] = [
             "common",
             "shell",
             "errors",
@@ -278,6 +279,7 @@ mod tests {
             "admin",
             "invoices",
             "transfers",
+            "loyalty",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

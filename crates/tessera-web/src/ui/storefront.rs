@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{order_id}/confirmed", get(confirmed_page))
         .route("/orders/{order_id}/pay", post(pay))
         .route("/orders/{order_id}/gift-card", post(gift_card))
+        .route("/orders/{order_id}/points", post(pay_with_points))
         .route("/orders/{order_id}/confirm", post(confirm))
         .route("/orders/{order_id}/refund", post(refund))
         .route("/orders/{order_id}/tickets.pdf", get(tickets_pdf))
@@ -762,14 +763,32 @@ struct OrderPage {
     closed: Option<String>,
     /// The link to transfer tickets, while the event allows it.
     transfer: Option<String>,
-    /// What gift cards paid of a pending order, and what is left to pay.
-    gift_paid: Option<(String, String)>,
+    /// What gift cards paid of a pending order (if they did), and what is
+    /// left to pay; shown when gift cards or points paid part of it.
+    gift_paid: Option<(Option<String>, String)>,
     /// Why the gift card just entered was refused.
     gift_error: Option<String>,
+    /// "Use my points", for the signed-in buyer holding some.
+    points: Option<PointsOffer>,
+    /// Why the points just entered were refused.
+    points_error: Option<String>,
+    /// What points paid of a pending order.
+    points_paid: Option<String>,
     /// The order's invoice and credit notes: (title, PDF link).
     invoices: Vec<(String, String)>,
     /// The billing form, when the buyer can still ask for an invoice.
     invoice_form: Option<InvoiceForm>,
+}
+
+/// The points a buyer may put towards their order.
+struct PointsOffer {
+    /// "2,600 points".
+    balance: String,
+    step: i64,
+    /// The most useful number of points: whole steps, no more than held or needed.
+    max: i64,
+    /// What one step is worth, e.g. "100 points = €1.00".
+    rate: String,
 }
 
 /// The buyer's billing form: what was entered, and a message per wrong field.
@@ -803,7 +822,7 @@ async fn order_page(
     if q.contains_key("paid") {
         return redirect(&format!("/orders/{}/confirmed", order.id), &[]);
     }
-    let gift_refusal = q.get("gift_card").map(String::as_str);
+    let gift_refusal = q.get("gift_card").or(q.get("points")).map(String::as_str);
     show_order(&s, &headers, order, token, InvoiceForm::default(), gift_refusal, StatusCode::OK).await
 }
 
@@ -879,8 +898,20 @@ async fn show_order(
     });
     let closed = matches!(order.state, OrderState::Cancelled | OrderState::Refunded)
         .then(|| t_args("storefront-order-closed", &[("state", state_label.to_lowercase().into())]));
-    let gift_paid = (order.state == OrderState::Pending && net_paid > 0)
-        .then(|| (money(tessera_domain::Money::new(net_paid, cur)), money(left)));
+    // Points and gift cards paid part of a pending order: each said on its own line.
+    let points_paid = if order.state == OrderState::Pending && net_paid > 0 {
+        match s.app.points_paid(&order).await {
+            Ok(p) => p.min(net_paid),
+            Err(e) => return error_page(e),
+        }
+    } else {
+        0
+    };
+    let gift_paid = (order.state == OrderState::Pending && net_paid > 0).then(|| {
+        let gift = net_paid - points_paid;
+        ((gift > 0).then(|| money(tessera_domain::Money::new(gift, cur))), money(left))
+    });
+    let points_paid = (points_paid > 0).then(|| money(tessera_domain::Money::new(points_paid, cur)));
     // The refusal's catalog message, by the code the redirect carried.
     let gift_error = gift_refusal.and_then(|code| {
         let id = match code {
@@ -890,6 +921,33 @@ async fn show_order(
         };
         tessera_i18n::exists(&id).then(|| t(&id))
     });
+    // The points refusal's catalog message (`?points=`), like the gift card's.
+    let points_error = gift_refusal.and_then(|code| {
+        let id = match code {
+            "points_range" => "loyalty-error-points".to_string(),
+            c if c.starts_with("points_") => format!("errors-code-{}", c.replace('_', "-")),
+            _ => return None,
+        };
+        tessera_i18n::exists(&id).then(|| t(&id))
+    });
+    let points = match pending.as_ref().filter(|p| p.action == "pay") {
+        Some(_) => match s.app.points_offer(&buyer_actor(), &order).await {
+            Ok(Some((balance, rule))) => {
+                let needed = (left.amount_minor + rule.redeem_value_minor - 1) / rule.redeem_value_minor;
+                let max = (balance / rule.redeem_points).min(needed) * rule.redeem_points;
+                let value = money(tessera_domain::Money::new(rule.redeem_value_minor, cur));
+                Some(PointsOffer {
+                    balance: t_args("loyalty-points-count", &[("points", balance.into())]),
+                    step: rule.redeem_points,
+                    max,
+                    rate: t_args("loyalty-rate", &[("points", rule.redeem_points.into()), ("value", value.into())]),
+                })
+            }
+            Ok(None) => None,
+            Err(e) => return error_page(e),
+        },
+        None => None,
+    };
     let page = OrderPage {
         shell: Shell::new(t("storefront-order-title"), &Extras { scripts: &["countdown.js"], ..Default::default() }),
         head: EventHead::of(&event, &venue),
@@ -937,6 +995,9 @@ async fn show_order(
         invoice_form: can_ask.then_some(invoice_form),
         gift_paid,
         gift_error,
+        points,
+        points_error,
+        points_paid,
         transfer,
     };
     render(status, &page, &set.into_iter().collect::<Vec<_>>())
@@ -1175,6 +1236,34 @@ async fn gift_card(
             redirect(&format!("{back}?gift_card={code}#gift-card"), &[])
         }
         Err(tessera_app::AppError::Invalid(_)) => redirect(&format!("{back}?gift_card=shape#gift-card"), &[]),
+        Err(e) => error_page(e),
+    }
+}
+
+/// "Use my points": they pay what they can in whole steps; the order page
+/// then shows what is left (or the tickets, when they covered everything).
+async fn pay_with_points(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (order, token) = match order_form(&s, &headers, &id, &body).await {
+        Ok(found) => found,
+        Err(page) => return page,
+    };
+    let back = format!("/orders/{}", order.id);
+    let Some(points) = form(&body).get("points").and_then(|p| p.trim().parse::<i64>().ok()) else {
+        return redirect(&format!("{back}?points=points_range#points"), &[]);
+    };
+    let input = tessera_domain::loyalty::RedeemPoints { points };
+    match s.app.pay_with_points(&buyer_actor(), order.id, token.as_deref(), input).await {
+        Ok(o) if o.state == OrderState::Paid => redirect(&format!("/orders/{}/confirmed", order.id), &[]),
+        Ok(_) => redirect(&back, &[]),
+        Err(tessera_app::AppError::Rule { code, .. }) if code.starts_with("points_") => {
+            redirect(&format!("{back}?points={code}#points"), &[])
+        }
+        Err(tessera_app::AppError::Invalid(_)) => redirect(&format!("{back}?points=points_range#points"), &[]),
         Err(e) => error_page(e),
     }
 }

@@ -15,6 +15,7 @@ mod escaping;
 mod giftcards;
 mod helpers;
 mod invoices;
+mod loyalty;
 mod media;
 mod openapi;
 mod orders;

@@ -142,6 +142,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/orgs/{org_id}/gift-cards/{gift_card_id}/enable", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/gift-cards/lookup", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/gift-cards/redeem", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/loyalty", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/loyalty", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/loyalty/report", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/me/points", Rule::SessionOnly),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
@@ -165,6 +169,10 @@ const ELSEWHERE: &[(&str, &str)] = &[
     // (the order's token, another organization's card, wrong codes).
     ("POST", "/api/v1/orders/{order_id}/gift-card"),
     ("POST", "/api/v1/gift-cards/balance"),
+    // A buyer's points and paying with them: tests/it/loyalty.rs (signed in
+    // as the order's buyer only, anonymous 401, an organization without points 404).
+    ("GET", "/api/v1/me/points/{org_id}"),
+    ("POST", "/api/v1/orders/{order_id}/points"),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/refunds"),
     ("POST", "/api/v1/orgs/{org_id}/payouts"),
     ("POST", "/api/v1/payments/stripe/webhook/{org_id}"),
@@ -375,6 +383,9 @@ impl Fixture {
             }
             ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/invoice") => Some(json!({})),
             ("POST", "/api/v1/orgs/{org_id}/gift-cards") => Some(json!({"currency": "EUR", "value_minor": 500})),
+            ("PUT", "/api/v1/orgs/{org_id}/loyalty") => Some(
+                json!({"enabled": true, "earn_per_unit": n % 10, "redeem_points": 100, "redeem_value_minor": 100, "expiry_days": 0}),
+            ),
             ("POST", "/api/v1/orgs/{org_id}/gift-cards/lookup") => Some(json!({"code": card.as_ref().unwrap().code})),
             ("POST", "/api/v1/orgs/{org_id}/gift-cards/redeem") => {
                 Some(json!({"code": card.as_ref().unwrap().code, "amount_minor": 1}))
