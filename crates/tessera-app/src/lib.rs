@@ -24,6 +24,7 @@ pub mod payments;
 pub mod pricing;
 pub mod reports;
 pub mod seating;
+pub mod series;
 mod secrets;
 pub mod tickets;
 pub mod tiers;

@@ -28,6 +28,8 @@ pub(crate) mod redeem;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
+pub(crate) mod series;
+pub(crate) mod series_dashboard;
 pub(crate) mod security;
 pub(crate) mod settings;
 pub(crate) mod shell;
@@ -128,6 +130,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(media::router())
         .merge(scanner::router())
         .merge(redeem::router())
+        .merge(series::router())
+        .merge(series_dashboard::router())
         .merge(crate::pages::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())

@@ -25,6 +25,7 @@ mod scanner;
 mod seat_editor;
 mod seat_pages;
 mod seating;
+mod series;
 mod security;
 mod settings_pages;
 mod shell;
