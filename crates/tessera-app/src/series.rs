@@ -186,7 +186,11 @@ fn occurrences(s: &Series, slots: &[Slot], now: Timestamp) -> Vec<NewOccurrence>
 impl App {
     async fn series_venue(&self, org: OrgId, venue: tessera_domain::VenueId) -> Result<Venue> {
         self.store.venue(org, venue).await?.ok_or_else(|| {
-            AppError::invalid_key("venue_id", MessageKey::new("errors-no-such-venue"), "no such venue in this organization")
+            AppError::invalid_key(
+                "venue_id",
+                MessageKey::new("errors-no-such-venue"),
+                "no such venue in this organization",
+            )
         })
     }
 
@@ -319,13 +323,19 @@ impl App {
         let s = self.store.series(org, id).await?.ok_or(AppError::NotFound)?;
         let venue = self.store.venue(org, s.venue_id).await?.ok_or(AppError::NotFound)?;
         if s.status != "draft" {
-            return Err(AppError::Conflict { field: "status".into(), message: "the series is published already".into() });
+            return Err(AppError::Conflict {
+                field: "status".into(),
+                message: "the series is published already".into(),
+            });
         }
         let now = self.now();
         let lists: Vec<CheckinList> =
             self.store.series_event_ids(id).await?.into_iter().map(|e| default_list(org, e, now)).collect();
         if !self.store.publish_series(&s, &lists, now).await? {
-            return Err(AppError::Conflict { field: "status".into(), message: "the series is published already".into() });
+            return Err(AppError::Conflict {
+                field: "status".into(),
+                message: "the series is published already".into(),
+            });
         }
         let s = self.store.series(org, id).await?.ok_or(AppError::NotFound)?;
         Ok(Self::series_view(s, &venue))
@@ -338,7 +348,13 @@ impl App {
     /// occurrence to remove has orders (409 naming `rrule`), when a new
     /// length would move one with orders (409 `duration_minutes`), or when
     /// the capacity is below one's sold and held (422 `capacity`).
-    pub async fn update_series(&self, actor: &Actor, org: OrgId, id: SeriesId, patch: SeriesPatch) -> Result<SeriesView> {
+    pub async fn update_series(
+        &self,
+        actor: &Actor,
+        org: OrgId,
+        id: SeriesId,
+        patch: SeriesPatch,
+    ) -> Result<SeriesView> {
         self.authorize(actor, org, Permission::ManageCatalog).await?;
         let current = self.store.series(org, id).await?.ok_or(AppError::NotFound)?;
         let venue = self.store.venue(org, current.venue_id).await?.ok_or(AppError::NotFound)?;
@@ -366,9 +382,14 @@ impl App {
         } else {
             vec![]
         };
-        let duration_us = (next.duration_minutes != current.duration_minutes).then_some(next.duration_minutes * 60_000_000);
-        let new_types =
-            next.ticket_types.iter().filter(|t| !current.ticket_types.iter().any(|c| c.name == t.name)).cloned().collect();
+        let duration_us =
+            (next.duration_minutes != current.duration_minutes).then_some(next.duration_minutes * 60_000_000);
+        let new_types = next
+            .ticket_types
+            .iter()
+            .filter(|t| !current.ticket_types.iter().any(|c| c.name == t.name))
+            .cloned()
+            .collect();
         let change = SeriesChange {
             series: next.clone(),
             was: current.updated_at,
@@ -429,9 +450,7 @@ impl App {
         let rows = self.store.series_of_events(events).await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(e, s, rule)| {
-                tessera_domain::series::Rule::parse(&rule).ok().map(|r| (e, (s, r.freq)))
-            })
+            .filter_map(|(e, s, rule)| tessera_domain::series::Rule::parse(&rule).ok().map(|r| (e, (s, r.freq))))
             .collect())
     }
 }

@@ -219,7 +219,9 @@ impl Rule {
                 Freq::Weekly => {
                     let days = if self.by_day.is_empty() { vec![first.weekday()] } else { self.by_day.clone() };
                     days.iter()
-                        .filter_map(|d| anchor.checked_add(jiff::Span::new().days(d.to_monday_zero_offset() as i64)).ok())
+                        .filter_map(|d| {
+                            anchor.checked_add(jiff::Span::new().days(d.to_monday_zero_offset() as i64)).ok()
+                        })
                         .collect()
                 }
                 Freq::Monthly => {
@@ -493,7 +495,12 @@ fn check_template(e: &mut ValidationError, duration: i64, capacity: i64, types: 
         format!("must be between 1 and {MAX_DURATION_MINUTES}"),
     );
     let key = MessageKey::new("errors-between").num("min", 0).num("max", MAX_CAPACITY);
-    e.check_key((0..=MAX_CAPACITY).contains(&capacity), "capacity", key, format!("must be between 0 and {MAX_CAPACITY}"));
+    e.check_key(
+        (0..=MAX_CAPACITY).contains(&capacity),
+        "capacity",
+        key,
+        format!("must be between 0 and {MAX_CAPACITY}"),
+    );
     let key = MessageKey::new("errors-between").num("min", 1).num("max", MAX_TEMPLATE_TYPES);
     e.check_key(
         (1..=MAX_TEMPLATE_TYPES).contains(&types.len()),
@@ -718,7 +725,10 @@ mod tests {
         for (text, back) in [
             ("FREQ=DAILY;COUNT=3", "FREQ=DAILY;COUNT=3"),
             ("freq=weekly;byday=we,mo;until=20270301", "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270301"),
-            ("RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1,-1;COUNT=4", "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1,-1;COUNT=4"),
+            (
+                "RRULE:FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1,-1;COUNT=4",
+                "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=1,-1;COUNT=4",
+            ),
             ("FREQ=DAILY;UNTIL=20270301T235959Z", "FREQ=DAILY;UNTIL=20270301"),
         ] {
             assert_eq!(Rule::parse(text).unwrap().to_string(), back, "{text}");
@@ -821,7 +831,10 @@ mod tests {
     fn too_many_or_none_is_refused_naming_rrule() {
         let s = sched("FREQ=DAILY;COUNT=366", date(2027, 1, 1), &["09:00", "10:00", "11:00"]);
         let e = s.expand(&TimeZone::UTC, 1000).unwrap_err();
-        assert_eq!((e.fields[0].field.as_str(), e.fields[0].message.as_str()), ("rrule", "produces more than 1000 occurrences"));
+        assert_eq!(
+            (e.fields[0].field.as_str(), e.fields[0].message.as_str()),
+            ("rrule", "produces more than 1000 occurrences")
+        );
         // UNTIL far away stops early instead of generating everything.
         let far = sched("FREQ=DAILY;UNTIL=99991231", date(2027, 1, 1), &["09:00"]);
         assert_eq!(far.expand(&TimeZone::UTC, 1000).unwrap_err().fields[0].field, "rrule");

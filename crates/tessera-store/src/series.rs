@@ -331,11 +331,12 @@ impl Store {
 
     /// The organization's series, newest first (at most 500).
     pub async fn list_series(&self, org: OrgId) -> Result<Vec<Series>> {
-        let rows =
-            sqlx::query(dynsql!("SELECT {SERIES_COLS} FROM series WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT 500"))
-                .bind(org.to_string())
-                .fetch_all(&self.read)
-                .await?;
+        let rows = sqlx::query(dynsql!(
+            "SELECT {SERIES_COLS} FROM series WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT 500"
+        ))
+        .bind(org.to_string())
+        .fetch_all(&self.read)
+        .await?;
         rows.iter().map(series_from).collect()
     }
 
@@ -363,7 +364,8 @@ impl Store {
         public: bool,
     ) -> Result<Vec<OccurrenceRow>> {
         let drafts = if public { " AND e.status <> 'draft'" } else { "" };
-        let (after_at, after_id) = after.map(|(t, id)| (micros(t), id.to_string())).unwrap_or((i64::MIN, String::new()));
+        let (after_at, after_id) =
+            after.map(|(t, id)| (micros(t), id.to_string())).unwrap_or((i64::MIN, String::new()));
         let rows = sqlx::query(dynsql!(
             "SELECT {EVENT_COLS},
                 CAST(COALESCE((SELECT SUM(q.capacity) FROM quotas q WHERE q.event_id = e.id), 0) AS BIGINT) AS cap,
@@ -420,13 +422,12 @@ impl Store {
                 message: "the series changed meanwhile; reload it".into(),
             });
         }
-        let locked: Vec<(String,)> = sqlx::query_as(dynsql!(
-            "SELECT id FROM events WHERE series_id = $1 AND starts_at >= $2 ORDER BY id{lock}"
-        ))
-        .bind(id.to_string())
-        .bind(micros(from))
-        .fetch_all(&mut **tx)
-        .await?;
+        let locked: Vec<(String,)> =
+            sqlx::query_as(dynsql!("SELECT id FROM events WHERE series_id = $1 AND starts_at >= $2 ORDER BY id{lock}"))
+                .bind(id.to_string())
+                .bind(micros(from))
+                .fetch_all(&mut **tx)
+                .await?;
         let sold: Vec<(String,)> = sqlx::query_as(
             "SELECT e.id FROM events e WHERE e.series_id = $1 AND e.starts_at >= $2
                AND EXISTS (SELECT 1 FROM orders o WHERE o.event_id = e.id)",
@@ -655,11 +656,13 @@ impl Store {
         if r.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("UPDATE events SET status = 'published', updated_at = $2 WHERE series_id = $1 AND status = 'draft'")
-            .bind(s.id.to_string())
-            .bind(micros(now))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE events SET status = 'published', updated_at = $2 WHERE series_id = $1 AND status = 'draft'",
+        )
+        .bind(s.id.to_string())
+        .bind(micros(now))
+        .execute(&mut *tx)
+        .await?;
         insert_lists(&mut tx, lists).await?;
         tx.commit().await?;
         Ok(true)

@@ -104,7 +104,9 @@ async fn calendar_page(
                     )
                     .await;
                 match next {
-                    Ok(p) => p.items.first().map_or(today, |o| o.starts_at.to_zoned(tz.clone()).date()).first_of_month(),
+                    Ok(p) => {
+                        p.items.first().map_or(today, |o| o.starts_at.to_zoned(tz.clone()).date()).first_of_month()
+                    }
                     Err(e) => return error_page(e),
                 }
             }

@@ -136,7 +136,8 @@ fn rule_from(values: &HashMap<String, String>) -> String {
         r.push_str(&format!(";INTERVAL={interval}"));
     }
     if v("freq") == "WEEKLY" {
-        let days: Vec<&str> = DAYS.iter().map(|(d, _)| *d).filter(|d| values.contains_key(&format!("day_{d}"))).collect();
+        let days: Vec<&str> =
+            DAYS.iter().map(|(d, _)| *d).filter(|d| values.contains_key(&format!("day_{d}"))).collect();
         if !days.is_empty() {
             r.push_str(&format!(";BYDAY={}", days.join(",")));
         }
@@ -167,7 +168,11 @@ fn form_field(api: &str) -> String {
     api.split('[').next().unwrap_or(api).to_string()
 }
 
-fn types_from(values: &HashMap<String, String>, currency: Option<Currency>, errors: &mut Vec<(String, String)>) -> Vec<TemplateType> {
+fn types_from(
+    values: &HashMap<String, String>,
+    currency: Option<Currency>,
+    errors: &mut Vec<(String, String)>,
+) -> Vec<TemplateType> {
     let mut out = Vec::new();
     for i in 0..TYPE_ROWS {
         let name = values.get(&format!("type{i}_name")).map(|s| s.trim().to_string()).unwrap_or_default();
@@ -213,7 +218,9 @@ async fn list_form(
         })
         .collect();
     let mut shown = values.clone();
-    for (k, v) in [("freq", "WEEKLY"), ("interval", "1"), ("duration_minutes", "60"), ("currency", "EUR"), ("times", "10:00")] {
+    for (k, v) in
+        [("freq", "WEEKLY"), ("interval", "1"), ("duration_minutes", "60"), ("currency", "EUR"), ("times", "10:00")]
+    {
         shown.entry(k.into()).or_insert_with(|| v.into());
     }
     let extras = Extras { cookies, wide: true, ..Default::default() };
@@ -308,8 +315,7 @@ async fn create(
         errors.push(("venue_id".to_string(), t("series-pick-venue")));
     }
     let (csrf, set) = csrf_token(&headers);
-    list_form(&s, &actor, &o, StatusCode::UNPROCESSABLE_ENTITY, set.into_iter().collect(), csrf, &values, &errors)
-        .await
+    list_form(&s, &actor, &o, StatusCode::UNPROCESSABLE_ENTITY, set.into_iter().collect(), csrf, &values, &errors).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -355,9 +361,7 @@ async fn series_form(
     shown.entry("rrule".into()).or_insert_with(|| view.series.rrule.clone());
     shown.entry("exdates".into()).or_insert_with(|| view.series.exdates.join(", "));
     for (i, tt) in view.series.ticket_types.iter().enumerate() {
-        shown
-            .entry(format!("type{i}_price"))
-            .or_insert_with(|| decimal(tt.price_minor, view.series.currency));
+        shown.entry(format!("type{i}_price")).or_insert_with(|| decimal(tt.price_minor, view.series.currency));
     }
     let page = SeriesPage {
         shell: Shell::new(view.series.title.clone(), &Extras { wide: true, ..Default::default() }),
@@ -507,7 +511,16 @@ async fn change(
                 Ok(f) => {
                     errors = f
                         .into_iter()
-                        .map(|(k, m)| (if k.starts_with("ticket_types") { form_field(&k) } else { k.split('[').next().unwrap_or(&k).to_string() }, m))
+                        .map(|(k, m)| {
+                            (
+                                if k.starts_with("ticket_types") {
+                                    form_field(&k)
+                                } else {
+                                    k.split('[').next().unwrap_or(&k).to_string()
+                                },
+                                m,
+                            )
+                        })
                         .collect()
                 }
                 Err(page) => return page,

@@ -306,10 +306,8 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
                     }
                 }),
                 series: series.get(&e.id).map(|(id, freq)| {
-                    let label = t_args(
-                        super::series::freq_from_key(*freq),
-                        &[("date", when(e.starts_at, &e.timezone).into())],
-                    );
+                    let label =
+                        t_args(super::series::freq_from_key(*freq), &[("date", when(e.starts_at, &e.timezone).into())]);
                     (format!("/series/{id}"), label)
                 }),
             }
