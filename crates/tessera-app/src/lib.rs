@@ -26,6 +26,7 @@ pub mod pricing;
 pub mod reports;
 pub mod seating;
 mod secrets;
+pub mod series;
 pub mod tickets;
 pub mod tiers;
 pub mod transfers;

@@ -489,6 +489,7 @@ impl App {
                     taxes: order.tax,
                     total: order.total,
                     order_url,
+                    calendar_url: Some(format!("{}/events/{}/calendar.ics", self.config.public_url, event.id)),
                     tickets: links
                         .into_iter()
                         .map(|(holder_name, label, url)| tessera_mail::TicketLink { holder_name, label, url })

@@ -79,4 +79,6 @@ id_type!(
     InvoiceId,
     /// A gift card: a balance in one currency that pays for orders.
     GiftCardId,
+    /// A series: a rule whose occurrences are events.
+    SeriesId,
 );

@@ -18,6 +18,7 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod roles;
+pub mod series;
 pub mod tiers;
 pub mod validation;
 

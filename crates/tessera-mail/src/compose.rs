@@ -89,8 +89,9 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         if scheme_ok && clean && url.len() > "https://".len() { Ok(()) } else { Err(MailError::InvalidUrl { field }) }
     };
     match kind {
-        MailKind::OrderConfirmation { order_url, tickets, .. } => {
+        MailKind::OrderConfirmation { order_url, tickets, calendar_url, .. } => {
             check("order_url", order_url)?;
+            calendar_url.as_deref().map_or(Ok(()), |u| check("calendar_url", u))?;
             tickets.iter().try_for_each(|ticket| check("ticket url", &ticket.url))
         }
         MailKind::PaymentReminder { order_url, .. }

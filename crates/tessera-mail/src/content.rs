@@ -209,6 +209,7 @@ fn order_confirmation(l: Locale, hello: Block, kind: &MailKind) -> Doc {
         total,
         order_url,
         tickets,
+        calendar_url,
         pdf,
         points,
     } = kind
@@ -281,6 +282,13 @@ fn order_confirmation(l: Locale, hello: Block, kind: &MailKind) -> Doc {
     }
     if pdf.is_some() {
         blocks.push(Block::Para(tn(l, "mail-confirmation-pdf", tickets.len().max(1))));
+    }
+    if let Some(url) = calendar_url {
+        blocks.push(Block::Links(vec![LinkItem {
+            text: t(l, "mail-confirmation-calendar"),
+            link_label: t(l, "mail-confirmation-calendar-link"),
+            url: url.clone(),
+        }]));
     }
     blocks.push(view_order(l, order_url));
     Doc {

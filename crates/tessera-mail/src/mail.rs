@@ -40,6 +40,8 @@ pub enum MailKind {
         total: Money,
         order_url: String,
         tickets: Vec<TicketLink>,
+        /// The event's calendar file (`.ics`), when the mail links it.
+        calendar_url: Option<String>,
         /// The order's tickets as one PDF, attached as
         /// `tickets-<reference>.pdf`.
         pdf: Option<Vec<u8>>,

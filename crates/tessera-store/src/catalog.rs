@@ -491,14 +491,27 @@ impl Store {
         if let Some(c) = f.category {
             conds.push(format!("e.category = {}", push(&mut args, Arg::Text(c.as_str().into()))));
         }
+        let mut series_conds = String::new();
         if let Some(t) = f.from {
-            conds.push(format!("e.starts_at >= {}", push(&mut args, Arg::Int(micros(t)))));
+            let p = push(&mut args, Arg::Int(micros(t)));
+            conds.push(format!("e.starts_at >= {p}"));
+            series_conds.push_str(&format!(" AND e2.starts_at >= {p}"));
         }
         if let Some(t) = f.to {
             conds.push(format!("e.starts_at < {}", push(&mut args, Arg::Int(micros(t)))));
         }
         if let Some(t) = f.not_ended_at {
-            conds.push(format!("e.ends_at > {}", push(&mut args, Arg::Int(micros(t)))));
+            let p = push(&mut args, Arg::Int(micros(t)));
+            conds.push(format!("e.ends_at > {p}"));
+            series_conds.push_str(&format!(" AND e2.ends_at > {p}"));
+        }
+        if f.org_id.is_none() {
+            // The public sees a series once: its first occurrence that
+            // passes the time filters stands for the others.
+            conds.push(format!(
+                "(e.series_id IS NULL OR NOT EXISTS (SELECT 1 FROM events e2 WHERE e2.series_id = e.series_id
+                   AND e2.status = 'published' AND (e2.starts_at < e.starts_at OR (e2.starts_at = e.starts_at AND e2.id < e.id)){series_conds}))"
+            ));
         }
         if let Some((at, id)) = f.after {
             let a = push(&mut args, Arg::Int(micros(at)));

@@ -30,6 +30,7 @@ pub mod pricing;
 pub mod reports;
 mod row;
 pub mod seating;
+pub mod series;
 pub mod testing;
 pub mod tiers;
 pub mod transfers;

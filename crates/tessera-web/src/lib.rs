@@ -99,6 +99,7 @@ pub struct AppState {
         (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
         (name = "loyalty", description = "Loyalty points: the organization's rule and report, a buyer's balance and history, paying orders with points"),
         (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
+        (name = "series", description = "Series: events repeating by a rule (an RRULE subset), their occurrences, changes from a date on"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -189,6 +190,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::get_transfer_offer))
         .routes(routes!(transfers::accept_transfer))
         .routes(routes!(transfers::received_tickets))
+        .routes(routes!(series::list_series, series::create_series))
+        .routes(routes!(series::get_series, series::update_series))
+        .routes(routes!(series::publish_series))
+        .routes(routes!(series::list_occurrences))
+        .routes(routes!(series::remove_occurrence))
+        .routes(routes!(series::get_public_series))
+        .routes(routes!(series::list_public_occurrences))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))

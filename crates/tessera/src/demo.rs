@@ -1,5 +1,5 @@
 //! `serve --demo`: a demo organization with a venue and four published
-//! events (one of them tonight, each with a drawn image), each with a check-in list at two gates and
+//! events (and a museum's daily series of timed entries, "City Museum") (one of them tonight, each with a drawn image), each with a check-in list at two gates and
 //! ticket transfers allowed, so
 //! that a newcomer has something to click (and scan) at once. Seeding goes through the same
 //! app-layer calls as the API. The organizer's password is made and printed
@@ -303,5 +303,55 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         expiry_days: 365,
     };
     app.set_loyalty_rule(&actor, org.id, points).await.map_err(err)?;
+    seed_museum(app, &actor, org.id, eur).await?;
     Ok(DemoLogin { email: email.to_string(), password: Some(password), gift_card: Some(card.code) })
+}
+
+/// "City Museum": a daily series of timed entries (every hour from 10:00 to
+/// 16:00, 30 visitors each) for the next 60 days, published, at its own venue.
+async fn seed_museum(app: &App, actor: &Actor, org: tessera_domain::OrgId, eur: Currency) -> Result<()> {
+    let err = |e: tessera_app::AppError| anyhow::anyhow!("{e}");
+    let tz = TimeZoneName::parse("Europe/Berlin").map_err(|e| anyhow::anyhow!(e))?;
+    let first = app.now().to_zoned(tz.tz()).date().checked_add(jiff::Span::new().days(1))?;
+    let venue = app
+        .create_venue(
+            actor,
+            org,
+            NewVenue {
+                name: "City Museum".into(),
+                address: "Museumsinsel 1, 10178 Berlin".into(),
+                timezone: tz,
+                capacity: 400,
+            },
+        )
+        .await
+        .map_err(err)?;
+    let slot = |name: &str, description: &str, price_minor: i64| tessera_domain::series::TemplateType {
+        name: name.into(),
+        description: description.into(),
+        price_minor,
+        max_per_order: 10,
+    };
+    let input = tessera_domain::series::NewSeries {
+        venue_id: venue.id,
+        title: "City Museum".into(),
+        description: "Timed entry to the permanent collection: pick a day and an hour.".into(),
+        category: Category::Exhibition,
+        rrule: "FREQ=DAILY;COUNT=60".into(),
+        first_date: first.to_string(),
+        times: (10..=16).map(|h| format!("{h:02}:00")).collect(),
+        exdates: vec![],
+        rdates: vec![],
+        duration_minutes: 60,
+        capacity: 30,
+        currency: eur,
+        ticket_types: vec![
+            slot("Adult", "", 1400),
+            slot("Reduced", "Students, seniors and visitors with disabilities", 900),
+            slot("Child (under 12)", "", 0),
+        ],
+    };
+    let series = app.create_series(actor, org, input).await.map_err(err)?;
+    app.publish_series(actor, org, series.series.id).await.map_err(err)?;
+    Ok(())
 }

@@ -35,6 +35,7 @@ pub fn confirmation(pdf: bool) -> MailKind {
         taxes: eur(0),
         total: eur(9690),
         order_url: "https://tickets.example.org/orders/K7QX-42?t=abc&x=1".to_owned(),
+        calendar_url: None,
         tickets: vec![
             TicketLink {
                 holder_name: "Ada Lovelace".to_owned(),

@@ -19,6 +19,7 @@ pub mod payments;
 pub mod pricing;
 pub mod public;
 pub mod seating;
+pub mod series;
 pub mod tickets;
 pub mod transfers;
 

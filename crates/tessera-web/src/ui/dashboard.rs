@@ -189,6 +189,8 @@ struct Events {
     tabs: OrgTabs,
     new_href: String,
     events: Vec<EventRow>,
+    /// The organization's series (events that repeat).
+    series_href: String,
 }
 
 async fn events(State(s): State<AppState>, Path(org): Path<String>, uri: axum::http::Uri) -> Response {
@@ -207,6 +209,7 @@ async fn events(State(s): State<AppState>, Path(org): Path<String>, uri: axum::h
         shell: Shell::new(o.org.name.clone(), &Extras { wide: true, ..Default::default() }),
         tabs: OrgTabs::new(o.org.id, &o.org.name, "events"),
         new_href: format!("/dashboard/orgs/{}/events/new", o.org.id),
+        series_href: format!("/dashboard/orgs/{}/series", o.org.id),
         events: page
             .items
             .iter()

@@ -30,6 +30,8 @@ pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
 pub(crate) mod security;
+pub(crate) mod series;
+pub(crate) mod series_dashboard;
 pub(crate) mod settings;
 pub(crate) mod shell;
 pub(crate) mod storefront;
@@ -130,6 +132,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(scanner::router())
         .merge(redeem::router())
         .merge(points::router())
+        .merge(series::router())
+        .merge(series_dashboard::router())
         .merge(crate::pages::router())
         .layer(axum::middleware::from_fn_with_state(state, context))
         .merge(assets::router())

@@ -219,6 +219,8 @@ struct Card {
     venue: String,
     category: String,
     from: Option<String>,
+    /// An occurrence standing for its series: the series' page and "Daily, from ...".
+    series: Option<(String, String)>,
 }
 
 #[derive(askama::Template)]
@@ -278,6 +280,10 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
         Err(e) => return error_page(e),
     };
     let mut images = super::media::event_images(&s, &ids).await;
+    let series = match s.app.series_of_events(&ids).await {
+        Ok(m) => m,
+        Err(e) => return error_page(e),
+    };
     let cards = events
         .iter()
         .map(|e| {
@@ -299,6 +305,11 @@ async fn home(State(s): State<AppState>, Query(q): Query<HashMap<String, String>
                     } else {
                         t_args("storefront-from-price", &[("price", money(*p).into())])
                     }
+                }),
+                series: series.get(&e.id).map(|(id, freq)| {
+                    let label =
+                        t_args(super::series::freq_from_key(*freq), &[("date", when(e.starts_at, &e.timezone).into())]);
+                    (format!("/series/{id}"), label)
                 }),
             }
         })
@@ -326,12 +337,15 @@ struct Offer {
     now: Timestamp,
     /// The organizer's picture of the event, if any.
     image: Option<super::media::ImageUrls>,
+    /// The calendar of the series this event is an occurrence of.
+    series: Option<String>,
 }
 
 impl Offer {
     async fn of(s: &AppState, e: &EventDetail) -> Result<Self, AppError> {
         let image = super::media::event_image(s, e.summary.id).await;
-        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image })
+        let series = s.app.public_series_of_event(e.summary.id).await?.map(|id| format!("/series/{id}"));
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series })
     }
 }
 
@@ -380,6 +394,8 @@ struct EventPage<'a> {
     per_order_fee: Option<String>,
     on_sale: bool,
     opens: Option<String>,
+    /// "Other dates": the series' calendar, for an occurrence.
+    series: Option<String>,
 }
 
 /// The event's page with its ticket form; `errors` and `values` re-render a
@@ -480,6 +496,7 @@ fn event_response(
         per_order_fee: offer.prices.per_order_fee.filter(|f| f.amount_minor > 0).map(money),
         on_sale,
         opens: opens.map(|at| when(at, zone)),
+        series: offer.series.clone(),
     };
     render(status, &page, cookies)
 }

@@ -28,6 +28,7 @@ mod seat_editor;
 mod seat_pages;
 mod seating;
 mod security;
+mod series;
 mod settings_pages;
 mod shell;
 mod storefront;

@@ -224,6 +224,19 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/orders/{order_id}/transfers/{transfer_id}/cancel"),
     ("GET", "/api/v1/transfers/{transfer_id}"),
     ("POST", "/api/v1/transfers/{transfer_id}/accept"),
+    // Series (a fresh series or unsold occurrence per call): tests/it/series.rs
+    // `roles_reach_series_as_the_catalog` (owner and admin manage, staff and
+    // scanner read, strangers 404, anonymous 401; the public reads only
+    // published series).
+    ("GET", "/api/v1/orgs/{org_id}/series"),
+    ("POST", "/api/v1/orgs/{org_id}/series"),
+    ("GET", "/api/v1/orgs/{org_id}/series/{series_id}"),
+    ("PATCH", "/api/v1/orgs/{org_id}/series/{series_id}"),
+    ("POST", "/api/v1/orgs/{org_id}/series/{series_id}/publish"),
+    ("GET", "/api/v1/orgs/{org_id}/series/{series_id}/occurrences"),
+    ("DELETE", "/api/v1/orgs/{org_id}/series/{series_id}/occurrences/{event_id}"),
+    ("GET", "/api/v1/series/{series_id}"),
+    ("GET", "/api/v1/series/{series_id}/occurrences"),
 ];
 
 fn expected(rule: Rule, kind: Kind) -> u16 {
