@@ -32,6 +32,7 @@ pub mod seating;
 pub mod testing;
 pub mod tiers;
 pub mod transfers;
+pub mod waitlist;
 
 pub use accounts::{InvitationRecord, LinkPurpose, NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};
