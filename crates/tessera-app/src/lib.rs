@@ -28,6 +28,7 @@ mod secrets;
 pub mod tickets;
 pub mod tiers;
 pub mod transfers;
+pub mod waitlist;
 
 pub use authz::{Actor, OrgAccess};
 pub use clock::{Clock, ManualClock, SystemClock};
