@@ -98,6 +98,7 @@ pub struct AppState {
         (name = "invoices", description = "Invoicing details, invoices for paid orders with gapless numbers, credit notes for refunds, PDFs and the CSV export"),
         (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
         (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
+        (name = "waitlist", description = "Waitlists of sold-out ticket types: joining, positions, offers of freed tickets in order, leaving, the organizer's list and settings"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -188,6 +189,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::get_transfer_offer))
         .routes(routes!(transfers::accept_transfer))
         .routes(routes!(transfers::received_tickets))
+        .routes(routes!(waitlist::get_waitlist_settings, waitlist::put_waitlist_settings))
+        .routes(routes!(waitlist::join_waitlist))
+        .routes(routes!(waitlist::get_waitlist_entry))
+        .routes(routes!(waitlist::leave_waitlist))
+        .routes(routes!(waitlist::my_waitlist))
+        .routes(routes!(waitlist::event_waitlist))
+        .routes(routes!(waitlist::remove_waitlist_entry))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))

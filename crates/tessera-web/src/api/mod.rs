@@ -20,6 +20,7 @@ pub mod public;
 pub mod seating;
 pub mod tickets;
 pub mod transfers;
+pub mod waitlist;
 
 pub(crate) use crate::AppState;
 pub(crate) use crate::error::{ApiResult, ErrorBody};

@@ -258,7 +258,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 19] = [
+        const AREAS: [&str; 20] = [
             "common",
             "shell",
             "errors",
@@ -278,6 +278,7 @@ mod tests {
             "admin",
             "invoices",
             "transfers",
+            "waitlist",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -155,7 +155,7 @@ impl EventHead {
         EventHead::new(event.id, &event.title, event.starts_at, venue.timezone.as_str(), &venue.name, &venue.address)
     }
 
-    fn of_public(e: &EventDetail) -> EventHead {
+    pub(crate) fn of_public(e: &EventDetail) -> EventHead {
         let s = &e.summary;
         let mut h = EventHead::new(s.id, &s.title, s.starts_at, &s.timezone, &s.venue.name, &s.venue.address);
         h.linked = false;
@@ -325,12 +325,15 @@ struct Offer {
     now: Timestamp,
     /// The organizer's picture of the event, if any.
     image: Option<super::media::ImageUrls>,
+    /// Buyers may join the waitlist of a sold-out ticket type.
+    waitlist: bool,
 }
 
 impl Offer {
     async fn of(s: &AppState, e: &EventDetail) -> Result<Self, AppError> {
         let image = super::media::event_image(s, e.summary.id).await;
-        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image })
+        let waitlist = s.app.waitlist_open(e.summary.id).await?;
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, waitlist })
     }
 }
 
@@ -379,6 +382,8 @@ struct EventPage<'a> {
     per_order_fee: Option<String>,
     on_sale: bool,
     opens: Option<String>,
+    /// Sold-out rows link to their waitlist.
+    waitlist: bool,
 }
 
 /// The event's page with its ticket form; `errors` and `values` re-render a
@@ -479,6 +484,7 @@ fn event_response(
         per_order_fee: offer.prices.per_order_fee.filter(|f| f.amount_minor > 0).map(money),
         on_sale,
         opens: opens.map(|at| when(at, zone)),
+        waitlist: offer.waitlist && seating.is_none(),
     };
     render(status, &page, cookies)
 }
