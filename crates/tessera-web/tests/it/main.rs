@@ -33,3 +33,4 @@ mod tickets;
 mod tiers;
 mod transfers;
 mod venue_payment_pages;
+mod waitlist;
