@@ -17,8 +17,8 @@ use tessera_domain::orders::OrderId;
 use tessera_domain::validation::check_text;
 use tessera_domain::{EventId, MessageKey, OrgId, Permission, TicketTypeId, Timestamp, ValidationError};
 use tessera_store::InventoryOp;
-use tessera_store::waitlist::{EntryRecord, NewEntry};
 pub use tessera_store::waitlist::WaitlistSettings;
+use tessera_store::waitlist::{EntryRecord, NewEntry};
 
 /// Joining a ticket type's waitlist.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -265,7 +265,10 @@ impl App {
                 message: "this waitlist entry has just changed; reload it".into(),
             });
         }
-        if let (Some(order), "offered") = (r.order_id, state.as_str()) {
+        // Read again: an offer may have been made between the first read and
+        // the update (the update waited for the offering batch's lock).
+        let (ended, _) = self.store.waitlist_entry(&r.id).await?.ok_or(AppError::NotFound)?;
+        if let (Some(order), Some(tessera_domain::orders::OrderState::Pending)) = (ended.order_id, ended.order_state) {
             let op = InventoryOp::Cancel { order, actor: "waitlist".into(), note: note.into() };
             // The offer may have just been paid or expired: then there is nothing to give back.
             match self.submit_inventory(r.event_id, op).await {

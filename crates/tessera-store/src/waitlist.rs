@@ -135,7 +135,11 @@ fn entry_from(r: &AnyRow) -> Result<EntryRecord> {
         locale: r.text("locale")?,
         state: r.text("state")?,
         ahead: r.int("ahead")?,
-        order_id: r.opt_text("order_id")?.map(|s| s.parse()).transpose().map_err(|_| StoreError::Corrupt("order id".into()))?,
+        order_id: r
+            .opt_text("order_id")?
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("order id".into()))?,
         order_state,
         order_expires_at: r.opt_ts("order_expires_at")?,
         note: r.text("note")?,
@@ -224,11 +228,12 @@ impl Store {
 
     /// A signed-in buyer's entries, newest first.
     pub async fn user_waitlist_entries(&self, user: UserId, limit: i64) -> Result<Vec<EntryRecord>> {
-        let rows = sqlx::query(dynsql!("SELECT {ENTRY_COLS} {ENTRY_FROM} WHERE w.user_id = $1 ORDER BY w.id DESC LIMIT $2"))
-            .bind(user.to_string())
-            .bind(limit)
-            .fetch_all(&self.read)
-            .await?;
+        let rows =
+            sqlx::query(dynsql!("SELECT {ENTRY_COLS} {ENTRY_FROM} WHERE w.user_id = $1 ORDER BY w.id DESC LIMIT $2"))
+                .bind(user.to_string())
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
         rows.iter().map(entry_from).collect()
     }
 

@@ -327,7 +327,8 @@ async fn seed_waitlist(
     }
     let settings = tessera_app::waitlist::WaitlistSettings { enabled: true, offer_minutes: 30 };
     app.set_waitlist_settings(actor, org, event, settings).await?;
-    for (name, email, locale) in [("Béla Bartók", "bela@example.org", "en"), ("李雷", "lilei@example.org", "zh-CN")] {
+    for (name, email, locale) in [("Béla Bartók", "bela@example.org", "en"), ("李雷", "lilei@example.org", "zh-CN")]
+    {
         let join = tessera_app::waitlist::JoinWaitlist {
             ticket_type_id: front_row,
             quantity: 1,

@@ -110,7 +110,10 @@ async fn join_form(
     }
     filled.entry("quantity".into()).or_insert_with(|| "1".into());
     let page = JoinPage {
-        shell: Shell::new(t_args("waitlist-join-title", &[("event", e.summary.title.clone().into())]), &Extras::default()),
+        shell: Shell::new(
+            t_args("waitlist-join-title", &[("event", e.summary.title.clone().into())]),
+            &Extras::default(),
+        ),
         head: EventHead::of_public(&e),
         csrf,
         action: format!("/events/{id}/waitlist"),
@@ -282,7 +285,6 @@ struct ListPage<'a> {
     csrf: String,
     action: String,
     can_manage: bool,
-    can_remove: bool,
     saved: bool,
     removed: bool,
     rows: Vec<Row>,
@@ -352,7 +354,6 @@ async fn list_form(
         csrf,
         action: base,
         can_manage: o.role.grants(Permission::ManageCatalog),
-        can_remove,
         saved: flags.0,
         removed: flags.1,
         rows,
