@@ -537,7 +537,7 @@ impl App {
     }
 
     /// One round of background upkeep: expire due holds (through each
-    /// event's batch), forget idempotency keys older than a day, and end
+    /// event's batch), offer freed inventory to waitlists, forget idempotency keys older than a day, and end
     /// expired sessions. Returns how many events it swept.
     pub async fn sweep_once(&self) -> Result<usize> {
         let now = self.now();
@@ -545,6 +545,9 @@ impl App {
         for e in &events {
             self.batcher.submit(*e, InventoryOp::Sweep).await?.map_err(op_error)?;
         }
+        // Freed inventory (expired holds and offers, refunds, cancellations,
+        // raised capacity) goes to the waitlists first.
+        self.offer_waitlists_once().await?;
         let day_ago = now.checked_sub(jiff::SignedDuration::from_hours(24)).unwrap_or(now);
         self.store.idem_sweep(day_ago).await?;
         self.store.delete_expired_sessions(now).await?;

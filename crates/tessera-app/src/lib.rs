@@ -30,6 +30,7 @@ pub mod series;
 pub mod tickets;
 pub mod tiers;
 pub mod transfers;
+pub mod waitlist;
 
 pub use authz::{Actor, OrgAccess};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -17,7 +17,7 @@ use tessera_remote::webhooks;
 use tessera_store::{OutboxMessage, OutboxRow};
 
 /// Event types an endpoint can subscribe to.
-pub const WEBHOOK_TYPES: [&str; 7] = [
+pub const WEBHOOK_TYPES: [&str; 8] = [
     "order.created",
     "order.paid",
     "order.cancelled",
@@ -25,6 +25,7 @@ pub const WEBHOOK_TYPES: [&str; 7] = [
     "ticket.checked_in",
     "ticket.transferred",
     "event.cancelled",
+    "waitlist.offered",
 ];
 
 /// Attempts before a message is given up.
@@ -590,6 +591,23 @@ impl App {
                     number: inv.number.clone(),
                     total: money(inv.document.total_minor),
                     invoice_url: format!("{order_url}/invoices/{}/pdf", inv.id),
+                }
+            }
+            "waitlist_offer" => {
+                // Nothing to offer any more once the order was paid, cancelled or expired.
+                if order.state != tessera_domain::orders::OrderState::Pending {
+                    return Ok(None);
+                }
+                MailKind::WaitlistOffer {
+                    org_name: org.name.clone(),
+                    event_name: event.title.clone(),
+                    event_starts: event.starts_at.to_zoned(tz.clone()),
+                    venue_name: venue.name.clone(),
+                    ticket_type: order.lines.first().map(|l| l.name.clone()).unwrap_or_default(),
+                    quantity: order.lines.iter().map(|l| usize::try_from(l.quantity).unwrap_or(0)).sum(),
+                    total: order.total,
+                    order_url,
+                    expires: order.expires_at.to_zoned(tz.clone()),
                 }
             }
             other => return Err(AppError::Internal(format!("unknown e-mail topic {other}"))),

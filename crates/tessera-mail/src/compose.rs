@@ -103,6 +103,7 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
         MailKind::TransferOffer { accept_url, .. } => check("accept_url", accept_url),
         MailKind::TransferAccepted { order_url, .. } => check("order_url", order_url),
+        MailKind::WaitlistOffer { order_url, .. } => check("order_url", order_url),
         MailKind::Account(a) => check("url", a.url()),
     }
 }

@@ -69,6 +69,50 @@ pub(crate) fn build(mail: &Mail) -> Doc {
         MailKind::InvoiceIssued { .. } => invoice_issued(l, hello, &mail.kind),
         MailKind::TransferOffer { .. } => transfer_offer(l, hello, &mail.kind),
         MailKind::TransferAccepted { .. } => transfer_accepted(l, hello, &mail.kind),
+        MailKind::WaitlistOffer { .. } => waitlist_offer(l, hello, &mail.kind),
+    }
+}
+
+/// To a waitlisted buyer: tickets are held for them until the offer's end.
+fn waitlist_offer(l: Locale, hello: Block, kind: &MailKind) -> Doc {
+    let MailKind::WaitlistOffer {
+        org_name,
+        event_name,
+        event_starts,
+        venue_name,
+        ticket_type,
+        quantity,
+        total,
+        order_url,
+        expires,
+    } = kind
+    else {
+        unreachable!("dispatched by build")
+    };
+    let intro = tessera_i18n::t_args(
+        l,
+        "waitlist-mail-offer-intro",
+        &[("event", FluentValue::from(event_name.clone())), ("count", FluentValue::from(*quantity))],
+    );
+    Doc {
+        locale: l,
+        title: ta(l, "waitlist-mail-offer-subject", &[("event", event_name)]),
+        org_name: org_name.clone(),
+        heading: t(l, "waitlist-mail-offer-heading"),
+        blocks: vec![
+            hello,
+            Block::Para(intro),
+            Block::Facts(vec![
+                (fact(l, "when"), format_datetime(event_starts, l)),
+                (fact(l, "where"), venue_name.clone()),
+                (t(l, "waitlist-mail-ticket-type"), format!("{quantity} × {ticket_type}")),
+                (fact(l, "amount-due"), format_money(*total, l)),
+            ]),
+            Block::Button { label: t(l, "waitlist-mail-offer-pay"), url: order_url.clone() },
+            Block::Para(ta(l, "waitlist-mail-offer-expiry", &[("date", &format_datetime(expires, l))])),
+            Block::Para(t(l, "waitlist-mail-offer-ignore")),
+        ],
+        footer: footer(l, org_name),
     }
 }
 

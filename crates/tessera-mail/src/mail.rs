@@ -132,6 +132,20 @@ pub enum MailKind {
     },
     /// The recipient accepted: the sender's tickets are void now.
     TransferAccepted { org_name: String, event_name: String, to_name: String, count: usize, order_url: String },
+    /// Tickets freed for a waitlisted buyer are held for them: the order's
+    /// link to pay, and until when the offer holds.
+    WaitlistOffer {
+        org_name: String,
+        event_name: String,
+        event_starts: Zoned,
+        venue_name: String,
+        ticket_type: String,
+        quantity: usize,
+        total: Money,
+        order_url: String,
+        /// The offer's end, in the venue's time zone.
+        expires: Zoned,
+    },
 }
 
 /// One line of an order: a ticket type (or other item) and its quantity.

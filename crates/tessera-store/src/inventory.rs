@@ -92,6 +92,9 @@ pub enum InventoryOp {
     /// Pays part or all of a pending order with the buyer's loyalty points,
     /// decided under the points account's lock; see [`crate::loyalty::PointsPayment`].
     Points(Box<crate::loyalty::PointsPayment>),
+    /// Offers freed inventory to the event's waitlist, in order; see
+    /// [`crate::waitlist`]. Answers nothing: the offers are its effect.
+    Waitlist,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -419,9 +422,17 @@ impl Store {
             claims.push(idem);
         }
         let ops = ops_kept;
+        // The waitlist's next entries, as reservations to decide in order.
+        let mut candidates = if crate::waitlist::wanted(&ops) {
+            crate::waitlist::candidates_in(&mut tx, self.backend, event_id, now).await?
+        } else {
+            Vec::new()
+        };
+        let mut waitlist = crate::waitlist::Outcome::default();
 
         // Payments may revive an expired order, which needs the quotas' counters.
-        let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_) | InventoryOp::Payment(_)));
+        let needs_snapshot = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(_) | InventoryOp::Payment(_)))
+            || !candidates.is_empty();
         let card_codes: Vec<String> = {
             let mut c: Vec<String> = ops
                 .iter()
@@ -436,7 +447,8 @@ impl Store {
         };
         let mut cards = crate::giftcards::load_cards(&mut tx, self.backend, event.org_id, &card_codes).await?;
         let mut snap = if needs_snapshot {
-            Some(load_snapshot(&mut tx, self.backend, event.clone(), &ops, now).await?)
+            let extra = crate::waitlist::buyer_keys(&candidates);
+            Some(load_snapshot(&mut tx, self.backend, event.clone(), &ops, &extra, now).await?)
         } else {
             None
         };
@@ -495,6 +507,14 @@ impl Store {
         for op in ops {
             let r = match op {
                 InventoryOp::Sweep => Ok(None),
+                InventoryOp::Waitlist => {
+                    let snap = snap.as_mut().filter(|_| !candidates.is_empty());
+                    if let Some(snap) = snap {
+                        let cx = crate::waitlist::OfferCx { event: &event, now, seated, pricing: &pricing };
+                        crate::waitlist::offer_all(&cx, snap, std::mem::take(&mut candidates), &mut w, &mut waitlist);
+                    }
+                    Ok(None)
+                }
                 InventoryOp::BlockSeats { seats: ids, block } => {
                     block_seats(&event, seats.as_mut(), &ids, block, &mut w).map_err(OpError::Reserve)
                 }
@@ -585,6 +605,7 @@ impl Store {
         let mut patches: Vec<(u32, SeatStatus)> = freed.iter().map(|i| (*i, SeatStatus::Available)).collect();
         patches.extend(std::mem::take(&mut w.seat_patches));
         flush(&mut tx, self.backend, w, now).await?;
+        crate::waitlist::record_in(&mut tx, waitlist, now).await?;
         let versions = if patches.is_empty() { None } else { self.bump_claims(&mut tx, event_id).await? };
         tx.commit().await?;
         if let Some(v) = versions {
@@ -1017,6 +1038,7 @@ async fn load_snapshot(
     backend: crate::Backend,
     event: Event,
     ops: &[InventoryOp],
+    extra_buyers: &[String],
     now: Timestamp,
 ) -> Result<Snapshot> {
     let eid = event.id.to_string();
@@ -1059,6 +1081,7 @@ async fn load_snapshot(
                 InventoryOp::Reserve(n) => Some(n.request.buyer_key.clone()),
                 _ => None,
             })
+            .chain(extra_buyers.iter().cloned())
             .collect();
         keys.sort();
         keys.dedup();
@@ -1357,7 +1380,7 @@ fn block_seats(
 }
 
 #[allow(clippy::too_many_arguments)] // the batch's state, passed apart so each piece stays borrowable
-fn reserve(
+pub(crate) fn reserve(
     snap: &mut Snapshot,
     event: &Event,
     n: &NewOrder,

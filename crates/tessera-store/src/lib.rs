@@ -34,6 +34,7 @@ pub mod series;
 pub mod testing;
 pub mod tiers;
 pub mod transfers;
+pub mod waitlist;
 
 pub use accounts::{InvitationRecord, LinkPurpose, NewUser, SessionRecord, UserAuth};
 pub use catalog::{EventFilter, EventPage, PublicEvent};

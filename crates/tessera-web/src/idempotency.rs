@@ -58,6 +58,13 @@ fn scope(req: &Request) -> Option<String> {
             .and_then(|v| v.to_str().ok())
             .map(|v| format!("transfer:{v}"))
     });
+    // So does a waitlist entry's secret, its buyer's.
+    let cred = cred.or_else(|| {
+        req.headers()
+            .get(crate::api::waitlist::WAITLIST_TOKEN)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| format!("waitlist:{v}"))
+    });
     // The app hashes it: the table never holds credentials.
     cred
 }

@@ -100,6 +100,7 @@ pub struct AppState {
         (name = "loyalty", description = "Loyalty points: the organization's rule and report, a buyer's balance and history, paying orders with points"),
         (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
         (name = "series", description = "Series: events repeating by a rule (an RRULE subset), their occurrences, changes from a date on"),
+        (name = "waitlist", description = "Waitlists of sold-out ticket types: joining, positions, offers of freed tickets in order, leaving, the organizer's list and settings"),
         (name = "webhooks", description = "Outbound webhooks for integrators, signed per Standard Webhooks"),
         (name = "admin", description = "Platform administration"),
         (name = "operations", description = "Health, metrics and this document"),
@@ -197,6 +198,13 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(series::remove_occurrence))
         .routes(routes!(series::get_public_series))
         .routes(routes!(series::list_public_occurrences))
+        .routes(routes!(waitlist::get_waitlist_settings, waitlist::put_waitlist_settings))
+        .routes(routes!(waitlist::join_waitlist))
+        .routes(routes!(waitlist::get_waitlist_entry))
+        .routes(routes!(waitlist::leave_waitlist))
+        .routes(routes!(waitlist::my_waitlist))
+        .routes(routes!(waitlist::event_waitlist))
+        .routes(routes!(waitlist::remove_waitlist_entry))
         .routes(routes!(orders::lookup_order))
         .routes(routes!(orders::confirm_order))
         .routes(routes!(orders::cancel_own_order))

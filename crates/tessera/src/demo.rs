@@ -283,7 +283,31 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             gates: vec!["Front".into(), "Side".into()],
         };
         app.create_checkin_list(&actor, org.id, event.id, doors).await.map_err(err)?;
+        // The concert's front row: two tickets, sold out, with a waitlist.
+        let front_row = if title == "Night of Strings" {
+            let own = NewQuota { name: "Front row".into(), capacity: 2, ticket_type_ids: vec![] };
+            let own = app.create_quota(&actor, org.id, event.id, own).await.map_err(err)?;
+            let tt = NewTicketType {
+                name: "Front row".into(),
+                description: "The first row, closest to the stage.".into(),
+                price_minor: 5900,
+                currency: eur,
+                sales_start: None,
+                sales_end: None,
+                min_per_order: 1,
+                max_per_order: 2,
+                visibility: Visibility::Public,
+                access_code: None,
+                quota_ids: vec![own.id, all.id],
+            };
+            Some(app.create_ticket_type(&actor, org.id, event.id, tt).await.map_err(err)?.id)
+        } else {
+            None
+        };
         app.event_action(&actor, org.id, event.id, EventAction::Publish).await.map_err(err)?;
+        if let Some(front_row) = front_row {
+            seed_waitlist(app, &actor, org.id, event.id, front_row).await.map_err(err)?;
+        }
     }
     // A gift card worth 50.00 EUR, to pay an order with (or spend at the
     // scanner's Redeem mode); its code is printed with the login.
@@ -353,5 +377,45 @@ async fn seed_museum(app: &App, actor: &Actor, org: tessera_domain::OrgId, eur: 
     };
     let series = app.create_series(actor, org, input).await.map_err(err)?;
     app.publish_series(actor, org, series.series.id).await.map_err(err)?;
+    Ok(())
+}
+
+/// Sells the front row out (two paid orders) and puts two buyers on its
+/// waitlist, offers held for 30 minutes: a refund or cancellation of a
+/// front-row order offers the ticket to the first of them.
+async fn seed_waitlist(
+    app: &App,
+    actor: &Actor,
+    org: tessera_domain::OrgId,
+    event: tessera_domain::EventId,
+    front_row: tessera_domain::TicketTypeId,
+) -> std::result::Result<(), tessera_app::AppError> {
+    use tessera_domain::inventory::LineRequest;
+    for (name, email) in [("Clara Schumann", "clara@example.org"), ("Antonín Dvořák", "antonin@example.org")] {
+        let input = tessera_app::inventory::PlaceOrder {
+            lines: vec![LineRequest { ticket_type_id: front_row, quantity: 1 }],
+            seats: None,
+            email: Email::parse(email).ok(),
+            name: Some(name.into()),
+            access_code: None,
+            promo_code: None,
+            locale: Some("en".into()),
+        };
+        let placed = app.place_order(&Actor::Anonymous, event, input).await?;
+        app.mark_paid(actor, org, placed.order.id).await?;
+    }
+    let settings = tessera_app::waitlist::WaitlistSettings { enabled: true, offer_minutes: 30 };
+    app.set_waitlist_settings(actor, org, event, settings).await?;
+    for (name, email, locale) in [("Béla Bartók", "bela@example.org", "en"), ("李雷", "lilei@example.org", "zh-CN")]
+    {
+        let join = tessera_app::waitlist::JoinWaitlist {
+            ticket_type_id: front_row,
+            quantity: 1,
+            email: Some(email.into()),
+            name: Some(name.into()),
+            locale: Some(locale.into()),
+        };
+        app.join_waitlist(&Actor::Anonymous, event, join).await?;
+    }
     Ok(())
 }

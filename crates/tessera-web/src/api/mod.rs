@@ -22,6 +22,7 @@ pub mod seating;
 pub mod series;
 pub mod tickets;
 pub mod transfers;
+pub mod waitlist;
 
 pub(crate) use crate::AppState;
 pub(crate) use crate::error::{ApiResult, ErrorBody};

@@ -264,6 +264,18 @@ struct MyTickets {
     /// Tickets others transferred to this account, by event.
     received: Vec<EventGroup>,
     orders: Vec<OrderRow>,
+    /// The account's waitlist entries, newest first.
+    waitlist: Vec<WaitRow>,
+}
+
+/// One waitlist entry on "My tickets".
+struct WaitRow {
+    event: String,
+    tickets: String,
+    state: String,
+    state_kind: &'static str,
+    position: String,
+    href: String,
 }
 
 /// "My tickets": the signed-in buyer's tickets grouped by event, upcoming
@@ -273,10 +285,11 @@ async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
         return redirect("/account/sign-in?next=/account", &[]);
     };
     let actor = Actor::User(v.user.clone());
-    let (orders, tickets, received) = match tokio::try_join!(
+    let (orders, tickets, received, waiting) = match tokio::try_join!(
         s.app.my_orders(&actor, 100, 0),
         s.app.my_tickets(&actor),
-        s.app.received_ticket_groups(&actor)
+        s.app.received_ticket_groups(&actor),
+        s.app.my_waitlist(&actor)
     ) {
         Ok(found) => found,
         Err(e) => return error_page(e),
@@ -344,6 +357,21 @@ async fn my_orders(State(s): State<AppState>, headers: HeaderMap) -> Response {
         past: past.into_iter().rev().map(|(_, _, g)| g).collect(),
         received,
         orders: rows,
+        waitlist: waiting
+            .iter()
+            .map(|w| {
+                let (state, state_kind) = super::waitlist::state_label(&w.state);
+                WaitRow {
+                    event: w.event_title.clone(),
+                    tickets: format!("{} × {}", w.quantity, w.ticket_type),
+                    state,
+                    state_kind,
+                    position: w.position.map(|p| p.to_string()).unwrap_or_default(),
+                    // The account opens its own entries; the path's secret part is not checked then.
+                    href: format!("/waitlist/{}/account", w.id),
+                }
+            })
+            .collect(),
     };
     render(StatusCode::OK, &page, &set.into_iter().collect::<Vec<_>>())
 }

@@ -37,6 +37,7 @@ pub(crate) mod shell;
 pub(crate) mod storefront;
 pub(crate) mod tiers;
 pub(crate) mod transfers;
+pub(crate) mod waitlist;
 
 use crate::AppState;
 use crate::extract::SESSION_COOKIE;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
         .merge(transfers::router())
+        .merge(waitlist::router())
         .merge(account::router())
         .merge(security::router())
         .merge(dashboard::router())

@@ -259,7 +259,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 20] = [
+        const AREAS: [&str; 22] = [
             "common",
             "shell",
             "errors",
@@ -280,6 +280,8 @@ mod tests {
             "invoices",
             "transfers",
             "loyalty",
+            "waitlist",
+            "series",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -156,7 +156,7 @@ impl EventHead {
         EventHead::new(event.id, &event.title, event.starts_at, venue.timezone.as_str(), &venue.name, &venue.address)
     }
 
-    fn of_public(e: &EventDetail) -> EventHead {
+    pub(crate) fn of_public(e: &EventDetail) -> EventHead {
         let s = &e.summary;
         let mut h = EventHead::new(s.id, &s.title, s.starts_at, &s.timezone, &s.venue.name, &s.venue.address);
         h.linked = false;
@@ -339,13 +339,16 @@ struct Offer {
     image: Option<super::media::ImageUrls>,
     /// The calendar of the series this event is an occurrence of.
     series: Option<String>,
+    /// Buyers may join the waitlist of a sold-out ticket type.
+    waitlist: bool,
 }
 
 impl Offer {
     async fn of(s: &AppState, e: &EventDetail) -> Result<Self, AppError> {
         let image = super::media::event_image(s, e.summary.id).await;
         let series = s.app.public_series_of_event(e.summary.id).await?.map(|id| format!("/series/{id}"));
-        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series })
+        let waitlist = s.app.waitlist_open(e.summary.id).await?;
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series, waitlist })
     }
 }
 
@@ -396,6 +399,8 @@ struct EventPage<'a> {
     opens: Option<String>,
     /// "Other dates": the series' calendar, for an occurrence.
     series: Option<String>,
+    /// Sold-out rows link to their waitlist.
+    waitlist: bool,
 }
 
 /// The event's page with its ticket form; `errors` and `values` re-render a
@@ -497,6 +502,7 @@ fn event_response(
         on_sale,
         opens: opens.map(|at| when(at, zone)),
         series: offer.series.clone(),
+        waitlist: offer.waitlist && seating.is_none(),
     };
     render(status, &page, cookies)
 }

@@ -36,3 +36,4 @@ mod tickets;
 mod tiers;
 mod transfers;
 mod venue_payment_pages;
+mod waitlist;

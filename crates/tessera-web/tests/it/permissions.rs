@@ -40,6 +40,7 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/me/orders", Rule::SessionOnly),
     ("GET", "/api/v1/me/tickets", Rule::SessionOnly),
     ("GET", "/api/v1/me/received-tickets", Rule::SessionOnly),
+    ("GET", "/api/v1/me/waitlist", Rule::SessionOnly),
     ("GET", "/api/v1/orgs", Rule::Authenticated),
     ("POST", "/api/v1/orgs", Rule::SessionOnly),
     ("GET", "/api/v1/orgs/{org_id}", Rule::Org(Role::Scanner)),
@@ -102,6 +103,9 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/transfers", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", Rule::Org(Role::Staff)),
     ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist-settings", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist-settings", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/void", Rule::Org(Role::Staff)),
     ("POST", "/api/v1/orgs/{org_id}/tickets/{ticket_id}/reissue", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/keys", Rule::Org(Role::Scanner)),
@@ -237,6 +241,14 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("DELETE", "/api/v1/orgs/{org_id}/series/{series_id}/occurrences/{event_id}"),
     ("GET", "/api/v1/series/{series_id}"),
     ("GET", "/api/v1/series/{series_id}/occurrences"),
+    // Waitlists: joining is public (a sold-out type of a published event),
+    // an entry is its buyer's (the entry's secret or the account), and
+    // removing one takes a live entry per call: tests/it/waitlist.rs
+    // (strangers' 404, wrong secrets, staff remove, scanners refused).
+    ("POST", "/api/v1/events/{event_id}/waitlist"),
+    ("GET", "/api/v1/waitlist/{entry_id}"),
+    ("POST", "/api/v1/waitlist/{entry_id}/leave"),
+    ("POST", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist/{entry_id}/remove"),
 ];
 
 fn expected(rule: Rule, kind: Kind) -> u16 {
@@ -361,6 +373,9 @@ impl Fixture {
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/pricing") => Some(json!({"reminder_hours": n % 24})),
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings") => {
                 Some(json!({"allowed": true, "cutoff_hours": n % 24, "max_per_ticket": 1}))
+            }
+            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist-settings") => {
+                Some(json!({"enabled": true, "offer_minutes": 5 + n as i64 % 60}))
             }
             ("POST", "/api/v1/orgs/{org_id}/webhooks") => {
                 Some(json!({"url": format!("https://hooks.example.org/{n}"), "event_types": ["order.paid"]}))

@@ -18,6 +18,7 @@ fn topic_label(topic: &str) -> String {
         "ticket.checked_in" => "developers-webhook-topic-ticket-checked-in",
         "ticket.transferred" => "developers-webhook-topic-ticket-transferred",
         "event.cancelled" => "developers-webhook-topic-event-cancelled",
+        "waitlist.offered" => "developers-webhook-topic-waitlist-offered",
         other => return other.to_string(),
     })
 }
