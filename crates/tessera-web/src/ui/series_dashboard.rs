@@ -190,6 +190,7 @@ fn types_from(
     out
 }
 
+#[allow(clippy::too_many_arguments, reason = "one page's inputs")]
 async fn list_form(
     s: &AppState,
     actor: &Actor,
