@@ -125,11 +125,12 @@ pub struct EventQuery {
     pub limit: Option<i64>,
 }
 
-fn encode_cursor(at: Timestamp, id: EventId) -> String {
+/// A keyset cursor over (start, id), for event lists and series occurrences.
+pub(crate) fn encode_cursor(at: Timestamp, id: EventId) -> String {
     BASE64URL_NOPAD.encode(format!("{}.{}", at.as_microsecond(), id).as_bytes())
 }
 
-fn decode_cursor(c: &str) -> Result<(Timestamp, EventId)> {
+pub(crate) fn decode_cursor(c: &str) -> Result<(Timestamp, EventId)> {
     let bad =
         || AppError::invalid_key("cursor", MessageKey::new("errors-bad-cursor"), "not a cursor this server issued");
     let raw = BASE64URL_NOPAD.decode(c.as_bytes()).map_err(|_| bad())?;

@@ -14,8 +14,8 @@
 
 use crate::catalog::DEFAULT_GATE_NAME;
 use crate::catalog::DEFAULT_LIST_NAME;
+use crate::catalog::{decode_cursor, encode_cursor};
 use crate::{Actor, App, AppError, Result};
-use data_encoding::BASE64URL_NOPAD;
 use std::collections::HashSet;
 use tessera_domain::catalog::{Event, EventStatus, Quota, TicketType, Venue, Visibility};
 use tessera_domain::checkin::{CheckinList, Gate};
@@ -76,20 +76,6 @@ pub struct OccurrenceQuery {
     /// 1-500, default 100.
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
-}
-
-fn encode_cursor(at: Timestamp, id: EventId) -> String {
-    BASE64URL_NOPAD.encode(format!("{}.{}", at.as_microsecond(), id).as_bytes())
-}
-
-fn decode_cursor(c: &str) -> Result<(Timestamp, EventId)> {
-    let bad =
-        || AppError::invalid_key("cursor", MessageKey::new("errors-bad-cursor"), "not a cursor this server issued");
-    let raw = BASE64URL_NOPAD.decode(c.as_bytes()).map_err(|_| bad())?;
-    let s = String::from_utf8(raw).map_err(|_| bad())?;
-    let (a, b) = s.split_once('.').ok_or_else(bad)?;
-    let at = a.parse::<i64>().ok().and_then(|m| Timestamp::from_microsecond(m).ok()).ok_or_else(bad)?;
-    Ok((at, b.parse().map_err(|_| bad())?))
 }
 
 fn summary(o: &OccurrenceRow, venue: &Venue) -> OccurrenceSummary {

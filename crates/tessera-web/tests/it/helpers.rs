@@ -317,7 +317,12 @@ pub struct Sale {
 
 /// A published event with one ticket type at `price` from a quota of `capacity`.
 pub async fn sale(price: i64, capacity: i64) -> Sale {
-    let t = spawn_app_on(&DB.with(Clone::clone), test_config(), tessera_web::WebConfig::default()).await;
+    sale_with(price, capacity, test_config()).await
+}
+
+/// [`sale`] on a server with another configuration.
+pub async fn sale_with(price: i64, capacity: i64, config: AppConfig) -> Sale {
+    let t = spawn_app_on(&DB.with(Clone::clone), config, tessera_web::WebConfig::default()).await;
     let (owner, org) = t.organizer("owner@example.org", "alpha").await;
     let venue = t.venue(&owner, &org, "Hall").await;
     let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;

@@ -37,33 +37,6 @@ async fn setup_with(price: i64, capacity: i64, config: AppConfig) -> Sale {
     s
 }
 
-/// [`sale`] with another configuration.
-async fn sale_with(price: i64, capacity: i64, config: AppConfig) -> Sale {
-    let t = spawn_app_on(&DB.with(Clone::clone), config, tessera_web::WebConfig::default()).await;
-    let (owner, org) = t.organizer("owner@example.org", "alpha").await;
-    let venue = t.venue(&owner, &org, "Hall").await;
-    let e = t.post(&format!("/api/v1/orgs/{org}/events"), &owner, event_body(&venue, "Gig", 30)).await;
-    let event = e.body["id"].as_str().unwrap().to_string();
-    let q = t
-        .post(
-            &format!("/api/v1/orgs/{org}/events/{event}/quotas"),
-            &owner,
-            json!({"name": "House", "capacity": capacity}),
-        )
-        .await;
-    let tt = t
-        .post(
-            &format!("/api/v1/orgs/{org}/events/{event}/ticket-types"),
-            &owner,
-            json!({"name": "GA", "price_minor": price, "currency": "EUR", "max_per_order": 6, "quota_ids": [q.body["id"]]}),
-        )
-        .await;
-    assert_eq!(tt.status, 201, "{tt:?}");
-    let ticket_type = tt.body["id"].as_str().unwrap().to_string();
-    assert_eq!(t.post(&format!("/api/v1/orgs/{org}/events/{event}/publish"), &owner, json!({})).await.status, 200);
-    Sale { t, owner, org, event, ticket_type }
-}
-
 fn settings_path(s: &Sale) -> String {
     format!("/api/v1/orgs/{}/events/{}/waitlist-settings", s.org, s.event)
 }
