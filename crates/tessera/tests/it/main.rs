@@ -179,7 +179,7 @@ fn demo_round_trip(db: Option<&str>) {
     }
     let (status, events) = get(&format!("{base}/api/v1/events"));
     assert_eq!(status, 200);
-    assert_eq!(events["items"].as_array().unwrap().len(), 4, "{events}");
+    assert_eq!(events["items"].as_array().unwrap().len(), 5, "{events}");
     // Soonest first: tonight's rehearsal, whose tickets can be scanned at once.
     assert_eq!(events["items"][0]["title"], "Open Rehearsal", "{events}");
     let first = events["items"][0]["id"].as_str().unwrap();
@@ -197,7 +197,7 @@ fn demo_round_trip(db: Option<&str>) {
     let (child, base, lines) = start(&dir, &["--demo"], db);
     let again = lines.iter().find(|l| l.contains("organizer login")).unwrap();
     assert!(!again.contains(" / ") && !again.contains(&password), "{again}");
-    assert_eq!(get(&format!("{base}/api/v1/events")).1["items"].as_array().unwrap().len(), 4);
+    assert_eq!(get(&format!("{base}/api/v1/events")).1["items"].as_array().unwrap().len(), 5);
     let signed_in = login_status(&base, "organizer@demo.tessera.dev", &password);
     assert_eq!(signed_in, 200, "the password printed on first start still works");
     terminate(child);
