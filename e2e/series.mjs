@@ -113,11 +113,11 @@ try {
       const day = pick.starts_at_local.slice(0, 10);
       const month = day.slice(0, 7);
       if (!page.url().includes(`month=${month}`)) await page.goto(`${base}/series/${series}?month=${month}&lang=${lang}`);
-      await page.locator(`table.series-calendar a[href*="day=${day}"]`).click();
-      await page.locator("ul.series-slots").waitFor();
-      await page.screenshot({ path: `${shots}/series-calendar-${tag}.png`, fullPage: true });
+      await page.locator(`table.dates-calendar a[href*="day=${day}"]`).click();
+      await page.locator("ul.dates-slots").waitFor();
+      await page.screenshot({ path: `${shots}/dates-calendar-${tag}.png`, fullPage: true });
       await check(page, lang, `series calendar ${tag}`);
-      await page.locator(`ul.series-slots a[href="/events/${pick.id}"]`).click();
+      await page.locator(`ul.dates-slots a[href="/events/${pick.id}"]`).click();
       await page.waitForURL(new RegExp(`/events/${pick.id}`));
       await page.getByRole("link", { name: w.other }).waitFor();
       await check(page, lang, `occurrence page ${tag}`);
@@ -150,7 +150,7 @@ try {
   await page.goto(`${base}/?q=City%20Museum`);
   await page.locator(".event-card", { hasText: "City Museum" }).getByRole("link").first().click();
   await page.waitForURL(/\/series\//);
-  assert.ok((await page.locator("table.series-calendar a").count()) > 0, "the museum has days to pick");
+  assert.ok((await page.locator("table.dates-calendar a").count()) > 0, "the museum has days to pick");
   await check(page, "en", "museum calendar");
   await ctx.close();
   console.log("series: ok");

@@ -146,6 +146,7 @@ fn reserve_error(e: ReserveError) -> AppError {
         ReserveError::AccessCodeRequired { .. } => {
             AppError::Rule { code: "access_code_required", field: field_of(&message), message }
         }
+        ReserveError::MembersOnly { .. } => AppError::Rule { code: "members_only", field: field_of(&message), message },
         ReserveError::BadLineCount => AppError::Invalid(ValidationError::single_key(
             "lines",
             MessageKey::new("errors-line-count").num("max", tessera_domain::inventory::MAX_LINES),
@@ -252,7 +253,7 @@ impl App {
     /// holds them until `expires_at`.
     pub async fn place_order(&self, actor: &Actor, event: EventId, input: PlaceOrder) -> Result<PlacedOrder> {
         let (user, email, default_name) = match actor {
-            Actor::User(u) => (Some(u.id), u.email.clone(), Some(u.name.clone())),
+            Actor::User(u) => (Some((u.id, u.email_verified)), u.email.clone(), Some(u.name.clone())),
             _ => {
                 let email = input.email.clone().ok_or_else(|| {
                     let key = MessageKey::new("errors-email-required-for-guests");
@@ -268,7 +269,7 @@ impl App {
     /// the address for e-mails, and the name when the input has none.
     pub(crate) async fn place_order_for(
         &self,
-        user: Option<tessera_domain::UserId>,
+        user: Option<(tessera_domain::UserId, bool)>,
         email: Email,
         default_name: Option<String>,
         event: EventId,
@@ -347,11 +348,22 @@ impl App {
         };
         e.finish()?;
         let buyer_key = match user {
-            Some(u) => format!("user:{u}"),
+            Some((u, _)) => format!("user:{u}"),
             None => format!("email:{email}"),
         };
         let token = random_token();
         let now = self.now();
+        // Signed-in buyers with an active member card: members-only types
+        // and member prices. Cards bought as a guest count once the
+        // account's address (the cards') is verified.
+        let member_plans = match user {
+            Some((u, verified)) => {
+                let address = email.to_string();
+                self.store.active_plans_for_event(event, u, verified.then_some(address.as_str()), now).await?
+            }
+            None => vec![],
+        };
+        let user = user.map(|(u, _)| u);
         let new = NewOrder {
             id: OrderId::new(),
             reference: tessera_store::inventory::fresh_reference(),
@@ -361,6 +373,7 @@ impl App {
                 access_code: input.access_code,
                 promo_code,
                 staff_sale,
+                member_plans,
             },
             buyer_user_id: user,
             buyer_email: email.to_string(),

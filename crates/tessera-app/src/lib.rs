@@ -19,6 +19,7 @@ pub mod inventory;
 pub mod invoices;
 pub mod loyalty;
 pub mod media;
+pub mod members;
 pub mod orgs;
 pub mod outbox;
 pub mod payments;

@@ -610,6 +610,26 @@ impl App {
                     expires: order.expires_at.to_zoned(tz.clone()),
                 }
             }
+            "products_delivery" => {
+                if order.state != tessera_domain::orders::OrderState::Paid {
+                    return Ok(None);
+                }
+                let (gift, member) = self.store.order_products(&order.id.to_string()).await?;
+                if gift.is_empty() && member.is_empty() {
+                    return Ok(None);
+                }
+                MailKind::ProductsDelivery {
+                    org_name: org.name.clone(),
+                    order_reference: order.reference.clone(),
+                    gift_cards: gift.into_iter().map(|c| (c.code, c.initial)).collect(),
+                    member_cards: member
+                        .into_iter()
+                        .map(|c| (c.plan_name, c.code, c.valid_until.to_zoned(tz.clone())))
+                        .collect(),
+                    order_url,
+                    account_url: format!("{}/account/memberships", self.config.public_url),
+                }
+            }
             other => return Err(AppError::Internal(format!("unknown e-mail topic {other}"))),
         };
         Ok(Some(Mail {

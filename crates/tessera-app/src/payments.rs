@@ -868,6 +868,7 @@ impl App {
                 // The last part voids the tickets, once the money went back.
                 tickets: if i == last { tickets.clone() } else { "none".into() },
                 request_key: key,
+                take_back_cards: tickets == "all" || tickets == "none",
             };
             let (refund, fresh) = self.store.open_refund(&new, order.org_id, self.now()).await?;
             if fresh && let Err(e) = self.run_refund(&refund.id).await {

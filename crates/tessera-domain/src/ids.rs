@@ -81,4 +81,8 @@ id_type!(
     GiftCardId,
     /// A series: a rule whose occurrences are events.
     SeriesId,
+    /// A membership plan of an organization (what a membership gives, for how long).
+    MemberPlanId,
+    /// A member card: one person's membership of a plan, for a period.
+    MemberCardId,
 );

@@ -36,6 +36,9 @@ pub struct ReserveRequest {
     pub promo_code: Option<String>,
     /// Sold by staff at the box office: hidden ticket types need no code.
     pub staff_sale: bool,
+    /// The plans the buyer holds an active member card of (signed-in
+    /// buyers only): members-only types and member prices follow from them.
+    pub member_plans: Vec<crate::MemberPlanId>,
 }
 
 /// A promo code as a batch sees it: the code with its current use count,
@@ -74,6 +77,8 @@ pub struct Snapshot {
     /// Price tiers by ticket type, sorted ([`crate::tiers::sort`]), with
     /// their counters: a request takes from them like from quotas.
     pub tiers: HashMap<TicketTypeId, Vec<PriceTier>>,
+    /// Member rules by ticket type ([`crate::members`]).
+    pub member_rules: HashMap<TicketTypeId, crate::members::MemberRule>,
     pub now: Timestamp,
 }
 
@@ -85,6 +90,8 @@ pub struct Allocation {
     pub lines: Vec<(TicketTypeId, i64, Money)>,
     /// The price tier of each of `lines` (`None`: the type's own price).
     pub line_tiers: Vec<Option<PriceTierId>>,
+    /// Whether each of `lines` is at the member price.
+    pub line_members: Vec<bool>,
     /// (quota, quantity): the sum over lines of what each takes from each quota.
     pub quotas: Vec<(QuotaId, i64)>,
     /// The promo code used, and the discount it gives on each line (minor
@@ -111,6 +118,9 @@ pub enum ReserveError {
     DuplicateLine { line: usize },
     #[error("lines[{line}].ticket_type_id: this ticket type needs an access code")]
     AccessCodeRequired { line: usize },
+    /// A members-only type, and the buyer holds no active card of its plan.
+    #[error("lines[{line}].ticket_type_id: only members can buy this ticket type")]
+    MembersOnly { line: usize },
     #[error("lines[{line}].ticket_type_id: not on sale now")]
     NotOnSale { line: usize },
     #[error("lines[{line}].quantity: must be between {min} and {max}")]
@@ -161,6 +171,7 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
     };
     let mut lines = Vec::with_capacity(r.lines.len());
     let mut line_tiers = Vec::with_capacity(r.lines.len());
+    let mut line_members = Vec::with_capacity(r.lines.len());
     for (i, l) in r.lines.iter().enumerate() {
         let tt = find(s, l.ticket_type_id).ok_or(ReserveError::UnknownTicketType { line: i })?;
         if r.lines[..i].iter().any(|p| p.ticket_type_id == l.ticket_type_id) {
@@ -174,6 +185,10 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         {
             return Err(ReserveError::AccessCodeRequired { line: i });
         }
+        let rule = s.member_rules.get(&tt.id);
+        if rule.is_some_and(|m| m.members_only && !m.admits(&r.member_plans)) && !r.staff_sale {
+            return Err(ReserveError::MembersOnly { line: i });
+        }
         if !tt.on_sale(&s.event, s.now) {
             return Err(ReserveError::NotOnSale { line: i });
         }
@@ -183,13 +198,17 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         match s.tiers.get(&tt.id) {
             Some(tiers) if !tiers.is_empty() => {
                 for (tier, n, price) in crate::tiers::split(tt.price, tiers, l.quantity, s.now) {
-                    lines.push((tt.id, n, price));
+                    let (minor, member) = crate::members::member_price(rule, &r.member_plans, price.amount_minor);
+                    lines.push((tt.id, n, Money::new(minor, price.currency)));
                     line_tiers.push(tier);
+                    line_members.push(member);
                 }
             }
             _ => {
-                lines.push((tt.id, l.quantity, tt.price));
+                let (minor, member) = crate::members::member_price(rule, &r.member_plans, tt.price.amount_minor);
+                lines.push((tt.id, l.quantity, Money::new(minor, tt.price.currency)));
                 line_tiers.push(None);
+                line_members.push(member);
             }
         }
     }
@@ -251,7 +270,7 @@ pub fn decide(s: &mut Snapshot, r: &ReserveRequest) -> Result<Allocation, Reserv
         }
     }
     *s.bought_by.entry(r.buyer_key.clone()).or_default() += wanted;
-    Ok(Allocation { lines, line_tiers, quotas: need, discount })
+    Ok(Allocation { lines, line_tiers, line_members, quotas: need, discount })
 }
 
 #[cfg(test)]
@@ -317,6 +336,7 @@ mod tests {
                 bought_by: HashMap::new(),
                 promos: HashMap::new(),
                 tiers: HashMap::new(),
+                member_rules: HashMap::new(),
                 now: ts("2030-05-01T00:00:00Z"),
             },
             ids,
@@ -330,7 +350,38 @@ mod tests {
             access_code: None,
             promo_code: None,
             staff_sale: false,
+            member_plans: vec![],
         }
+    }
+
+    #[test]
+    fn members_only_types_and_member_prices() {
+        use crate::members::MemberRule;
+        let (mut s, t) = snapshot(vec![(10, vec![0]), (10, vec![0])], &[10]);
+        let plan = crate::MemberPlanId::new();
+        s.member_rules.insert(t[0], MemberRule { plan_id: Some(plan), members_only: true, member_price_minor: None });
+        s.member_rules.insert(t[1], MemberRule { plan_id: None, members_only: false, member_price_minor: Some(300) });
+        // Not a member: the members' type is refused, naming its line, and nothing is held.
+        let before = s.quotas.clone();
+        assert_eq!(decide(&mut s, &req(&[(t[1], 1), (t[0], 1)])), Err(ReserveError::MembersOnly { line: 1 }));
+        assert_eq!(s.quotas, before);
+        // The other type sells to anyone, at the usual price to non-members.
+        let a = decide(&mut s, &req(&[(t[1], 1)])).unwrap();
+        assert_eq!((a.lines[0].2.amount_minor, a.line_members[0]), (500, false));
+        // A member of another plan: still not the plan the type asks for.
+        let mut other = req(&[(t[0], 1)]);
+        other.member_plans = vec![crate::MemberPlanId::new()];
+        assert_eq!(decide(&mut s, &other), Err(ReserveError::MembersOnly { line: 0 }));
+        // A member of the plan buys both, the second at the member price.
+        let mut member = req(&[(t[0], 1), (t[1], 2)]);
+        member.member_plans = vec![plan];
+        let a = decide(&mut s, &member).unwrap();
+        assert_eq!(a.lines.iter().map(|l| l.2.amount_minor).collect::<Vec<_>>(), vec![500, 300]);
+        assert_eq!(a.line_members, vec![false, true]);
+        // Staff at the box office sell the members' type to anyone.
+        let mut door = req(&[(t[0], 1)]);
+        door.staff_sale = true;
+        assert!(decide(&mut s, &door).is_ok());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod inventory;
 pub mod invoices;
 pub mod loyalty;
+pub mod members;
 pub mod money;
 pub mod orders;
 pub mod payments;

@@ -67,11 +67,11 @@ macro_rules! catalogs {
 pub const FILES: [(Locale, &[File]); 2] = [
     (
         Locale::En,
-        catalogs!("en": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist"),
+        catalogs!("en": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist", "members"),
     ),
     (
         Locale::ZhCn,
-        catalogs!("zh-CN": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist"),
+        catalogs!("zh-CN": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist", "members"),
     ),
 ];
 

@@ -104,6 +104,10 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         MailKind::TransferOffer { accept_url, .. } => check("accept_url", accept_url),
         MailKind::TransferAccepted { order_url, .. } => check("order_url", order_url),
         MailKind::WaitlistOffer { order_url, .. } => check("order_url", order_url),
+        MailKind::ProductsDelivery { order_url, account_url, .. } => {
+            check("order_url", order_url)?;
+            check("account_url", account_url)
+        }
         MailKind::Account(a) => check("url", a.url()),
     }
 }

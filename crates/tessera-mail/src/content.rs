@@ -70,6 +70,44 @@ pub(crate) fn build(mail: &Mail) -> Doc {
         MailKind::TransferOffer { .. } => transfer_offer(l, hello, &mail.kind),
         MailKind::TransferAccepted { .. } => transfer_accepted(l, hello, &mail.kind),
         MailKind::WaitlistOffer { .. } => waitlist_offer(l, hello, &mail.kind),
+        MailKind::ProductsDelivery { .. } => products_delivery(l, hello, &mail.kind),
+    }
+}
+
+/// To a buyer whose order bought gift cards or memberships: the cards.
+fn products_delivery(l: Locale, hello: Block, kind: &MailKind) -> Doc {
+    let MailKind::ProductsDelivery { org_name, order_reference, gift_cards, member_cards, order_url, account_url } =
+        kind
+    else {
+        unreachable!("dispatched by build")
+    };
+    let mut blocks = vec![hello, Block::Para(ta(l, "members-mail-intro", &[("org", org_name)]))];
+    let mut facts = vec![(fact(l, "order"), order_reference.clone())];
+    for (code, value) in gift_cards {
+        facts.push((ta(l, "members-mail-gift-card", &[("value", &format_money(*value, l))]), code.clone()));
+    }
+    for (plan, code, until) in member_cards {
+        facts.push((
+            ta(l, "members-mail-member-card", &[("plan", plan), ("date", &format_date(until, l))]),
+            code.clone(),
+        ));
+    }
+    blocks.push(Block::Facts(facts));
+    if !gift_cards.is_empty() {
+        blocks.push(Block::Para(t(l, "members-mail-gift-card-how")));
+    }
+    if !member_cards.is_empty() {
+        blocks.push(Block::Para(t(l, "members-mail-member-card-how")));
+        blocks.push(Block::Button { label: t(l, "members-mail-open-account"), url: account_url.clone() });
+    }
+    blocks.push(view_order(l, order_url));
+    Doc {
+        locale: l,
+        title: ta(l, "members-mail-subject", &[("org", org_name)]),
+        org_name: org_name.clone(),
+        heading: t(l, "members-mail-heading"),
+        blocks,
+        footer: footer(l, org_name),
     }
 }
 

@@ -146,6 +146,19 @@ pub enum MailKind {
         /// The offer's end, in the venue's time zone.
         expires: Zoned,
     },
+    /// What a paid order's products issued: gift cards (with their codes:
+    /// the e-mail is how the buyer gets them) and member cards.
+    ProductsDelivery {
+        org_name: String,
+        order_reference: String,
+        /// (code, value) per gift card.
+        gift_cards: Vec<(String, Money)>,
+        /// (plan, code, valid until) per member card.
+        member_cards: Vec<(String, String, Zoned)>,
+        order_url: String,
+        /// The buyer's account page that shows member cards.
+        account_url: String,
+    },
 }
 
 /// One line of an order: a ticket type (or other item) and its quantity.

@@ -287,6 +287,9 @@ pub(crate) struct Writes {
     /// price tier -> (held delta, sold delta)
     tier_deltas: BTreeMap<PriceTierId, (i64, i64)>,
     pub(crate) money: crate::payments::MoneyWrites,
+    /// The event's ticket types that sell a product: paying for them issues
+    /// cards instead of tickets (loaded when the batch may pay an order).
+    pub(crate) products: HashMap<TicketTypeId, tessera_domain::members::Product>,
 }
 
 impl Writes {
@@ -455,10 +458,13 @@ impl Store {
         let confirms = ops
             .iter()
             .any(|o| matches!(o, InventoryOp::Confirm { .. } | InventoryOp::GiftCard(_) | InventoryOp::Points(_)));
-        let pricing = if needs_snapshot || confirms {
-            crate::payments::pricing_in(&mut tx, event_id).await?
+        let (pricing, products) = if needs_snapshot || confirms {
+            (
+                crate::payments::pricing_in(&mut tx, event_id).await?,
+                crate::members::products_in(&mut tx, event_id).await?,
+            )
         } else {
-            EventPricing::default()
+            (EventPricing::default(), HashMap::new())
         };
         let existing_ids: Vec<String> = ops
             .iter()
@@ -503,6 +509,7 @@ impl Store {
         let mut money = crate::payments::BatchMoney::load(&mut tx, &ops, &existing_ids).await?;
         let mut w = Writes::default();
         w.money.hooks = hooks;
+        w.products = products;
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
             let r = match op {
@@ -1112,7 +1119,8 @@ async fn load_snapshot(
     buyers.dedup();
     let promos = crate::pricing::load_promos(tx, backend, event.org_id, &codes, &buyers).await?;
     let tiers = crate::tiers::load_for_event(tx, event.id).await?;
-    Ok(Snapshot { event, ticket_types, quotas, bought_by, promos, tiers, now })
+    let member_rules = crate::members::rules_in(tx, event.id).await?;
+    Ok(Snapshot { event, ticket_types, quotas, bought_by, promos, tiers, member_rules, now })
 }
 
 /// The orders a batch confirms or cancels, whole (lines, tickets, history),
@@ -1658,6 +1666,10 @@ pub(crate) fn transition(
         // Each ticket takes one of the hold's seats of its type, in seat order.
         let mut labels: Vec<(TicketTypeId, String)> = e.seats.iter().map(|(_, tt, l)| (*tt, l.clone())).collect();
         for line in &e.order.lines {
+            // A product (gift card, membership) is not an admission.
+            if w.products.contains_key(&line.ticket_type_id) {
+                continue;
+            }
             for _ in 0..line.quantity {
                 let seat_label =
                     labels.iter().position(|(tt, _)| *tt == line.ticket_type_id).map(|p| labels.remove(p).1);
@@ -1896,7 +1908,10 @@ async fn flush(tx: &mut Tx, backend: Backend, mut w: Writes, now: Timestamp) -> 
         }
     }
     insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await?;
+    let paid = w.money.loyalty.paid.clone();
     crate::payments::flush_money(tx, std::mem::take(&mut w.money), now).await?;
+    crate::members::issue_paid(tx, &paid, now).await?;
+    crate::members::void_products(tx, &w.voided_orders).await?;
     // A cancelled order's gift-card part goes back to its cards.
     crate::giftcards::give_back(tx, &cancelled, "order cancelled", now).await?;
     crate::loyalty::give_back(tx, backend, &cancelled, "order cancelled", now).await

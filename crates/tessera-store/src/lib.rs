@@ -25,6 +25,7 @@ pub mod inventory;
 pub mod invoices;
 pub mod loyalty;
 pub mod media;
+pub mod members;
 pub mod payments;
 pub mod pricing;
 pub mod reports;

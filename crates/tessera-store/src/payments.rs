@@ -1189,6 +1189,10 @@ pub struct NewRefund {
     /// `all`, `none` or comma-separated ticket ids.
     pub tickets: String,
     pub request_key: String,
+    /// A refund by amount or of the whole order: the unspent balance of the
+    /// gift cards the order bought is taken back first (a refund by ticket
+    /// leaves them). Either way what was spent of them is never refunded.
+    pub take_back_cards: bool,
 }
 
 impl Store {
@@ -1387,6 +1391,14 @@ impl Store {
                 "more than is left to refund",
             ));
         }
+        let sold = crate::members::SoldCardRefund {
+            order: r.order.to_string(),
+            amount: r.amount_minor,
+            take_back: r.take_back_cards,
+            paid,
+            refunded_after: refunded + r.amount_minor,
+        };
+        crate::members::take_back_sold_cards(&mut tx, self.backend, org, &sold, now).await?;
         sqlx::query(
             "INSERT INTO refunds (id, order_id, payment_id, org_id, amount_minor, currency, state, reason, actor, tickets,
                request_key, created_at, updated_at)

@@ -228,7 +228,9 @@ async fn insert_lists(tx: &mut Tx, lists: &[CheckinList]) -> Result<()> {
 async fn delete_events(tx: &mut Tx, ids: &[EventId]) -> Result<()> {
     const BY_LIST: [&str; 2] = ["checkin_list_types", "gates"];
     const BY_TYPE: [&str; 2] = ["ticket_type_quotas", "price_changes"];
-    const BY_EVENT: [&str; 11] = [
+    const BY_EVENT: [&str; 13] = [
+        "ticket_type_member_rules",
+        "ticket_type_products",
         "waitlist_entries",
         "event_waitlist_settings",
         "dynamic_pricing",

@@ -352,6 +352,7 @@ pub(crate) async fn candidates_in(
                     access_code: None,
                     promo_code: None,
                     staff_sale: false,
+                    member_plans: vec![],
                 },
                 buyer_user_id: user,
                 buyer_email: email,

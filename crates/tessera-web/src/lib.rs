@@ -97,6 +97,7 @@ pub struct AppState {
         (name = "pricing", description = "Promo codes (vouchers), generated batches of single-use codes, and their uses"),
         (name = "invoices", description = "Invoicing details, invoices for paid orders with gapless numbers, credit notes for refunds, PDFs and the CSV export"),
         (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
+        (name = "members", description = "Memberships: plans, member cards, a buyer's cards, members-only ticket types and member prices, ticket types that sell gift cards or memberships"),
         (name = "loyalty", description = "Loyalty points: the organization's rule and report, a buyer's balance and history, paying orders with points"),
         (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
         (name = "series", description = "Series: events repeating by a rule (an RRULE subset), their occurrences, changes from a date on"),
@@ -272,6 +273,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(loyalty::my_point_balances))
         .routes(routes!(loyalty::my_points))
         .routes(routes!(loyalty::pay_with_points))
+        .routes(routes!(members::list_plans, members::create_plan))
+        .routes(routes!(members::update_plan))
+        .routes(routes!(members::list_cards, members::issue_card))
+        .routes(routes!(members::void_card))
+        .routes(routes!(members::check_card))
+        .routes(routes!(members::my_cards))
+        .routes(routes!(members::get_membership))
+        .routes(routes!(members::put_member_rule, members::delete_member_rule))
+        .routes(routes!(members::put_product, members::delete_product))
         .routes(routes!(admin::admin_list_users))
         .routes(routes!(admin::admin_list_orgs))
 }

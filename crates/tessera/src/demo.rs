@@ -129,6 +129,21 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
             vec![("Early bird", 19900, 150), ("Regular", 29900, 600), ("Student", 4900, 100)],
         ),
     ];
+    // A membership plan: a year as a Friend of the hall (sold at the
+    // concert, see below), and one card staff issued.
+    let friends = tessera_domain::members::NewMemberPlan {
+        name: "Friends of Tessera Hall".into(),
+        description: "Member prices and the members' lounge at every concert.".into(),
+        validity_days: 365,
+    };
+    let friends = app.create_member_plan(&actor, org.id, friends).await.map_err(err)?;
+    let clara = tessera_domain::members::NewMemberCard {
+        plan_id: friends.id,
+        email: "clara@example.org".into(),
+        holder_name: "Clara Schumann".into(),
+        valid_from: None,
+    };
+    app.issue_member_card(&actor, org.id, clara).await.map_err(err)?;
     for (n, (title, category, description, in_days, hours, types)) in events.into_iter().enumerate() {
         let (starts_at, sales_end) = if in_days == 0 {
             let next_hour = Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(3600) + 3600)?;
@@ -300,7 +315,9 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
                 access_code: None,
                 quota_ids: vec![own.id, all.id],
             };
-            Some(app.create_ticket_type(&actor, org.id, event.id, tt).await.map_err(err)?.id)
+            let front = app.create_ticket_type(&actor, org.id, event.id, tt).await.map_err(err)?.id;
+            seed_members(app, &actor, org.id, event.id, (eur, all.id, friends.id), &zones).await.map_err(err)?;
+            Some(front)
         } else {
             None
         };
@@ -377,6 +394,66 @@ async fn seed_museum(app: &App, actor: &Actor, org: tessera_domain::OrgId, eur: 
     };
     let series = app.create_series(actor, org, input).await.map_err(err)?;
     app.publish_series(actor, org, series.series.id).await.map_err(err)?;
+    Ok(())
+}
+
+/// At the concert: members pay less for standard tickets and have a lounge
+/// of their own; a gift card and the membership itself are sold beside the
+/// tickets (from quotas of their own, not the house's seats).
+async fn seed_members(
+    app: &App,
+    actor: &Actor,
+    org: tessera_domain::OrgId,
+    event: tessera_domain::EventId,
+    (eur, house, plan): (Currency, tessera_domain::QuotaId, tessera_domain::MemberPlanId),
+    zones: &std::collections::HashMap<String, tessera_domain::TicketTypeId>,
+) -> std::result::Result<(), tessera_app::AppError> {
+    use tessera_domain::members::{MemberRule, Product, ProductKind};
+    if let Some(standard) = zones.get("Standard") {
+        let rule = MemberRule { plan_id: Some(plan), members_only: false, member_price_minor: Some(2500) };
+        app.set_member_rule(actor, org, *standard, Some(rule)).await?;
+    }
+    let types: [(&str, &str, i64, i64, Option<ProductKind>); 3] = [
+        ("Members' lounge", "Seats in the members' lounge, with a drink at the interval.", 3500, 40, None),
+        ("Gift card 25 EUR", "A gift card worth 25.00 EUR, sent by e-mail.", 2500, 1000, Some(ProductKind::GiftCard)),
+        (
+            "Friends of Tessera Hall",
+            "A year's membership: member prices and the lounge.",
+            3000,
+            1000,
+            Some(ProductKind::Membership),
+        ),
+    ];
+    for (name, description, price, capacity, product) in types {
+        let own = NewQuota { name: name.into(), capacity, ticket_type_ids: vec![] };
+        let own = app.create_quota(actor, org, event, own).await?;
+        // The lounge's seats are the house's; products take none.
+        let quota_ids = if product.is_none() { vec![own.id, house] } else { vec![own.id] };
+        let tt = NewTicketType {
+            name: name.into(),
+            description: description.into(),
+            price_minor: price,
+            currency: eur,
+            sales_start: None,
+            sales_end: None,
+            min_per_order: 1,
+            max_per_order: 4,
+            visibility: Visibility::Public,
+            access_code: None,
+            quota_ids,
+        };
+        let tt = app.create_ticket_type(actor, org, event, tt).await?.id;
+        match product {
+            None => {
+                let rule = MemberRule { plan_id: Some(plan), members_only: true, member_price_minor: None };
+                app.set_member_rule(actor, org, tt, Some(rule)).await?;
+            }
+            Some(kind) => {
+                let plan_id = (kind == ProductKind::Membership).then_some(plan);
+                app.set_product(actor, org, tt, Some(Product { kind, plan_id })).await?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -46,6 +46,7 @@ errors-refused = The request was refused ({ $detail }).
 errors-code-not-on-sale = These tickets are not on sale now.
 errors-code-limit-exceeded = This would be more tickets than one customer may buy for this event.
 errors-code-access-code-required = These tickets need an access code.
+errors-code-members-only = Only members can buy these tickets: sign in with the account that holds your membership.
 errors-code-order-pending = Tickets are issued once the order is paid.
 errors-code-order-not-paid = Only a paid order has tickets to print.
 errors-code-not-paid = Nothing was paid for this order.

@@ -186,4 +186,4 @@ pricing-counter-note = Note
 pricing-counter-left = { $count } uses left
 pricing-counter-take = Take the coupon
 pricing-counter-done = Coupon taken: { $discount } off. To pay: { $to_pay }.
-pricing-counter-code = Gift card or coupon code
+pricing-counter-code = Gift card, coupon or member card code

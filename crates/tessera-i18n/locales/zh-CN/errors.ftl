@@ -40,6 +40,7 @@ errors-refused = 请求被拒绝（{ $detail }）。
 errors-code-not-on-sale = 这些门票目前不在销售期内。
 errors-code-limit-exceeded = 超出了每位顾客在本活动可购买的门票数量。
 errors-code-access-code-required = 购买这些门票需要访问码。
+errors-code-members-only = 这些门票仅限会员购买：请用持有会员资格的账户登录。
 errors-code-order-pending = 订单付款后才会出票。
 errors-code-order-not-paid = 只有已付款的订单才能打印门票。
 errors-code-not-paid = 此订单尚未付款。

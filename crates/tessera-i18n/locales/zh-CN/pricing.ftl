@@ -173,4 +173,4 @@ pricing-counter-note = 备注
 pricing-counter-left = 剩余 { $count } 次
 pricing-counter-take = 核销优惠券
 pricing-counter-done = 已核销优惠券：优惠 { $discount }，应付 { $to_pay }。
-pricing-counter-code = 礼品卡号或优惠券码
+pricing-counter-code = 礼品卡号、优惠券码或会员卡号

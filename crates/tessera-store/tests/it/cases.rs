@@ -535,6 +535,7 @@ fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) 
             access_code: None,
             promo_code: None,
             staff_sale: false,
+            member_plans: vec![],
         },
         buyer_user_id: None,
         buyer_email: buyer.into(),
@@ -1498,6 +1499,7 @@ pub async fn payments_apply_once_refunds_stay_within_paid_and_the_ledger_balance
 
     // Refunds: reserved at once, never above what is left, settled once.
     let refund = |amount: i64, key: &str| NewRefund {
+        take_back_cards: true,
         order: order.id,
         payment_id: "p1".into(),
         amount_minor: amount,

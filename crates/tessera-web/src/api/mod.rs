@@ -12,6 +12,7 @@ pub mod giftcards;
 pub mod invoices;
 pub mod loyalty;
 pub mod media;
+pub mod members;
 pub mod ops;
 pub mod orders;
 pub mod orgs;

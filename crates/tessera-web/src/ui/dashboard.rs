@@ -500,6 +500,7 @@ struct TypeView {
     action: String,
     /// Its price tiers page, and how many tiers it has.
     tiers_href: String,
+    membership_href: String,
     tiers: usize,
 }
 
@@ -680,6 +681,7 @@ async fn event_page_showing(
                     .collect(),
                 action: format!("{base}/ticket-types/{}", t.id),
                 tiers_href: format!("{base}/ticket-types/{}/tiers", t.id),
+                membership_href: format!("{base}/ticket-types/{}/membership", t.id),
                 tiers: tiers.get(&t.id).map_or(0, Vec::len),
             })
             .collect(),

@@ -21,6 +21,8 @@ pub(crate) mod assets;
 pub(crate) mod boxoffice;
 pub(crate) mod dashboard;
 pub(crate) mod media;
+pub(crate) mod membership;
+pub(crate) mod memberships;
 pub(crate) mod orders;
 pub(crate) mod overview;
 pub(crate) mod points;
@@ -134,6 +136,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(scanner::router())
         .merge(redeem::router())
         .merge(points::router())
+        .merge(membership::router())
+        .merge(memberships::router())
         .merge(series::router())
         .merge(series_dashboard::router())
         .merge(crate::pages::router())

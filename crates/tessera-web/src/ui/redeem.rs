@@ -39,6 +39,8 @@ struct RedeemPage {
     card: Option<(String, String, String)>,
     /// The coupon looked up: (code, what it gives, uses left or "").
     coupon: Option<(String, String, String)>,
+    /// The member card looked up: (verdict class `ok` or `bad`, what it says, plan, holder, period).
+    member: Option<(String, String, String, String, String)>,
     purchase: String,
     currency: String,
     /// What the last redemption did.
@@ -62,6 +64,7 @@ fn blank() -> RedeemPage {
         amount: String::new(),
         card: None,
         coupon: None,
+        member: None,
         purchase: String::new(),
         currency: String::new(),
         done: None,
@@ -106,6 +109,24 @@ async fn submit(State(s): State<AppState>, headers: HeaderMap, Path(org): Path<S
         }
         Err(page) => Ok(page),
     };
+    // A member card's code starts with MEMB-: the scanner says whether it counts.
+    if tessera_domain::members::normalize(&p.code).is_some() {
+        return match s.app.check_member_card(&actor, org, &p.code).await {
+            Ok(k) => {
+                let (kind, says) = super::settings::members::status_badge(k.status);
+                let period =
+                    format!("{} – {}", super::when(k.card.valid_from, "UTC"), super::when(k.card.valid_until, "UTC"));
+                let class = if kind == "ok" { "ok" } else { "bad" };
+                p.member = Some((class.to_string(), says, k.card.plan_name, k.card.holder_name, period));
+                p.code = String::new();
+                show(org, csrf, set, StatusCode::OK, p)
+            }
+            Err(e) => match refused(p, e) {
+                Ok(page) => page,
+                Err(p) => show(org, csrf, set, StatusCode::UNPROCESSABLE_ENTITY, p),
+            },
+        };
+    }
     // A gift card's code starts with GIFT-; anything else is a coupon.
     if !p.code.is_empty() && tessera_domain::giftcards::normalize(&p.code).is_none() {
         return coupon(&s, org, &actor, &values, p, csrf, set).await;

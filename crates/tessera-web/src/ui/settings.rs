@@ -33,6 +33,7 @@ use tessera_domain::{OrgId, Role};
 mod giftcards;
 mod invoices;
 mod loyalty;
+pub(crate) mod members;
 mod payments;
 mod team;
 mod tokens;
@@ -73,6 +74,11 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{o}/gift-cards/{{card}}"), get(giftcards::card_page))
         .route(&format!("{o}/gift-cards/{{card}}/state"), post(giftcards::set_state))
         .route(&format!("{o}/loyalty"), get(loyalty::loyalty_page).post(loyalty::save_rule))
+        .route(&format!("{o}/memberships"), get(members::members_page))
+        .route(&format!("{o}/memberships/plans"), post(members::create_plan))
+        .route(&format!("{o}/memberships/plans/{{plan}}"), get(members::plan_page).post(members::update_plan))
+        .route(&format!("{o}/memberships/cards"), post(members::issue_card))
+        .route(&format!("{o}/memberships/cards/{{card}}/void"), post(members::void_card))
 }
 
 // ------------------------------------------------------------ shared parts

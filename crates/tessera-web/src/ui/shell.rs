@@ -141,6 +141,7 @@ impl OrgTabs {
             ("invoices", "/invoices", "invoices-tab"),
             ("giftcards", "/gift-cards", "shell-tab-giftcards"),
             ("loyalty", "/loyalty", "shell-tab-loyalty"),
+            ("memberships", "/memberships", "members-tab"),
         ];
         OrgTabs {
             org_name: org_name.to_string(),
@@ -259,7 +260,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 22] = [
+        const AREAS: [&str; 23] = [
             "common",
             "shell",
             "errors",
@@ -282,6 +283,7 @@ mod tests {
             "loyalty",
             "waitlist",
             "series",
+            "members",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -341,6 +341,9 @@ struct Offer {
     series: Option<String>,
     /// Buyers may join the waitlist of a sold-out ticket type.
     waitlist: bool,
+    /// Member rules and products of the event's ticket types, and the
+    /// plans the signed-in viewer holds an active card of.
+    members: tessera_app::members::EventMemberships,
 }
 
 impl Offer {
@@ -348,8 +351,38 @@ impl Offer {
         let image = super::media::event_image(s, e.summary.id).await;
         let series = s.app.public_series_of_event(e.summary.id).await?.map(|id| format!("/series/{id}"));
         let waitlist = s.app.waitlist_open(e.summary.id).await?;
-        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series, waitlist })
+        let viewer = viewer().map(|v| (v.user.id, v.user.email_verified.then(|| v.user.email.to_string())));
+        let members = s.app.event_memberships(e.summary.id, viewer).await?;
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series, waitlist, members })
     }
+}
+
+/// What a ticket type's row says about members and products.
+fn member_note(
+    m: &tessera_app::members::EventMemberships,
+    tt: tessera_domain::TicketTypeId,
+    usual: tessera_domain::Money,
+) -> Option<String> {
+    use tessera_domain::members::ProductKind;
+    let mut parts = vec![];
+    if let Some(p) = m.products.get(&tt) {
+        parts.push(match p.kind {
+            ProductKind::GiftCard => t("members-row-gift-card"),
+            ProductKind::Membership => t("members-row-membership"),
+        });
+    }
+    if let Some(rule) = m.rules.get(&tt) {
+        let member = rule.admits(&m.viewer_plans);
+        if rule.members_only {
+            parts.push(if member { t("members-row-members-only-you") } else { t("members-row-members-only") });
+        }
+        if let Some(p) = rule.member_price_minor.filter(|p| *p < usual.amount_minor) {
+            let price = money(tessera_domain::Money::new(p, usual.currency));
+            let id = if member { "members-row-your-price" } else { "members-row-member-price" };
+            parts.push(t_args(id, &[("price", price.into())]));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// Whether and how a ticket type can be chosen now.
@@ -380,6 +413,8 @@ struct TicketRow {
     left: String,
     /// The price tier selling now: its name, and how long it lasts.
     tier: Option<String>,
+    /// Members only, the member price, or the product it sells.
+    member: Option<String>,
 }
 
 #[derive(askama::Template)]
@@ -471,6 +506,7 @@ fn event_response(
                     }
                     parts.join(" · ")
                 }),
+                member: member_note(&offer.members, tt.id, per_ticket),
                 left: if (1..=10).contains(&tt.available) {
                     t_args("storefront-only-left", &[("count", tt.available.into())])
                 } else {
@@ -801,6 +837,8 @@ struct OrderPage {
     invoices: Vec<(String, String)>,
     /// The billing form, when the buyer can still ask for an invoice.
     invoice_form: Option<InvoiceForm>,
+    /// What the order's products issued: (what, code).
+    cards: Vec<(String, String)>,
 }
 
 /// The points a buyer may put towards their order.
@@ -971,7 +1009,27 @@ async fn show_order(
         },
         None => None,
     };
+    let cards = if order.state == OrderState::Paid {
+        match s.app.order_product_cards(&order).await {
+            Ok((gift, member)) => gift
+                .into_iter()
+                .map(|g| (t_args("members-mail-gift-card", &[("value", money(g.initial).into())]), g.code))
+                .chain(member.into_iter().map(|m| {
+                    let until =
+                        tessera_mail::format_date(&m.valid_until.to_zoned(jiff::tz::TimeZone::UTC), super::lang());
+                    (
+                        t_args("members-mail-member-card", &[("plan", m.plan_name.into()), ("date", until.into())]),
+                        m.code,
+                    )
+                }))
+                .collect(),
+            Err(e) => return error_page(e),
+        }
+    } else {
+        vec![]
+    };
     let page = OrderPage {
+        cards,
         shell: Shell::new(t("storefront-order-title"), &Extras { scripts: &["countdown.js"], ..Default::default() }),
         head: EventHead::of(&event, &venue),
         order_id: order.id.to_string(),

@@ -17,6 +17,7 @@ mod helpers;
 mod invoices;
 mod loyalty;
 mod media;
+mod members;
 mod openapi;
 mod orders;
 mod orders_pages;

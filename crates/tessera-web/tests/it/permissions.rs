@@ -150,6 +150,13 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("PUT", "/api/v1/orgs/{org_id}/loyalty", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/loyalty/report", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/me/points", Rule::SessionOnly),
+    ("GET", "/api/v1/orgs/{org_id}/member-plans", Rule::Org(Role::Staff)),
+    ("POST", "/api/v1/orgs/{org_id}/member-plans", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/member-cards", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/me/member-cards", Rule::SessionOnly),
+    ("GET", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/membership", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/member-rule", Rule::Org(Role::Admin)),
+    ("DELETE", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/member-rule", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/admin/users", Rule::PlatformAdminOnly),
     ("GET", "/api/v1/admin/orgs", Rule::PlatformAdminOnly),
 ];
@@ -177,6 +184,15 @@ const ELSEWHERE: &[(&str, &str)] = &[
     // as the order's buyer only, anonymous 401, an organization without points 404).
     ("GET", "/api/v1/me/points/{org_id}"),
     ("POST", "/api/v1/orders/{order_id}/points"),
+    // Memberships that need a plan, a card or a type without orders:
+    // tests/it/members.rs (staff issue and void, a scanner checks, admins
+    // change plans and products, a stranger's 404, anonymous 401).
+    ("PUT", "/api/v1/orgs/{org_id}/member-plans/{plan_id}"),
+    ("POST", "/api/v1/orgs/{org_id}/member-cards"),
+    ("POST", "/api/v1/orgs/{org_id}/member-cards/{card_id}/void"),
+    ("POST", "/api/v1/orgs/{org_id}/member-cards/check"),
+    ("PUT", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/product"),
+    ("DELETE", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/product"),
     ("POST", "/api/v1/orgs/{org_id}/orders/{order_id}/refunds"),
     ("POST", "/api/v1/orgs/{org_id}/payouts"),
     ("POST", "/api/v1/payments/stripe/webhook/{org_id}"),
@@ -417,6 +433,12 @@ impl Fixture {
             ("POST", "/api/v1/orgs/{org_id}/gift-cards/lookup") => Some(json!({"code": card.as_ref().unwrap().code})),
             ("POST", "/api/v1/orgs/{org_id}/gift-cards/redeem") => {
                 Some(json!({"code": card.as_ref().unwrap().code, "amount_minor": 1}))
+            }
+            ("POST", "/api/v1/orgs/{org_id}/member-plans") => {
+                Some(json!({"name": format!("Plan {n}"), "validity_days": 365}))
+            }
+            ("PUT", "/api/v1/orgs/{org_id}/ticket-types/{ticket_type_id}/member-rule") => {
+                Some(json!({"members_only": false, "member_price_minor": 50}))
             }
             ("PUT", _) => Some(json!({"role": "scanner"})),
             ("POST", "/api/v1/orgs/{org_id}/tokens") => Some(json!({"name": format!("t{n}"), "role": "scanner"})),
