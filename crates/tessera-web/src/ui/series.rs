@@ -55,7 +55,6 @@ struct SlotLink {
 #[template(path = "series/calendar.html")]
 struct CalendarPage {
     shell: Shell,
-    title: String,
     description: String,
     venue: String,
     month_label: String,
@@ -200,7 +199,6 @@ async fn calendar_page(
         .collect();
     let page = CalendarPage {
         shell: Shell::new(view.series.title.clone(), &Extras::default()),
-        title: view.series.title.clone(),
         description: view.series.description.clone(),
         venue: view.venue_name.clone(),
         month_label: t_args(

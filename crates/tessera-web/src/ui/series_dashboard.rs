@@ -83,7 +83,6 @@ struct OccRow {
 struct SeriesPage<'a> {
     shell: Shell,
     tabs: OrgTabs,
-    title: String,
     public_href: String,
     rule: String,
     times: String,
@@ -367,7 +366,6 @@ async fn series_form(
     let page = SeriesPage {
         shell: Shell::new(view.series.title.clone(), &Extras { wide: true, ..Default::default() }),
         tabs: OrgTabs::new(o.org.id, &o.org.name, "events"),
-        title: view.series.title.clone(),
         public_href: format!("/series/{id}"),
         rule: view.series.rrule.clone(),
         times: view.series.times.join(", "),
