@@ -459,6 +459,7 @@ impl App {
                     return Ok(None);
                 }
                 let (pdf, links) = self.order_pdf_and_links(&order).await?;
+                let printable = !links.is_empty();
                 MailKind::OrderConfirmation {
                     org_name: org.name.clone(),
                     event_name: event.title.clone(),
@@ -495,7 +496,8 @@ impl App {
                         .into_iter()
                         .map(|(holder_name, label, url)| tessera_mail::TicketLink { holder_name, label, url })
                         .collect(),
-                    pdf: Some(pdf),
+                    // An order of products only (gift cards, memberships) has no ticket to print.
+                    pdf: printable.then_some(pdf),
                     points: self.order_points_note(&order).await?,
                 }
             }
