@@ -3,9 +3,10 @@
 //! sells admission or a product (a gift card of its price, or a membership
 //! of a plan).
 
-use super::dashboard::{EventView, Values, event_view, guard, parse_id};
+use super::dashboard::Values;
 use super::orders::event_tabs;
 use super::shell::{Filled, OrgTabs, Shell, Text, render, t, t_args};
+use super::tiers::{Ctx, load};
 use super::{Extras, csrf_ok, csrf_token, error_page, form, form_errors, form_expired_page, money, redirect};
 use crate::AppState;
 use axum::Router;
@@ -15,11 +16,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use std::collections::HashMap;
-use tessera_app::Actor;
-use tessera_app::orgs::OrgWithRole;
-use tessera_domain::catalog::TicketType;
 use tessera_domain::members::{MemberRule, Product, ProductKind};
-use tessera_domain::{MemberPlanId, Permission, TicketTypeId};
+use tessera_domain::{MemberPlanId, Permission};
 
 const PATH: &str = "/dashboard/orgs/{org}/events/{event}/ticket-types/{tt}/membership";
 
@@ -30,17 +28,9 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{PATH}/product"), post(save_product))
 }
 
-struct Ctx {
-    actor: Actor,
-    o: OrgWithRole,
-    v: EventView,
-    tt: TicketType,
-}
-
-impl Ctx {
-    fn base(&self) -> String {
-        format!("/dashboard/orgs/{}/events/{}/ticket-types/{}/membership", self.o.org.id, self.v.event.id, self.tt.id)
-    }
+/// The page's own path for a type.
+fn base(c: &Ctx) -> String {
+    format!("/dashboard/orgs/{}/events/{}/ticket-types/{}/membership", c.o.org.id, c.v.event.id, c.tt.id)
 }
 
 #[derive(askama::Template)]
@@ -61,15 +51,6 @@ struct MembershipPage<'a> {
     plans: Vec<(String, String)>,
     values: Filled<'a>,
     errors: &'a [(String, String)],
-}
-
-async fn load(s: &AppState, org: &str, event: &str, tt: &str, here: &str) -> Result<Ctx, Response> {
-    let (actor, o) = guard(s, org, here).await?;
-    let v = event_view(s, &actor, o.org.id, event).await?;
-    let id: TicketTypeId = parse_id(tt)?;
-    let types = s.app.ticket_types(&actor, o.org.id, v.event.id).await.map_err(error_page)?;
-    let tt = types.into_iter().find(|t| t.id == id).ok_or_else(super::not_found_page)?;
-    Ok(Ctx { actor, o, v, tt })
 }
 
 async fn show(
@@ -113,7 +94,7 @@ async fn show(
         plans_href: format!("/dashboard/orgs/{}/memberships", c.o.org.id),
         notice,
         csrf,
-        base: c.base(),
+        base: base(c),
         can_manage: c.o.role.grants(Permission::ManageCatalog),
         price: money(c.tt.price),
         currency: c.tt.price.currency.code().to_string(),
@@ -204,7 +185,7 @@ async fn save_rule(
             member_price_minor,
         });
         match s.app.set_member_rule(&c.actor, c.o.org.id, c.tt.id, rule).await {
-            Ok(_) => return redirect(&format!("{}?done=rule", c.base()), &[]),
+            Ok(_) => return redirect(&format!("{}?done=rule", base(&c)), &[]),
             Err(e) => match form_errors(e) {
                 Ok(fields) => errors.extend(fields.into_iter().map(|(f, m)| (rule_field(f), m))),
                 Err(page) => return page,
@@ -245,7 +226,7 @@ async fn save_product(
     };
     if errors.is_empty() {
         match s.app.set_product(&c.actor, c.o.org.id, c.tt.id, product).await {
-            Ok(_) => return redirect(&format!("{}?done=product", c.base()), &[]),
+            Ok(_) => return redirect(&format!("{}?done=product", base(&c)), &[]),
             Err(tessera_app::AppError::StateConflict { .. }) => {
                 errors.push(("kind".to_string(), t("members-error-product-sold")));
             }

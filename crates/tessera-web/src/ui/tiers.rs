@@ -71,11 +71,13 @@ struct TiersPage<'a> {
 }
 
 /// Everything a tiers page needs, loaded for the signed-in organizer.
-struct Ctx {
-    actor: Actor,
-    o: OrgWithRole,
-    v: EventView,
-    tt: TicketType,
+/// A ticket type's page in the dashboard: who looks, the organization, the
+/// event and the type (also the memberships page's, `ui::membership`).
+pub(super) struct Ctx {
+    pub(super) actor: Actor,
+    pub(super) o: OrgWithRole,
+    pub(super) v: EventView,
+    pub(super) tt: TicketType,
 }
 
 impl Ctx {
@@ -91,7 +93,7 @@ impl Ctx {
     }
 }
 
-async fn load(s: &AppState, org: &str, event: &str, tt: &str, here: &str) -> Result<Ctx, Response> {
+pub(super) async fn load(s: &AppState, org: &str, event: &str, tt: &str, here: &str) -> Result<Ctx, Response> {
     let (actor, o) = guard(s, org, here).await?;
     let v = event_view(s, &actor, o.org.id, event).await?;
     let id: TicketTypeId = parse_id(tt)?;
