@@ -80,6 +80,7 @@ impl App {
                     seats: None,
                     email: None,
                     name: Some(sale.name.clone()),
+                    resale_listing_id: None,
                     access_code: None,
                     promo_code: None,
                     locale: None,

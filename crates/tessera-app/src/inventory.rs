@@ -94,6 +94,12 @@ pub struct PlaceOrder {
     #[serde(default)]
     #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    /// Buy this resale listing (from `GET /events/{event_id}/resale-listings`) instead of
+    /// `lines` or `seats`, which stay empty: the order holds the listing like any inventory
+    /// and is paid like any order.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub resale_listing_id: Option<String>,
     /// Unlocks hidden ticket types.
     #[serde(default)]
     pub access_code: Option<String>,
@@ -279,7 +285,18 @@ impl App {
         let name = input.name.clone().or(default_name).unwrap_or_default();
         let mut e = ValidationError::new();
         check_text(&mut e, "name", &name, 1, 200);
+        if let Some(listing) = &input.resale_listing_id {
+            check_text(&mut e, "resale_listing_id", listing, 1, 64);
+            let key = MessageKey::new("errors-lines-empty-with-listing");
+            e.check_key(
+                input.lines.is_empty() && input.seats.is_none(),
+                "lines",
+                key,
+                "leave lines and seats empty when buying a resale listing",
+            );
+        }
         let seats = match input.seats {
+            None if input.resale_listing_id.is_some() => None,
             None => {
                 let max = tessera_domain::inventory::MAX_LINES;
                 e.check_key(
@@ -382,6 +399,7 @@ impl App {
             token_hash: hash_token(&token),
             expires_at: now.checked_add(jiff::SignedDuration::from_secs(self.config.hold_ttl_secs)).unwrap_or(now),
             seats,
+            resale_listing: input.resale_listing_id.clone(),
         };
         let shown = token.clone();
         let idem = self.idem_write(201, move |order| {

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod payments;
 pub mod pricing;
 pub mod reports;
+pub mod resale;
 pub mod seating;
 mod secrets;
 pub mod series;

@@ -17,13 +17,14 @@ use tessera_remote::webhooks;
 use tessera_store::{OutboxMessage, OutboxRow};
 
 /// Event types an endpoint can subscribe to.
-pub const WEBHOOK_TYPES: [&str; 8] = [
+pub const WEBHOOK_TYPES: [&str; 9] = [
     "order.created",
     "order.paid",
     "order.cancelled",
     "order.refunded",
     "ticket.checked_in",
     "ticket.transferred",
+    "ticket.resold",
     "event.cancelled",
     "waitlist.offered",
 ];
@@ -440,6 +441,9 @@ impl App {
         }
         if row.topic.starts_with("transfer_") {
             return self.compose_transfer_mail(row).await;
+        }
+        if row.topic == "resale_sold" {
+            return self.compose_resale_mail(row).await;
         }
         let order_id: OrderId =
             row.subject_id.as_deref().unwrap_or_default().parse().map_err(|_| AppError::NotFound)?;

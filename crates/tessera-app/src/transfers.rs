@@ -164,6 +164,9 @@ fn refusal(r: TransferRefusal) -> AppError {
             ("ticket_offered", format!("ticket {t} is already offered by a pending transfer"))
         }
         TransferRefusal::TicketUsed(t) => ("ticket_used", format!("ticket {t} was already admitted")),
+        TransferRefusal::TicketListed(t) => {
+            ("ticket_listed", format!("ticket {t} is listed for resale; withdraw the listing first"))
+        }
         TransferRefusal::TooManyTransfers(t) => {
             ("transfer_limit", format!("ticket {t} has changed hands as often as this event allows"))
         }

@@ -67,11 +67,11 @@ macro_rules! catalogs {
 pub const FILES: [(Locale, &[File]); 2] = [
     (
         Locale::En,
-        catalogs!("en": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist", "members"),
+        catalogs!("en": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist", "members", "resale"),
     ),
     (
         Locale::ZhCn,
-        catalogs!("zh-CN": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist", "members"),
+        catalogs!("zh-CN": "common", "shell", "errors", "storefront", "account", "dashboard", "orders", "settings", "security", "seats", "scanner", "tickets", "mail", "pricing", "giftcards", "developers", "admin", "invoices", "transfers", "loyalty", "series", "waitlist", "members", "resale"),
     ),
 ];
 

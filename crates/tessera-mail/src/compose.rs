@@ -103,6 +103,7 @@ fn check_urls(kind: &MailKind) -> Result<(), MailError> {
         MailKind::LatePaymentRefunded { .. } | MailKind::EventCancelled { .. } => Ok(()),
         MailKind::TransferOffer { accept_url, .. } => check("accept_url", accept_url),
         MailKind::TransferAccepted { order_url, .. } => check("order_url", order_url),
+        MailKind::ResaleSold { order_url, .. } => check("order_url", order_url),
         MailKind::WaitlistOffer { order_url, .. } => check("order_url", order_url),
         MailKind::ProductsDelivery { order_url, account_url, .. } => {
             check("order_url", order_url)?;

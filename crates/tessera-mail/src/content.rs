@@ -69,6 +69,7 @@ pub(crate) fn build(mail: &Mail) -> Doc {
         MailKind::InvoiceIssued { .. } => invoice_issued(l, hello, &mail.kind),
         MailKind::TransferOffer { .. } => transfer_offer(l, hello, &mail.kind),
         MailKind::TransferAccepted { .. } => transfer_accepted(l, hello, &mail.kind),
+        MailKind::ResaleSold { .. } => resale_sold(l, hello, &mail.kind),
         MailKind::WaitlistOffer { .. } => waitlist_offer(l, hello, &mail.kind),
         MailKind::ProductsDelivery { .. } => products_delivery(l, hello, &mail.kind),
     }
@@ -226,6 +227,28 @@ fn transfer_accepted(l: Locale, hello: Block, kind: &MailKind) -> Doc {
             hello,
             Block::Para(intro),
             Block::Para(t(l, "transfers-mail-accepted-void")),
+            view_order(l, order_url),
+        ],
+        footer: footer(l, org_name),
+    }
+}
+
+/// To a seller: their listing sold; the ticket is void, the payout is on its way.
+fn resale_sold(l: Locale, hello: Block, kind: &MailKind) -> Doc {
+    let MailKind::ResaleSold { org_name, event_name, ticket, price, fee, payout, order_url } = kind else {
+        unreachable!("dispatched by build")
+    };
+    let intro = ta(l, "resale-mail-sold-intro", &[("ticket", ticket), ("event", event_name), ("price", price)]);
+    Doc {
+        locale: l,
+        title: ta(l, "resale-mail-sold-subject", &[("event", event_name)]),
+        org_name: org_name.clone(),
+        heading: t(l, "resale-mail-sold-heading"),
+        blocks: vec![
+            hello,
+            Block::Para(intro),
+            Block::Para(ta(l, "resale-mail-sold-payout", &[("payout", payout), ("fee", fee)])),
+            Block::Para(t(l, "resale-mail-sold-void")),
             view_order(l, order_url),
         ],
         footer: footer(l, org_name),

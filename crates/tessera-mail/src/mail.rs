@@ -132,6 +132,18 @@ pub enum MailKind {
     },
     /// The recipient accepted: the sender's tickets are void now.
     TransferAccepted { org_name: String, event_name: String, to_name: String, count: usize, order_url: String },
+    /// A resale listing sold: the seller's ticket is void and the payout
+    /// (price less the organizer's fee) goes back through their payment.
+    ResaleSold {
+        org_name: String,
+        event_name: String,
+        /// The ticket's type, and seat if any.
+        ticket: String,
+        price: String,
+        fee: String,
+        payout: String,
+        order_url: String,
+    },
     /// Tickets freed for a waitlisted buyer are held for them: the order's
     /// link to pay, and until when the offer holds.
     WaitlistOffer {

@@ -48,6 +48,8 @@ pub struct NewOrder {
     /// Seats instead of lines, on a seated event: the lines follow from the
     /// seats' price zones (`request.lines` is ignored).
     pub seats: Option<crate::seating::SeatChoice>,
+    /// A resale listing to buy instead of lines or seats; see [`crate::resale`].
+    pub resale_listing: Option<String>,
 }
 
 /// One change to an event's inventory.
@@ -290,6 +292,8 @@ pub(crate) struct Writes {
     /// The event's ticket types that sell a product: paying for them issues
     /// cards instead of tickets (loaded when the batch may pay an order).
     pub(crate) products: HashMap<TicketTypeId, tessera_domain::members::Product>,
+    /// The resale listings the batch holds and settles.
+    pub(crate) resale: crate::resale::BatchResale,
 }
 
 impl Writes {
@@ -510,8 +514,39 @@ impl Store {
         let mut w = Writes::default();
         w.money.hooks = hooks;
         w.products = products;
+        let reserve_listings: Vec<String> = ops
+            .iter()
+            .filter_map(|o| match o {
+                InventoryOp::Reserve(n) => n.resale_listing.clone(),
+                _ => None,
+            })
+            .collect();
+        let plain_reserves = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(n) if n.resale_listing.is_none()));
+        w.resale = crate::resale::BatchResale::load(
+            &mut tx,
+            self.backend,
+            event_id,
+            &reserve_listings,
+            plain_reserves,
+            &existing_ids,
+            now,
+        )
+        .await?;
         let mut results = Vec::with_capacity(ops.len());
         for op in ops {
+            // Paying a resale order whose listing can no longer be sold is
+            // refused before anything is taken.
+            let paying = match &op {
+                InventoryOp::Confirm { order, .. } => Some(order.to_string()),
+                InventoryOp::StartPayment(p) => Some(p.order.to_string()),
+                InventoryOp::GiftCard(p) => Some(p.order.to_string()),
+                InventoryOp::Points(p) => Some(p.order.to_string()),
+                _ => None,
+            };
+            if let Some(why) = paying.and_then(|o| w.resale.blocks(&o, now)) {
+                results.push(Err(crate::resale::gone(why)));
+                continue;
+            }
             let r = match op {
                 InventoryOp::Sweep => Ok(None),
                 InventoryOp::Waitlist => {
@@ -1399,6 +1434,9 @@ pub(crate) fn reserve(
     pricing: &EventPricing,
 ) -> OpResult {
     let id = n.id.to_string();
+    if let Some(listing) = &n.resale_listing {
+        return reserve_listing(snap, event, n, listing, now, w);
+    }
     let (alloc, chosen) = match &n.seats {
         None if seated => return Err(OpError::Reserve(ReserveError::SeatedEvent)),
         None => (decide(snap, &n.request).map_err(OpError::Reserve)?, vec![]),
@@ -1422,6 +1460,16 @@ pub(crate) fn reserve(
         }
     };
     // Everything that can fail comes before the first write.
+    if !n.request.staff_sale
+        && let Some((tt, _, _)) = alloc.lines.iter().find(|(tt, _, _)| w.resale.primary_waits(*tt))
+    {
+        let name = snap.ticket_types.iter().find(|t| t.id == *tt).map(|t| t.name.clone()).unwrap_or_default();
+        return Err(OpError::Refused {
+            code: "resale_first",
+            field: "lines",
+            message: format!("{name}: resale tickets of this type are offered first; buy one of those"),
+        });
+    }
     let currency =
         alloc.lines.first().map(|l| l.2.currency).unwrap_or_else(|| Currency::parse("EUR").expect("EUR exists"));
     // Prices are bounded (MAX_PRICE_MINOR x MAX_PER_ORDER x MAX_LINES fits an i64).
@@ -1572,6 +1620,122 @@ pub(crate) fn reserve(
     }))
 }
 
+/// Reserves a resale listing: a pending order of one line at the
+/// listing's price that holds the listing (no quota, no seat: those stay
+/// the seller's until the sale is settled).
+fn reserve_listing(
+    snap: &Snapshot,
+    event: &Event,
+    n: &NewOrder,
+    listing: &str,
+    now: Timestamp,
+    w: &mut Writes,
+) -> OpResult {
+    let id = n.id.to_string();
+    let primary_left = w
+        .resale
+        .listing_type(listing)
+        .and_then(|tt| snap.ticket_types.iter().find(|t| t.id == tt))
+        .filter(|t| t.on_sale(event, now))
+        .map(|t| t.quota_ids.iter().map(|q| snap.quotas.get(q).map(|c| c.available()).unwrap_or(0)).min().unwrap_or(0))
+        .unwrap_or(0);
+    let held = crate::resale::hold(&mut w.resale, listing, &id, &n.request.buyer_key, n.expires_at, primary_left, now)?;
+    let currency = held.price.currency;
+    let user = n.buyer_user_id.map(|u| u.to_string());
+    w.holds.push(vec![
+        text(&id),
+        text(event.org_id),
+        text(event.id),
+        text(&n.request.buyer_key),
+        Arg::OptText(user.clone()),
+        text(&n.buyer_email),
+        text(&n.token_hash),
+        text("active"),
+        Arg::Int(micros(now)),
+        Arg::Int(micros(n.expires_at)),
+        Arg::OptText(None),
+    ]);
+    let line = OrderLine {
+        ticket_type_id: held.ticket_type_id,
+        name: held.name,
+        quantity: 1,
+        unit_price: held.price,
+        tax: Money::zero(currency),
+        tax_rate_bp: 0,
+        tax_inclusive: true,
+        fees: Money::zero(currency),
+        price_tier_id: None,
+    };
+    w.order_lines.push(vec![
+        text(&id),
+        text(line.ticket_type_id),
+        text(""),
+        text(&line.name),
+        Arg::Int(1),
+        Arg::Int(held.price.amount_minor),
+        Arg::Int(0),
+        Arg::Int(0),
+        Arg::Int(1),
+        Arg::Int(0),
+    ]);
+    w.orders.push(vec![
+        text(&id),
+        text(event.org_id),
+        text(event.id),
+        text(&id),
+        text(&n.reference),
+        Arg::OptText(user),
+        text(&n.buyer_email),
+        text(&n.buyer_name),
+        text("pending"),
+        Arg::Int(held.price.amount_minor),
+        text(currency),
+        Arg::Int(micros(now)),
+        Arg::Int(micros(n.expires_at)),
+        Arg::OptInt(None),
+        Arg::Int(micros(now)),
+        Arg::Int(held.price.amount_minor),
+        Arg::Int(0),
+        Arg::Int(0),
+        Arg::Int(0),
+        text(&n.locale),
+        Arg::Int(0),
+    ]);
+    let note = "reserved a resale ticket; listing held";
+    w.history(&id, now, "buyer", None, OrderState::Pending, note);
+    Ok(Some(Order {
+        id: n.id,
+        org_id: event.org_id,
+        event_id: event.id,
+        reference: n.reference.clone(),
+        state: OrderState::Pending,
+        buyer_email: n.buyer_email.clone(),
+        buyer_name: n.buyer_name.clone(),
+        locale: n.locale.clone(),
+        total: held.price,
+        subtotal: held.price,
+        discount: Money::zero(currency),
+        discounts: vec![],
+        tax: Money::zero(currency),
+        fees: Money::zero(currency),
+        paid: Money::zero(currency),
+        refunded: Money::zero(currency),
+        refund_status: RefundStatus::None,
+        lines: vec![line],
+        tickets: vec![],
+        history: vec![HistoryEntry {
+            at: now,
+            actor: "buyer".into(),
+            from_state: None,
+            to_state: OrderState::Pending,
+            note: note.into(),
+        }],
+        created_at: now,
+        expires_at: n.expires_at,
+        paid_at: None,
+    }))
+}
+
 pub(crate) struct Transition<'a> {
     pub(crate) event: &'a Event,
     pub(crate) order: OrderId,
@@ -1611,6 +1775,15 @@ pub(crate) fn transition(
     let id = t.order.to_string();
     let e = existing.get_mut(&id).ok_or(OpError::NotFound)?;
     let from = e.order.state;
+    // A resale order's sale is settled first: it may still refuse.
+    let resale_seat = if t.to == OrderState::Paid && w.resale.is_resale(&id) {
+        if !(from == OrderState::Pending || (from == OrderState::Expired && t.revive)) {
+            return Err(OpError::WrongState(from));
+        }
+        crate::resale::settle(w, t.event.org_id, t.event.id, &id, t.now)?
+    } else {
+        None
+    };
     // Quotas and price tiers move together: (held, sold) per unit.
     let (held, sold) = match (from, t.to) {
         (OrderState::Pending, OrderState::Paid) => (-1, 1),
@@ -1665,6 +1838,7 @@ pub(crate) fn transition(
     if t.to == OrderState::Paid {
         // Each ticket takes one of the hold's seats of its type, in seat order.
         let mut labels: Vec<(TicketTypeId, String)> = e.seats.iter().map(|(_, tt, l)| (*tt, l.clone())).collect();
+        labels.extend(resale_seat);
         for line in &e.order.lines {
             // A product (gift card, membership) is not an admission.
             if w.products.contains_key(&line.ticket_type_id) {
@@ -1690,6 +1864,9 @@ pub(crate) fn transition(
                     Arg::Int(micros(t.now)),
                     Arg::OptText(seat_label),
                 ]);
+                if w.resale.is_resale(&id) {
+                    crate::resale::new_ticket(&mut w.resale, &id, ticket.id);
+                }
                 e.order.tickets.push(ticket);
             }
         }
@@ -1907,6 +2084,7 @@ async fn flush(tx: &mut Tx, backend: Backend, mut w: Writes, now: Timestamp) -> 
                 .await?;
         }
     }
+    crate::resale::flush_in(tx, std::mem::take(&mut w.resale), now).await?;
     insert_rows(tx, "order_history", HISTORY_COLS, std::mem::take(&mut w.history)).await?;
     let paid = w.money.loyalty.paid.clone();
     crate::payments::flush_money(tx, std::mem::take(&mut w.money), now).await?;

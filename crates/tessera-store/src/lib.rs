@@ -29,6 +29,7 @@ pub mod members;
 pub mod payments;
 pub mod pricing;
 pub mod reports;
+pub mod resale;
 mod row;
 pub mod seating;
 pub mod series;

@@ -228,6 +228,47 @@ impl MoneyWrites {
         self.outbox.push(m.row(&org.to_string(), now));
     }
 
+    /// Opens a refund inside the batch (it voids nothing); the outbox's
+    /// refund job carries it out at the provider. Returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn batch_refund(
+        &mut self,
+        org: OrgId,
+        event: EventId,
+        order: &str,
+        payment: &str,
+        amount: Money,
+        reason: &str,
+        request_key: &str,
+        now: Timestamp,
+    ) -> String {
+        let refund = uuid::Uuid::now_v7().to_string();
+        self.refunds.push(vec![
+            text(&refund),
+            text(order),
+            text(payment),
+            text(org),
+            Arg::Int(amount.amount_minor),
+            text(amount.currency),
+            text("pending"),
+            text(reason),
+            text("system"),
+            text("none"),
+            text(request_key),
+            Arg::Int(micros(now)),
+            Arg::Int(micros(now)),
+        ]);
+        self.refund_reserved.push((order.to_string(), amount.amount_minor));
+        let job = OutboxMessage::new(
+            "refund",
+            "refund",
+            Some(refund.clone()),
+            serde_json::json!({ "refund_id": refund, "order_id": order, "event_id": event }),
+        );
+        self.outbox(org, job, now);
+        refund
+    }
+
     fn post(&mut self, t: &LedgerTxn, org: OrgId, order: &str, now: Timestamp) {
         let txn = uuid::Uuid::now_v7().to_string();
         for (account, amount) in &t.entries {
@@ -749,7 +790,12 @@ pub(crate) fn apply_provider_event(
     // Revived only if everything the hold had is still free: its quotas'
     // room and, on a seated event, the very same seats.
     let mut seats = seats;
+    // A resale order holds a listing, not seats: it is revived (or paid)
+    // only if its listing can still be settled.
+    let resale = w.resale.is_resale(&order_id);
+    let resale_block = w.resale.blocks(&order_id, now);
     let seats_free = match seats.as_deref() {
+        _ if resale => resale_block.is_none(),
         Some(s) if cx.seated => {
             !e.hold_seats.is_empty()
                 && e.hold_seats
@@ -776,7 +822,9 @@ pub(crate) fn apply_provider_event(
         }
     }
     match e.order.state {
-        OrderState::Pending | OrderState::Expired if exact && (e.order.state == OrderState::Pending || revivable) => {
+        OrderState::Pending | OrderState::Expired
+            if exact && resale_block.is_none() && (e.order.state == OrderState::Pending || revivable) =>
+        {
             record(w, "applied".into());
             let mut t = Transition::new(cx.event, pe.order, OrderState::Paid, &actor, &note, now, cx.pricing);
             t.revive = revivable;
@@ -793,6 +841,8 @@ pub(crate) fn apply_provider_event(
             // order, or another amount than asked: the money goes back in full.
             let why = if mismatch {
                 format!("amount {amount} instead of {pay_amount}")
+            } else if let Some(gone) = resale_block.filter(|_| exact) {
+                format!("the resale listing cannot be sold ({gone})")
             } else if net_after != e.order.total.amount_minor && state == OrderState::Pending {
                 format!("{amount} does not match what is left to pay")
             } else {
@@ -908,14 +958,17 @@ pub(crate) fn refund_done(
     } else {
         "refund_notice"
     };
-    let mail = OutboxMessage::new(
-        "email",
-        topic,
-        Some(order_id.clone()),
-        serde_json::json!({ "refund_id": refund_id, "amount_minor": amount.amount_minor, "reason": reason }),
-    )
-    .dedupe(format!("{topic}:{refund_id}"));
-    w.money.outbox(cx.event.org_id, mail, now);
+    // A seller's resale payout was announced with the sale (`resale_sold`).
+    if reason != crate::resale::RESALE_PAYOUT {
+        let mail = OutboxMessage::new(
+            "email",
+            topic,
+            Some(order_id.clone()),
+            serde_json::json!({ "refund_id": refund_id, "amount_minor": amount.amount_minor, "reason": reason }),
+        )
+        .dedupe(format!("{topic}:{refund_id}"));
+        w.money.outbox(cx.event.org_id, mail, now);
+    }
     let payload = serde_json::json!({
         "type": "order.refunded",
         "timestamp": now.to_string(),

@@ -122,6 +122,8 @@ pub enum TransferRefusal {
     TicketOffered(TicketId),
     /// A ticket was already admitted.
     TicketUsed(TicketId),
+    /// A ticket is listed for resale.
+    TicketListed(TicketId),
     /// A ticket changed hands as often as the event allows.
     TooManyTransfers(TicketId),
 }
@@ -357,7 +359,7 @@ impl Store {
         for (i, ticket) in t.tickets.iter().enumerate() {
             let done = sqlx::query(
                 "UPDATE tickets SET pending_transfer_id = $3 WHERE id = $1 AND order_id = $2 AND status = 'valid' \
-                 AND pending_transfer_id IS NULL AND transfer_count < $4",
+                 AND pending_transfer_id IS NULL AND resale_listing_id IS NULL AND transfer_count < $4",
             )
             .bind(&ids[i])
             .bind(t.order_id.to_string())
@@ -367,7 +369,7 @@ impl Store {
             .await?;
             if done.rows_affected() == 0 {
                 let row = sqlx::query(
-                    "SELECT status, pending_transfer_id, transfer_count FROM tickets WHERE id = $1 AND order_id = $2",
+                    "SELECT status, pending_transfer_id, resale_listing_id, transfer_count FROM tickets WHERE id = $1 AND order_id = $2",
                 )
                 .bind(&ids[i])
                 .bind(t.order_id.to_string())
@@ -379,6 +381,8 @@ impl Store {
                     TransferRefusal::TicketNotValid(*ticket)
                 } else if row.opt_text("pending_transfer_id")?.is_some() {
                     TransferRefusal::TicketOffered(*ticket)
+                } else if row.opt_text("resale_listing_id")?.is_some() {
+                    TransferRefusal::TicketListed(*ticket)
                 } else {
                     TransferRefusal::TooManyTransfers(*ticket)
                 }));
@@ -576,7 +580,7 @@ async fn refuse<T>(tx: Tx, why: TransferRefusal) -> Result<std::result::Result<T
     Ok(Err(why))
 }
 
-async fn order_state(tx: &mut Tx, order: OrderId) -> Result<OrderState> {
+pub(crate) async fn order_state(tx: &mut Tx, order: OrderId) -> Result<OrderState> {
     let (state,): (String,) = sqlx::query_as("SELECT state FROM orders WHERE id = $1")
         .bind(order.to_string())
         .fetch_optional(&mut **tx)
@@ -585,7 +589,7 @@ async fn order_state(tx: &mut Tx, order: OrderId) -> Result<OrderState> {
     state.parse().map_err(|_| StoreError::Corrupt(format!("order state {state:?}")))
 }
 
-async fn history(
+pub(crate) async fn history(
     tx: &mut Tx,
     order: OrderId,
     now: Timestamp,

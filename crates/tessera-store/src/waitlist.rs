@@ -361,6 +361,7 @@ pub(crate) async fn candidates_in(
                 token_hash: r.text("token_hash")?,
                 expires_at,
                 seats: None,
+                resale_listing: None,
             },
         });
     }

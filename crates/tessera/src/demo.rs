@@ -474,6 +474,7 @@ async fn seed_waitlist(
             seats: None,
             email: Email::parse(email).ok(),
             name: Some(name.into()),
+            resale_listing_id: None,
             access_code: None,
             promo_code: None,
             locale: Some("en".into()),

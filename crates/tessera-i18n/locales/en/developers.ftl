@@ -60,6 +60,7 @@ developers-webhook-topic-order-cancelled = An order is cancelled
 developers-webhook-topic-order-refunded = An order is refunded
 developers-webhook-topic-ticket-checked-in = A ticket is checked in
 developers-webhook-topic-ticket-transferred = A ticket is transferred to someone else
+developers-webhook-topic-ticket-resold = A resale listing sold: the seller's ticket is void, the buyer has a new one
 developers-webhook-topic-waitlist-offered = Freed tickets are offered to a waitlisted buyer
 developers-webhook-topic-event-cancelled = An event is cancelled
 developers-webhook-signed = Messages are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature).

@@ -59,6 +59,7 @@ developers-webhook-topic-order-cancelled = 订单已取消
 developers-webhook-topic-order-refunded = 订单已退款
 developers-webhook-topic-ticket-checked-in = 门票已检票
 developers-webhook-topic-ticket-transferred = 门票已转让
+developers-webhook-topic-ticket-resold = 转售票已售出:卖家的门票作废,买家获得新票
 developers-webhook-topic-waitlist-offered = 释放的门票已提供给候补买家
 developers-webhook-topic-event-cancelled = 活动已取消
 developers-webhook-signed = 消息按 Standard Webhooks 规范签名（webhook-id、webhook-timestamp、webhook-signature）。

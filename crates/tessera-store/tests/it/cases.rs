@@ -544,6 +544,7 @@ fn new_order(lines: &[(TicketTypeId, i64)], buyer: &str, expires_at: Timestamp) 
         token_hash: "h".into(),
         expires_at,
         seats: None,
+        resale_listing: None,
     }))
 }
 

@@ -19,6 +19,7 @@ pub mod orgs;
 pub mod payments;
 pub mod pricing;
 pub mod public;
+pub mod resale;
 pub mod seating;
 pub mod series;
 pub mod tickets;

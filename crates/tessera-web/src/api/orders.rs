@@ -25,7 +25,7 @@ pub(crate) fn order_token(headers: &HeaderMap) -> Option<String> {
     request_body = PlaceOrder,
     responses((status = 201, body = PlacedOrder),
               (status = 409, description = "`sold_out` (with what remains)", body = ErrorBody),
-              (status = 422, description = "`invalid_input` (a `promo_code` with a typo, refused before any lookup, among others), `not_on_sale`, `limit_exceeded`, `access_code_required`, `members_only` (a members-only type and no active member card of its plan); for `promo_code`: `promo_unknown`, `promo_other_event`, `promo_not_yet_valid`, `promo_expired`, `promo_exhausted`, `promo_customer_limit`, `promo_min_quantity`, `promo_not_applicable` (nothing is held)", body = ErrorBody),
+              (status = 422, description = "`invalid_input` (a `promo_code` with a typo, refused before any lookup, among others), `not_on_sale`, `limit_exceeded`, `access_code_required`, `members_only` (a members-only type and no active member card of its plan), `resale_first` (this type's resale listings are offered first); for `resale_listing_id`: `listing_unavailable` (sold, withdrawn, held by another buyer, or its ticket no longer valid), `resale_disabled`, `primary_first` (the type still sells first-hand), `own_listing`; for `promo_code`: `promo_unknown`, `promo_other_event`, `promo_not_yet_valid`, `promo_expired`, `promo_exhausted`, `promo_customer_limit`, `promo_min_quantity`, `promo_not_applicable` (nothing is held)", body = ErrorBody),
               (status = 429, description = "Too many wrong access or promo codes from this client; see Retry-After", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn place_order(

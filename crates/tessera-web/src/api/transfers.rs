@@ -54,7 +54,7 @@ pub async fn put_transfer_settings(
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     request_body = OfferTransfer,
     responses((status = 201, body = TransferView), (status = 404, body = ErrorBody),
-              (status = 409, description = "`transfers_disabled`, `transfers_closed` (past the cutoff), `ticket_void`, `ticket_used`, `ticket_offered` (already in a pending transfer), `transfer_limit`, or the order's state (`order_pending`, `order_refunded`, ...)", body = ErrorBody),
+              (status = 409, description = "`transfers_disabled`, `transfers_closed` (past the cutoff), `ticket_void`, `ticket_used`, `ticket_offered` (already in a pending transfer), `ticket_listed` (listed for resale), `transfer_limit`, or the order's state (`order_pending`, `order_refunded`, ...)", body = ErrorBody),
               (status = 422, description = "`invalid_input`: `to_email`, `to_name`, `message`, `locale`, or `ticket_ids[i]` not a ticket of this order held by the caller", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn offer_transfer(

@@ -1243,6 +1243,7 @@ pub(super) fn event_tab_links(org: OrgId, e: &Event, current: &str) -> Vec<(Stri
         ("box-office", format!("{base}/box-office"), t("dashboard-tab-box-office")),
         ("promotions", format!("{base}/promotions"), t("pricing-tab")),
         ("transfers", format!("{base}/transfers"), t("transfers-tab")),
+        ("resale", format!("{base}/resale"), t("resale-tab")),
         ("waitlist", format!("{base}/waitlist"), t("waitlist-tab")),
         ("checkin", format!("{base}/checkin"), t("dashboard-tab-checkin")),
         ("seats", format!("{base}/seats"), t("dashboard-tab-seats")),

@@ -28,6 +28,7 @@ pub(crate) mod overview;
 pub(crate) mod points;
 pub(crate) mod pricing;
 pub(crate) mod redeem;
+pub(crate) mod resale;
 pub(crate) mod scanner;
 pub(crate) mod seat_editor;
 pub(crate) mod seats;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(storefront::router())
         .merge(transfers::router())
+        .merge(resale::router())
         .merge(waitlist::router())
         .merge(account::router())
         .merge(security::router())

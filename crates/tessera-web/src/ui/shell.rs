@@ -260,7 +260,7 @@ mod tests {
     /// the catalogs: a template cannot ask for text that is not there.
     #[test]
     fn every_catalog_id_the_ui_uses_exists() {
-        const AREAS: [&str; 23] = [
+        const AREAS: [&str; 24] = [
             "common",
             "shell",
             "errors",
@@ -284,6 +284,7 @@ mod tests {
             "waitlist",
             "series",
             "members",
+            "resale",
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();

@@ -344,6 +344,8 @@ struct Offer {
     /// Member rules and products of the event's ticket types, and the
     /// plans the signed-in viewer holds an active card of.
     members: tessera_app::members::EventMemberships,
+    /// Resale listings on sale now.
+    resale: Vec<tessera_app::resale::PublicListing>,
 }
 
 impl Offer {
@@ -353,7 +355,8 @@ impl Offer {
         let waitlist = s.app.waitlist_open(e.summary.id).await?;
         let viewer = viewer().map(|v| (v.user.id, v.user.email_verified.then(|| v.user.email.to_string())));
         let members = s.app.event_memberships(e.summary.id, viewer).await?;
-        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series, waitlist, members })
+        let resale = s.app.public_listings(e.summary.id).await?;
+        Ok(Self { prices: s.app.buyer_prices(e).await?, now: s.app.now(), image, series, waitlist, members, resale })
     }
 }
 
@@ -436,6 +439,16 @@ struct EventPage<'a> {
     series: Option<String>,
     /// Sold-out rows link to their waitlist.
     waitlist: bool,
+    /// Resale listings on sale now.
+    resale: Vec<ResaleRow>,
+}
+
+/// A resale listing on the event page.
+struct ResaleRow {
+    ticket: String,
+    price: String,
+    face: String,
+    href: String,
 }
 
 /// The event's page with its ticket form; `errors` and `values` re-render a
@@ -539,6 +552,19 @@ fn event_response(
         opens: opens.map(|at| when(at, zone)),
         series: offer.series.clone(),
         waitlist: offer.waitlist && seating.is_none(),
+        resale: offer
+            .resale
+            .iter()
+            .map(|l| ResaleRow {
+                ticket: match &l.seat {
+                    Some(seat) => format!("{} – {seat}", l.ticket_type),
+                    None => l.ticket_type.clone(),
+                },
+                price: money(l.price),
+                face: money(l.face_value),
+                href: format!("/events/{}/resale/{}", e.summary.id, l.id),
+            })
+            .collect(),
     };
     render(status, &page, cookies)
 }
@@ -686,6 +712,7 @@ async fn buy(
             seats: seat_request,
             email,
             name: values.get("name").map(|n| n.trim().to_string()),
+            resale_listing_id: None,
             access_code: access.clone(),
             promo_code: values.get("promo_code").map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
             locale,
@@ -756,7 +783,7 @@ const ORDER_COOKIE_MAX_AGE: i64 = 30 * 24 * 3600;
 /// The cookie that opens order `id` in this browser. Thirty days: long
 /// enough to come back to the order and its tickets (the e-mails carry the
 /// order's secret link after that).
-fn order_cookie(id: OrderId, token: &str) -> String {
+pub(super) fn order_cookie(id: OrderId, token: &str) -> String {
     format!(
         "tessera_order={token}; Path=/orders/{id}; HttpOnly; SameSite=Lax; Max-Age={ORDER_COOKIE_MAX_AGE}{}",
         super::secure_attr()
@@ -822,6 +849,8 @@ struct OrderPage {
     closed: Option<String>,
     /// The link to transfer tickets, while the event allows it.
     transfer: Option<String>,
+    /// The link to resell tickets, while the event allows it.
+    resale: Option<String>,
     /// What gift cards paid of a pending order (if they did), and what is
     /// left to pay; shown when gift cards or points paid part of it.
     gift_paid: Option<(Option<String>, String)>,
@@ -923,7 +952,13 @@ async fn show_order(
     let mut tickets = vec![];
     let mut refund = None;
     let mut transfer = None;
+    let mut resale = None;
     if order.state == OrderState::Paid {
+        resale = match s.app.resale_open_for(&order).await {
+            Ok(true) => Some(format!("/orders/{}/resale", order.id)),
+            Ok(false) => None,
+            Err(e) => return error_page(e),
+        };
         transfer = match s.app.transfers_open_now(order.org_id, order.event_id).await {
             Ok((_, true)) => Some(format!("/orders/{}/transfer", order.id)),
             Ok(_) => None,
@@ -1080,6 +1115,7 @@ async fn show_order(
         points_error,
         points_paid,
         transfer,
+        resale,
     };
     render(status, &page, &set.into_iter().collect::<Vec<_>>())
 }

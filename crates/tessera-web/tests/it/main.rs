@@ -24,6 +24,7 @@ mod orders_pages;
 mod payments;
 mod permissions;
 mod pricing;
+mod resale;
 mod scanner;
 mod seat_editor;
 mod seat_pages;

@@ -573,6 +573,7 @@ impl Fixture {
                 lines: vec![LineRequest { ticket_type_id: self.ticket_type.parse().unwrap(), quantity: 1 }],
                 email: Some(Email::parse("buyer@example.org").unwrap()),
                 name: Some("Buyer".into()),
+                resale_listing_id: None,
                 access_code: None,
                 promo_code: None,
                 seats: None,

@@ -17,6 +17,7 @@ fn topic_label(topic: &str) -> String {
         "order.refunded" => "developers-webhook-topic-order-refunded",
         "ticket.checked_in" => "developers-webhook-topic-ticket-checked-in",
         "ticket.transferred" => "developers-webhook-topic-ticket-transferred",
+        "ticket.resold" => "developers-webhook-topic-ticket-resold",
         "event.cancelled" => "developers-webhook-topic-event-cancelled",
         "waitlist.offered" => "developers-webhook-topic-waitlist-offered",
         other => return other.to_string(),
