@@ -240,7 +240,8 @@ impl GiftCardRefusal {
 /// The code as stored, from what someone typed; `None` when it is not the
 /// shape of a gift card's code or its check character does not match.
 pub fn normalize(typed: &str) -> Option<String> {
-    crate::pricing::normalize_code(typed).ok().filter(|c| c.starts_with(&format!("{PREFIX}-")))
+    let typed = crate::pricing::restore_prefix_dash(typed, PREFIX);
+    crate::pricing::normalize_code(&typed).ok().filter(|c| c.starts_with(&format!("{PREFIX}-")))
 }
 
 /// A new code from `random` (at least 11 bytes).
@@ -275,6 +276,20 @@ pub fn counter_txn(org: OrgId, amount: Money) -> LedgerTxn {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn codes_typed_without_dashes_or_in_lower_case_are_found() {
+        let code = super::generated_code(&[7u8; 16]);
+        let bare: String = code.chars().filter(|c| *c != '-').collect::<String>().to_lowercase();
+        assert_eq!(super::normalize(&bare).as_deref(), Some(code.as_str()));
+        assert_eq!(super::normalize(&format!(" {} ", code.to_lowercase())).as_deref(), Some(code.as_str()));
+        // Another kind's prefix, or a wrong check character, is no gift card.
+        assert_eq!(super::normalize(&bare.replacen("gift", "memb", 1)), None);
+        let mut typo = code.clone().into_bytes();
+        let last = typo.len() - 1;
+        typo[last] = if typo[last] == b'2' { b'3' } else { b'2' };
+        assert_eq!(super::normalize(std::str::from_utf8(&typo).unwrap()), None);
+    }
+
     use super::*;
 
     fn eur(a: i64) -> Money {

@@ -269,12 +269,7 @@ impl Product {
 /// The code as stored, from what someone typed; `None` when it is not the
 /// shape of a member card's code or its check character does not match.
 pub fn normalize(typed: &str) -> Option<String> {
-    // Typed without its dashes (`membabcd...`): put the prefix's back.
-    let squeezed: String = typed.chars().filter(|c| *c != '-' && !c.is_whitespace()).collect::<String>().to_uppercase();
-    let typed = match squeezed.strip_prefix(PREFIX) {
-        Some(rest) if !typed.contains('-') && rest.len() == 12 => format!("{PREFIX}-{rest}"),
-        _ => typed.to_string(),
-    };
+    let typed = crate::pricing::restore_prefix_dash(typed, PREFIX);
     crate::pricing::normalize_code(&typed).ok().filter(|c| c.starts_with(&format!("{PREFIX}-")))
 }
 

@@ -60,6 +60,17 @@ pub enum CodeProblem {
 /// The code as stored, from what a buyer typed: trimmed, upper case; in a
 /// generated code's body, spaces and dashes are dropped, `O` reads as `0`,
 /// `I` and `L` as `1`, and the check character must match.
+/// A generated code typed without its dashes (`giftabcd…`, any case): the
+/// dash after its `prefix` put back, so [`normalize_code`] can read it.
+/// Anything else comes back as typed.
+pub fn restore_prefix_dash(typed: &str, prefix: &str) -> String {
+    let squeezed: String = typed.chars().filter(|c| *c != '-' && !c.is_whitespace()).collect::<String>().to_uppercase();
+    match squeezed.strip_prefix(prefix) {
+        Some(rest) if !typed.contains('-') && rest.len() == BODY_LEN => format!("{prefix}-{rest}"),
+        _ => typed.to_string(),
+    }
+}
+
 pub fn normalize_code(typed: &str) -> Result<String, CodeProblem> {
     let t = typed.trim().to_uppercase();
     match t.split_once('-') {

@@ -95,7 +95,7 @@ pub struct ListingRecord {
 impl ListingRecord {
     /// On sale now: listed, its ticket still valid, and no live hold on it.
     pub fn on_sale(&self, now: Timestamp) -> bool {
-        self.state == "listed" && self.ticket_status == "valid" && !self.held_until.is_some_and(|u| u > now)
+        self.state == "listed" && self.ticket_status == "valid" && self.held_until.is_none_or(|u| u <= now)
     }
 }
 

@@ -1,6 +1,7 @@
 //! `serve --demo`: a demo organization with a venue and four published
 //! events (and a museum's daily series of timed entries, "City Museum") (one of them tonight, each with a drawn image), each with a check-in list at two gates and
-//! ticket transfers allowed, so
+//! ticket transfers allowed (and, on the event whose front row sold out, a
+//! ticket listed for resale at face value), so
 //! that a newcomer has something to click (and scan) at once. Seeding goes through the same
 //! app-layer calls as the API. The organizer's password is made and printed
 //! once, when the demo organizer is created; running it again keeps the data
@@ -468,6 +469,7 @@ async fn seed_waitlist(
     front_row: tessera_domain::TicketTypeId,
 ) -> std::result::Result<(), tessera_app::AppError> {
     use tessera_domain::inventory::LineRequest;
+    let mut sold = Vec::new();
     for (name, email) in [("Clara Schumann", "clara@example.org"), ("Antonín Dvořák", "antonin@example.org")] {
         let input = tessera_app::inventory::PlaceOrder {
             lines: vec![LineRequest { ticket_type_id: front_row, quantity: 1 }],
@@ -481,6 +483,25 @@ async fn seed_waitlist(
         };
         let placed = app.place_order(&Actor::Anonymous, event, input).await?;
         app.mark_paid(actor, org, placed.order.id).await?;
+        sold.push(placed);
+    }
+    // Resale at face value is on (a 5 % fee), and Antonín, who cannot come,
+    // lists his front-row ticket: the sold-out row offers it on the event page.
+    let resale = tessera_app::resale::ResaleSettings {
+        enabled: true,
+        cap_percent: 100,
+        fee_bp: 500,
+        offer_first: "primary".into(),
+    };
+    app.set_resale_settings(actor, org, event, resale).await?;
+    if let Some(antonin) = sold.last() {
+        let token = Some(antonin.access_token.as_str());
+        let tickets = app.buyer_tickets(&Actor::Anonymous, antonin.order.id, token).await?;
+        if let Some(t) = tickets.first() {
+            let face = antonin.order.lines.first().map(|l| l.unit_price.amount_minor).unwrap_or(0);
+            let list = tessera_app::resale::ListTicket { ticket_id: t.id, price_minor: face };
+            app.list_ticket(&Actor::Anonymous, antonin.order.id, token, list).await?;
+        }
     }
     let settings = tessera_app::waitlist::WaitlistSettings { enabled: true, offer_minutes: 30 };
     app.set_waitlist_settings(actor, org, event, settings).await?;

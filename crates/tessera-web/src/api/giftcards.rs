@@ -150,7 +150,7 @@ pub async fn gift_card_balance(
     responses((status = 200, body = Order), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "`hold_expired`, `already_paid`, `order_cancelled`, ...", body = ErrorBody),
               (status = 415, body = ErrorBody),
-              (status = 422, description = "`invalid_input`, `gift_card_unknown`, `gift_card_disabled`, `gift_card_expired`, `gift_card_empty`, `gift_card_currency`, naming `gift_card` (nothing is spent)", body = ErrorBody),
+              (status = 422, description = "`invalid_input`, `gift_card_unknown`, `gift_card_disabled`, `gift_card_expired`, `gift_card_empty`, `gift_card_currency`, naming `gift_card`, or `listing_unavailable` (a resale order whose listing can no longer be sold; nothing is spent)", body = ErrorBody),
               (status = 429, description = "Too many wrong codes from this client; see Retry-After", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn pay_with_gift_card(

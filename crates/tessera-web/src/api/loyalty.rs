@@ -89,7 +89,7 @@ pub async fn my_points(
     responses((status = 200, body = Order), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "`hold_expired`, `already_paid`, `order_cancelled`, `idempotency_in_progress`, ...", body = ErrorBody),
               (status = 415, body = ErrorBody),
-              (status = 422, description = "`invalid_input`, `points_insufficient` (more than held), `points_step`, `points_disabled`, `points_sign_in`, naming `points` (nothing is spent)", body = ErrorBody)),
+              (status = 422, description = "`invalid_input`, `points_insufficient` (more than held), `points_step`, `points_disabled`, `points_sign_in`, naming `points`, or `listing_unavailable` (a resale order whose listing can no longer be sold; nothing is spent)", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn pay_with_points(
     State(s): State<AppState>,

@@ -129,7 +129,7 @@ pub async fn get_order(
 #[utoipa::path(post, path = "/api/v1/orders/{order_id}/confirm", tag = "orders",
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, body = Order), (status = 409, description = "`hold_expired`, `already_paid`, ...", body = ErrorBody),
-              (status = 422, description = "`payment_required`", body = ErrorBody)),
+              (status = 422, description = "`payment_required`, `listing_unavailable` (a resale order whose listing can no longer be sold)", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn confirm_order(
     State(s): State<AppState>,

@@ -78,7 +78,7 @@ pub async fn put_pricing(
     params(("order_id" = OrderId, Path), ("X-Order-Token" = Option<String>, Header)),
     responses((status = 200, body = Checkout),
               (status = 409, description = "`hold_expired`, `already_paid`, ...", body = ErrorBody),
-              (status = 422, description = "`free_order`, `payments_not_configured`, `provider_unavailable`", body = ErrorBody)),
+              (status = 422, description = "`free_order`, `payments_not_configured`, `provider_unavailable`, `listing_unavailable` (a resale order whose listing can no longer be sold)", body = ErrorBody)),
     security((), ("session" = []), ("bearer" = [])))]
 pub async fn checkout(
     State(s): State<AppState>,

@@ -103,6 +103,10 @@ const MATRIX: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/transfers", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", Rule::Org(Role::Staff)),
     ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/resale-settings", Rule::Org(Role::Staff)),
+    ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/resale-settings", Rule::Org(Role::Admin)),
+    ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/resale-listings", Rule::Org(Role::Staff)),
+    ("GET", "/api/v1/orgs/{org_id}/orders/{order_id}/resale-listings", Rule::Org(Role::Staff)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist-settings", Rule::Org(Role::Staff)),
     ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist-settings", Rule::Org(Role::Admin)),
     ("GET", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist", Rule::Org(Role::Staff)),
@@ -244,6 +248,12 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/orders/{order_id}/transfers/{transfer_id}/cancel"),
     ("GET", "/api/v1/transfers/{transfer_id}"),
     ("POST", "/api/v1/transfers/{transfer_id}/accept"),
+    // Resale by the order's buyer (its token or account) and the public
+    // list of listings on sale: tests/it/resale.rs (a tokenless 404).
+    ("POST", "/api/v1/orders/{order_id}/resale-listings"),
+    ("GET", "/api/v1/orders/{order_id}/resale-listings"),
+    ("POST", "/api/v1/orders/{order_id}/resale-listings/{listing_id}/withdraw"),
+    ("GET", "/api/v1/events/{event_id}/resale-listings"),
     // Series (a fresh series or unsold occurrence per call): tests/it/series.rs
     // `roles_reach_series_as_the_catalog` (owner and admin manage, staff and
     // scanner read, strangers 404, anonymous 401; the public reads only
@@ -389,6 +399,9 @@ impl Fixture {
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/pricing") => Some(json!({"reminder_hours": n % 24})),
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings") => {
                 Some(json!({"allowed": true, "cutoff_hours": n % 24, "max_per_ticket": 1}))
+            }
+            ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/resale-settings") => {
+                Some(json!({"enabled": true, "cap_percent": 1 + n as i64 % 100, "fee_bp": 0, "offer_first": "primary"}))
             }
             ("PUT", "/api/v1/orgs/{org_id}/events/{event_id}/waitlist-settings") => {
                 Some(json!({"enabled": true, "offer_minutes": 5 + n as i64 % 60}))
