@@ -3,7 +3,8 @@
 // transfers one from the order page to a friend (the e-mail in the friend's
 // language); the friend opens the e-mailed link in another browser, accepts
 // as a guest and gets a new ticket with its QR code; the buyer's order shows
-// the ticket as transferred; at the gate the old code is refused and the new
+// the ticket as transferred (and the sender changes the name on the ticket
+// they kept: refused when empty, then re-issued); at the gate the old code is refused and the new
 // one admitted (the scan API); the organizer sees the transfer on the
 // order's dashboard page and the event's Transfers tab. axe-core on every
 // page, at phone and desktop width, in English and Chinese.
@@ -146,6 +147,22 @@ try {
       assert.equal(old.status, "void");
       assert.equal(old.void_reason, "transferred");
       await waitForMail({ to: buyerEmail, subject: lang === "en" ? "accepted" : "接受" });
+
+      // ----- the sender changes the name on the ticket they kept -----
+      await page.goto(`${base}/orders/${orderId}/transfer`);
+      const kept = after.find((t) => t.status === "valid");
+      const nameField = page.locator(`#holder_${kept.id}`);
+      await nameField.fill("");
+      await page.locator(`form[action$='/tickets/${kept.id}/holder'] button`).click();
+      await page.locator(`#holder_${kept.id}[aria-invalid=true]`).waitFor();
+      await check(page, lang, `rename refused ${tag}`);
+      await page.locator(`#holder_${kept.id}`).fill(`Renamed ${tag}`);
+      await page.locator(`form[action$='/tickets/${kept.id}/holder'] button`).click();
+      await page.waitForURL(/\?renamed=1$/);
+      await check(page, lang, `renamed ${tag}`);
+      const renamed = await ticketsOf();
+      assert.equal(renamed.find((t) => t.id === kept.id).void_reason, "renamed");
+      assert.ok(renamed.some((t) => t.status === "valid" && t.holder_name === `Renamed ${tag}`), "re-issued under the new name");
       await ctx.close();
 
       // ----- the organizer: the gate refuses the old code; the order's history -----

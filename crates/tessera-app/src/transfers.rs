@@ -59,6 +59,15 @@ pub struct AcceptTransfer {
     pub name: String,
 }
 
+/// A new name on a ticket.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenameTicket {
+    /// The holder's name on the re-issued ticket.
+    #[schema(min_length = 1, max_length = 200)]
+    pub holder_name: String,
+}
+
 /// One offered ticket and, once accepted, the ticket that replaced it.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TransferItem {
@@ -373,6 +382,56 @@ impl App {
         tracing::info!(transfer = %id, order = %o.id, tickets = new.tickets.len(), "offered a ticket transfer");
         let t = self.store.transfer(&id).await?.ok_or(AppError::NotFound)?;
         Ok(view(&t, now))
+    }
+
+    /// Whether holders may change the names on this event's tickets now.
+    pub async fn name_changes_open(&self, org: OrgId, event: EventId) -> Result<bool> {
+        let ev = self.store.event(org, event).await?.ok_or(AppError::NotFound)?;
+        let s = self.store.transfer_settings(event).await?;
+        Ok(s.name_changes && self.now() < cutoff(&s, ev.starts_at))
+    }
+
+    /// Changes the name on a ticket the caller holds, where the event
+    /// allows it: the ticket is re-issued under the new name with a new
+    /// code, and the old code is revoked.
+    pub async fn rename_ticket(
+        &self,
+        actor: &Actor,
+        order: OrderId,
+        token: Option<&str>,
+        ticket: TicketId,
+        input: RenameTicket,
+    ) -> Result<TicketView> {
+        let (o, held, _) = self.holder_of(actor, order, token).await?;
+        if !held.iter().any(|t| t.id == ticket) {
+            return Err(AppError::NotFound);
+        }
+        let name = input.holder_name.trim().to_string();
+        let mut e = ValidationError::new();
+        check_text(&mut e, "holder_name", &name, 1, 200);
+        e.finish()?;
+        if o.state != OrderState::Paid {
+            return Err(crate::inventory::state_error(o.state));
+        }
+        let (event, _) = self.event_and_venue(o.org_id, o.event_id).await?;
+        let settings = self.store.transfer_settings(o.event_id).await?;
+        if !settings.name_changes {
+            return Err(AppError::StateConflict {
+                code: "name_changes_disabled",
+                message: "the organizer does not allow name changes for this event".into(),
+            });
+        }
+        let now = self.now();
+        if now >= cutoff(&settings, event.starts_at) {
+            return Err(AppError::StateConflict {
+                code: "name_changes_closed",
+                message: "name changes for this event are closed".into(),
+            });
+        }
+        let actor_name = crate::inventory::actor_name(actor);
+        let t = self.store.rename_ticket(o.id, ticket, &name, &actor_name, now).await?.map_err(refusal)?;
+        tracing::info!(order = %o.id, old = %ticket, new = %t.id, "changed the name on a ticket");
+        self.ticket_view(&t, &event).await
     }
 
     /// The transfers of an order the caller holds tickets of (its buyer

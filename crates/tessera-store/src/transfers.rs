@@ -40,11 +40,15 @@ pub struct TransferSettings {
     /// How many times one ticket may change hands; 1 to 100.
     #[schema(minimum = 1, maximum = 100)]
     pub max_per_ticket: i64,
+    /// Holders may change the name on their tickets (each change issues a new code), until
+    /// the same cutoff. Off when left out.
+    #[serde(default)]
+    pub name_changes: bool,
 }
 
 impl Default for TransferSettings {
     fn default() -> Self {
-        Self { allowed: false, cutoff_hours: 0, max_per_ticket: 1 }
+        Self { allowed: false, cutoff_hours: 0, max_per_ticket: 1, name_changes: false }
     }
 }
 
@@ -221,16 +225,18 @@ async fn used_ticket(tx: &mut Tx, tickets: &[String]) -> Result<Option<TicketId>
 }
 
 async fn settings_in(tx: &mut Tx, event: EventId) -> Result<TransferSettings> {
-    let row =
-        sqlx::query("SELECT allowed, cutoff_hours, max_per_ticket FROM event_transfer_settings WHERE event_id = $1")
-            .bind(event.to_string())
-            .fetch_optional(&mut **tx)
-            .await?;
+    let row = sqlx::query(
+        "SELECT allowed, cutoff_hours, max_per_ticket, name_changes FROM event_transfer_settings WHERE event_id = $1",
+    )
+    .bind(event.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
     Ok(match row {
         Some(r) => TransferSettings {
             allowed: r.flag("allowed")?,
             cutoff_hours: r.int("cutoff_hours")?,
             max_per_ticket: r.int("max_per_ticket")?,
+            name_changes: r.flag("name_changes")?,
         },
         None => TransferSettings::default(),
     })
@@ -257,15 +263,17 @@ impl Store {
 
     pub async fn set_transfer_settings(&self, event: EventId, s: &TransferSettings, now: Timestamp) -> Result<()> {
         sqlx::query(
-            "INSERT INTO event_transfer_settings (event_id, allowed, cutoff_hours, max_per_ticket, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO UPDATE SET allowed = excluded.allowed, \
-             cutoff_hours = excluded.cutoff_hours, max_per_ticket = excluded.max_per_ticket, updated_at = excluded.updated_at",
+            "INSERT INTO event_transfer_settings (event_id, allowed, cutoff_hours, max_per_ticket, updated_at, name_changes) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO UPDATE SET allowed = excluded.allowed, \
+             cutoff_hours = excluded.cutoff_hours, max_per_ticket = excluded.max_per_ticket, updated_at = excluded.updated_at, \
+             name_changes = excluded.name_changes",
         )
         .bind(event.to_string())
         .bind(i64::from(s.allowed))
         .bind(s.cutoff_hours)
         .bind(s.max_per_ticket)
         .bind(micros(now))
+        .bind(i64::from(s.name_changes))
         .execute(&self.write)
         .await?;
         Ok(())
@@ -418,6 +426,81 @@ impl Store {
         crate::payments::insert_outbox(&mut tx, t.org_id, &t.outbox, now).await?;
         tx.commit().await?;
         Ok(Ok(()))
+    }
+
+    /// Re-issues a ticket under another holder name: decided under the
+    /// write lock, refused when the ticket is void, admitted, offered by a
+    /// pending transfer or listed for resale. The old ticket is voided
+    /// (`renamed`, `replaced_by` the new one), so its code is revoked.
+    pub async fn rename_ticket(
+        &self,
+        order: OrderId,
+        ticket: TicketId,
+        name: &str,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<std::result::Result<TicketRecord, TransferRefusal>> {
+        let mut tx = begin(self).await?;
+        if self.backend == Backend::Postgres {
+            // A scan admits the ticket first, or finds it renamed (void).
+            sqlx::query("SELECT id FROM tickets WHERE id = $1 FOR UPDATE")
+                .bind(ticket.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        let ids = [ticket.to_string()];
+        if let Some(used) = used_ticket(&mut tx, &ids).await? {
+            return refuse(tx, TransferRefusal::TicketUsed(used)).await;
+        }
+        let new_id = TicketId::new();
+        let done = sqlx::query(
+            "UPDATE tickets SET status = 'void', voided_at = $3, void_reason = 'renamed', replaced_by = $4 \
+             WHERE id = $1 AND order_id = $2 AND status = 'valid' AND pending_transfer_id IS NULL AND resale_listing_id IS NULL",
+        )
+        .bind(ticket.to_string())
+        .bind(order.to_string())
+        .bind(micros(now))
+        .bind(new_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let row = sqlx::query(
+                "SELECT status, pending_transfer_id, resale_listing_id FROM tickets WHERE id = $1 AND order_id = $2",
+            )
+            .bind(ticket.to_string())
+            .bind(order.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                tx.rollback().await?;
+                return Err(StoreError::NotFound);
+            };
+            let why = if row.text("status")? != "valid" {
+                TransferRefusal::TicketNotValid(ticket)
+            } else if row.opt_text("pending_transfer_id")?.is_some() {
+                TransferRefusal::TicketOffered(ticket)
+            } else {
+                TransferRefusal::TicketListed(ticket)
+            };
+            return refuse(tx, why).await;
+        }
+        sqlx::query(
+            "INSERT INTO tickets (id, order_id, org_id, event_id, ticket_type_id, holder_name, status, created_at, seat_label, \
+             holder_email, holder_user_id, transfer_count) \
+             SELECT $1, order_id, org_id, event_id, ticket_type_id, $2, 'valid', $3, seat_label, holder_email, holder_user_id, \
+             transfer_count FROM tickets WHERE id = $4",
+        )
+        .bind(new_id.to_string())
+        .bind(name)
+        .bind(micros(now))
+        .bind(ticket.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let state = order_state(&mut tx, order).await?;
+        history(&mut tx, order, now, actor, state, &format!("ticket {ticket} re-issued for {name} (name change)"))
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(self.ticket(new_id).await?.ok_or(StoreError::NotFound)?))
     }
 
     /// Cancels a pending transfer (by its sender); its tickets may be offered again.

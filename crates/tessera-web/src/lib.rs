@@ -99,7 +99,7 @@ pub struct AppState {
         (name = "giftcards", description = "Gift cards: issued by staff, paying orders in part or in full, spent at counters"),
         (name = "members", description = "Memberships: plans, member cards, a buyer's cards, members-only ticket types and member prices, ticket types that sell gift cards or memberships"),
         (name = "loyalty", description = "Loyalty points: the organization's rule and report, a buyer's balance and history, paying orders with points"),
-        (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history"),
+        (name = "transfers", description = "Ticket transfers: per-event rules, offers to an e-mail address, the recipient's acceptance, cancellation and history; holders' name changes"),
         (name = "resale", description = "Face-value resale: per-event rules (cap, fee, resale or primary first), listings by ticket holders, listings on sale, withdrawals; buying is an ordinary reservation"),
         (name = "series", description = "Series: events repeating by a rule (an RRULE subset), their occurrences, changes from a date on"),
         (name = "waitlist", description = "Waitlists of sold-out ticket types: joining, positions, offers of freed tickets in order, leaving, the organizer's list and settings"),
@@ -193,6 +193,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transfers::get_transfer_offer))
         .routes(routes!(transfers::accept_transfer))
         .routes(routes!(transfers::received_tickets))
+        .routes(routes!(transfers::rename_ticket))
         .routes(routes!(resale::get_resale_settings, resale::put_resale_settings))
         .routes(routes!(resale::org_listings))
         .routes(routes!(resale::org_order_listings))

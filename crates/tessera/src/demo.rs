@@ -244,7 +244,12 @@ pub async fn seed(app: &App) -> Result<DemoLogin> {
         }
         // Every event lets holders transfer their tickets, until the start,
         // at most twice per ticket, so that the transfer form can be tried.
-        let transfers = tessera_app::transfers::TransferSettings { allowed: true, cutoff_hours: 0, max_per_ticket: 2 };
+        let transfers = tessera_app::transfers::TransferSettings {
+            allowed: true,
+            cutoff_hours: 0,
+            max_per_ticket: 2,
+            name_changes: true,
+        };
         app.set_transfer_settings(&actor, org.id, event.id, transfers).await.map_err(err)?;
         // The conference has a promo code: EARLYBIRD takes 20 % off.
         if title == "RustConf Berlin" {

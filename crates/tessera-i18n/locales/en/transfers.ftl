@@ -88,3 +88,12 @@ transfers-settings-saved = Saved.
 transfers-settings-closes = With these settings transfers close on { $date }.
 transfers-settings-off = Transfers are not allowed for this event.
 transfers-settings-summary = Transfers are allowed until { $hours } hours before the start, at most { $max } per ticket.
+
+errors-code-name-changes-disabled = The organizer does not allow name changes for this event.
+errors-code-name-changes-closed = Name changes for this event are closed.
+transfers-settings-names = Holders may change the name on their tickets (each change issues a new code)
+transfers-rename-title = Change the name on a ticket
+transfers-rename-intro = The ticket is issued again under the new name, with a new code; the old code stops working at once.
+transfers-rename-name = Name on { $ticket }
+transfers-rename-save = Change the name
+transfers-renamed = Name changed: the ticket has a new code. Use the new one (on the order page and in the PDF).

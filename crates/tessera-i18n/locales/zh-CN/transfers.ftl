@@ -85,3 +85,12 @@ transfers-settings-saved = 已保存。
 transfers-settings-closes = 按此设置，转让将于 { $date } 截止。
 transfers-settings-off = 本活动不允许转让门票。
 transfers-settings-summary = 可转让至活动开始前 { $hours } 小时，每张门票最多 { $max } 次。
+
+errors-code-name-changes-disabled = 主办方不允许更改本活动门票上的姓名。
+errors-code-name-changes-closed = 本活动的门票改名已截止。
+transfers-settings-names = 持票人可以更改门票上的姓名(每次更改都会生成新票码)
+transfers-rename-title = 更改门票上的姓名
+transfers-rename-intro = 门票将以新姓名重新签发并生成新票码;旧票码立即失效。
+transfers-rename-name = { $ticket } 上的姓名
+transfers-rename-save = 更改姓名
+transfers-renamed = 姓名已更改:门票已有新票码。请使用新的票码(见订单页面和 PDF)。

@@ -6,9 +6,9 @@ use super::*;
 use axum::http::HeaderMap;
 use tessera_app::tickets::TicketView;
 use tessera_app::transfers::{
-    AcceptTransfer, AcceptedTransfer, OfferTransfer, TransferOfferView, TransferSettings, TransferView,
+    AcceptTransfer, AcceptedTransfer, OfferTransfer, RenameTicket, TransferOfferView, TransferSettings, TransferView,
 };
-use tessera_domain::orders::OrderId;
+use tessera_domain::orders::{OrderId, TicketId};
 use tessera_domain::{EventId, OrgId};
 
 /// The secret of a transfer's accept link (the last part of `/transfers/{id}/{secret}`).
@@ -32,7 +32,8 @@ pub async fn get_transfer_settings(
 }
 
 /// Set an event's transfer rules: whether holders may transfer, until how many hours before
-/// the start, and how many times one ticket may change hands.
+/// the start, how many times one ticket may change hands, and whether holders may change the
+/// names on their tickets (until the same cutoff).
 #[utoipa::path(put, path = "/api/v1/orgs/{org_id}/events/{event_id}/transfer-settings", tag = "transfers",
     params(("org_id" = OrgId, Path), ("event_id" = EventId, Path)), request_body = TransferSettings,
     responses((status = 200, body = TransferSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -149,4 +150,25 @@ pub async fn accept_transfer(
     security(("session" = [])))]
 pub async fn received_tickets(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<TicketView>>> {
     Ok(Json(s.app.received_tickets(&caller.actor).await?))
+}
+
+/// Change the name on a ticket the caller holds (the order's `X-Order-Token`, or signed in as
+/// its buyer or as the account that received it), where the event allows name changes and
+/// until its transfers' cutoff. The ticket is re-issued under the new name with a new code;
+/// the old code is revoked online at once and at the scanners' next sync.
+#[utoipa::path(post, path = "/api/v1/orders/{order_id}/tickets/{ticket_id}/holder", tag = "transfers",
+    params(("order_id" = OrderId, Path), ("ticket_id" = TicketId, Path), ("X-Order-Token" = Option<String>, Header)),
+    request_body = RenameTicket,
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody),
+              (status = 409, description = "`name_changes_disabled`, `name_changes_closed` (past the cutoff), `ticket_void`, `ticket_used`, `ticket_offered` (in a pending transfer), `ticket_listed` (listed for resale), or the order's state", body = ErrorBody),
+              (status = 422, description = "`invalid_input`: `holder_name`", body = ErrorBody)),
+    security((), ("session" = []), ("bearer" = [])))]
+pub async fn rename_ticket(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiPath((order, ticket)): ApiPath<(OrderId, TicketId)>,
+    ApiJson(input): ApiJson<RenameTicket>,
+) -> ApiResult<Json<TicketView>> {
+    Ok(Json(s.app.rename_ticket(&caller.actor, order, order_token(&headers).as_deref(), ticket, input).await?))
 }

@@ -959,8 +959,14 @@ async fn show_order(
             Ok(false) => None,
             Err(e) => return error_page(e),
         };
+        // The transfer page also changes names, where only that is allowed.
+        let names = match s.app.name_changes_open(order.org_id, order.event_id).await {
+            Ok(open) => open,
+            Err(e) => return error_page(e),
+        };
         transfer = match s.app.transfers_open_now(order.org_id, order.event_id).await {
             Ok((_, true)) => Some(format!("/orders/{}/transfer", order.id)),
+            Ok(_) if names => Some(format!("/orders/{}/transfer", order.id)),
             Ok(_) => None,
             Err(e) => return error_page(e),
         };

@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use std::collections::HashMap;
 use tessera_app::orgs::OrgWithRole;
 use tessera_app::tickets::TicketView;
-use tessera_app::transfers::{AcceptTransfer, OfferTransfer, TransferSettings, TransferView};
+use tessera_app::transfers::{AcceptTransfer, OfferTransfer, RenameTicket, TransferSettings, TransferView};
 use tessera_app::{Actor, AppError};
 use tessera_domain::Permission;
 use tessera_domain::orders::{Order, OrderId, OrderState, TicketId};
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/orders/{order_id}/transfer", get(transfer_page).post(offer))
         .route("/orders/{order_id}/transfers/{transfer_id}/cancel", post(cancel))
+        .route("/orders/{order_id}/tickets/{ticket_id}/holder", post(rename))
         .route("/transfers/{transfer_id}/{secret}", get(accept_page).post(accept))
         .route("/dashboard/orgs/{org}/events/{event}/transfers", get(settings_page).post(save_settings))
 }
@@ -90,6 +91,18 @@ struct TransferPage<'a> {
     sent: bool,
     /// (value, label, selected) of each e-mail language.
     languages: Vec<(&'static str, String, bool)>,
+    /// Tickets whose name the holder may change now: (field, label, ticket id, current name).
+    renames: Vec<Rename>,
+    /// A name was just changed.
+    renamed: bool,
+}
+
+/// A ticket whose holder name may be changed, with its form's field.
+struct Rename {
+    id: String,
+    field: String,
+    label: String,
+    value: String,
 }
 
 fn state_label(state: &str) -> (String, &'static str) {
@@ -143,6 +156,7 @@ async fn transfer_form(
     errors: &[(String, String)],
     refusal: Option<String>,
     sent: bool,
+    renamed: bool,
 ) -> Response {
     let (order, token, tickets) = match holder_order(s, headers, id).await {
         Ok(found) => found,
@@ -198,6 +212,30 @@ async fn transfer_form(
         ("en", t("transfers-language-en"), chosen == "en"),
         ("zh-CN", t("transfers-language-zh"), chosen == "zh-CN"),
     ];
+    let names_open = order.state == OrderState::Paid
+        && settings.name_changes
+        && s.app.now() < tessera_app::transfers::transfer_cutoff(&settings, event.starts_at);
+    let renames = if names_open {
+        tickets
+            .iter()
+            .filter(|tk| tk.status == "valid" && tk.pending_transfer_id.is_none())
+            .map(|tk| {
+                let field = format!("holder_{}", tk.id);
+                let label = match &tk.seat {
+                    Some(seat) => format!("{} ({seat})", tk.ticket_type),
+                    None => tk.ticket_type.clone(),
+                };
+                Rename {
+                    id: tk.id.to_string(),
+                    value: values.get(&field).cloned().unwrap_or_else(|| tk.holder_name.clone()),
+                    field,
+                    label,
+                }
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let (csrf, set) = csrf_token(headers);
     let until = (settings.allowed && open)
         .then(|| when(tessera_app::transfers::transfer_cutoff(&settings, event.starts_at), zone));
@@ -216,6 +254,8 @@ async fn transfer_form(
         refusal,
         sent,
         languages,
+        renames,
+        renamed,
     };
     render(status, &page, &set.into_iter().collect::<Vec<_>>())
 }
@@ -226,7 +266,8 @@ async fn transfer_page(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    transfer_form(&s, &headers, &id, StatusCode::OK, &HashMap::new(), &[], None, q.contains_key("sent")).await
+    let (sent, renamed) = (q.contains_key("sent"), q.contains_key("renamed"));
+    transfer_form(&s, &headers, &id, StatusCode::OK, &HashMap::new(), &[], None, sent, renamed).await
 }
 
 /// A refusal that is a state of things (409) rather than a field, in the reader's words.
@@ -259,7 +300,9 @@ async fn offer(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Str
     match s.app.offer_transfer(&actor(), order.id, token.as_deref(), input).await {
         Ok(_) => redirect(&format!("/orders/{}/transfer?sent=1", order.id), &[]),
         Err(e @ AppError::StateConflict { .. }) => match refusal_text(e) {
-            Ok(text) => transfer_form(&s, &headers, &id, StatusCode::CONFLICT, &values, &[], Some(text), false).await,
+            Ok(text) => {
+                transfer_form(&s, &headers, &id, StatusCode::CONFLICT, &values, &[], Some(text), false, false).await
+            }
             Err(page) => page,
         },
         Err(e) => match form_errors(e) {
@@ -269,7 +312,48 @@ async fn offer(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<Str
                     .into_iter()
                     .map(|(f, m)| if f.starts_with("ticket_ids") { ("ticket_choice".into(), m) } else { (f, m) })
                     .collect();
-                transfer_form(&s, &headers, &id, StatusCode::UNPROCESSABLE_ENTITY, &values, &errors, None, false).await
+                transfer_form(&s, &headers, &id, StatusCode::UNPROCESSABLE_ENTITY, &values, &errors, None, false, false)
+                    .await
+            }
+            Err(page) => page,
+        },
+    }
+}
+
+/// Changes the name on one ticket (the form's field `holder_{id}`).
+async fn rename(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((id, ticket)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let values = form(&body);
+    if !csrf_ok(&headers, &values) {
+        return form_expired_page(&format!("/orders/{id}/transfer"));
+    }
+    let (order, token, _) = match holder_order(&s, &headers, &id).await {
+        Ok(found) => found,
+        Err(e) => return error_page(e),
+    };
+    let Ok(ticket_id) = ticket.parse::<TicketId>() else { return error_page(AppError::NotFound) };
+    let field = format!("holder_{ticket}");
+    let input = RenameTicket { holder_name: values.get(&field).cloned().unwrap_or_default() };
+    match s.app.rename_ticket(&actor(), order.id, token.as_deref(), ticket_id, input).await {
+        Ok(_) => redirect(&format!("/orders/{}/transfer?renamed=1", order.id), &[]),
+        Err(e @ AppError::StateConflict { .. }) => match refusal_text(e) {
+            Ok(text) => {
+                transfer_form(&s, &headers, &id, StatusCode::CONFLICT, &values, &[], Some(text), false, false).await
+            }
+            Err(page) => page,
+        },
+        Err(e) => match form_errors(e) {
+            Ok(errors) => {
+                let errors: Vec<(String, String)> = errors
+                    .into_iter()
+                    .map(|(f, m)| if f == "holder_name" { (field.clone(), m) } else { (f, m) })
+                    .collect();
+                transfer_form(&s, &headers, &id, StatusCode::UNPROCESSABLE_ENTITY, &values, &errors, None, false, false)
+                    .await
             }
             Err(page) => page,
         },
@@ -293,7 +377,8 @@ async fn cancel(
         Ok(_) => redirect(&format!("/orders/{}/transfer", order.id), &[]),
         Err(e) => match refusal_text(e) {
             Ok(text) => {
-                transfer_form(&s, &headers, &id, StatusCode::CONFLICT, &HashMap::new(), &[], Some(text), false).await
+                transfer_form(&s, &headers, &id, StatusCode::CONFLICT, &HashMap::new(), &[], Some(text), false, false)
+                    .await
             }
             Err(page) => page,
         },
@@ -482,6 +567,9 @@ async fn settings_form(
     if current.allowed {
         shown.insert("allowed".to_string(), "1".to_string());
     }
+    if current.name_changes {
+        shown.insert("name_changes".to_string(), "1".to_string());
+    }
     shown.insert("cutoff_hours".into(), current.cutoff_hours.to_string());
     shown.insert("max_per_ticket".into(), current.max_per_ticket.to_string());
     let shown = values.cloned().unwrap_or(shown);
@@ -555,6 +643,7 @@ async fn save_settings(
         allowed: values.contains_key("allowed"),
         cutoff_hours: number("cutoff_hours"),
         max_per_ticket: number("max_per_ticket"),
+        name_changes: values.contains_key("name_changes"),
     };
     if errors.is_empty() {
         match s.app.set_transfer_settings(&actor, o.org.id, v.event.id, input).await {

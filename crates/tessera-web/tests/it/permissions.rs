@@ -248,6 +248,7 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("POST", "/api/v1/orders/{order_id}/transfers/{transfer_id}/cancel"),
     ("GET", "/api/v1/transfers/{transfer_id}"),
     ("POST", "/api/v1/transfers/{transfer_id}/accept"),
+    ("POST", "/api/v1/orders/{order_id}/tickets/{ticket_id}/holder"),
     // Resale by the order's buyer (its token or account) and the public
     // list of listings on sale: tests/it/resale.rs (a tokenless 404).
     ("POST", "/api/v1/orders/{order_id}/resale-listings"),

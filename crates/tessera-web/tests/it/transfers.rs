@@ -22,6 +22,7 @@ crate::on_both_backends!(
     an_acceptance_racing_a_check_in_is_consistent,
     retries_with_one_idempotency_key_make_one_transfer,
     both_e_mails_go_out_in_the_language_given,
+    holders_change_the_name_on_a_ticket_where_allowed,
 );
 
 struct Setup {
@@ -516,7 +517,7 @@ async fn used_void_and_foreign_tickets_and_bad_input_are_refused_with_nothing_ch
         assert!(r.fields().iter().any(|f| f == field), "{field}: {r:?}");
     }
     let now = s.t.get(&s.settings_path(), &s.owner).await;
-    assert_eq!(now.body, json!({"allowed": true, "cutoff_hours": 0, "max_per_ticket": 2}));
+    assert_eq!(now.body, json!({"allowed": true, "cutoff_hours": 0, "max_per_ticket": 2, "name_changes": false}));
     // Another organization's event is not there.
     let (eve, eve_org) = s.t.organizer("eve@other.example.org", "other").await;
     let r = s.t.get(&format!("/api/v1/orgs/{eve_org}/events/{}/transfer-settings", s.event), &eve).await;
@@ -550,7 +551,11 @@ async fn transfers_switched_off_are_refused() {
     let r =
         s.t.get(&format!("/api/v1/orgs/{}/events/{}/transfer-settings", s.org, e["id"].as_str().unwrap()), &s.owner)
             .await;
-    assert_eq!(r.body, json!({"allowed": false, "cutoff_hours": 0, "max_per_ticket": 1}), "{r:?}");
+    assert_eq!(
+        r.body,
+        json!({"allowed": false, "cutoff_hours": 0, "max_per_ticket": 1, "name_changes": false}),
+        "{r:?}"
+    );
 }
 
 async fn two_racing_acceptances_issue_once() {
@@ -686,4 +691,65 @@ async fn both_e_mails_go_out_in_the_language_given() {
     let accepted = to("ada@example.org", "accepted");
     assert!(accepted.subject().unwrap_or("").contains("accepted"), "{:?}", accepted.subject());
     assert!(accepted.body_text(0).unwrap().contains("李雷"));
+}
+
+async fn holders_change_the_name_on_a_ticket_where_allowed() {
+    let s = setup().await;
+    let b = s.buy(2, "ada@example.org").await;
+    let rename = |ticket: &Value, name: &str, token: Option<&str>| {
+        let mut rb =
+            s.t.client
+                .post(format!("{}/api/v1/orders/{}/tickets/{}/holder", s.t.base, b.id, ticket["id"].as_str().unwrap()))
+                .json(&json!({"holder_name": name}));
+        if let Some(t) = token {
+            rb = rb.header("x-order-token", t);
+        }
+        s.t.send(rb)
+    };
+    let first = b.tickets[0].clone();
+    // Off unless the organizer allows it.
+    let r = rename(&first, "Bo Renamed", Some(&b.token)).await;
+    assert_eq!((r.status, r.code()), (409, "name_changes_disabled"), "{r:?}");
+    s.settings(json!({"allowed": true, "cutoff_hours": 0, "max_per_ticket": 2, "name_changes": true}), 200).await;
+    let got = s.t.get(&s.settings_path(), &s.owner).await;
+    assert_eq!(got.body["name_changes"], true, "{got:?}");
+    // Bad input and strangers change nothing.
+    let r = rename(&first, "   ", Some(&b.token)).await;
+    assert_eq!((r.status, r.fields()), (422, vec!["holder_name".to_string()]), "{r:?}");
+    assert_eq!(rename(&first, "Eve", None).await.status, 404);
+    assert_eq!(rename(&first, "Eve", Some("wrong")).await.status, 404);
+    assert_eq!(s.tickets(&b.id, &b.token).await[0]["status"], "valid");
+
+    let r = rename(&first, "Bo Renamed", Some(&b.token)).await;
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.body["holder_name"], "Bo Renamed");
+    assert_ne!(r.body["id"], first["id"]);
+    let new_code = code_of(&r.body);
+    assert_ne!(new_code, code_of(&first));
+    let mine = s.tickets(&b.id, &b.token).await;
+    let old = mine.iter().find(|t| t["id"] == first["id"]).unwrap();
+    assert_eq!((old["status"].as_str(), old["void_reason"].as_str()), (Some("void"), Some("renamed")));
+    assert_eq!(old["replaced_by"], r.body["id"]);
+    // The renamed ticket again: void now.
+    let again = rename(&first, "Cy", Some(&b.token)).await;
+    assert_eq!((again.status, again.code()), (409, "ticket_void"), "{again:?}");
+    // A ticket offered by a pending transfer keeps its name.
+    let offered = s.offer_ok(&b, &[&b.tickets[1]], "dee@example.org").await;
+    let r = rename(&b.tickets[1], "Dee", Some(&b.token)).await;
+    assert_eq!((r.status, r.code()), (409, "ticket_offered"), "{r:?}");
+    assert_eq!(s.cancel(&b, offered["id"].as_str().unwrap()).await.status, 200);
+    // The history says so.
+    let order = s.t.get(&format!("/api/v1/orgs/{}/orders/{}", s.org, b.id), &s.owner).await;
+    let notes: Vec<&str> =
+        order.body["history"].as_array().unwrap().iter().filter_map(|h| h["note"].as_str()).collect();
+    assert!(notes.iter().any(|n| n.contains("re-issued for Bo Renamed")), "{notes:?}");
+    // At the gate the old code is refused, the new one admits.
+    s.t.clock.set(s.starts);
+    let r = s.scan(&code_of(&first), "old-name").await;
+    assert_eq!(r.body["result"], "revoked", "{r:?}");
+    let r = s.scan(&new_code, "new-name").await;
+    assert_eq!(r.body["result"], "valid", "{r:?}");
+    // Past the cutoff, names are fixed.
+    let r = rename(&b.tickets[1], "Dee", Some(&b.token)).await;
+    assert_eq!((r.status, r.code()), (409, "name_changes_closed"), "{r:?}");
 }
