@@ -1624,7 +1624,7 @@ pub(crate) fn reserve(
 /// listing's price that holds the listing (no quota, no seat: those stay
 /// the seller's until the sale is settled).
 fn reserve_listing(
-    snap: &Snapshot,
+    snap: &mut Snapshot,
     event: &Event,
     n: &NewOrder,
     listing: &str,
@@ -1639,7 +1639,15 @@ fn reserve_listing(
         .filter(|t| t.on_sale(event, now))
         .map(|t| t.quota_ids.iter().map(|q| snap.quotas.get(q).map(|c| c.available()).unwrap_or(0)).min().unwrap_or(0))
         .unwrap_or(0);
+    // A resale ticket counts against the event's limit per customer like any.
+    let already = snap.bought_by.get(&n.request.buyer_key).copied().unwrap_or(0);
+    if let Some(allowed) = event.max_tickets_per_customer
+        && already + 1 > allowed
+    {
+        return Err(OpError::Reserve(ReserveError::LimitExceeded { allowed, already }));
+    }
     let held = crate::resale::hold(&mut w.resale, listing, &id, &n.request.buyer_key, n.expires_at, primary_left, now)?;
+    *snap.bought_by.entry(n.request.buyer_key.clone()).or_default() += 1;
     let currency = held.price.currency;
     let user = n.buyer_user_id.map(|u| u.to_string());
     w.holds.push(vec![

@@ -17,6 +17,7 @@ crate::on_both_backends!(
     two_buyers_racing_for_one_listing_one_wins,
     primary_first_and_resale_first_order_the_offers,
     refusals_change_nothing,
+    a_resale_ticket_counts_against_the_limit_per_customer,
 );
 
 fn config() -> AppConfig {
@@ -507,4 +508,23 @@ async fn refusals_change_nothing() {
     // A pending order's tickets cannot be listed (there are none yet).
     let p = s.reserve(json!({"lines": [{"ticket_type_id": s.ticket_type, "quantity": 1}], "email": "gus@example.org", "name": "Gus"})).await;
     assert_eq!(p.status, 201, "{p:?}");
+}
+
+async fn a_resale_ticket_counts_against_the_limit_per_customer() {
+    let s = shop(3, "primary").await;
+    let seller = s.buy_paid(1, "ada@example.org").await;
+    let _bo = s.buy_paid(1, "bo@example.org").await;
+    let _cy = s.buy_paid(1, "cy@example.org").await;
+    let r = s
+        .t
+        .patch(&format!("/api/v1/orgs/{}/events/{}", s.org, s.event), &s.owner, json!({"max_tickets_per_customer": 1}))
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    let ticket = s.tickets(&seller).await[0].clone();
+    let listing = s.list(&seller, &ticket, 2500).await.body["id"].as_str().unwrap().to_string();
+    let r = s.reserve(json!({"resale_listing_id": listing, "email": "bo@example.org", "name": "Bo"})).await;
+    assert_eq!((r.status, r.code()), (422, "limit_exceeded"), "{r:?}");
+    assert_eq!(s.on_sale().await.len(), 1, "nothing was held");
+    let r = s.reserve(json!({"resale_listing_id": listing, "email": "dee@example.org", "name": "Dee"})).await;
+    assert_eq!(r.status, 201, "{r:?}");
 }
