@@ -1523,20 +1523,6 @@ pub(crate) fn reserve(
             price_tier_id: *tier,
         });
     }
-    for l in &lines {
-        w.order_lines.push(vec![
-            text(&id),
-            text(l.ticket_type_id),
-            text(l.price_tier_id.map(|t| t.to_string()).unwrap_or_default()),
-            text(&l.name),
-            Arg::Int(l.quantity),
-            Arg::Int(l.unit_price.amount_minor),
-            Arg::Int(l.tax.amount_minor),
-            Arg::Int(l.tax_rate_bp),
-            Arg::Int(i64::from(l.tax_inclusive)),
-            Arg::Int(l.fees.amount_minor),
-        ]);
-    }
     if let Some(Seats { plan, statuses }) = seats {
         for &i in &chosen {
             w.claim_seat(event.id, plan, statuses, i, Some(&id));
@@ -1546,78 +1532,16 @@ pub(crate) fn reserve(
         w.allocations.push(vec![text(&id), text(q), Arg::Int(0), Arg::Int(1), Arg::Int(*qty)]);
         w.delta(*q, *qty, 0);
     }
-    let user = n.buyer_user_id.map(|u| u.to_string());
-    w.holds.push(vec![
-        text(&id),
-        text(event.org_id),
-        text(event.id),
-        text(&n.request.buyer_key),
-        Arg::OptText(user.clone()),
-        text(&n.buyer_email),
-        text(&n.token_hash),
-        text("active"),
-        Arg::Int(micros(now)),
-        Arg::Int(micros(n.expires_at)),
-        Arg::OptText(
-            (!chosen.is_empty()).then(|| chosen.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(",")),
-        ),
-    ]);
-    w.orders.push(vec![
-        text(&id),
-        text(event.org_id),
-        text(event.id),
-        text(&id),
-        text(&n.reference),
-        Arg::OptText(user),
-        text(&n.buyer_email),
-        text(&n.buyer_name),
-        text("pending"),
-        Arg::Int(total.amount_minor),
-        text(total.currency),
-        Arg::Int(micros(now)),
-        Arg::Int(micros(n.expires_at)),
-        Arg::OptInt(None),
-        Arg::Int(micros(now)),
-        Arg::Int(receipt.subtotal.amount_minor),
-        Arg::Int(receipt.tax.amount_minor),
-        Arg::Int(receipt.fees.amount_minor),
-        Arg::Int(receipt.fees_charged.amount_minor),
-        text(&n.locale),
-        Arg::Int(receipt.discount.amount_minor),
-    ]);
-    w.history(&id, now, "buyer", None, OrderState::Pending, "reserved; inventory held");
-    let history = vec![HistoryEntry {
-        at: now,
-        actor: "buyer".into(),
-        from_state: None,
-        to_state: OrderState::Pending,
-        note: "reserved; inventory held".into(),
-    }];
-    Ok(Some(Order {
-        id: n.id,
-        org_id: event.org_id,
-        event_id: event.id,
-        reference: n.reference.clone(),
-        state: OrderState::Pending,
-        buyer_email: n.buyer_email.clone(),
-        buyer_name: n.buyer_name.clone(),
-        locale: n.locale.clone(),
+    let seat_list = (!chosen.is_empty()).then(|| chosen.iter().map(|i| i.0.to_string()).collect::<Vec<_>>().join(","));
+    let totals = NewTotals {
         total,
         subtotal: receipt.subtotal,
-        discount: receipt.discount,
-        discounts,
         tax: receipt.tax,
-        fees: receipt.fees_charged,
-        paid: Money::zero(currency),
-        refunded: Money::zero(currency),
-        refund_status: RefundStatus::None,
-        lines,
-        tickets: vec![],
-        history,
-        created_at: now,
-        expires_at: n.expires_at,
-        paid_at: None,
-    }))
+        fees: receipt.fees,
+        fees_charged: receipt.fees_charged,
+        discount: receipt.discount,
+    };
+    Ok(Some(w.open_order(event, n, now, seat_list, &totals, lines, discounts, "reserved; inventory held")))
 }
 
 /// Reserves a resale listing: a pending order of one line at the
@@ -1649,20 +1573,6 @@ fn reserve_listing(
     let held = crate::resale::hold(&mut w.resale, listing, &id, &n.request.buyer_key, n.expires_at, primary_left, now)?;
     *snap.bought_by.entry(n.request.buyer_key.clone()).or_default() += 1;
     let currency = held.price.currency;
-    let user = n.buyer_user_id.map(|u| u.to_string());
-    w.holds.push(vec![
-        text(&id),
-        text(event.org_id),
-        text(event.id),
-        text(&n.request.buyer_key),
-        Arg::OptText(user.clone()),
-        text(&n.buyer_email),
-        text(&n.token_hash),
-        text("active"),
-        Arg::Int(micros(now)),
-        Arg::Int(micros(n.expires_at)),
-        Arg::OptText(None),
-    ]);
     let line = OrderLine {
         ticket_type_id: held.ticket_type_id,
         name: held.name,
@@ -1674,74 +1584,132 @@ fn reserve_listing(
         fees: Money::zero(currency),
         price_tier_id: None,
     };
-    w.order_lines.push(vec![
-        text(&id),
-        text(line.ticket_type_id),
-        text(""),
-        text(&line.name),
-        Arg::Int(1),
-        Arg::Int(held.price.amount_minor),
-        Arg::Int(0),
-        Arg::Int(0),
-        Arg::Int(1),
-        Arg::Int(0),
-    ]);
-    w.orders.push(vec![
-        text(&id),
-        text(event.org_id),
-        text(event.id),
-        text(&id),
-        text(&n.reference),
-        Arg::OptText(user),
-        text(&n.buyer_email),
-        text(&n.buyer_name),
-        text("pending"),
-        Arg::Int(held.price.amount_minor),
-        text(currency),
-        Arg::Int(micros(now)),
-        Arg::Int(micros(n.expires_at)),
-        Arg::OptInt(None),
-        Arg::Int(micros(now)),
-        Arg::Int(held.price.amount_minor),
-        Arg::Int(0),
-        Arg::Int(0),
-        Arg::Int(0),
-        text(&n.locale),
-        Arg::Int(0),
-    ]);
-    let note = "reserved a resale ticket; listing held";
-    w.history(&id, now, "buyer", None, OrderState::Pending, note);
-    Ok(Some(Order {
-        id: n.id,
-        org_id: event.org_id,
-        event_id: event.id,
-        reference: n.reference.clone(),
-        state: OrderState::Pending,
-        buyer_email: n.buyer_email.clone(),
-        buyer_name: n.buyer_name.clone(),
-        locale: n.locale.clone(),
+    let zero = Money::zero(currency);
+    let totals = NewTotals {
         total: held.price,
         subtotal: held.price,
-        discount: Money::zero(currency),
-        discounts: vec![],
-        tax: Money::zero(currency),
-        fees: Money::zero(currency),
-        paid: Money::zero(currency),
-        refunded: Money::zero(currency),
-        refund_status: RefundStatus::None,
-        lines: vec![line],
-        tickets: vec![],
-        history: vec![HistoryEntry {
-            at: now,
-            actor: "buyer".into(),
-            from_state: None,
-            to_state: OrderState::Pending,
-            note: note.into(),
-        }],
-        created_at: now,
-        expires_at: n.expires_at,
-        paid_at: None,
-    }))
+        tax: zero,
+        fees: zero,
+        fees_charged: zero,
+        discount: zero,
+    };
+    Ok(Some(w.open_order(event, n, now, None, &totals, vec![line], vec![], "reserved a resale ticket; listing held")))
+}
+
+/// A new pending order's money: what its row stores and its answer shows.
+struct NewTotals {
+    total: Money,
+    subtotal: Money,
+    tax: Money,
+    /// All service fees of the order, whoever pays them.
+    fees: Money,
+    /// The part of them the buyer pays.
+    fees_charged: Money,
+    discount: Money,
+}
+
+impl Writes {
+    /// Writes a new pending order: its hold (taking the seats of
+    /// `seat_list`, comma-separated indexes, if any), its lines, its row and
+    /// its first history entry; returns the order as answered.
+    #[allow(clippy::too_many_arguments)]
+    fn open_order(
+        &mut self,
+        event: &Event,
+        n: &NewOrder,
+        now: Timestamp,
+        seat_list: Option<String>,
+        t: &NewTotals,
+        lines: Vec<OrderLine>,
+        discounts: Vec<tessera_domain::pricing::OrderDiscount>,
+        note: &str,
+    ) -> Order {
+        let id = n.id.to_string();
+        for l in &lines {
+            self.order_lines.push(vec![
+                text(&id),
+                text(l.ticket_type_id),
+                text(l.price_tier_id.map(|t| t.to_string()).unwrap_or_default()),
+                text(&l.name),
+                Arg::Int(l.quantity),
+                Arg::Int(l.unit_price.amount_minor),
+                Arg::Int(l.tax.amount_minor),
+                Arg::Int(l.tax_rate_bp),
+                Arg::Int(i64::from(l.tax_inclusive)),
+                Arg::Int(l.fees.amount_minor),
+            ]);
+        }
+        let user = n.buyer_user_id.map(|u| u.to_string());
+        self.holds.push(vec![
+            text(&id),
+            text(event.org_id),
+            text(event.id),
+            text(&n.request.buyer_key),
+            Arg::OptText(user.clone()),
+            text(&n.buyer_email),
+            text(&n.token_hash),
+            text("active"),
+            Arg::Int(micros(now)),
+            Arg::Int(micros(n.expires_at)),
+            Arg::OptText(seat_list),
+        ]);
+        self.orders.push(vec![
+            text(&id),
+            text(event.org_id),
+            text(event.id),
+            text(&id),
+            text(&n.reference),
+            Arg::OptText(user),
+            text(&n.buyer_email),
+            text(&n.buyer_name),
+            text("pending"),
+            Arg::Int(t.total.amount_minor),
+            text(t.total.currency),
+            Arg::Int(micros(now)),
+            Arg::Int(micros(n.expires_at)),
+            Arg::OptInt(None),
+            Arg::Int(micros(now)),
+            Arg::Int(t.subtotal.amount_minor),
+            Arg::Int(t.tax.amount_minor),
+            Arg::Int(t.fees.amount_minor),
+            Arg::Int(t.fees_charged.amount_minor),
+            text(&n.locale),
+            Arg::Int(t.discount.amount_minor),
+        ]);
+        self.history(&id, now, "buyer", None, OrderState::Pending, note);
+        let currency = t.total.currency;
+        Order {
+            id: n.id,
+            org_id: event.org_id,
+            event_id: event.id,
+            reference: n.reference.clone(),
+            state: OrderState::Pending,
+            buyer_email: n.buyer_email.clone(),
+            buyer_name: n.buyer_name.clone(),
+            locale: n.locale.clone(),
+            total: t.total,
+            subtotal: t.subtotal,
+            discount: t.discount,
+            discounts,
+            tax: t.tax,
+            fees: t.fees_charged,
+            paid: Money::zero(currency),
+            refunded: Money::zero(currency),
+            refund_status: RefundStatus::None,
+            lines,
+            tickets: vec![],
+            history: vec![HistoryEntry {
+                at: now,
+                actor: "buyer".into(),
+                from_state: None,
+                to_state: OrderState::Pending,
+                note: note.into(),
+            }],
+            created_at: now,
+            expires_at: n.expires_at,
+            paid_at: None,
+        }
+    }
 }
 
 pub(crate) struct Transition<'a> {
