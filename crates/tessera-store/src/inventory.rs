@@ -365,6 +365,8 @@ pub(crate) struct Existing {
     pub(crate) seats: Vec<(u32, TicketTypeId, String)>,
     /// The seats the hold took when it was made (kept after it expired).
     pub(crate) hold_seats: Vec<u32>,
+    /// The resale listing the order buys, if it is a resale order.
+    pub(crate) resale_listing: Option<String>,
 }
 
 impl Store {
@@ -522,13 +524,16 @@ impl Store {
             })
             .collect();
         let plain_reserves = ops.iter().any(|o| matches!(o, InventoryOp::Reserve(n) if n.resale_listing.is_none()));
+        // The resale orders among the existing ones, read with them.
+        let resale_orders: Vec<(String, String)> =
+            existing.iter().filter_map(|(id, e)| e.resale_listing.clone().map(|l| (id.clone(), l))).collect();
         w.resale = crate::resale::BatchResale::load(
             &mut tx,
             self.backend,
             event_id,
             &reserve_listings,
             plain_reserves,
-            &existing_ids,
+            resale_orders,
             now,
         )
         .await?;
@@ -1167,14 +1172,27 @@ async fn load_existing(tx: &mut Tx, event: EventId, ids: &[String]) -> Result<Ha
     }
     // By primary key only: with the event in the WHERE clause SQLite may
     // scan the event's index instead. Other events' orders are left out here.
-    let rows = fetch_in(tx, &format!("SELECT {ORDER_COLS} FROM orders o WHERE o.id IN ({{in}})"), &[], ids).await?;
+    let rows = fetch_in(
+        tx,
+        &format!("SELECT {ORDER_COLS}, o.resale_listing_id FROM orders o WHERE o.id IN ({{in}})"),
+        &[],
+        ids,
+    )
+    .await?;
     for r in &rows {
         let order = order_from(r)?;
         if order.event_id == event {
             let fees_total = r.int("fee_minor")?;
             out.insert(
                 order.id.to_string(),
-                Existing { order, fees_total, allocations: vec![], seats: vec![], hold_seats: vec![] },
+                Existing {
+                    order,
+                    fees_total,
+                    allocations: vec![],
+                    seats: vec![],
+                    hold_seats: vec![],
+                    resale_listing: r.opt_text("resale_listing_id")?,
+                },
             );
         }
     }

@@ -473,32 +473,21 @@ fn unavailable(l: &Live, order: Option<&str>, now: Timestamp) -> Option<&'static
 
 impl BatchResale {
     /// Loads what the batch's operations need: the listings that
-    /// reservations name, those that existing orders buy, and the rules.
+    /// reservations name, those that the batch's existing resale orders
+    /// (order, listing) buy, and the rules.
     pub(crate) async fn load(
         tx: &mut Tx,
         backend: Backend,
         event: EventId,
         reserve_listings: &[String],
         plain_reserves: bool,
-        existing: &[String],
+        resale_orders: Vec<(String, String)>,
         now: Timestamp,
     ) -> Result<Self> {
         let mut out = BatchResale::default();
         let mut ids: Vec<String> = reserve_listings.to_vec();
-        if !existing.is_empty() {
-            for r in fetch_in(
-                tx,
-                "SELECT id, resale_listing_id FROM orders WHERE id IN ({in}) AND resale_listing_id IS NOT NULL",
-                &[],
-                existing,
-            )
-            .await?
-            {
-                let listing = r.text("resale_listing_id")?;
-                out.by_order.insert(r.text("id")?, listing.clone());
-                ids.push(listing);
-            }
-        }
+        ids.extend(resale_orders.iter().map(|(_, listing)| listing.clone()));
+        out.by_order = resale_orders.into_iter().collect();
         if ids.is_empty() && !plain_reserves {
             return Ok(out);
         }

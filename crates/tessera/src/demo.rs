@@ -502,9 +502,9 @@ async fn seed_waitlist(
     if let Some(antonin) = sold.last() {
         let token = Some(antonin.access_token.as_str());
         let tickets = app.buyer_tickets(&Actor::Anonymous, antonin.order.id, token).await?;
-        if let Some(t) = tickets.first() {
-            let face = antonin.order.lines.first().map(|l| l.unit_price.amount_minor).unwrap_or(0);
-            let list = tessera_app::resale::ListTicket { ticket_id: t.id, price_minor: face };
+        let faces = app.face_values(&antonin.order);
+        if let Some((t, (_, face))) = tickets.first().zip(faces.first()) {
+            let list = tessera_app::resale::ListTicket { ticket_id: t.id, price_minor: face.amount_minor };
             app.list_ticket(&Actor::Anonymous, antonin.order.id, token, list).await?;
         }
     }

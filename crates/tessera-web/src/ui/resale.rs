@@ -191,17 +191,7 @@ async fn sell_form(
             });
         }
     }
-    let cap = faces.first().map(|(_, f)| tessera_app::resale::price_cap(&settings, f.amount_minor));
-    let rules = match (cap, faces.first()) {
-        (Some(c), Some((_, f))) => t_args(
-            "resale-rules",
-            &[
-                ("cap", money(tessera_domain::Money::new(c, f.currency)).into()),
-                ("fee", format!("{} %", settings.fee_bp as f64 / 100.0).into()),
-            ],
-        ),
-        _ => String::new(),
-    };
+    let rules = t_args("resale-rules", &[("fee", format!("{} %", settings.fee_bp as f64 / 100.0).into())]);
     let (csrf, set) = csrf_token(headers);
     let page = SellPage {
         shell: Shell::new(t("resale-title"), &Extras::default()),
